@@ -1,0 +1,95 @@
+// The `envscale` command line: parses arguments, runs one command, maps errors to exit codes.
+import { Command, CommanderError, Option } from "commander";
+import { EnvscaleError, exitCodeFor, exitCodes, isEnvscaleError } from "../errors.ts";
+
+export interface CliIo {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+/** Collect a repeatable flag into an array. */
+export function repeatable(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function parseInteger(name: string, min = 0): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) {
+      throw new EnvscaleError("E_USAGE", `${name} must be an integer ≥ ${min}, got "${value}"`);
+    }
+    return n;
+  };
+}
+
+function buildProgram(io: CliIo): Command {
+  const program = new Command("envscale")
+    .description("Turn tool catalogs into verified, sandboxed environments and tool-use training data.")
+    .option("--verbose", "debug logs and stack traces")
+    .showHelpAfterError(false)
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride();
+  program.addHelpText(
+    "after",
+    `
+Exit codes: 0 success · 1 a stage or tool failed · 2 usage or config error · 130 interrupted.
+Run \`envscale <command> --help\` for a command's options.`,
+  );
+
+  program
+    .command("run")
+    .description("run the pipeline on tool catalogs (default: the bundled example catalog)")
+    .argument("[catalogs...]", "catalog files, folders or globs")
+    .option("--out <dir>", "run directory (default: generated/<catalog>-s<seed>)")
+    .option("--seed <n>", "run seed", parseInteger("--seed"))
+    .option("--plugins <dir>", "folder of user stage plugins (repeatable)", repeatable)
+    .option("--config <file>", "config file (default: envscale.config.{ts,mjs,js,json} in the current folder)")
+    .addOption(new Option("--only <stage>", "recompute only this stage").conflicts("from"))
+    .option("--from <stage>", "recompute this stage and every later one")
+    .option("--concurrency <n>", "items in flight at once", parseInteger("--concurrency", 1))
+    .action(async (catalogs: string[], flags) => {
+      const { runCommand } = await import("./run-command.ts");
+      await runCommand({ catalogs, ...flags, verbose: program.opts().verbose }, io);
+    });
+
+  program
+    .command("stages")
+    .description("show the stages in their resolved order, with what each consumes and produces")
+    .option("--plugins <dir>", "folder of user stage plugins (repeatable)", repeatable)
+    .option("--config <file>", "config file")
+    .option("--json", "print the plan as JSON")
+    .action(async (flags) => {
+      const { stagesCommand } = await import("./stages-command.ts");
+      await stagesCommand(flags, io);
+    });
+
+  return program;
+}
+
+/** Run the CLI; resolves to the process exit code. */
+export async function main(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const program = buildProgram(io);
+  const verbose = argv.includes("--verbose");
+  try {
+    await program.parseAsync(argv as string[], { from: "user" });
+    return exitCodes.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") {
+        return exitCodes.ok;
+      }
+      // Commander already printed its message on stderr.
+      return exitCodes.usage;
+    }
+    if (isEnvscaleError(error)) {
+      io.stderr.write(`${error.toLine()}\n`);
+      if (verbose && error.cause instanceof Error && error.cause.stack) io.stderr.write(`${error.cause.stack}\n`);
+      if (verbose && error.stack) io.stderr.write(`${error.stack}\n`);
+      return exitCodeFor(error);
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`E_INTERNAL: ${message}\n`);
+    if (verbose && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    return exitCodes.failure;
+  }
+}

@@ -1,0 +1,117 @@
+// `envscale run`: the whole pipeline on catalogs, with a summary table at the end.
+import { basename, extname, resolve } from "node:path";
+import type { EnvscaleConfig } from "../config.ts";
+import { EnvscaleError } from "../errors.ts";
+import { createLogger } from "../log.ts";
+import { streamProgress } from "../progress.ts";
+import { type RunResult, runPipeline } from "../run.ts";
+import { compose } from "./compose.ts";
+import type { CliIo } from "./main.ts";
+import { exampleCatalogDir } from "./paths.ts";
+import { formatDuration, formatTable } from "./table.ts";
+
+export interface RunFlags {
+  catalogs: string[];
+  out?: string;
+  seed?: number;
+  plugins?: string[];
+  config?: string;
+  only?: string;
+  from?: string;
+  concurrency?: number;
+  verbose?: boolean;
+  /** Stage options set from dedicated flags (e.g. `--theme`), merged over the config's. */
+  stageOptions?: Record<string, Record<string, unknown>>;
+}
+
+/** Default run directory: generated/<first catalog's name>-s<seed>, stable for the same command. */
+export function defaultRunDir(cwd: string, sources: readonly string[], seed: number): string {
+  const first = sources[0] ?? "run";
+  const name =
+    basename(first, extname(first))
+      .replace(/[^A-Za-z0-9_-]+/g, "-")
+      .replace(/^-+|-+$/g, "") || "run";
+  return resolve(cwd, "generated", `${name}-s${seed}`);
+}
+
+export async function runCommand(flags: RunFlags, io: CliIo): Promise<void> {
+  const cwd = process.cwd();
+  const composition = await compose({
+    ...(flags.config ? { config: flags.config } : {}),
+    ...(flags.plugins ? { plugins: flags.plugins } : {}),
+    cwd,
+  });
+  const config = composition.config;
+  const seed = flags.seed ?? config.seed ?? 1;
+  const catalogs = flags.catalogs.length > 0 ? flags.catalogs.map((c) => resolve(cwd, c)) : (config.catalogs ?? [exampleCatalogDir]);
+  const runDir = flags.out ? resolve(cwd, flags.out) : config.out ? resolve(cwd, config.out) : defaultRunDir(cwd, catalogs, seed);
+
+  const merged: EnvscaleConfig = {
+    ...config,
+    stages: {
+      ...config.stages,
+      ingest: { ...config.stages?.ingest, sources: catalogs },
+      ...Object.fromEntries(
+        Object.entries(flags.stageOptions ?? {}).map(([stage, opts]) => [stage, { ...config.stages?.[stage], ...opts }]),
+      ),
+    },
+  };
+  const { logger, flush } = await createLogger({
+    runDir,
+    level: flags.verbose ? "debug" : (config.log?.level ?? "info"),
+    pretty: Boolean(io.stderr.isTTY),
+    ...(flags.verbose ? { stderrLevel: "debug" as const } : {}),
+  });
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(130);
+    io.stderr.write(`\n${signal}: stopping after the items in flight (again to quit at once); re-run to resume\n`);
+    controller.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    io.stderr.write(`envscale: running in ${runDir}\n`);
+    const result = await runPipeline({
+      stages: composition.stages,
+      services: composition.services,
+      config: merged,
+      runDir,
+      seed,
+      ...(flags.only ? { only: flags.only } : {}),
+      ...(flags.from ? { from: flags.from } : {}),
+      ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+      logger,
+      progress: streamProgress(io.stderr),
+      signal: controller.signal,
+    });
+    io.stdout.write(`${summarise(result)}\n`);
+  } catch (error) {
+    if (controller.signal.aborted && !(error instanceof EnvscaleError && error.code === "E_ABORTED")) {
+      throw new EnvscaleError("E_ABORTED", `run interrupted; finished work is kept in ${runDir}, re-run the same command to resume`, {
+        cause: error,
+      });
+    }
+    throw error;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    flush();
+  }
+}
+
+/** The table printed at the end of a run, then each stage's own summary lines if it wrote any. */
+export function summarise(result: RunResult): string {
+  const rows = result.outcomes.map((outcome) => [
+    outcome.stage,
+    outcome.status,
+    outcome.status === "ran" ? formatDuration(outcome.wallMs) : "",
+    Object.entries(outcome.outputs)
+      .map(([kind, out]) => `${kind} ${out.count}`)
+      .join(", "),
+  ]);
+  return `\n${formatTable(["stage", "status", "time", "outputs (items)"], rows)}\n\nrun directory: ${result.runDir}`;
+}

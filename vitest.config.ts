@@ -1,0 +1,11 @@
+// Test runner settings: every test file under test/, in child processes (the sandbox needs real processes).
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    pool: "forks",
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+});
