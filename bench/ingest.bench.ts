@@ -1,7 +1,6 @@
 // Benchmark: ingest the real public catalogs (../shared/data by default) and print time and counts.
 //   node bench/ingest.bench.ts [DATA_DIR]
-import { existsSync, readFileSync } from "node:fs";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { runPipeline } from "../kernel/run.ts";
@@ -36,7 +35,9 @@ for (const file of [...files, files]) {
       return acc;
     }, {});
   const label = Array.isArray(file) ? "all three at once" : file.split("/").pop();
-  rows.push(`${String(label).padEnd(32)} ${String(tools).padStart(6)} tools ${String(rejected).padStart(4)} rejected ${JSON.stringify(reasons).padEnd(40)} ${(ms / 1000).toFixed(2)} s  ${Math.round(tools / (ms / 1000))} tools/s`);
+  rows.push(
+    `${String(label).padEnd(32)} ${String(tools).padStart(6)} tools ${String(rejected).padStart(4)} rejected ${JSON.stringify(reasons).padEnd(40)} ${(ms / 1000).toFixed(2)} s  ${Math.round(tools / (ms / 1000))} tools/s`,
+  );
   if (!Array.isArray(file)) {
     totalTools += tools;
     totalMs += ms;

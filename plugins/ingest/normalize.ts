@@ -24,7 +24,14 @@ export function sanitizeName(name: string): string {
  * doubles the cost (the sandbox compiles its own, optimised validators).
  */
 export function createSchemaCompiler(): (schema: object) => string | null {
-  const ajv = new Ajv2020({ strict: false, validateFormats: false, addUsedSchema: false, logger: false, allErrors: false, code: { optimize: false } });
+  const ajv = new Ajv2020({
+    strict: false,
+    validateFormats: false,
+    addUsedSchema: false,
+    logger: false,
+    allErrors: false,
+    code: { optimize: false },
+  });
   const verdicts = new Map<string, string | null>();
   return (schema) => {
     // Key by plain JSON text: repeated schemas in one catalog are written the same way.
