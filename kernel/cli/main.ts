@@ -63,6 +63,24 @@ Run \`envscale <command> --help\` for a command's options.`,
       await stagesCommand(flags, io);
     });
 
+  program
+    .command("call")
+    .description("run one tool call of a tool module in the sandbox and print one JSON line (result or error, and state_hash)")
+    .argument("<module>", "tool module (TypeScript or JavaScript)")
+    .requiredOption("--tool <name>", "the tool to call")
+    .option("--args <json>", "arguments, a JSON object", "{}")
+    .option("--state <file>", "initial database state, a JSON object (default {})")
+    .option("--spec <file>", "tool declarations [{name, parameters?, access?}] (default: every exported function, write access)")
+    .option("--seed <n>", "seed of Math.random inside the tool", parseInteger("--seed"))
+    .option("--clock <iso>", "the task clock (default 2025-01-01T09:00:00.000Z)")
+    .option("--timeout-ms <n>", "time limit of the call", parseInteger("--timeout-ms", 1))
+    .option("--memory-mb <n>", "memory limit of the isolate", parseInteger("--memory-mb", 8))
+    .addHelpText("after", "\nExit codes: 0 the call succeeded · 1 the tool or its code failed (see the printed error) · 2 usage error.")
+    .action(async (module: string, flags) => {
+      const { callCommand } = await import("./call-command.ts");
+      process.exitCode = await callCommand(module, flags, io);
+    });
+
   return program;
 }
 
@@ -71,8 +89,10 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
   const program = buildProgram(io);
   const verbose = argv.includes("--verbose");
   try {
+    process.exitCode = undefined;
     await program.parseAsync(argv as string[], { from: "user" });
-    return exitCodes.ok;
+    // A command may set its own exit code (`call` exits 1 when the tool failed).
+    return typeof process.exitCode === "number" ? process.exitCode : exitCodes.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") {

@@ -1,0 +1,204 @@
+// The trusted code that runs first in every tool isolate: it sets up the realm, owns the database
+// and dispatches calls. esbuild bundles this folder (minus tool-runtime.ts) into one script whose
+// completion value is `createIsolateKernel`; the host (environment.ts) calls the functions of the
+// object it returns. Tool code never sees that object.
+//
+// Nothing here trusts a value tool code produced: such values are read with Reflect and property
+// descriptors, and the intrinsics used are captured (intrinsics.ts) before tool code exists.
+import { createDatabase } from "./database.ts";
+import {
+  atomicsStore,
+  ErrorCtor,
+  getOwnPropertyDescriptor,
+  jsonParse,
+  jsonStringify,
+  type Obj,
+  realNow,
+  reflectApply,
+  StringCtor,
+} from "./intrinsics.ts";
+import { NotJson } from "./json-values.ts";
+import { freezeRealm, installConsole, installDeterminism, restrictRealm } from "./realm.ts";
+
+export interface KernelConfig {
+  /** Largest result, in characters of its JSON. */
+  maxResultBytes: number;
+  /** Most console lines kept per call. */
+  maxLogLines: number;
+  /** The watchdog's time origin (ms since 1970): each call of a batch records its start with it. */
+  epoch: number;
+}
+
+interface ToolSlot {
+  name: string;
+  write: boolean;
+}
+
+/** Slots of the Int32Array shared with the watchdog (watchdog.ts: SLOT.SEQ, SLOT.START). */
+const SLOT_SEQ = 1;
+const SLOT_START = 5;
+/** The filename the host gives the tool module's script; stack frames in it locate errors. */
+const FRAME = /envscale-tools[^:\s]*:(\d+):(\d+)/g;
+
+export function createIsolateKernel(sharedSlots: SharedArrayBuffer, config: KernelConfig) {
+  const global = globalThis as unknown as Obj;
+  const slots = new Int32Array(sharedSlots);
+  const determinism = installDeterminism(global);
+  const console = installConsole(global, config.maxLogLines);
+  restrictRealm(global);
+  const db = createDatabase();
+  let tools: ToolSlot[] = [];
+  let factory: (() => Obj) | null = null;
+  let functions: unknown[] = [];
+
+  /** A fresh module instance: module-level state does not survive an episode. */
+  const instantiate = () => {
+    if (!factory) throw new ErrorCtor("no tool module installed");
+    const exported = factory();
+    functions = tools.map((tool) => {
+      const desc = getOwnPropertyDescriptor(exported, tool.name);
+      const fn = desc ? ("value" in desc ? desc.value : reflectApply(desc.get as () => unknown, exported, [])) : undefined;
+      return typeof fn === "function" ? fn : null;
+    });
+  };
+
+  // Reading a thrown value's stack, name and message may run tool code (getters, toString): that
+  // is fine here, inside the isolate and under the watchdog, and each read is guarded.
+  /** The module's stack frames of an error, innermost first, as script [line, column] (the host maps them). */
+  const framesOf = (error: unknown): [number, number][] => {
+    if (typeof error !== "object" || error === null) return [];
+    let stack: unknown;
+    try {
+      stack = (error as { stack?: unknown }).stack;
+    } catch {
+      return [];
+    }
+    if (typeof stack !== "string") return [];
+    const frames: [number, number][] = [];
+    for (const match of stack.matchAll(FRAME)) frames.push([Number(match[1]), Number(match[2])]);
+    return frames;
+  };
+  const nameOf = (error: unknown): string => {
+    if (typeof error !== "object" || error === null) return typeof error;
+    try {
+      const name = (error as { name?: unknown }).name;
+      return typeof name === "string" ? name.slice(0, 100) : "Error";
+    } catch {
+      return "Error";
+    }
+  };
+  const messageOf = (error: unknown): string => {
+    try {
+      if (typeof error === "object" && error !== null) {
+        const own = getOwnPropertyDescriptor(error, "message");
+        if (own && "value" in own) return StringCtor(own.value).slice(0, 2000);
+      }
+      return StringCtor(error).slice(0, 2000);
+    } catch {
+      return "(the thrown value could not be turned into a message)";
+    }
+  };
+
+  const outcome = (ok: boolean, body: string): string => {
+    const lines = console.take();
+    const logs = lines.length > 0 ? `,"logs":${jsonStringify(lines)}` : "";
+    return ok ? `{"ok":true,"result":${body}${logs}}` : `{"ok":false,"error":${body}${logs}}`;
+  };
+  const failure = (code: string, message: string, extra: Obj = {}): string => outcome(false, jsonStringify({ code, message, ...extra }));
+
+  /** One call → its outcome as JSON text. A failed call changes nothing: database, randomness, clock. */
+  const runCall = (index: number, args: unknown): string => {
+    const tool = tools[index];
+    const fn = functions[index];
+    if (!tool || typeof fn !== "function") return failure("UNKNOWN_TOOL", `no tool #${index} in this module`);
+    const saved = determinism.save();
+    const write = tool.write;
+    const view = write ? db.beginWrite() : db.readView();
+    let stage = "TOOL_ERROR";
+    let text = "";
+    let error: unknown = null;
+    try {
+      const result = reflectApply(fn as (...a: unknown[]) => unknown, undefined, [view, args]);
+      if (write) {
+        stage = "INVALID_STATE";
+        db.commitWrite();
+      }
+      stage = "INVALID_RESULT";
+      text = db.json.serialize(result, config.maxResultBytes);
+      stage = "";
+    } catch (thrown) {
+      error = thrown;
+    } finally {
+      if (write) db.endWrite(stage === "");
+    }
+    if (stage === "") {
+      determinism.tick();
+      return outcome(true, text);
+    }
+    determinism.restore(saved);
+    if (stage === "TOOL_ERROR") {
+      const frames = framesOf(error);
+      return failure(stage, messageOf(error), { thrown: nameOf(error), ...(frames.length > 0 ? { frames } : {}) });
+    }
+    if (error instanceof NotJson) {
+      return failure(stage, stage === "INVALID_STATE" ? `the tool left the database invalid at ${error.message}` : error.message, {
+        path: error.path,
+      });
+    }
+    return failure(
+      stage,
+      `${stage === "INVALID_STATE" ? "the database could not be validated" : "the result could not be read"}: ${messageOf(error)}`,
+    );
+  };
+
+  return {
+    /** Declare the tools (an index is a position) and install the module's factory. */
+    install(toolsJson: string, moduleFactory: () => Obj) {
+      tools = jsonParse(toolsJson) as ToolSlot[];
+      factory = moduleFactory;
+    },
+    /** Freeze the realm: once the module's script has run, before any tool code does. */
+    lockdown() {
+      freezeRealm(global);
+    },
+    loadState(id: number, stateJson: string) {
+      db.loadState(id, stateJson);
+    },
+    dropState(id: number) {
+      db.dropState(id);
+    },
+    /** Start an episode: state `id`, a fresh module instance, the seed, the task clock. */
+    reset(id: number, seed: number, clockMs: number, stepMs: number) {
+      db.startEpisode(id);
+      determinism.start(seed, clockMs, stepMs);
+      console.take();
+      instantiate();
+    },
+    /** One call (the host armed the watchdog): tool index and arguments as JSON text → outcome JSON text. */
+    call(index: number, argsJson: string): string {
+      return runCall(index, jsonParse(argsJson));
+    },
+    /**
+     * A batch, `[[toolIndex, args], …]` as JSON text → `[outcome, …]` as JSON text. Call i runs as
+     * watchdog sequence `firstSeq + i` with its own start time: each call has its own time limit.
+     */
+    callMany(batchJson: string, firstSeq: number): string {
+      const batch = jsonParse(batchJson) as [number, unknown][];
+      let out = "[";
+      for (let i = 0; i < batch.length; i++) {
+        if (i > 0) {
+          atomicsStore(slots, SLOT_START, realNow() - config.epoch);
+          atomicsStore(slots, SLOT_SEQ, firstSeq + i);
+        }
+        const entry = batch[i] as [number, unknown];
+        out += (i > 0 ? "," : "") + runCall(entry[0], entry[1]);
+      }
+      return `${out}]`;
+    },
+    exportState(): string {
+      return db.exportState();
+    },
+  };
+}
+
+export type IsolateKernel = ReturnType<typeof createIsolateKernel>;

@@ -1,0 +1,60 @@
+// Marks only the bootstrap can put on objects, with private class fields: ~25× cheaper than a
+// WeakSet per object, invisible to tool code, impossible to forge, and never carried by a proxy.
+
+/** A base class whose constructor returns its argument, so subclasses add private fields to it. */
+class Stamp {
+  constructor(target: object) {
+    // biome-ignore lint/correctness/noConstructorReturn: the point: fields land on `target`
+    return target;
+  }
+}
+
+/** Committed data: validated JSON, deep-frozen. */
+class CommittedMark extends Stamp {
+  #committed = true;
+  static is(value: object): boolean {
+    return #committed in value;
+  }
+  static mark<T extends object>(value: T): T {
+    if (!(#committed in value)) new CommittedMark(value);
+    return value;
+  }
+}
+export const isCommitted = CommittedMark.is;
+export const markCommitted = CommittedMark.mark;
+
+/** A table the current episode copied to write into; read tools see it through one guard proxy. */
+class OwnedMark extends Stamp {
+  #guard: object | null = null;
+  static is(value: object): boolean {
+    return #guard in value;
+  }
+  static mark<T extends object>(value: T): T {
+    if (!(#guard in value)) new OwnedMark(value);
+    return value;
+  }
+  static guardOf(value: object, make: (target: object) => object): object {
+    const owned = value as OwnedMark;
+    owned.#guard ??= make(value);
+    return owned.#guard;
+  }
+}
+export const isOwned = OwnedMark.is;
+export const markOwned = OwnedMark.mark;
+export const guardOf = OwnedMark.guardOf;
+
+/** The bookkeeping behind one of our proxies, attached to the proxy and to its (empty) target. */
+let attaching: unknown = null;
+class StateMark extends Stamp {
+  #state: unknown = attaching;
+  static attach(value: object, state: unknown): void {
+    attaching = state;
+    new StateMark(value);
+    attaching = null;
+  }
+  static of(value: object): unknown {
+    return #state in value ? (value as StateMark).#state : undefined;
+  }
+}
+export const attachState = StateMark.attach;
+export const stateOf = StateMark.of;
