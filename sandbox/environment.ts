@@ -156,9 +156,7 @@ export class Environment {
 
   /** Run one tool call. Never throws: every failure is an outcome. */
   call(tool: string, args: unknown): CallOutcome {
-    const prepared = this.#prepare(tool, args);
-    if ("ok" in prepared) return prepared;
-    return this.#run([prepared])[0] as CallOutcome;
+    return JSON.parse(this.callText(tool, args)) as CallOutcome;
   }
 
   /**
@@ -166,21 +164,30 @@ export class Environment {
    * and rollback: a failed call does not stop the ones after it.
    */
   callMany(calls: readonly ToolCall[]): CallOutcome[] {
-    const outcomes = new Array<CallOutcome>(calls.length);
+    return JSON.parse(`[${this.callManyText(calls).join(",")}]`) as CallOutcome[];
+  }
+
+  /** `call`, with the outcome as JSON text (what a sandbox process sends on without parsing). */
+  callText(tool: string, args: unknown): string {
+    const prepared = this.#prepare(tool, args);
+    return typeof prepared === "string" ? prepared : (this.#run([prepared])[0] as string);
+  }
+
+  /** `callMany`, with each outcome as JSON text. */
+  callManyText(calls: readonly ToolCall[]): string[] {
+    const outcomes = new Array<string>(calls.length);
     const batch: Prepared[] = [];
     const positions: number[] = [];
     calls.forEach((call, i) => {
       const prepared = this.#prepare(call.tool, call.arguments);
-      if ("ok" in prepared) outcomes[i] = prepared;
+      if (typeof prepared === "string") outcomes[i] = prepared;
       else {
         batch.push(prepared);
         positions.push(i);
       }
     });
     const ran = batch.length > 0 ? this.#run(batch) : [];
-    positions.forEach((at, i) => {
-      outcomes[at] = ran[i] as CallOutcome;
-    });
+    for (let i = 0; i < positions.length; i++) outcomes[positions[i] as number] = ran[i] as string;
     return outcomes;
   }
 
@@ -229,10 +236,17 @@ export class Environment {
     return this.#isolate.isDisposed ? 0 : this.#isolate.getHeapStatisticsSync().used_heap_size;
   }
 
+  /** Memory the isolate holds: its committed heap and the memory outside it (malloc, external). */
+  memoryBytes(): number {
+    if (this.#isolate.isDisposed) return 0;
+    const stats = this.#isolate.getHeapStatisticsSync();
+    return stats.total_physical_size + stats.malloced_memory + stats.externally_allocated_size;
+  }
+
   // ------------------------------------------------------------------ internals
 
-  /** Validate a call on this side of the boundary: the tool's index and the arguments' JSON, or a failure outcome. */
-  #prepare(tool: string, args: unknown): Prepared | CallOutcome {
+  /** Validate a call on this side of the boundary: the tool's index and the arguments' JSON, or a failure outcome's text. */
+  #prepare(tool: string, args: unknown): Prepared | string {
     const index = this.#toolIndex.get(tool);
     if (index === undefined) {
       return failure("UNKNOWN_TOOL", `no tool named "${tool}" in this module (tools: ${this.toolNames.join(", ")})`);
@@ -250,36 +264,33 @@ export class Environment {
     return { index, json };
   }
 
-  /** Run prepared calls as one crossing; on a fatal failure, rebuild and go on with the rest. */
-  #run(batch: Prepared[]): CallOutcome[] {
+  /** Run prepared calls as one crossing (outcomes as JSON text); on a fatal failure, rebuild and go on with the rest. */
+  #run(batch: Prepared[]): string[] {
     if (this.#broken !== null || this.#closed) {
       const reason = this.#closed ? "environment is closed" : this.#broken;
       return batch.map(() => failure("INTERNAL", `${reason}; reset the environment`));
     }
     const first = this.#watchdog.reserve(batch.length);
-    let outcomes: CallOutcome[];
+    let outcomes: string[];
     try {
       const only = batch.length === 1 ? batch[0] : undefined;
       outcomes = only
         ? [
-            JSON.parse(
-              this.#watchdog.run(this.#target, first, this.#options.timeoutMs, () =>
-                this.#refs.call.applySync(undefined, [only.index, only.json]),
-              ),
-            ) as CallOutcome,
-          ]
-        : (JSON.parse(
             this.#watchdog.run(this.#target, first, this.#options.timeoutMs, () =>
-              this.#refs.callMany.applySync(undefined, [batchJson(batch), first]),
+              this.#refs.call.applySync(undefined, [only.index, only.json]),
             ),
-          ) as CallOutcome[]);
+          ]
+        : this.#watchdog
+            .run(this.#target, first, this.#options.timeoutMs, () => this.#refs.callMany.applySync(undefined, [batchJson(batch), first]))
+            .split("\n");
     } catch (error) {
       return this.#recover(batch, first, error);
     }
     for (let i = 0; i < outcomes.length; i++) {
       this.#journal.push(batch[i] as Prepared);
-      const outcome = outcomes[i] as CallOutcome;
-      if (!outcome.ok && (outcome.error as { frames?: unknown }).frames) this.#mapFrames(outcome.error);
+      // Only a TOOL_ERROR carries stack frames: turn them into lines of the tool's own source.
+      const text = outcomes[i] as string;
+      if (text.includes('"frames":[')) outcomes[i] = this.#mapFrames(text);
     }
     return outcomes;
   }
@@ -289,21 +300,19 @@ export class Environment {
    * replay the episode, then recover the outcomes of the batch's calls before it (deterministic)
    * and run the ones after it.
    */
-  #recover(batch: Prepared[], first: number, error: unknown): CallOutcome[] {
+  #recover(batch: Prepared[], first: number, error: unknown): string[] {
     const message = error instanceof Error ? error.message : String(error);
     const killed = this.#watchdog.killedSeq();
     const failedSeq = this.#watchdog.lastSeqAtFailure;
+    const inBatch = (seq: number) => seq >= first && seq < first + batch.length;
     let code: CallError["code"];
     let at: number;
-    if (killed >= first && killed < first + batch.length) {
+    if (inBatch(killed)) {
       code = "TIMEOUT";
       at = killed - first;
-    } else if (/memory limit/i.test(message)) {
-      code = "MEMORY_LIMIT";
-      at = failedSeq >= first && failedSeq < first + batch.length ? failedSeq - first : 0;
     } else {
-      code = "INTERNAL";
-      at = failedSeq >= first && failedSeq < first + batch.length ? failedSeq - first : 0;
+      code = /memory limit/i.test(message) ? "MEMORY_LIMIT" : "INTERNAL";
+      at = inBatch(failedSeq) ? failedSeq - first : 0;
     }
     const reason =
       code === "TIMEOUT"
@@ -417,10 +426,11 @@ export class Environment {
     this.#target = this.#watchdog.register(isolate);
   }
 
-  /** Turn the bootstrap's script positions into lines of the tool's own source. */
-  #mapFrames(error: CallError): void {
-    const frames = (error as { frames?: [number, number][] }).frames ?? [];
-    delete (error as { frames?: unknown }).frames;
+  /** Turn the bootstrap's script positions into the line of the tool's own source that threw. */
+  #mapFrames(text: string): string {
+    const outcome = JSON.parse(text) as { ok: false; error: CallError & { frames?: [number, number][] } };
+    const frames = outcome.error.frames ?? [];
+    delete outcome.error.frames;
     this.#traceMap ??= new TraceMap(this.module.sourceMap);
     for (const [line, column] of frames) {
       const position = originalPositionFor(this.#traceMap, {
@@ -428,11 +438,12 @@ export class Environment {
         column: Math.max(0, line === 1 ? column - 1 - SCRIPT_PREFIX_LENGTH : column - 1),
       });
       if (position.source?.endsWith(this.module.filename) && position.line !== null) {
-        error.line = position.line;
-        error.column = position.column + 1;
-        return;
+        outcome.error.line = position.line;
+        outcome.error.column = position.column + 1;
+        break;
       }
     }
+    return JSON.stringify(outcome);
   }
 }
 
@@ -448,8 +459,9 @@ function batchJson(batch: readonly Prepared[]): string {
   return `${out}]`;
 }
 
-function failure(code: CallError["code"], message: string): CallOutcome {
-  return { ok: false, error: { code, message } };
+/** A failure outcome as JSON text. */
+function failure(code: CallError["code"], message: string): string {
+  return JSON.stringify({ ok: false, error: { code, message } });
 }
 
 function compileCached(isolate: ivm.Isolate, code: string, filename: string): ivm.Script {

@@ -2,9 +2,10 @@
 // V8 cannot survive every out-of-memory; when it does not, this process dies and the host
 // (workers.ts) reports the call and rebuilds its environments elsewhere. Nothing here is shared
 // with the host but messages.
+import { canonicalStringify, sha256 } from "../kernel/canonical-json.ts";
 import { DEFAULT_CLOCK, Environment, sharedWatchdog } from "./environment.ts";
 import type { ProcessStats, Reply, Request } from "./process-protocol.ts";
-import type { CompiledModule } from "./tool-module.ts";
+import type { CompiledModule, ToolCall } from "./tool-module.ts";
 
 const modules = new Map<string, CompiledModule>();
 const environments = new Map<number, Environment>();
@@ -40,12 +41,15 @@ function handle(request: Request): unknown {
       environments.set(request.env, env);
       return null;
     }
+    // Outcomes travel as JSON text: the isolate wrote it, the host parses it once.
     case "call":
       calls += 1;
-      return need(request.env).call(request.tool, request.args);
-    case "callMany":
-      calls += request.calls.length;
-      return need(request.env).callMany(request.calls);
+      return need(request.env).callText(request.tool, request.args);
+    case "callMany": {
+      const batch = JSON.parse(request.calls) as ToolCall[];
+      calls += batch.length;
+      return `[${need(request.env).callManyText(batch).join(",")}]`;
+    }
     case "state":
       return need(request.env).state();
     case "hash":
@@ -56,10 +60,11 @@ function handle(request: Request): unknown {
     case "episode": {
       const env = need(request.env);
       env.reset(request.state, request.options ?? {});
-      calls += request.calls.length;
-      const outcomes = env.callMany(request.calls);
+      const batch = JSON.parse(request.calls) as ToolCall[];
+      calls += batch.length;
+      const outcomes = `[${env.callManyText(batch).join(",")}]`;
       const state = env.state();
-      return { outcomes, stateHash: env.stateHash(), ...(request.export ? { state } : {}) };
+      return { outcomes, stateHash: sha256(canonicalStringify(state)), ...(request.export ? { state } : {}) };
     }
     case "close": {
       const env = environments.get(request.env);

@@ -187,12 +187,16 @@ export class Sandbox {
     clearTimeout(timer);
   }
 
-  /** The live process with the fewest environments (after waiting for it to be ready). */
-  async place(): Promise<SandboxProcess> {
+  /**
+   * The live process with the fewest environments, claimed for environment `id` at once (so that
+   * environments opened concurrently spread over the processes); then wait for it to be ready.
+   */
+  async place(id: number): Promise<SandboxProcess> {
     if (this.#closed) throw new EnvscaleError("E_SANDBOX", "the sandbox is closed");
     const live = this.#processes.filter((p) => p.alive);
     const chosen = live.sort((a, b) => a.environments.size - b.environments.size)[0];
     if (!chosen) throw new EnvscaleError("E_SANDBOX", "no sandbox process is alive");
+    chosen.environments.add(id);
     await chosen.ready;
     return chosen;
   }
@@ -274,18 +278,19 @@ export class SandboxEnvironment {
       const options = episode.options ?? {};
       try {
         const process = await this.#live();
-        const result = await process.request<EpisodeResult>({
+        const result = await process.request<EpisodeResult & { outcomes: string }>({
           op: "episode",
           env: this.id,
           state,
           options,
-          calls: [...episode.calls],
+          calls: JSON.stringify(episode.calls),
           ...(episode.exportState ? { export: true } : {}),
         });
+        const outcomes = JSON.parse(result.outcomes) as CallOutcome[];
         this.#begin(state, options);
-        this.#record(episode.calls, result.outcomes);
+        this.#record(episode.calls, outcomes);
         this.#sandbox.counters.calls += episode.calls.length;
-        return result;
+        return { ...result, outcomes };
       } catch (error) {
         if (!(error instanceof ProcessDied)) throw error;
         // Step by step on a fresh process, so the call at fault is found and reported.
@@ -342,7 +347,9 @@ export class SandboxEnvironment {
     this.#sandbox.counters.calls += calls.length;
     try {
       const process = await this.#live();
-      const outcomes = await process.request<CallOutcome[]>({ op: "callMany", env: this.id, calls: [...calls] });
+      const outcomes = JSON.parse(
+        await process.request<string>({ op: "callMany", env: this.id, calls: JSON.stringify(calls) }),
+      ) as CallOutcome[];
       this.#record(calls, outcomes);
       return outcomes;
     } catch (error) {
@@ -355,7 +362,9 @@ export class SandboxEnvironment {
       for (const call of calls) {
         try {
           const process = await this.#live();
-          const [outcome] = await process.request<CallOutcome[]>({ op: "callMany", env: this.id, calls: [call] });
+          const [outcome] = JSON.parse(
+            await process.request<string>({ op: "callMany", env: this.id, calls: JSON.stringify([call]) }),
+          ) as CallOutcome[];
           this.#record([call], [outcome as CallOutcome]);
           outcomes.push(outcome as CallOutcome);
         } catch (again) {
@@ -387,7 +396,7 @@ export class SandboxEnvironment {
   async #restore(): Promise<void> {
     const hadProcess = this.#process !== null;
     for (let attempt = 0; ; attempt++) {
-      const process = await this.#sandbox.place();
+      const process = await this.#sandbox.place(this.id);
       try {
         await process.sendModule(this.module);
         await process.request({
@@ -397,12 +406,12 @@ export class SandboxEnvironment {
           state: this.#state,
           options: { ...this.#options, ...this.#reset },
         });
-        if (this.#journal.length > 0) await process.request({ op: "callMany", env: this.id, calls: this.#journal });
-        process.environments.add(this.id);
+        if (this.#journal.length > 0) await process.request({ op: "callMany", env: this.id, calls: JSON.stringify(this.#journal) });
         this.#process = process;
         if (hadProcess) this.#sandbox.counters.restores += 1;
         return;
       } catch (error) {
+        process.environments.delete(this.id);
         if (!(error instanceof ProcessDied) || attempt >= 3) {
           throw error instanceof ProcessDied
             ? new EnvscaleError("E_SANDBOX", `environment ${this.id} could not be restored: ${error.message}`)

@@ -81,6 +81,19 @@ Run \`envscale <command> --help\` for a command's options.`,
       process.exitCode = await callCommand(module, flags, io);
     });
 
+  program
+    .command("bench")
+    .description(
+      "benchmark sandboxed tool calls: raw isolate round trips, Environment.call, direct calls, batches, resets, sandbox processes",
+    )
+    .option("--json", "print one JSON object instead of a table")
+    .option("--seconds <n>", "seconds per measurement", parseInteger("--seconds", 1), 1)
+    .option("--workers <n>", "sandbox processes for the scaling measurement (default: CPU cores)", parseInteger("--workers", 1))
+    .action(async (flags) => {
+      const { benchCommand } = await import("./bench-command.ts");
+      await benchCommand(flags, io);
+    });
+
   return program;
 }
 

@@ -111,7 +111,7 @@ export function createIsolateKernel(sharedSlots: SharedArrayBuffer, config: Kern
     const tool = tools[index];
     const fn = functions[index];
     if (!tool || typeof fn !== "function") return failure("UNKNOWN_TOOL", `no tool #${index} in this module`);
-    const saved = determinism.save();
+    determinism.save();
     const write = tool.write;
     const view = write ? db.beginWrite() : db.readView();
     let stage = "TOOL_ERROR";
@@ -135,7 +135,7 @@ export function createIsolateKernel(sharedSlots: SharedArrayBuffer, config: Kern
       determinism.tick();
       return outcome(true, text);
     }
-    determinism.restore(saved);
+    determinism.restore();
     if (stage === "TOOL_ERROR") {
       const frames = framesOf(error);
       return failure(stage, messageOf(error), { thrown: nameOf(error), ...(frames.length > 0 ? { frames } : {}) });
@@ -179,21 +179,23 @@ export function createIsolateKernel(sharedSlots: SharedArrayBuffer, config: Kern
       return runCall(index, jsonParse(argsJson));
     },
     /**
-     * A batch, `[[toolIndex, args], …]` as JSON text → `[outcome, …]` as JSON text. Call i runs as
+     * A batch, `[[toolIndex, args], …]` as JSON text → the outcomes' JSON texts joined by newlines
+     * (JSON text never holds a raw newline, so the host splits without parsing). Call i runs as
      * watchdog sequence `firstSeq + i` with its own start time: each call has its own time limit.
      */
     callMany(batchJson: string, firstSeq: number): string {
       const batch = jsonParse(batchJson) as [number, unknown][];
-      let out = "[";
+      let out = "";
       for (let i = 0; i < batch.length; i++) {
         if (i > 0) {
           atomicsStore(slots, SLOT_START, realNow() - config.epoch);
           atomicsStore(slots, SLOT_SEQ, firstSeq + i);
+          out += "\n";
         }
         const entry = batch[i] as [number, unknown];
-        out += (i > 0 ? "," : "") + runCall(entry[0], entry[1]);
+        out += runCall(entry[0], entry[1]);
       }
-      return `${out}]`;
+      return out;
     },
     exportState(): string {
       return db.exportState();

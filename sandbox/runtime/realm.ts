@@ -40,6 +40,10 @@ export function installDeterminism(global: Obj) {
     r2 = (r2 + t) | 0;
     return (t >>> 0) / 4294967296;
   };
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
   let clockBase = 0;
   let clockStep = 0;
   let ticks = 0;
@@ -98,12 +102,18 @@ export function installDeterminism(global: Obj) {
       clockStep = stepMs;
       ticks = 0;
     },
-    /** The random stream's position, to put it back after a failed call. */
-    save(): [number, number, number, number] {
-      return [r0, r1, r2, r3];
+    /** Remember the random stream's position (one slot: calls do not nest), to put it back after a failed call. */
+    save() {
+      s0 = r0;
+      s1 = r1;
+      s2 = r2;
+      s3 = r3;
     },
-    restore(saved: readonly [number, number, number, number]) {
-      [r0, r1, r2, r3] = saved;
+    restore() {
+      r0 = s0;
+      r1 = s1;
+      r2 = s2;
+      r3 = s3;
     },
     /** A call succeeded: the clock moves on. */
     tick() {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EnvscaleError, errorCatalog, exitCodeFor } from "../../kernel/errors.ts";
+import { callErrorCatalog } from "../../sandbox/call-errors.ts";
 import { repoRoot } from "../helpers.ts";
 
 const documented = (file: string) =>
@@ -12,6 +13,11 @@ describe("the error catalog", () => {
     const codes = Object.keys(errorCatalog);
     const docs = documented("docs/errors.md").filter((code) => code.startsWith("E_"));
     expect(docs.sort()).toEqual(codes.sort());
+  });
+
+  it("documents every tool call error code in docs/errors.md, and nothing else", () => {
+    const docs = documented("docs/errors.md").filter((code) => !code.startsWith("E_"));
+    expect(docs.sort()).toEqual(Object.keys(callErrorCatalog).sort());
   });
 
   it("maps usage errors to exit code 2, runtime errors to 1 and interruptions to 130", () => {
