@@ -169,6 +169,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
       }
       const opts = stageOptions.get(name);
       const fingerprint = step.stage.fingerprint ? await step.stage.fingerprint(opts) : null;
+      const serviceKeys = Object.fromEntries((step.stage.uses ?? []).map((service) => [service, services.fingerprint(service as string)]));
       const version = step.stage.version ?? "0";
       const key = sha256(
         canonicalStringify({
@@ -178,6 +179,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
           options: opts ?? null,
           inputs: inputHashes,
           fingerprint,
+          services: serviceKeys,
           seed: options.seed,
         }),
       );

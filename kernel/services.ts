@@ -17,6 +17,11 @@ export class ServiceRegistry implements Services {
     return this.#plugins.has(name);
   }
 
+  /** The fingerprint of a service's configuration ("" when it has none or does not exist). */
+  fingerprint(name: string): string {
+    return this.#plugins.get(name)?.fingerprint?.(this.#context.config) ?? "";
+  }
+
   get<K extends keyof ServiceTypes>(name: K): Promise<ServiceTypes[K]> {
     let instance = this.#instances.get(name as string);
     if (!instance) {

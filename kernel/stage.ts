@@ -62,6 +62,11 @@ export interface Stage<C extends readonly string[] = readonly string[], P extend
   fingerprint?(options: O): string | Promise<string>;
   /** Longest the whole stage may run, in milliseconds (default: no limit; items have their own). */
   timeoutMs?: number;
+  /**
+   * Services whose configuration shapes this stage's outputs (the LLM, the sandbox's limits): their
+   * fingerprints join the cache key, so switching the model recomputes the stages that used it.
+   */
+  uses?: readonly (keyof ServiceTypes)[];
   run(ctx: StageContext<O>, inputs: Inputs<C>): Outputs<P> | Promise<Outputs<P>>;
 }
 
@@ -136,6 +141,8 @@ export interface Services {
 export interface ServicePlugin<K extends keyof ServiceTypes = keyof ServiceTypes> {
   service: K;
   description?: string;
+  /** What in the config changes this service's answers (e.g. the model name), for cache keys. */
+  fingerprint?(config: Readonly<Record<string, unknown>>): string;
   create(ctx: ServiceContext): ServiceTypes[K] | Promise<ServiceTypes[K]>;
   close?(instance: ServiceTypes[K]): void | Promise<void>;
 }

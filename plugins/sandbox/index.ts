@@ -1,6 +1,7 @@
 // Service `sandbox`: supervised sandbox processes running tool modules (see sandbox/README.md).
 // Config: `sandbox: { processes, memoryMb, timeoutMs, clockStepMs, maxResultBytes }`.
 import { z } from "zod";
+import { canonicalStringify } from "../../kernel/canonical-json.ts";
 import { parseWithKnownKeys } from "../../kernel/config.ts";
 import { defineService } from "../../kernel/stage.ts";
 import type { Sandbox } from "../../sandbox/workers.ts";
@@ -27,6 +28,11 @@ export const sandboxConfigSchema = z.strictObject({
 export default defineService({
   service: "sandbox",
   description: "tool modules in isolated-vm, in supervised sandbox processes",
+  // Limits change outcomes (a call near its time limit); the number of processes does not.
+  fingerprint(config) {
+    const { processes: _processes, ...limits } = (config.sandbox ?? {}) as Record<string, unknown>;
+    return canonicalStringify(limits);
+  },
   async create(ctx) {
     const config = parseWithKnownKeys(sandboxConfigSchema, ctx.config.sandbox ?? {}, "config sandbox");
     // The sandbox (isolated-vm, esbuild, ts-morph) loads only when a stage first asks for it.

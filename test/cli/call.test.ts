@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli, tempDir } from "../helpers.ts";
+import { runCli, tempDir } from "../support/helpers.ts";
 
 const MODULE = `import { fail, newId } from "envscale/runtime";
 export function create_note(db, args) {

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { fixtures, runCli, tempDir } from "../helpers.ts";
+import { fixtures, runCli, tempDir } from "../support/helpers.ts";
 
 const plugins = (name: string) => join(fixtures, "plugins", name);
 

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
-import { repoRoot } from "../helpers.ts";
+import { repoRoot } from "../support/helpers.ts";
 
 describe("the kernel", () => {
   it("bundles without isolated-vm, esbuild, ts-morph, any plugin or the sandbox", async () => {

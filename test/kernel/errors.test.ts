@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EnvscaleError, errorCatalog, exitCodeFor } from "../../kernel/errors.ts";
 import { callErrorCatalog } from "../../sandbox/call-errors.ts";
-import { repoRoot } from "../helpers.ts";
+import { repoRoot } from "../support/helpers.ts";
 
 const documented = (file: string) =>
   [...readFileSync(join(repoRoot, file), "utf8").matchAll(/^### ([A-Z_]+)$/gm)].map((m) => m[1] as string);

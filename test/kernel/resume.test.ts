@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cliEntry, fixtures, runCli, tempDir } from "../helpers.ts";
+import { cliEntry, fixtures, runCli, tempDir } from "../support/helpers.ts";
 
 const plugins = join(fixtures, "plugins", "slow-notes");
 

@@ -6,7 +6,7 @@ import type { EnvscaleError } from "../../kernel/errors.ts";
 import { readManifest } from "../../kernel/manifest.ts";
 import { type RunPipelineOptions, runPipeline } from "../../kernel/run.ts";
 import type { AnyStage, ServicePlugin } from "../../kernel/stage.ts";
-import { tempDir } from "../helpers.ts";
+import { tempDir } from "../support/helpers.ts";
 
 const numbers: AnyStage = {
   name: "numbers",

@@ -7,7 +7,7 @@ import ingest from "../../../plugins/ingest/index.ts";
 import { sanitizeName } from "../../../plugins/ingest/normalize.ts";
 import { normalizeParameters } from "../../../plugins/ingest/schema-dialects.ts";
 import type { RejectedEntry, ToolSpec } from "../../../plugins/ingest/tool-spec.ts";
-import { fixtures, repoRoot, tempDir } from "../../helpers.ts";
+import { fixtures, repoRoot, tempDir } from "../../support/helpers.ts";
 
 const catalogs = join(fixtures, "catalogs");
 

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll } from "vitest";
 
-export const repoRoot = resolve(import.meta.dirname, "..");
+export const repoRoot = resolve(import.meta.dirname, "..", "..");
 export const cliEntry = join(repoRoot, "bin", "envscale.ts");
 export const fixtures = join(repoRoot, "test", "fixtures");
 
