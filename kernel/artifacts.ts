@@ -114,6 +114,7 @@ function decodeFile(relPath: string, text: string): unknown {
 const SAFE_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 function countItems(spec: ResolvedArtifactSpec, value: unknown): number {
+  if (spec.count) return spec.count(value);
   if (spec.format === "files" || !Array.isArray(value)) {
     return typeof value === "object" && value !== null ? Object.keys(value).length : 1;
   }

@@ -36,6 +36,8 @@ export interface RunPipelineOptions {
   only?: string;
   /** Recompute this stage and every stage after it. */
   from?: string;
+  /** A hash of each stage's code (see cli/compose.ts); part of its cache key. */
+  codeVersions?: Readonly<Record<string, string>>;
   logger?: Logger;
   progress?: ProgressFactory;
   signal?: AbortSignal;
@@ -180,6 +182,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
           inputs: inputHashes,
           fingerprint,
           services: serviceKeys,
+          code: options.codeVersions?.[name] ?? null,
           seed: options.seed,
         }),
       );

@@ -34,6 +34,8 @@ export interface ArtifactSpec<T = unknown> {
   format: "json" | "jsonl" | "files";
   path?: string;
   description?: string;
+  /** How many items the value holds, for the manifest and the summary (default: array length or key count). */
+  count?(value: T): number;
 }
 
 export interface Stage<C extends readonly string[] = readonly string[], P extends readonly string[] = readonly string[], O = unknown> {
@@ -53,7 +55,7 @@ export interface Stage<C extends readonly string[] = readonly string[], P extend
   /** Name of a stage this one takes the place of (it then produces what that one produced). */
   replaces?: string;
   /** Declarations of the artifact kinds this stage introduces. Undeclared kinds are any JSON in `<kind>.json`. */
-  artifacts?: Partial<Record<P[number], ArtifactSpec>>;
+  artifacts?: { [K in P[number]]?: ArtifactSpec<ArtifactOf<K>> };
   /** One line for `envscale stages`. */
   description?: string;
   /** Whether the stage takes part in this run (default: yes). Lets alternatives such as `propose-tools` opt in. */

@@ -1,14 +1,41 @@
 // Assembling a pipeline for a command: config file, built-in plugins, user plugins.
-import { resolve } from "node:path";
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { type EnvscaleConfig, findConfigFile, loadConfig } from "../config.ts";
 import { builtinPluginFiles, type LoadedPlugins, loadPlugins, userPluginFiles } from "../discover.ts";
-import { builtinPluginsDir } from "./paths.ts";
+import { builtinPluginsDir, packageRoot } from "./paths.ts";
 
 export interface Composition extends LoadedPlugins {
   config: EnvscaleConfig;
   configFile: string | undefined;
   /** Files of built-in plugins, to tell them apart from users' in listings. */
   builtinFiles: Set<string>;
+  /** A hash of each stage's code, for cache keys: editing a stage recomputes it without a version bump. */
+  codeVersions: Record<string, string>;
+}
+
+/**
+ * Built-in stages share one hash of all of envscale's own code (they import each other's
+ * modules); a user stage is hashed by its file.
+ */
+function codeVersionsOf(loaded: LoadedPlugins, builtinFiles: Set<string>): Record<string, string> {
+  const builtin = createHash("sha256");
+  for (const folder of ["kernel", "plugins", "sandbox"]) {
+    for (const file of readdirSync(join(packageRoot, folder), { recursive: true, encoding: "utf8" }).sort()) {
+      if (!/\.(ts|mts|js|mjs)$/.test(file)) continue;
+      builtin
+        .update(`${folder}/${file}\0`)
+        .update(readFileSync(join(packageRoot, folder, file)))
+        .update("\0");
+    }
+  }
+  const builtinHash = builtin.digest("hex");
+  const versions: Record<string, string> = {};
+  for (const [stage, file] of loaded.origins) {
+    versions[stage] = builtinFiles.has(file) ? builtinHash : createHash("sha256").update(readFileSync(file)).digest("hex");
+  }
+  return versions;
 }
 
 /** Load the config, then built-ins, then user plugins from config `plugins` and `--plugins` (in that order). */
@@ -23,5 +50,6 @@ export async function compose(options: { config?: string; plugins?: string[]; cw
   ];
   const userFiles = userDirs.flatMap((dir) => userPluginFiles(dir));
   const loaded = await loadPlugins([...builtins, ...userFiles]);
-  return { ...loaded, config, configFile, builtinFiles: new Set(builtins) };
+  const builtinFiles = new Set(builtins);
+  return { ...loaded, config, configFile, builtinFiles, codeVersions: codeVersionsOf(loaded, builtinFiles) };
 }

@@ -94,6 +94,20 @@ Run \`envscale <command> --help\` for a command's options.`,
       await benchCommand(flags, io);
     });
 
+  const evaluate = program.command("eval").description("evaluate what a pipeline step produces");
+  evaluate
+    .command("domains")
+    .description("adjusted Rand index and normalised mutual information of offline domains against catalog labels")
+    .argument("<catalogs...>", "labelled catalog files, folders or globs")
+    .requiredOption("--label-field <field>", "the label: a ToolSpec field (category), a meta field (tool_name), or a path (meta.field)")
+    .option("--json", "print one JSON object: ari, nmi, domains, labels, tools, unlabelled, rejected, modularity")
+    .option("--config <file>", "config file (its tool-graph and domains options apply)")
+    .option("--seed <n>", "run seed", parseInteger("--seed"))
+    .action(async (catalogs: string[], flags) => {
+      const { evalDomainsCommand } = await import("./eval-command.ts");
+      await evalDomainsCommand(catalogs, flags, io);
+    });
+
   return program;
 }
 

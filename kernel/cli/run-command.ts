@@ -78,6 +78,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<void> {
     const result = await runPipeline({
       stages: composition.stages,
       services: composition.services,
+      codeVersions: composition.codeVersions,
       config: merged,
       runDir,
       seed,

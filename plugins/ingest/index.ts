@@ -1,7 +1,7 @@
 // Stage `ingest`: tool catalogs in any supported format → one normalised `catalog` (+ `rejected`).
 import { resolve } from "node:path";
 import { z } from "zod";
-import { defineStage } from "../../kernel/stage.ts";
+import { defineStage, type Progress } from "../../kernel/stage.ts";
 import { documentEntries, type Extracted } from "./formats/function-entries.ts";
 import { isOpenApiDocument, openApiCandidates } from "./formats/openapi.ts";
 import { normalizeCandidates } from "./normalize.ts";
@@ -14,6 +14,38 @@ declare module "../../kernel/stage.ts" {
     catalog: ToolSpec[];
     rejected: RejectedEntry[];
   }
+}
+
+/** Read, normalise and check catalogs (pure: the stage, and `envscale eval`, use it). */
+export async function readCatalog(
+  sources: readonly string[],
+  progress?: Progress,
+): Promise<{ files: number; tools: ToolSpec[]; rejected: RejectedEntry[] }> {
+  const files = await expandSources(sources);
+  const extracted: Extracted = { candidates: [], rejections: [] };
+  progress?.start(files.length, "files");
+  for (const file of files) {
+    const parsed = await parseCatalogFile(file);
+    extracted.rejections.push(...parsed.rejections);
+    for (const { doc, pointer, line } of parsed.documents) {
+      const part = isOpenApiDocument(doc.value)
+        ? await openApiCandidates(doc, file.path, file.display)
+        : documentEntries(doc, file.display, pointer, line);
+      extracted.candidates.push(...part.candidates);
+      extracted.rejections.push(...part.rejections);
+    }
+    progress?.tick();
+  }
+  progress?.done();
+  const { tools, rejected } = normalizeCandidates(extracted.candidates);
+  return {
+    files: files.length,
+    tools,
+    rejected: inSourceOrder(
+      [...extracted.rejections, ...rejected],
+      files.map((f) => f.display),
+    ),
+  };
 }
 
 /** Rejections as a reader goes through the sources: by file, then line (stable for entries without one). */
@@ -50,32 +82,9 @@ export default defineStage({
   },
   fingerprint: (opts) => fingerprintSources(opts.sources),
   async run(ctx) {
-    const files = await expandSources(ctx.options.sources);
-    const extracted: Extracted = { candidates: [], rejections: [] };
-    ctx.progress.start(files.length, "files");
-    for (const file of files) {
-      const parsed = await parseCatalogFile(file);
-      extracted.rejections.push(...parsed.rejections);
-      for (const { doc, pointer, line } of parsed.documents) {
-        const part = isOpenApiDocument(doc.value)
-          ? await openApiCandidates(doc, file.path, file.display)
-          : documentEntries(doc, file.display, pointer, line);
-        extracted.candidates.push(...part.candidates);
-        extracted.rejections.push(...part.rejections);
-      }
-      ctx.progress.tick();
-    }
-    ctx.progress.done();
-    const { tools, rejected } = normalizeCandidates(extracted.candidates);
-    const allRejected = inSourceOrder(
-      [...extracted.rejections, ...rejected],
-      files.map((f) => f.display),
-    );
-    ctx.logger.info(
-      { files: files.length, tools: tools.length, rejected: allRejected.length },
-      `ingested ${tools.length} tools from ${files.length} file(s)`,
-    );
-    if (allRejected.length > 0) ctx.logger.warn(`${allRejected.length} catalog entries rejected; see rejected.jsonl`);
-    return { catalog: tools, rejected: allRejected };
+    const { files, tools, rejected } = await readCatalog(ctx.options.sources, ctx.progress);
+    ctx.logger.info({ files, tools: tools.length, rejected: rejected.length }, `ingested ${tools.length} tools from ${files} file(s)`);
+    if (rejected.length > 0) ctx.logger.warn(`${rejected.length} catalog entries rejected; see rejected.jsonl`);
+    return { catalog: tools, rejected };
   },
 });

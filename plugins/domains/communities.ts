@@ -1,0 +1,173 @@
+// Domains by community detection: Louvain on the tool graph, then rules for sizes.
+//
+// - A community larger than `maxSize` is split by Louvain on its own subgraph at a rising
+//   resolution (×1.6 per step, up to 12 steps); one Louvain cannot split (a near-clique of
+//   look-alike tools) is cut into pieces of `maxSize` in breadth-first order, so neighbours stay
+//   together.
+// - A community smaller than `minSize` is merged into the community it is most connected to (if
+//   the result stays within `maxSize`); one connected to nothing is rejected with the reason.
+// Every tool ends in exactly one domain, or among the rejected with why.
+import { UndirectedGraph } from "graphology";
+import louvainModule from "graphology-communities-louvain";
+import modularityModule from "graphology-metrics/graph/modularity.js";
+import type { ToolGraph } from "../tool-graph/index.ts";
+
+// Both packages are CommonJS whose typings declare an ES default export; at run time the default
+// import is the function itself.
+const louvain = louvainModule as unknown as typeof import("graphology-communities-louvain").default;
+const modularity = modularityModule as unknown as (
+  graph: UndirectedGraph,
+  options: { getNodeCommunity(node: string): number; getEdgeWeight: string },
+) => number;
+
+export interface DomainRules {
+  minSize: number;
+  maxSize: number;
+  resolution: number;
+}
+
+export interface Partition {
+  /** Node indices of each community, communities ordered by their first node. */
+  communities: number[][];
+  rejected: { node: number; reason: string }[];
+  modularity: number;
+}
+
+function graphOf(graph: ToolGraph, keep?: ReadonlySet<number>): UndirectedGraph {
+  const g = new UndirectedGraph();
+  graph.nodes.forEach((_, i) => {
+    if (!keep || keep.has(i)) g.addNode(String(i));
+  });
+  for (const edge of graph.edges) {
+    if (keep && (!keep.has(edge.source) || !keep.has(edge.target))) continue;
+    g.mergeEdge(String(edge.source), String(edge.target), { weight: edge.weight });
+  }
+  return g;
+}
+
+const MAX_SPLIT_STEPS = 12;
+
+/** Nodes in breadth-first order from the best-connected node (strongest edges first), cut into pieces. */
+function chunksInVisitOrder(sub: UndirectedGraph, size: number): number[][] {
+  const strength = (node: string) => sub.reduceEdges(node, (sum, _edge, attributes) => sum + (attributes.weight as number), 0);
+  const pending = new Set(sub.nodes());
+  const order: string[] = [];
+  while (pending.size > 0) {
+    const start = [...pending].sort((a, b) => strength(b) - strength(a) || Number(a) - Number(b))[0] as string;
+    const queue = [start];
+    pending.delete(start);
+    while (queue.length > 0) {
+      const node = queue.shift() as string;
+      order.push(node);
+      const next = sub
+        .mapEdges(node, (_edge, attributes, source, target) => ({
+          other: source === node ? target : source,
+          weight: attributes.weight as number,
+        }))
+        .filter(({ other }) => pending.has(other))
+        .sort((a, b) => b.weight - a.weight || Number(a.other) - Number(b.other));
+      for (const { other } of next) {
+        pending.delete(other);
+        queue.push(other);
+      }
+    }
+  }
+  const pieces: number[][] = [];
+  for (let i = 0; i < order.length; i += size)
+    pieces.push(
+      order
+        .slice(i, i + size)
+        .map(Number)
+        .sort((a, b) => a - b),
+    );
+  return pieces;
+}
+
+function groups(mapping: Record<string, number>): number[][] {
+  const byCommunity = new Map<number, number[]>();
+  for (const [node, community] of Object.entries(mapping)) {
+    const list = byCommunity.get(community) ?? [];
+    list.push(Number(node));
+    byCommunity.set(community, list);
+  }
+  return [...byCommunity.values()].map((list) => list.sort((a, b) => a - b)).sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0));
+}
+
+export function detectCommunities(graph: ToolGraph, rules: DomainRules, rng: () => number): Partition {
+  const full = graphOf(graph);
+  const detected = louvain.detailed(full, { getEdgeWeight: "weight", resolution: rules.resolution, rng });
+  let communities = groups(detected.communities);
+
+  // Split what is too large.
+  const split: number[][] = [];
+  const queue = [...communities];
+  while (queue.length > 0) {
+    const community = queue.shift() as number[];
+    if (community.length <= rules.maxSize) {
+      split.push(community);
+      continue;
+    }
+    const sub = graphOf(graph, new Set(community));
+    let parts: number[][] = [community];
+    for (let step = 1; step <= MAX_SPLIT_STEPS && parts.length === 1; step++) {
+      if (sub.size === 0) break;
+      parts = groups(louvain(sub, { getEdgeWeight: "weight", resolution: rules.resolution * 1.6 ** step, rng }));
+    }
+    if (parts.length === 1) parts = chunksInVisitOrder(sub, rules.maxSize);
+    queue.push(...parts);
+  }
+  communities = split;
+
+  // Merge or reject what is too small, smallest first.
+  const rejected: Partition["rejected"] = [];
+  const owner = new Map<number, number>();
+  const refresh = () => {
+    owner.clear();
+    communities.forEach((community, c) => {
+      for (const node of community) owner.set(node, c);
+    });
+  };
+  for (;;) {
+    refresh();
+    const order = communities
+      .map((community, c) => ({ c, size: community.length }))
+      .filter(({ size }) => size < rules.minSize)
+      .sort((a, b) => a.size - b.size || (communities[a.c]?.[0] ?? 0) - (communities[b.c]?.[0] ?? 0));
+    const small = order[0];
+    if (!small) break;
+    const members = new Set(communities[small.c]);
+    const links = new Map<number, number>();
+    for (const edge of graph.edges) {
+      const inside = members.has(edge.source) ? edge.target : members.has(edge.target) ? edge.source : null;
+      if (inside === null || members.has(inside)) continue;
+      const other = owner.get(inside);
+      if (other !== undefined) links.set(other, (links.get(other) ?? 0) + edge.weight);
+    }
+    const target = [...links]
+      .filter(([other]) => (communities[other]?.length ?? 0) + members.size <= rules.maxSize)
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])[0];
+    const community = communities[small.c] as number[];
+    if (target) {
+      communities[target[0]] = [...(communities[target[0]] as number[]), ...community].sort((a, b) => a - b);
+    } else {
+      const reason =
+        links.size === 0
+          ? `no similar tool: its community of ${community.length} is linked to no other (minimum domain size ${rules.minSize})`
+          : `its community of ${community.length} is too small and every neighbouring domain is full (size limits ${rules.minSize}–${rules.maxSize})`;
+      for (const node of community) rejected.push({ node, reason });
+    }
+    communities.splice(small.c, 1);
+  }
+  communities.sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0));
+
+  // Modularity of the final partition (rejected tools each on their own).
+  refresh();
+  let next = communities.length;
+  const assignment: Record<string, number> = {};
+  full.forEachNode((node) => {
+    assignment[node] = owner.get(Number(node)) ?? next++;
+  });
+  const score =
+    full.size > 0 ? modularity(full, { getNodeCommunity: (node: string) => assignment[node] as number, getEdgeWeight: "weight" }) : 0;
+  return { communities, rejected: rejected.sort((a, b) => a.node - b.node), modularity: Number(score.toFixed(6)) };
+}

@@ -1,0 +1,145 @@
+// Stage `domains`: Louvain communities of the tool graph become domains (one environment each).
+import { z } from "zod";
+import { defineStage } from "../../kernel/stage.ts";
+import type { ToolSpec } from "../ingest/tool-spec.ts";
+import type { LlmService } from "../llm/port.ts";
+import { askUntilValid, extractJson } from "../llm/structured.ts";
+import type { ToolGraph } from "../tool-graph/index.ts";
+import { type DomainRules, detectCommunities } from "./communities.ts";
+import { distinctiveWords, uniqueName, wordDocumentFrequency } from "./domain-names.ts";
+
+export const domainsSchema = z.object({
+  settings: z.object({ minSize: z.number(), maxSize: z.number(), resolution: z.number() }),
+  /** Modularity of the final partition on the tool graph. */
+  modularity: z.number(),
+  domains: z.array(
+    z.object({
+      name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+      tools: z.array(z.string()).min(1),
+      /** Its most distinctive words (offline names are made of them). */
+      keywords: z.array(z.string()),
+    }),
+  ),
+  rejected: z.array(z.object({ tool: z.string(), reason: z.string() })),
+});
+export type Domains = z.infer<typeof domainsSchema>;
+export type Domain = Domains["domains"][number];
+
+declare module "../../kernel/stage.ts" {
+  interface ArtifactTypes {
+    domains: Domains;
+  }
+}
+
+export const domainsOptions = z.object({
+  /** Smaller communities are merged into their best-connected neighbour, or rejected. */
+  minSize: z.number().int().min(1).default(3),
+  /** Larger communities are split. */
+  maxSize: z.number().int().min(2).default(40),
+  /** Louvain resolution (higher: more, smaller communities). */
+  resolution: z.number().positive().default(1),
+});
+
+/** Domains of a catalog (pure, offline names). `rng` must be seeded for reproducible communities. */
+export function partitionDomains(catalog: readonly ToolSpec[], graph: ToolGraph, rules: DomainRules, rng: () => number): Domains {
+  const partition = detectCommunities(graph, rules, rng);
+  const df = wordDocumentFrequency(catalog);
+  const taken = new Set<string>();
+  const domains = partition.communities.map((community) => {
+    const tools = community.map((node) => catalog[node] as ToolSpec);
+    const keywords = distinctiveWords(tools, df, catalog.length, 5);
+    return { name: uniqueName(keywords.slice(0, 2).join("-"), taken), tools: tools.map((tool) => tool.name), keywords };
+  });
+  return {
+    settings: rules,
+    modularity: partition.modularity,
+    domains,
+    rejected: partition.rejected.map(({ node, reason }) => ({ tool: catalog[node]?.name ?? String(node), reason })),
+  };
+}
+
+const NAME = /^[a-z][a-z0-9-]{1,40}$/;
+
+/** Ask a model for a domain's name; null (keep the offline name) when it gives nothing usable. */
+async function modelName(llm: LlmService, tools: readonly ToolSpec[], rounds: number, signal: AbortSignal): Promise<string | null> {
+  const listing = tools
+    .slice(0, 25)
+    .map((tool) => `- ${tool.name}: ${tool.description.slice(0, 160)}`)
+    .join("\n");
+  const result = await askUntilValid(
+    llm,
+    {
+      purpose: `domain-name:${tools[0]?.name ?? ""}`,
+      messages: [
+        {
+          role: "system",
+          content:
+            'You name groups of API tools. Answer with JSON {"name": "..."}: a short kebab-case name of what the tools are about (2-4 words, lowercase, e.g. "flight-booking").',
+        },
+        { role: "user", content: `Tools:\n${listing}` },
+      ],
+      jsonSchema: { name: "domain_name", schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] } },
+      temperature: 0,
+    },
+    (text) => {
+      const parsed = extractJson(text);
+      if (!parsed.ok) return parsed;
+      const name = (parsed.value as { name?: unknown }).name;
+      return typeof name === "string" && NAME.test(name)
+        ? { ok: true, value: name }
+        : { ok: false, error: 'name must be kebab-case: lowercase letters, digits and "-", 2 to 41 characters' };
+    },
+    rounds,
+    signal,
+  );
+  return result.ok ? result.value : null;
+}
+
+export default defineStage({
+  name: "domains",
+  description: "split the tool graph into domains (Louvain, seeded; size rules; names)",
+  version: "1",
+  consumes: ["catalog", "tool-graph"],
+  produces: ["domains"],
+  options: domainsOptions,
+  uses: ["llm"],
+  artifacts: {
+    domains: {
+      schema: domainsSchema,
+      format: "json",
+      description: "domains with their tools, rejected tools with why, modularity",
+      count: (value) => value.domains.length,
+    },
+  },
+  async run(ctx, { catalog, "tool-graph": graph }) {
+    const rng = ctx.rng.fork("louvain");
+    const result = partitionDomains(catalog, graph, ctx.options, () => rng.next());
+    const llm = ctx.services.has("llm") ? await ctx.services.get("llm") : null;
+    if (llm?.kind === "model") {
+      const byName = new Map(catalog.map((tool) => [tool.name, tool]));
+      const names = await ctx.mapItems(
+        result.domains,
+        (domain) => domain.tools[0] ?? domain.name,
+        async (domain) =>
+          modelName(
+            llm,
+            domain.tools.map((name) => byName.get(name) as ToolSpec),
+            llm.settings.repairRounds,
+            ctx.signal,
+          ),
+        { label: "names" },
+      );
+      const taken = new Set<string>();
+      result.domains.forEach((domain, i) => {
+        const suggested = names[i];
+        if (suggested === null) ctx.logger.warn({ domain: domain.name }, "the model gave no usable name; keeping the offline one");
+        domain.name = uniqueName(suggested ?? domain.name, taken);
+      });
+    }
+    ctx.logger.info(
+      { domains: result.domains.length, rejected: result.rejected.length, modularity: result.modularity },
+      `${result.domains.length} domains (modularity ${result.modularity}), ${result.rejected.length} tools rejected`,
+    );
+    return { domains: result };
+  },
+});
