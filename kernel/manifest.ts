@@ -29,6 +29,8 @@ const stageRecordSchema = z.object({
   /** Increase of each service's counters during the stage (LLM tokens, sandbox calls…). */
   metrics: z.record(z.string(), z.record(z.string(), z.number())).optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
+  /** The stage's summary lines for the end of the run. */
+  summary: z.array(z.string()).optional(),
 });
 
 export const manifestSchema = z.object({

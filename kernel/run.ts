@@ -49,6 +49,8 @@ export interface StageOutcome {
   wallMs: number;
   outputs: Record<string, { count: number; files: string[] }>;
   items?: ItemCounters;
+  /** The stage's own summary lines (`Stage.summary`). */
+  summary?: string[];
 }
 
 export interface RunResult {
@@ -324,6 +326,14 @@ async function runStep(step: PlanStep, env: StepEnvironment): Promise<StageOutco
       record.outputs[kind] = { ...stored, variant };
       env.values.set(`${name}\u0000${kind}`, Promise.resolve(validated.get(kind)));
     }
+    if (stage.summary) {
+      try {
+        const lines = stage.summary(Object.fromEntries(validated));
+        if (lines.length > 0) record.summary = lines.slice(0, 20);
+      } catch (error) {
+        env.logger.warn({ error: (error as Error).message }, "the stage's summary failed");
+      }
+    }
     record.status = "done";
     record.wall_ms = Math.round(performance.now() - started);
     if (counters.total > 0) record.items = { ...counters };
@@ -379,5 +389,6 @@ function describe(stage: string, record: StageRecord | undefined, status: StageO
     wallMs: record?.wall_ms ?? 0,
     outputs,
     ...(record?.items ? { items: record.items } : {}),
+    ...(record?.summary ? { summary: record.summary } : {}),
   };
 }

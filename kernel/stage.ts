@@ -70,6 +70,8 @@ export interface Stage<C extends readonly string[] = readonly string[], P extend
    */
   uses?: readonly (keyof ServiceTypes)[];
   run(ctx: StageContext<O>, inputs: Inputs<C>): Outputs<P> | Promise<Outputs<P>>;
+  /** Lines for the end-of-run summary, from the stage's validated outputs (kept in the manifest, so cached runs show them too). */
+  summary?(outputs: Outputs<P>): string[];
 }
 
 /** Any stage, whatever its kinds and options. */

@@ -55,7 +55,7 @@ export interface Analysis {
 // ts-morph loads the TypeScript compiler (~0.4 s): load it once, on first use, and reuse one project.
 let projectCache: { project: Project; morph: typeof import("ts-morph") } | null = null;
 
-async function morphProject() {
+export async function morphProject() {
   if (!projectCache) {
     const morph = await import("ts-morph");
     const project = new morph.Project({
@@ -162,6 +162,9 @@ export async function analyzeToolModule(source: string, filename: string, declar
       )
         continue;
       if (Node.isQualifiedName(parent) && parent.getRight() === identifier) continue;
+      // Types are erased: `interface Function {}` or `x: Function` never reaches the global.
+      if (identifier.getFirstAncestor((a) => Node.isTypeNode(a) || Node.isInterfaceDeclaration(a) || Node.isTypeAliasDeclaration(a)))
+        continue;
       at(identifier, "error", "forbidden-global", `uses ${name}: ${reason}`);
     }
     // esbuild drops unused imports before resolving them; the rule holds for every import anyway.

@@ -114,5 +114,7 @@ export function summarise(result: RunResult): string {
       .map(([kind, out]) => `${kind} ${out.count}`)
       .join(", "),
   ]);
-  return `\n${formatTable(["stage", "status", "time", "outputs (items)"], rows)}\n\nrun directory: ${result.runDir}`;
+  const lines = result.outcomes.flatMap((outcome) => outcome.summary ?? []);
+  const summary = lines.length > 0 ? `\n\n${lines.join("\n")}` : "";
+  return `\n${formatTable(["stage", "status", "time", "outputs (items)"], rows)}${summary}\n\nrun directory: ${result.runDir}`;
 }

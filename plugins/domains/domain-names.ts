@@ -19,7 +19,8 @@ export function distinctiveWords(
   const weight = new Map<string, number>();
   for (const tool of group) {
     for (const [word, w] of toolWords(tool)) {
-      if (GENERIC.has(word) || word.length < 3) continue;
+      // Structural tokens (`ns:pet_store`, `src:file.json`) link tools; they do not name them.
+      if (GENERIC.has(word) || word.length < 3 || word.includes(":")) continue;
       weight.set(word, (weight.get(word) ?? 0) + w);
     }
   }

@@ -111,6 +111,9 @@ export default defineStage({
       count: (value) => value.domains.length,
     },
   },
+  summary: ({ domains }) => [
+    `domains: ${domains.domains.length} (modularity ${domains.modularity}); ${domains.domains.reduce((sum, d) => sum + d.tools.length, 0)} tools in domains, ${domains.rejected.length} rejected`,
+  ],
   async run(ctx, { catalog, "tool-graph": graph }) {
     const rng = ctx.rng.fork("louvain");
     const result = partitionDomains(catalog, graph, ctx.options, () => rng.next());

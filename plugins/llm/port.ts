@@ -2,7 +2,7 @@
 //
 // Adapters: `openai` (any OpenAI-compatible endpoint, through the official SDK), `replay` (a
 // recorded cassette), recording around `openai`, and `offline`, which has no model: with it,
-// stages do each LLM task by rule (plugins/providers/offline/).
+// each stage does its LLM tasks by its own rules.
 
 export interface ToolCallMessage {
   id: string;

@@ -485,5 +485,14 @@ describe("static checks of hostile modules", () => {
     expect(await findings(`export function t() { return process.env; }`)).toEqual(["forbidden-global 1:30"]);
     expect(await findings(`export function t() { setTimeout(() => 1, 1); }`)).toEqual(["forbidden-global 1:23"]);
     expect(await findings(`export function t(db) { const fetch = db.fetch; return { process: fetch, eval: db.eval }; }`)).toEqual([]);
+    // Types are erased: a record type named like a global is not the global.
+    expect(
+      await findings(
+        `interface Function { name: string } type Atomics = Function[]; export function t(db: { f: Function }): Atomics { return [db.f]; }`,
+      ),
+    ).toEqual([]);
+    expect(await findings(`interface X { a: number } export function t() { return Function("return 1")(); }`)).toEqual([
+      "forbidden-global 1:56",
+    ]);
   });
 });

@@ -1,0 +1,161 @@
+// Stage `codegen`: each domain's tool module (envs/<domain>/tools.ts) and its seeded initial state
+// (envs/<domain>/sample-state.json). Offline: templates per operation kind. With a model: a writer,
+// a reviewer and a test writer (ScaleEnv's cooperating agents), falling back to the templates when
+// the writer's code never compiles.
+import { z } from "zod";
+import { defineStage } from "../../kernel/stage.ts";
+import { compileToolModule } from "../../sandbox/compile.ts";
+import type { ToolDeclaration } from "../../sandbox/tool-module.ts";
+import type { ToolSpec } from "../ingest/tool-spec.ts";
+import type { DomainSchema } from "../schema/domain-schema.ts";
+import { type ModelTest, modelTestSchema, reviewModule, writeModule, writeTests } from "./model-writer.ts";
+import { type DomainState, generateState } from "./sample-state.ts";
+import { functionNames, templateModule } from "./templates.ts";
+
+export const codegenReportSchema = z.object({
+  domain: z.string(),
+  /** Who wrote tools.ts: `templates` (offline) or `model`. */
+  source: z.enum(["templates", "model"]),
+  /** Catalog tool name → function name in tools.ts. */
+  functions: z.record(z.string(), z.string()),
+  /** The task clock the sample state's dates are drawn around (verify runs on it). */
+  clock: z.string(),
+  /** Model rounds used by the writer (0 offline). */
+  rounds: z.number().int(),
+  /** Why the model's code was not used, when it was asked and failed. */
+  modelRejected: z.string().optional(),
+  review: z.object({ approved: z.boolean(), problems: z.array(z.object({ tool: z.string(), problem: z.string() })) }).optional(),
+  /** Cases written by the test-writer role (empty offline: verify generates its own). */
+  tests: z.array(modelTestSchema),
+});
+export type CodegenReport = z.infer<typeof codegenReportSchema>;
+
+const stateSchema = z.record(z.string(), z.record(z.string(), z.record(z.string(), z.json())));
+
+declare module "../../kernel/stage.ts" {
+  interface ArtifactTypes {
+    "tool-modules": Record<string, string>;
+    "sample-states": Record<string, DomainState>;
+    "codegen-reports": Record<string, CodegenReport>;
+  }
+}
+
+export const codegenOptions = z.object({
+  /** Records per table in the sample state. */
+  records: z.number().int().min(1).max(1000).default(6),
+  /** The task clock of sample states and verification. */
+  clock: z.iso.datetime().default("2025-03-03T09:00:00Z"),
+});
+
+/** What the sandbox is told about a domain's tools. */
+export function toolDeclarations(
+  schema: DomainSchema,
+  specs: ReadonlyMap<string, ToolSpec>,
+  names: ReadonlyMap<string, string>,
+): ToolDeclaration[] {
+  return schema.tools.map((model) => {
+    const spec = specs.get(model.tool);
+    return {
+      name: names.get(model.tool) as string,
+      ...(spec?.description ? { description: spec.description } : {}),
+      parameters: (spec?.parameters ?? { type: "object" }) as ToolDeclaration["parameters"] & object,
+      access: model.access,
+    };
+  });
+}
+
+export default defineStage({
+  name: "codegen",
+  description: "write each domain's tool module (templates offline; writer, reviewer and test writer with a model) and its seeded state",
+  version: "1",
+  consumes: ["catalog", "schemas"],
+  produces: ["tool-modules", "sample-states", "codegen-reports"],
+  options: codegenOptions,
+  uses: ["llm"],
+  artifacts: {
+    "tool-modules": {
+      schema: z.record(z.string(), z.string()),
+      format: "files",
+      path: "envs/{key}/tools.ts",
+      description: "the tool module of each domain (TypeScript, envscale/runtime)",
+    },
+    "sample-states": {
+      schema: z.record(z.string(), stateSchema),
+      format: "files",
+      path: "envs/{key}/sample-state.json",
+      description: "a seeded initial database per domain, referential integrity kept",
+    },
+    "codegen-reports": {
+      schema: z.record(z.string(), codegenReportSchema),
+      format: "files",
+      path: "envs/{key}/codegen.json",
+      description: "who wrote the code, review, model-written tests",
+    },
+  },
+  async run(ctx, { catalog, schemas }) {
+    const specs = new Map(catalog.map((tool) => [tool.name, tool]));
+    const llm = ctx.services.has("llm") ? await ctx.services.get("llm") : null;
+    const domains = Object.keys(schemas).sort();
+    const results = await ctx.mapItems(
+      domains,
+      (domain) => domain,
+      async (domain, item) => {
+        const schema = schemas[domain] as DomainSchema;
+        const names = functionNames(schema.tools.map((t) => t.tool));
+        const tools = schema.tools.map((t) => specs.get(t.tool)).filter((t): t is ToolSpec => Boolean(t));
+        const state = generateState(schema, item.rng.fork("state"), { records: ctx.options.records, clock: ctx.options.clock });
+        const report: CodegenReport = {
+          domain,
+          source: "templates",
+          functions: Object.fromEntries(names),
+          clock: ctx.options.clock,
+          rounds: 0,
+          tests: [],
+        };
+        let source = templateModule(schema, specs);
+        if (llm?.kind === "model") {
+          const declarations = toolDeclarations(schema, specs, names);
+          const compile = async (code: string) => {
+            const result = await compileToolModule(code, { filename: `${domain}/tools.ts`, tools: declarations });
+            return result.ok ? [] : result.findings.filter((f) => f.severity === "error");
+          };
+          const rounds = llm.settings.repairRounds;
+          const written = await writeModule(llm, { schema, tools, names }, compile, rounds, item.signal);
+          report.rounds = written.rounds;
+          if (written.ok) {
+            source = written.value;
+            report.source = "model";
+            const review = await reviewModule(llm, { schema, tools, names, code: source }, rounds, item.signal);
+            if (review.ok) {
+              report.review = review.value;
+              if (!review.value.approved && review.value.problems.length > 0) {
+                const feedback = review.value.problems.map((p) => `- ${p.tool}: ${p.problem}`).join("\n");
+                const revised = await writeModule(llm, { schema, tools, names, feedback }, compile, rounds, item.signal);
+                report.rounds += revised.rounds;
+                if (revised.ok) source = revised.value;
+              }
+            } else item.logger.warn({ domain, reason: review.reason }, "the reviewer gave no usable review");
+          } else {
+            report.modelRejected = written.reason;
+            item.logger.warn({ domain, reason: written.reason }, "the model's code was unusable; using the templates");
+          }
+          const tests = await writeTests(llm, { schema, tools, names, state }, rounds, item.signal);
+          if (tests.ok) report.tests = tests.value as ModelTest[];
+          else item.logger.warn({ domain, reason: tests.reason }, "the test writer gave no usable cases");
+        }
+        return { source, state, report };
+      },
+      { label: "modules" },
+    );
+    const modules: Record<string, string> = {};
+    const states: Record<string, DomainState> = {};
+    const reports: Record<string, CodegenReport> = {};
+    domains.forEach((domain, i) => {
+      const result = results[i] as (typeof results)[number];
+      modules[domain] = result.source;
+      states[domain] = result.state;
+      reports[domain] = result.report;
+    });
+    return { "tool-modules": modules, "sample-states": states, "codegen-reports": reports };
+  },
+});

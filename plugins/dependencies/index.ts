@@ -1,0 +1,136 @@
+// Stage `dependencies`: each environment's directed tool dependency graph. A → B when an output or
+// a written table of A feeds an input of B; derived from the schema (derive.ts) and kept only when
+// running A then B in the sandbox confirms it (confirm.ts). Unconfirmed candidates are listed with why.
+import { z } from "zod";
+import { defineStage } from "../../kernel/stage.ts";
+import type { JsonObject } from "../../sandbox/environment.ts";
+import type { DomainState } from "../codegen/sample-state.ts";
+import type { DomainSchema } from "../schema/domain-schema.ts";
+import type { EnvironmentSpec } from "../verify/environment-spec.ts";
+import { confirm } from "./confirm.ts";
+import { candidateEdges } from "./derive.ts";
+
+const viaSchema = z.union([
+  z.object({ kind: z.literal("output"), table: z.string(), field: z.string(), parameter: z.string() }),
+  z.object({ kind: z.literal("state"), table: z.string() }),
+]);
+
+export const dependencyGraphSchema = z.object({
+  domain: z.string(),
+  /** Tool names as the environment calls them. */
+  tools: z.array(z.string()),
+  /** Confirmed edges: the graph task chains walk on. */
+  edges: z.array(z.object({ from: z.string(), to: z.string(), via: viaSchema, evidence: z.string() })),
+  /** Candidates from the schema that running them did not confirm, with what happened. */
+  unconfirmed: z.array(z.object({ from: z.string(), to: z.string(), via: viaSchema, evidence: z.string() })),
+});
+export type DependencyGraph = z.infer<typeof dependencyGraphSchema>;
+
+declare module "../../kernel/stage.ts" {
+  interface ArtifactTypes {
+    "dependency-graphs": Record<string, DependencyGraph>;
+  }
+}
+
+export const dependenciesOptions = z.object({
+  /** Most candidates checked per domain (output edges first), so huge domains stay bounded. */
+  maxCandidates: z.number().int().min(1).default(400),
+  timeoutMs: z.number().int().min(10).max(60_000).default(1000),
+});
+
+export default defineStage({
+  name: "dependencies",
+  description: "each environment's tool dependency graph: schema-derived edges confirmed by running A then B",
+  version: "1",
+  consumes: ["catalog", "schemas", "sample-states", "tool-modules", "environments"],
+  produces: ["dependency-graphs"],
+  options: dependenciesOptions,
+  uses: ["sandbox"],
+  artifacts: {
+    "dependency-graphs": {
+      schema: z.record(z.string(), dependencyGraphSchema),
+      format: "files",
+      path: "envs/{key}/dependencies.json",
+      description: "confirmed tool dependencies (A → B, via an output or a table) and unconfirmed candidates",
+      count: (graphs) => Object.values(graphs).reduce((sum, g) => sum + g.edges.length, 0),
+    },
+  },
+  summary: ({ "dependency-graphs": graphs }) => {
+    const all = Object.values(graphs);
+    return [
+      `dependencies: ${all.reduce((sum, g) => sum + g.edges.length, 0)} confirmed edges, ${all.reduce((sum, g) => sum + g.unconfirmed.length, 0)} candidates not confirmed`,
+    ];
+  },
+  async run(ctx, inputs) {
+    const sandbox = await ctx.services.get("sandbox");
+    const parameters = new Map(inputs.catalog.map((tool) => [tool.name, tool.parameters as Record<string, unknown>]));
+    const domains = Object.keys(inputs.environments).sort();
+    const graphs = await ctx.mapItems(
+      domains,
+      (domain) => domain,
+      async (domain, item): Promise<DependencyGraph> => {
+        const environment = inputs.environments[domain] as EnvironmentSpec;
+        const schema = inputs.schemas[domain] as DomainSchema;
+        const state = (inputs["sample-states"][domain] ?? {}) as DomainState;
+        const names = new Map(environment.tools.map((t) => [t.catalogName, t.name]));
+        // The environment's own view of its tools (a repaired read may have become a generic list).
+        const models = schema.tools.map((m) => {
+          const tool = environment.tools.find((t) => t.catalogName === m.tool);
+          return tool && tool.operation !== m.operation ? { ...m, operation: tool.operation, table: tool.table } : m;
+        });
+        const domainSchema = { ...schema, tools: models };
+        const candidates = candidateEdges(domainSchema, new Set(names.keys())).slice(0, ctx.options.maxCandidates);
+        const graph: DependencyGraph = { domain, tools: environment.tools.map((t) => t.name), edges: [], unconfirmed: [] };
+        if (candidates.length === 0) return graph;
+        const compiled = await sandbox.compile(inputs["tool-modules"][domain] ?? "", {
+          filename: `${domain}/tools.ts`,
+          tools: environment.tools.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters, access: t.access })),
+        });
+        if (!compiled.ok) throw new Error(`the verified module of ${domain} no longer compiles: ${compiled.findings[0]?.message}`);
+        const env = await sandbox.open(compiled.module, state as JsonObject, {
+          clock: environment.clock,
+          seed: 0,
+          timeoutMs: ctx.options.timeoutMs,
+        });
+        try {
+          for (const candidate of candidates) {
+            const result = await confirm(
+              {
+                env,
+                schema: domainSchema,
+                state,
+                clock: environment.clock,
+                parameters,
+                names,
+                rng: item.rng.fork(`${candidate.from}>${candidate.to}`),
+              },
+              candidate,
+            );
+            const edge = {
+              from: names.get(candidate.from) as string,
+              to: names.get(candidate.to) as string,
+              via: candidate.via,
+              evidence: result.evidence,
+            };
+            (result.confirmed ? graph.edges : graph.unconfirmed).push(edge);
+          }
+        } finally {
+          await env.close();
+        }
+        return graph;
+      },
+      { label: "domains" },
+    );
+    const out: Record<string, DependencyGraph> = {};
+    domains.forEach((domain, i) => {
+      out[domain] = graphs[i] as DependencyGraph;
+    });
+    const edges = graphs.reduce((sum, g) => sum + g.edges.length, 0);
+    const unconfirmed = graphs.reduce((sum, g) => sum + g.unconfirmed.length, 0);
+    ctx.logger.info(
+      { domains: domains.length, edges, unconfirmed },
+      `${edges} confirmed dependencies (${unconfirmed} candidates not confirmed)`,
+    );
+    return { "dependency-graphs": out };
+  },
+});

@@ -1,0 +1,486 @@
+// Stage `verify` (procedural testing, ScaleEnv): every tool runs its generated cases in the sandbox;
+// a tool with an unexpected failure goes back for repair with the failure as feedback (to the model,
+// or offline to a generic template of its access kind), up to `repairRounds`; then it is dropped.
+// Only verified tools enter the environment: `tools.ts` keeps the others unexported.
+import { z } from "zod";
+import type { ItemContext } from "../../kernel/stage.ts";
+import { defineStage } from "../../kernel/stage.ts";
+import type { JsonObject } from "../../sandbox/environment.ts";
+import type { CompiledModule, ToolDeclaration } from "../../sandbox/tool-module.ts";
+import type { Sandbox, SandboxEnvironment } from "../../sandbox/workers.ts";
+import type { CodegenReport } from "../codegen/index.ts";
+import { toolDeclarations } from "../codegen/index.ts";
+import { rewriteTool } from "../codegen/model-writer.ts";
+import { functionText, isSingleFunction, replaceFunction, withdrawFunctions } from "../codegen/module-edit.ts";
+import type { DomainState } from "../codegen/sample-state.ts";
+import { functionNames, templateModule, toolFunction } from "../codegen/templates.ts";
+import type { ToolSpec } from "../ingest/tool-spec.ts";
+import type { LlmService } from "../llm/port.ts";
+import type { DomainSchema, ToolModel } from "../schema/domain-schema.ts";
+import { casesFor, type TestCase } from "./cases.ts";
+import type { CaseResult } from "./classify.ts";
+import { type EnvironmentSpec, environmentSpecSchema } from "./environment-spec.ts";
+import { runCases, type ToolRun } from "./run-cases.ts";
+
+const toolVerificationSchema = z.object({
+  tool: z.string(),
+  function: z.string(),
+  /** verified: passed as written; repaired: passed after repair; dropped: left out of the environment. */
+  verdict: z.enum(["verified", "repaired", "dropped"]),
+  cases: z.number().int(),
+  success: z.number().int(),
+  anticipated_rejection: z.number().int(),
+  unexpected_failure: z.number().int(),
+  /** Repair rounds used. */
+  rounds: z.number().int(),
+  /** How it was repaired (`model`, `generic list template (offline)`). */
+  repair: z.string().optional(),
+  /** Why it failed as written (and, for a tool dropped after a repair, why the repair failed). */
+  failures: z.array(z.string()),
+});
+
+export const verificationSchema = z.object({
+  domain: z.string(),
+  tools: z.array(toolVerificationSchema),
+  summary: z.object({
+    tools: z.number().int(),
+    verified: z.number().int(),
+    repaired: z.number().int(),
+    dropped: z.number().int(),
+    cases: z.number().int(),
+    /** (verified + repaired) / tools. */
+    pass_rate: z.number(),
+  }),
+  /** Set when the module as a whole could not be used (it did not compile). */
+  moduleProblem: z.string().optional(),
+});
+export type Verification = z.infer<typeof verificationSchema>;
+
+declare module "../../kernel/stage.ts" {
+  interface ArtifactTypes {
+    verifications: Record<string, Verification>;
+    environments: Record<string, EnvironmentSpec>;
+    bundles: Record<string, string>;
+  }
+}
+
+export const verifyOptions = z.object({
+  /** Valid cases per tool (built from different records of the sample state). */
+  validCases: z.number().int().min(1).max(20).default(3),
+  /** Repair rounds for a tool with unexpected failures before it is dropped. */
+  repairRounds: z.number().int().min(0).max(10).default(2),
+  /** Time limit of each test call, ms (a hanging tool costs this per case). */
+  timeoutMs: z.number().int().min(10).max(60_000).default(300),
+  memoryMb: z.number().int().min(8).max(1024).default(64),
+});
+type VerifyOptions = z.infer<typeof verifyOptions>;
+
+interface DomainInput {
+  domain: string;
+  schema: DomainSchema;
+  source: string;
+  state: DomainState;
+  report: CodegenReport;
+}
+
+interface DomainOutput {
+  module: string;
+  verification: Verification;
+  environment: EnvironmentSpec | null;
+  bundle: string | null;
+}
+
+/** Offline repair of a read tool: the plainest read of its table, filtered by its arguments. */
+function genericModel(model: ToolModel, schema: DomainSchema): ToolModel {
+  const table = schema.tables.find((t) => t.name === model.table);
+  const fields = new Set(table?.fields.map((f) => f.name));
+  const parameters = model.parameters.map((p) => {
+    if (p.role === "reference") return p;
+    const field = p.field ?? p.name;
+    return fields.has(field) && field !== table?.key
+      ? { name: p.name, role: "field" as const, field }
+      : { name: p.name, role: "option" as const };
+  });
+  const operation = model.access === "read" ? "list" : "create";
+  const base = { ...model, operation, parameters, writes: model.access === "read" ? [] : [model.table] } as ToolModel;
+  delete base.status;
+  delete base.debits;
+  delete base.ledger;
+  return {
+    ...base,
+    summary:
+      model.access === "read" ? `reads the records of ${model.table} matching its arguments` : `inserts a record into ${model.table}`,
+  };
+}
+
+type Llm = LlmService & { readonly settings: { repairRounds: number } };
+
+/** Verification of one domain: cases, repair rounds, the final module and environment. */
+class DomainVerifier {
+  readonly #input: DomainInput;
+  readonly #specs: ReadonlyMap<string, ToolSpec>;
+  readonly #sandbox: Sandbox;
+  readonly #options: VerifyOptions;
+  readonly #llm: Llm | null;
+  readonly #item: ItemContext;
+  readonly #names: Map<string, string>;
+  #models: Map<string, ToolModel>;
+
+  constructor(
+    input: DomainInput,
+    specs: ReadonlyMap<string, ToolSpec>,
+    sandbox: Sandbox,
+    options: VerifyOptions,
+    llm: Llm | null,
+    item: ItemContext,
+  ) {
+    this.#input = input;
+    this.#specs = specs;
+    this.#sandbox = sandbox;
+    this.#options = options;
+    this.#llm = llm;
+    this.#item = item;
+    this.#names = new Map(Object.entries(input.report.functions));
+    for (const [tool, name] of functionNames(input.schema.tools.map((t) => t.tool)))
+      if (!this.#names.has(tool)) this.#names.set(tool, name);
+    this.#models = new Map(input.schema.tools.map((m) => [m.tool, m]));
+  }
+
+  #declarations(only?: ReadonlySet<string>): ToolDeclaration[] {
+    const schema = { ...this.#input.schema, tools: [...this.#models.values()].filter((m) => !only || only.has(m.tool)) };
+    return toolDeclarations(schema, this.#specs, this.#names);
+  }
+
+  async #compile(
+    source: string,
+    only?: ReadonlySet<string>,
+  ): Promise<{ ok: true; module: CompiledModule } | { ok: false; problem: string }> {
+    const compiled = await this.#sandbox.compile(source, { filename: `${this.#input.domain}/tools.ts`, tools: this.#declarations(only) });
+    if (compiled.ok) return compiled;
+    const errors = compiled.findings.filter((f) => f.severity === "error");
+    return {
+      ok: false,
+      problem: errors
+        .slice(0, 5)
+        .map((f) => `${f.file}:${f.line}:${f.column} ${f.rule}: ${f.message}`)
+        .join("; "),
+    };
+  }
+
+  #cases(model: ToolModel): TestCase[] {
+    const name = this.#names.get(model.tool) as string;
+    const spec = this.#specs.get(model.tool);
+    const generated = casesFor(
+      {
+        model,
+        functionName: name,
+        parameters: (spec?.parameters ?? { type: "object" }) as Record<string, unknown>,
+        schema: { ...this.#input.schema, tools: [...this.#models.values()] },
+        state: this.#input.state,
+        clock: this.#input.report.clock,
+        // The same cases every round for the same model: a repair is judged on what failed.
+        rng: this.#item.rng.fork(`cases:${model.tool}:${model.operation}`),
+      },
+      this.#options.validCases,
+    );
+    const written = this.#input.report.tests
+      .filter((t) => t.tool === name)
+      .map(
+        (t, i): TestCase => ({
+          id: `model-${i + 1}`,
+          kind: "model",
+          setup: [],
+          call: { tool: name, arguments: t.arguments },
+          expect: t.expect,
+          effects: [],
+        }),
+      );
+    return [...generated, ...written];
+  }
+
+  async #open(module: CompiledModule): Promise<{ env: SandboxEnvironment; hash: string }> {
+    const env = await this.#sandbox.open(module, this.#input.state as JsonObject, {
+      clock: this.#input.report.clock,
+      seed: 0,
+      timeoutMs: this.#options.timeoutMs,
+      memoryMb: this.#options.memoryMb,
+    });
+    const empty = await env.runEpisode({
+      state: this.#input.state as JsonObject,
+      options: { clock: this.#input.report.clock, seed: 0 },
+      calls: [],
+    });
+    return { env, hash: empty.stateHash };
+  }
+
+  async #runTools(module: CompiledModule, tools: readonly string[]): Promise<Map<string, ToolRun>> {
+    const runs = new Map<string, ToolRun>();
+    const { env, hash } = await this.#open(module);
+    try {
+      for (const tool of tools) {
+        const model = this.#models.get(tool) as ToolModel;
+        runs.set(
+          tool,
+          await runCases(
+            env,
+            this.#input.state as JsonObject,
+            hash,
+            this.#input.report.clock,
+            this.#cases(model),
+            model.access === "write",
+          ),
+        );
+      }
+    } finally {
+      await env.close();
+    }
+    return runs;
+  }
+
+  /** A repaired function for a failing tool, or null when there is nothing new to try. */
+  async #repair(source: string, tool: string, failures: readonly string[], round: number): Promise<{ code: string; how: string } | null> {
+    const name = this.#names.get(tool) as string;
+    const model = this.#models.get(tool) as ToolModel;
+    if (this.#llm?.kind === "model") {
+      const current = (await functionText(source, name)) ?? "";
+      const declaration = this.#declarations(new Set([tool]))[0] as ToolDeclaration;
+      const result = await rewriteTool(
+        this.#llm,
+        {
+          schema: this.#input.schema,
+          tools: [...this.#specs.values()].filter((s) => this.#models.has(s.name)),
+          names: this.#names,
+          functionName: name,
+          current,
+          failures: failures.join("\n"),
+          declaration,
+        },
+        async (code) => {
+          const shape = await isSingleFunction(code, name);
+          if (shape) return { ok: false, error: shape };
+          const replaced = await replaceFunction(source, name, code);
+          if (!replaced) return { ok: false, error: `the module has no function ${name}` };
+          const compiled = await this.#compile(replaced);
+          return compiled.ok ? { ok: true, value: code } : { ok: false, error: `it does not compile: ${compiled.problem}` };
+        },
+        this.#llm.settings.repairRounds,
+        this.#item.signal,
+      );
+      return result.ok ? { code: result.value, how: "model" } : null;
+    }
+    // Offline there is one thing to try, for reads only: the generic list of the tool's table. A
+    // write is never swapped for a different write: an environment must not lie about its effects.
+    if (round > 1 || model.access !== "read") return null;
+    const generic = genericModel(model, this.#input.schema);
+    this.#models.set(tool, generic);
+    const emitted = toolFunction(generic, { ...this.#input.schema, tools: [...this.#models.values()] }, this.#specs.get(tool), name);
+    return { code: emitted.code, how: `generic ${generic.operation} template (offline)` };
+  }
+
+  async verify(): Promise<DomainOutput> {
+    const { domain, schema } = this.#input;
+    let source = this.#input.source;
+    let writtenBy = this.#input.report.source;
+    let moduleProblem: string | undefined;
+    let compiled = await this.#compile(source);
+    if (!compiled.ok && writtenBy === "model") {
+      moduleProblem = `the model's module did not compile (${compiled.problem}); verified the templates instead`;
+      source = templateModule(schema, this.#specs);
+      writtenBy = "templates";
+      compiled = await this.#compile(source);
+    }
+    const tools = schema.tools.map((m) => m.tool);
+    const state = new Map<string, { run: ToolRun; rounds: number; repair?: string; firstFailures?: string[] }>();
+    if (!compiled.ok) {
+      const problem = `the module does not compile: ${compiled.problem}`;
+      for (const tool of tools) state.set(tool, { run: { results: [], failures: [problem] }, rounds: 0 });
+      return this.#finish(source, writtenBy, state, moduleProblem ?? problem);
+    }
+    for (const [tool, run] of await this.#runTools(compiled.module, tools)) state.set(tool, { run, rounds: 0 });
+
+    for (let round = 1; round <= this.#options.repairRounds; round++) {
+      const failing = tools.filter((tool) => (state.get(tool)?.run.failures.length ?? 0) > 0);
+      if (failing.length === 0) break;
+      const retried: string[] = [];
+      for (const tool of failing) {
+        const entry = state.get(tool) as NonNullable<ReturnType<typeof state.get>>;
+        const repaired = await this.#repair(source, tool, entry.run.failures, round);
+        if (!repaired) continue;
+        const replaced = await replaceFunction(source, this.#names.get(tool) as string, repaired.code);
+        if (!replaced) continue;
+        source = replaced;
+        entry.rounds = round;
+        entry.repair = repaired.how;
+        entry.firstFailures ??= [...entry.run.failures];
+        retried.push(tool);
+      }
+      if (retried.length === 0) break;
+      const recompiled = await this.#compile(source);
+      if (!recompiled.ok) {
+        for (const tool of retried)
+          (state.get(tool) as { run: ToolRun }).run.failures.push(`after repair the module does not compile: ${recompiled.problem}`);
+        break;
+      }
+      for (const [tool, run] of await this.#runTools(recompiled.module, retried)) (state.get(tool) as { run: ToolRun }).run = run;
+      this.#item.logger.debug({ domain, round, retried: retried.length }, "repair round");
+    }
+    return this.#finish(source, writtenBy, state, moduleProblem);
+  }
+
+  async #finish(
+    source: string,
+    writtenBy: "templates" | "model",
+    state: Map<string, { run: ToolRun; rounds: number; repair?: string; firstFailures?: string[] }>,
+    moduleProblem: string | undefined,
+  ): Promise<DomainOutput> {
+    const { domain, schema } = this.#input;
+    const kept = new Set([...state].filter(([, entry]) => entry.run.failures.length === 0).map(([tool]) => tool));
+    const dropped = schema.tools.map((m) => m.tool).filter((tool) => !kept.has(tool));
+    const count = (results: readonly CaseResult[], category: CaseResult["category"]) =>
+      results.filter((r) => r.category === category).length;
+    const tools = schema.tools.map((m) => {
+      const entry = state.get(m.tool) as { run: ToolRun; rounds: number; repair?: string; firstFailures?: string[] };
+      const passed = kept.has(m.tool);
+      return {
+        tool: m.tool,
+        function: this.#names.get(m.tool) as string,
+        verdict: passed ? (entry.rounds > 0 ? "repaired" : "verified") : "dropped",
+        cases: entry.run.results.length,
+        success: count(entry.run.results, "success"),
+        anticipated_rejection: count(entry.run.results, "anticipated"),
+        unexpected_failure: count(entry.run.results, "unexpected"),
+        rounds: entry.rounds,
+        ...(entry.repair ? { repair: entry.repair } : {}),
+        // What failed as written; for a tool dropped after repair, also what failed after it.
+        failures: [
+          ...(entry.firstFailures ?? (passed ? [] : entry.run.failures)),
+          ...(!passed && entry.firstFailures ? entry.run.failures.map((f) => `after repair: ${f}`) : []),
+        ].slice(0, 8),
+      } as Verification["tools"][number];
+    });
+    const summary = {
+      tools: tools.length,
+      verified: tools.filter((t) => t.verdict === "verified").length,
+      repaired: tools.filter((t) => t.verdict === "repaired").length,
+      dropped: tools.filter((t) => t.verdict === "dropped").length,
+      cases: tools.reduce((sum, t) => sum + t.cases, 0),
+      pass_rate: tools.length === 0 ? 0 : Number((kept.size / tools.length).toFixed(4)),
+    };
+    const verification: Verification = { domain, tools, summary, ...(moduleProblem ? { moduleProblem } : {}) };
+    const finalSource = await withdrawFunctions(
+      source,
+      dropped.map((tool) => this.#names.get(tool) as string),
+    );
+    if (kept.size === 0) return { module: finalSource, verification, environment: null, bundle: null };
+    const final = await this.#compile(finalSource, kept);
+    if (!final.ok) {
+      verification.moduleProblem = `the verified tools' module does not compile: ${final.problem}`;
+      return { module: finalSource, verification, environment: null, bundle: null };
+    }
+    const environment: EnvironmentSpec = {
+      domain,
+      clock: this.#input.report.clock,
+      module: { source: "tools.ts", bundle: "tools.bundle.js", hash: final.module.hash, writtenBy },
+      tools: schema.tools
+        .filter((m) => kept.has(m.tool))
+        .map((m) => {
+          const model = this.#models.get(m.tool) as ToolModel;
+          const spec = this.#specs.get(m.tool);
+          return {
+            name: this.#names.get(m.tool) as string,
+            catalogName: m.tool,
+            description: spec?.description ?? "",
+            parameters: (spec?.parameters ?? { type: "object" }) as Record<string, z.infer<ReturnType<typeof z.json>>>,
+            access: model.access,
+            operation: model.operation,
+            table: model.table,
+          };
+        }),
+      tables: schema.tables.map((t) => t.name),
+    };
+    return { module: finalSource, verification, environment, bundle: final.module.script };
+  }
+}
+
+export default defineStage({
+  name: "verify",
+  description: "procedural testing in the sandbox: valid, must-refuse and edge cases per tool; repair or drop",
+  version: "1",
+  consumes: ["catalog", "schemas", "tool-modules", "sample-states", "codegen-reports"],
+  produces: ["tool-modules", "verifications", "environments", "bundles"],
+  options: verifyOptions,
+  uses: ["llm", "sandbox"],
+  artifacts: {
+    verifications: {
+      schema: z.record(z.string(), verificationSchema),
+      format: "files",
+      path: "envs/{key}/verification.json",
+      description: "per tool: cases, successes, anticipated rejections, unexpected failures, verdict",
+    },
+    environments: {
+      schema: z.record(z.string(), environmentSpecSchema),
+      format: "files",
+      path: "envs/{key}/environment.json",
+      description: "the verified tools of each environment and the module they run from",
+    },
+    bundles: {
+      schema: z.record(z.string(), z.string()),
+      format: "files",
+      path: "envs/{key}/tools.bundle.js",
+      description: "compiled tool modules (isolated-vm scripts)",
+    },
+  },
+  summary: ({ verifications, environments }) => {
+    const all = Object.values(verifications).map((v) => v.summary);
+    const sum = (key: keyof (typeof all)[number]) => all.reduce((total, s) => total + s[key], 0);
+    const tools = sum("tools");
+    const kept = sum("verified") + sum("repaired");
+    return [
+      `verification: ${kept} of ${tools} tools kept (pass rate ${tools === 0 ? "0.0" : ((100 * kept) / tools).toFixed(1)}%), ${sum("repaired")} repaired, ${sum("dropped")} dropped, ${sum("cases")} cases run`,
+      `environments: ${Object.keys(environments).length} of ${all.length} domains`,
+    ];
+  },
+  async run(ctx, inputs) {
+    const specs = new Map(inputs.catalog.map((tool) => [tool.name, tool]));
+    const sandbox = await ctx.services.get("sandbox");
+    const llm = ctx.services.has("llm") ? await ctx.services.get("llm") : null;
+    const domains = Object.keys(inputs.schemas).sort();
+    const outputs = await ctx.mapItems(
+      domains,
+      (domain) => domain,
+      async (domain, item) => {
+        const input: DomainInput = {
+          domain,
+          schema: inputs.schemas[domain] as DomainSchema,
+          source: inputs["tool-modules"][domain] ?? "",
+          state: inputs["sample-states"][domain] ?? {},
+          report: inputs["codegen-reports"][domain] as CodegenReport,
+        };
+        return new DomainVerifier(input, specs, sandbox, ctx.options, llm, item).verify();
+      },
+      { label: "domains" },
+    );
+    const modules: Record<string, string> = {};
+    const verifications: Record<string, Verification> = {};
+    const environments: Record<string, EnvironmentSpec> = {};
+    const bundles: Record<string, string> = {};
+    domains.forEach((domain, i) => {
+      const output = outputs[i] as DomainOutput;
+      modules[domain] = output.module;
+      verifications[domain] = output.verification;
+      if (output.environment && output.bundle !== null) {
+        environments[domain] = output.environment;
+        bundles[domain] = output.bundle;
+      }
+    });
+    const totals = Object.values(verifications).reduce(
+      (sum, v) => ({ tools: sum.tools + v.summary.tools, kept: sum.kept + v.summary.verified + v.summary.repaired }),
+      { tools: 0, kept: 0 },
+    );
+    ctx.logger.info(
+      { domains: domains.length, environments: Object.keys(environments).length, tools: totals.tools, kept: totals.kept },
+      `verified ${totals.kept} of ${totals.tools} tools (${totals.tools === 0 ? 0 : ((100 * totals.kept) / totals.tools).toFixed(1)}%); ${Object.keys(environments).length} of ${domains.length} domains have an environment`,
+    );
+    return { "tool-modules": modules, verifications, environments, bundles };
+  },
+});
