@@ -47,6 +47,13 @@ Run \`envscale <command> --help\` for a command's options.`,
     .addOption(new Option("--only <stage>", "recompute only this stage").conflicts("from"))
     .option("--from <stage>", "recompute this stage and every later one")
     .option("--concurrency <n>", "items in flight at once", parseInteger("--concurrency", 1))
+    .option(
+      "--theme <text>",
+      "synthesise a domain from scratch instead of reading a catalog (repeatable; offline: a shipped sketch of that name)",
+      repeatable,
+    )
+    .option("--sketch <file>", "expand a domain sketch (YAML or JSON) into tools instead of reading a catalog (repeatable)", repeatable)
+    .option("--llm <provider>", "offline (default), openai, replay:CASSETTE or record:CASSETTE")
     .action(async (catalogs: string[], flags) => {
       const { runCommand } = await import("./run-command.ts");
       await runCommand({ catalogs, ...flags, verbose: program.opts().verbose }, io);

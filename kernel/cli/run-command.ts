@@ -1,5 +1,6 @@
 // `envscale run`: the whole pipeline on catalogs, with a summary table at the end.
 import { basename, extname, resolve } from "node:path";
+import { llmFlag } from "../../plugins/llm/config.ts";
 import type { EnvscaleConfig } from "../config.ts";
 import { EnvscaleError } from "../errors.ts";
 import { createLogger } from "../log.ts";
@@ -22,6 +23,12 @@ export interface RunFlags {
   verbose?: boolean;
   /** Stage options set from dedicated flags (e.g. `--theme`), merged over the config's. */
   stageOptions?: Record<string, Record<string, unknown>>;
+  /** Domains to synthesise from scratch (stage propose-tools) instead of reading catalogs. */
+  theme?: string[];
+  /** Domain sketches to expand into tools (stage propose-tools). */
+  sketch?: string[];
+  /** The LLM provider (`--llm`), over the config's `llm` section. */
+  llm?: string;
 }
 
 /** Default run directory: generated/<first catalog's name>-s<seed>, stable for the same command. */
@@ -43,14 +50,31 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<void> {
   });
   const config = composition.config;
   const seed = flags.seed ?? config.seed ?? 1;
+  const themes = flags.theme ?? [];
+  const sketches = (flags.sketch ?? []).map((file) => resolve(cwd, file));
+  const synthesising = themes.length > 0 || sketches.length > 0;
+  if (synthesising && flags.catalogs.length > 0) {
+    throw new EnvscaleError("E_USAGE", "--theme and --sketch make the catalog; give them or catalog files, not both");
+  }
   const catalogs = flags.catalogs.length > 0 ? flags.catalogs.map((c) => resolve(cwd, c)) : (config.catalogs ?? [exampleCatalogDir]);
-  const runDir = flags.out ? resolve(cwd, flags.out) : config.out ? resolve(cwd, config.out) : defaultRunDir(cwd, catalogs, seed);
+  const named = synthesising ? [...themes.map((t) => t.toLowerCase().replace(/[^a-z0-9]+/g, "-")), ...sketches] : catalogs;
+  const runDir = flags.out ? resolve(cwd, flags.out) : config.out ? resolve(cwd, config.out) : defaultRunDir(cwd, named, seed);
+  let llm = config.llm;
+  if (flags.llm) {
+    try {
+      llm = { ...config.llm, ...llmFlag(flags.llm) };
+    } catch (error) {
+      throw new EnvscaleError("E_USAGE", (error as Error).message);
+    }
+  }
 
   const merged: EnvscaleConfig = {
     ...config,
+    ...(llm ? { llm } : {}),
     stages: {
       ...config.stages,
       ingest: { ...config.stages?.ingest, sources: catalogs },
+      ...(synthesising ? { "propose-tools": { ...config.stages?.["propose-tools"], themes, sketches } } : {}),
       ...Object.fromEntries(
         Object.entries(flags.stageOptions ?? {}).map(([stage, opts]) => [stage, { ...config.stages?.[stage], ...opts }]),
       ),

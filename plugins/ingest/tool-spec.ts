@@ -38,7 +38,8 @@ export const toolSpecSchema = z.object({
 export type ToolSpec = z.infer<typeof toolSpecSchema>;
 export type SourceLocation = z.infer<typeof sourceLocationSchema>;
 
-export const rejectionCodes = ["PARSE", "SHAPE", "NAME", "SCHEMA", "DUPLICATE", "UNSUPPORTED"] as const;
+/** `MODEL`: a model was asked for tools (propose-tools) and its answer stayed unusable. */
+export const rejectionCodes = ["PARSE", "SHAPE", "NAME", "SCHEMA", "DUPLICATE", "UNSUPPORTED", "MODEL"] as const;
 
 export const rejectedEntrySchema = z.object({
   code: z.enum(rejectionCodes),

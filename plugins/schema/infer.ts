@@ -24,6 +24,8 @@ import {
 } from "./lexicon.ts";
 import { descriptionWords, idEntity, type Parameter, parametersOf, returnedFields, snake } from "./parameters.ts";
 
+/** What a description says a record's status ends as: "its status becomes cancelled", "status is returned". */
+const STATUS_PHRASE = /\bstatus (?:is|becomes|changes to|will be|is set to|turns to|moves to) [`'"]?([a-z][a-z_]+)/i;
 const PREPOSITIONS = new Set(["for", "by", "with", "in", "of", "from", "to", "on", "at", "via", "using"]);
 const FILLER = new Set([
   "a",
@@ -255,8 +257,10 @@ export function inferDomainSchema(domain: string, tools: readonly ToolSpec[]): D
     shape: Shape;
     operation: OperationKind;
     entity: string;
+    /** The state a description says the record ends in ("its status becomes cancelled"). */
+    statusTo?: string;
   }
-  const planned: Planned[] = shapes.map((shape) => {
+  const planned: Planned[] = shapes.map((shape): Planned => {
     const { params } = shape;
     const object = knownEntityIn(shape.object, entities);
     const hasKeyOf = (entity: string) => {
@@ -304,6 +308,12 @@ export function inferDomainSchema(domain: string, tools: readonly ToolSpec[]): D
     const pathSource = params.find((p) => isPathLike(p.name) && /^(source|src|from|old)_/.test(snake(p.name)));
     const pathDestination = params.find((p) => isPathLike(p.name) && /^(destination|dest|to|target|new)_/.test(snake(p.name)));
 
+    const said = STATUS_PHRASE.exec(shape.tool.description)?.[1]?.toLowerCase();
+    if (said && shape.kind !== "upsert" && shape.kind !== "delete") {
+      // A creating verb (`return_loan(loan_id)`) counts only when it names the record it is given.
+      const target = shape.kind === "create" ? (object && hasKeyOf(object) ? object : null) : keyedEntity();
+      if (target) return { shape, operation: "set-status", entity: target, statusTo: said };
+    }
     switch (shape.kind) {
       case "transfer":
         if (source?.ref && destination && hasAmount) return { shape, operation: "transfer", entity: source.ref.entity };
@@ -561,7 +571,11 @@ export function inferDomainSchema(domain: string, tools: readonly ToolSpec[]): D
     if (statusTools.length === 0) continue;
     const existing = fieldIn(table, "status");
     const declared = (existing?.enum ?? []).map(String);
-    const targets = statusTools.map((m) => participle(shapeOf(tools.find((t) => t.name === m.tool) as ToolSpec).verb ?? "change"));
+    const targets = statusTools.map(
+      (m) =>
+        planned.find((p) => p.shape.tool.name === m.tool)?.statusTo ??
+        participle(shapeOf(tools.find((t) => t.name === m.tool) as ToolSpec).verb ?? "change"),
+    );
     const initial =
       declared.find((v) => !TERMINAL_STATES.has(v) && !targets.includes(v)) ?? (targets.includes("active") ? "pending" : "active");
     const values = [...new Set([initial, ...declared, ...targets])];

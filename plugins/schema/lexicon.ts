@@ -42,6 +42,18 @@ const PARTICIPLES: Record<string, string> = {
   refund: "refunded",
   void: "voided",
   begin: "started",
+  withdraw: "withdrawn",
+  send: "sent",
+  pay: "paid",
+  hold: "held",
+  shut: "shut",
+  put: "put",
+  set: "set",
+  win: "won",
+  lose: "lost",
+  take: "taken",
+  give: "given",
+  write: "written",
 };
 
 export function participle(verb: string): string {

@@ -1,0 +1,95 @@
+// Tools for a theme, proposed by a model (ScaleEnv's synthesis from scratch): names, parameters as
+// JSON Schema, pre- and postconditions. Answers are checked (shape, names, schemas that compile)
+// and fed back; what stays unusable is rejected with the reason.
+import { z } from "zod";
+import type { ToolCandidate } from "../ingest/formats/function-entries.ts";
+import { createSchemaCompiler } from "../ingest/normalize.ts";
+import { TOOL_NAME } from "../ingest/tool-spec.ts";
+import type { LlmService } from "../llm/port.ts";
+import { askUntilValid, extractJson } from "../llm/structured.ts";
+
+const proposedSchema = z.object({
+  tools: z
+    .array(
+      z.object({
+        name: z.string(),
+        description: z.string().min(1),
+        parameters: z.record(z.string(), z.unknown()),
+        preconditions: z.array(z.string()).default([]),
+        postconditions: z.array(z.string()).default([]),
+      }),
+    )
+    .min(2),
+});
+
+const INSTRUCTIONS = `You design the API tools of one application domain, for training tool-using agents.
+Answer with JSON {"tools": [{"name": "snake_case_name", "description": "...", "parameters": <JSON Schema of type object>,
+"preconditions": ["what must hold before the call"], "postconditions": ["what holds after it"]}]}.
+Give 6 to 12 tools: reads (get, list, search) and writes (create, update, cancel…) over the same records,
+with ids that connect them (a tool that creates an order returns its order_id; others take order_id).`;
+
+export async function proposeTools(
+  llm: LlmService,
+  theme: string,
+  rounds: number,
+  signal: AbortSignal,
+): Promise<{ ok: true; candidates: ToolCandidate[] } | { ok: false; reason: string }> {
+  const compile = createSchemaCompiler();
+  const result = await askUntilValid(
+    llm,
+    {
+      purpose: `propose-tools:${theme}`,
+      messages: [
+        { role: "system", content: INSTRUCTIONS },
+        { role: "user", content: `Domain: ${theme}` },
+      ],
+      jsonSchema: { name: "tools", schema: { type: "object", properties: { tools: { type: "array" } }, required: ["tools"] } },
+      temperature: 0.4,
+    },
+    (text) => {
+      const parsed = extractJson(text);
+      if (!parsed.ok) return parsed;
+      const proposed = proposedSchema.safeParse(parsed.value);
+      if (!proposed.success) {
+        const issue = proposed.error.issues[0];
+        return {
+          ok: false,
+          error: `expected {"tools": [{"name", "description", "parameters", "preconditions", "postconditions"}], at least 2: at ${issue?.path.join(".") || "(root)"}: ${issue?.message}`,
+        };
+      }
+      const problems: string[] = [];
+      const names = new Set<string>();
+      for (const tool of proposed.data.tools) {
+        if (!TOOL_NAME.test(tool.name)) problems.push(`tool name ${JSON.stringify(tool.name)} must match ${TOOL_NAME}`);
+        if (names.has(tool.name)) problems.push(`two tools are named ${tool.name}`);
+        names.add(tool.name);
+        if (tool.parameters.type !== "object") problems.push(`${tool.name}: parameters must be a JSON Schema of type object`);
+        const error = compile(tool.parameters);
+        if (error) problems.push(`${tool.name}: parameters do not compile as JSON Schema: ${error}`);
+      }
+      return problems.length > 0 ? { ok: false, error: problems.slice(0, 6).join("; ") } : { ok: true, value: proposed.data.tools };
+    },
+    rounds,
+    signal,
+  );
+  if (!result.ok) return { ok: false, reason: result.reason };
+  const slug = theme.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+  return {
+    ok: true,
+    candidates: result.value.map((tool, i) => ({
+      name: tool.name,
+      description: [
+        tool.description.trim(),
+        tool.preconditions.length > 0 ? `Preconditions: ${tool.preconditions.join("; ")}.` : "",
+        tool.postconditions.length > 0 ? `Postconditions: ${tool.postconditions.join("; ")}.` : "",
+      ]
+        .filter(Boolean)
+        .join(" "),
+      parameters: tool.parameters,
+      format: "function",
+      category: slug,
+      meta: { theme, preconditions: tool.preconditions, postconditions: tool.postconditions },
+      source: { file: `theme:${slug}`, pointer: `/tools/${i}` },
+    })),
+  };
+}

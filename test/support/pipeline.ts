@@ -1,0 +1,42 @@
+// Running the built-in pipeline (or a variant of it) in-process, and reading what it wrote.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { type RunResult, runPipeline } from "../../kernel/run.ts";
+import type { AnyStage } from "../../kernel/stage.ts";
+import codegen from "../../plugins/codegen/index.ts";
+import dependencies from "../../plugins/dependencies/index.ts";
+import domains from "../../plugins/domains/index.ts";
+import ingest from "../../plugins/ingest/index.ts";
+import llm from "../../plugins/llm/index.ts";
+import proposeTools from "../../plugins/propose-tools/index.ts";
+import sandbox from "../../plugins/sandbox/index.ts";
+import schema from "../../plugins/schema/index.ts";
+import toolGraph from "../../plugins/tool-graph/index.ts";
+import verify from "../../plugins/verify/index.ts";
+import { tempDir } from "./helpers.ts";
+
+export const builtInStages = [ingest, proposeTools, toolGraph, domains, schema, codegen, verify, dependencies] as AnyStage[];
+
+export interface PipelineRun extends RunResult {
+  json<T = unknown>(path: string): T;
+  text(path: string): string;
+}
+
+/** Run the stages (default: all built-ins, offline, one sandbox process) into a fresh folder. */
+export async function runStages(
+  options: { config?: Record<string, unknown>; stages?: AnyStage[]; runDir?: string; seed?: number } = {},
+): Promise<PipelineRun> {
+  const runDir = options.runDir ?? tempDir("envscale-pipeline-");
+  const result = await runPipeline({
+    stages: options.stages ?? builtInStages,
+    services: [llm, sandbox],
+    config: { sandbox: { processes: 1 }, ...options.config },
+    runDir,
+    seed: options.seed ?? 1,
+  });
+  return {
+    ...result,
+    json: <T>(path: string) => JSON.parse(readFileSync(join(runDir, path), "utf8")) as T,
+    text: (path: string) => readFileSync(join(runDir, path), "utf8"),
+  };
+}
