@@ -12,6 +12,33 @@ const environments = new Map<number, Environment>();
 /** Closed environments kept for reuse, by module hash: opening one then costs a reset, not an isolate. */
 const idle = new Map<string, Environment[]>();
 const IDLE_PER_MODULE = 8;
+/**
+ * Idle isolates kept in all, least recently closed module first out: a pipeline that verifies
+ * hundreds of domains must not keep one isolate per module it has ever seen (~3 MB each).
+ */
+const IDLE_TOTAL = 64;
+let idleCount = 0;
+
+function keepIdle(env: Environment): void {
+  const pool = idle.get(env.module.hash) ?? [];
+  if (pool.length >= IDLE_PER_MODULE) {
+    env.close();
+    return;
+  }
+  pool.push(env);
+  // Re-inserting moves the module to the end: Map order is then least recently used first.
+  idle.delete(env.module.hash);
+  idle.set(env.module.hash, pool);
+  idleCount += 1;
+  for (const [hash, oldest] of idle) {
+    if (idleCount <= IDLE_TOTAL) break;
+    for (const old of oldest.splice(0)) {
+      old.close();
+      idleCount -= 1;
+    }
+    idle.delete(hash);
+  }
+}
 let calls = 0;
 
 function need(id: number): Environment {
@@ -29,6 +56,7 @@ function handle(request: Request): unknown {
       const module = modules.get(request.module);
       if (!module) throw new Error(`module ${request.module} was not sent to this sandbox process`);
       const pooled = idle.get(module.hash)?.pop();
+      if (pooled) idleCount -= 1;
       let env: Environment;
       if (pooled && sameLimits(pooled, request.options)) {
         pooled.reset(request.state, { seed: request.options.seed ?? 0, clock: request.options.clock ?? DEFAULT_CLOCK });
@@ -69,13 +97,7 @@ function handle(request: Request): unknown {
     case "close": {
       const env = environments.get(request.env);
       environments.delete(request.env);
-      if (env) {
-        const pool = idle.get(env.module.hash) ?? [];
-        if (pool.length < IDLE_PER_MODULE) {
-          pool.push(env);
-          idle.set(env.module.hash, pool);
-        } else env.close();
-      }
+      if (env) keepIdle(env);
       return null;
     }
     case "stats": {

@@ -222,6 +222,9 @@ function body(model: ToolModel, schema: DomainSchema, spec: ToolSpec | undefined
         lines.push(`const key = nextNumber(${rows} ?? {});`);
       } else if (table.keyKind === "id" && model.operation === "create") {
         lines.push(`const key = newId(${q(table.idPrefix)});`);
+      } else if (!keyParam && !(spec?.parameters.properties as Record<string, unknown> | undefined)?.[table.key]) {
+        // A naturally keyed table, but this tool is given no key: it makes one up.
+        lines.push(`const key = ${table.key === "path" ? `"/" + newId(${q(table.idPrefix)})` : `newId(${q(table.idPrefix)})`};`);
       } else {
         const keyArg = keyParam ? arg(keyParam.name) : arg(table.key);
         lines.push(`const key = String(${keyArg});`);

@@ -165,6 +165,20 @@ export function validArguments(input: CaseInputs, attempt: number): { args: Row;
         } else {
           const field = table.fields.find((f) => f.name === binding.field);
           value = sampleFromSchema(binding.name, { ...(field ?? {}), ...schemaOf }, rng, clock);
+          // An update must change something to show that it did: never the value already there.
+          const current = target?.[binding.field as string];
+          for (
+            let retry = 0;
+            retry < 8 &&
+            current !== undefined &&
+            JSON.stringify(conform(value, schemaOf, binding.name, rng, clock)) === JSON.stringify(current);
+            retry++
+          ) {
+            value =
+              typeof current === "number" && retry > 3
+                ? current + 1
+                : sampleFromSchema(binding.name, { ...(field ?? {}), ...schemaOf }, rng, clock);
+          }
         }
         break;
       }
@@ -248,13 +262,15 @@ export function validArguments(input: CaseInputs, attempt: number): { args: Row;
   // What success must show.
   const key = (name?: string) => (name ? args[name] : undefined);
   switch (model.operation) {
-    case "create":
+    case "create": {
+      const given = key(by("key")[0]?.name) ?? args[table.key];
       effects.push(
-        table.keyKind === "id"
+        table.keyKind === "id" || given === undefined
           ? { kind: "adds-record", table: table.name }
-          : { kind: "has-record", table: table.name, key: String(key(by("key")[0]?.name) ?? args[table.key]) },
+          : { kind: "has-record", table: table.name, key: String(given) },
       );
       break;
+    }
     case "upsert":
       effects.push({ kind: "has-record", table: table.name, key: String(key(by("key")[0]?.name)) });
       break;
