@@ -115,6 +115,21 @@ Run \`envscale <command> --help\` for a command's options.`,
       await evalDomainsCommand(catalogs, flags, io);
     });
 
+  evaluate
+    .command("rollouts")
+    .description("roll every task of a finished run out k times and report pass^k and pass@k per domain")
+    .argument("<run>", "run directory (with tasks.jsonl and envs/)")
+    .option("--k <n>", "attempts per task", parseInteger("--k", 1), 4)
+    .option("--json", "print one JSON object: k, agent, domains {tasks, pass_hat_k, pass_at_k, pass_rate}, overall")
+    .option("--config <file>", "config file (its rollouts, filter and llm settings apply)")
+    .option("--seed <n>", "seed of the attempts", parseInteger("--seed"))
+    .option("--llm <provider>", "offline (scripted agent, default), openai, replay:CASSETTE or record:CASSETTE")
+    .option("--concurrency <n>", "rollouts in flight at once", parseInteger("--concurrency", 1))
+    .action(async (run: string, flags) => {
+      const { evalRolloutsCommand } = await import("./eval-rollouts-command.ts");
+      await evalRolloutsCommand(run, flags, io);
+    });
+
   return program;
 }
 

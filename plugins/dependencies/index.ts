@@ -6,7 +6,7 @@ import { defineStage } from "../../kernel/stage.ts";
 import type { JsonObject } from "../../sandbox/environment.ts";
 import type { DomainState } from "../codegen/sample-state.ts";
 import type { DomainSchema } from "../schema/domain-schema.ts";
-import type { EnvironmentSpec } from "../verify/environment-spec.ts";
+import { compileEnvironment, type EnvironmentSpec } from "../verify/environment-spec.ts";
 import { confirm } from "./confirm.ts";
 import { candidateEdges } from "./derive.ts";
 
@@ -82,12 +82,8 @@ export default defineStage({
         const candidates = candidateEdges(domainSchema, new Set(names.keys())).slice(0, ctx.options.maxCandidates);
         const graph: DependencyGraph = { domain, tools: environment.tools.map((t) => t.name), edges: [], unconfirmed: [] };
         if (candidates.length === 0) return graph;
-        const compiled = await sandbox.compile(inputs["tool-modules"][domain] ?? "", {
-          filename: `${domain}/tools.ts`,
-          tools: environment.tools.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters, access: t.access })),
-        });
-        if (!compiled.ok) throw new Error(`the verified module of ${domain} no longer compiles: ${compiled.findings[0]?.message}`);
-        const env = await sandbox.open(compiled.module, state as JsonObject, {
+        const module = await compileEnvironment(sandbox, environment, inputs["tool-modules"][domain] ?? "");
+        const env = await sandbox.open(module, state as JsonObject, {
           clock: environment.clock,
           seed: 0,
           timeoutMs: ctx.options.timeoutMs,

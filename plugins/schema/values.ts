@@ -152,3 +152,8 @@ export function sampleValue(name: string, field: Omit<Field, "name">, rng: Rng, 
   }
   return `${rng.pick(WORDS)}-${index}`;
 }
+
+/** A person's full name from the same pools as sampled records (personas, users). */
+export function personName(rng: Rng): string {
+  return `${rng.pick(FIRST)} ${rng.pick(LAST)}`;
+}

@@ -390,7 +390,9 @@ export function casesFor(input: CaseInputs, validCount = 3): TestCase[] {
         effects: [],
       });
     }
-    if (model.operation === "create" && table.keyKind === "natural") {
+    // Creating a record whose key exists must be refused, when the caller gives the key at all.
+    const keyGiven = model.parameters.some((p) => p.role === "key") || table.key in valid[0];
+    if (model.operation === "create" && table.keyKind === "natural" && keyGiven) {
       cases.push({
         id: "precondition:exists",
         kind: "reject",

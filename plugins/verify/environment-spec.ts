@@ -6,7 +6,9 @@ import { join } from "node:path";
 import { z } from "zod";
 import { EnvscaleError } from "../../kernel/errors.ts";
 import type { JsonObject } from "../../sandbox/environment.ts";
-import { operationKinds } from "../schema/domain-schema.ts";
+import type { CompiledModule, ToolDeclaration } from "../../sandbox/tool-module.ts";
+import type { Sandbox } from "../../sandbox/workers.ts";
+import { type DomainSchema, operationKinds, type ToolModel } from "../schema/domain-schema.ts";
 
 export const environmentSpecSchema = z.object({
   domain: z.string(),
@@ -64,4 +66,44 @@ export async function loadEnvironment(runDir: string, domain: string): Promise<L
       hint: "run `envscale run` first; only domains with at least one verified tool have an environment.json",
     });
   }
+}
+
+/** What the sandbox is told about an environment's tools (names, schemas, access). */
+export function declarationsOf(spec: EnvironmentSpec): ToolDeclaration[] {
+  return spec.tools.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters, access: t.access }));
+}
+
+/**
+ * The environment's verified module, compiled for the sandbox (cached by content, so every stage
+ * that asks for the same module pays once per process). A module that no longer compiles is a
+ * corrupted run directory, not a tool failure.
+ */
+export async function compileEnvironment(sandbox: Sandbox, spec: EnvironmentSpec, source: string): Promise<CompiledModule> {
+  const compiled = await sandbox.compile(source, { filename: `${spec.domain}/tools.ts`, tools: declarationsOf(spec) });
+  if (!compiled.ok) {
+    const first = compiled.findings.find((f) => f.severity === "error");
+    throw new EnvscaleError(
+      "E_ARTIFACT_INVALID",
+      `the verified module of ${spec.domain} no longer compiles: ${first?.message ?? "unknown error"}`,
+      {
+        hint: "rerun from the verify stage (`envscale run --from verify`)",
+      },
+    );
+  }
+  return compiled.module;
+}
+
+/**
+ * The tool models of an environment by tool name (the function name), as the environment runs
+ * them: a read repaired into a generic list reads as a list.
+ */
+export function environmentModels(schema: DomainSchema, spec: EnvironmentSpec): Map<string, ToolModel> {
+  const byCatalogName = new Map(schema.tools.map((m) => [m.tool, m]));
+  const out = new Map<string, ToolModel>();
+  for (const tool of spec.tools) {
+    const model = byCatalogName.get(tool.catalogName);
+    if (!model) continue;
+    out.set(tool.name, tool.operation === model.operation ? model : { ...model, operation: tool.operation, table: tool.table });
+  }
+  return out;
 }

@@ -1,0 +1,117 @@
+// The three-stage judgement of one trajectory against its task, shared by the filter stage,
+// `eval rollouts` and the server's reward. The agent's calls are replayed on a fresh environment
+// (execution is deterministic), so the verdict does not trust what the trajectory says of itself.
+import type { JsonObject } from "../../sandbox/environment.ts";
+import type { CompiledModule } from "../../sandbox/tool-module.ts";
+import type { Sandbox } from "../../sandbox/workers.ts";
+import type { DomainState } from "../codegen/sample-state.ts";
+import { parseArguments } from "../rollouts/episode.ts";
+import type { Trajectory } from "../rollouts/trajectory.ts";
+import type { DomainSchema } from "../schema/domain-schema.ts";
+import type { Task } from "../tasks/task.ts";
+import type { EnvironmentSpec } from "../verify/environment-spec.ts";
+import { type Alignment, compareStates } from "./alignment.ts";
+import { exactMatch, type MadeCall } from "./exact-match.ts";
+import { type ValidityRules, validityProblems } from "./validity.ts";
+
+export const filterStages = ["validity", "state-alignment", "exact-match"] as const;
+export type FilterStage = (typeof filterStages)[number];
+
+export interface Verdict {
+  passed: boolean;
+  /** The first stage it failed, or null. */
+  failed: FilterStage | null;
+  reasons: string[];
+  alignment: Alignment | null;
+  /** Calls that the environment refused along the way (kept when the goal is met). */
+  toolErrors: number;
+}
+
+export interface JudgeOptions {
+  validity: ValidityRules;
+  /** Apply the exact-match stage (AgentScaler does; a reward may be state alignment alone). */
+  exactMatch: boolean;
+}
+
+export interface JudgeContext {
+  sandbox: Sandbox;
+  module(domain: string): Promise<CompiledModule>;
+  spec(domain: string): EnvironmentSpec;
+  schema(domain: string): Pick<DomainSchema, "tables">;
+}
+
+/** The calls a trajectory made, in order (unparsable ones left out: they never reached a tool). */
+export function callsMade(trajectory: Pick<Trajectory, "messages">): MadeCall[] {
+  return trajectory.messages.flatMap((m) =>
+    (m.tool_calls ?? []).flatMap((c) => {
+      const parsed = parseArguments(c.function.arguments);
+      return parsed.ok ? [{ tool: c.function.name, arguments: parsed.value }] : [];
+    }),
+  );
+}
+
+/** State alignment and exact match of calls made from a task's initial state (validity aside). */
+export async function judgeCalls(
+  ctx: JudgeContext,
+  task: Task,
+  made: readonly MadeCall[],
+  options: { exactMatch: boolean; finalStateHash?: string },
+): Promise<Omit<Verdict, "failed" | "passed"> & { failed: FilterStage | null }> {
+  const env = await ctx.sandbox.open(await ctx.module(task.domain), task.initial_state as JsonObject, {
+    clock: task.clock,
+    seed: task.seed,
+  });
+  try {
+    const episode = { state: task.initial_state as JsonObject, options: { clock: task.clock, seed: task.seed }, exportState: true };
+    const gold = await env.runEpisode({ ...episode, calls: task.gold_calls });
+    const actual = await env.runEpisode({ ...episode, calls: made });
+    const toolErrors = actual.outcomes.filter((o) => !o.ok).length;
+    if (options.finalStateHash !== undefined && actual.stateHash !== options.finalStateHash)
+      return {
+        failed: "state-alignment",
+        reasons: [`replaying the agent's calls gives state ${actual.stateHash}, not the ${options.finalStateHash} the trajectory reports`],
+        alignment: null,
+        toolErrors,
+      };
+    const alignment = compareStates(
+      ctx.schema(task.domain),
+      task.initial_state as DomainState,
+      gold.state as DomainState,
+      actual.state as DomainState,
+      { gold: gold.stateHash, actual: actual.stateHash },
+    );
+    if (!alignment.aligned) {
+      const shown = alignment.diffs
+        .slice(0, 3)
+        .map(
+          (d) =>
+            `${d.table}.${d.key}${d.field ? `.${d.field}` : ""}: expected ${JSON.stringify(d.expected)}, got ${JSON.stringify(d.actual)}`,
+        );
+      return {
+        failed: "state-alignment",
+        reasons: [`final state differs from the gold state: ${shown.join("; ")}`],
+        alignment,
+        toolErrors,
+      };
+    }
+    if (options.exactMatch) {
+      const succeeded = made.filter((_, i) => actual.outcomes[i]?.ok);
+      const match = exactMatch(task, succeeded, ctx.spec(task.domain));
+      if (!match.ok) return { failed: "exact-match", reasons: [match.detail], alignment, toolErrors };
+    }
+    return { failed: null, reasons: [], alignment, toolErrors };
+  } finally {
+    await env.close();
+  }
+}
+
+export async function judgeTrajectory(ctx: JudgeContext, task: Task, trajectory: Trajectory, options: JudgeOptions): Promise<Verdict> {
+  const problems = validityProblems(trajectory, options.validity);
+  if (problems.length > 0)
+    return { passed: false, failed: "validity", reasons: problems, alignment: null, toolErrors: trajectory.tool_errors };
+  const verdict = await judgeCalls(ctx, task, callsMade(trajectory), {
+    exactMatch: options.exactMatch,
+    finalStateHash: trajectory.final_state_hash,
+  });
+  return { ...verdict, passed: verdict.failed === null };
+}

@@ -1,0 +1,141 @@
+// Stage `rollouts` (AgentScaler step 9): per task, simulated user–agent dialogues whose tool calls
+// run in the task's sandboxed environment, many in flight at once (the sandbox work happens in the
+// sandbox processes, so the event loop only routes messages). With a model, both actors ask it;
+// offline, a scripted user and a scripted agent that follows the gold chain with seeded mistakes.
+import { z } from "zod";
+import type { Rng } from "../../kernel/rng.ts";
+import { defineStage } from "../../kernel/stage.ts";
+import type { CompiledModule } from "../../sandbox/tool-module.ts";
+import type { Sandbox } from "../../sandbox/workers.ts";
+import type { LlmService } from "../llm/port.ts";
+import type { Task } from "../tasks/task.ts";
+import { compileEnvironment, type EnvironmentSpec } from "../verify/environment-spec.ts";
+import { TaskEpisode, toolDefinitions } from "./episode.ts";
+import { ModelAgent, ModelUser } from "./model-actors.ts";
+import { runRollout } from "./rollout.ts";
+import { ScriptedAgent, ScriptedUser } from "./scripted.ts";
+import { mistakeKinds, type Trajectory, trajectorySchema } from "./trajectory.ts";
+
+declare module "../../kernel/stage.ts" {
+  interface ArtifactTypes {
+    trajectories: Trajectory[];
+  }
+}
+
+export const rolloutsOptions = z.object({
+  /** Rollouts per task (each with its own seed). */
+  perTask: z.number().int().min(1).max(64).default(1),
+  /** Most assistant messages in a dialogue. */
+  maxTurns: z.number().int().min(2).max(200).default(30),
+  /** Dialogues in flight at once. */
+  inFlight: z.number().int().min(1).max(1024).default(32),
+  /** Offline: chance that the scripted agent makes a mistake in a rollout. */
+  mistakeRate: z.number().min(0).max(1).default(0.35),
+  /** Offline: the mistakes it chooses from. */
+  mistakes: z.array(z.enum(mistakeKinds)).default([...mistakeKinds]),
+});
+export type RolloutsOptions = z.infer<typeof rolloutsOptions>;
+
+/** Runs rollouts of tasks against their environments; shared by the stage and `eval rollouts`. */
+export class Rollouts {
+  readonly #sandbox: Sandbox;
+  readonly #llm: LlmService;
+  readonly #environments: Readonly<Record<string, EnvironmentSpec>>;
+  readonly #sources: Readonly<Record<string, string>>;
+  readonly #options: RolloutsOptions;
+  readonly #modules = new Map<string, Promise<CompiledModule>>();
+
+  constructor(
+    sandbox: Sandbox,
+    llm: LlmService,
+    environments: Readonly<Record<string, EnvironmentSpec>>,
+    sources: Readonly<Record<string, string>>,
+    options: RolloutsOptions,
+  ) {
+    this.#sandbox = sandbox;
+    this.#llm = llm;
+    this.#environments = environments;
+    this.#sources = sources;
+    this.#options = options;
+  }
+
+  module(domain: string): Promise<CompiledModule> {
+    let module = this.#modules.get(domain);
+    if (!module) {
+      module = compileEnvironment(this.#sandbox, this.spec(domain), this.#sources[domain] ?? "");
+      this.#modules.set(domain, module);
+    }
+    return module;
+  }
+
+  spec(domain: string): EnvironmentSpec {
+    const spec = this.#environments[domain];
+    if (!spec) throw new Error(`no environment for domain ${domain}`);
+    return spec;
+  }
+
+  async run(task: Task, attempt: number, rng: Rng, signal?: AbortSignal): Promise<Trajectory> {
+    const spec = this.spec(task.domain);
+    const tools = toolDefinitions(spec);
+    const episode = await TaskEpisode.open(this.#sandbox, await this.module(task.domain), task);
+    const purpose = `${task.id}#${attempt}`;
+    try {
+      if (this.#llm.kind === "model") {
+        const actors = {
+          agent: new ModelAgent(this.#llm, tools, `agent:${purpose}`, signal),
+          user: new ModelUser(this.#llm, task, `user:${purpose}`, signal),
+        };
+        const done = await runRollout(task, episode, actors, tools, this.#options);
+        return { id: purpose, attempt, mistake: null, ...done };
+      }
+      const writes = new Set(spec.tools.filter((t) => t.access === "write").map((t) => t.name));
+      const agent = new ScriptedAgent(task, writes, rng.fork("agent"), this.#options);
+      const done = await runRollout(task, episode, { agent, user: new ScriptedUser(task) }, tools, this.#options);
+      return { id: purpose, attempt, mistake: agent.mistake, ...done };
+    } finally {
+      await episode.close();
+    }
+  }
+}
+
+export default defineStage({
+  name: "rollouts",
+  description: "simulated user–agent dialogues per task, tool calls in the sandbox (offline: scripted actors with seeded mistakes)",
+  version: "1",
+  consumes: ["tasks", "environments", "tool-modules"],
+  produces: ["trajectories"],
+  options: rolloutsOptions,
+  uses: ["sandbox", "llm"],
+  artifacts: {
+    trajectories: {
+      schema: z.array(trajectorySchema),
+      format: "jsonl",
+      description: "dialogues in the OpenAI chat format with tools, task id and final state hash",
+    },
+  },
+  summary: ({ trajectories }) => {
+    const calls = trajectories.reduce((sum, t) => sum + t.tool_calls, 0);
+    const errors = trajectories.reduce((sum, t) => sum + t.tool_errors, 0);
+    const mistakes = trajectories.filter((t) => t.mistake !== null).length;
+    return [
+      `trajectories: ${trajectories.length}, ${calls} tool calls (${errors} refused), ` +
+        `${(trajectories.reduce((sum, t) => sum + t.turns, 0) / Math.max(1, trajectories.length)).toFixed(1)} turns each` +
+        (mistakes > 0 ? `, ${mistakes} with a planted mistake` : ""),
+    ];
+  },
+  async run(ctx, inputs) {
+    const [sandbox, llm] = await Promise.all([ctx.services.get("sandbox"), ctx.services.get("llm")]);
+    const rollouts = new Rollouts(sandbox, llm, inputs.environments, inputs["tool-modules"], ctx.options);
+    const jobs = inputs.tasks
+      .filter((task) => inputs.environments[task.domain])
+      .flatMap((task) => Array.from({ length: ctx.options.perTask }, (_, attempt) => ({ task, attempt })));
+    const trajectories = await ctx.mapItems(
+      jobs,
+      (job) => `${job.task.id}#${job.attempt}`,
+      (job, item) => rollouts.run(job.task, job.attempt, item.rng, item.signal),
+      { label: "rollouts", concurrency: ctx.options.inFlight },
+    );
+    ctx.logger.info({ trajectories: trajectories.length }, `${trajectories.length} trajectories`);
+    return { trajectories };
+  },
+});

@@ -1,0 +1,49 @@
+// A finished run's tasks and the environments they need, read back from its directory: what
+// `envscale eval rollouts` and `envscale serve` work from.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { EnvscaleError } from "../../kernel/errors.ts";
+import { type DomainSchema, domainSchemaSchema } from "../schema/domain-schema.ts";
+import { type Task, taskSchema } from "../tasks/task.ts";
+import { type EnvironmentSpec, loadEnvironment } from "../verify/environment-spec.ts";
+
+export interface LoadedRun {
+  runDir: string;
+  tasks: Task[];
+  environments: Record<string, EnvironmentSpec>;
+  sources: Record<string, string>;
+  schemas: Record<string, DomainSchema>;
+}
+
+export async function loadRun(runDir: string): Promise<LoadedRun> {
+  let text: string;
+  try {
+    text = await readFile(join(runDir, "tasks.jsonl"), "utf8");
+  } catch (error) {
+    throw new EnvscaleError("E_INPUT_UNREADABLE", `${runDir} has no tasks.jsonl: ${(error as Error).message}`, {
+      hint: "give the directory of a finished `envscale run`",
+    });
+  }
+  const tasks = text
+    .split("\n")
+    .filter((line) => line.trim())
+    .map((line, i) => {
+      try {
+        return taskSchema.parse(JSON.parse(line));
+      } catch (error) {
+        throw new EnvscaleError("E_INPUT_UNREADABLE", `tasks.jsonl line ${i + 1} is not a task: ${(error as Error).message.slice(0, 300)}`);
+      }
+    });
+  const run: LoadedRun = { runDir, tasks, environments: {}, sources: {}, schemas: {} };
+  for (const domain of [...new Set(tasks.map((t) => t.domain))].sort()) {
+    const loaded = await loadEnvironment(runDir, domain);
+    run.environments[domain] = loaded.spec;
+    run.sources[domain] = loaded.source;
+    try {
+      run.schemas[domain] = domainSchemaSchema.parse(JSON.parse(await readFile(join(loaded.dir, "schema.json"), "utf8")));
+    } catch (error) {
+      throw new EnvscaleError("E_INPUT_UNREADABLE", `envs/${domain}/schema.json cannot be read: ${(error as Error).message.slice(0, 300)}`);
+    }
+  }
+  return run;
+}
