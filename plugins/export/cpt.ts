@@ -64,8 +64,6 @@ export function firstOrder(task: Task, spec: EnvironmentSpec): CptRecord {
   return { id: `fo:${task.id}`, kind: "first-order", task_id: task.id, domain: task.domain, text: lines.join("\n") };
 }
 
-type Action = { label: string; text: string };
-
 function actionText(message: ChatMessage): string {
   if (message.tool_calls?.length) return message.tool_calls.map((c) => `call ${c.function.name}(${c.function.arguments})`).join("; ");
   return `reply: ${JSON.stringify(message.content ?? "")}`;

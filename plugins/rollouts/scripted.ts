@@ -85,6 +85,8 @@ export class ScriptedAgent implements AgentActor {
   readonly #byIntent: Planned[][];
   /** Results of the gold calls as this agent saw them, by gold index. */
   readonly #results = new Map<number, unknown>();
+  /** Arguments of the gold calls as this agent made them, by gold index. */
+  readonly #made = new Map<number, Record<string, JsonValue>>();
   /** Tool call id → the gold call it made (to file its result). */
   readonly #pending = new Map<string, number>();
   readonly #writeTools: ReadonlySet<string>;
@@ -178,14 +180,21 @@ export class ScriptedAgent implements AgentActor {
     return call !== undefined && this.#writeTools.has(call.tool);
   }
 
-  /** Arguments of gold call `gold`, with fed values taken from this agent's own earlier results. */
+  /**
+   * Arguments of gold call `gold`, with fed values taken from this agent's own earlier calls: the
+   * argument of the source call that named the record (when it named it), else the key in its result.
+   */
   #argumentsFor(gold: number): Record<string, JsonValue> {
     const args = { ...(this.#task.gold_calls[gold]?.arguments ?? {}) };
     for (const feed of this.#task.feeds.filter((f) => f.call === gold)) {
-      const seen = keyInResult(this.#results.get(feed.from), feed.field);
-      if (seen === undefined) continue;
-      const original = args[feed.parameter];
-      args[feed.parameter] = (typeof original === "number" ? Number(seen) : seen) as JsonValue;
+      const goldValue = args[feed.parameter];
+      const source = this.#task.gold_calls[feed.from]?.arguments ?? {};
+      const named = Object.entries(source).find(([, v]) => String(v) === String(goldValue))?.[0];
+      const seen = named !== undefined ? this.#made.get(feed.from)?.[named] : keyInResult(this.#results.get(feed.from), feed.field);
+      if (seen === undefined || seen === null) continue;
+      args[feed.parameter] = (
+        typeof goldValue === "number" ? Number(seen) : typeof goldValue === "string" ? String(seen) : seen
+      ) as JsonValue;
     }
     return args;
   }
@@ -196,7 +205,9 @@ export class ScriptedAgent implements AgentActor {
     const gold = planned.gold >= 0 ? planned.gold : planned.gold <= -2 ? -2 - planned.gold : -1;
     const tool = gold >= 0 ? (this.#task.gold_calls[gold]?.tool as string) : this.#mistakenTool;
     if (planned.gold >= 0) this.#pending.set(id, planned.gold);
-    const args = planned.raw ?? JSON.stringify(planned.override ?? this.#argumentsFor(gold));
+    const made = planned.override ?? this.#argumentsFor(gold);
+    if (planned.gold >= 0) this.#made.set(planned.gold, made);
+    const args = planned.raw ?? JSON.stringify(made);
     return { id, type: "function", function: { name: tool, arguments: args } };
   }
 

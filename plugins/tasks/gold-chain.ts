@@ -100,6 +100,9 @@ function feedsInto(ctx: ChainContext, tools: readonly string[], j: number, run: 
         run.states[i + 1] as DomainState,
       );
       if (value === undefined) continue;
+      // A value the parameter's schema would bend (a text id into an integer) does not carry over.
+      const schema = ((ctx.spec.tools.find((t) => t.name === tool)?.parameters.properties ?? {}) as Record<string, Row>)[parameter] ?? {};
+      if (String(conform(value, schema, parameter, ctx.rng.fork("probe"), ctx.clock)) !== String(value)) continue;
       found.set(parameter, { feed: { call: j, parameter, from: i, field: table.key }, value });
     }
   }

@@ -1,8 +1,10 @@
 // Task lint: every task is checked on a fresh environment before it is kept.
 //   replay-mismatch:   the initial state or the gold calls do not hash to what the task says;
-//   do-nothing-passes: the gold calls leave the state as it was, though the task writes;
 //   unknown-id:        a gold call names a record that is neither in the initial state nor made by
-//                      an earlier gold call (an agent could never find it).
+//                      an earlier gold call (an agent could never find it);
+//   do-nothing-passes: the gold calls leave the state as it was, though the task writes.
+// Unknown ids are looked for before the replay: a call on a missing record is refused, and the
+// more specific diagnosis is the useful one.
 import type { JsonObject } from "../../sandbox/environment.ts";
 import type { SandboxEnvironment } from "../../sandbox/workers.ts";
 import type { DomainState } from "../codegen/sample-state.ts";
@@ -39,23 +41,6 @@ export async function lintTask(
       reason: "replay-mismatch",
       detail: `the initial state hashes to ${initial.stateHash}, not ${task.initial_state_hash}`,
     };
-  const gold = await env.runEpisode({ state, options, calls: task.gold_calls });
-  const refused = gold.outcomes.findIndex((o) => !o.ok);
-  if (refused >= 0)
-    return {
-      ok: false,
-      reason: "replay-mismatch",
-      detail: `gold call ${refused} (${task.gold_calls[refused]?.tool}) was refused on replay: ${describeOutcome(gold.outcomes[refused] as never)}`,
-    };
-  if (gold.stateHash !== task.gold_state_hash)
-    return {
-      ok: false,
-      reason: "replay-mismatch",
-      detail: `replaying the gold calls gives ${gold.stateHash}, not ${task.gold_state_hash}`,
-    };
-  if (!task.read_only && initial.stateHash === gold.stateHash)
-    return { ok: false, reason: "do-nothing-passes", detail: "the gold calls leave the state unchanged, so doing nothing would pass" };
-
   // Which records exist before each call: the initial state, then what the earlier calls left.
   let before = task.initial_state as DomainState;
   for (const [i, call] of task.gold_calls.entries()) {
@@ -78,5 +63,22 @@ export async function lintTask(
       before = prefix.state as DomainState;
     }
   }
+  const gold = await env.runEpisode({ state, options, calls: task.gold_calls });
+  const refused = gold.outcomes.findIndex((o) => !o.ok);
+  if (refused >= 0)
+    return {
+      ok: false,
+      reason: "replay-mismatch",
+      detail: `gold call ${refused} (${task.gold_calls[refused]?.tool}) was refused on replay: ${describeOutcome(gold.outcomes[refused] as never)}`,
+    };
+  if (gold.stateHash !== task.gold_state_hash)
+    return {
+      ok: false,
+      reason: "replay-mismatch",
+      detail: `replaying the gold calls gives ${gold.stateHash}, not ${task.gold_state_hash}`,
+    };
+  if (!task.read_only && initial.stateHash === gold.stateHash)
+    return { ok: false, reason: "do-nothing-passes", detail: "the gold calls leave the state unchanged, so doing nothing would pass" };
+
   return { ok: true };
 }

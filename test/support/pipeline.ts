@@ -6,16 +6,33 @@ import type { AnyStage } from "../../kernel/stage.ts";
 import codegen from "../../plugins/codegen/index.ts";
 import dependencies from "../../plugins/dependencies/index.ts";
 import domains from "../../plugins/domains/index.ts";
+import exportStage from "../../plugins/export/index.ts";
+import filter from "../../plugins/filter/index.ts";
 import ingest from "../../plugins/ingest/index.ts";
 import llm from "../../plugins/llm/index.ts";
 import proposeTools from "../../plugins/propose-tools/index.ts";
+import rollouts from "../../plugins/rollouts/index.ts";
 import sandbox from "../../plugins/sandbox/index.ts";
 import schema from "../../plugins/schema/index.ts";
+import tasks from "../../plugins/tasks/index.ts";
 import toolGraph from "../../plugins/tool-graph/index.ts";
 import verify from "../../plugins/verify/index.ts";
 import { tempDir } from "./helpers.ts";
 
-export const builtInStages = [ingest, proposeTools, toolGraph, domains, schema, codegen, verify, dependencies] as AnyStage[];
+export const builtInStages = [
+  ingest,
+  proposeTools,
+  toolGraph,
+  domains,
+  schema,
+  codegen,
+  verify,
+  dependencies,
+  tasks,
+  rollouts,
+  filter,
+  exportStage,
+] as AnyStage[];
 
 export interface PipelineRun extends RunResult {
   json<T = unknown>(path: string): T;

@@ -1,0 +1,127 @@
+// Shared by the experience tests: one offline run of the example catalog, and crafted
+// trajectories — dialogues whose tool calls really run in the task's environment.
+import { join } from "node:path";
+import type { JudgeContext } from "../../../plugins/filter/judge.ts";
+import type { ChatMessage } from "../../../plugins/llm/port.ts";
+import { observationText, TaskEpisode, toolDefinitions } from "../../../plugins/rollouts/episode.ts";
+import type { Trajectory } from "../../../plugins/rollouts/trajectory.ts";
+import type { DomainSchema } from "../../../plugins/schema/domain-schema.ts";
+import type { Task } from "../../../plugins/tasks/task.ts";
+import { compileEnvironment, type EnvironmentSpec } from "../../../plugins/verify/environment-spec.ts";
+import type { CompiledModule } from "../../../sandbox/tool-module.ts";
+import { Sandbox } from "../../../sandbox/workers.ts";
+import { repoRoot } from "../../support/helpers.ts";
+import { type PipelineRun, runStages } from "../../support/pipeline.ts";
+
+export const exampleCatalog = join(repoRoot, "examples", "catalog");
+
+export function runExample(runDir?: string): Promise<PipelineRun> {
+  return runStages({ config: { stages: { ingest: { sources: [exampleCatalog] } } }, ...(runDir ? { runDir } : {}) });
+}
+
+export function jsonLines<T>(text: string): T[] {
+  return text
+    .split("\n")
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as T);
+}
+
+/** A run's tasks, environments and a sandbox to judge and craft trajectories with. */
+export class Workbench {
+  readonly run: PipelineRun;
+  readonly sandbox: Sandbox;
+  readonly tasks: Task[];
+  readonly #modules = new Map<string, Promise<CompiledModule>>();
+
+  private constructor(run: PipelineRun, sandbox: Sandbox) {
+    this.run = run;
+    this.sandbox = sandbox;
+    this.tasks = jsonLines<Task>(run.text("tasks.jsonl"));
+  }
+
+  static async open(run: PipelineRun): Promise<Workbench> {
+    return new Workbench(run, await Sandbox.start({ processes: 1 }));
+  }
+
+  spec(domain: string): EnvironmentSpec {
+    return this.run.json<EnvironmentSpec>(`envs/${domain}/environment.json`);
+  }
+
+  module(domain: string): Promise<CompiledModule> {
+    let module = this.#modules.get(domain);
+    if (!module) {
+      module = compileEnvironment(this.sandbox, this.spec(domain), this.run.text(`envs/${domain}/tools.ts`));
+      this.#modules.set(domain, module);
+    }
+    return module;
+  }
+
+  get judge(): JudgeContext {
+    return {
+      sandbox: this.sandbox,
+      spec: (d) => this.spec(d),
+      schema: (d) => this.run.json<DomainSchema>(`envs/${d}/schema.json`),
+      module: (d) => this.module(d),
+    };
+  }
+
+  writes(task: Task): boolean[] {
+    const spec = this.spec(task.domain);
+    return task.gold_calls.map((c) => spec.tools.find((t) => t.name === c.tool)?.access === "write");
+  }
+
+  /**
+   * A dialogue in which the agent makes `calls` (arguments as text, so malformed ones can be
+   * written), each really run in the task's environment; the user ends it unless `ended` says otherwise.
+   */
+  async craft(
+    task: Task,
+    calls: readonly { tool: string; arguments: string | Record<string, unknown> }[],
+    options: { ended?: Trajectory["ended_by"]; texts?: string[] } = {},
+  ): Promise<Trajectory> {
+    const episode = await TaskEpisode.open(this.sandbox, await this.module(task.domain), task);
+    const messages: ChatMessage[] = [
+      { role: "system", content: "You are the assistant." },
+      { role: "user", content: task.instruction },
+    ];
+    let errors = 0;
+    try {
+      for (const [i, call] of calls.entries()) {
+        const text = typeof call.arguments === "string" ? call.arguments : JSON.stringify(call.arguments);
+        const id = `call_${i + 1}`;
+        messages.push({
+          role: "assistant",
+          content: null,
+          tool_calls: [{ id, type: "function", function: { name: call.tool, arguments: text } }],
+        });
+        const outcome = await episode.call(call.tool, text);
+        if (!outcome.ok) errors += 1;
+        messages.push({ role: "tool", tool_call_id: id, content: observationText(outcome) });
+      }
+      for (const text of options.texts ?? ["All done."]) messages.push({ role: "assistant", content: text });
+      if ((options.ended ?? "user") === "user") messages.push({ role: "user", content: "Thanks, that's all." });
+      return {
+        id: `${task.id}#crafted`,
+        task_id: task.id,
+        domain: task.domain,
+        attempt: 0,
+        messages,
+        tools: toolDefinitions(this.spec(task.domain)) as Trajectory["tools"],
+        final_state_hash: await episode.stateHash(),
+        ended_by: options.ended ?? "user",
+        turns: messages.filter((m) => m.role === "assistant").length,
+        tool_calls: calls.length,
+        tool_errors: errors,
+        agent: "crafted",
+        user: "crafted",
+        mistake: null,
+      };
+    } finally {
+      await episode.close();
+    }
+  }
+
+  close(): Promise<void> {
+    return this.sandbox.close();
+  }
+}
