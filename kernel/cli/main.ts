@@ -101,6 +101,24 @@ Run \`envscale <command> --help\` for a command's options.`,
       await benchCommand(flags, io);
     });
 
+  program
+    .command("serve")
+    .description("serve a finished run's tasks as OpenEnv environments: HTTP reset/step/state, WebSocket /ws, /verify, /mcp")
+    .argument("<run>", "run directory (with tasks.jsonl and envs/)")
+    .option("--port <n>", "port (0: any free one)", parseInteger("--port"), 8000)
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("--max-sessions <n>", "episodes open at once", parseInteger("--max-sessions", 1), 512)
+    .option("--idle-timeout <s>", "close an episode idle this many seconds", parseInteger("--idle-timeout", 1), 300)
+    .option("--max-turns <n>", "most actions in an episode", parseInteger("--max-turns", 1), 30)
+    .option("--exact-match", "the reward also asks for exact match of the calls (default: state alignment only)")
+    .option("--processes <n>", "sandbox processes (default: CPU cores)", parseInteger("--processes", 1))
+    .option("--llm <provider>", "the simulated user: offline (scripted, default), openai, replay:CASSETTE")
+    .option("--config <file>", "config file (its llm settings apply)")
+    .action(async (run: string, flags) => {
+      const { serveCommand } = await import("./serve-command.ts");
+      await serveCommand(run, flags, io);
+    });
+
   const evaluate = program.command("eval").description("evaluate what a pipeline step produces");
   evaluate
     .command("domains")

@@ -53,6 +53,12 @@ export class TaskEpisode {
     return new TaskEpisode(task, env);
   }
 
+  /** Start the task on an environment of its domain that is already open (reset to the task's state). */
+  static async attach(env: SandboxEnvironment, task: Task): Promise<TaskEpisode> {
+    await env.reset(task.initial_state as JsonObject, { clock: task.clock, seed: task.seed });
+    return new TaskEpisode(task, env);
+  }
+
   /** Run a call whose arguments are text; a malformed one is refused without reaching the sandbox. */
   async call(tool: string, argumentText: string): Promise<CallOutcome> {
     const parsed = parseArguments(argumentText);

@@ -1,0 +1,124 @@
+// Benchmark: concurrent WebSocket sessions against `envscale serve` on loopback.
+//   node bench/server.bench.ts RUN_DIR [--sessions 256] [--seconds 20] [--processes P]
+//
+// The server runs in its own process (as it would for a trainer); this process opens `sessions`
+// WebSocket connections at once, and each plays episodes back to back for `seconds`: reset, the
+// task's gold calls, then ending the episode (so every episode is judged). Reported: steps/s (every
+// message answered: resets, tool calls, ends), episodes/s, p50/p99/max latency of one message, and
+// the rewards seen (every episode should score 1).
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: string) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? (args[at + 1] as string) : fallback;
+};
+const runDir = args.find((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--"));
+if (!runDir) {
+  console.error("usage: node bench/server.bench.ts RUN_DIR [--sessions 256] [--seconds 20] [--processes P]");
+  process.exit(2);
+}
+const sessions = Number(flag("--sessions", "256"));
+const seconds = Number(flag("--seconds", "20"));
+const processes = flag("--processes", "");
+
+interface TaskLine {
+  id: string;
+  gold_calls: { tool: string; arguments: unknown }[];
+}
+const tasks = readFileSync(join(resolve(runDir), "tasks.jsonl"), "utf8")
+  .split("\n")
+  .filter(Boolean)
+  .map((line) => JSON.parse(line) as TaskLine);
+
+const root = resolve(import.meta.dirname, "..");
+const server: ChildProcess = spawn(
+  process.execPath,
+  [
+    join(root, "bin", "envscale.ts"),
+    "serve",
+    resolve(runDir),
+    "--port",
+    "0",
+    "--max-sessions",
+    String(sessions + 8),
+    ...(processes ? ["--processes", processes] : []),
+  ],
+  { stdio: ["ignore", "pipe", "inherit"] },
+);
+const address = await new Promise<string>((done, fail) => {
+  let out = "";
+  server.stdout?.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+    const found = /on (http:\/\/[^\s]+)/.exec(out);
+    if (found?.[1]) done(found[1]);
+  });
+  server.once("exit", (code) => fail(new Error(`server exited (${code}) before listening`)));
+});
+const wsUrl = `${address.replace(/^http/, "ws")}/ws`;
+
+const latencies: number[] = [];
+let steps = 0;
+let episodes = 0;
+const rewards = new Map<number, number>();
+let errors = 0;
+
+async function client(index: number, until: number): Promise<void> {
+  const socket = new WebSocket(wsUrl);
+  const waiting: ((data: { type: string; data: { reward?: number | null } }) => void)[] = [];
+  socket.addEventListener("message", (event) => waiting.shift()?.(JSON.parse(String(event.data))));
+  await new Promise((done, fail) => {
+    socket.addEventListener("open", done, { once: true });
+    socket.addEventListener("error", fail, { once: true });
+  });
+  const send = (message: unknown) =>
+    new Promise<{ type: string; data: { reward?: number | null } }>((done) => {
+      const started = performance.now();
+      waiting.push((answer) => {
+        latencies.push(performance.now() - started);
+        steps += 1;
+        if (answer.type === "error") errors += 1;
+        done(answer);
+      });
+      socket.send(JSON.stringify(message));
+    });
+  for (let n = 0; performance.now() < until; n++) {
+    const task = tasks[(index * 7 + n) % tasks.length] as TaskLine;
+    await send({ type: "reset", data: { task_id: task.id } });
+    for (const call of task.gold_calls) await send({ type: "step", data: { tool: call.tool, arguments: call.arguments } });
+    const end = await send({ type: "step", data: { message: "done", end: true } });
+    episodes += 1;
+    const reward = end.data.reward ?? -1;
+    rewards.set(reward, (rewards.get(reward) ?? 0) + 1);
+  }
+  socket.close();
+}
+
+try {
+  // Warm-up: every domain's module compiled once, outside the measurement.
+  const warm = Date.now();
+  await Promise.all(Array.from({ length: Math.min(sessions, 16) }, (_, i) => client(i, performance.now() + 2_000)));
+  latencies.length = 0;
+  steps = 0;
+  episodes = 0;
+  rewards.clear();
+  errors = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: sessions }, (_, i) => client(i, started + seconds * 1000)));
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => (latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0).toFixed(1);
+  console.log(
+    `server benchmark (node ${process.version}): ${tasks.length} tasks from ${runDir}; warm-up ${((Date.now() - warm) / 1000).toFixed(1)} s`,
+  );
+  console.log(`sessions ${sessions} concurrent WebSocket connections, ${elapsed.toFixed(1)} s`);
+  console.log(`steps    ${steps} (${(steps / elapsed).toFixed(0)} steps/s), ${errors} errors`);
+  console.log(
+    `episodes ${episodes} (${(episodes / elapsed).toFixed(1)} episodes/s), rewards ${JSON.stringify(Object.fromEntries(rewards))}`,
+  );
+  console.log(`latency  p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${(latencies.at(-1) ?? 0).toFixed(1)} ms`);
+} finally {
+  server.kill("SIGTERM");
+}
