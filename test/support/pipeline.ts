@@ -11,6 +11,7 @@ import filter from "../../plugins/filter/index.ts";
 import ingest from "../../plugins/ingest/index.ts";
 import llm from "../../plugins/llm/index.ts";
 import proposeTools from "../../plugins/propose-tools/index.ts";
+import report from "../../plugins/report/index.ts";
 import rollouts from "../../plugins/rollouts/index.ts";
 import sandbox from "../../plugins/sandbox/index.ts";
 import schema from "../../plugins/schema/index.ts";
@@ -32,6 +33,7 @@ export const builtInStages = [
   rollouts,
   filter,
   exportStage,
+  report,
 ] as AnyStage[];
 
 export interface PipelineRun extends RunResult {

@@ -28,8 +28,9 @@ function files(dir: string): string[] {
 
 describe("determinism", () => {
   it("two runs with the same seed write byte-identical artifacts", () => {
-    // The manifest and the log hold timings; everything else is an artifact.
-    const artifacts = files(first.runDir).filter((f) => f !== "manifest.json" && f !== "logs.jsonl" && !f.startsWith("versions/"));
+    // The manifest, the log and the report hold timings; everything else is an artifact.
+    const timed = new Set(["manifest.json", "logs.jsonl", "report.html"]);
+    const artifacts = files(first.runDir).filter((f) => !timed.has(f) && !f.startsWith("versions/"));
     expect(artifacts).toContain("tasks.jsonl");
     expect(artifacts).toContain("cpt/packed-32k.jsonl");
     expect(files(second.runDir).filter((f) => f !== "manifest.json" && f !== "logs.jsonl" && !f.startsWith("versions/"))).toEqual(
