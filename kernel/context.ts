@@ -2,8 +2,9 @@
 import type { Logger } from "pino";
 import { EnvscaleError, isEnvscaleError } from "./errors.ts";
 import type { ItemJournal } from "./item-journal.ts";
+import type { JobQueue } from "./queue/job-queue.ts";
 import type { Rng } from "./rng.ts";
-import type { ItemContext, MapItemsOptions, Progress, Services, StageContext } from "./stage.ts";
+import type { ItemContext, JobHandler, MapItemsOptions, Progress, Services, StageContext } from "./stage.ts";
 
 export interface ContextParts<O> {
   stage: string;
@@ -17,6 +18,12 @@ export interface ContextParts<O> {
   runDir: string;
   services: Services;
   journal: ItemJournal;
+  /** The stage's jobs (`Stage.jobs`), for `mapJobs`. */
+  jobs?: Record<string, JobHandler<O>> | undefined;
+  /** With a queue, jobs run on `envscale worker`s; without one, here. */
+  queue?: JobQueue | null;
+  /** The run's config, which travels with every job (workers build their services from it). */
+  config?: Record<string, unknown>;
 }
 
 /** Counters mapItems keeps for the manifest. */
@@ -47,6 +54,44 @@ export function makeStageContext<O>(parts: ContextParts<O>, counters: ItemCounte
       // Journal keys carry the call's ordinal, so two maps over the same keys do not collide.
       mapCalls += 1;
       return mapItems(parts, counters, `m${mapCalls}`, items, key, fn, options);
+    },
+    mapJobs<T, R>(
+      job: string,
+      items: readonly T[],
+      key: (item: T, index: number) => string,
+      payload: (item: T) => unknown,
+      options: MapItemsOptions = {},
+    ): Promise<R[]> {
+      const handler = parts.jobs?.[job];
+      if (!handler) throw new EnvscaleError("E_INTERNAL", `stage "${parts.stage}" has no job "${job}" (declare it in the stage's jobs)`);
+      mapCalls += 1;
+      const namespace = `m${mapCalls}`;
+      const queue = parts.queue;
+      // Payloads go through JSON here too, so a job computes the same whether it runs here or on a worker.
+      const run = (item: T, itemContext: ItemContext): Promise<R> => {
+        const data = JSON.parse(JSON.stringify(payload(item) ?? null)) as unknown;
+        if (queue) {
+          return queue.run(
+            {
+              stage: parts.stage,
+              job,
+              key: itemContext.key,
+              namespace,
+              seed: parts.seed,
+              options: parts.options,
+              config: parts.config ?? {},
+              payload: data,
+            },
+            itemContext.signal,
+          ) as Promise<R>;
+        }
+        return Promise.resolve(
+          handler({ stage: parts.stage, options: parts.options, seed: parts.seed, services: parts.services, item: itemContext }, data),
+        ).then((result) => JSON.parse(JSON.stringify(result ?? null)) as R);
+      };
+      // Remote jobs wait on workers, not on this process: let many be in flight.
+      const width = queue ? { concurrency: Math.max(options.concurrency ?? parts.concurrency, 64) } : {};
+      return mapItems(parts, counters, namespace, items, key, run, { ...options, ...width });
     },
   };
 }

@@ -10,6 +10,8 @@ export {
   defineStage,
   type Inputs,
   type ItemContext,
+  type JobContext,
+  type JobHandler,
   type Outputs,
   type Progress,
   type ServiceContext,

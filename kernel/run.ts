@@ -16,6 +16,7 @@ import { silentLogger } from "./log.ts";
 import { type Manifest, readManifest, type StageRecord, writeManifest } from "./manifest.ts";
 import { buildPlan, type Plan, type PlanStep, unknownStage } from "./plan.ts";
 import { type ProgressFactory, silentProgress } from "./progress.ts";
+import type { JobQueue } from "./queue/job-queue.ts";
 import { Rng } from "./rng.ts";
 import { metricsDelta, ServiceRegistry } from "./services.ts";
 import type { AnyStage, ServicePlugin } from "./stage.ts";
@@ -41,6 +42,8 @@ export interface RunPipelineOptions {
   logger?: Logger;
   progress?: ProgressFactory;
   signal?: AbortSignal;
+  /** Hand stages' jobs (`ctx.mapJobs`) to `envscale worker`s through this queue. */
+  queue?: JobQueue;
 }
 
 export interface StageOutcome {
@@ -213,6 +216,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
           concurrency,
           runDir: options.runDir,
           seed: options.seed,
+          queue: options.queue ?? null,
+          config: options.config as Record<string, unknown>,
         }),
       );
     }
@@ -239,6 +244,8 @@ interface StepEnvironment {
   concurrency: number;
   runDir: string;
   seed: number;
+  queue: JobQueue | null;
+  config: Record<string, unknown>;
 }
 
 async function runStep(step: PlanStep, env: StepEnvironment): Promise<StageOutcome> {
@@ -283,6 +290,9 @@ async function runStep(step: PlanStep, env: StepEnvironment): Promise<StageOutco
         runDir: env.runDir,
         services: env.services,
         journal,
+        jobs: stage.jobs,
+        queue: env.queue,
+        config: env.config,
       },
       counters,
     );

@@ -70,6 +70,11 @@ export interface Stage<C extends readonly string[] = readonly string[], P extend
    */
   uses?: readonly (keyof ServiceTypes)[];
   run(ctx: StageContext<O>, inputs: Inputs<C>): Outputs<P> | Promise<Outputs<P>>;
+  /**
+   * Units of this stage's work that can run on another machine (`envscale worker`), each rebuilt
+   * there from a JSON payload. `run` hands them out with `ctx.mapJobs`; without a queue they run here.
+   */
+  jobs?: Record<string, JobHandler<O>>;
   /** Lines for the end-of-run summary, from the stage's validated outputs (kept in the manifest, so cached runs show them too). */
   summary?(outputs: Outputs<P>): string[];
 }
@@ -107,7 +112,32 @@ export interface StageContext<O = unknown> {
     fn: (item: T, ctx: ItemContext) => R | Promise<R>,
     options?: MapItemsOptions,
   ): Promise<R[]>;
+  /**
+   * `mapItems` over the stage's job `job`: each item becomes `payload(item)` and runs through
+   * `stage.jobs[job]` — here, or, when the run has a queue (`--queue`), as a BullMQ job on any
+   * `envscale worker`. Results come back in item order and are journaled alike.
+   */
+  mapJobs<T, R>(
+    job: string,
+    items: readonly T[],
+    key: (item: T, index: number) => string,
+    payload: (item: T) => unknown,
+    options?: MapItemsOptions,
+  ): Promise<R[]>;
 }
+
+/** What a job gets: the stage's options and seed, the services of the process it runs in, and its item's context. */
+export interface JobContext<O = unknown> {
+  readonly stage: string;
+  readonly options: O;
+  readonly seed: number;
+  readonly services: Services;
+  readonly item: ItemContext;
+}
+
+/** A job: JSON payload in, JSON result out; the same result wherever it runs. */
+// biome-ignore lint/suspicious/noExplicitAny: each stage types its own payloads
+export type JobHandler<O = unknown> = (ctx: JobContext<O>, payload: any) => unknown;
 
 export interface MapItemsOptions {
   /** Label for progress output (default: the stage name). */

@@ -54,6 +54,10 @@ Run \`envscale <command> --help\` for a command's options.`,
     )
     .option("--sketch <file>", "expand a domain sketch (YAML or JSON) into tools instead of reading a catalog (repeatable)", repeatable)
     .option("--llm <provider>", "offline (default), openai, replay:CASSETTE or record:CASSETTE")
+    .option(
+      "--queue <url>",
+      "hand per-domain synthesis and rollout batches to `envscale worker`s through BullMQ on this Redis (redis://HOST:PORT)",
+    )
     .action(async (catalogs: string[], flags) => {
       const { runCommand } = await import("./run-command.ts");
       await runCommand({ catalogs, ...flags, verbose: program.opts().verbose }, io);
@@ -99,6 +103,19 @@ Run \`envscale <command> --help\` for a command's options.`,
     .action(async (flags) => {
       const { benchCommand } = await import("./bench-command.ts");
       await benchCommand(flags, io);
+    });
+
+  program
+    .command("worker")
+    .description("run the jobs `envscale run --queue` hands out (per-domain synthesis, rollout batches), until stopped")
+    .requiredOption("--queue <url>", "the Redis the run uses (redis://HOST:PORT)")
+    .option("--concurrency <n>", "jobs at a time", parseInteger("--concurrency", 1), 2)
+    .option("--lock-ms <n>", "a job's lock; a dead worker's job is handed on after about this long", parseInteger("--lock-ms", 500), 30_000)
+    .option("--plugins <dir>", "folder of user stage plugins, as the run uses (repeatable)", repeatable)
+    .option("--config <file>", "config file (its plugins apply)")
+    .action(async (flags) => {
+      const { workerCommand } = await import("./worker-command.ts");
+      await workerCommand(flags, io);
     });
 
   program

@@ -29,6 +29,8 @@ export interface RunFlags {
   sketch?: string[];
   /** The LLM provider (`--llm`), over the config's `llm` section. */
   llm?: string;
+  /** Redis URL: stages' jobs go to `envscale worker`s through BullMQ (`--queue`, config `queue`). */
+  queue?: string;
 }
 
 /** Default run directory: generated/<first catalog's name>-s<seed>, stable for the same command. */
@@ -97,8 +99,12 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<void> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  const queueUrl = flags.queue ?? config.queue;
+  const queue = queueUrl ? await (await import("../queue/job-queue.ts")).JobQueue.connect(queueUrl) : undefined;
   try {
-    io.stderr.write(`envscale: running in ${runDir}\n`);
+    io.stderr.write(
+      `envscale: running in ${runDir}${queue ? ` (jobs through ${queueUrl}: start \`envscale worker --queue ${queueUrl}\` on any machine)` : ""}\n`,
+    );
     const result = await runPipeline({
       stages: composition.stages,
       services: composition.services,
@@ -112,6 +118,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<void> {
       logger,
       progress: streamProgress(io.stderr),
       signal: controller.signal,
+      ...(queue ? { queue } : {}),
     });
     io.stdout.write(`${summarise(result)}\n`);
   } catch (error) {
@@ -124,6 +131,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<void> {
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+    await queue?.close();
     flush();
   }
 }

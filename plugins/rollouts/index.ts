@@ -29,6 +29,8 @@ export const rolloutsOptions = z.object({
   maxTurns: z.number().int().min(2).max(200).default(30),
   /** Dialogues in flight at once. */
   inFlight: z.number().int().min(1).max(1024).default(32),
+  /** Rollouts per job (the unit handed to a worker with --queue). */
+  batch: z.number().int().min(1).max(1024).default(16),
   /** Offline: chance that the scripted agent makes a mistake in a rollout. */
   mistakeRate: z.number().min(0).max(1).default(0.35),
   /** Offline: the mistakes it chooses from. */
@@ -123,18 +125,40 @@ export default defineStage({
         (mistakes > 0 ? `, ${mistakes} with a planted mistake` : ""),
     ];
   },
+  jobs: {
+    /** A batch of rollouts; its payload carries the tasks and their environments. */
+    async batch(
+      ctx,
+      payload: { jobs: { task: Task; attempt: number }[]; environments: Record<string, EnvironmentSpec>; sources: Record<string, string> },
+    ): Promise<Trajectory[]> {
+      const [sandbox, llm] = await Promise.all([ctx.services.get("sandbox"), ctx.services.get("llm")]);
+      const rollouts = new Rollouts(sandbox, llm, payload.environments, payload.sources, ctx.options);
+      return Promise.all(
+        payload.jobs.map((job) => rollouts.run(job.task, job.attempt, ctx.item.rng.fork(`${job.task.id}#${job.attempt}`), ctx.item.signal)),
+      );
+    },
+  },
   async run(ctx, inputs) {
-    const [sandbox, llm] = await Promise.all([ctx.services.get("sandbox"), ctx.services.get("llm")]);
-    const rollouts = new Rollouts(sandbox, llm, inputs.environments, inputs["tool-modules"], ctx.options);
     const jobs = inputs.tasks
       .filter((task) => inputs.environments[task.domain])
       .flatMap((task) => Array.from({ length: ctx.options.perTask }, (_, attempt) => ({ task, attempt })));
-    const trajectories = await ctx.mapItems(
-      jobs,
-      (job) => `${job.task.id}#${job.attempt}`,
-      (job, item) => rollouts.run(job.task, job.attempt, item.rng, item.signal),
-      { label: "rollouts", concurrency: ctx.options.inFlight },
+    const batches: (typeof jobs)[] = [];
+    for (let i = 0; i < jobs.length; i += ctx.options.batch) batches.push(jobs.slice(i, i + ctx.options.batch));
+    const done = await ctx.mapJobs<typeof jobs, Trajectory[]>(
+      "batch",
+      batches,
+      (batch) => `${batch[0]?.task.id}#${batch[0]?.attempt}+${batch.length}`,
+      (batch) => {
+        const domains = [...new Set(batch.map((job) => job.task.domain))];
+        return {
+          jobs: batch,
+          environments: Object.fromEntries(domains.map((d) => [d, inputs.environments[d]])),
+          sources: Object.fromEntries(domains.map((d) => [d, inputs["tool-modules"][d] ?? ""])),
+        };
+      },
+      { label: "rollout batches", concurrency: Math.max(1, Math.ceil(ctx.options.inFlight / ctx.options.batch)) },
     );
+    const trajectories = done.flat();
     ctx.logger.info({ trajectories: trajectories.length }, `${trajectories.length} trajectories`);
     return { trajectories };
   },

@@ -4,10 +4,9 @@
 // final state's hash; an instruction and persona; and lint on a fresh environment before a task is kept.
 import { z } from "zod";
 import { canonicalStringify } from "../../kernel/canonical-json.ts";
-import type { ItemContext, StageContext } from "../../kernel/stage.ts";
+import type { JobContext } from "../../kernel/stage.ts";
 import { defineStage } from "../../kernel/stage.ts";
 import type { JsonObject } from "../../sandbox/environment.ts";
-import type { Sandbox } from "../../sandbox/workers.ts";
 import type { DomainState } from "../codegen/sample-state.ts";
 import type { DependencyGraph } from "../dependencies/index.ts";
 import type { DomainSchema } from "../schema/domain-schema.ts";
@@ -71,12 +70,9 @@ interface DomainInputs {
   quota: number;
 }
 
-async function domainTasks(
-  ctx: StageContext<TasksOptions>,
-  input: DomainInputs,
-  sandbox: Sandbox,
-  item: ItemContext,
-): Promise<DomainTasks> {
+async function domainTasks(ctx: JobContext<TasksOptions>, input: DomainInputs): Promise<DomainTasks> {
+  const item = ctx.item;
+  const sandbox = await ctx.services.get("sandbox");
   const out: DomainTasks = { tasks: [], dropped: {}, candidates: 0, examples: [] };
   if (input.quota === 0) return out;
   const { spec, schema, options } = { ...input, options: ctx.options };
@@ -217,30 +213,28 @@ export default defineStage({
         `${tasks.reduce((sum, t) => sum + t.distractors.length, 0)} distractor records`,
     ];
   },
+  jobs: {
+    /** One domain's tasks; its payload carries the domain's environment, schema, state and graph. */
+    domain: (ctx, input: DomainInputs) => domainTasks(ctx, input),
+  },
   async run(ctx, inputs) {
-    const sandbox = await ctx.services.get("sandbox");
     const domains = Object.keys(inputs.environments)
       .filter((d) => inputs["dependency-graphs"][d] && inputs.schemas[d])
       .sort();
     const quota = quotas(domains, ctx.options);
-    const results = await ctx.mapItems(
+    const results = await ctx.mapJobs<string, DomainTasks>(
+      "domain",
       domains,
       (domain) => domain,
-      (domain, item) =>
-        domainTasks(
-          ctx,
-          {
-            domain,
-            spec: inputs.environments[domain] as EnvironmentSpec,
-            schema: inputs.schemas[domain] as DomainSchema,
-            source: inputs["tool-modules"][domain] ?? "",
-            sample: (inputs["sample-states"][domain] ?? {}) as DomainState,
-            graph: inputs["dependency-graphs"][domain] as DependencyGraph,
-            quota: quota.get(domain) ?? 0,
-          },
-          sandbox,
-          item,
-        ),
+      (domain): DomainInputs => ({
+        domain,
+        spec: inputs.environments[domain] as EnvironmentSpec,
+        schema: inputs.schemas[domain] as DomainSchema,
+        source: inputs["tool-modules"][domain] ?? "",
+        sample: (inputs["sample-states"][domain] ?? {}) as DomainState,
+        graph: inputs["dependency-graphs"][domain] as DependencyGraph,
+        quota: quota.get(domain) ?? 0,
+      }),
       { label: "domains" },
     );
     const lint: TaskLint = { candidates: 0, kept: 0, dropped: {}, domains: {}, examples: [] };

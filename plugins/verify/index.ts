@@ -440,23 +440,32 @@ export default defineStage({
       `environments: ${Object.keys(environments).length} of ${all.length} domains`,
     ];
   },
+  jobs: {
+    /** One domain's verification; its payload carries the domain's inputs and its tools' specs. */
+    async domain(ctx, payload: { input: DomainInput; specs: ToolSpec[] }): Promise<DomainOutput> {
+      const sandbox = await ctx.services.get("sandbox");
+      const llm = ctx.services.has("llm") ? await ctx.services.get("llm") : null;
+      const specs = new Map(payload.specs.map((spec) => [spec.name, spec]));
+      return new DomainVerifier(payload.input, specs, sandbox, ctx.options, llm, ctx.item).verify();
+    },
+  },
   async run(ctx, inputs) {
     const specs = new Map(inputs.catalog.map((tool) => [tool.name, tool]));
-    const sandbox = await ctx.services.get("sandbox");
-    const llm = ctx.services.has("llm") ? await ctx.services.get("llm") : null;
     const domains = Object.keys(inputs.schemas).sort();
-    const outputs = await ctx.mapItems(
+    const outputs = await ctx.mapJobs<string, DomainOutput>(
+      "domain",
       domains,
       (domain) => domain,
-      async (domain, item) => {
+      (domain) => {
+        const schema = inputs.schemas[domain] as DomainSchema;
         const input: DomainInput = {
           domain,
-          schema: inputs.schemas[domain] as DomainSchema,
+          schema,
           source: inputs["tool-modules"][domain] ?? "",
           state: inputs["sample-states"][domain] ?? {},
           report: inputs["codegen-reports"][domain] as CodegenReport,
         };
-        return new DomainVerifier(input, specs, sandbox, ctx.options, llm, item).verify();
+        return { input, specs: schema.tools.flatMap((m) => specs.get(m.tool) ?? []) };
       },
       { label: "domains" },
     );

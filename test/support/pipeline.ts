@@ -1,6 +1,7 @@
 // Running the built-in pipeline (or a variant of it) in-process, and reading what it wrote.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { JobQueue } from "../../kernel/queue/job-queue.ts";
 import { type RunResult, runPipeline } from "../../kernel/run.ts";
 import type { AnyStage } from "../../kernel/stage.ts";
 import codegen from "../../plugins/codegen/index.ts";
@@ -43,7 +44,7 @@ export interface PipelineRun extends RunResult {
 
 /** Run the stages (default: all built-ins, offline, one sandbox process) into a fresh folder. */
 export async function runStages(
-  options: { config?: Record<string, unknown>; stages?: AnyStage[]; runDir?: string; seed?: number } = {},
+  options: { config?: Record<string, unknown>; stages?: AnyStage[]; runDir?: string; seed?: number; queue?: JobQueue } = {},
 ): Promise<PipelineRun> {
   const runDir = options.runDir ?? tempDir("envscale-pipeline-");
   const result = await runPipeline({
@@ -52,6 +53,7 @@ export async function runStages(
     config: { sandbox: { processes: 1 }, ...options.config },
     runDir,
     seed: options.seed ?? 1,
+    ...(options.queue ? { queue: options.queue } : {}),
   });
   return {
     ...result,
