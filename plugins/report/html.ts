@@ -14,7 +14,7 @@ export interface ReportData {
   totals: { label: string; value: string }[];
 }
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
 
 /** Distinct hues for domains (golden-angle steps), grey for tools no domain kept. */
@@ -39,7 +39,7 @@ function graphSvg(data: ReportData): string {
   const dots = nodes
     .map(
       (n) =>
-        `<circle cx="${at(n.x)}" cy="${at(n.y)}" r="${radius}" fill="${domainColour(n.domain)}"><title>${escape(n.tool)} — ${escape(
+        `<circle cx="${at(n.x)}" cy="${at(n.y)}" r="${radius}" fill="${domainColour(n.domain)}"><title>${escapeHtml(n.tool)} — ${escapeHtml(
           n.domain === null ? "no domain" : (data.domains[n.domain]?.name ?? ""),
         )}</title></circle>`,
     )
@@ -56,7 +56,7 @@ function funnelSvg(data: ReportData): string {
       const w = Math.max(2, (step.count / top) * (width - 260));
       const y = i * (bar + 10);
       const share = ((step.count / top) * 100).toFixed(1);
-      return `<g class="funnel-step" data-stage="${escape(step.label)}"><text x="0" y="${y + bar / 2 + 5}">${escape(step.label)}</text><rect x="130" y="${y}" width="${w.toFixed(1)}" height="${bar}" rx="3"/><text x="${(136 + w).toFixed(1)}" y="${y + bar / 2 + 5}">${step.count} (${share}%)</text></g>`;
+      return `<g class="funnel-step" data-stage="${escapeHtml(step.label)}"><text x="0" y="${y + bar / 2 + 5}">${escapeHtml(step.label)}</text><rect x="130" y="${y}" width="${w.toFixed(1)}" height="${bar}" rx="3"/><text x="${(136 + w).toFixed(1)}" y="${y + bar / 2 + 5}">${step.count} (${share}%)</text></g>`;
     })
     .join("");
   return `<svg id="funnel" viewBox="0 0 ${width} ${data.funnel.length * (bar + 10)}" role="img" aria-label="filter funnel">${rows}</svg>`;
@@ -66,7 +66,7 @@ function domainTable(data: ReportData): string {
   const rows = data.domains
     .map((d, i) => {
       const rate = d.trajectories > 0 ? `${((d.kept / d.trajectories) * 100).toFixed(1)}%` : "–";
-      return `<tr><td><span class="swatch" style="background:${domainColour(i)}"></span>${escape(d.name)}</td><td>${d.tools}</td><td>${d.verified}</td><td>${d.dropped}</td><td>${d.tasks}</td><td>${d.trajectories}</td><td>${d.kept}</td><td>${rate}</td></tr>`;
+      return `<tr><td><span class="swatch" style="background:${domainColour(i)}"></span>${escapeHtml(d.name)}</td><td>${d.tools}</td><td>${d.verified}</td><td>${d.dropped}</td><td>${d.tasks}</td><td>${d.trajectories}</td><td>${d.kept}</td><td>${rate}</td></tr>`;
     })
     .join("");
   return `<table id="domains"><thead><tr><th>domain</th><th>tools</th><th>verified</th><th>dropped</th><th>tasks</th><th>trajectories</th><th>kept</th><th>pass rate</th></tr></thead><tbody>${rows}</tbody></table>`;
@@ -76,20 +76,22 @@ function throughputTable(data: ReportData): string {
   const rows = data.throughput
     .map((t) => {
       const rate = t.items !== null && t.seconds > 0 ? `${(t.items / t.seconds).toFixed(1)} ${t.unit}/s` : "–";
-      return `<tr><td>${escape(t.stage)}</td><td>${t.seconds.toFixed(2)} s</td><td>${t.items ?? "–"}</td><td>${rate}</td></tr>`;
+      return `<tr><td>${escapeHtml(t.stage)}</td><td>${t.seconds.toFixed(2)} s</td><td>${t.items ?? "–"}</td><td>${rate}</td></tr>`;
     })
     .join("");
   return `<table id="throughput"><thead><tr><th>stage</th><th>time</th><th>items</th><th>throughput</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 export function renderReport(data: ReportData): string {
-  const totals = data.totals.map((t) => `<div class="total"><b>${escape(t.value)}</b><span>${escape(t.label)}</span></div>`).join("");
+  const totals = data.totals
+    .map((t) => `<div class="total"><b>${escapeHtml(t.value)}</b><span>${escapeHtml(t.label)}</span></div>`)
+    .join("");
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>envscale report — ${escape(data.title)}</title>
+<title>envscale report — ${escapeHtml(data.title)}</title>
 <style>
 body { font: 14px/1.45 system-ui, sans-serif; margin: 24px auto; max-width: 1180px; color: #1d1d1f; padding: 0 16px; }
 h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; margin-top: 28px; }
@@ -109,7 +111,7 @@ th, td { text-align: right; padding: 4px 8px; border-bottom: 1px solid #eee; } t
 </head>
 <body>
 <h1>envscale report</h1>
-<div class="muted">${escape(data.title)} · seed ${data.seed}</div>
+<div class="muted">${escapeHtml(data.title)} · seed ${data.seed}</div>
 <div class="totals">${totals}</div>
 <div class="grid">
 <section><h2>Tool graph, coloured by domain</h2>${graphSvg(data)}<div class="muted">${data.graph.nodes.length} tools, ${data.graph.edges.length} similarity edges; ForceAtlas2 layout. Grey: tools no domain kept.</div></section>

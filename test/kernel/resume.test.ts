@@ -13,28 +13,32 @@ function artifactFiles(dir: string): Map<string, string> {
     for (const entry of readdirSync(at, { withFileTypes: true })) {
       const path = join(at, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.name !== "logs.jsonl" && entry.name !== "manifest.json") out.set(relative(dir, path), readFileSync(path, "utf8"));
+      // The log, the manifest and the report record wall times; every other file is an artifact.
+      else if (!["logs.jsonl", "manifest.json", "report.html"].includes(entry.name))
+        out.set(relative(dir, path), readFileSync(path, "utf8"));
     }
   };
   walk(dir);
   return out;
 }
 
-/** The hashes a manifest records (wall times differ between runs, hashes must not). */
+/** The hashes a manifest records (wall times differ between runs, hashes must not; the report shows wall times). */
 function manifestHashes(dir: string) {
   const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
   return Object.fromEntries(
     Object.entries(
       manifest.stages as Record<string, { key: string; inputs: unknown; outputs: Record<string, { hash: string }>; status: string }>,
-    ).map(([name, s]) => [
-      name,
-      {
-        key: s.key,
-        status: s.status,
-        inputs: s.inputs,
-        outputs: Object.fromEntries(Object.entries(s.outputs).map(([k, o]) => [k, o.hash])),
-      },
-    ]),
+    )
+      .filter(([name]) => name !== "report")
+      .map(([name, s]) => [
+        name,
+        {
+          key: s.key,
+          status: s.status,
+          inputs: s.inputs,
+          outputs: Object.fromEntries(Object.entries(s.outputs).map(([k, o]) => [k, o.hash])),
+        },
+      ]),
   );
 }
 
