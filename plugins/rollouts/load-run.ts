@@ -3,9 +3,10 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { EnvscaleError } from "../../kernel/errors.ts";
+import type { CompiledModule } from "../../sandbox/tool-module.ts";
 import { type DomainSchema, domainSchemaSchema } from "../schema/domain-schema.ts";
 import { type Task, taskSchema } from "../tasks/task.ts";
-import { type EnvironmentSpec, loadEnvironment } from "../verify/environment-spec.ts";
+import { declarationsOf, type EnvironmentSpec, loadEnvironment } from "../verify/environment-spec.ts";
 
 export interface LoadedRun {
   runDir: string;
@@ -46,4 +47,23 @@ export async function loadRun(runDir: string): Promise<LoadedRun> {
     }
   }
   return run;
+}
+
+/**
+ * A domain's verified module as the run compiled it (`tools.bundle.js` and its map), so serving it
+ * needs no esbuild or ts-morph pass; null when the run predates stored maps (compile instead).
+ */
+export async function storedModule(run: LoadedRun, domain: string): Promise<CompiledModule | null> {
+  const spec = run.environments[domain];
+  if (!spec) return null;
+  const dir = join(run.runDir, "envs", domain);
+  try {
+    const [script, sourceMap] = await Promise.all([
+      readFile(join(dir, spec.module.bundle), "utf8"),
+      readFile(join(dir, `${spec.module.bundle}.map`), "utf8"),
+    ]);
+    return { hash: spec.module.hash, filename: `${domain}/tools.ts`, script, sourceMap, tools: declarationsOf(spec), findings: [] };
+  } catch {
+    return null;
+  }
 }

@@ -22,7 +22,7 @@ import { callsMade, type JudgeContext, judgeCalls } from "../filter/judge.ts";
 import { defaultValidityRules, validityProblems } from "../filter/validity.ts";
 import type { LlmService } from "../llm/port.ts";
 import { toolDefinitions } from "../rollouts/episode.ts";
-import type { LoadedRun } from "../rollouts/load-run.ts";
+import { type LoadedRun, storedModule } from "../rollouts/load-run.ts";
 import type { Trajectory } from "../rollouts/trajectory.ts";
 import type { Task } from "../tasks/task.ts";
 import { compileEnvironment } from "../verify/environment-spec.ts";
@@ -73,7 +73,9 @@ export async function buildServer(options: ServerOptions): Promise<EnvServer> {
   const module = (domain: string) => {
     let compiled = modules.get(domain);
     if (!compiled) {
-      compiled = compileEnvironment(sandbox, spec(domain), run.sources[domain] ?? "");
+      // The run's own compiled bundle when it has one: compiling in this process would stall every session.
+      const found = spec(domain);
+      compiled = storedModule(run, domain).then((stored) => stored ?? compileEnvironment(sandbox, found, run.sources[domain] ?? ""));
       modules.set(domain, compiled);
     }
     return compiled;

@@ -61,6 +61,7 @@ declare module "../../kernel/stage.ts" {
     verifications: Record<string, Verification>;
     environments: Record<string, EnvironmentSpec>;
     bundles: Record<string, string>;
+    "bundle-maps": Record<string, string>;
   }
 }
 
@@ -88,6 +89,8 @@ interface DomainOutput {
   verification: Verification;
   environment: EnvironmentSpec | null;
   bundle: string | null;
+  /** The bundle's source map (TOOL_ERROR lines in the tool's own source). */
+  bundleMap?: string | null;
 }
 
 /** Offline repair of a read tool: the plainest read of its table, filtered by its arguments. */
@@ -398,7 +401,7 @@ class DomainVerifier {
         }),
       tables: schema.tables.map((t) => t.name),
     };
-    return { module: finalSource, verification, environment, bundle: final.module.script };
+    return { module: finalSource, verification, environment, bundle: final.module.script, bundleMap: final.module.sourceMap };
   }
 }
 
@@ -407,7 +410,7 @@ export default defineStage({
   description: "procedural testing in the sandbox: valid, must-refuse and edge cases per tool; repair or drop",
   version: "1",
   consumes: ["catalog", "schemas", "tool-modules", "sample-states", "codegen-reports"],
-  produces: ["tool-modules", "verifications", "environments", "bundles"],
+  produces: ["tool-modules", "verifications", "environments", "bundles", "bundle-maps"],
   options: verifyOptions,
   uses: ["llm", "sandbox"],
   artifacts: {
@@ -428,6 +431,12 @@ export default defineStage({
       format: "files",
       path: "envs/{key}/tools.bundle.js",
       description: "compiled tool modules (isolated-vm scripts)",
+    },
+    "bundle-maps": {
+      schema: z.record(z.string(), z.string()),
+      format: "files",
+      path: "envs/{key}/tools.bundle.js.map",
+      description: "source maps of the compiled modules, so a served environment needs no recompilation",
     },
   },
   summary: ({ verifications, environments }) => {
@@ -473,6 +482,7 @@ export default defineStage({
     const verifications: Record<string, Verification> = {};
     const environments: Record<string, EnvironmentSpec> = {};
     const bundles: Record<string, string> = {};
+    const bundleMaps: Record<string, string> = {};
     domains.forEach((domain, i) => {
       const output = outputs[i] as DomainOutput;
       modules[domain] = output.module;
@@ -480,6 +490,7 @@ export default defineStage({
       if (output.environment && output.bundle !== null) {
         environments[domain] = output.environment;
         bundles[domain] = output.bundle;
+        bundleMaps[domain] = output.bundleMap ?? "";
       }
     });
     const totals = Object.values(verifications).reduce(
@@ -490,6 +501,6 @@ export default defineStage({
       { domains: domains.length, environments: Object.keys(environments).length, tools: totals.tools, kept: totals.kept },
       `verified ${totals.kept} of ${totals.tools} tools (${totals.tools === 0 ? 0 : ((100 * totals.kept) / totals.tools).toFixed(1)}%); ${Object.keys(environments).length} of ${domains.length} domains have an environment`,
     );
-    return { "tool-modules": modules, verifications, environments, bundles };
+    return { "tool-modules": modules, verifications, environments, bundles, "bundle-maps": bundleMaps };
   },
 });

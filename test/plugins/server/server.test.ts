@@ -3,7 +3,7 @@
 // requests, isolation, the session cap and the idle timeout.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OfflineLlm } from "../../../plugins/llm/index.ts";
-import { loadRun } from "../../../plugins/rollouts/load-run.ts";
+import { loadRun, storedModule } from "../../../plugins/rollouts/load-run.ts";
 import { buildServer, type EnvServer } from "../../../plugins/server/app.ts";
 import type { Task } from "../../../plugins/tasks/task.ts";
 import { Sandbox } from "../../../sandbox/workers.ts";
@@ -163,6 +163,15 @@ describe("OpenEnv over HTTP", () => {
     for (let i = 0; i < task.intents.length; i++) last = (await post("/step", { episode_id: id, action: { message: "What next?" } })).json;
     expect(last.done).toBe(true);
     expect((await fetch(`${base}/state?episode_id=${id}`).then((r) => r.json() as Promise<Json>)).ended_by).toBe("user");
+  });
+
+  it("serves each domain from the run's stored bundle, with no recompilation", async () => {
+    const loaded = await loadRun(run.runDir);
+    for (const domain of Object.keys(loaded.environments)) {
+      const stored = await storedModule(loaded, domain);
+      expect(stored?.hash).toBe(loaded.environments[domain]?.module.hash);
+      expect(stored?.sourceMap.length).toBeGreaterThan(0);
+    }
   });
 
   it("serves schema, metadata and health, and answers bad requests with 4xx and a JSON error", async () => {
