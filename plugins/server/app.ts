@@ -151,7 +151,7 @@ export async function buildServer(options: ServerOptions): Promise<EnvServer> {
     const exactMatch = body.exact_match ?? options.exactMatch;
     let verdict: { failed: VerifyResult["failure_kind"]; reasons: string[] };
     if (body.messages) {
-      const messages = body.messages as Trajectory["messages"];
+      const messages = body.messages;
       const trajectory: Trajectory = {
         id: `verify:${task.id}`,
         task_id: task.id,

@@ -1,6 +1,7 @@
 // The server's protocol: OpenEnv's reset/step/state shapes with envscale's action, observation and
 // state, plus NeMo Gym's verify result. `GET /schema` publishes these as JSON Schemas.
 import { z } from "zod";
+import { chatMessageSchema } from "../rollouts/trajectory.ts";
 
 export const toolActionSchema = z.strictObject({
   /** A tool of the episode's environment. */
@@ -81,7 +82,7 @@ export const verifyRequestSchema = z
   .object({
     task_id: z.string(),
     /** The dialogue in the OpenAI chat format (its tool calls are replayed). */
-    messages: z.array(z.record(z.string(), z.unknown())).optional(),
+    messages: z.array(chatMessageSchema).optional(),
     /** Or just the calls made. */
     calls: z.array(z.object({ tool: z.string(), arguments: z.record(z.string(), z.json()).default({}) })).optional(),
     /** The dialogue was cut short (turn limit): judged, but masked from training. */

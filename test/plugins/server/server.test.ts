@@ -186,6 +186,7 @@ describe("OpenEnv over HTTP", () => {
       ["/reset", { task_id: "nope" }, 404, "UNKNOWN_TASK"],
       ["/reset", { seed: -1 }, 400, "VALIDATION_ERROR"],
       ["/verify", { task_id: tasks[0]?.id }, 400, "VALIDATION_ERROR"],
+      ["/verify", { task_id: tasks[0]?.id, messages: [{ role: "assistant", tool_calls: "x" }] }, 400, "VALIDATION_ERROR"],
     ];
     for (const [path, body, status, code] of cases) {
       const response = await post(path, body);
