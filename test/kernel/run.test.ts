@@ -2,11 +2,10 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { EnvscaleError } from "../../kernel/errors.ts";
 import { readManifest } from "../../kernel/manifest.ts";
 import { type RunPipelineOptions, runPipeline } from "../../kernel/run.ts";
 import type { AnyStage, ServicePlugin } from "../../kernel/stage.ts";
-import { tempDir } from "../support/helpers.ts";
+import { failure, tempDir } from "../support/helpers.ts";
 
 const numbers: AnyStage = {
   name: "numbers",
@@ -26,15 +25,6 @@ const sum: AnyStage = {
 
 function options(runDir: string, stages: AnyStage[], extra: Partial<RunPipelineOptions> = {}): RunPipelineOptions {
   return { stages, config: {}, runDir, seed: 1, concurrency: 2, ...extra };
-}
-
-async function failure(promise: Promise<unknown>): Promise<EnvscaleError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as EnvscaleError;
-  }
-  throw new Error("expected the run to fail");
 }
 
 describe("runPipeline", () => {

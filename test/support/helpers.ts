@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll } from "vitest";
+import type { EnvscaleError } from "../../kernel/errors.ts";
 
 export const repoRoot = resolve(import.meta.dirname, "..", "..");
 export const cliEntry = join(repoRoot, "bin", "envscale.ts");
@@ -13,6 +14,16 @@ const made: string[] = [];
 afterAll(() => {
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });
+
+/** The error `promise` rejects with; a promise that resolves fails the test. */
+export async function failure(promise: Promise<unknown>): Promise<EnvscaleError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as EnvscaleError;
+  }
+  throw new Error("expected a failure");
+}
 
 /** A fresh temporary folder, removed after the test file. */
 export function tempDir(prefix = "envscale-test-"): string {

@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { EnvscaleError } from "../../../kernel/errors.ts";
 import { llmFlag } from "../../../plugins/llm/config.ts";
 import type { ChatRequest } from "../../../plugins/llm/port.ts";
 import { askUntilValid, extractCode, extractJson } from "../../../plugins/llm/structured.ts";
@@ -9,7 +8,7 @@ import { OpenAiLlm, type OpenAiSettings } from "../../../plugins/providers/opena
 import { MinuteBudget } from "../../../plugins/providers/openai/rate-limit.ts";
 import { RecordingLlm, ReplayLlm } from "../../../plugins/providers/replay/cassette.ts";
 import { type FakeOpenAi, startFakeOpenAi } from "../../support/fake-openai.ts";
-import { tempDir } from "../../support/helpers.ts";
+import { failure, tempDir } from "../../support/helpers.ts";
 
 let server: FakeOpenAi;
 beforeAll(async () => {
@@ -32,15 +31,6 @@ const settings = (extra: Partial<OpenAiSettings> = {}): OpenAiSettings => ({
 });
 
 const ask = (purpose = "test"): ChatRequest => ({ purpose, messages: [{ role: "user", content: "hello" }] });
-
-async function failure(promise: Promise<unknown>): Promise<EnvscaleError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as EnvscaleError;
-  }
-  throw new Error("expected a failure");
-}
 
 describe("the openai adapter", () => {
   it("sends OpenAI chat requests and returns the message, tool calls and usage", async () => {

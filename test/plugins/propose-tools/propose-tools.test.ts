@@ -1,22 +1,12 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { EnvscaleError } from "../../../kernel/errors.ts";
 import { normalizeCandidates } from "../../../plugins/ingest/normalize.ts";
 import { expandSketch } from "../../../plugins/propose-tools/expand.ts";
 import { SKETCH_DIR, shippedSketch } from "../../../plugins/propose-tools/index.ts";
 import { readSketch } from "../../../plugins/propose-tools/sketch.ts";
 import { inferDomainSchema } from "../../../plugins/schema/infer.ts";
-import { runCli, tempDir } from "../../support/helpers.ts";
-
-async function failure(promise: Promise<unknown>): Promise<EnvscaleError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as EnvscaleError;
-  }
-  throw new Error("expected a failure");
-}
+import { failure, runCli, tempDir } from "../../support/helpers.ts";
 
 describe("domain sketches", () => {
   it("expand into read and write tools with pre- and postconditions, which schema inference reads back", async () => {
