@@ -3,7 +3,6 @@
 // (at least one does) per domain. Offline, the scripted agent's seeded mistakes make attempts differ.
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { pino } from "pino";
 import { canonicalStringify } from "../canonical-json.ts";
 import { EnvscaleError } from "../errors.ts";
 import { Rng } from "../rng.ts";
@@ -50,13 +49,12 @@ export function scores(passes: readonly number[], k: number): DomainScore {
 }
 
 export async function evaluateRollouts(runDir: string, flags: EvalRolloutsFlags): Promise<RolloutEvaluation> {
-  const [{ loadRun }, { Rollouts, rolloutsOptions }, { filterOptions }, { judgeTrajectory }, llmPlugin, { llmFlag }] = await Promise.all([
+  const [{ loadRun }, { Rollouts, rolloutsOptions }, { filterOptions }, { judgeTrajectory }, { openLlm }] = await Promise.all([
     import("../../plugins/rollouts/load-run.ts"),
     import("../../plugins/rollouts/index.ts"),
     import("../../plugins/filter/index.ts"),
     import("../../plugins/filter/judge.ts"),
     import("../../plugins/llm/index.ts"),
-    import("../../plugins/llm/config.ts"),
   ]);
   const { config } = await compose(flags.config ? { config: flags.config } : {});
   const run = await loadRun(resolve(runDir));
@@ -64,25 +62,10 @@ export async function evaluateRollouts(runDir: string, flags: EvalRolloutsFlags)
   const rolloutOptions = rolloutsOptions.parse(config.stages?.rollouts ?? {});
   const filter = filterOptions.parse(config.stages?.filter ?? {});
   const seed = flags.seed ?? config.seed ?? 1;
-  let llmConfig = config.llm;
-  if (flags.llm) {
-    try {
-      llmConfig = { ...config.llm, ...llmFlag(flags.llm) };
-    } catch (error) {
-      throw new EnvscaleError("E_USAGE", (error as Error).message);
-    }
-  }
   const { Sandbox } = await import("../../sandbox/workers.ts");
-  const sandbox = await Sandbox.start({});
-  const silent = pino({ level: "silent" });
   const controller = new AbortController();
-  const llm = await llmPlugin.default.create({
-    config: { ...config, ...(llmConfig ? { llm: llmConfig } : {}) },
-    logger: silent,
-    runDir: run.runDir,
-    seed,
-    signal: controller.signal,
-  });
+  const llm = await openLlm(config, flags.llm, { runDir: run.runDir, seed, signal: controller.signal });
+  const sandbox = await Sandbox.start({});
   try {
     const rollouts = new Rollouts(sandbox, llm, run.environments, run.sources, rolloutOptions);
     const judge = {

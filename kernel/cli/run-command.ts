@@ -1,6 +1,6 @@
 // `envscale run`: the whole pipeline on catalogs, with a summary table at the end.
 import { basename, extname, resolve } from "node:path";
-import { llmFlag } from "../../plugins/llm/config.ts";
+import { llmSectionWithFlag } from "../../plugins/llm/config.ts";
 import type { EnvscaleConfig } from "../config.ts";
 import { EnvscaleError } from "../errors.ts";
 import { createLogger } from "../log.ts";
@@ -61,14 +61,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<void> {
   const catalogs = flags.catalogs.length > 0 ? flags.catalogs.map((c) => resolve(cwd, c)) : (config.catalogs ?? [exampleCatalogDir]);
   const named = synthesising ? [...themes.map((t) => t.toLowerCase().replace(/[^a-z0-9]+/g, "-")), ...sketches] : catalogs;
   const runDir = flags.out ? resolve(cwd, flags.out) : config.out ? resolve(cwd, config.out) : defaultRunDir(cwd, named, seed);
-  let llm = config.llm;
-  if (flags.llm) {
-    try {
-      llm = { ...config.llm, ...llmFlag(flags.llm) };
-    } catch (error) {
-      throw new EnvscaleError("E_USAGE", (error as Error).message);
-    }
-  }
+  const llm = llmSectionWithFlag(config.llm, flags.llm);
 
   const merged: EnvscaleConfig = {
     ...config,

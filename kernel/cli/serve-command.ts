@@ -1,7 +1,6 @@
 // `envscale serve RUN_DIR [--port N]`: a finished run's tasks as OpenEnv environments (see
 // plugins/server/app.ts for the routes). Runs until SIGINT or SIGTERM, then closes every episode.
 import { resolve } from "node:path";
-import { pino } from "pino";
 import { EnvscaleError } from "../errors.ts";
 import { compose } from "./compose.ts";
 import type { CliIo } from "./main.ts";
@@ -19,33 +18,18 @@ export interface ServeFlags {
 }
 
 export async function serveCommand(runDir: string, flags: ServeFlags, io: CliIo): Promise<void> {
-  const [{ loadRun }, { buildServer }, llmPlugin, { llmFlag }, { Sandbox }] = await Promise.all([
+  const [{ loadRun }, { buildServer }, { openLlm }, { Sandbox }] = await Promise.all([
     import("../../plugins/rollouts/load-run.ts"),
     import("../../plugins/server/app.ts"),
     import("../../plugins/llm/index.ts"),
-    import("../../plugins/llm/config.ts"),
     import("../../sandbox/workers.ts"),
   ]);
   const { config } = await compose(flags.config ? { config: flags.config } : {});
   const run = await loadRun(resolve(runDir));
   if (run.tasks.length === 0) throw new EnvscaleError("E_INPUT_UNREADABLE", `${runDir}/tasks.jsonl holds no task to serve`);
-  let llmConfig = config.llm;
-  if (flags.llm) {
-    try {
-      llmConfig = { ...config.llm, ...llmFlag(flags.llm) };
-    } catch (error) {
-      throw new EnvscaleError("E_USAGE", (error as Error).message);
-    }
-  }
   const controller = new AbortController();
+  const llm = await openLlm(config, flags.llm, { runDir: run.runDir, seed: config.seed ?? 1, signal: controller.signal });
   const sandbox = await Sandbox.start(flags.processes ? { processes: flags.processes } : {});
-  const llm = await llmPlugin.default.create({
-    config: { ...config, ...(llmConfig ? { llm: llmConfig } : {}) },
-    logger: pino({ level: "silent" }),
-    runDir: run.runDir,
-    seed: config.seed ?? 1,
-    signal: controller.signal,
-  });
   const server = await buildServer({
     run,
     sandbox,

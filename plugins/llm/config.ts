@@ -1,5 +1,6 @@
 // The `llm` config section (and the `--llm` flag): which provider, which model, how hard to push it.
 import { z } from "zod";
+import { EnvscaleError } from "../../kernel/errors.ts";
 
 export const llmConfigSchema = z.strictObject({
   /** `offline` (default): no model, rules. `openai`: an OpenAI-compatible endpoint. `replay`: a cassette. */
@@ -38,4 +39,17 @@ export function llmFlag(value: string): Partial<LlmConfig> {
   if (value.startsWith("replay:")) return { provider: "replay", cassette: value.slice("replay:".length) };
   if (value.startsWith("record:")) return { provider: "openai", record: value.slice("record:".length) };
   throw new Error(`--llm must be offline, openai, replay:FILE or record:FILE, got "${value}"`);
+}
+
+/** The config's `llm` section with `--llm` over it (a malformed flag is a usage error). */
+export function llmSectionWithFlag(
+  section: Record<string, unknown> | undefined,
+  flag: string | undefined,
+): Record<string, unknown> | undefined {
+  if (!flag) return section;
+  try {
+    return { ...section, ...llmFlag(flag) };
+  } catch (error) {
+    throw new EnvscaleError("E_USAGE", (error as Error).message);
+  }
 }

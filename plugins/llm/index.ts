@@ -1,11 +1,12 @@
 // Service `llm`: the model stages talk to (or `offline`: none, and stages use their rules).
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { pino } from "pino";
 import { canonicalStringify, sha256 } from "../../kernel/canonical-json.ts";
 import { parseWithKnownKeys } from "../../kernel/config.ts";
 import { EnvscaleError } from "../../kernel/errors.ts";
 import { defineService } from "../../kernel/stage.ts";
-import { type LlmConfig, llmConfigSchema } from "./config.ts";
+import { type LlmConfig, llmConfigSchema, llmSectionWithFlag } from "./config.ts";
 import type { LlmService } from "./port.ts";
 
 declare module "../../kernel/stage.ts" {
@@ -36,7 +37,20 @@ export function resolveLlmConfig(config: Readonly<Record<string, unknown>>): Llm
   return parseWithKnownKeys(llmConfigSchema, config.llm ?? {}, "config llm");
 }
 
-export default defineService({
+/**
+ * The LLM service for a command that runs outside a pipeline (`serve`, `eval rollouts`): the
+ * config's `llm` section, with `--llm` over it, built as a run would build it.
+ */
+export async function openLlm(
+  config: Readonly<Record<string, unknown>>,
+  flag: string | undefined,
+  context: { runDir: string; seed: number; signal: AbortSignal },
+): Promise<LlmService & { readonly settings: LlmConfig }> {
+  const llm = llmSectionWithFlag(config.llm as Record<string, unknown> | undefined, flag);
+  return llmService.create({ config: { ...config, ...(llm ? { llm } : {}) }, logger: pino({ level: "silent" }), ...context });
+}
+
+const llmService = defineService({
   service: "llm",
   description: "the model stages ask (offline: none, rules instead)",
   fingerprint(config) {
@@ -85,3 +99,5 @@ export default defineService({
   },
   close: (llm) => llm.close(),
 });
+
+export default llmService;
