@@ -3,11 +3,10 @@
 // per domain. Trajectories with refused calls along the way are kept when the goal is met.
 import { z } from "zod";
 import { defineStage } from "../../kernel/stage.ts";
-import type { CompiledModule } from "../../sandbox/tool-module.ts";
 import { type Trajectory, trajectorySchema } from "../rollouts/trajectory.ts";
 import type { DomainSchema } from "../schema/domain-schema.ts";
 import type { Task } from "../tasks/task.ts";
-import { compileEnvironment, type EnvironmentSpec } from "../verify/environment-spec.ts";
+import { compileEnvironment, type EnvironmentSpec, moduleCache } from "../verify/environment-spec.ts";
 import { filterStages, type JudgeContext, judgeTrajectory, type Verdict } from "./judge.ts";
 
 const diffSchema = z.object({ table: z.string(), key: z.string(), field: z.string().optional(), expected: z.json(), actual: z.json() });
@@ -115,20 +114,12 @@ export default defineStage({
   async run(ctx, inputs) {
     const sandbox = await ctx.services.get("sandbox");
     const tasks = new Map(inputs.tasks.map((t) => [t.id, t]));
-    const modules = new Map<string, Promise<CompiledModule>>();
     const spec = (domain: string) => inputs.environments[domain] as EnvironmentSpec;
     const judge: JudgeContext = {
       sandbox,
       spec,
       schema: (domain) => inputs.schemas[domain] as DomainSchema,
-      module(domain) {
-        let module = modules.get(domain);
-        if (!module) {
-          module = compileEnvironment(sandbox, spec(domain), inputs["tool-modules"][domain] ?? "");
-          modules.set(domain, module);
-        }
-        return module;
-      },
+      module: moduleCache((domain) => compileEnvironment(sandbox, spec(domain), inputs["tool-modules"][domain] ?? "")),
     };
     const options = {
       validity: {

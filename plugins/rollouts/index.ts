@@ -9,7 +9,7 @@ import type { CompiledModule } from "../../sandbox/tool-module.ts";
 import type { Sandbox } from "../../sandbox/workers.ts";
 import type { LlmService } from "../llm/port.ts";
 import type { Task } from "../tasks/task.ts";
-import { compileEnvironment, type EnvironmentSpec } from "../verify/environment-spec.ts";
+import { compileEnvironment, type EnvironmentSpec, moduleCache } from "../verify/environment-spec.ts";
 import { TaskEpisode, toolDefinitions } from "./episode.ts";
 import { ModelAgent, ModelUser } from "./model-actors.ts";
 import { runRollout } from "./rollout.ts";
@@ -45,7 +45,7 @@ export class Rollouts {
   readonly #environments: Readonly<Record<string, EnvironmentSpec>>;
   readonly #sources: Readonly<Record<string, string>>;
   readonly #options: RolloutsOptions;
-  readonly #modules = new Map<string, Promise<CompiledModule>>();
+  readonly #modules = moduleCache((domain) => compileEnvironment(this.#sandbox, this.spec(domain), this.#sources[domain] ?? ""));
 
   constructor(
     sandbox: Sandbox,
@@ -62,12 +62,7 @@ export class Rollouts {
   }
 
   module(domain: string): Promise<CompiledModule> {
-    let module = this.#modules.get(domain);
-    if (!module) {
-      module = compileEnvironment(this.#sandbox, this.spec(domain), this.#sources[domain] ?? "");
-      this.#modules.set(domain, module);
-    }
-    return module;
+    return this.#modules(domain);
   }
 
   spec(domain: string): EnvironmentSpec {

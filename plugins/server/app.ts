@@ -16,7 +16,6 @@ import websocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { WebSocket } from "ws";
 import { z } from "zod";
-import type { CompiledModule } from "../../sandbox/tool-module.ts";
 import type { Sandbox } from "../../sandbox/workers.ts";
 import { callsMade, type JudgeContext, judgeCalls } from "../filter/judge.ts";
 import { defaultValidityRules, validityProblems } from "../filter/validity.ts";
@@ -25,7 +24,7 @@ import { toolDefinitions } from "../rollouts/episode.ts";
 import { type LoadedRun, storedModule } from "../rollouts/load-run.ts";
 import type { Trajectory } from "../rollouts/trajectory.ts";
 import type { Task } from "../tasks/task.ts";
-import { compileEnvironment } from "../verify/environment-spec.ts";
+import { compileEnvironment, moduleCache } from "../verify/environment-spec.ts";
 import {
   protocolSchemas,
   resetRequestSchema,
@@ -64,22 +63,16 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 export async function buildServer(options: ServerOptions): Promise<EnvServer> {
   const { run, sandbox, llm } = options;
   if (run.tasks.length === 0) throw new Error(`${run.runDir} has no task to serve`);
-  const modules = new Map<string, Promise<CompiledModule>>();
   const spec = (domain: string) => {
     const found = run.environments[domain];
     if (!found) throw new ProtocolError(404, "UNKNOWN_DOMAIN", `no environment for domain ${domain}`);
     return found;
   };
-  const module = (domain: string) => {
-    let compiled = modules.get(domain);
-    if (!compiled) {
-      // The run's own compiled bundle when it has one: compiling in this process would stall every session.
-      const found = spec(domain);
-      compiled = storedModule(run, domain).then((stored) => stored ?? compileEnvironment(sandbox, found, run.sources[domain] ?? ""));
-      modules.set(domain, compiled);
-    }
-    return compiled;
-  };
+  // The run's own compiled bundle when it has one: compiling in this process would stall every session.
+  const module = moduleCache((domain) => {
+    const found = spec(domain);
+    return storedModule(run, domain).then((stored) => stored ?? compileEnvironment(sandbox, found, run.sources[domain] ?? ""));
+  });
   const judge: JudgeContext = { sandbox, spec, module, schema: (d) => run.schemas[d] as NonNullable<(typeof run.schemas)[string]> };
   const sessions = new Sessions(
     { sandbox, llm, spec, module, judge, maxTurns: options.maxTurns, exactMatch: options.exactMatch },

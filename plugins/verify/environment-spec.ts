@@ -93,6 +93,19 @@ export async function compileEnvironment(sandbox: Sandbox, spec: EnvironmentSpec
   return compiled.module;
 }
 
+/** A domain's compiled module, compiled (or loaded) once per domain however often it is asked for. */
+export function moduleCache(load: (domain: string) => Promise<CompiledModule>): (domain: string) => Promise<CompiledModule> {
+  const modules = new Map<string, Promise<CompiledModule>>();
+  return (domain) => {
+    let module = modules.get(domain);
+    if (!module) {
+      module = load(domain);
+      modules.set(domain, module);
+    }
+    return module;
+  };
+}
+
 /**
  * The tool models of an environment by tool name (the function name), as the environment runs
  * them: a read repaired into a generic list reads as a list.

@@ -7,7 +7,7 @@ import { observationText, TaskEpisode, toolDefinitions } from "../../../plugins/
 import type { Trajectory } from "../../../plugins/rollouts/trajectory.ts";
 import type { DomainSchema } from "../../../plugins/schema/domain-schema.ts";
 import type { Task } from "../../../plugins/tasks/task.ts";
-import { compileEnvironment, type EnvironmentSpec } from "../../../plugins/verify/environment-spec.ts";
+import { compileEnvironment, type EnvironmentSpec, moduleCache } from "../../../plugins/verify/environment-spec.ts";
 import type { CompiledModule } from "../../../sandbox/tool-module.ts";
 import { Sandbox } from "../../../sandbox/workers.ts";
 import { repoRoot } from "../../support/helpers.ts";
@@ -31,7 +31,9 @@ export class Workbench {
   readonly run: PipelineRun;
   readonly sandbox: Sandbox;
   readonly tasks: Task[];
-  readonly #modules = new Map<string, Promise<CompiledModule>>();
+  readonly #modules = moduleCache((domain) =>
+    compileEnvironment(this.sandbox, this.spec(domain), this.run.text(`envs/${domain}/tools.ts`)),
+  );
 
   private constructor(run: PipelineRun, sandbox: Sandbox) {
     this.run = run;
@@ -48,12 +50,7 @@ export class Workbench {
   }
 
   module(domain: string): Promise<CompiledModule> {
-    let module = this.#modules.get(domain);
-    if (!module) {
-      module = compileEnvironment(this.sandbox, this.spec(domain), this.run.text(`envs/${domain}/tools.ts`));
-      this.#modules.set(domain, module);
-    }
-    return module;
+    return this.#modules(domain);
   }
 
   get judge(): JudgeContext {
