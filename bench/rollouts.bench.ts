@@ -9,7 +9,7 @@ import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Rng } from "../kernel/rng.ts";
-import { filterOptions } from "../plugins/filter/index.ts";
+import { filterOptions, judgeOptionsOf } from "../plugins/filter/index.ts";
 import { judgeTrajectory } from "../plugins/filter/judge.ts";
 import { OfflineLlm } from "../plugins/llm/index.ts";
 import { Rollouts, rolloutsOptions } from "../plugins/rollouts/index.ts";
@@ -33,13 +33,8 @@ const levels = (flag("--in-flight") ?? "1,8,32,128").split(",").map(Number);
 const processes = Number(flag("--processes") ?? availableParallelism());
 const sandbox = await Sandbox.start({ processes });
 const rollouts = new Rollouts(sandbox, new OfflineLlm(), run.environments, run.sources, rolloutsOptions.parse({}));
-const filter = filterOptions.parse({});
-const judge = {
-  sandbox,
-  spec: (d: string) => rollouts.spec(d),
-  schema: (d: string) => run.schemas[d] as NonNullable<(typeof run.schemas)[string]>,
-  module: (d: string) => rollouts.module(d),
-};
+const judging = judgeOptionsOf(filterOptions.parse({}));
+const judge = rollouts.judgeContext(run.schemas);
 // Compile every module first: compilation is a one-off per domain, not rollout work.
 await Promise.all([...new Set(tasks.map((t) => t.domain))].map((d) => rollouts.module(d)));
 
@@ -72,10 +67,7 @@ for (const inFlight of levels) {
   await pool(trajectories, inFlight, async (trajectory) => {
     const task = byId.get(trajectory.task_id);
     if (!task) return;
-    const verdict = await judgeTrajectory(judge, task, trajectory, {
-      validity: { maxTurns: filter.maxTurns, repeatLimit: filter.repeatLimit, ngram: filter.ngram, ngramRepeats: filter.ngramRepeats },
-      exactMatch: filter.exactMatch,
-    });
+    const verdict = await judgeTrajectory(judge, task, trajectory, judging);
     if (verdict.passed) kept += 1;
   });
   const judgeMs = performance.now() - judgeStarted;

@@ -49,13 +49,14 @@ export function scores(passes: readonly number[], k: number): DomainScore {
 }
 
 export async function evaluateRollouts(runDir: string, flags: EvalRolloutsFlags): Promise<RolloutEvaluation> {
-  const [{ loadRun }, { Rollouts, rolloutsOptions }, { filterOptions }, { judgeTrajectory }, { openLlm }] = await Promise.all([
-    import("../../plugins/rollouts/load-run.ts"),
-    import("../../plugins/rollouts/index.ts"),
-    import("../../plugins/filter/index.ts"),
-    import("../../plugins/filter/judge.ts"),
-    import("../../plugins/llm/index.ts"),
-  ]);
+  const [{ loadRun }, { Rollouts, rolloutsOptions }, { filterOptions, judgeOptionsOf }, { judgeTrajectory }, { openLlm }] =
+    await Promise.all([
+      import("../../plugins/rollouts/load-run.ts"),
+      import("../../plugins/rollouts/index.ts"),
+      import("../../plugins/filter/index.ts"),
+      import("../../plugins/filter/judge.ts"),
+      import("../../plugins/llm/index.ts"),
+    ]);
   const { config } = await compose(flags.config ? { config: flags.config } : {});
   const run = await loadRun(resolve(runDir));
   if (run.tasks.length === 0) throw new EnvscaleError("E_INPUT_UNREADABLE", `${runDir}/tasks.jsonl holds no task`);
@@ -68,12 +69,8 @@ export async function evaluateRollouts(runDir: string, flags: EvalRolloutsFlags)
   const sandbox = await Sandbox.start({});
   try {
     const rollouts = new Rollouts(sandbox, llm, run.environments, run.sources, rolloutOptions);
-    const judge = {
-      sandbox,
-      spec: (domain: string) => rollouts.spec(domain),
-      schema: (domain: string) => run.schemas[domain] as NonNullable<(typeof run.schemas)[string]>,
-      module: (domain: string) => rollouts.module(domain),
-    };
+    const judge = rollouts.judgeContext(run.schemas);
+    const judging = judgeOptionsOf(filter);
     const rng = Rng.forRun(seed).fork("eval-rollouts");
     const jobs = run.tasks.flatMap((task) => Array.from({ length: flags.k }, (_, attempt) => ({ task, attempt })));
     const passed = new Map<string, number>();
@@ -82,10 +79,7 @@ export async function evaluateRollouts(runDir: string, flags: EvalRolloutsFlags)
       while (next < jobs.length) {
         const job = jobs[next++] as (typeof jobs)[number];
         const trajectory = await rollouts.run(job.task, job.attempt, rng.fork(`${job.task.id}#${job.attempt}`), controller.signal);
-        const verdict = await judgeTrajectory(judge, job.task, trajectory, {
-          validity: { maxTurns: filter.maxTurns, repeatLimit: filter.repeatLimit, ngram: filter.ngram, ngramRepeats: filter.ngramRepeats },
-          exactMatch: filter.exactMatch,
-        });
+        const verdict = await judgeTrajectory(judge, job.task, trajectory, judging);
         passed.set(job.task.id, (passed.get(job.task.id) ?? 0) + (verdict.passed ? 1 : 0));
       }
     };

@@ -7,7 +7,7 @@ import { type Trajectory, trajectorySchema } from "../rollouts/trajectory.ts";
 import type { DomainSchema } from "../schema/domain-schema.ts";
 import type { Task } from "../tasks/task.ts";
 import { compileEnvironment, type EnvironmentSpec, moduleCache } from "../verify/environment-spec.ts";
-import { filterStages, type JudgeContext, judgeTrajectory, type Verdict } from "./judge.ts";
+import { filterStages, type JudgeContext, type JudgeOptions, judgeTrajectory, type Verdict } from "./judge.ts";
 
 const diffSchema = z.object({ table: z.string(), key: z.string(), field: z.string().optional(), expected: z.json(), actual: z.json() });
 
@@ -65,6 +65,14 @@ export const filterOptions = z.object({
   exactMatch: z.boolean().default(true),
 });
 
+export type FilterOptions = z.infer<typeof filterOptions>;
+
+/** The judge's settings from the filter's options (the stage, `eval rollouts` and the benchmark judge alike). */
+export function judgeOptionsOf(options: FilterOptions): JudgeOptions {
+  const { exactMatch, ...validity } = options;
+  return { validity, exactMatch };
+}
+
 const emptyCounts = (): Counts => ({ trajectories: 0, valid: 0, aligned: 0, exact_match: 0, kept: 0 });
 
 /** "message 3: malformed call of x: …" → "malformed call" (the funnel groups reasons by kind). */
@@ -121,15 +129,7 @@ export default defineStage({
       schema: (domain) => inputs.schemas[domain] as DomainSchema,
       module: moduleCache((domain) => compileEnvironment(sandbox, spec(domain), inputs["tool-modules"][domain] ?? "")),
     };
-    const options = {
-      validity: {
-        maxTurns: ctx.options.maxTurns,
-        repeatLimit: ctx.options.repeatLimit,
-        ngram: ctx.options.ngram,
-        ngramRepeats: ctx.options.ngramRepeats,
-      },
-      exactMatch: ctx.options.exactMatch,
-    };
+    const options = judgeOptionsOf(ctx.options);
     const verdicts = await ctx.mapItems(
       inputs.trajectories,
       (t) => t.id,

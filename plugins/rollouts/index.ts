@@ -7,7 +7,9 @@ import type { Rng } from "../../kernel/rng.ts";
 import { defineStage } from "../../kernel/stage.ts";
 import type { CompiledModule } from "../../sandbox/tool-module.ts";
 import type { Sandbox } from "../../sandbox/workers.ts";
+import type { JudgeContext } from "../filter/judge.ts";
 import type { LlmService } from "../llm/port.ts";
+import type { DomainSchema } from "../schema/domain-schema.ts";
 import type { Task } from "../tasks/task.ts";
 import { compileEnvironment, type EnvironmentSpec, moduleCache } from "../verify/environment-spec.ts";
 import { TaskEpisode, toolDefinitions } from "./episode.ts";
@@ -63,6 +65,16 @@ export class Rollouts {
 
   module(domain: string): Promise<CompiledModule> {
     return this.#modules(domain);
+  }
+
+  /** What the filter's judge needs to replay these tasks' calls: these environments and the domains' schemas. */
+  judgeContext(schemas: Readonly<Record<string, Pick<DomainSchema, "tables">>>): JudgeContext {
+    return {
+      sandbox: this.#sandbox,
+      spec: (domain) => this.spec(domain),
+      schema: (domain) => schemas[domain] ?? { tables: [] },
+      module: (domain) => this.module(domain),
+    };
   }
 
   spec(domain: string): EnvironmentSpec {
