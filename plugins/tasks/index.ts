@@ -130,14 +130,15 @@ async function domainTasks(ctx: JobContext<TasksOptions>, input: DomainInputs): 
         drop("gold-call-refused", `on the task state: ${gold.detail}`);
         continue;
       }
+      // The gold run left the environment in the gold final state.
+      const goldHash = await build.stateHash();
       const calls = gold.run.calls;
       const signature = canonicalStringify(calls);
       if (seen.has(signature)) {
         drop("duplicate", `the same gold calls as an earlier task: ${used.join(" → ")}`);
         continue;
       }
-      const episode = { state: taskState.state as JsonObject, options: { clock: spec.clock, seed } };
-      const [initial, final] = await Promise.all([build.runEpisode({ ...episode, calls: [] }), build.runEpisode({ ...episode, calls })]);
+      const initial = await build.runEpisode({ state: taskState.state as JsonObject, options: { clock: spec.clock, seed }, calls: [] });
       const id = `${input.domain}-${String(out.tasks.length + 1).padStart(3, "0")}`;
       const readOnlyTask = calls.every((c) => access.get(c.tool) === "read");
       const written =
@@ -163,7 +164,7 @@ async function domainTasks(ctx: JobContext<TasksOptions>, input: DomainInputs): 
         initial_state: taskState.state as Task["initial_state"],
         distractors: taskState.distractors,
         initial_state_hash: initial.stateHash,
-        gold_state_hash: final.stateHash,
+        gold_state_hash: goldHash,
         seed,
         clock: spec.clock,
       };
