@@ -334,6 +334,12 @@ export function casesFor(input: CaseInputs, validCount = 3): TestCase[] {
   const required = ((input.parameters.required as string[] | undefined) ?? []).filter((name) => name in properties);
   const cases: TestCase[] = [];
   const call = (args: Row): ToolCall => ({ tool: functionName, arguments: args });
+  /** A call that must be refused (after `setup`, run in the same episode). */
+  const refuse = (id: string, args: Row, setup: ToolCall[] = []) =>
+    cases.push({ id, kind: "reject", setup, call: call(args), expect: "rejection", effects: [] });
+  /** A call where refusing is fine and crashing is not. */
+  const edge = (id: string, args: Row, setup: ToolCall[] = []) =>
+    cases.push({ id, kind: "edge", setup, call: call(args), expect: "either", effects: [] });
 
   const valid: Row[] = [];
   for (let attempt = 0; attempt < validCount; attempt++) {
@@ -348,17 +354,9 @@ export function casesFor(input: CaseInputs, validCount = 3): TestCase[] {
   const firstRequired = required[0];
   if (firstRequired) {
     const { [firstRequired]: _dropped, ...rest } = base;
-    cases.push({ id: `missing:${firstRequired}`, kind: "reject", setup: [], call: call(rest), expect: "rejection", effects: [] });
+    refuse(`missing:${firstRequired}`, rest);
     const wrong = wrongType(properties[firstRequired] ?? {});
-    if (wrong !== undefined)
-      cases.push({
-        id: `wrong-type:${firstRequired}`,
-        kind: "reject",
-        setup: [],
-        call: call({ ...base, [firstRequired]: wrong }),
-        expect: "rejection",
-        effects: [],
-      });
+    if (wrong !== undefined) refuse(`wrong-type:${firstRequired}`, { ...base, [firstRequired]: wrong });
   }
   // Must be refused: ids of records that do not exist.
   for (const binding of model.parameters.filter((p) => ["key", "reference", "source", "parent"].includes(p.role))) {
@@ -368,83 +366,42 @@ export function casesFor(input: CaseInputs, validCount = 3): TestCase[] {
     if (!table || !(binding.name in base || required.includes(binding.name)) || fieldOf(properties[binding.name] ?? {}).enum) continue;
     const numeric = ["integer", "number"].includes(fieldOf(properties[binding.name] ?? {}).type);
     const missing = numeric ? 987_654_321 : table.key === "path" ? `/no-such-folder/${MISSING}.txt` : `${table.idPrefix}_${MISSING}`;
-    cases.push({
-      id: `unknown:${binding.name}`,
-      kind: "reject",
-      setup: [],
-      call: call({ ...base, [binding.name]: conform(missing, properties[binding.name] ?? {}, binding.name, rng, clock) }),
-      expect: "rejection",
-      effects: [],
+    refuse(`unknown:${binding.name}`, {
+      ...base,
+      [binding.name]: conform(missing, properties[binding.name] ?? {}, binding.name, rng, clock),
     });
   }
   // Must be refused: broken preconditions.
   if (valid[0]) {
     const table = tables.get(model.table) as Table;
     if (model.operation === "set-status" && model.status?.refusedFrom.includes(model.status.to)) {
-      cases.push({
-        id: "precondition:repeat",
-        kind: "reject",
-        setup: [call(valid[0])],
-        call: call(valid[0]),
-        expect: "rejection",
-        effects: [],
-      });
+      refuse("precondition:repeat", valid[0], [call(valid[0])]);
     }
     // Creating a record whose key exists must be refused, when the caller gives the key at all.
     const keyGiven = model.parameters.some((p) => p.role === "key") || table.key in valid[0];
     if (model.operation === "create" && table.keyKind === "natural" && keyGiven) {
-      cases.push({
-        id: "precondition:exists",
-        kind: "reject",
-        setup: [call(valid[0])],
-        call: call(valid[0]),
-        expect: "rejection",
-        effects: [],
-      });
+      refuse("precondition:exists", valid[0], [call(valid[0])]);
     }
     const amount = model.parameters.find((p) => p.role === "amount");
     if (model.operation === "transfer" && amount) {
-      cases.push({
-        id: "precondition:insufficient",
-        kind: "reject",
-        setup: [],
-        call: call({ ...valid[0], [amount.name]: 10_000_000 }),
-        expect: "rejection",
-        effects: [],
-      });
+      refuse("precondition:insufficient", { ...valid[0], [amount.name]: 10_000_000 });
     }
     for (const debit of model.debits ?? []) {
       if (fieldOf(properties[debit.parameter] ?? {}).maximum !== undefined) continue;
-      cases.push({
-        id: `precondition:not-enough:${debit.field}`,
-        kind: "reject",
-        setup: [],
-        call: call({ ...valid[0], [debit.parameter]: 10_000_000 }),
-        expect: "rejection",
-        effects: [],
-      });
+      refuse(`precondition:not-enough:${debit.field}`, { ...valid[0], [debit.parameter]: 10_000_000 });
     }
     const destination = model.parameters.find((p) => p.role === "destination");
     const source = model.parameters.find((p) => p.role === "source");
     if (model.operation === "move" && destination && source) {
       const keys = Object.keys(input.state[table.name] ?? {});
       const taken = keys.find((k) => k !== valid[0]?.[source.name] && !isFolder(keys, k));
-      if (taken)
-        cases.push({
-          id: "precondition:destination-taken",
-          kind: "reject",
-          setup: [],
-          call: call({ ...valid[0], [destination.name]: taken }),
-          expect: "rejection",
-          effects: [],
-        });
+      if (taken) refuse("precondition:destination-taken", { ...valid[0], [destination.name]: taken });
     }
   }
   // Edge cases: refusing is fine, crashing is not.
   if (valid[0]) {
     const minimal = Object.fromEntries(Object.entries(valid[0]).filter(([name]) => required.includes(name)));
-    if (Object.keys(minimal).length < Object.keys(valid[0]).length)
-      cases.push({ id: "edge:minimal", kind: "edge", setup: [], call: call(minimal), expect: "either", effects: [] });
+    if (Object.keys(minimal).length < Object.keys(valid[0]).length) edge("edge:minimal", minimal);
     const text = Object.keys(valid[0]).find(
       (name) =>
         fieldOf(properties[name] ?? {}).type === "string" &&
@@ -452,47 +409,18 @@ export function casesFor(input: CaseInputs, validCount = 3): TestCase[] {
         !fieldOf(properties[name] ?? {}).format,
     );
     if (text) {
-      cases.push({
-        id: `edge:empty:${text}`,
-        kind: "edge",
-        setup: [],
-        call: call({ ...valid[0], [text]: "" }),
-        expect: "either",
-        effects: [],
-      });
-      cases.push({
-        id: `edge:long:${text}`,
-        kind: "edge",
-        setup: [],
-        call: call({ ...valid[0], [text]: "ß∂ƒ漢字🙂 ".repeat(300) }),
-        expect: "either",
-        effects: [],
-      });
+      edge(`edge:empty:${text}`, { ...valid[0], [text]: "" });
+      edge(`edge:long:${text}`, { ...valid[0], [text]: "ß∂ƒ漢字🙂 ".repeat(300) });
     }
     const numeric = Object.keys(valid[0]).find(
       (name) => ["number", "integer"].includes(fieldOf(properties[name] ?? {}).type) && !fieldOf(properties[name] ?? {}).enum,
     );
     if (numeric) {
       const field = fieldOf(properties[numeric] ?? {});
-      cases.push({
-        id: `edge:zero:${numeric}`,
-        kind: "edge",
-        setup: [],
-        call: call({ ...valid[0], [numeric]: clamp(0, field.minimum, field.maximum) }),
-        expect: "either",
-        effects: [],
-      });
-      cases.push({
-        id: `edge:large:${numeric}`,
-        kind: "edge",
-        setup: [],
-        call: call({ ...valid[0], [numeric]: clamp(1e9, field.minimum, field.maximum) }),
-        expect: "either",
-        effects: [],
-      });
+      edge(`edge:zero:${numeric}`, { ...valid[0], [numeric]: clamp(0, field.minimum, field.maximum) });
+      edge(`edge:large:${numeric}`, { ...valid[0], [numeric]: clamp(1e9, field.minimum, field.maximum) });
     }
-    if (model.access === "write")
-      cases.push({ id: "edge:twice", kind: "edge", setup: [call(valid[0])], call: call(valid[0]), expect: "either", effects: [] });
+    if (model.access === "write") edge("edge:twice", valid[0], [call(valid[0])]);
   }
   return cases;
 }
