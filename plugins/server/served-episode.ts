@@ -5,7 +5,7 @@ import type { Sandbox, SandboxEnvironment } from "../../sandbox/workers.ts";
 import type { DomainState } from "../codegen/sample-state.ts";
 import { type JudgeContext, judgeOutcome } from "../filter/judge.ts";
 import type { ChatMessage, LlmService, ToolDefinition } from "../llm/port.ts";
-import { TaskEpisode, toolDefinitions } from "../rollouts/episode.ts";
+import { observationText, TaskEpisode, toolDefinitions } from "../rollouts/episode.ts";
 import { ModelUser } from "../rollouts/model-actors.ts";
 import { agentSystemPrompt } from "../rollouts/rollout.ts";
 import { ScriptedUser, type UserActor } from "../rollouts/scripted.ts";
@@ -110,7 +110,7 @@ export class ServedEpisode {
       this.#messages.push({
         role: "tool",
         tool_call_id: callId,
-        content: JSON.stringify(outcome.ok ? outcome.result : { error: { code: outcome.error.code, message: outcome.error.message } }),
+        content: observationText(outcome),
       });
       observation = this.#observation(
         outcome.ok ? { result: outcome.result } : { error: { code: outcome.error.code, message: outcome.error.message } },
