@@ -6,10 +6,15 @@ import { pathToFileURL } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { EnvscaleError } from "../../kernel/errors.ts";
 
-/** Where Chromium is: $CHROMIUM_PATH, else Debian's. */
-export function chromiumPath(): string {
+/** Where Chromium is ($CHROMIUM_PATH, else Debian's), or null when this machine has none. */
+export function findChromium(): string | null {
   const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter((p): p is string => Boolean(p));
-  const found = candidates.find((p) => existsSync(p));
+  return candidates.find((p) => existsSync(p)) ?? null;
+}
+
+/** Where Chromium is: $CHROMIUM_PATH, else Debian's; a usage error naming the fix when there is none. */
+export function chromiumPath(): string {
+  const found = findChromium();
   if (!found)
     throw new EnvscaleError("E_USAGE", "no Chromium found (looked at $CHROMIUM_PATH, /usr/bin/chromium)", {
       hint: "install Debian's chromium (`apt-get install chromium`) or set CHROMIUM_PATH",
@@ -19,7 +24,16 @@ export function chromiumPath(): string {
 
 export async function launchChromium(): Promise<Browser> {
   const { chromium } = await import("playwright-core");
-  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: ["--no-sandbox", "--disable-gpu"] });
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      // A closed network refuses Chromium's own background connections; it must not try them.
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ], });
 }
 
 export interface OpenedReport {
