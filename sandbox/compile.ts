@@ -7,9 +7,10 @@ import { canonicalStringify, sha256 } from "../kernel/canonical-json.ts";
 import { analyzeToolModule, RUNTIME_SPECIFIER } from "./analyze.ts";
 import type { CompiledModule, Finding, ToolDeclaration } from "./tool-module.ts";
 
-const RUNTIME_PATH = join(import.meta.dirname, "runtime", "tool-runtime.ts");
+const RUNTIME_DIR = join(import.meta.dirname, "runtime");
+const RUNTIME_PATH = join(RUNTIME_DIR, "tool-runtime.ts");
 /** Bump when the script format changes; part of every module hash. */
-const SCRIPT_FORMAT = "1";
+const SCRIPT_FORMAT = "2";
 /** The factory wrapper around esbuild's output (its length shifts columns on line 1 only). */
 const PREFIX = '(function () {"use strict";';
 const EXPORTS = "__envscale_exports";
@@ -110,7 +111,10 @@ async function bundle(source: string, filename: string): Promise<Bundled> {
     });
   try {
     const result = await build({
-      stdin: { contents: source, sourcefile: filename, loader: filename.endsWith(".js") ? "js" : "ts", resolveDir: import.meta.dirname },
+      stdin: { contents: source, sourcefile: filename, loader: filename.endsWith(".js") ? "js" : "ts", resolveDir: RUNTIME_DIR },
+      // Paths in the bundle's comments and source map are relative to this folder, so the bytes of a
+      // compiled module depend neither on the working directory nor on where envscale is installed.
+      absWorkingDir: RUNTIME_DIR,
       bundle: true,
       write: false,
       format: "iife",

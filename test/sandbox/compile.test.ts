@@ -18,6 +18,22 @@ describe("compileToolModule", () => {
     expect(result.module.hash).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it("writes the same script and source map wherever it runs: paths are relative to the runtime, never to the working directory", async () => {
+    const source = `import { now } from "envscale/runtime";\nexport function when() { return now(); }`;
+    const here = await compileToolModule(source, { filename: "shop/tools.ts" });
+    const cwd = process.cwd();
+    process.chdir("/");
+    try {
+      const elsewhere = await compileToolModule(`${source}\n`, { filename: "shop/tools.ts" });
+      if (!here.ok || !elsewhere.ok) throw new Error("expected both to compile");
+      expect(elsewhere.module.script).toBe(here.module.script);
+      expect(JSON.parse(here.module.sourceMap).sources).toEqual(["shop/tools.ts", "tool-runtime.ts"]);
+      expect(here.module.script).not.toContain(cwd);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it("returns the same compiled module for the same source (cached by content)", async () => {
     const source = `export function t() { return 1; }`;
     const a = await compileToolModule(source);
