@@ -8,14 +8,14 @@
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import type { Trajectory } from "../contracts/trajectory.ts";
+import { judgeTrajectory } from "../episodes/judge/judge.ts";
+import { loadRun } from "../episodes/run-directory.ts";
 import { Rng } from "../kernel/rng.ts";
+import { OfflineLlm } from "../llm/service.ts";
 import { filterOptions, judgeOptionsOf } from "../plugins/filter/index.ts";
-import { judgeTrajectory } from "../plugins/filter/judge.ts";
-import { OfflineLlm } from "../plugins/llm/index.ts";
 import { Rollouts, rolloutsOptions } from "../plugins/rollouts/index.ts";
-import { loadRun } from "../plugins/rollouts/load-run.ts";
-import type { Trajectory } from "../plugins/rollouts/trajectory.ts";
-import { Sandbox } from "../sandbox/workers.ts";
+import { Sandbox } from "../sandbox/host/sandbox.ts";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {

@@ -6,10 +6,10 @@
 // and its original are identical, so every copy's neighbourhood is dense.
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { ToolSpec } from "../contracts/tool-spec.ts";
 import { Rng } from "../kernel/rng.ts";
 import { partitionDomains } from "../plugins/domains/index.ts";
 import { readCatalog } from "../plugins/ingest/index.ts";
-import type { ToolSpec } from "../plugins/ingest/tool-spec.ts";
 import { buildToolGraph, toolGraphOptions } from "../plugins/tool-graph/index.ts";
 
 const args = process.argv.slice(2);

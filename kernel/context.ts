@@ -2,7 +2,7 @@
 import type { Logger } from "pino";
 import { EnvscaleError, isEnvscaleError } from "./errors.ts";
 import type { ItemJournal } from "./item-journal.ts";
-import type { JobQueue } from "./queue/job-queue.ts";
+import type { JobQueue } from "./job-queue.ts";
 import type { Rng } from "./rng.ts";
 import type { ItemContext, JobHandler, MapItemsOptions, Progress, Services, StageContext } from "./stage.ts";
 

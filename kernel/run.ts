@@ -12,11 +12,11 @@ import { type EnvscaleConfig, knownKeys, parseWithKnownKeys, unknownKeyError } f
 import { type ItemCounters, makeStageContext } from "./context.ts";
 import { EnvscaleError, isEnvscaleError } from "./errors.ts";
 import { ItemJournal } from "./item-journal.ts";
+import type { JobQueue } from "./job-queue.ts";
 import { silentLogger } from "./log.ts";
 import { type Manifest, readManifest, type StageRecord, writeManifest } from "./manifest.ts";
 import { buildPlan, type Plan, type PlanStep, unknownStage } from "./plan.ts";
 import { type ProgressFactory, silentProgress } from "./progress.ts";
-import type { JobQueue } from "./queue/job-queue.ts";
 import { Rng } from "./rng.ts";
 import { metricsDelta, ServiceRegistry } from "./services.ts";
 import type { AnyStage, ServicePlugin } from "./stage.ts";

@@ -3,14 +3,14 @@
 // a reviewer and a test writer (ScaleEnv's cooperating agents), falling back to the templates when
 // the writer's code never compiles.
 import { z } from "zod";
+import type { DomainSchema } from "../../contracts/domain-schema.ts";
+import type { ToolSpec } from "../../contracts/tool-spec.ts";
 import { defineStage } from "../../kernel/stage.ts";
-import { compileToolModule } from "../../sandbox/compile.ts";
+import { compileToolModule } from "../../sandbox/host/compile.ts";
 import type { ToolDeclaration } from "../../sandbox/tool-module.ts";
-import type { ToolSpec } from "../ingest/tool-spec.ts";
-import type { DomainSchema } from "../schema/domain-schema.ts";
-import { type ModelTest, modelTestSchema, reviewModule, writeModule, writeTests } from "./model-writer.ts";
+import { type ModelTest, modelTestSchema, reviewModule, writeModule, writeTests } from "../../tool-code/model-writer.ts";
+import { functionNames, templateModule } from "../../tool-code/templates.ts";
 import { type DomainState, generateState } from "./sample-state.ts";
-import { functionNames, templateModule } from "./templates.ts";
 
 export const codegenReportSchema = z.object({
   domain: z.string(),

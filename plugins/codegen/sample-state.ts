@@ -4,9 +4,10 @@
 // record that exists (referential integrity). Statuses are mostly the initial one, with some
 // records in later states so that preconditions have something to refuse. Path-keyed tables get a
 // small folder tree whose every parent exists.
+
+import type { DomainSchema, Table } from "../../contracts/domain-schema.ts";
+import { sampleValue } from "../../domain-model/values.ts";
 import type { Rng } from "../../kernel/rng.ts";
-import type { DomainSchema, Table } from "../schema/domain-schema.ts";
-import { sampleValue } from "../schema/values.ts";
 
 export interface StateOptions {
   /** Records per table (path tables: about this many entries). */

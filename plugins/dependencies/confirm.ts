@@ -2,12 +2,13 @@
 //   output edge: B takes the key A returned (or created) and must succeed with it;
 //   state edge:  B looks at the record A changed, and answers differently than without A (or only
 //                succeeds after A).
+
+import type { DomainSchema, Table, ToolModel } from "../../contracts/domain-schema.ts";
 import type { Rng } from "../../kernel/rng.ts";
-import type { JsonObject } from "../../sandbox/environment.ts";
+import type { SandboxEnvironment } from "../../sandbox/host/sandbox.ts";
+import type { JsonObject } from "../../sandbox/process/environment.ts";
 import type { CallOutcome } from "../../sandbox/tool-module.ts";
-import type { SandboxEnvironment } from "../../sandbox/workers.ts";
 import type { DomainState } from "../codegen/sample-state.ts";
-import type { DomainSchema, Table, ToolModel } from "../schema/domain-schema.ts";
 import { conform, validArguments } from "../verify/cases.ts";
 import { describeOutcome } from "../verify/classify.ts";
 import type { Candidate } from "./derive.ts";

@@ -2,11 +2,11 @@
 // a written table of A feeds an input of B; derived from the schema (derive.ts) and kept only when
 // running A then B in the sandbox confirms it (confirm.ts). Unconfirmed candidates are listed with why.
 import { z } from "zod";
+import type { DomainSchema } from "../../contracts/domain-schema.ts";
+import { compileEnvironment, type EnvironmentSpec } from "../../episodes/environment-module.ts";
 import { defineStage } from "../../kernel/stage.ts";
-import type { JsonObject } from "../../sandbox/environment.ts";
+import type { JsonObject } from "../../sandbox/process/environment.ts";
 import type { DomainState } from "../codegen/sample-state.ts";
-import type { DomainSchema } from "../schema/domain-schema.ts";
-import { compileEnvironment, type EnvironmentSpec } from "../verify/environment-spec.ts";
 import { confirm } from "./confirm.ts";
 import { candidateEdges } from "./derive.ts";
 

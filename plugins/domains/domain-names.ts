@@ -1,5 +1,5 @@
 // Naming domains offline: the words that set a domain's tools apart from all the others.
-import type { ToolSpec } from "../ingest/tool-spec.ts";
+import type { ToolSpec } from "../../contracts/tool-spec.ts";
 import { toolWords } from "../tool-graph/lexical-vectors.ts";
 
 /** Words that say what a tool does, not what it is about: never a domain's name. */

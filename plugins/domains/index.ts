@@ -1,9 +1,9 @@
 // Stage `domains`: Louvain communities of the tool graph become domains (one environment each).
 import { z } from "zod";
+import type { ToolSpec } from "../../contracts/tool-spec.ts";
 import { defineStage } from "../../kernel/stage.ts";
-import type { ToolSpec } from "../ingest/tool-spec.ts";
-import type { LlmService } from "../llm/port.ts";
-import { askUntilValid, extractJson } from "../llm/structured.ts";
+import type { LlmService } from "../../llm/port.ts";
+import { askUntilValid, extractJson } from "../../llm/structured.ts";
 import type { ToolGraph } from "../tool-graph/index.ts";
 import { type DomainRules, detectCommunities } from "./communities.ts";
 import { distinctiveWords, uniqueName, wordDocumentFrequency } from "./domain-names.ts";

@@ -4,11 +4,12 @@
 //   Higher-order action synthesis: at each step of a trajectory, N+1 candidate actions in shuffled
 //   order (the one taken among them), the choice revealed with what the environment answered, and
 //   at the end the judgement of the whole trajectory (kept, or which filter rejected it and why).
+
+import type { Task } from "../../contracts/task.ts";
+import type { Trajectory } from "../../contracts/trajectory.ts";
+import type { EnvironmentSpec } from "../../episodes/environment-module.ts";
 import type { Rng } from "../../kernel/rng.ts";
-import type { ChatMessage } from "../llm/port.ts";
-import type { Trajectory } from "../rollouts/trajectory.ts";
-import type { Task } from "../tasks/task.ts";
-import type { EnvironmentSpec } from "../verify/environment-spec.ts";
+import type { ChatMessage } from "../../llm/port.ts";
 
 export interface CptRecord {
   id: string;

@@ -2,12 +2,12 @@
 // calling exact match, in that order; the funnel counts what each stage let through, in all and
 // per domain. Trajectories with refused calls along the way are kept when the goal is met.
 import { z } from "zod";
+import type { DomainSchema } from "../../contracts/domain-schema.ts";
+import type { Task } from "../../contracts/task.ts";
+import { type Trajectory, trajectorySchema } from "../../contracts/trajectory.ts";
+import { compileEnvironment, type EnvironmentSpec, moduleCache } from "../../episodes/environment-module.ts";
+import { filterStages, type JudgeContext, type JudgeOptions, judgeTrajectory, type Verdict } from "../../episodes/judge/judge.ts";
 import { defineStage } from "../../kernel/stage.ts";
-import { type Trajectory, trajectorySchema } from "../rollouts/trajectory.ts";
-import type { DomainSchema } from "../schema/domain-schema.ts";
-import type { Task } from "../tasks/task.ts";
-import { compileEnvironment, type EnvironmentSpec, moduleCache } from "../verify/environment-spec.ts";
-import { filterStages, type JudgeContext, type JudgeOptions, judgeTrajectory, type Verdict } from "./judge.ts";
 
 const diffSchema = z.object({ table: z.string(), key: z.string(), field: z.string().optional(), expected: z.json(), actual: z.json() });
 

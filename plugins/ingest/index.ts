@@ -1,13 +1,13 @@
 // Stage `ingest`: tool catalogs in any supported format → one normalised `catalog` (+ `rejected`).
 import { resolve } from "node:path";
 import { z } from "zod";
+import { normalizeCandidates } from "../../contracts/tool-candidates.ts";
+import { type RejectedEntry, rejectedEntrySchema, type ToolSpec, toolSpecSchema } from "../../contracts/tool-spec.ts";
 import { defineStage, type Progress } from "../../kernel/stage.ts";
 import { documentEntries, type Extracted } from "./formats/function-entries.ts";
 import { isOpenApiDocument, openApiCandidates } from "./formats/openapi.ts";
-import { normalizeCandidates } from "./normalize.ts";
 import { parseCatalogFile } from "./parse-file.ts";
 import { expandSources, fingerprintSources } from "./sources.ts";
-import { type RejectedEntry, rejectedEntrySchema, type ToolSpec, toolSpecSchema } from "./tool-spec.ts";
 
 declare module "../../kernel/stage.ts" {
   interface ArtifactTypes {

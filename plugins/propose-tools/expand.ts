@@ -1,9 +1,10 @@
 // Offline expansion of a sketch into tools: for each entity create, get, list, update and delete
 // (or, for entities with actions, one tool per action instead of delete), each with parameters,
 // a result schema and its pre- and postconditions in the description.
+
+import { participle, TERMINAL_STATES } from "../../domain-model/lexicon.ts";
+import { plural } from "../../domain-model/words.ts";
 import type { ToolCandidate } from "../ingest/formats/function-entries.ts";
-import { participle, TERMINAL_STATES } from "../schema/lexicon.ts";
-import { plural } from "../tool-graph/tokens.ts";
 import type { Sketch, SketchField } from "./sketch.ts";
 
 type JsonSchema = Record<string, unknown>;

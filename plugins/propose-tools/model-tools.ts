@@ -2,11 +2,11 @@
 // JSON Schema, pre- and postconditions. Answers are checked (shape, names, schemas that compile)
 // and fed back; what stays unusable is rejected with the reason.
 import { z } from "zod";
+import { createSchemaCompiler } from "../../contracts/tool-candidates.ts";
+import { TOOL_NAME } from "../../contracts/tool-spec.ts";
+import type { LlmService } from "../../llm/port.ts";
+import { askUntilValid, extractJson } from "../../llm/structured.ts";
 import type { ToolCandidate } from "../ingest/formats/function-entries.ts";
-import { createSchemaCompiler } from "../ingest/normalize.ts";
-import { TOOL_NAME } from "../ingest/tool-spec.ts";
-import type { LlmService } from "../llm/port.ts";
-import { askUntilValid, extractJson } from "../llm/structured.ts";
 
 const proposedSchema = z.object({
   tools: z

@@ -24,7 +24,10 @@ export function chromiumPath(): string {
 
 export async function launchChromium(): Promise<Browser> {
   const { chromium } = await import("playwright-core");
-  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: [
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [
       "--no-sandbox",
       "--disable-gpu",
       // A closed network refuses Chromium's own background connections; it must not try them.
@@ -33,7 +36,8 @@ export async function launchChromium(): Promise<Browser> {
       "--disable-sync",
       "--no-first-run",
       "--disable-quic",
-    ], });
+    ],
+  });
 }
 
 export interface OpenedReport {

@@ -3,20 +3,20 @@
 // sandbox processes, so the event loop only routes messages). With a model, both actors ask it;
 // offline, a scripted user and a scripted agent that follows the gold chain with seeded mistakes.
 import { z } from "zod";
+import type { DomainSchema } from "../../contracts/domain-schema.ts";
+import type { Task } from "../../contracts/task.ts";
+import { mistakeKinds, type Trajectory, trajectorySchema } from "../../contracts/trajectory.ts";
+import { runRollout } from "../../episodes/dialogue.ts";
+import { compileEnvironment, type EnvironmentSpec, moduleCache } from "../../episodes/environment-module.ts";
+import type { JudgeContext } from "../../episodes/judge/judge.ts";
+import { TaskEpisode, toolDefinitions } from "../../episodes/task-episode.ts";
 import type { Rng } from "../../kernel/rng.ts";
 import { defineStage } from "../../kernel/stage.ts";
+import type { LlmService } from "../../llm/port.ts";
+import type { Sandbox } from "../../sandbox/host/sandbox.ts";
 import type { CompiledModule } from "../../sandbox/tool-module.ts";
-import type { Sandbox } from "../../sandbox/workers.ts";
-import type { JudgeContext } from "../filter/judge.ts";
-import type { LlmService } from "../llm/port.ts";
-import type { DomainSchema } from "../schema/domain-schema.ts";
-import type { Task } from "../tasks/task.ts";
-import { compileEnvironment, type EnvironmentSpec, moduleCache } from "../verify/environment-spec.ts";
-import { TaskEpisode, toolDefinitions } from "./episode.ts";
 import { ModelAgent, ModelUser } from "./model-actors.ts";
-import { runRollout } from "./rollout.ts";
 import { ScriptedAgent, ScriptedUser } from "./scripted.ts";
-import { mistakeKinds, type Trajectory, trajectorySchema } from "./trajectory.ts";
 
 declare module "../../kernel/stage.ts" {
   interface ArtifactTypes {

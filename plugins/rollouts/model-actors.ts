@@ -1,7 +1,8 @@
 // The actors with a model: the agent whose data we collect (tools offered, tool calls run in the
 // sandbox) and a simulated user who knows the instruction and persona and reveals it turn by turn.
-import type { ChatMessage, LlmService, ToolDefinition } from "../llm/port.ts";
-import type { Task } from "../tasks/task.ts";
+
+import type { Task } from "../../contracts/task.ts";
+import type { ChatMessage, LlmService, ToolDefinition } from "../../llm/port.ts";
 import type { AgentActor, UserActor } from "./scripted.ts";
 
 /** What the simulated user writes to close the dialogue (stripped from the message kept). */

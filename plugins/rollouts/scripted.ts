@@ -1,12 +1,13 @@
 // The offline actors: a scripted user who reveals the task's intents one per turn, and a scripted
 // agent who follows the gold chain — deriving fed arguments from its own results, as an agent must
 // — with at most one seeded mistake, so that the filter has real work to do.
+
+import type { Task } from "../../contracts/task.ts";
+import type { MistakeKind } from "../../contracts/trajectory.ts";
 import type { JsonValue } from "../../kernel/canonical-json.ts";
 import type { Rng } from "../../kernel/rng.ts";
+import type { ChatMessage, ToolCallMessage } from "../../llm/port.ts";
 import { keyInResult } from "../dependencies/confirm.ts";
-import type { ChatMessage, ToolCallMessage } from "../llm/port.ts";
-import type { Task } from "../tasks/task.ts";
-import type { MistakeKind } from "./trajectory.ts";
 
 export interface UserActor {
   readonly name: string;

@@ -6,9 +6,9 @@
 // 3. Each tool gets a target table; each parameter a role (key, reference, field, bound, query…).
 // 4. Tables collect their fields from the parameters, results and names of the tools on them;
 //    tables with status verbs get a status field; amounts find the counters they draw down.
-import type { ToolSpec } from "../ingest/tool-spec.ts";
-import { plural, singular, splitIdentifier } from "../tool-graph/tokens.ts";
-import type { DomainSchema, Field, OperationKind, ParameterRole, Table, ToolModel } from "./domain-schema.ts";
+
+import type { DomainSchema, Field, OperationKind, ParameterRole, Table, ToolModel } from "../../contracts/domain-schema.ts";
+import type { ToolSpec } from "../../contracts/tool-spec.ts";
 import {
   COUNTER_FIELDS,
   DESTINATION,
@@ -21,7 +21,8 @@ import {
   TERMINAL_STATES,
   UPPER_BOUND,
   verbKind,
-} from "./lexicon.ts";
+} from "../../domain-model/lexicon.ts";
+import { plural, singular, splitIdentifier } from "../../domain-model/words.ts";
 import { descriptionWords, idEntity, type Parameter, parametersOf, returnedFields, snake } from "./parameters.ts";
 
 /** What a description says a record's status ends as: "its status becomes cancelled", "status is returned". */

@@ -1,9 +1,10 @@
 // The schema written by a model (ScaleEnv): the tools go in, a database and the role of every
 // parameter come out, checked against the same zod schema and consistency rules as the offline one.
-import type { ToolSpec } from "../ingest/tool-spec.ts";
-import type { LlmService } from "../llm/port.ts";
-import { askUntilValid, extractJson } from "../llm/structured.ts";
-import { type DomainSchema, domainSchemaSchema, operationKinds, parameterRoles, schemaProblems } from "./domain-schema.ts";
+
+import { type DomainSchema, domainSchemaSchema, operationKinds, parameterRoles, schemaProblems } from "../../contracts/domain-schema.ts";
+import type { ToolSpec } from "../../contracts/tool-spec.ts";
+import type { LlmService } from "../../llm/port.ts";
+import { askUntilValid, extractJson } from "../../llm/structured.ts";
 import { summarize } from "./infer.ts";
 
 const INSTRUCTIONS = `You design the database behind a set of API tools, so that every tool can be implemented as code over it.

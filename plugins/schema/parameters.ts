@@ -1,7 +1,8 @@
 // A tool's parameters as fields: name, type, enum, format and bounds read from its JSON Schema.
-import type { ToolSpec } from "../ingest/tool-spec.ts";
-import { contentWords, singular, splitIdentifier } from "../tool-graph/tokens.ts";
-import type { Field } from "./domain-schema.ts";
+
+import type { Field } from "../../contracts/domain-schema.ts";
+import type { ToolSpec } from "../../contracts/tool-spec.ts";
+import { contentWords, singular, splitIdentifier } from "../../domain-model/words.ts";
 
 export interface Parameter {
   /** The name as the tool declares it. */

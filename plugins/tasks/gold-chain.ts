@@ -3,19 +3,20 @@
 // dependency graph says an earlier call feeds this one, the fed argument is taken from that call's
 // result (the id it returned or the record it created). Those feeds are kept: replaying the chain
 // on another state re-derives them, and an agent has to look them up rather than guess them.
+
+import type { DomainSchema, Table, ToolModel } from "../../contracts/domain-schema.ts";
+import type { Feed, GoldCall } from "../../contracts/task.ts";
+import type { EnvironmentSpec } from "../../episodes/environment-module.ts";
 import type { JsonValue } from "../../kernel/canonical-json.ts";
 import type { Rng } from "../../kernel/rng.ts";
-import type { JsonObject } from "../../sandbox/environment.ts";
+import type { SandboxEnvironment } from "../../sandbox/host/sandbox.ts";
+import type { JsonObject } from "../../sandbox/process/environment.ts";
 import type { CallOutcome } from "../../sandbox/tool-module.ts";
-import type { SandboxEnvironment } from "../../sandbox/workers.ts";
 import type { DomainState } from "../codegen/sample-state.ts";
 import { keyInResult } from "../dependencies/confirm.ts";
 import type { DependencyGraph } from "../dependencies/index.ts";
-import type { DomainSchema, Table, ToolModel } from "../schema/domain-schema.ts";
 import { conform, validArguments } from "../verify/cases.ts";
 import { describeOutcome } from "../verify/classify.ts";
-import type { EnvironmentSpec } from "../verify/environment-spec.ts";
-import type { Feed, GoldCall } from "./task.ts";
 
 export interface ChainContext {
   env: SandboxEnvironment;

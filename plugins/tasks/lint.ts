@@ -5,12 +5,13 @@
 //   do-nothing-passes: the gold calls leave the state as it was, though the task writes.
 // Unknown ids are looked for before the replay: a call on a missing record is refused, and the
 // more specific diagnosis is the useful one.
-import type { JsonObject } from "../../sandbox/environment.ts";
-import type { SandboxEnvironment } from "../../sandbox/workers.ts";
+
+import type { DomainSchema, ToolModel } from "../../contracts/domain-schema.ts";
+import type { DropReason, Task } from "../../contracts/task.ts";
+import type { SandboxEnvironment } from "../../sandbox/host/sandbox.ts";
+import type { JsonObject } from "../../sandbox/process/environment.ts";
 import type { DomainState } from "../codegen/sample-state.ts";
-import type { DomainSchema, ToolModel } from "../schema/domain-schema.ts";
 import { describeOutcome } from "../verify/classify.ts";
-import type { DropReason, Task } from "./task.ts";
 
 export type LintResult = { ok: true } | { ok: false; reason: DropReason; detail: string };
 

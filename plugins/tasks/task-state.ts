@@ -2,10 +2,11 @@
 // drawn from the environment's sample state, every record the gold chain needs (and the records
 // those point to), and distractors — copies of the records the chain acts on, under new keys with
 // one field changed, that a careless agent would read or change instead.
+
+import type { DomainSchema, Table } from "../../contracts/domain-schema.ts";
+import { sampleValue } from "../../domain-model/values.ts";
 import type { Rng } from "../../kernel/rng.ts";
 import { type DomainState, keyIsNumeric } from "../codegen/sample-state.ts";
-import type { DomainSchema, Table } from "../schema/domain-schema.ts";
-import { sampleValue } from "../schema/values.ts";
 
 export interface TaskStateOptions {
   /** Share of the sample state's other records kept as background. */

@@ -1,7 +1,7 @@
 // Stage `tool-graph`: one node per tool, edges between tools with similar parameters and words.
 import { z } from "zod";
+import type { ToolSpec } from "../../contracts/tool-spec.ts";
 import { defineStage } from "../../kernel/stage.ts";
-import type { ToolSpec } from "../ingest/tool-spec.ts";
 import { denseKnn, sparseKnn } from "./knn.ts";
 import { buildLexicalSpace, FIELD_WEIGHTS } from "./lexical-vectors.ts";
 

@@ -10,9 +10,9 @@
 // The namespace (namespaces.ts) is the part of a name that tools of one API share (`math` in
 // math.factorial, `pet_store` in get_order_for_pet_store): it tells apart APIs whose endpoints are
 // otherwise alike. Category labels never enter: they are what domain recovery is evaluated against.
-import type { ToolSpec } from "../ingest/tool-spec.ts";
+import type { ToolSpec } from "../../contracts/tool-spec.ts";
+import { contentWords, OPERATION_VERBS } from "../../domain-model/words.ts";
 import { nameNamespaces } from "./namespaces.ts";
-import { contentWords, OPERATION_VERBS } from "./tokens.ts";
 
 export const FIELD_WEIGHTS = {
   name: 4,

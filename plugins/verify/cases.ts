@@ -1,12 +1,13 @@
 // Procedural test cases for one tool (ScaleEnv): valid calls built from the sample state, calls that
 // must be refused (unknown ids, wrong types, missing arguments, broken preconditions), and edge
 // cases (minimal, empty, long, zero) where refusing is fine but crashing is not.
+
+import type { DomainSchema, Table, ToolModel } from "../../contracts/domain-schema.ts";
+import { sampleValue } from "../../domain-model/values.ts";
 import type { Rng } from "../../kernel/rng.ts";
 import type { ToolCall } from "../../sandbox/tool-module.ts";
 import type { DomainState } from "../codegen/sample-state.ts";
-import type { DomainSchema, Table, ToolModel } from "../schema/domain-schema.ts";
 import { fieldOf } from "../schema/parameters.ts";
-import { sampleValue } from "../schema/values.ts";
 
 /** What a successful valid call must have done. */
 export type Effect =

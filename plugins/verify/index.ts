@@ -3,23 +3,23 @@
 // or offline to a generic template of its access kind), up to `repairRounds`; then it is dropped.
 // Only verified tools enter the environment: `tools.ts` keeps the others unexported.
 import { z } from "zod";
+import type { DomainSchema, ToolModel } from "../../contracts/domain-schema.ts";
+import type { ToolSpec } from "../../contracts/tool-spec.ts";
+import { type EnvironmentSpec, environmentSpecSchema } from "../../episodes/environment-module.ts";
 import type { ItemContext } from "../../kernel/stage.ts";
 import { defineStage } from "../../kernel/stage.ts";
-import type { JsonObject } from "../../sandbox/environment.ts";
+import type { LlmService } from "../../llm/port.ts";
+import type { Sandbox, SandboxEnvironment } from "../../sandbox/host/sandbox.ts";
+import type { JsonObject } from "../../sandbox/process/environment.ts";
 import type { CompiledModule, ToolDeclaration } from "../../sandbox/tool-module.ts";
-import type { Sandbox, SandboxEnvironment } from "../../sandbox/workers.ts";
+import { rewriteTool } from "../../tool-code/model-writer.ts";
+import { functionText, isSingleFunction, replaceFunction, withdrawFunctions } from "../../tool-code/module-edit.ts";
+import { functionNames, templateModule, toolFunction } from "../../tool-code/templates.ts";
 import type { CodegenReport } from "../codegen/index.ts";
 import { toolDeclarations } from "../codegen/index.ts";
-import { rewriteTool } from "../codegen/model-writer.ts";
-import { functionText, isSingleFunction, replaceFunction, withdrawFunctions } from "../codegen/module-edit.ts";
 import type { DomainState } from "../codegen/sample-state.ts";
-import { functionNames, templateModule, toolFunction } from "../codegen/templates.ts";
-import type { ToolSpec } from "../ingest/tool-spec.ts";
-import type { LlmService } from "../llm/port.ts";
-import type { DomainSchema, ToolModel } from "../schema/domain-schema.ts";
 import { casesFor, type TestCase } from "./cases.ts";
 import type { CaseResult } from "./classify.ts";
-import { type EnvironmentSpec, environmentSpecSchema } from "./environment-spec.ts";
 import { runCases, type ToolRun } from "./run-cases.ts";
 
 const toolVerificationSchema = z.object({

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { canonicalStringify, sha256 } from "../../kernel/canonical-json.ts";
-import { compileToolModule } from "../../sandbox/compile.ts";
-import { Environment, type JsonObject, sharedWatchdog } from "../../sandbox/environment.ts";
+import { compileToolModule } from "../../sandbox/host/compile.ts";
+import { Environment, type JsonObject, sharedWatchdog } from "../../sandbox/process/environment.ts";
 import type { CompiledModule, ToolDeclaration } from "../../sandbox/tool-module.ts";
 
 afterAll(() => sharedWatchdog().close());

@@ -3,9 +3,9 @@
 import ivm from "isolated-vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canonicalStringify, sha256 } from "../../kernel/canonical-json.ts";
-import type { JsonObject } from "../../sandbox/environment.ts";
+import { Sandbox, type SandboxEnvironment } from "../../sandbox/host/sandbox.ts";
+import type { JsonObject } from "../../sandbox/process/environment.ts";
 import type { CallOutcome, ToolDeclaration } from "../../sandbox/tool-module.ts";
-import { Sandbox, type SandboxEnvironment } from "../../sandbox/workers.ts";
 
 const STATE: JsonObject = { items: { a: { id: "a", n: 1, tags: ["x"] } }, list: [1, 2, 3] };
 const STATE_HASH = sha256(canonicalStringify(STATE));

@@ -1,24 +1,24 @@
 // Running the built-in pipeline (or a variant of it) in-process, and reading what it wrote.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { JobQueue } from "../../kernel/queue/job-queue.ts";
+import type { JobQueue } from "../../kernel/job-queue.ts";
 import { type RunResult, runPipeline } from "../../kernel/run.ts";
 import type { AnyStage } from "../../kernel/stage.ts";
+import llm from "../../llm/service.ts";
 import codegen from "../../plugins/codegen/index.ts";
 import dependencies from "../../plugins/dependencies/index.ts";
 import domains from "../../plugins/domains/index.ts";
 import exportStage from "../../plugins/export/index.ts";
 import filter from "../../plugins/filter/index.ts";
 import ingest from "../../plugins/ingest/index.ts";
-import llm from "../../plugins/llm/index.ts";
 import proposeTools from "../../plugins/propose-tools/index.ts";
 import report from "../../plugins/report/index.ts";
 import rollouts from "../../plugins/rollouts/index.ts";
-import sandbox from "../../plugins/sandbox/index.ts";
 import schema from "../../plugins/schema/index.ts";
 import tasks from "../../plugins/tasks/index.ts";
 import toolGraph from "../../plugins/tool-graph/index.ts";
 import verify from "../../plugins/verify/index.ts";
+import sandbox from "../../sandbox/service.ts";
 import { tempDir } from "./helpers.ts";
 
 export const builtInStages = [

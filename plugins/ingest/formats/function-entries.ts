@@ -1,7 +1,8 @@
 // Function-like catalog entries: OpenAI tools, bare functions, `{category, tool}` lines, MCP tools, BFCL docs.
+
+import type { CatalogFormat, RejectedEntry, SourceLocation } from "../../../contracts/tool-spec.ts";
 import type { JsonValue } from "../../../kernel/canonical-json.ts";
 import type { ParsedDocument } from "../parse-file.ts";
-import type { CatalogFormat, RejectedEntry, SourceLocation } from "../tool-spec.ts";
 
 /** A tool as read from its source, before names and schemas are normalised. */
 export interface ToolCandidate {

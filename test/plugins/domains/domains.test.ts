@@ -1,20 +1,20 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ToolSpec } from "../../../contracts/tool-spec.ts";
+import { contentWords, splitIdentifier } from "../../../domain-model/words.ts";
 import { Rng } from "../../../kernel/rng.ts";
 import { runPipeline } from "../../../kernel/run.ts";
 import type { AnyStage } from "../../../kernel/stage.ts";
+import llmService from "../../../llm/service.ts";
 import { adjustedRandIndex, normalizedMutualInformation } from "../../../plugins/domains/cluster-agreement.ts";
 import { detectCommunities } from "../../../plugins/domains/communities.ts";
 import domainsStage, { type Domains, partitionDomains } from "../../../plugins/domains/index.ts";
 import ingest, { readCatalog } from "../../../plugins/ingest/index.ts";
-import type { ToolSpec } from "../../../plugins/ingest/tool-spec.ts";
-import llmService from "../../../plugins/llm/index.ts";
 import toolGraphStage, { buildToolGraph, type ToolGraph, toolGraphOptions } from "../../../plugins/tool-graph/index.ts";
 import { sparseCosine, sparseKnn } from "../../../plugins/tool-graph/knn.ts";
 import { buildLexicalSpace, type SparseVector } from "../../../plugins/tool-graph/lexical-vectors.ts";
 import { nameNamespaces } from "../../../plugins/tool-graph/namespaces.ts";
-import { contentWords, splitIdentifier } from "../../../plugins/tool-graph/tokens.ts";
 import { type FakeOpenAi, startFakeOpenAi } from "../../support/fake-openai.ts";
 import { repoRoot, runCli, tempDir } from "../../support/helpers.ts";
 

@@ -3,12 +3,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { EnvironmentSpec } from "../../../episodes/environment-module.ts";
 import type { AnyStage, Outputs, StageContext } from "../../../kernel/stage.ts";
 import codegen from "../../../plugins/codegen/index.ts";
-import { replaceFunction } from "../../../plugins/codegen/module-edit.ts";
 import type { Domains } from "../../../plugins/domains/index.ts";
-import type { EnvironmentSpec } from "../../../plugins/verify/environment-spec.ts";
 import type { Verification } from "../../../plugins/verify/index.ts";
+import { replaceFunction } from "../../../tool-code/module-edit.ts";
 import { repoRoot } from "../../support/helpers.ts";
 import { builtInStages, type PipelineRun, runStages } from "../../support/pipeline.ts";
 

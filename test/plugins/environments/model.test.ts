@@ -3,14 +3,14 @@
 // and garbage is fed back, then recorded as rejected, never crashing the run.
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { DomainSchema } from "../../../contracts/domain-schema.ts";
+import type { RejectedEntry, ToolSpec } from "../../../contracts/tool-spec.ts";
 import type { CodegenReport } from "../../../plugins/codegen/index.ts";
-import { templateModule } from "../../../plugins/codegen/templates.ts";
 import type { Domains } from "../../../plugins/domains/index.ts";
 import { readCatalog } from "../../../plugins/ingest/index.ts";
-import type { RejectedEntry, ToolSpec } from "../../../plugins/ingest/tool-spec.ts";
-import type { DomainSchema } from "../../../plugins/schema/domain-schema.ts";
 import { inferDomainSchema } from "../../../plugins/schema/infer.ts";
 import type { Verification } from "../../../plugins/verify/index.ts";
+import { templateModule } from "../../../tool-code/templates.ts";
 import { type FakeOpenAi, type ScriptedReply, startFakeOpenAi } from "../../support/fake-openai.ts";
 import { repoRoot } from "../../support/helpers.ts";
 import { runStages } from "../../support/pipeline.ts";

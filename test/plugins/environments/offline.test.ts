@@ -2,21 +2,21 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { type DomainSchema, schemaProblems } from "../../../contracts/domain-schema.ts";
+import type { ToolSpec } from "../../../contracts/tool-spec.ts";
+import type { EnvironmentSpec } from "../../../episodes/environment-module.ts";
 import type { JsonValue } from "../../../kernel/canonical-json.ts";
 import { Rng } from "../../../kernel/rng.ts";
 import type { CodegenReport } from "../../../plugins/codegen/index.ts";
 import { type DomainState, generateState } from "../../../plugins/codegen/sample-state.ts";
-import { templateModule } from "../../../plugins/codegen/templates.ts";
 import type { DependencyGraph } from "../../../plugins/dependencies/index.ts";
 import type { Domains } from "../../../plugins/domains/index.ts";
-import type { ToolSpec } from "../../../plugins/ingest/tool-spec.ts";
-import { type DomainSchema, schemaProblems } from "../../../plugins/schema/domain-schema.ts";
 import { inferDomainSchema } from "../../../plugins/schema/infer.ts";
 import { casesFor } from "../../../plugins/verify/cases.ts";
 import { categorize } from "../../../plugins/verify/classify.ts";
-import type { EnvironmentSpec } from "../../../plugins/verify/environment-spec.ts";
 import type { Verification } from "../../../plugins/verify/index.ts";
-import { compileToolModule } from "../../../sandbox/compile.ts";
+import { compileToolModule } from "../../../sandbox/host/compile.ts";
+import { templateModule } from "../../../tool-code/templates.ts";
 import { repoRoot, runCli } from "../../support/helpers.ts";
 import { type PipelineRun, runStages } from "../../support/pipeline.ts";
 

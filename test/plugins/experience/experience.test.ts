@@ -1,19 +1,19 @@
 // Tasks, lint, the three filters on crafted trajectories, and eval rollouts, on one offline run of
 // the example catalog.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { evaluateRollouts, scores } from "../../../kernel/cli/eval-rollouts-command.ts";
+import { evaluateRollouts, scores } from "../../../cli/eval-rollouts-command.ts";
+import type { DomainSchema } from "../../../contracts/domain-schema.ts";
+import type { Task, TaskLint } from "../../../contracts/task.ts";
+import type { Trajectory } from "../../../contracts/trajectory.ts";
+import { environmentModels } from "../../../episodes/environment-module.ts";
+import { judgeTrajectory } from "../../../episodes/judge/judge.ts";
+import { defaultValidityRules } from "../../../episodes/judge/validity.ts";
 import type { DomainState } from "../../../plugins/codegen/sample-state.ts";
 import type { Funnel } from "../../../plugins/filter/index.ts";
-import { judgeTrajectory } from "../../../plugins/filter/judge.ts";
-import { defaultValidityRules } from "../../../plugins/filter/validity.ts";
-import type { Trajectory } from "../../../plugins/rollouts/trajectory.ts";
-import type { DomainSchema } from "../../../plugins/schema/domain-schema.ts";
 import { lintTask } from "../../../plugins/tasks/lint.ts";
-import type { Task, TaskLint } from "../../../plugins/tasks/task.ts";
-import { environmentModels } from "../../../plugins/verify/environment-spec.ts";
-import type { JsonObject } from "../../../sandbox/environment.ts";
+import type { JsonObject } from "../../../sandbox/process/environment.ts";
+import { jsonLines, runExample, Workbench } from "../../support/example.ts";
 import type { PipelineRun } from "../../support/pipeline.ts";
-import { jsonLines, runExample, Workbench } from "./support.ts";
 
 let run: PipelineRun;
 let bench: Workbench;

@@ -4,12 +4,12 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Task } from "../../../contracts/task.ts";
 import type { ExportSummary } from "../../../plugins/export/index.ts";
 import { SEPARATOR } from "../../../plugins/export/pack.ts";
 import type { Funnel, KeptTrajectory } from "../../../plugins/filter/index.ts";
-import type { Task } from "../../../plugins/tasks/task.ts";
+import { jsonLines, runExample } from "../../support/example.ts";
 import type { PipelineRun } from "../../support/pipeline.ts";
-import { jsonLines, runExample } from "./support.ts";
 
 let first: PipelineRun;
 let second: PipelineRun;

@@ -1,13 +1,13 @@
 // The filter's rules and the packer as pure functions, on hand-made states and calls.
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import { describe, expect, it } from "vitest";
+import type { DomainSchema } from "../../../contracts/domain-schema.ts";
+import type { Task } from "../../../contracts/task.ts";
+import type { EnvironmentSpec } from "../../../episodes/environment-module.ts";
+import { compareStates } from "../../../episodes/judge/alignment.ts";
+import { exactMatch } from "../../../episodes/judge/exact-match.ts";
+import { repeatedNgram } from "../../../episodes/judge/validity.ts";
 import { pack } from "../../../plugins/export/pack.ts";
-import { compareStates } from "../../../plugins/filter/alignment.ts";
-import { exactMatch } from "../../../plugins/filter/exact-match.ts";
-import { repeatedNgram } from "../../../plugins/filter/validity.ts";
-import type { DomainSchema } from "../../../plugins/schema/domain-schema.ts";
-import type { Task } from "../../../plugins/tasks/task.ts";
-import type { EnvironmentSpec } from "../../../plugins/verify/environment-spec.ts";
 
 const schema: Pick<DomainSchema, "tables"> = {
   tables: [

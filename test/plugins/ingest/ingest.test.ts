@@ -1,12 +1,12 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { normalizeParameters } from "../../../contracts/json-schema-dialects.ts";
+import { sanitizeName } from "../../../contracts/tool-candidates.ts";
+import type { RejectedEntry, ToolSpec } from "../../../contracts/tool-spec.ts";
 import type { EnvscaleError } from "../../../kernel/errors.ts";
 import { runPipeline } from "../../../kernel/run.ts";
 import type { AnyStage } from "../../../kernel/stage.ts";
 import ingest from "../../../plugins/ingest/index.ts";
-import { sanitizeName } from "../../../plugins/ingest/normalize.ts";
-import { normalizeParameters } from "../../../plugins/ingest/schema-dialects.ts";
-import type { RejectedEntry, ToolSpec } from "../../../plugins/ingest/tool-spec.ts";
 import { fixtures, repoRoot, tempDir } from "../../support/helpers.ts";
 
 const catalogs = join(fixtures, "catalogs");

@@ -8,10 +8,10 @@ import type { Domains } from "../../../plugins/domains/index.ts";
 import type { Funnel } from "../../../plugins/filter/index.ts";
 import { launchChromium, openReport } from "../../../plugins/report/screenshot.ts";
 import type { ToolGraph } from "../../../plugins/tool-graph/index.ts";
+import { runExample } from "../../support/example.ts";
 import { tempDir } from "../../support/helpers.ts";
 import { haveChromium } from "../../support/machine.ts";
 import type { PipelineRun } from "../../support/pipeline.ts";
-import { runExample } from "../experience/support.ts";
 
 let run: PipelineRun;
 let browser: Browser | undefined;

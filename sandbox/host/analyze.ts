@@ -1,0 +1,216 @@
+// Static checks of a tool module with ts-morph: exports against declarations, arity, forbidden globals.
+//
+// Which findings block (make compilation fail) and which warn:
+// - error  `missing-tool`     a declared tool is not exported
+// - error  `not-a-function`   a tool export is not a function
+// - error  `arity`            a tool takes more than (db, args)
+// - error  `stray-export`     a value export that is not a declared tool (types are fine)
+// - error  `default-export`   tools are named exports
+// - error  `async-tool`       tools must be synchronous (no async function, no await)
+// - error  `forbidden-global` process, require, module, eval, Function, timers, fetch, XMLHttpRequest,
+//                             WebSocket, WebAssembly, SharedArrayBuffer, Atomics, WeakRef,
+//                             FinalizationRegistry: none exists in the sandbox (or each is disabled)
+// - error  `forbidden-import`  any import but envscale/runtime (type-only imports are fine)
+// - error  `dynamic-import`, `import-meta`
+// - warning `module-state`    top-level `let`/`var`: it survives between calls of an episode (it is
+//                             reset with the episode), so state belongs in the database
+import type { Node as MorphNode, Project } from "ts-morph";
+import type { Finding, ToolDeclaration } from "../tool-module.ts";
+
+export const RUNTIME_SPECIFIER = "envscale/runtime";
+
+const FORBIDDEN: Record<string, string> = {
+  process: "there is no process object in the sandbox",
+  require: "require() is not available; import helpers from envscale/runtime",
+  module: "there is no module object; use named exports",
+  eval: "code generation from strings is disabled in the sandbox",
+  Function: "code generation from strings is disabled in the sandbox",
+  setTimeout: "there are no timers in the sandbox: tools are synchronous",
+  setInterval: "there are no timers in the sandbox: tools are synchronous",
+  setImmediate: "there are no timers in the sandbox: tools are synchronous",
+  clearTimeout: "there are no timers in the sandbox: tools are synchronous",
+  clearInterval: "there are no timers in the sandbox: tools are synchronous",
+  queueMicrotask: "there is no task queue in the sandbox: tools are synchronous",
+  fetch: "there is no network in the sandbox: the database is the only world",
+  XMLHttpRequest: "there is no network in the sandbox: the database is the only world",
+  WebSocket: "there is no network in the sandbox: the database is the only world",
+  WebAssembly: "WebAssembly is not available in the sandbox",
+  SharedArrayBuffer: "shared memory is not available in the sandbox",
+  Atomics: "shared memory is not available in the sandbox",
+  WeakRef: "WeakRef depends on garbage collection, which is not deterministic",
+  FinalizationRegistry: "FinalizationRegistry depends on garbage collection, which is not deterministic",
+};
+
+export interface ExportedFunction {
+  name: string;
+  parameters: number;
+}
+
+export interface Analysis {
+  findings: Finding[];
+  /** Exported functions in source order (the tools when no declarations are given). */
+  functions: ExportedFunction[];
+}
+
+// ts-morph loads the TypeScript compiler (~0.4 s): load it once, on first use, and reuse one project.
+let projectCache: { project: Project; morph: typeof import("ts-morph") } | null = null;
+
+export async function morphProject() {
+  if (!projectCache) {
+    const morph = await import("ts-morph");
+    const project = new morph.Project({
+      useInMemoryFileSystem: true,
+      skipLoadingLibFiles: true,
+      compilerOptions: { allowJs: true, noResolve: true },
+    });
+    projectCache = { project, morph };
+  }
+  return projectCache;
+}
+
+/** Check a module; `declared` are the tools its domain declares (undefined: every exported function is one). */
+export async function analyzeToolModule(source: string, filename: string, declared?: readonly ToolDeclaration[]): Promise<Analysis> {
+  const { project, morph } = await morphProject();
+  const { SyntaxKind, Node } = morph;
+  const file = project.createSourceFile(`/${filename.replace(/^\/+/, "")}`, source, { overwrite: true });
+  try {
+    const findings: Finding[] = [];
+    const at = (node: MorphNode, severity: Finding["severity"], rule: string, message: string) => {
+      const { line, column } = file.getLineAndColumnAtPos(node.getStart());
+      findings.push({ severity, rule, message, file: filename, line, column });
+    };
+
+    // Exports: functions (declarations, or consts bound to function expressions), other values, default.
+    const functions: ExportedFunction[] = [];
+    const exportedValues = new Map<string, MorphNode>();
+    const functionLike = (node: MorphNode | undefined) =>
+      node && (Node.isFunctionDeclaration(node) || Node.isArrowFunction(node) || Node.isFunctionExpression(node)) ? node : undefined;
+    for (const [name, declarations] of file.getExportedDeclarations()) {
+      for (const declaration of declarations) {
+        if (Node.isInterfaceDeclaration(declaration) || Node.isTypeAliasDeclaration(declaration)) continue;
+        if (name === "default") {
+          at(declaration, "error", "default-export", "a default export is not a tool: export each tool by name");
+          continue;
+        }
+        exportedValues.set(name, declaration);
+        const fn =
+          functionLike(declaration) ?? (Node.isVariableDeclaration(declaration) ? functionLike(declaration.getInitializer()) : undefined);
+        if (!fn) continue;
+        functions.push({ name, parameters: fn.getParameters().length });
+        if (fn.isAsync()) at(fn, "error", "async-tool", `tool "${name}" is async: tools must be synchronous`);
+        if (fn.getParameters().length > 2)
+          at(fn, "error", "arity", `tool "${name}" takes ${fn.getParameters().length} parameters; a tool is (db, args)`);
+      }
+    }
+    for (const assignment of file.getDescendantsOfKind(SyntaxKind.ExportAssignment)) {
+      at(assignment, "error", "default-export", "a default export is not a tool: export each tool by name");
+    }
+    if (declared) {
+      const names = new Set(declared.map((tool) => tool.name));
+      for (const tool of declared) {
+        const node = exportedValues.get(tool.name);
+        if (!node)
+          findings.push({
+            severity: "error",
+            rule: "missing-tool",
+            message: `declared tool "${tool.name}" is not exported`,
+            file: filename,
+            line: 1,
+            column: 1,
+          });
+        else if (!functions.some((f) => f.name === tool.name))
+          at(node, "error", "not-a-function", `export "${tool.name}" is not a function`);
+      }
+      for (const [name, node] of exportedValues) {
+        if (!names.has(name)) at(node, "error", "stray-export", `export "${name}" is not a declared tool (export only the tools)`);
+      }
+    } else {
+      for (const [name, node] of exportedValues) {
+        if (!functions.some((f) => f.name === name))
+          at(node, "error", "stray-export", `export "${name}" is not a function, so it cannot be a tool`);
+      }
+    }
+
+    // Names declared anywhere in the file shadow the globals of the same name.
+    const declaredNames = new Set<string>();
+    for (const node of file.getDescendants()) {
+      if (
+        Node.isVariableDeclaration(node) ||
+        Node.isParameterDeclaration(node) ||
+        Node.isFunctionDeclaration(node) ||
+        Node.isClassDeclaration(node) ||
+        Node.isImportSpecifier(node) ||
+        Node.isBindingElement(node)
+      ) {
+        const nameNode = (node as { getNameNode?: () => MorphNode | undefined }).getNameNode?.();
+        if (nameNode && Node.isIdentifier(nameNode)) declaredNames.add(nameNode.getText());
+      }
+    }
+    for (const identifier of file.getDescendantsOfKind(SyntaxKind.Identifier)) {
+      const name = identifier.getText();
+      const reason = FORBIDDEN[name];
+      if (!reason || declaredNames.has(name)) continue;
+      const parent = identifier.getParent();
+      // `x.process`, `{ process: 1 }`, `class { fetch() {} }` name properties, not the global.
+      if (Node.isPropertyAccessExpression(parent) && parent.getNameNode() === identifier) continue;
+      if (
+        (Node.isPropertyAssignment(parent) ||
+          Node.isMethodDeclaration(parent) ||
+          Node.isPropertyDeclaration(parent) ||
+          Node.isPropertySignature(parent)) &&
+        parent.getNameNode() === identifier
+      )
+        continue;
+      if (Node.isQualifiedName(parent) && parent.getRight() === identifier) continue;
+      // Types are erased: `interface Function {}` or `x: Function` never reaches the global.
+      if (identifier.getFirstAncestor((a) => Node.isTypeNode(a) || Node.isInterfaceDeclaration(a) || Node.isTypeAliasDeclaration(a)))
+        continue;
+      at(identifier, "error", "forbidden-global", `uses ${name}: ${reason}`);
+    }
+    // esbuild drops unused imports before resolving them; the rule holds for every import anyway.
+    for (const declaration of file.getImportDeclarations()) {
+      if (declaration.isTypeOnly()) continue;
+      const specifier = declaration.getModuleSpecifierValue();
+      if (specifier !== RUNTIME_SPECIFIER)
+        at(
+          declaration,
+          "error",
+          "forbidden-import",
+          `import of "${specifier}" is not allowed: a tool module may only import "${RUNTIME_SPECIFIER}"`,
+        );
+    }
+    for (const declaration of file.getExportDeclarations()) {
+      const specifier = declaration.getModuleSpecifierValue();
+      if (specifier !== undefined)
+        at(declaration, "error", "forbidden-import", `re-export from "${specifier}" is not allowed: export the tools defined here`);
+    }
+    for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+      if (call.getExpression().getKind() === SyntaxKind.ImportKeyword)
+        at(call, "error", "dynamic-import", "dynamic import() is not allowed: a tool module may only import envscale/runtime");
+    }
+    for (const meta of file.getDescendantsOfKind(SyntaxKind.MetaProperty)) {
+      if (meta.getText().startsWith("import.")) at(meta, "error", "import-meta", "import.meta is not available in the sandbox");
+    }
+    for (const awaited of file.getDescendantsOfKind(SyntaxKind.AwaitExpression)) {
+      at(awaited, "error", "async-tool", "await is not allowed: tools must be synchronous");
+    }
+    for (const loop of file.getDescendantsOfKind(SyntaxKind.ForOfStatement)) {
+      if (loop.isAwaited()) at(loop, "error", "async-tool", "for await is not allowed: tools must be synchronous");
+    }
+    for (const statement of file.getVariableStatements()) {
+      const kind = statement.getDeclarationKind();
+      if (kind === "let" || kind === "var") {
+        at(
+          statement,
+          "warning",
+          "module-state",
+          `top-level ${kind} keeps state between calls of an episode (it resets with the episode): keep state in the database`,
+        );
+      }
+    }
+    findings.sort((a, b) => a.line - b.line || a.column - b.column);
+    return { findings, functions };
+  } finally {
+    project.removeSourceFile(file);
+  }
+}

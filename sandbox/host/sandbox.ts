@@ -1,0 +1,433 @@
+// The sandbox as the rest of envscale uses it: environments live in supervised sandbox processes.
+//
+// isolated-vm's README warns that V8 cannot recover from every out-of-memory and that a hostile
+// script can crash its whole process. So tool isolates never live in the host: each sandbox process
+// holds many of them, the processes are spread over the cores, and a process that dies is replaced.
+// The host keeps, per environment, its module, its episode's initial state and the calls made since
+// (the journal). After a crash the environment is rebuilt on a live process by replaying the
+// journal (execution is deterministic), the call that was running is reported as MEMORY_LIMIT or
+// INTERNAL, and every other environment goes on as if nothing happened.
+//
+// The IPC hop costs tens of microseconds, so hot paths use batches (`callMany`) or whole episodes
+// (`runEpisode`: reset, calls, state hash in one message).
+import { type ChildProcess, fork } from "node:child_process";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { EnvscaleError } from "../../kernel/errors.ts";
+import type { EnvironmentOptions, JsonObject, ResetOptions } from "../process/environment.ts";
+import type { EpisodeResult, ProcessStats, Reply, Request } from "../protocol.ts";
+import type { CallError, CallOutcome, CompiledModule, ToolCall } from "../tool-module.ts";
+import { type CompileOptions, type CompileResult, compileToolModule } from "./compile.ts";
+
+const PROCESS_MAIN = join(import.meta.dirname, "..", "process", "main.ts");
+
+export interface SandboxOptions {
+  /** Sandbox processes (default: one per CPU core). */
+  processes?: number;
+  /** Defaults for every environment opened (memory and time limits, seed, clock…). */
+  environment?: EnvironmentOptions;
+}
+
+/** A request type without its id (the process assigns ids). */
+type Message = Request extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
+
+/** Raised for requests in flight when a sandbox process dies. */
+class ProcessDied extends Error {
+  /** Whether the process died of memory exhaustion (as far as its exit tells). */
+  readonly memory: boolean;
+  constructor(memory: boolean, detail: string) {
+    super(detail);
+    this.memory = memory;
+  }
+}
+
+/** One supervised child process. */
+class SandboxProcess {
+  readonly child: ChildProcess;
+  readonly ready: Promise<void>;
+  readonly modules = new Set<string>();
+  readonly environments = new Set<number>();
+  alive = true;
+  #nextId = 1;
+  readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  #stderr = "";
+
+  constructor(onExit: (process: SandboxProcess) => void) {
+    this.child = fork(PROCESS_MAIN, [], {
+      serialization: "advanced",
+      execArgv: [],
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+      // Dates and locale-dependent formatting inside tools must not depend on the machine.
+      env: { ...process.env, TZ: "UTC", LC_ALL: "C.UTF-8", LANG: "C.UTF-8" },
+    });
+    this.child.stderr?.on("data", (chunk: Buffer) => {
+      this.#stderr = (this.#stderr + chunk.toString()).slice(-4000);
+    });
+    let resolveReady: () => void = () => {};
+    let rejectReady: (error: Error) => void = () => {};
+    this.ready = new Promise<void>((resolve, reject) => {
+      resolveReady = resolve;
+      rejectReady = reject;
+    });
+    this.ready.catch(() => {});
+    this.child.on("message", (reply: Reply) => {
+      if (reply.id === 0) return resolveReady();
+      const pending = this.#pending.get(reply.id);
+      if (!pending) return;
+      this.#pending.delete(reply.id);
+      if (reply.ok) pending.resolve(reply.value);
+      else pending.reject(new Error(reply.error.message));
+    });
+    this.child.on("exit", (code, signal) => {
+      this.alive = false;
+      // V8 aborts on a fatal out-of-memory (SIGABRT, or SIGTRAP for some heap checks).
+      const memory =
+        signal === "SIGABRT" || signal === "SIGTRAP" || code === 134 || /out of memory|heap limit|allocation failed/i.test(this.#stderr);
+      const detail = `sandbox process ${this.child.pid} exited (${signal ?? `code ${code}`})${memory ? " out of memory" : ""}`;
+      rejectReady(new Error(detail));
+      for (const pending of this.#pending.values()) pending.reject(new ProcessDied(memory, detail));
+      this.#pending.clear();
+      onExit(this);
+    });
+    this.child.on("error", () => {
+      // 'exit' follows and does the bookkeeping.
+    });
+  }
+
+  request<T>(message: Message): Promise<T> {
+    if (!this.alive) return Promise.reject(new ProcessDied(false, "sandbox process is gone"));
+    const id = this.#nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.child.send({ ...message, id } as Request);
+    });
+  }
+
+  async sendModule(module: CompiledModule): Promise<void> {
+    if (this.modules.has(module.hash)) return;
+    await this.request({ op: "module", module });
+    this.modules.add(module.hash);
+  }
+
+  close(): void {
+    if (this.alive && this.child.connected) this.child.disconnect();
+  }
+}
+
+export interface SandboxMetrics {
+  calls: number;
+  episodes: number;
+  process_crashes: number;
+  restores: number;
+}
+
+export class Sandbox {
+  readonly #options: Required<Pick<SandboxOptions, "processes">> & SandboxOptions;
+  readonly #processes: SandboxProcess[] = [];
+  #nextEnvironment = 1;
+  #closed = false;
+  readonly counters: SandboxMetrics = { calls: 0, episodes: 0, process_crashes: 0, restores: 0 };
+
+  private constructor(options: SandboxOptions) {
+    this.#options = { ...options, processes: Math.max(1, options.processes ?? availableParallelism()) };
+  }
+
+  /** Start the sandbox processes and wait until they are ready. */
+  static async start(options: SandboxOptions = {}): Promise<Sandbox> {
+    const sandbox = new Sandbox(options);
+    for (let i = 0; i < sandbox.#options.processes; i++) sandbox.#processes.push(sandbox.#spawn());
+    try {
+      await Promise.all(sandbox.#processes.map((p) => p.ready));
+    } catch (error) {
+      await sandbox.close();
+      throw new EnvscaleError("E_SANDBOX", `sandbox processes could not start: ${(error as Error).message}`);
+    }
+    return sandbox;
+  }
+
+  get processCount(): number {
+    return this.#processes.length;
+  }
+
+  /** Process ids of the live sandbox processes (diagnostics, and tests that kill one). */
+  pids(): number[] {
+    return this.#processes.filter((p) => p.alive && p.child.pid !== undefined).map((p) => p.child.pid as number);
+  }
+
+  /** Compile and check a tool module (esbuild + ts-morph, in this process; cached by content). */
+  compile(source: string, options?: CompileOptions): Promise<CompileResult> {
+    return compileToolModule(source, options);
+  }
+
+  /** Open an environment on the least loaded process. Rejects if the state cannot be loaded. */
+  async open(module: CompiledModule, state: JsonObject, options: EnvironmentOptions = {}): Promise<SandboxEnvironment> {
+    if (this.#closed) throw new EnvscaleError("E_SANDBOX", "the sandbox is closed");
+    const env = new SandboxEnvironment(this, this.#nextEnvironment++, module, { ...this.#options.environment, ...options }, state);
+    await env.ready;
+    return env;
+  }
+
+  metrics(): Record<string, number> {
+    return { ...this.counters };
+  }
+
+  /** Per-process statistics (environments, calls, heap). */
+  async stats(): Promise<ProcessStats[]> {
+    return Promise.all(this.#processes.filter((p) => p.alive).map((p) => p.request<ProcessStats>({ op: "stats" })));
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const exits = this.#processes.map((p) => new Promise<void>((resolve) => (p.alive ? p.child.once("exit", () => resolve()) : resolve())));
+    for (const p of this.#processes) p.close();
+    const timer = setTimeout(() => {
+      for (const p of this.#processes) if (p.alive) p.child.kill("SIGKILL");
+    }, 3000);
+    await Promise.all(exits);
+    clearTimeout(timer);
+  }
+
+  /**
+   * The live process with the fewest environments, claimed for environment `id` at once (so that
+   * environments opened concurrently spread over the processes); then wait for it to be ready.
+   */
+  async place(id: number): Promise<SandboxProcess> {
+    if (this.#closed) throw new EnvscaleError("E_SANDBOX", "the sandbox is closed");
+    const live = this.#processes.filter((p) => p.alive);
+    const chosen = live.sort((a, b) => a.environments.size - b.environments.size)[0];
+    if (!chosen) throw new EnvscaleError("E_SANDBOX", "no sandbox process is alive");
+    chosen.environments.add(id);
+    await chosen.ready;
+    return chosen;
+  }
+
+  #spawn(): SandboxProcess {
+    return new SandboxProcess((dead) => {
+      if (this.#closed) return;
+      this.counters.process_crashes += 1;
+      const index = this.#processes.indexOf(dead);
+      if (index >= 0) this.#processes[index] = this.#spawn();
+    });
+  }
+}
+
+/**
+ * A handle on an environment in a sandbox process: the Environment API, asynchronous. Operations on
+ * one environment run in order; different environments run concurrently.
+ */
+export class SandboxEnvironment {
+  readonly id: number;
+  readonly module: CompiledModule;
+  readonly ready: Promise<void>;
+  readonly #sandbox: Sandbox;
+  readonly #options: EnvironmentOptions;
+  #process: SandboxProcess | null = null;
+  /** The episode's initial state and reset options, and the calls since: enough to rebuild it anywhere. */
+  #state: JsonObject;
+  #reset: ResetOptions = {};
+  #journal: ToolCall[] = [];
+  #queue: Promise<unknown>;
+  #closed = false;
+
+  constructor(sandbox: Sandbox, id: number, module: CompiledModule, options: EnvironmentOptions, state: JsonObject) {
+    this.#sandbox = sandbox;
+    this.id = id;
+    this.module = module;
+    this.#options = options;
+    this.#state = state;
+    this.ready = this.#restore();
+    this.#queue = this.ready.catch(() => {});
+  }
+
+  /** Run one call. Resolves to its outcome whatever the tool does (a dead process included). */
+  call(tool: string, args: unknown): Promise<CallOutcome> {
+    return this.#enqueue(() => this.#calls([{ tool, arguments: args }]).then((outcomes) => outcomes[0] as CallOutcome));
+  }
+
+  /** Run calls in order in one message (and one crossing into the isolate). */
+  callMany(calls: readonly ToolCall[]): Promise<CallOutcome[]> {
+    return this.#enqueue(() => this.#calls(calls));
+  }
+
+  state(): Promise<JsonObject> {
+    return this.#enqueue(() => this.#request<JsonObject>({ op: "state", env: this.id }));
+  }
+
+  stateHash(): Promise<string> {
+    return this.#enqueue(() => this.#request<string>({ op: "hash", env: this.id }));
+  }
+
+  /** Start a new episode (state omitted: the current episode's initial state). */
+  reset(state?: JsonObject, options: ResetOptions = {}): Promise<void> {
+    return this.#enqueue(async () => {
+      await this.#request({ op: "reset", env: this.id, ...(state ? { state } : {}), options });
+      this.#begin(state ?? this.#state, options);
+    });
+  }
+
+  /** Reset, run the calls and hash the final state, in one message: the fast path for replays and tests. */
+  runEpisode(episode: {
+    state?: JsonObject;
+    options?: ResetOptions;
+    calls: readonly ToolCall[];
+    exportState?: boolean;
+  }): Promise<EpisodeResult> {
+    return this.#enqueue(async () => {
+      this.#sandbox.counters.episodes += 1;
+      const state = episode.state ?? this.#state;
+      const options = episode.options ?? {};
+      try {
+        const process = await this.#live();
+        const result = await process.request<EpisodeResult & { outcomes: string }>({
+          op: "episode",
+          env: this.id,
+          state,
+          options,
+          calls: JSON.stringify(episode.calls),
+          ...(episode.exportState ? { export: true } : {}),
+        });
+        const outcomes = JSON.parse(result.outcomes) as CallOutcome[];
+        this.#begin(state, options);
+        this.#record(episode.calls, outcomes);
+        this.#sandbox.counters.calls += episode.calls.length;
+        return { ...result, outcomes };
+      } catch (error) {
+        if (!(error instanceof ProcessDied)) throw error;
+        // Step by step on a fresh process, so the call at fault is found and reported.
+        this.#begin(state, options);
+        await this.#restore();
+        const outcomes = await this.#calls(episode.calls);
+        const stateHash = await this.#request<string>({ op: "hash", env: this.id });
+        return {
+          outcomes,
+          stateHash,
+          ...(episode.exportState ? { state: await this.#request<JsonObject>({ op: "state", env: this.id }) } : {}),
+        };
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    this.#closed = true;
+    return this.#queue.then(async () => {
+      const process = this.#process;
+      this.#process = null;
+      if (process?.alive) {
+        process.environments.delete(this.id);
+        await process.request({ op: "close", env: this.id }).catch(() => {});
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  #enqueue<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.#closed) return Promise.reject(new EnvscaleError("E_SANDBOX", "the environment is closed"));
+    const next = this.#queue.then(operation);
+    this.#queue = next.catch(() => {});
+    return next;
+  }
+
+  #begin(state: JsonObject, options: ResetOptions): void {
+    this.#state = state;
+    this.#reset = options;
+    this.#journal = [];
+  }
+
+  /** Keep the calls that ran to an outcome (a rebuilt isolate or process replays them; TIMEOUT and MEMORY_LIMIT calls never happened). */
+  #record(calls: readonly ToolCall[], outcomes: readonly CallOutcome[]): void {
+    outcomes.forEach((outcome, i) => {
+      const fatal = !outcome.ok && (outcome.error.code === "TIMEOUT" || outcome.error.code === "MEMORY_LIMIT");
+      if (!fatal) this.#journal.push(calls[i] as ToolCall);
+    });
+  }
+
+  async #calls(calls: readonly ToolCall[]): Promise<CallOutcome[]> {
+    this.#sandbox.counters.calls += calls.length;
+    try {
+      const process = await this.#live();
+      const outcomes = JSON.parse(
+        await process.request<string>({ op: "callMany", env: this.id, calls: JSON.stringify(calls) }),
+      ) as CallOutcome[];
+      this.#record(calls, outcomes);
+      return outcomes;
+    } catch (error) {
+      if (!(error instanceof ProcessDied)) throw error;
+      // A lone call killed its process: report it; the environment is rebuilt at its next use.
+      if (calls.length === 1) return [crashOutcome(error)];
+      // A batch: rebuild, then run its calls one at a time. Execution is deterministic, so the call
+      // that killed the process does it again and is the one reported.
+      const outcomes: CallOutcome[] = [];
+      for (const call of calls) {
+        try {
+          const process = await this.#live();
+          const [outcome] = JSON.parse(
+            await process.request<string>({ op: "callMany", env: this.id, calls: JSON.stringify([call]) }),
+          ) as CallOutcome[];
+          this.#record([call], [outcome as CallOutcome]);
+          outcomes.push(outcome as CallOutcome);
+        } catch (again) {
+          if (!(again instanceof ProcessDied)) throw again;
+          outcomes.push(crashOutcome(again));
+        }
+      }
+      return outcomes;
+    }
+  }
+
+  async #request<T>(message: Message): Promise<T> {
+    try {
+      return await (await this.#live()).request<T>(message);
+    } catch (error) {
+      if (!(error instanceof ProcessDied)) throw error;
+      return (await this.#live()).request<T>(message);
+    }
+  }
+
+  /** The process holding this environment, rebuilding it on a live one if its process died. */
+  async #live(): Promise<SandboxProcess> {
+    if (this.#process?.alive) return this.#process;
+    await this.#restore();
+    return this.#process as unknown as SandboxProcess;
+  }
+
+  /** Open this environment on a live process at the current episode's start, then replay its journal. */
+  async #restore(): Promise<void> {
+    const hadProcess = this.#process !== null;
+    for (let attempt = 0; ; attempt++) {
+      const process = await this.#sandbox.place(this.id);
+      try {
+        await process.sendModule(this.module);
+        await process.request({
+          op: "open",
+          env: this.id,
+          module: this.module.hash,
+          state: this.#state,
+          options: { ...this.#options, ...this.#reset },
+        });
+        if (this.#journal.length > 0) await process.request({ op: "callMany", env: this.id, calls: JSON.stringify(this.#journal) });
+        this.#process = process;
+        if (hadProcess) this.#sandbox.counters.restores += 1;
+        return;
+      } catch (error) {
+        process.environments.delete(this.id);
+        if (!(error instanceof ProcessDied) || attempt >= 3) {
+          throw error instanceof ProcessDied
+            ? new EnvscaleError("E_SANDBOX", `environment ${this.id} could not be restored: ${error.message}`)
+            : error;
+        }
+      }
+    }
+  }
+}
+
+function crashOutcome(error: ProcessDied): CallOutcome {
+  const failure: CallError = error.memory
+    ? {
+        code: "MEMORY_LIMIT",
+        message: `the call exhausted memory and killed its sandbox process (${error.message}); the state is as it was before the call`,
+      }
+    : { code: "INTERNAL", message: `the sandbox process died during the call (${error.message}); the state is as it was before the call` };
+  return { ok: false, error: failure };
+}

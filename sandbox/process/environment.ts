@@ -1,0 +1,494 @@
+// An Environment: a compiled tool module plus a database state in one isolate, in this process.
+//
+// This is the in-process engine that sandbox processes run (see workers.ts for the supervised,
+// multi-process API the rest of envscale uses). Every method is synchronous.
+//
+// Guarantees:
+// - A call either succeeds and commits what it wrote, or fails and leaves the database, the random
+//   stream and the clock exactly as they were (TOOL_ERROR, TIMEOUT, MEMORY_LIMIT, INVALID_STATE,
+//   INVALID_RESULT, INTERNAL alike).
+// - TIMEOUT and MEMORY_LIMIT destroy the isolate; the environment rebuilds it and replays the
+//   episode's earlier calls (execution is deterministic), so the next call works on the state as it
+//   was before the failed call.
+// - Same module, state, seed, clock and calls: same results, same states, same hashes.
+
+import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+import addFormatsPlugin from "ajv-formats";
+import ivm from "isolated-vm";
+import { canonicalStringify, type JsonValue, sha256 } from "../../kernel/canonical-json.ts";
+import { SCRIPT_PREFIX_LENGTH } from "../host/compile.ts";
+import type { IsolateKernel } from "../isolate/bootstrap.ts";
+import type { CallError, CallOutcome, CompiledModule, ToolCall } from "../tool-module.ts";
+import { bootstrapSource } from "./bootstrap-script.ts";
+import { Watchdog } from "./watchdog.ts";
+
+export type JsonObject = { [key: string]: JsonValue };
+
+export interface EnvironmentOptions {
+  /** Heap limit of the isolate, MB (default 64). V8 may overshoot it two- to three-fold. */
+  memoryMb?: number;
+  /** Time limit of each call, ms of wall-clock time in the sandbox process (default 1000). */
+  timeoutMs?: number;
+  /** Seed of Math.random inside the tools (default 0). */
+  seed?: number;
+  /** The task clock at the start of an episode: ISO 8601 or ms since 1970 (default 2025-01-01T09:00:00Z). */
+  clock?: string | number;
+  /** How far the task clock moves after each successful call, ms (default 1000). */
+  clockStepMs?: number;
+  /** Largest result, in characters of its JSON (default 1 MiB). */
+  maxResultBytes?: number;
+}
+
+export interface ResetOptions {
+  seed?: number;
+  clock?: string | number;
+}
+
+export const DEFAULT_CLOCK = "2025-01-01T09:00:00.000Z";
+const defaults = { memoryMb: 64, timeoutMs: 1000, seed: 0, clock: DEFAULT_CLOCK, clockStepMs: 1000, maxResultBytes: 1 << 20 };
+/** Loading or exporting a state is not a tool call; it gets a generous limit of its own. */
+const STATE_LIMIT_MS = 30_000;
+/** Distinct states kept loaded in one isolate (each reset to a known state then costs no transfer). */
+const LOADED_STATES = 8;
+
+/** One watchdog per process, shared by all its environments. */
+let processWatchdog: Watchdog | null = null;
+export function sharedWatchdog(): Watchdog {
+  processWatchdog ??= new Watchdog();
+  return processWatchdog;
+}
+
+/** Argument validators by module hash (an explicitly named cache: same module, same validators). */
+const validatorCache = new Map<string, (ValidateFunction | null)[]>();
+let ajv: Ajv2020 | null = null;
+function validatorsFor(module: CompiledModule): (ValidateFunction | null)[] {
+  let validators = validatorCache.get(module.hash);
+  if (!validators) {
+    if (!ajv) {
+      ajv = new Ajv2020({ strict: false, allErrors: true, addUsedSchema: false, logger: false });
+      (addFormatsPlugin as unknown as (instance: Ajv2020) => Ajv2020)(ajv);
+    }
+    const compiler = ajv;
+    validators = module.tools.map((tool) => {
+      if (!tool.parameters) return null;
+      try {
+        return compiler.compile(tool.parameters);
+      } catch {
+        return null;
+      }
+    });
+    validatorCache.set(module.hash, validators);
+  }
+  return validators;
+}
+
+/** V8 code caches by script hash: rebuilding an isolate reuses the parsed code of earlier ones. */
+const codeCache = new Map<string, ivm.ExternalCopy<ArrayBuffer>>();
+
+function toClockMs(clock: string | number): number {
+  const ms = typeof clock === "number" ? clock : Date.parse(clock);
+  if (!Number.isFinite(ms)) throw new TypeError(`invalid clock ${JSON.stringify(clock)}: use ISO 8601 or ms since 1970`);
+  return ms;
+}
+
+type Refs = {
+  [K in "install" | "loadState" | "dropState" | "reset" | "call" | "callMany" | "exportState" | "lockdown"]: ivm.Reference<
+    IsolateKernel[K]
+  >;
+};
+
+interface Episode {
+  stateId: number;
+  seed: number;
+  clockMs: number;
+}
+
+export class Environment {
+  readonly module: CompiledModule;
+  readonly #options: Required<EnvironmentOptions>;
+  readonly #watchdog: Watchdog;
+  readonly #validators: (ValidateFunction | null)[];
+  readonly #toolIndex = new Map<string, number>();
+  #isolate!: ivm.Isolate;
+  #context!: ivm.Context;
+  #refs!: Refs;
+  #target = 0;
+  /** State texts by id, as loaded (kept to rebuild an isolate), most recently used last. */
+  readonly #states = new Map<number, string>();
+  readonly #stateIds = new WeakMap<object, number>();
+  #nextStateId = 1;
+  #episode: Episode;
+  /** Calls of this episode that ran to an outcome: replayed after a rebuild. */
+  #journal: Prepared[] = [];
+  #broken: string | null = null;
+  #closed = false;
+  #traceMap: TraceMap | null = null;
+  /** How many times the isolate was rebuilt (after timeouts, memory limits, internal errors). */
+  rebuilds = 0;
+
+  private constructor(module: CompiledModule, options: Required<EnvironmentOptions>, watchdog: Watchdog) {
+    this.module = module;
+    this.#options = options;
+    this.#watchdog = watchdog;
+    this.#validators = validatorsFor(module);
+    for (const [index, tool] of module.tools.entries()) this.#toolIndex.set(tool.name, index);
+    this.#episode = { stateId: 0, seed: options.seed, clockMs: toClockMs(options.clock) };
+  }
+
+  /** Open an environment on a compiled module and an initial state. Throws on a state that is not JSON. */
+  static open(
+    module: CompiledModule,
+    state: JsonObject,
+    options: EnvironmentOptions = {},
+    watchdog: Watchdog = sharedWatchdog(),
+  ): Environment {
+    const resolved = { ...defaults, ...options } as Required<EnvironmentOptions>;
+    const env = new Environment(module, resolved, watchdog);
+    env.#boot();
+    env.reset(state);
+    return env;
+  }
+
+  get toolNames(): string[] {
+    return this.module.tools.map((tool) => tool.name);
+  }
+
+  /** Run one tool call. Never throws: every failure is an outcome. */
+  call(tool: string, args: unknown): CallOutcome {
+    return JSON.parse(this.callText(tool, args)) as CallOutcome;
+  }
+
+  /**
+   * Run calls in order in one crossing into the isolate. Each call has its own outcome, time limit
+   * and rollback: a failed call does not stop the ones after it.
+   */
+  callMany(calls: readonly ToolCall[]): CallOutcome[] {
+    return JSON.parse(`[${this.callManyText(calls).join(",")}]`) as CallOutcome[];
+  }
+
+  /** `call`, with the outcome as JSON text (what a sandbox process sends on without parsing). */
+  callText(tool: string, args: unknown): string {
+    const prepared = this.#prepare(tool, args);
+    return typeof prepared === "string" ? prepared : (this.#run([prepared])[0] as string);
+  }
+
+  /** `callMany`, with each outcome as JSON text. */
+  callManyText(calls: readonly ToolCall[]): string[] {
+    const outcomes = new Array<string>(calls.length);
+    const batch: Prepared[] = [];
+    const positions: number[] = [];
+    calls.forEach((call, i) => {
+      const prepared = this.#prepare(call.tool, call.arguments);
+      if (typeof prepared === "string") outcomes[i] = prepared;
+      else {
+        batch.push(prepared);
+        positions.push(i);
+      }
+    });
+    const ran = batch.length > 0 ? this.#run(batch) : [];
+    for (let i = 0; i < positions.length; i++) outcomes[positions[i] as number] = ran[i] as string;
+    return outcomes;
+  }
+
+  /** The committed database (a fresh copy). */
+  state(): JsonObject {
+    this.#usable();
+    const seq = this.#watchdog.reserve(1);
+    const text = this.#watchdog.run(this.#target, seq, STATE_LIMIT_MS, () => this.#refs.exportState.applySync(undefined, []));
+    return JSON.parse(text) as JsonObject;
+  }
+
+  /** SHA-256 of the canonical JSON of the database (sorted keys): equal states, equal hashes. */
+  stateHash(): string {
+    return sha256(canonicalStringify(this.state()));
+  }
+
+  /**
+   * Start a new episode: the given state (or the current episode's initial state), a fresh module
+   * instance, the seed and clock (options override the environment's). Never creates an isolate.
+   */
+  reset(state?: JsonObject, options: ResetOptions = {}): void {
+    if (this.#closed) throw new Error("environment is closed");
+    const stateId = state === undefined ? this.#episode.stateId : this.#load(state);
+    this.#episode = {
+      stateId,
+      seed: options.seed ?? this.#episode.seed,
+      clockMs: options.clock !== undefined ? toClockMs(options.clock) : this.#episode.clockMs,
+    };
+    this.#journal = [];
+    this.#broken = null;
+    this.#resetIsolate();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#watchdog.unregister(this.#target);
+    if (!this.#isolate.isDisposed) {
+      this.#context.release();
+      this.#isolate.dispose();
+    }
+  }
+
+  /** Heap in use by the isolate, bytes. */
+  heapBytes(): number {
+    return this.#isolate.isDisposed ? 0 : this.#isolate.getHeapStatisticsSync().used_heap_size;
+  }
+
+  /** Memory the isolate holds: its committed heap and the memory outside it (malloc, external). */
+  memoryBytes(): number {
+    if (this.#isolate.isDisposed) return 0;
+    const stats = this.#isolate.getHeapStatisticsSync();
+    return stats.total_physical_size + stats.malloced_memory + stats.externally_allocated_size;
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  /** Validate a call on this side of the boundary: the tool's index and the arguments' JSON, or a failure outcome's text. */
+  #prepare(tool: string, args: unknown): Prepared | string {
+    const index = this.#toolIndex.get(tool);
+    if (index === undefined) {
+      return failure("UNKNOWN_TOOL", `no tool named "${tool}" in this module (tools: ${this.toolNames.join(", ")})`);
+    }
+    const given = args === undefined || args === null ? {} : args;
+    if (typeof given !== "object" || Array.isArray(given)) return failure("INVALID_ARGS", "arguments must be a JSON object");
+    const validate = this.#validators[index];
+    if (validate && !validate(given)) return failure("INVALID_ARGS", describeArgErrors(validate));
+    let json: string;
+    try {
+      json = JSON.stringify(given);
+    } catch (error) {
+      return failure("INVALID_ARGS", `arguments are not JSON: ${(error as Error).message}`);
+    }
+    return { index, json };
+  }
+
+  /** Run prepared calls as one crossing (outcomes as JSON text); on a fatal failure, rebuild and go on with the rest. */
+  #run(batch: Prepared[]): string[] {
+    if (this.#broken !== null || this.#closed) {
+      const reason = this.#closed ? "environment is closed" : this.#broken;
+      return batch.map(() => failure("INTERNAL", `${reason}; reset the environment`));
+    }
+    const first = this.#watchdog.reserve(batch.length);
+    let outcomes: string[];
+    try {
+      const only = batch.length === 1 ? batch[0] : undefined;
+      outcomes = only
+        ? [
+            this.#watchdog.run(this.#target, first, this.#options.timeoutMs, () =>
+              this.#refs.call.applySync(undefined, [only.index, only.json]),
+            ),
+          ]
+        : this.#watchdog
+            .run(this.#target, first, this.#options.timeoutMs, () => this.#refs.callMany.applySync(undefined, [batchJson(batch), first]))
+            .split("\n");
+    } catch (error) {
+      return this.#recover(batch, first, error);
+    }
+    for (let i = 0; i < outcomes.length; i++) {
+      this.#journal.push(batch[i] as Prepared);
+      // Only a TOOL_ERROR carries stack frames: turn them into lines of the tool's own source.
+      const text = outcomes[i] as string;
+      if (text.includes('"frames":[')) outcomes[i] = this.#mapFrames(text);
+    }
+    return outcomes;
+  }
+
+  /**
+   * The isolate died (timeout, memory) or the bootstrap threw: find the call at fault, rebuild,
+   * replay the episode, then recover the outcomes of the batch's calls before it (deterministic)
+   * and run the ones after it.
+   */
+  #recover(batch: Prepared[], first: number, error: unknown): string[] {
+    const message = error instanceof Error ? error.message : String(error);
+    const killed = this.#watchdog.killedSeq();
+    const failedSeq = this.#watchdog.lastSeqAtFailure;
+    const inBatch = (seq: number) => seq >= first && seq < first + batch.length;
+    let code: CallError["code"];
+    let at: number;
+    if (inBatch(killed)) {
+      code = "TIMEOUT";
+      at = killed - first;
+    } else {
+      code = /memory limit/i.test(message) ? "MEMORY_LIMIT" : "INTERNAL";
+      at = inBatch(failedSeq) ? failedSeq - first : 0;
+    }
+    const reason =
+      code === "TIMEOUT"
+        ? `the call ran past its limit of ${this.#options.timeoutMs} ms`
+        : code === "MEMORY_LIMIT"
+          ? `the call ran past the memory limit of ${this.#options.memoryMb} MB`
+          : `the sandbox failed: ${message}`;
+    try {
+      this.#rebuild();
+    } catch (rebuildError) {
+      this.#broken = `the environment could not be restored after ${code} (${(rebuildError as Error).message})`;
+      return batch.map((_, i) => (i === at ? failure(code, reason) : failure("INTERNAL", this.#broken as string)));
+    }
+    const before = at > 0 ? this.#run(batch.slice(0, at)) : [];
+    const after = at + 1 < batch.length ? this.#run(batch.slice(at + 1)) : [];
+    return [...before, failure(code, `${reason}; the state is as it was before the call`), ...after];
+  }
+
+  #usable(): void {
+    if (this.#closed) throw new Error("environment is closed");
+    if (this.#broken !== null) throw new Error(`${this.#broken}; reset the environment`);
+  }
+
+  /** Load a state into the isolate under a new id (once per distinct state object). */
+  #load(state: JsonObject): number {
+    const known = this.#stateIds.get(state);
+    if (known !== undefined && this.#states.has(known)) {
+      // Most recently used last.
+      const text = this.#states.get(known) as string;
+      this.#states.delete(known);
+      this.#states.set(known, text);
+      return known;
+    }
+    if (typeof state !== "object" || state === null || Array.isArray(state)) throw new TypeError("a state must be a JSON object");
+    const text = canonicalStringify(state);
+    const id = this.#nextStateId++;
+    this.#loadInto(id, text);
+    this.#states.set(id, text);
+    this.#stateIds.set(state, id);
+    while (this.#states.size > LOADED_STATES) {
+      const oldest = this.#states.keys().next().value as number;
+      if (oldest === this.#episode.stateId) break;
+      this.#states.delete(oldest);
+      this.#refs.dropState.applySync(undefined, [oldest]);
+    }
+    return id;
+  }
+
+  #loadInto(id: number, text: string): void {
+    const seq = this.#watchdog.reserve(1);
+    try {
+      this.#watchdog.run(this.#target, seq, STATE_LIMIT_MS, () => this.#refs.loadState.applySync(undefined, [id, text]));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (this.#isolate.isDisposed) this.#rebuild();
+      throw new TypeError(`the state cannot be loaded: ${message}`);
+    }
+  }
+
+  #resetIsolate(): void {
+    const seq = this.#watchdog.reserve(1);
+    const { stateId, seed, clockMs } = this.#episode;
+    this.#watchdog.run(this.#target, seq, STATE_LIMIT_MS, () =>
+      this.#refs.reset.applySync(undefined, [stateId, seed, clockMs, this.#options.clockStepMs]),
+    );
+  }
+
+  /** A new isolate, with every kept state loaded, the episode reset and its journal replayed. */
+  #rebuild(): void {
+    this.rebuilds += 1;
+    this.#watchdog.unregister(this.#target);
+    if (!this.#isolate.isDisposed) this.#isolate.dispose();
+    this.#boot();
+    for (const [id, text] of this.#states) this.#loadInto(id, text);
+    this.#resetIsolate();
+    const journal = this.#journal;
+    this.#journal = [];
+    if (journal.length === 0) return;
+    const first = this.#watchdog.reserve(journal.length);
+    this.#watchdog.run(this.#target, first, this.#options.timeoutMs, () =>
+      this.#refs.callMany.applySync(undefined, [batchJson(journal), first]),
+    );
+    this.#journal = journal;
+  }
+
+  /** Isolate, context, bootstrap, module: ready for states. */
+  #boot(): void {
+    const isolate = new ivm.Isolate({ memoryLimit: this.#options.memoryMb });
+    const context = isolate.createContextSync();
+    const bootstrap = compileCached(isolate, bootstrapSource(), "envscale-bootstrap.js");
+    const create = bootstrap.runSync(context, { reference: true }) as ivm.Reference<
+      (buffer: SharedArrayBuffer, config: object) => IsolateKernel
+    >;
+    const kernel = create.applySync(
+      undefined,
+      [this.#watchdog.sharedBuffer, { maxResultBytes: this.#options.maxResultBytes, maxLogLines: 100, epoch: this.#watchdog.epoch }],
+      { arguments: { copy: true }, result: { reference: true } },
+    ) as unknown as ivm.Reference<IsolateKernel>;
+    const refs = {} as Refs;
+    for (const name of ["install", "loadState", "dropState", "reset", "call", "callMany", "exportState", "lockdown"] as const) {
+      (refs as Record<string, unknown>)[name] = kernel.getSync(name, { reference: true });
+    }
+    const script = compileCached(isolate, this.module.script, "envscale-tools.js");
+    const factory = script.runSync(context, { reference: true }) as ivm.Reference<() => unknown>;
+    const tools = JSON.stringify(this.module.tools.map((tool) => ({ name: tool.name, write: tool.access !== "read" })));
+    refs.install.applySync(undefined, [tools, factory.derefInto()] as never);
+    refs.lockdown.applySync(undefined, []);
+    this.#isolate = isolate;
+    this.#context = context;
+    this.#refs = refs;
+    this.#target = this.#watchdog.register(isolate);
+  }
+
+  /** Turn the bootstrap's script positions into the line of the tool's own source that threw. */
+  #mapFrames(text: string): string {
+    const outcome = JSON.parse(text) as { ok: false; error: CallError & { frames?: [number, number][] } };
+    const frames = outcome.error.frames ?? [];
+    delete outcome.error.frames;
+    this.#traceMap ??= new TraceMap(this.module.sourceMap);
+    for (const [line, column] of frames) {
+      const position = originalPositionFor(this.#traceMap, {
+        line,
+        column: Math.max(0, line === 1 ? column - 1 - SCRIPT_PREFIX_LENGTH : column - 1),
+      });
+      if (position.source?.endsWith(this.module.filename) && position.line !== null) {
+        outcome.error.line = position.line;
+        outcome.error.column = position.column + 1;
+        break;
+      }
+    }
+    return JSON.stringify(outcome);
+  }
+}
+
+/** A call checked on the host side: the tool's index and its arguments as JSON text. */
+interface Prepared {
+  index: number;
+  json: string;
+}
+
+function batchJson(batch: readonly Prepared[]): string {
+  let out = "[";
+  for (let i = 0; i < batch.length; i++) out += `${i > 0 ? "," : ""}[${(batch[i] as Prepared).index},${(batch[i] as Prepared).json}]`;
+  return `${out}]`;
+}
+
+/** A failure outcome as JSON text. */
+function failure(code: CallError["code"], message: string): string {
+  return JSON.stringify({ ok: false, error: { code, message } });
+}
+
+function compileCached(isolate: ivm.Isolate, code: string, filename: string): ivm.Script {
+  const key = sha256(code);
+  const cached = codeCache.get(key);
+  if (cached) {
+    // isolated-vm reports a rejected cache on the options object it was given.
+    const info: ivm.ScriptInfo & { cachedDataRejected?: boolean } = { filename, cachedData: cached };
+    const script = isolate.compileScriptSync(code, info);
+    if (!info.cachedDataRejected) return script;
+  }
+  const script = isolate.compileScriptSync(code, { filename, produceCachedData: true }) as ivm.Script & ivm.CachedDataResult;
+  if (script.cachedData) codeCache.set(key, script.cachedData);
+  return script;
+}
+
+/** ajv's errors as one sentence an agent can act on: `amount must be number; missing argument "to"`. */
+function describeArgErrors(validate: ValidateFunction): string {
+  const parts = (validate.errors ?? []).slice(0, 5).map((error) => {
+    const where = error.instancePath ? error.instancePath.slice(1).replaceAll("/", ".") : "";
+    if (error.keyword === "required")
+      return `missing argument ${JSON.stringify((error.params as { missingProperty: string }).missingProperty)}${where ? ` in ${where}` : ""}`;
+    if (error.keyword === "additionalProperties")
+      return `unknown argument ${JSON.stringify((error.params as { additionalProperty: string }).additionalProperty)}${where ? ` in ${where}` : ""}`;
+    if (error.keyword === "enum")
+      return `${where || "arguments"} must be one of ${JSON.stringify((error.params as { allowedValues: unknown[] }).allowedValues)}`;
+    return `${where || "arguments"} ${error.message ?? "is invalid"}`;
+  });
+  return `invalid arguments: ${parts.join("; ")}`;
+}

@@ -1,0 +1,33 @@
+// Messages between the host (workers.ts) and a sandbox process (process-main.ts), over Node IPC
+// with structured-clone ("advanced") serialisation. One request, one reply, matched by `id`.
+import type { EnvironmentOptions, JsonObject, ResetOptions } from "./process/environment.ts";
+import type { CallOutcome, CompiledModule } from "./tool-module.ts";
+
+export type Request =
+  | { id: number; op: "module"; module: CompiledModule }
+  | { id: number; op: "open"; env: number; module: string; state: JsonObject; options: EnvironmentOptions }
+  | { id: number; op: "call"; env: number; tool: string; args: unknown }
+  /** `calls` is the JSON text of a ToolCall[]: cheaper to send and to read than structured clones. */
+  | { id: number; op: "callMany"; env: number; calls: string }
+  | { id: number; op: "state"; env: number }
+  | { id: number; op: "hash"; env: number }
+  | { id: number; op: "reset"; env: number; state?: JsonObject; options?: ResetOptions }
+  | { id: number; op: "episode"; env: number; state?: JsonObject; options?: ResetOptions; calls: string; export?: boolean }
+  | { id: number; op: "close"; env: number }
+  | { id: number; op: "stats" };
+
+export interface EpisodeResult {
+  outcomes: CallOutcome[];
+  stateHash: string;
+  state?: JsonObject;
+}
+
+export interface ProcessStats {
+  environments: number;
+  idle: number;
+  calls: number;
+  rebuilds: number;
+  heapBytes: number;
+}
+
+export type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { message: string } };

@@ -1,0 +1,124 @@
+// Shared by the experience tests: one offline run of the example catalog, and crafted
+// trajectories — dialogues whose tool calls really run in the task's environment.
+import { join } from "node:path";
+import type { DomainSchema } from "../../contracts/domain-schema.ts";
+import type { Task } from "../../contracts/task.ts";
+import type { Trajectory } from "../../contracts/trajectory.ts";
+import { compileEnvironment, type EnvironmentSpec, moduleCache } from "../../episodes/environment-module.ts";
+import type { JudgeContext } from "../../episodes/judge/judge.ts";
+import { observationText, TaskEpisode, toolDefinitions } from "../../episodes/task-episode.ts";
+import type { ChatMessage } from "../../llm/port.ts";
+import { Sandbox } from "../../sandbox/host/sandbox.ts";
+import type { CompiledModule } from "../../sandbox/tool-module.ts";
+import { repoRoot } from "./helpers.ts";
+import { type PipelineRun, runStages } from "./pipeline.ts";
+
+export const exampleCatalog = join(repoRoot, "examples", "catalog");
+
+export function runExample(runDir?: string): Promise<PipelineRun> {
+  return runStages({ config: { stages: { ingest: { sources: [exampleCatalog] } } }, ...(runDir ? { runDir } : {}) });
+}
+
+export function jsonLines<T>(text: string): T[] {
+  return text
+    .split("\n")
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as T);
+}
+
+/** A run's tasks, environments and a sandbox to judge and craft trajectories with. */
+export class Workbench {
+  readonly run: PipelineRun;
+  readonly sandbox: Sandbox;
+  readonly tasks: Task[];
+  readonly #modules = moduleCache((domain) =>
+    compileEnvironment(this.sandbox, this.spec(domain), this.run.text(`envs/${domain}/tools.ts`)),
+  );
+
+  private constructor(run: PipelineRun, sandbox: Sandbox) {
+    this.run = run;
+    this.sandbox = sandbox;
+    this.tasks = jsonLines<Task>(run.text("tasks.jsonl"));
+  }
+
+  static async open(run: PipelineRun): Promise<Workbench> {
+    return new Workbench(run, await Sandbox.start({ processes: 1 }));
+  }
+
+  spec(domain: string): EnvironmentSpec {
+    return this.run.json<EnvironmentSpec>(`envs/${domain}/environment.json`);
+  }
+
+  module(domain: string): Promise<CompiledModule> {
+    return this.#modules(domain);
+  }
+
+  get judge(): JudgeContext {
+    return {
+      sandbox: this.sandbox,
+      spec: (d) => this.spec(d),
+      schema: (d) => this.run.json<DomainSchema>(`envs/${d}/schema.json`),
+      module: (d) => this.module(d),
+    };
+  }
+
+  writes(task: Task): boolean[] {
+    const spec = this.spec(task.domain);
+    return task.gold_calls.map((c) => spec.tools.find((t) => t.name === c.tool)?.access === "write");
+  }
+
+  /**
+   * A dialogue in which the agent makes `calls` (arguments as text, so malformed ones can be
+   * written), each really run in the task's environment; the user ends it unless `ended` says otherwise.
+   */
+  async craft(
+    task: Task,
+    calls: readonly { tool: string; arguments: string | Record<string, unknown> }[],
+    options: { ended?: Trajectory["ended_by"]; texts?: string[] } = {},
+  ): Promise<Trajectory> {
+    const episode = await TaskEpisode.open(this.sandbox, await this.module(task.domain), task);
+    const messages: ChatMessage[] = [
+      { role: "system", content: "You are the assistant." },
+      { role: "user", content: task.instruction },
+    ];
+    let errors = 0;
+    try {
+      for (const [i, call] of calls.entries()) {
+        const text = typeof call.arguments === "string" ? call.arguments : JSON.stringify(call.arguments);
+        const id = `call_${i + 1}`;
+        messages.push({
+          role: "assistant",
+          content: null,
+          tool_calls: [{ id, type: "function", function: { name: call.tool, arguments: text } }],
+        });
+        const outcome = await episode.call(call.tool, text);
+        if (!outcome.ok) errors += 1;
+        messages.push({ role: "tool", tool_call_id: id, content: observationText(outcome) });
+      }
+      for (const text of options.texts ?? ["All done."]) messages.push({ role: "assistant", content: text });
+      if ((options.ended ?? "user") === "user") messages.push({ role: "user", content: "Thanks, that's all." });
+      return {
+        id: `${task.id}#crafted`,
+        task_id: task.id,
+        domain: task.domain,
+        attempt: 0,
+        messages,
+        tools: toolDefinitions(this.spec(task.domain)) as Trajectory["tools"],
+        final_state_hash: await episode.stateHash(),
+        ended_by: options.ended ?? "user",
+        turns: messages.filter((m) => m.role === "assistant").length,
+        tool_calls: calls.length,
+        tool_errors: errors,
+        agent: "crafted",
+        user: "crafted",
+        mistake: null,
+      };
+    } finally {
+      await episode.close();
+    }
+  }
+
+  close(): Promise<void> {
+    return this.sandbox.close();
+  }
+}
