@@ -15,7 +15,7 @@ import { Rng } from "../kernel/rng.ts";
 import { OfflineLlm } from "../llm/service.ts";
 import { filterOptions, judgeOptionsOf } from "../plugins/filter/index.ts";
 import { Rollouts, rolloutsOptions } from "../plugins/rollouts/index.ts";
-import { Sandbox } from "../sandbox/host/sandbox.ts";
+import { Sandbox } from "../sandbox/index.ts";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {

@@ -11,10 +11,9 @@
 import { availableParallelism } from "node:os";
 import { runInThisContext } from "node:vm";
 import ivm from "isolated-vm";
-import { compileToolModule } from "../sandbox/host/compile.ts";
-import { Sandbox } from "../sandbox/host/sandbox.ts";
-import { Environment, type JsonObject, sharedWatchdog } from "../sandbox/process/environment.ts";
-import type { CompiledModule, ToolCall } from "../sandbox/tool-module.ts";
+import type { JsonObject } from "../kernel/canonical-json.ts";
+import { type CompiledModule, compileToolModule, Sandbox, type ToolCall } from "../sandbox/index.ts";
+import { Environment, sharedWatchdog } from "../sandbox/process/environment.ts";
 
 export interface BenchmarkResult {
   raw_calls_per_s: number;

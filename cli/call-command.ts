@@ -55,7 +55,7 @@ export async function callCommand(modulePath: string, flags: CallFlags, io: CliI
   if (typeof state !== "object" || state === null || Array.isArray(state)) {
     throw new EnvscaleError("E_INPUT_UNREADABLE", `state file ${flags.state} must hold a JSON object`);
   }
-  const { toolDeclarationSchema } = await import("../sandbox/tool-module.ts");
+  const { toolDeclarationSchema } = await import("../sandbox/index.ts");
   let tools: z.infer<typeof toolDeclarationSchema>[] | undefined;
   if (flags.spec) {
     const parsed = z.array(toolDeclarationSchema).safeParse(await readJsonFile(flags.spec, "tool spec"));
@@ -66,12 +66,12 @@ export async function callCommand(modulePath: string, flags: CallFlags, io: CliI
       );
     tools = parsed.data;
   }
-  const { Sandbox } = await import("../sandbox/host/sandbox.ts");
-  const { compileFailure } = await import("../sandbox/tool-module.ts");
+  const { Sandbox } = await import("../sandbox/index.ts");
+  const { compileFailure } = await import("../sandbox/index.ts");
   const print = (line: object) => io.stdout.write(`${JSON.stringify(line)}\n`);
   const initialHash = sha256(canonicalStringify(state));
 
-  const compiled = await (await import("../sandbox/host/compile.ts")).compileToolModule(source, {
+  const compiled = await (await import("../sandbox/index.ts")).compileToolModule(source, {
     filename: basename(modulePath),
     ...(tools ? { tools } : {}),
   });

@@ -8,7 +8,7 @@ import { type EnvscaleConfig, findConfigFile, loadConfig } from "../kernel/confi
 import { builtinPluginFiles, type LoadedPlugins, loadPlugins, userPluginFiles } from "../kernel/discover.ts";
 import type { ServicePlugin } from "../kernel/stage.ts";
 import llmService from "../llm/service.ts";
-import sandboxService from "../sandbox/service.ts";
+import { sandboxService } from "../sandbox/index.ts";
 import { builtinPluginsDir, packageRoot } from "./paths.ts";
 
 /** The built-in services, before any user's service for the same port (which then takes its place). */

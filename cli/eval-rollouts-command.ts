@@ -63,7 +63,7 @@ export async function evaluateRollouts(runDir: string, flags: EvalRolloutsFlags)
   const rolloutOptions = rolloutsOptions.parse(config.stages?.rollouts ?? {});
   const filter = filterOptions.parse(config.stages?.filter ?? {});
   const seed = flags.seed ?? config.seed ?? 1;
-  const { Sandbox } = await import("../sandbox/host/sandbox.ts");
+  const { Sandbox } = await import("../sandbox/index.ts");
   const controller = new AbortController();
   const llm = await openLlm(config, flags.llm, { runDir: run.runDir, seed, signal: controller.signal });
   const sandbox = await Sandbox.start({});

@@ -5,10 +5,9 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { type DomainSchema, operationKinds, type ToolModel } from "../contracts/domain-schema.ts";
+import type { JsonObject } from "../kernel/canonical-json.ts";
 import { EnvscaleError } from "../kernel/errors.ts";
-import type { Sandbox } from "../sandbox/host/sandbox.ts";
-import type { JsonObject } from "../sandbox/process/environment.ts";
-import type { CompiledModule, ToolDeclaration } from "../sandbox/tool-module.ts";
+import type { CompiledModule, Sandbox, ToolDeclaration } from "../sandbox/index.ts";
 
 export const environmentSpecSchema = z.object({
   domain: z.string(),

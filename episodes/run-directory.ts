@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { type DomainSchema, domainSchemaSchema } from "../contracts/domain-schema.ts";
 import { type Task, taskSchema } from "../contracts/task.ts";
 import { EnvscaleError } from "../kernel/errors.ts";
-import type { CompiledModule } from "../sandbox/tool-module.ts";
+import type { CompiledModule } from "../sandbox/index.ts";
 import { declarationsOf, type EnvironmentSpec, loadEnvironment } from "./environment-module.ts";
 
 export interface LoadedRun {

@@ -3,11 +3,9 @@
 // the filter's replays and the server.
 
 import type { Task } from "../contracts/task.ts";
-import type { JsonValue } from "../kernel/canonical-json.ts";
+import type { JsonObject, JsonValue } from "../kernel/canonical-json.ts";
 import type { ToolDefinition } from "../llm/port.ts";
-import type { Sandbox, SandboxEnvironment } from "../sandbox/host/sandbox.ts";
-import type { JsonObject } from "../sandbox/process/environment.ts";
-import type { CallOutcome, CompiledModule } from "../sandbox/tool-module.ts";
+import type { CallOutcome, CompiledModule, Sandbox, SandboxEnvironment } from "../sandbox/index.ts";
 import type { EnvironmentSpec } from "./environment-module.ts";
 
 /** The tools an agent sees, in the OpenAI function-calling format. */

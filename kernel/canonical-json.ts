@@ -6,6 +6,8 @@ import { createHash } from "node:crypto";
 
 export type JsonPrimitive = string | number | boolean | null;
 export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
+/** A JSON object: what a database state, a record and a call's arguments are. */
+export type JsonObject = { [key: string]: JsonValue };
 
 /**
  * Serialise with object keys sorted by UTF-16 code units (as RFC 8785 does). Keys whose value is

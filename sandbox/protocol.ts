@@ -1,12 +1,13 @@
 // Messages between the host (workers.ts) and a sandbox process (process-main.ts), over Node IPC
 // with structured-clone ("advanced") serialisation. One request, one reply, matched by `id`.
-import type { EnvironmentOptions, JsonObject, ResetOptions } from "./process/environment.ts";
+
+import type { JsonObject } from "../kernel/canonical-json.ts";
+import type { EnvironmentOptions, ResetOptions } from "./environment-options.ts";
 import type { CallOutcome, CompiledModule } from "./tool-module.ts";
 
 export type Request =
   | { id: number; op: "module"; module: CompiledModule }
   | { id: number; op: "open"; env: number; module: string; state: JsonObject; options: EnvironmentOptions }
-  | { id: number; op: "call"; env: number; tool: string; args: unknown }
   /** `calls` is the JSON text of a ToolCall[]: cheaper to send and to read than structured clones. */
   | { id: number; op: "callMany"; env: number; calls: string }
   | { id: number; op: "state"; env: number }

@@ -13,6 +13,15 @@ export const toolDeclarationSchema = z.object({
 });
 export type ToolDeclaration = z.infer<typeof toolDeclarationSchema>;
 
+/**
+ * The script format of a compiled module: esbuild's IIFE inside a factory, `(function () {"use
+ * strict"; … return __envscale_exports; })`. The wrapper's length shifts columns on line 1 only.
+ */
+export const SCRIPT_PREFIX = '(function () {"use strict";';
+export const SCRIPT_EXPORTS = "__envscale_exports";
+/** Column offset the factory wrapper adds to line 1 of the bundle (for mapping stack positions). */
+export const SCRIPT_PREFIX_LENGTH = SCRIPT_PREFIX.length;
+
 /** One result of the static checks. */
 export interface Finding {
   severity: "error" | "warning";

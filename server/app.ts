@@ -24,7 +24,7 @@ import { defaultValidityRules, validityProblems } from "../episodes/judge/validi
 import { type LoadedRun, storedModule } from "../episodes/run-directory.ts";
 import { toolDefinitions } from "../episodes/task-episode.ts";
 import type { LlmService } from "../llm/port.ts";
-import type { Sandbox } from "../sandbox/host/sandbox.ts";
+import type { Sandbox } from "../sandbox/index.ts";
 import {
   protocolSchemas,
   resetRequestSchema,

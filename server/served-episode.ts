@@ -10,8 +10,7 @@ import type { ChatMessage, LlmService, ToolDefinition } from "../llm/port.ts";
 import type { DomainState } from "../plugins/codegen/sample-state.ts";
 import { ModelUser } from "../plugins/rollouts/model-actors.ts";
 import { ScriptedUser, type UserActor } from "../plugins/rollouts/scripted.ts";
-import type { Sandbox, SandboxEnvironment } from "../sandbox/host/sandbox.ts";
-import type { CompiledModule } from "../sandbox/tool-module.ts";
+import type { CompiledModule, Sandbox, SandboxEnvironment } from "../sandbox/index.ts";
 import type { Action, EpisodeState, Observation, StepResult } from "./protocol.ts";
 
 export interface EpisodeServices {

@@ -3,7 +3,7 @@
 // sees another's state.
 import { randomUUID } from "node:crypto";
 import type { Task } from "../contracts/task.ts";
-import type { SandboxEnvironment } from "../sandbox/host/sandbox.ts";
+import type { SandboxEnvironment } from "../sandbox/index.ts";
 import type { StepResult } from "./protocol.ts";
 import { type EpisodeServices, ProtocolError, ServedEpisode } from "./served-episode.ts";
 

@@ -6,7 +6,7 @@ import type { DomainSchema } from "../contracts/domain-schema.ts";
 import type { ToolSpec } from "../contracts/tool-spec.ts";
 import type { LlmService } from "../llm/port.ts";
 import { askUntilValid, extractCode, extractJson } from "../llm/structured.ts";
-import type { Finding, ToolDeclaration } from "../sandbox/tool-module.ts";
+import type { Finding, ToolDeclaration } from "../sandbox/index.ts";
 
 /** Compiles a module against its declarations: the findings that block, or none. */
 export type CompileCheck = (source: string) => Promise<Finding[]>;

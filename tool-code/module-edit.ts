@@ -1,9 +1,15 @@
 // Edits of a tool module by function (ts-morph): read one tool's code, put a repaired one in its
 // place, or withdraw tools that failed verification (they stay as plain functions, unexported).
-import { morphProject } from "../sandbox/host/analyze.ts";
+import type { Project, SourceFile } from "ts-morph";
 
-async function edit<T>(source: string, change: (file: import("ts-morph").SourceFile) => T): Promise<{ source: string; value: T }> {
-  const { project } = await morphProject();
+// ts-morph loads the TypeScript compiler (~0.4 s): load it on first use, and keep one project.
+let project: Project | null = null;
+
+async function edit<T>(source: string, change: (file: SourceFile) => T): Promise<{ source: string; value: T }> {
+  if (!project) {
+    const { Project } = await import("ts-morph");
+    project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true, compilerOptions: { allowJs: true, noResolve: true } });
+  }
   const file = project.createSourceFile("/__edit.ts", source, { overwrite: true });
   try {
     const value = change(file);

@@ -5,10 +5,9 @@
 import type { DomainSchema } from "../../contracts/domain-schema.ts";
 import type { Task } from "../../contracts/task.ts";
 import type { Trajectory } from "../../contracts/trajectory.ts";
+import type { JsonObject } from "../../kernel/canonical-json.ts";
 import type { DomainState } from "../../plugins/codegen/sample-state.ts";
-import type { Sandbox } from "../../sandbox/host/sandbox.ts";
-import type { JsonObject } from "../../sandbox/process/environment.ts";
-import type { CompiledModule } from "../../sandbox/tool-module.ts";
+import type { CompiledModule, Sandbox } from "../../sandbox/index.ts";
 import type { EnvironmentSpec } from "../environment-module.ts";
 import { parseArguments } from "../task-episode.ts";
 import { type Alignment, compareStates } from "./alignment.ts";

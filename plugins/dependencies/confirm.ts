@@ -4,10 +4,9 @@
 //                succeeds after A).
 
 import type { DomainSchema, Table, ToolModel } from "../../contracts/domain-schema.ts";
+import type { JsonObject } from "../../kernel/canonical-json.ts";
 import type { Rng } from "../../kernel/rng.ts";
-import type { SandboxEnvironment } from "../../sandbox/host/sandbox.ts";
-import type { JsonObject } from "../../sandbox/process/environment.ts";
-import type { CallOutcome } from "../../sandbox/tool-module.ts";
+import type { CallOutcome, SandboxEnvironment } from "../../sandbox/index.ts";
 import type { DomainState } from "../codegen/sample-state.ts";
 import { conform, validArguments } from "../verify/cases.ts";
 import { describeOutcome } from "../verify/classify.ts";

@@ -4,8 +4,8 @@
 import { z } from "zod";
 import type { DomainSchema } from "../../contracts/domain-schema.ts";
 import { compileEnvironment, type EnvironmentSpec } from "../../episodes/environment-module.ts";
+import type { JsonObject } from "../../kernel/canonical-json.ts";
 import { defineStage } from "../../kernel/stage.ts";
-import type { JsonObject } from "../../sandbox/process/environment.ts";
 import type { DomainState } from "../codegen/sample-state.ts";
 import { confirm } from "./confirm.ts";
 import { candidateEdges } from "./derive.ts";

@@ -13,8 +13,7 @@ import { TaskEpisode, toolDefinitions } from "../../episodes/task-episode.ts";
 import type { Rng } from "../../kernel/rng.ts";
 import { defineStage } from "../../kernel/stage.ts";
 import type { LlmService } from "../../llm/port.ts";
-import type { Sandbox } from "../../sandbox/host/sandbox.ts";
-import type { CompiledModule } from "../../sandbox/tool-module.ts";
+import type { CompiledModule, Sandbox } from "../../sandbox/index.ts";
 import { ModelAgent, ModelUser } from "./model-actors.ts";
 import { ScriptedAgent, ScriptedUser } from "./scripted.ts";
 

@@ -7,11 +7,9 @@
 import type { DomainSchema, Table, ToolModel } from "../../contracts/domain-schema.ts";
 import type { Feed, GoldCall } from "../../contracts/task.ts";
 import type { EnvironmentSpec } from "../../episodes/environment-module.ts";
-import type { JsonValue } from "../../kernel/canonical-json.ts";
+import type { JsonObject, JsonValue } from "../../kernel/canonical-json.ts";
 import type { Rng } from "../../kernel/rng.ts";
-import type { SandboxEnvironment } from "../../sandbox/host/sandbox.ts";
-import type { JsonObject } from "../../sandbox/process/environment.ts";
-import type { CallOutcome } from "../../sandbox/tool-module.ts";
+import type { CallOutcome, SandboxEnvironment } from "../../sandbox/index.ts";
 import type { DomainState } from "../codegen/sample-state.ts";
 import { keyInResult } from "../dependencies/confirm.ts";
 import type { DependencyGraph } from "../dependencies/index.ts";

@@ -8,8 +8,8 @@
 
 import type { DomainSchema, ToolModel } from "../../contracts/domain-schema.ts";
 import type { DropReason, Task } from "../../contracts/task.ts";
-import type { SandboxEnvironment } from "../../sandbox/host/sandbox.ts";
-import type { JsonObject } from "../../sandbox/process/environment.ts";
+import type { JsonObject } from "../../kernel/canonical-json.ts";
+import type { SandboxEnvironment } from "../../sandbox/index.ts";
 import type { DomainState } from "../codegen/sample-state.ts";
 import { describeOutcome } from "../verify/classify.ts";
 

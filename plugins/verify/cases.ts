@@ -5,7 +5,7 @@
 import type { DomainSchema, Table, ToolModel } from "../../contracts/domain-schema.ts";
 import { sampleValue } from "../../domain-model/values.ts";
 import type { Rng } from "../../kernel/rng.ts";
-import type { ToolCall } from "../../sandbox/tool-module.ts";
+import type { ToolCall } from "../../sandbox/index.ts";
 import type { DomainState } from "../codegen/sample-state.ts";
 import { fieldOf } from "../schema/parameters.ts";
 

@@ -1,8 +1,9 @@
 // Outcomes of procedural tests, classified as ScaleEnv does: Success, Anticipated rejection (the
 // tool refused on purpose, or the sandbox refused the arguments), Unexpected failure (a crash, a
 // hang, memory, a result or state that is not JSON). Then: did the case get what it expected?
-import type { JsonObject } from "../../sandbox/process/environment.ts";
-import type { CallOutcome } from "../../sandbox/tool-module.ts";
+
+import type { JsonObject } from "../../kernel/canonical-json.ts";
+import type { CallOutcome } from "../../sandbox/index.ts";
 import type { Effect, TestCase } from "./cases.ts";
 
 export type Category = "success" | "anticipated" | "unexpected";

@@ -1,7 +1,7 @@
 // Running a tool's cases in the sandbox, one episode per case on the sample state, and judging them.
 
-import type { SandboxEnvironment } from "../../sandbox/host/sandbox.ts";
-import type { JsonObject } from "../../sandbox/process/environment.ts";
+import type { JsonObject } from "../../kernel/canonical-json.ts";
+import type { SandboxEnvironment } from "../../sandbox/index.ts";
 import type { TestCase } from "./cases.ts";
 import { type CaseResult, judge } from "./classify.ts";
 

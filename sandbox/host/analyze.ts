@@ -55,7 +55,7 @@ export interface Analysis {
 // ts-morph loads the TypeScript compiler (~0.4 s): load it once, on first use, and reuse one project.
 let projectCache: { project: Project; morph: typeof import("ts-morph") } | null = null;
 
-export async function morphProject() {
+async function morphProject() {
   if (!projectCache) {
     const morph = await import("ts-morph");
     const project = new morph.Project({

@@ -4,16 +4,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { build, version as esbuildVersion, type Message, type Plugin } from "esbuild";
 import { canonicalStringify, sha256 } from "../../kernel/canonical-json.ts";
-import type { CompiledModule, Finding, ToolDeclaration } from "../tool-module.ts";
+import { type CompiledModule, type Finding, SCRIPT_EXPORTS, SCRIPT_PREFIX, type ToolDeclaration } from "../tool-module.ts";
 import { analyzeToolModule, RUNTIME_SPECIFIER } from "./analyze.ts";
 
 const RUNTIME_DIR = join(import.meta.dirname, "..", "isolate");
 const RUNTIME_PATH = join(RUNTIME_DIR, "tool-runtime.ts");
 /** Bump when the script format changes; part of every module hash. */
 const SCRIPT_FORMAT = "2";
-/** The factory wrapper around esbuild's output (its length shifts columns on line 1 only). */
-const PREFIX = '(function () {"use strict";';
-const EXPORTS = "__envscale_exports";
 
 let fingerprint: string | null = null;
 function compilerFingerprint(): string {
@@ -66,7 +63,7 @@ async function compileUncached(
     module: {
       hash,
       filename,
-      script: `${PREFIX}${bundled.code}\nreturn ${EXPORTS};\n})`,
+      script: `${SCRIPT_PREFIX}${bundled.code}\nreturn ${SCRIPT_EXPORTS};\n})`,
       sourceMap: bundled.map,
       tools,
       findings,
@@ -118,7 +115,7 @@ async function bundle(source: string, filename: string): Promise<Bundled> {
       bundle: true,
       write: false,
       format: "iife",
-      globalName: EXPORTS,
+      globalName: SCRIPT_EXPORTS,
       platform: "neutral",
       target: "es2023",
       sourcemap: "external",
@@ -156,6 +153,3 @@ function dedupe(findings: Finding[]): Finding[] {
   }
   return out.sort((a, b) => a.line - b.line || a.column - b.column);
 }
-
-/** Column offset the factory wrapper adds to line 1 of the bundle (for mapping stack positions). */
-export const SCRIPT_PREFIX_LENGTH = PREFIX.length;

@@ -10,108 +10,20 @@
 //
 // The IPC hop costs tens of microseconds, so hot paths use batches (`callMany`) or whole episodes
 // (`runEpisode`: reset, calls, state hash in one message).
-import { type ChildProcess, fork } from "node:child_process";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
+import type { JsonObject } from "../../kernel/canonical-json.ts";
 import { EnvscaleError } from "../../kernel/errors.ts";
-import type { EnvironmentOptions, JsonObject, ResetOptions } from "../process/environment.ts";
-import type { EpisodeResult, ProcessStats, Reply, Request } from "../protocol.ts";
-import type { CallError, CallOutcome, CompiledModule, ToolCall } from "../tool-module.ts";
+import type { EnvironmentOptions, ResetOptions } from "../environment-options.ts";
+import type { EpisodeResult, ProcessStats } from "../protocol.ts";
+import type { CallOutcome, CompiledModule, ToolCall } from "../tool-module.ts";
 import { type CompileOptions, type CompileResult, compileToolModule } from "./compile.ts";
-
-const PROCESS_MAIN = join(import.meta.dirname, "..", "process", "main.ts");
+import { crashOutcome, type Message, ProcessDied, SandboxProcess } from "./sandbox-process.ts";
 
 export interface SandboxOptions {
   /** Sandbox processes (default: one per CPU core). */
   processes?: number;
   /** Defaults for every environment opened (memory and time limits, seed, clock…). */
   environment?: EnvironmentOptions;
-}
-
-/** A request type without its id (the process assigns ids). */
-type Message = Request extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
-
-/** Raised for requests in flight when a sandbox process dies. */
-class ProcessDied extends Error {
-  /** Whether the process died of memory exhaustion (as far as its exit tells). */
-  readonly memory: boolean;
-  constructor(memory: boolean, detail: string) {
-    super(detail);
-    this.memory = memory;
-  }
-}
-
-/** One supervised child process. */
-class SandboxProcess {
-  readonly child: ChildProcess;
-  readonly ready: Promise<void>;
-  readonly modules = new Set<string>();
-  readonly environments = new Set<number>();
-  alive = true;
-  #nextId = 1;
-  readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
-  #stderr = "";
-
-  constructor(onExit: (process: SandboxProcess) => void) {
-    this.child = fork(PROCESS_MAIN, [], {
-      serialization: "advanced",
-      execArgv: [],
-      stdio: ["ignore", "ignore", "pipe", "ipc"],
-      // Dates and locale-dependent formatting inside tools must not depend on the machine.
-      env: { ...process.env, TZ: "UTC", LC_ALL: "C.UTF-8", LANG: "C.UTF-8" },
-    });
-    this.child.stderr?.on("data", (chunk: Buffer) => {
-      this.#stderr = (this.#stderr + chunk.toString()).slice(-4000);
-    });
-    let resolveReady: () => void = () => {};
-    let rejectReady: (error: Error) => void = () => {};
-    this.ready = new Promise<void>((resolve, reject) => {
-      resolveReady = resolve;
-      rejectReady = reject;
-    });
-    this.ready.catch(() => {});
-    this.child.on("message", (reply: Reply) => {
-      if (reply.id === 0) return resolveReady();
-      const pending = this.#pending.get(reply.id);
-      if (!pending) return;
-      this.#pending.delete(reply.id);
-      if (reply.ok) pending.resolve(reply.value);
-      else pending.reject(new Error(reply.error.message));
-    });
-    this.child.on("exit", (code, signal) => {
-      this.alive = false;
-      // V8 aborts on a fatal out-of-memory (SIGABRT, or SIGTRAP for some heap checks).
-      const memory =
-        signal === "SIGABRT" || signal === "SIGTRAP" || code === 134 || /out of memory|heap limit|allocation failed/i.test(this.#stderr);
-      const detail = `sandbox process ${this.child.pid} exited (${signal ?? `code ${code}`})${memory ? " out of memory" : ""}`;
-      rejectReady(new Error(detail));
-      for (const pending of this.#pending.values()) pending.reject(new ProcessDied(memory, detail));
-      this.#pending.clear();
-      onExit(this);
-    });
-    this.child.on("error", () => {
-      // 'exit' follows and does the bookkeeping.
-    });
-  }
-
-  request<T>(message: Message): Promise<T> {
-    if (!this.alive) return Promise.reject(new ProcessDied(false, "sandbox process is gone"));
-    const id = this.#nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.child.send({ ...message, id } as Request);
-    });
-  }
-
-  async sendModule(module: CompiledModule): Promise<void> {
-    if (this.modules.has(module.hash)) return;
-    await this.request({ op: "module", module });
-    this.modules.add(module.hash);
-  }
-
-  close(): void {
-    if (this.alive && this.child.connected) this.child.disconnect();
-  }
 }
 
 export interface SandboxMetrics {
@@ -420,14 +332,4 @@ export class SandboxEnvironment {
       }
     }
   }
-}
-
-function crashOutcome(error: ProcessDied): CallOutcome {
-  const failure: CallError = error.memory
-    ? {
-        code: "MEMORY_LIMIT",
-        message: `the call exhausted memory and killed its sandbox process (${error.message}); the state is as it was before the call`,
-      }
-    : { code: "INTERNAL", message: `the sandbox process died during the call (${error.message}); the state is as it was before the call` };
-  return { ok: false, error: failure };
 }

@@ -13,39 +13,17 @@
 // - Same module, state, seed, clock and calls: same results, same states, same hashes.
 
 import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
-import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
-import addFormatsPlugin from "ajv-formats";
+import type { ValidateFunction } from "ajv/dist/2020.js";
 import ivm from "isolated-vm";
-import { canonicalStringify, type JsonValue, sha256 } from "../../kernel/canonical-json.ts";
-import { SCRIPT_PREFIX_LENGTH } from "../host/compile.ts";
+import { canonicalStringify, type JsonObject, type JsonValue, sha256 } from "../../kernel/canonical-json.ts";
+import { DEFAULT_CLOCK, type EnvironmentOptions, type ResetOptions } from "../environment-options.ts";
 import type { IsolateKernel } from "../isolate/bootstrap.ts";
-import type { CallError, CallOutcome, CompiledModule, ToolCall } from "../tool-module.ts";
+import { type CallError, type CallOutcome, type CompiledModule, SCRIPT_PREFIX_LENGTH, type ToolCall } from "../tool-module.ts";
+import { describeArgErrors, validatorsFor } from "./argument-validators.ts";
 import { bootstrapSource } from "./bootstrap-script.ts";
+import { compileCached } from "./code-cache.ts";
 import { Watchdog } from "./watchdog.ts";
 
-export type JsonObject = { [key: string]: JsonValue };
-
-export interface EnvironmentOptions {
-  /** Heap limit of the isolate, MB (default 64). V8 may overshoot it two- to three-fold. */
-  memoryMb?: number;
-  /** Time limit of each call, ms of wall-clock time in the sandbox process (default 1000). */
-  timeoutMs?: number;
-  /** Seed of Math.random inside the tools (default 0). */
-  seed?: number;
-  /** The task clock at the start of an episode: ISO 8601 or ms since 1970 (default 2025-01-01T09:00:00Z). */
-  clock?: string | number;
-  /** How far the task clock moves after each successful call, ms (default 1000). */
-  clockStepMs?: number;
-  /** Largest result, in characters of its JSON (default 1 MiB). */
-  maxResultBytes?: number;
-}
-
-export interface ResetOptions {
-  seed?: number;
-  clock?: string | number;
-}
-
-export const DEFAULT_CLOCK = "2025-01-01T09:00:00.000Z";
 const defaults = { memoryMb: 64, timeoutMs: 1000, seed: 0, clock: DEFAULT_CLOCK, clockStepMs: 1000, maxResultBytes: 1 << 20 };
 /** Loading or exporting a state is not a tool call; it gets a generous limit of its own. */
 const STATE_LIMIT_MS = 30_000;
@@ -58,33 +36,6 @@ export function sharedWatchdog(): Watchdog {
   processWatchdog ??= new Watchdog();
   return processWatchdog;
 }
-
-/** Argument validators by module hash (an explicitly named cache: same module, same validators). */
-const validatorCache = new Map<string, (ValidateFunction | null)[]>();
-let ajv: Ajv2020 | null = null;
-function validatorsFor(module: CompiledModule): (ValidateFunction | null)[] {
-  let validators = validatorCache.get(module.hash);
-  if (!validators) {
-    if (!ajv) {
-      ajv = new Ajv2020({ strict: false, allErrors: true, addUsedSchema: false, logger: false });
-      (addFormatsPlugin as unknown as (instance: Ajv2020) => Ajv2020)(ajv);
-    }
-    const compiler = ajv;
-    validators = module.tools.map((tool) => {
-      if (!tool.parameters) return null;
-      try {
-        return compiler.compile(tool.parameters);
-      } catch {
-        return null;
-      }
-    });
-    validatorCache.set(module.hash, validators);
-  }
-  return validators;
-}
-
-/** V8 code caches by script hash: rebuilding an isolate reuses the parsed code of earlier ones. */
-const codeCache = new Map<string, ivm.ExternalCopy<ArrayBuffer>>();
 
 function toClockMs(clock: string | number): number {
   const ms = typeof clock === "number" ? clock : Date.parse(clock);
@@ -462,33 +413,4 @@ function batchJson(batch: readonly Prepared[]): string {
 /** A failure outcome as JSON text. */
 function failure(code: CallError["code"], message: string): string {
   return JSON.stringify({ ok: false, error: { code, message } });
-}
-
-function compileCached(isolate: ivm.Isolate, code: string, filename: string): ivm.Script {
-  const key = sha256(code);
-  const cached = codeCache.get(key);
-  if (cached) {
-    // isolated-vm reports a rejected cache on the options object it was given.
-    const info: ivm.ScriptInfo & { cachedDataRejected?: boolean } = { filename, cachedData: cached };
-    const script = isolate.compileScriptSync(code, info);
-    if (!info.cachedDataRejected) return script;
-  }
-  const script = isolate.compileScriptSync(code, { filename, produceCachedData: true }) as ivm.Script & ivm.CachedDataResult;
-  if (script.cachedData) codeCache.set(key, script.cachedData);
-  return script;
-}
-
-/** ajv's errors as one sentence an agent can act on: `amount must be number; missing argument "to"`. */
-function describeArgErrors(validate: ValidateFunction): string {
-  const parts = (validate.errors ?? []).slice(0, 5).map((error) => {
-    const where = error.instancePath ? error.instancePath.slice(1).replaceAll("/", ".") : "";
-    if (error.keyword === "required")
-      return `missing argument ${JSON.stringify((error.params as { missingProperty: string }).missingProperty)}${where ? ` in ${where}` : ""}`;
-    if (error.keyword === "additionalProperties")
-      return `unknown argument ${JSON.stringify((error.params as { additionalProperty: string }).additionalProperty)}${where ? ` in ${where}` : ""}`;
-    if (error.keyword === "enum")
-      return `${where || "arguments"} must be one of ${JSON.stringify((error.params as { allowedValues: unknown[] }).allowedValues)}`;
-    return `${where || "arguments"} ${error.message ?? "is invalid"}`;
-  });
-  return `invalid arguments: ${parts.join("; ")}`;
 }

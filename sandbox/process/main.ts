@@ -3,9 +3,10 @@
 // (workers.ts) reports the call and rebuilds its environments elsewhere. Nothing here is shared
 // with the host but messages.
 import { canonicalStringify, sha256 } from "../../kernel/canonical-json.ts";
+import { DEFAULT_CLOCK } from "../environment-options.ts";
 import type { ProcessStats, Reply, Request } from "../protocol.ts";
 import type { CompiledModule, ToolCall } from "../tool-module.ts";
-import { DEFAULT_CLOCK, Environment, sharedWatchdog } from "./environment.ts";
+import { Environment, sharedWatchdog } from "./environment.ts";
 
 const modules = new Map<string, CompiledModule>();
 const environments = new Map<number, Environment>();
@@ -70,9 +71,6 @@ function handle(request: Request): unknown {
       return null;
     }
     // Outcomes travel as JSON text: the isolate wrote it, the host parses it once.
-    case "call":
-      calls += 1;
-      return need(request.env).callText(request.tool, request.args);
     case "callMany": {
       const batch = JSON.parse(request.calls) as ToolCall[];
       calls += batch.length;

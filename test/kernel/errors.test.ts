@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EnvscaleError, errorCatalog, exitCodeFor } from "../../kernel/errors.ts";
-import { callErrorCatalog } from "../../sandbox/call-errors.ts";
+import { callErrorCatalog } from "../../sandbox/index.ts";
 import { repoRoot } from "../support/helpers.ts";
 
 const documented = (file: string) =>

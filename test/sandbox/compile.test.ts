@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileToolModule } from "../../sandbox/host/compile.ts";
+import { compileToolModule } from "../../sandbox/index.ts";
 
 const errors = async (source: string, tools?: { name: string }[]) => {
   const result = await compileToolModule(source, tools ? { tools } : {});

@@ -1,8 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { canonicalStringify, sha256 } from "../../kernel/canonical-json.ts";
-import { compileToolModule } from "../../sandbox/host/compile.ts";
-import { Environment, type JsonObject, sharedWatchdog } from "../../sandbox/process/environment.ts";
-import type { CompiledModule, ToolDeclaration } from "../../sandbox/tool-module.ts";
+import { canonicalStringify, type JsonObject, sha256 } from "../../kernel/canonical-json.ts";
+import { type CompiledModule, compileToolModule, type ToolDeclaration } from "../../sandbox/index.ts";
+import { Environment, sharedWatchdog } from "../../sandbox/process/environment.ts";
 
 afterAll(() => sharedWatchdog().close());
 

@@ -2,10 +2,8 @@
 // and that the same pool of sandbox processes still serves normal calls correctly.
 import ivm from "isolated-vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { canonicalStringify, sha256 } from "../../kernel/canonical-json.ts";
-import { Sandbox, type SandboxEnvironment } from "../../sandbox/host/sandbox.ts";
-import type { JsonObject } from "../../sandbox/process/environment.ts";
-import type { CallOutcome, ToolDeclaration } from "../../sandbox/tool-module.ts";
+import { canonicalStringify, type JsonObject, sha256 } from "../../kernel/canonical-json.ts";
+import { type CallOutcome, Sandbox, type SandboxEnvironment, type ToolDeclaration } from "../../sandbox/index.ts";
 
 const STATE: JsonObject = { items: { a: { id: "a", n: 1, tags: ["x"] } }, list: [1, 2, 3] };
 const STATE_HASH = sha256(canonicalStringify(STATE));

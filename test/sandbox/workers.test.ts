@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Sandbox } from "../../sandbox/host/sandbox.ts";
-import type { CompiledModule } from "../../sandbox/tool-module.ts";
+import { type CompiledModule, Sandbox } from "../../sandbox/index.ts";
 
 const SOURCE = `
 export function add(db, args) { db.items[args.id] = { id: args.id }; return Object.keys(db.items).length; }

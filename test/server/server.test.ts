@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Task } from "../../contracts/task.ts";
 import { loadRun, storedModule } from "../../episodes/run-directory.ts";
 import { OfflineLlm } from "../../llm/service.ts";
-import { Sandbox } from "../../sandbox/host/sandbox.ts";
+import { Sandbox } from "../../sandbox/index.ts";
 import { buildServer, type EnvServer } from "../../server/app.ts";
 import { runExample } from "../support/example.ts";
 import type { PipelineRun } from "../support/pipeline.ts";

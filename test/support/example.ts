@@ -8,8 +8,7 @@ import { compileEnvironment, type EnvironmentSpec, moduleCache } from "../../epi
 import type { JudgeContext } from "../../episodes/judge/judge.ts";
 import { observationText, TaskEpisode, toolDefinitions } from "../../episodes/task-episode.ts";
 import type { ChatMessage } from "../../llm/port.ts";
-import { Sandbox } from "../../sandbox/host/sandbox.ts";
-import type { CompiledModule } from "../../sandbox/tool-module.ts";
+import { type CompiledModule, Sandbox } from "../../sandbox/index.ts";
 import { repoRoot } from "./helpers.ts";
 import { type PipelineRun, runStages } from "./pipeline.ts";
 

@@ -18,7 +18,7 @@ import schema from "../../plugins/schema/index.ts";
 import tasks from "../../plugins/tasks/index.ts";
 import toolGraph from "../../plugins/tool-graph/index.ts";
 import verify from "../../plugins/verify/index.ts";
-import sandbox from "../../sandbox/service.ts";
+import { sandboxService as sandbox } from "../../sandbox/index.ts";
 import { tempDir } from "./helpers.ts";
 
 export const builtInStages = [

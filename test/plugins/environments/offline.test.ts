@@ -15,7 +15,7 @@ import { inferDomainSchema } from "../../../plugins/schema/infer.ts";
 import { casesFor } from "../../../plugins/verify/cases.ts";
 import { categorize } from "../../../plugins/verify/classify.ts";
 import type { Verification } from "../../../plugins/verify/index.ts";
-import { compileToolModule } from "../../../sandbox/host/compile.ts";
+import { compileToolModule } from "../../../sandbox/index.ts";
 import { templateModule } from "../../../tool-code/templates.ts";
 import { repoRoot, runCli } from "../../support/helpers.ts";
 import { type PipelineRun, runStages } from "../../support/pipeline.ts";

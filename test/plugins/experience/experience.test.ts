@@ -8,10 +8,10 @@ import type { Trajectory } from "../../../contracts/trajectory.ts";
 import { environmentModels } from "../../../episodes/environment-module.ts";
 import { judgeTrajectory } from "../../../episodes/judge/judge.ts";
 import { defaultValidityRules } from "../../../episodes/judge/validity.ts";
+import type { JsonObject } from "../../../kernel/canonical-json.ts";
 import type { DomainState } from "../../../plugins/codegen/sample-state.ts";
 import type { Funnel } from "../../../plugins/filter/index.ts";
 import { lintTask } from "../../../plugins/tasks/lint.ts";
-import type { JsonObject } from "../../../sandbox/process/environment.ts";
 import { jsonLines, runExample, Workbench } from "../../support/example.ts";
 import type { PipelineRun } from "../../support/pipeline.ts";
 

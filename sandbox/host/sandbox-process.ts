@@ -1,0 +1,105 @@
+// One supervised sandbox process, seen from the host: it is forked, answers requests matched by
+// id, and when it dies every request in flight fails with ProcessDied (memory exhaustion told apart
+// when its exit says so), which the environment handles turn into MEMORY_LIMIT or INTERNAL.
+import { type ChildProcess, fork } from "node:child_process";
+import { join } from "node:path";
+import type { Reply, Request } from "../protocol.ts";
+import type { CallError, CallOutcome, CompiledModule } from "../tool-module.ts";
+
+const PROCESS_MAIN = join(import.meta.dirname, "..", "process", "main.ts");
+
+/** A request type without its id (the process assigns ids). */
+export type Message = Request extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
+
+/** Raised for requests in flight when a sandbox process dies. */
+export class ProcessDied extends Error {
+  /** Whether the process died of memory exhaustion (as far as its exit tells). */
+  readonly memory: boolean;
+  constructor(memory: boolean, detail: string) {
+    super(detail);
+    this.memory = memory;
+  }
+}
+
+/** One supervised child process. */
+export class SandboxProcess {
+  readonly child: ChildProcess;
+  readonly ready: Promise<void>;
+  readonly modules = new Set<string>();
+  readonly environments = new Set<number>();
+  alive = true;
+  #nextId = 1;
+  readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  #stderr = "";
+
+  constructor(onExit: (process: SandboxProcess) => void) {
+    this.child = fork(PROCESS_MAIN, [], {
+      serialization: "advanced",
+      execArgv: [],
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+      // Dates and locale-dependent formatting inside tools must not depend on the machine.
+      env: { ...process.env, TZ: "UTC", LC_ALL: "C.UTF-8", LANG: "C.UTF-8" },
+    });
+    this.child.stderr?.on("data", (chunk: Buffer) => {
+      this.#stderr = (this.#stderr + chunk.toString()).slice(-4000);
+    });
+    let resolveReady: () => void = () => {};
+    let rejectReady: (error: Error) => void = () => {};
+    this.ready = new Promise<void>((resolve, reject) => {
+      resolveReady = resolve;
+      rejectReady = reject;
+    });
+    this.ready.catch(() => {});
+    this.child.on("message", (reply: Reply) => {
+      if (reply.id === 0) return resolveReady();
+      const pending = this.#pending.get(reply.id);
+      if (!pending) return;
+      this.#pending.delete(reply.id);
+      if (reply.ok) pending.resolve(reply.value);
+      else pending.reject(new Error(reply.error.message));
+    });
+    this.child.on("exit", (code, signal) => {
+      this.alive = false;
+      // V8 aborts on a fatal out-of-memory (SIGABRT, or SIGTRAP for some heap checks).
+      const memory =
+        signal === "SIGABRT" || signal === "SIGTRAP" || code === 134 || /out of memory|heap limit|allocation failed/i.test(this.#stderr);
+      const detail = `sandbox process ${this.child.pid} exited (${signal ?? `code ${code}`})${memory ? " out of memory" : ""}`;
+      rejectReady(new Error(detail));
+      for (const pending of this.#pending.values()) pending.reject(new ProcessDied(memory, detail));
+      this.#pending.clear();
+      onExit(this);
+    });
+    this.child.on("error", () => {
+      // 'exit' follows and does the bookkeeping.
+    });
+  }
+
+  request<T>(message: Message): Promise<T> {
+    if (!this.alive) return Promise.reject(new ProcessDied(false, "sandbox process is gone"));
+    const id = this.#nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.child.send({ ...message, id } as Request);
+    });
+  }
+
+  async sendModule(module: CompiledModule): Promise<void> {
+    if (this.modules.has(module.hash)) return;
+    await this.request({ op: "module", module });
+    this.modules.add(module.hash);
+  }
+
+  close(): void {
+    if (this.alive && this.child.connected) this.child.disconnect();
+  }
+}
+
+export function crashOutcome(error: ProcessDied): CallOutcome {
+  const failure: CallError = error.memory
+    ? {
+        code: "MEMORY_LIMIT",
+        message: `the call exhausted memory and killed its sandbox process (${error.message}); the state is as it was before the call`,
+      }
+    : { code: "INTERNAL", message: `the sandbox process died during the call (${error.message}); the state is as it was before the call` };
+  return { ok: false, error: failure };
+}
