@@ -184,3 +184,9 @@ export function schemaProblems(schema: DomainSchema, toolNames: readonly string[
   }
   return problems;
 }
+
+/** Whether a table's keys are numbers (`book_id: integer`): records hold them as numbers, tables key them as text. */
+export function keyIsNumeric(table: Table): boolean {
+  const type = table.fields.find((f) => f.name === table.key)?.type;
+  return type === "integer" || type === "number";
+}

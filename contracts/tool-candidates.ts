@@ -1,9 +1,8 @@
 // From tool candidates to ToolSpecs: schemas normalised and compiled, names sanitised, duplicates merged.
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { canonicalStringify } from "../kernel/canonical-json.ts";
-import type { ToolCandidate } from "../plugins/ingest/formats/function-entries.ts";
+import { canonicalStringify, type JsonValue } from "../kernel/canonical-json.ts";
 import { normalizeParameters, normalizeSchema } from "./json-schema-dialects.ts";
-import type { RejectedEntry, ToolSpec } from "./tool-spec.ts";
+import type { CatalogFormat, RejectedEntry, SourceLocation, ToolSpec } from "./tool-spec.ts";
 
 export const NAME_MAX = 64;
 
@@ -125,4 +124,16 @@ export function normalizeCandidates(candidates: readonly ToolCandidate[]): Norma
     tools.push(spec);
   }
   return { tools, rejected };
+}
+
+/** A tool as read from its source, before names and schemas are normalised. */
+export interface ToolCandidate {
+  name: string;
+  description: string;
+  parameters: unknown;
+  returns?: unknown;
+  category?: string;
+  meta?: Record<string, JsonValue>;
+  format: CatalogFormat;
+  source: SourceLocation;
 }

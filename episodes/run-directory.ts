@@ -3,10 +3,11 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type DomainSchema, domainSchemaSchema } from "../contracts/domain-schema.ts";
+import { declarationsOf, type EnvironmentSpec, environmentSpecSchema } from "../contracts/environment-spec.ts";
 import { type Task, taskSchema } from "../contracts/task.ts";
+import type { JsonObject } from "../kernel/canonical-json.ts";
 import { EnvscaleError } from "../kernel/errors.ts";
 import type { CompiledModule } from "../sandbox/index.ts";
-import { declarationsOf, type EnvironmentSpec, loadEnvironment } from "./environment-module.ts";
 
 export interface LoadedRun {
   runDir: string;
@@ -65,5 +66,30 @@ export async function storedModule(run: LoadedRun, domain: string): Promise<Comp
     return { hash: spec.module.hash, filename: `${domain}/tools.ts`, script, sourceMap, tools: declarationsOf(spec), findings: [] };
   } catch {
     return null;
+  }
+}
+
+/** A verified environment read back from a run directory. */
+export interface LoadedEnvironment {
+  spec: EnvironmentSpec;
+  source: string;
+  sampleState: JsonObject;
+  dir: string;
+}
+
+export async function loadEnvironment(runDir: string, domain: string): Promise<LoadedEnvironment> {
+  const dir = join(runDir, "envs", domain);
+  try {
+    const [specText, source, stateText] = await Promise.all([
+      readFile(join(dir, "environment.json"), "utf8"),
+      readFile(join(dir, "tools.ts"), "utf8"),
+      readFile(join(dir, "sample-state.json"), "utf8"),
+    ]);
+    const spec = environmentSpecSchema.parse(JSON.parse(specText));
+    return { spec, source, sampleState: JSON.parse(stateText) as JsonObject, dir };
+  } catch (error) {
+    throw new EnvscaleError("E_INPUT_UNREADABLE", `environment "${domain}" cannot be loaded from ${dir}: ${(error as Error).message}`, {
+      hint: "run `envscale run` first; only domains with at least one verified tool have an environment.json",
+    });
   }
 }

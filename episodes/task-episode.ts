@@ -2,11 +2,11 @@
 // text, as models write them), results as the tool messages an agent reads. Shared by rollouts,
 // the filter's replays and the server.
 
+import type { EnvironmentSpec } from "../contracts/environment-spec.ts";
 import type { Task } from "../contracts/task.ts";
 import type { JsonObject, JsonValue } from "../kernel/canonical-json.ts";
 import type { ToolDefinition } from "../llm/port.ts";
 import type { CallOutcome, CompiledModule, Sandbox, SandboxEnvironment } from "../sandbox/index.ts";
-import type { EnvironmentSpec } from "./environment-module.ts";
 
 /** The tools an agent sees, in the OpenAI function-calling format. */
 export function toolDefinitions(spec: EnvironmentSpec): ToolDefinition[] {

@@ -1,13 +1,13 @@
 // One episode served to a trainer: a task's environment in the sandbox, the simulated user, the
 // agent's actions as they come, and the reward at the end (the filter's judgement of the calls).
 
+import type { DomainState } from "../contracts/domain-state.ts";
+import type { EnvironmentSpec } from "../contracts/environment-spec.ts";
 import type { Task } from "../contracts/task.ts";
 import { agentSystemPrompt } from "../episodes/dialogue.ts";
-import type { EnvironmentSpec } from "../episodes/environment-module.ts";
 import { type JudgeContext, judgeOutcome } from "../episodes/judge/judge.ts";
 import { observationText, TaskEpisode, toolDefinitions } from "../episodes/task-episode.ts";
 import type { ChatMessage, LlmService, ToolDefinition } from "../llm/port.ts";
-import type { DomainState } from "../plugins/codegen/sample-state.ts";
 import { ModelUser } from "../plugins/rollouts/model-actors.ts";
 import { ScriptedUser, type UserActor } from "../plugins/rollouts/scripted.ts";
 import type { CompiledModule, Sandbox, SandboxEnvironment } from "../sandbox/index.ts";

@@ -2,6 +2,7 @@
 // checks it against the schema, a test writer proposes cases for procedural testing. Every answer
 // is checked (the code must compile and pass the static checks) and fed back when it is not.
 import { z } from "zod";
+import { modelTestSchema } from "../contracts/codegen-report.ts";
 import type { DomainSchema } from "../contracts/domain-schema.ts";
 import type { ToolSpec } from "../contracts/tool-spec.ts";
 import type { LlmService } from "../llm/port.ts";
@@ -114,14 +115,6 @@ export async function reviewModule(
     signal,
   );
 }
-
-export const modelTestSchema = z.object({
-  tool: z.string(),
-  arguments: z.record(z.string(), z.json()),
-  expect: z.enum(["success", "rejection"]),
-  note: z.string().optional(),
-});
-export type ModelTest = z.infer<typeof modelTestSchema>;
 
 /** The test writer: cases against the sample state, each expected to succeed or to be refused. */
 export async function writeTests(

@@ -5,8 +5,8 @@
 // moves the clock and the id stream, not the outcome.
 
 import type { DomainSchema, Table } from "../../contracts/domain-schema.ts";
+import type { DomainState } from "../../contracts/domain-state.ts";
 import { canonicalStringify } from "../../kernel/canonical-json.ts";
-import type { DomainState } from "../../plugins/codegen/sample-state.ts";
 
 export interface StateDiff {
   table: string;

@@ -3,9 +3,9 @@
 // them); otherwise calls may come in any order except where one depends on another (a feed, or a
 // write and another call on the same table), which must keep their gold order.
 
+import type { EnvironmentSpec } from "../../contracts/environment-spec.ts";
 import type { Task } from "../../contracts/task.ts";
 import { canonicalStringify } from "../../kernel/canonical-json.ts";
-import type { EnvironmentSpec } from "../environment-module.ts";
 
 export interface MadeCall {
   tool: string;

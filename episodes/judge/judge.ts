@@ -3,19 +3,17 @@
 // (execution is deterministic), so the verdict does not trust what the trajectory says of itself.
 
 import type { DomainSchema } from "../../contracts/domain-schema.ts";
+import type { DomainState } from "../../contracts/domain-state.ts";
+import type { EnvironmentSpec } from "../../contracts/environment-spec.ts";
+import type { FilterStage } from "../../contracts/judgement.ts";
 import type { Task } from "../../contracts/task.ts";
 import type { Trajectory } from "../../contracts/trajectory.ts";
 import type { JsonObject } from "../../kernel/canonical-json.ts";
-import type { DomainState } from "../../plugins/codegen/sample-state.ts";
 import type { CompiledModule, Sandbox } from "../../sandbox/index.ts";
-import type { EnvironmentSpec } from "../environment-module.ts";
 import { parseArguments } from "../task-episode.ts";
 import { type Alignment, compareStates } from "./alignment.ts";
 import { exactMatch, type MadeCall } from "./exact-match.ts";
 import { type ValidityRules, validityProblems } from "./validity.ts";
-
-export const filterStages = ["validity", "state-alignment", "exact-match"] as const;
-export type FilterStage = (typeof filterStages)[number];
 
 export interface Verdict {
   passed: boolean;

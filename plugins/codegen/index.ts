@@ -3,33 +3,17 @@
 // a reviewer and a test writer (ScaleEnv's cooperating agents), falling back to the templates when
 // the writer's code never compiles.
 import { z } from "zod";
+import type { CodegenReport } from "../../contracts/codegen-report.ts";
+import { codegenReportSchema, type ModelTest } from "../../contracts/codegen-report.ts";
 import type { DomainSchema } from "../../contracts/domain-schema.ts";
+import { type DomainState, domainStateSchema } from "../../contracts/domain-state.ts";
 import type { ToolSpec } from "../../contracts/tool-spec.ts";
 import { defineStage } from "../../kernel/stage.ts";
-import { compileToolModule, type ToolDeclaration } from "../../sandbox/index.ts";
-import { type ModelTest, modelTestSchema, reviewModule, writeModule, writeTests } from "../../tool-code/model-writer.ts";
+import { compileToolModule } from "../../sandbox/index.ts";
+import { toolDeclarations } from "../../tool-code/declarations.ts";
+import { reviewModule, writeModule, writeTests } from "../../tool-code/model-writer.ts";
 import { functionNames, templateModule } from "../../tool-code/templates.ts";
-import { type DomainState, generateState } from "./sample-state.ts";
-
-export const codegenReportSchema = z.object({
-  domain: z.string(),
-  /** Who wrote tools.ts: `templates` (offline) or `model`. */
-  source: z.enum(["templates", "model"]),
-  /** Catalog tool name → function name in tools.ts. */
-  functions: z.record(z.string(), z.string()),
-  /** The task clock the sample state's dates are drawn around (verify runs on it). */
-  clock: z.string(),
-  /** Model rounds used by the writer (0 offline). */
-  rounds: z.number().int(),
-  /** Why the model's code was not used, when it was asked and failed. */
-  modelRejected: z.string().optional(),
-  review: z.object({ approved: z.boolean(), problems: z.array(z.object({ tool: z.string(), problem: z.string() })) }).optional(),
-  /** Cases written by the test-writer role (empty offline: verify generates its own). */
-  tests: z.array(modelTestSchema),
-});
-export type CodegenReport = z.infer<typeof codegenReportSchema>;
-
-const stateSchema = z.record(z.string(), z.record(z.string(), z.record(z.string(), z.json())));
+import { generateState } from "./sample-state.ts";
 
 declare module "../../kernel/stage.ts" {
   interface ArtifactTypes {
@@ -45,23 +29,6 @@ export const codegenOptions = z.object({
   /** The task clock of sample states and verification. */
   clock: z.iso.datetime().default("2025-03-03T09:00:00Z"),
 });
-
-/** What the sandbox is told about a domain's tools. */
-export function toolDeclarations(
-  schema: DomainSchema,
-  specs: ReadonlyMap<string, ToolSpec>,
-  names: ReadonlyMap<string, string>,
-): ToolDeclaration[] {
-  return schema.tools.map((model) => {
-    const spec = specs.get(model.tool);
-    return {
-      name: names.get(model.tool) as string,
-      ...(spec?.description ? { description: spec.description } : {}),
-      parameters: (spec?.parameters ?? { type: "object" }) as ToolDeclaration["parameters"] & object,
-      access: model.access,
-    };
-  });
-}
 
 export default defineStage({
   name: "codegen",
@@ -79,7 +46,7 @@ export default defineStage({
       description: "the tool module of each domain (TypeScript, envscale/runtime)",
     },
     "sample-states": {
-      schema: z.record(z.string(), stateSchema),
+      schema: z.record(z.string(), domainStateSchema),
       format: "files",
       path: "envs/{key}/sample-state.json",
       description: "a seeded initial database per domain, referential integrity kept",

@@ -6,6 +6,8 @@
 // small folder tree whose every parent exists.
 
 import type { DomainSchema, Table } from "../../contracts/domain-schema.ts";
+import { keyIsNumeric } from "../../contracts/domain-schema.ts";
+import type { DomainState } from "../../contracts/domain-state.ts";
 import { sampleValue } from "../../domain-model/values.ts";
 import type { Rng } from "../../kernel/rng.ts";
 
@@ -15,8 +17,6 @@ export interface StateOptions {
   /** The task clock the dates are drawn around. */
   clock: string;
 }
-
-export type DomainState = Record<string, Record<string, Record<string, unknown>>>;
 
 /** Tables in an order where every referenced table comes first (reference cycles broken by name). */
 export function tablesInDependencyOrder(schema: DomainSchema): Table[] {
@@ -56,12 +56,6 @@ function pathKeys(count: number, rng: Rng): string[] {
     i += 1;
   }
   return keys;
-}
-
-/** Whether a table's keys are numbers (`book_id: integer`): records hold them as numbers, tables key them as text. */
-export function keyIsNumeric(table: Table): boolean {
-  const type = table.fields.find((f) => f.name === table.key)?.type;
-  return type === "integer" || type === "number";
 }
 
 /** Generate an initial state for a domain: `{ table: { key: record } }`. */

@@ -4,10 +4,10 @@
 //                succeeds after A).
 
 import type { DomainSchema, Table, ToolModel } from "../../contracts/domain-schema.ts";
+import type { DomainState } from "../../contracts/domain-state.ts";
 import type { JsonObject } from "../../kernel/canonical-json.ts";
 import type { Rng } from "../../kernel/rng.ts";
 import type { CallOutcome, SandboxEnvironment } from "../../sandbox/index.ts";
-import type { DomainState } from "../codegen/sample-state.ts";
 import { conform, validArguments } from "../verify/cases.ts";
 import { describeOutcome } from "../verify/classify.ts";
 import type { Candidate } from "./derive.ts";

@@ -2,29 +2,16 @@
 // a written table of A feeds an input of B; derived from the schema (derive.ts) and kept only when
 // running A then B in the sandbox confirms it (confirm.ts). Unconfirmed candidates are listed with why.
 import { z } from "zod";
+import type { DependencyGraph } from "../../contracts/dependency-graph.ts";
+import { dependencyGraphSchema } from "../../contracts/dependency-graph.ts";
 import type { DomainSchema } from "../../contracts/domain-schema.ts";
-import { compileEnvironment, type EnvironmentSpec } from "../../episodes/environment-module.ts";
+import type { DomainState } from "../../contracts/domain-state.ts";
+import type { EnvironmentSpec } from "../../contracts/environment-spec.ts";
+import { compileEnvironment } from "../../episodes/environment-module.ts";
 import type { JsonObject } from "../../kernel/canonical-json.ts";
 import { defineStage } from "../../kernel/stage.ts";
-import type { DomainState } from "../codegen/sample-state.ts";
 import { confirm } from "./confirm.ts";
 import { candidateEdges } from "./derive.ts";
-
-const viaSchema = z.union([
-  z.object({ kind: z.literal("output"), table: z.string(), field: z.string(), parameter: z.string() }),
-  z.object({ kind: z.literal("state"), table: z.string() }),
-]);
-
-export const dependencyGraphSchema = z.object({
-  domain: z.string(),
-  /** Tool names as the environment calls them. */
-  tools: z.array(z.string()),
-  /** Confirmed edges: the graph task chains walk on. */
-  edges: z.array(z.object({ from: z.string(), to: z.string(), via: viaSchema, evidence: z.string() })),
-  /** Candidates from the schema that running them did not confirm, with what happened. */
-  unconfirmed: z.array(z.object({ from: z.string(), to: z.string(), via: viaSchema, evidence: z.string() })),
-});
-export type DependencyGraph = z.infer<typeof dependencyGraphSchema>;
 
 declare module "../../kernel/stage.ts" {
   interface ArtifactTypes {

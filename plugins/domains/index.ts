@@ -1,29 +1,14 @@
 // Stage `domains`: Louvain communities of the tool graph become domains (one environment each).
 import { z } from "zod";
+import type { Domains } from "../../contracts/domains.ts";
+import { domainsSchema } from "../../contracts/domains.ts";
+import type { ToolGraph } from "../../contracts/tool-graph.ts";
 import type { ToolSpec } from "../../contracts/tool-spec.ts";
 import { defineStage } from "../../kernel/stage.ts";
 import type { LlmService } from "../../llm/port.ts";
 import { askUntilValid, extractJson } from "../../llm/structured.ts";
-import type { ToolGraph } from "../tool-graph/index.ts";
 import { type DomainRules, detectCommunities } from "./communities.ts";
 import { distinctiveWords, uniqueName, wordDocumentFrequency } from "./domain-names.ts";
-
-export const domainsSchema = z.object({
-  settings: z.object({ minSize: z.number(), maxSize: z.number(), resolution: z.number() }),
-  /** Modularity of the final partition on the tool graph. */
-  modularity: z.number(),
-  domains: z.array(
-    z.object({
-      name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
-      tools: z.array(z.string()).min(1),
-      /** Its most distinctive words (offline names are made of them). */
-      keywords: z.array(z.string()),
-    }),
-  ),
-  rejected: z.array(z.object({ tool: z.string(), reason: z.string() })),
-});
-export type Domains = z.infer<typeof domainsSchema>;
-export type Domain = Domains["domains"][number];
 
 declare module "../../kernel/stage.ts" {
   interface ArtifactTypes {

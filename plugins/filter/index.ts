@@ -3,51 +3,14 @@
 // per domain. Trajectories with refused calls along the way are kept when the goal is met.
 import { z } from "zod";
 import type { DomainSchema } from "../../contracts/domain-schema.ts";
+import type { EnvironmentSpec } from "../../contracts/environment-spec.ts";
+import type { Counts, Funnel, KeptTrajectory, RejectedTrajectory } from "../../contracts/judgement.ts";
+import { filterStages, funnelSchema, keptTrajectorySchema, rejectedTrajectorySchema } from "../../contracts/judgement.ts";
 import type { Task } from "../../contracts/task.ts";
-import { type Trajectory, trajectorySchema } from "../../contracts/trajectory.ts";
-import { compileEnvironment, type EnvironmentSpec, moduleCache } from "../../episodes/environment-module.ts";
-import { filterStages, type JudgeContext, type JudgeOptions, judgeTrajectory, type Verdict } from "../../episodes/judge/judge.ts";
+import type { Trajectory } from "../../contracts/trajectory.ts";
+import { compileEnvironment, moduleCache } from "../../episodes/environment-module.ts";
+import { type JudgeContext, type JudgeOptions, judgeTrajectory, type Verdict } from "../../episodes/judge/judge.ts";
 import { defineStage } from "../../kernel/stage.ts";
-
-const diffSchema = z.object({ table: z.string(), key: z.string(), field: z.string().optional(), expected: z.json(), actual: z.json() });
-
-export const keptTrajectorySchema = trajectorySchema.extend({
-  judgement: z.object({ state: z.enum(["exact", "equivalent"]), tool_errors: z.number().int() }),
-});
-export type KeptTrajectory = z.infer<typeof keptTrajectorySchema>;
-
-export const rejectedTrajectorySchema = z.object({
-  id: z.string(),
-  task_id: z.string(),
-  domain: z.string(),
-  stage: z.enum(filterStages),
-  reasons: z.array(z.string()).min(1),
-  diffs: z.array(diffSchema),
-  trajectory: trajectorySchema,
-});
-export type RejectedTrajectory = z.infer<typeof rejectedTrajectorySchema>;
-
-const countsSchema = z.object({
-  trajectories: z.number().int(),
-  valid: z.number().int(),
-  aligned: z.number().int(),
-  exact_match: z.number().int(),
-  kept: z.number().int(),
-});
-type Counts = z.infer<typeof countsSchema>;
-
-export const funnelSchema = z.object({
-  stages: z.array(z.string()),
-  total: countsSchema,
-  domains: z.record(z.string(), countsSchema),
-  /** Rejections by stage and by reason (the reason's first words). */
-  rejected: z.record(z.string(), z.record(z.string(), z.number().int())),
-  /** Kept trajectories in which some call was refused before the goal was met. */
-  kept_with_tool_errors: z.number().int(),
-  /** Offline: planted mistakes and where the filter caught them (`kept` = missed, or harmless). */
-  mistakes: z.record(z.string(), z.record(z.string(), z.number().int())),
-});
-export type Funnel = z.infer<typeof funnelSchema>;
 
 declare module "../../kernel/stage.ts" {
   interface ArtifactTypes {

@@ -2,11 +2,10 @@
 // JSON Schema, pre- and postconditions. Answers are checked (shape, names, schemas that compile)
 // and fed back; what stays unusable is rejected with the reason.
 import { z } from "zod";
-import { createSchemaCompiler } from "../../contracts/tool-candidates.ts";
+import { createSchemaCompiler, type ToolCandidate } from "../../contracts/tool-candidates.ts";
 import { TOOL_NAME } from "../../contracts/tool-spec.ts";
 import type { LlmService } from "../../llm/port.ts";
 import { askUntilValid, extractJson } from "../../llm/structured.ts";
-import type { ToolCandidate } from "../ingest/formats/function-entries.ts";
 
 const proposedSchema = z.object({
   tools: z

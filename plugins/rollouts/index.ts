@@ -4,10 +4,11 @@
 // offline, a scripted user and a scripted agent that follows the gold chain with seeded mistakes.
 import { z } from "zod";
 import type { DomainSchema } from "../../contracts/domain-schema.ts";
+import type { EnvironmentSpec } from "../../contracts/environment-spec.ts";
 import type { Task } from "../../contracts/task.ts";
 import { mistakeKinds, type Trajectory, trajectorySchema } from "../../contracts/trajectory.ts";
 import { runRollout } from "../../episodes/dialogue.ts";
-import { compileEnvironment, type EnvironmentSpec, moduleCache } from "../../episodes/environment-module.ts";
+import { compileEnvironment, moduleCache } from "../../episodes/environment-module.ts";
 import type { JudgeContext } from "../../episodes/judge/judge.ts";
 import { TaskEpisode, toolDefinitions } from "../../episodes/task-episode.ts";
 import type { Rng } from "../../kernel/rng.ts";

@@ -4,15 +4,15 @@
 // result (the id it returned or the record it created). Those feeds are kept: replaying the chain
 // on another state re-derives them, and an agent has to look them up rather than guess them.
 
+import type { DependencyGraph } from "../../contracts/dependency-graph.ts";
 import type { DomainSchema, Table, ToolModel } from "../../contracts/domain-schema.ts";
+import type { DomainState } from "../../contracts/domain-state.ts";
+import type { EnvironmentSpec } from "../../contracts/environment-spec.ts";
 import type { Feed, GoldCall } from "../../contracts/task.ts";
-import type { EnvironmentSpec } from "../../episodes/environment-module.ts";
 import type { JsonObject, JsonValue } from "../../kernel/canonical-json.ts";
 import type { Rng } from "../../kernel/rng.ts";
 import type { CallOutcome, SandboxEnvironment } from "../../sandbox/index.ts";
-import type { DomainState } from "../codegen/sample-state.ts";
 import { keyInResult } from "../dependencies/confirm.ts";
-import type { DependencyGraph } from "../dependencies/index.ts";
 import { conform, validArguments } from "../verify/cases.ts";
 import { describeOutcome } from "../verify/classify.ts";
 

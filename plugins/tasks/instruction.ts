@@ -2,9 +2,9 @@
 // Offline, written by rule from the gold calls; with a model, written by it and checked: every
 // value the agent cannot look up (an argument no earlier call feeds) must appear in the text.
 import { z } from "zod";
+import type { EnvironmentSpec } from "../../contracts/environment-spec.ts";
 import { type Feed, type GoldCall, type Persona, personaSchema } from "../../contracts/task.ts";
 import { personName } from "../../domain-model/values.ts";
-import type { EnvironmentSpec } from "../../episodes/environment-module.ts";
 import type { Rng } from "../../kernel/rng.ts";
 import type { LlmService } from "../../llm/port.ts";
 import { askUntilValid, extractJson } from "../../llm/structured.ts";

@@ -1,19 +1,11 @@
 // Stage `tool-graph`: one node per tool, edges between tools with similar parameters and words.
 import { z } from "zod";
+import type { ToolGraph } from "../../contracts/tool-graph.ts";
+import { toolGraphSchema } from "../../contracts/tool-graph.ts";
 import type { ToolSpec } from "../../contracts/tool-spec.ts";
 import { defineStage } from "../../kernel/stage.ts";
 import { denseKnn, sparseKnn } from "./knn.ts";
 import { buildLexicalSpace, FIELD_WEIGHTS } from "./lexical-vectors.ts";
-
-export const toolGraphSchema = z.object({
-  /** How similarity was measured: `lexical` (TF-IDF, offline) or `embedding`. */
-  representation: z.enum(["lexical", "embedding"]),
-  settings: z.record(z.string(), z.json()),
-  nodes: z.array(z.object({ tool: z.string() })),
-  /** Undirected edges between node indices, weight = cosine similarity. */
-  edges: z.array(z.object({ source: z.number().int(), target: z.number().int(), weight: z.number() })),
-});
-export type ToolGraph = z.infer<typeof toolGraphSchema>;
 
 declare module "../../kernel/stage.ts" {
   interface ArtifactTypes {

@@ -3,10 +3,10 @@
 // cases (minimal, empty, long, zero) where refusing is fine but crashing is not.
 
 import type { DomainSchema, Table, ToolModel } from "../../contracts/domain-schema.ts";
+import type { DomainState } from "../../contracts/domain-state.ts";
 import { sampleValue } from "../../domain-model/values.ts";
 import type { Rng } from "../../kernel/rng.ts";
 import type { ToolCall } from "../../sandbox/index.ts";
-import type { DomainState } from "../codegen/sample-state.ts";
 import { fieldOf } from "../schema/parameters.ts";
 
 /** What a successful valid call must have done. */

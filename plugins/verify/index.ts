@@ -3,57 +3,25 @@
 // or offline to a generic template of its access kind), up to `repairRounds`; then it is dropped.
 // Only verified tools enter the environment: `tools.ts` keeps the others unexported.
 import { z } from "zod";
+import type { CodegenReport } from "../../contracts/codegen-report.ts";
 import type { DomainSchema, ToolModel } from "../../contracts/domain-schema.ts";
+import type { DomainState } from "../../contracts/domain-state.ts";
+import { type EnvironmentSpec, environmentSpecSchema } from "../../contracts/environment-spec.ts";
 import type { ToolSpec } from "../../contracts/tool-spec.ts";
-import { type EnvironmentSpec, environmentSpecSchema } from "../../episodes/environment-module.ts";
+import type { Verification } from "../../contracts/verification.ts";
+import { verificationSchema } from "../../contracts/verification.ts";
 import type { JsonObject } from "../../kernel/canonical-json.ts";
 import type { ItemContext } from "../../kernel/stage.ts";
 import { defineStage } from "../../kernel/stage.ts";
 import type { LlmService } from "../../llm/port.ts";
 import type { CompiledModule, Sandbox, SandboxEnvironment, ToolDeclaration } from "../../sandbox/index.ts";
+import { toolDeclarations } from "../../tool-code/declarations.ts";
 import { rewriteTool } from "../../tool-code/model-writer.ts";
 import { functionText, isSingleFunction, replaceFunction, withdrawFunctions } from "../../tool-code/module-edit.ts";
 import { functionNames, templateModule, toolFunction } from "../../tool-code/templates.ts";
-import type { CodegenReport } from "../codegen/index.ts";
-import { toolDeclarations } from "../codegen/index.ts";
-import type { DomainState } from "../codegen/sample-state.ts";
 import { casesFor, type TestCase } from "./cases.ts";
 import type { CaseResult } from "./classify.ts";
 import { runCases, type ToolRun } from "./run-cases.ts";
-
-const toolVerificationSchema = z.object({
-  tool: z.string(),
-  function: z.string(),
-  /** verified: passed as written; repaired: passed after repair; dropped: left out of the environment. */
-  verdict: z.enum(["verified", "repaired", "dropped"]),
-  cases: z.number().int(),
-  success: z.number().int(),
-  anticipated_rejection: z.number().int(),
-  unexpected_failure: z.number().int(),
-  /** Repair rounds used. */
-  rounds: z.number().int(),
-  /** How it was repaired (`model`, `generic list template (offline)`). */
-  repair: z.string().optional(),
-  /** Why it failed as written (and, for a tool dropped after a repair, why the repair failed). */
-  failures: z.array(z.string()),
-});
-
-export const verificationSchema = z.object({
-  domain: z.string(),
-  tools: z.array(toolVerificationSchema),
-  summary: z.object({
-    tools: z.number().int(),
-    verified: z.number().int(),
-    repaired: z.number().int(),
-    dropped: z.number().int(),
-    cases: z.number().int(),
-    /** (verified + repaired) / tools. */
-    pass_rate: z.number(),
-  }),
-  /** Set when the module as a whole could not be used (it did not compile). */
-  moduleProblem: z.string().optional(),
-});
-export type Verification = z.infer<typeof verificationSchema>;
 
 declare module "../../kernel/stage.ts" {
   interface ArtifactTypes {

@@ -15,7 +15,7 @@
 import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
 import type { ValidateFunction } from "ajv/dist/2020.js";
 import ivm from "isolated-vm";
-import { canonicalStringify, type JsonObject, type JsonValue, sha256 } from "../../kernel/canonical-json.ts";
+import { canonicalStringify, type JsonObject, sha256 } from "../../kernel/canonical-json.ts";
 import { DEFAULT_CLOCK, type EnvironmentOptions, type ResetOptions } from "../environment-options.ts";
 import type { IsolateKernel } from "../isolate/bootstrap.ts";
 import { type CallError, type CallOutcome, type CompiledModule, SCRIPT_PREFIX_LENGTH, type ToolCall } from "../tool-module.ts";

@@ -2,9 +2,10 @@
 // trajectories — dialogues whose tool calls really run in the task's environment.
 import { join } from "node:path";
 import type { DomainSchema } from "../../contracts/domain-schema.ts";
+import type { EnvironmentSpec } from "../../contracts/environment-spec.ts";
 import type { Task } from "../../contracts/task.ts";
 import type { Trajectory } from "../../contracts/trajectory.ts";
-import { compileEnvironment, type EnvironmentSpec, moduleCache } from "../../episodes/environment-module.ts";
+import { compileEnvironment, moduleCache } from "../../episodes/environment-module.ts";
 import type { JudgeContext } from "../../episodes/judge/judge.ts";
 import { observationText, TaskEpisode, toolDefinitions } from "../../episodes/task-episode.ts";
 import type { ChatMessage } from "../../llm/port.ts";

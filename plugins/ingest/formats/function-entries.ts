@@ -1,20 +1,9 @@
 // Function-like catalog entries: OpenAI tools, bare functions, `{category, tool}` lines, MCP tools, BFCL docs.
 
+import type { ToolCandidate } from "../../../contracts/tool-candidates.ts";
 import type { CatalogFormat, RejectedEntry, SourceLocation } from "../../../contracts/tool-spec.ts";
 import type { JsonValue } from "../../../kernel/canonical-json.ts";
 import type { ParsedDocument } from "../parse-file.ts";
-
-/** A tool as read from its source, before names and schemas are normalised. */
-export interface ToolCandidate {
-  name: string;
-  description: string;
-  parameters: unknown;
-  returns?: unknown;
-  category?: string;
-  meta?: Record<string, JsonValue>;
-  format: CatalogFormat;
-  source: SourceLocation;
-}
 
 export interface Extracted {
   candidates: ToolCandidate[];

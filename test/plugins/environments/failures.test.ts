@@ -3,11 +3,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { EnvironmentSpec } from "../../../episodes/environment-module.ts";
+import type { Domains } from "../../../contracts/domains.ts";
+import type { EnvironmentSpec } from "../../../contracts/environment-spec.ts";
+import type { Verification } from "../../../contracts/verification.ts";
 import type { AnyStage, Outputs, StageContext } from "../../../kernel/stage.ts";
 import codegen from "../../../plugins/codegen/index.ts";
-import type { Domains } from "../../../plugins/domains/index.ts";
-import type { Verification } from "../../../plugins/verify/index.ts";
 import { replaceFunction } from "../../../tool-code/module-edit.ts";
 import { repoRoot } from "../../support/helpers.ts";
 import { builtInStages, type PipelineRun, runStages } from "../../support/pipeline.ts";

@@ -3,13 +3,13 @@
 // and garbage is fed back, then recorded as rejected, never crashing the run.
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { CodegenReport } from "../../../contracts/codegen-report.ts";
 import type { DomainSchema } from "../../../contracts/domain-schema.ts";
+import type { Domains } from "../../../contracts/domains.ts";
 import type { RejectedEntry, ToolSpec } from "../../../contracts/tool-spec.ts";
-import type { CodegenReport } from "../../../plugins/codegen/index.ts";
-import type { Domains } from "../../../plugins/domains/index.ts";
+import type { Verification } from "../../../contracts/verification.ts";
 import { readCatalog } from "../../../plugins/ingest/index.ts";
 import { inferDomainSchema } from "../../../plugins/schema/infer.ts";
-import type { Verification } from "../../../plugins/verify/index.ts";
 import { templateModule } from "../../../tool-code/templates.ts";
 import { type FakeOpenAi, type ScriptedReply, startFakeOpenAi } from "../../support/fake-openai.ts";
 import { repoRoot } from "../../support/helpers.ts";

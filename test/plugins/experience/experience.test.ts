@@ -3,14 +3,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluateRollouts, scores } from "../../../cli/eval-rollouts-command.ts";
 import type { DomainSchema } from "../../../contracts/domain-schema.ts";
+import type { DomainState } from "../../../contracts/domain-state.ts";
+import type { Funnel } from "../../../contracts/judgement.ts";
 import type { Task, TaskLint } from "../../../contracts/task.ts";
 import type { Trajectory } from "../../../contracts/trajectory.ts";
 import { environmentModels } from "../../../episodes/environment-module.ts";
 import { judgeTrajectory } from "../../../episodes/judge/judge.ts";
 import { defaultValidityRules } from "../../../episodes/judge/validity.ts";
 import type { JsonObject } from "../../../kernel/canonical-json.ts";
-import type { DomainState } from "../../../plugins/codegen/sample-state.ts";
-import type { Funnel } from "../../../plugins/filter/index.ts";
 import { lintTask } from "../../../plugins/tasks/lint.ts";
 import { jsonLines, runExample, Workbench } from "../../support/example.ts";
 import type { PipelineRun } from "../../support/pipeline.ts";

@@ -4,10 +4,10 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Funnel, KeptTrajectory } from "../../../contracts/judgement.ts";
 import type { Task } from "../../../contracts/task.ts";
 import type { ExportSummary } from "../../../plugins/export/index.ts";
 import { SEPARATOR } from "../../../plugins/export/pack.ts";
-import type { Funnel, KeptTrajectory } from "../../../plugins/filter/index.ts";
 import { jsonLines, runExample } from "../../support/example.ts";
 import type { PipelineRun } from "../../support/pipeline.ts";
 

@@ -2,8 +2,8 @@
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import { describe, expect, it } from "vitest";
 import type { DomainSchema } from "../../../contracts/domain-schema.ts";
+import type { EnvironmentSpec } from "../../../contracts/environment-spec.ts";
 import type { Task } from "../../../contracts/task.ts";
-import type { EnvironmentSpec } from "../../../episodes/environment-module.ts";
 import { compareStates } from "../../../episodes/judge/alignment.ts";
 import { exactMatch } from "../../../episodes/judge/exact-match.ts";
 import { repeatedNgram } from "../../../episodes/judge/validity.ts";

@@ -1,0 +1,37 @@
+// `envs/<domain>/verification.json`: per tool, its procedural test cases, how they came out, and the verdict.
+import { z } from "zod";
+
+const toolVerificationSchema = z.object({
+  tool: z.string(),
+  function: z.string(),
+  /** verified: passed as written; repaired: passed after repair; dropped: left out of the environment. */
+  verdict: z.enum(["verified", "repaired", "dropped"]),
+  cases: z.number().int(),
+  success: z.number().int(),
+  anticipated_rejection: z.number().int(),
+  unexpected_failure: z.number().int(),
+  /** Repair rounds used. */
+  rounds: z.number().int(),
+  /** How it was repaired (`model`, `generic list template (offline)`). */
+  repair: z.string().optional(),
+  /** Why it failed as written (and, for a tool dropped after a repair, why the repair failed). */
+  failures: z.array(z.string()),
+});
+
+export const verificationSchema = z.object({
+  domain: z.string(),
+  tools: z.array(toolVerificationSchema),
+  summary: z.object({
+    tools: z.number().int(),
+    verified: z.number().int(),
+    repaired: z.number().int(),
+    dropped: z.number().int(),
+    cases: z.number().int(),
+    /** (verified + repaired) / tools. */
+    pass_rate: z.number(),
+  }),
+  /** Set when the module as a whole could not be used (it did not compile). */
+  moduleProblem: z.string().optional(),
+});
+
+export type Verification = z.infer<typeof verificationSchema>;
