@@ -62,3 +62,8 @@ export function contentWords(text: string): string[] {
   }
   return out;
 }
+
+/** `snake_case` of any identifier: `fromAccountId` → from_account_id. */
+export function snake(name: string): string {
+  return splitIdentifier(name).join("_");
+}

@@ -4,8 +4,8 @@
 import type { Task } from "../contracts/task.ts";
 import type { Trajectory } from "../contracts/trajectory.ts";
 import type { ChatMessage, ToolDefinition } from "../llm/port.ts";
-import type { AgentActor, UserActor } from "../plugins/rollouts/scripted.ts";
 import { observationText, type TaskEpisode } from "./task-episode.ts";
+import type { UserActor } from "./users.ts";
 
 export interface RolloutLimits {
   /** Most assistant messages in a dialogue. */
@@ -72,4 +72,10 @@ export async function runRollout(
     agent: actors.agent.name,
     user: actors.user.name,
   };
+}
+
+export interface AgentActor {
+  readonly name: string;
+  /** The agent's next message: text for the user, or tool calls. Null when it cannot answer. */
+  next(messages: readonly ChatMessage[]): Promise<ChatMessage | null>;
 }

@@ -3,12 +3,13 @@
 // types of modules, calls and outcomes, and the sandbox as a service plugin (service.ts).
 // What runs where: host/ in the caller's process, process/ in a sandbox process, isolate/ inside
 // an isolate; protocol.ts and the types here are shared by the sides (see README.md).
-export { type CallErrorCode, callErrorCatalog } from "./call-errors.ts";
-export { DEFAULT_CLOCK, type EnvironmentOptions, type ResetOptions } from "./environment-options.ts";
+
 export { type CompileOptions, type CompileResult, compileToolModule } from "./host/compile.ts";
 export { Sandbox, SandboxEnvironment, type SandboxMetrics, type SandboxOptions } from "./host/sandbox.ts";
-export type { EpisodeResult, ProcessStats } from "./protocol.ts";
-export { default as sandboxService, sandboxConfigSchema } from "./service.ts";
+export { default as sandboxService, sandboxConfigSchema } from "./host/service.ts";
+export { type CallErrorCode, callErrorCatalog } from "./shared/call-errors.ts";
+export { DEFAULT_CLOCK, type EnvironmentOptions, type ResetOptions } from "./shared/environment-options.ts";
+export type { EpisodeResult, ProcessStats } from "./shared/protocol.ts";
 export {
   type CallError,
   type CallOutcome,
@@ -18,4 +19,4 @@ export {
   type ToolCall,
   type ToolDeclaration,
   toolDeclarationSchema,
-} from "./tool-module.ts";
+} from "./shared/tool-module.ts";

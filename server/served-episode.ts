@@ -7,9 +7,8 @@ import type { Task } from "../contracts/task.ts";
 import { agentSystemPrompt } from "../episodes/dialogue.ts";
 import { type JudgeContext, judgeOutcome } from "../episodes/judge/judge.ts";
 import { observationText, TaskEpisode, toolDefinitions } from "../episodes/task-episode.ts";
+import { ModelUser, ScriptedUser, type UserActor } from "../episodes/users.ts";
 import type { ChatMessage, LlmService, ToolDefinition } from "../llm/port.ts";
-import { ModelUser } from "../plugins/rollouts/model-actors.ts";
-import { ScriptedUser, type UserActor } from "../plugins/rollouts/scripted.ts";
 import type { CompiledModule, Sandbox, SandboxEnvironment } from "../sandbox/index.ts";
 import type { Action, EpisodeState, Observation, StepResult } from "./protocol.ts";
 

@@ -6,7 +6,7 @@
 import type { DomainSchema, Field, Table, ToolModel } from "../contracts/domain-schema.ts";
 import type { ToolSpec } from "../contracts/tool-spec.ts";
 import { TERMINAL_STATES } from "../domain-model/lexicon.ts";
-import { snake as snakeName } from "../plugins/schema/parameters.ts";
+import { snake as snakeName } from "../domain-model/words.ts";
 
 const q = (value: unknown) => JSON.stringify(value);
 /** A property access that is valid for any field name: `r.order_id` or `r["2fa"]`. */

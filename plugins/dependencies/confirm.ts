@@ -5,11 +5,12 @@
 
 import type { DomainSchema, Table, ToolModel } from "../../contracts/domain-schema.ts";
 import type { DomainState } from "../../contracts/domain-state.ts";
+import { conform } from "../../domain-model/json-schema.ts";
+import { validArguments } from "../../domain-model/valid-arguments.ts";
+import { describeOutcome, keyInResult } from "../../episodes/outcomes.ts";
 import type { JsonObject } from "../../kernel/canonical-json.ts";
 import type { Rng } from "../../kernel/rng.ts";
 import type { CallOutcome, SandboxEnvironment } from "../../sandbox/index.ts";
-import { conform, validArguments } from "../verify/cases.ts";
-import { describeOutcome } from "../verify/classify.ts";
 import type { Candidate } from "./derive.ts";
 
 export interface Confirmation {
@@ -29,22 +30,6 @@ export interface ConfirmContext {
 }
 
 type Row = Record<string, unknown>;
-
-/** The key of the first record of `table` in a result: the record itself, a list, or `{ items: [...] }`. */
-export function keyInResult(result: unknown, key: string): unknown {
-  const records: unknown[] = Array.isArray(result)
-    ? result
-    : result && typeof result === "object"
-      ? [result, ...Object.values(result).flatMap((v) => (Array.isArray(v) ? v : []))]
-      : [];
-  for (const record of records) {
-    if (record && typeof record === "object" && key in record) {
-      const value = (record as Row)[key];
-      if (typeof value === "string" || typeof value === "number") return value;
-    }
-  }
-  return undefined;
-}
 
 function argsFor(ctx: ConfirmContext, model: ToolModel, attempt: number): Row | null {
   const built = validArguments(

@@ -11,12 +11,13 @@ import { runRollout } from "../../episodes/dialogue.ts";
 import { compileEnvironment, moduleCache } from "../../episodes/environment-module.ts";
 import type { JudgeContext } from "../../episodes/judge/judge.ts";
 import { TaskEpisode, toolDefinitions } from "../../episodes/task-episode.ts";
+import { ModelUser, ScriptedUser } from "../../episodes/users.ts";
 import type { Rng } from "../../kernel/rng.ts";
 import { defineStage } from "../../kernel/stage.ts";
 import type { LlmService } from "../../llm/port.ts";
 import type { CompiledModule, Sandbox } from "../../sandbox/index.ts";
-import { ModelAgent, ModelUser } from "./model-actors.ts";
-import { ScriptedAgent, ScriptedUser } from "./scripted.ts";
+import { ModelAgent } from "./model-actors.ts";
+import { ScriptedAgent } from "./scripted.ts";
 
 declare module "../../kernel/stage.ts" {
   interface ArtifactTypes {

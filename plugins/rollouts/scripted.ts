@@ -4,28 +4,11 @@
 
 import type { Task } from "../../contracts/task.ts";
 import type { MistakeKind } from "../../contracts/trajectory.ts";
+import type { AgentActor } from "../../episodes/dialogue.ts";
+import { keyInResult } from "../../episodes/outcomes.ts";
 import type { JsonValue } from "../../kernel/canonical-json.ts";
 import type { Rng } from "../../kernel/rng.ts";
 import type { ChatMessage, ToolCallMessage } from "../../llm/port.ts";
-import { keyInResult } from "../dependencies/confirm.ts";
-
-export interface UserActor {
-  readonly name: string;
-  /** The user's next message, given the dialogue so far. `end` closes the dialogue. */
-  next(messages: readonly ChatMessage[]): Promise<{ text: string; end: boolean }>;
-}
-
-export interface AgentActor {
-  readonly name: string;
-  /** The agent's next message: text for the user, or tool calls. Null when it cannot answer. */
-  next(messages: readonly ChatMessage[]): Promise<ChatMessage | null>;
-}
-
-const OPENERS: Record<Task["persona"]["style"], string> = {
-  terse: "",
-  chatty: "Hi there! Hope you're having a good day. ",
-  precise: "Hello. Here is exactly what I need. ",
-};
 
 /** Which gold calls serve which intent (one each when they match, else spread in order). */
 export function callsByIntent(task: Pick<Task, "intents" | "gold_calls">): number[][] {
@@ -36,27 +19,6 @@ export function callsByIntent(task: Pick<Task, "intents" | "gold_calls">): numbe
     const to = Math.floor(((k + 1) * n) / m);
     return Array.from({ length: to - from }, (_, i) => from + i);
   });
-}
-
-export class ScriptedUser implements UserActor {
-  readonly name = "scripted";
-  readonly #task: Task;
-  #revealed = 0;
-
-  constructor(task: Task) {
-    this.#task = task;
-  }
-
-  async next(): Promise<{ text: string; end: boolean }> {
-    const intents = this.#task.intents;
-    if (this.#revealed >= intents.length) {
-      return { text: this.#task.persona.style === "terse" ? "That's all, thanks." : "That's everything I needed, thank you!", end: true };
-    }
-    const intent = intents[this.#revealed] as string;
-    const text = this.#revealed === 0 ? `${OPENERS[this.#task.persona.style]}${intent}` : intent;
-    this.#revealed += 1;
-    return { text, end: false };
-  }
 }
 
 /**

@@ -22,8 +22,8 @@ import {
   UPPER_BOUND,
   verbKind,
 } from "../../domain-model/lexicon.ts";
-import { plural, singular, splitIdentifier } from "../../domain-model/words.ts";
-import { descriptionWords, idEntity, type Parameter, parametersOf, returnedFields, snake } from "./parameters.ts";
+import { plural, singular, snake, splitIdentifier } from "../../domain-model/words.ts";
+import { descriptionWords, idEntity, type Parameter, parametersOf, returnedFields } from "./parameters.ts";
 
 /** What a description says a record's status ends as: "its status becomes cancelled", "status is returned". */
 const STATUS_PHRASE = /\bstatus (?:is|becomes|changes to|will be|is set to|turns to|moves to) [`'"]?([a-z][a-z_]+)/i;

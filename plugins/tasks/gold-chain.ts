@@ -9,12 +9,12 @@ import type { DomainSchema, Table, ToolModel } from "../../contracts/domain-sche
 import type { DomainState } from "../../contracts/domain-state.ts";
 import type { EnvironmentSpec } from "../../contracts/environment-spec.ts";
 import type { Feed, GoldCall } from "../../contracts/task.ts";
+import { conform } from "../../domain-model/json-schema.ts";
+import { validArguments } from "../../domain-model/valid-arguments.ts";
+import { describeOutcome, keyInResult } from "../../episodes/outcomes.ts";
 import type { JsonObject, JsonValue } from "../../kernel/canonical-json.ts";
 import type { Rng } from "../../kernel/rng.ts";
 import type { CallOutcome, SandboxEnvironment } from "../../sandbox/index.ts";
-import { keyInResult } from "../dependencies/confirm.ts";
-import { conform, validArguments } from "../verify/cases.ts";
-import { describeOutcome } from "../verify/classify.ts";
 
 export interface ChainContext {
   env: SandboxEnvironment;

@@ -9,9 +9,9 @@
 import type { DomainSchema, ToolModel } from "../../contracts/domain-schema.ts";
 import type { DomainState } from "../../contracts/domain-state.ts";
 import type { DropReason, Task } from "../../contracts/task.ts";
+import { describeOutcome } from "../../episodes/outcomes.ts";
 import type { JsonObject } from "../../kernel/canonical-json.ts";
 import type { SandboxEnvironment } from "../../sandbox/index.ts";
-import { describeOutcome } from "../verify/classify.ts";
 
 export type LintResult = { ok: true } | { ok: false; reason: DropReason; detail: string };
 

@@ -3,9 +3,10 @@ import { z } from "zod";
 import type { ToolGraph } from "../../contracts/tool-graph.ts";
 import { toolGraphSchema } from "../../contracts/tool-graph.ts";
 import type { ToolSpec } from "../../contracts/tool-spec.ts";
+import { FIELD_WEIGHTS } from "../../domain-model/tool-words.ts";
 import { defineStage } from "../../kernel/stage.ts";
 import { denseKnn, sparseKnn } from "./knn.ts";
-import { buildLexicalSpace, FIELD_WEIGHTS } from "./lexical-vectors.ts";
+import { buildLexicalSpace } from "./lexical-vectors.ts";
 
 declare module "../../kernel/stage.ts" {
   interface ArtifactTypes {

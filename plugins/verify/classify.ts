@@ -2,25 +2,12 @@
 // tool refused on purpose, or the sandbox refused the arguments), Unexpected failure (a crash, a
 // hang, memory, a result or state that is not JSON). Then: did the case get what it expected?
 
+import type { Effect } from "../../domain-model/valid-arguments.ts";
+import type { Category } from "../../episodes/outcomes.ts";
+import { categorize, describeOutcome } from "../../episodes/outcomes.ts";
 import type { JsonObject } from "../../kernel/canonical-json.ts";
 import type { CallOutcome } from "../../sandbox/index.ts";
-import type { Effect, TestCase } from "./cases.ts";
-
-export type Category = "success" | "anticipated" | "unexpected";
-
-export function categorize(outcome: CallOutcome): Category {
-  if (outcome.ok) return "success";
-  const { code, thrown } = outcome.error;
-  if (code === "INVALID_ARGS") return "anticipated";
-  if (code === "TOOL_ERROR" && thrown === "ToolError") return "anticipated";
-  return "unexpected";
-}
-
-export function describeOutcome(outcome: CallOutcome): string {
-  if (outcome.ok) return `success: ${JSON.stringify(outcome.result).slice(0, 160)}`;
-  const { code, message, thrown, line } = outcome.error;
-  return `${code}${thrown && thrown !== "ToolError" ? ` (${thrown}${line ? ` at line ${line}` : ""})` : ""}: ${message.slice(0, 240)}`;
-}
+import type { TestCase } from "./cases.ts";
 
 export interface CaseResult {
   id: string;

@@ -15,7 +15,7 @@
 // - warning `module-state`    top-level `let`/`var`: it survives between calls of an episode (it is
 //                             reset with the episode), so state belongs in the database
 import type { Node as MorphNode, Project } from "ts-morph";
-import type { Finding, ToolDeclaration } from "../tool-module.ts";
+import type { Finding, ToolDeclaration } from "../shared/tool-module.ts";
 
 export const RUNTIME_SPECIFIER = "envscale/runtime";
 

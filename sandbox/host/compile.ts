@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { build, version as esbuildVersion, type Message, type Plugin } from "esbuild";
 import { canonicalStringify, sha256 } from "../../kernel/canonical-json.ts";
-import { type CompiledModule, type Finding, SCRIPT_EXPORTS, SCRIPT_PREFIX, type ToolDeclaration } from "../tool-module.ts";
+import { type CompiledModule, type Finding, SCRIPT_EXPORTS, SCRIPT_PREFIX, type ToolDeclaration } from "../shared/tool-module.ts";
 import { analyzeToolModule, RUNTIME_SPECIFIER } from "./analyze.ts";
 
 const RUNTIME_DIR = join(import.meta.dirname, "..", "isolate");

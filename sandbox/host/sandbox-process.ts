@@ -3,8 +3,8 @@
 // when its exit says so), which the environment handles turn into MEMORY_LIMIT or INTERNAL.
 import { type ChildProcess, fork } from "node:child_process";
 import { join } from "node:path";
-import type { Reply, Request } from "../protocol.ts";
-import type { CallError, CallOutcome, CompiledModule } from "../tool-module.ts";
+import type { Reply, Request } from "../shared/protocol.ts";
+import type { CallError, CallOutcome, CompiledModule } from "../shared/tool-module.ts";
 
 const PROCESS_MAIN = join(import.meta.dirname, "..", "process", "main.ts");
 

@@ -13,9 +13,9 @@
 import { availableParallelism } from "node:os";
 import type { JsonObject } from "../../kernel/canonical-json.ts";
 import { EnvscaleError } from "../../kernel/errors.ts";
-import type { EnvironmentOptions, ResetOptions } from "../environment-options.ts";
-import type { EpisodeResult, ProcessStats } from "../protocol.ts";
-import type { CallOutcome, CompiledModule, ToolCall } from "../tool-module.ts";
+import type { EnvironmentOptions, ResetOptions } from "../shared/environment-options.ts";
+import type { EpisodeResult, ProcessStats } from "../shared/protocol.ts";
+import type { CallOutcome, CompiledModule, ToolCall } from "../shared/tool-module.ts";
 import { type CompileOptions, type CompileResult, compileToolModule } from "./compile.ts";
 import { crashOutcome, type Message, ProcessDied, SandboxProcess } from "./sandbox-process.ts";
 

@@ -2,7 +2,7 @@
 // (ajv), and its errors turned into one sentence an agent can act on.
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsPlugin from "ajv-formats";
-import type { CompiledModule } from "../tool-module.ts";
+import type { CompiledModule } from "../shared/tool-module.ts";
 
 /** Argument validators by module hash (an explicitly named cache: same module, same validators). */
 const validatorCache = new Map<string, (ValidateFunction | null)[]>();

@@ -3,9 +3,9 @@
 // (workers.ts) reports the call and rebuilds its environments elsewhere. Nothing here is shared
 // with the host but messages.
 import { canonicalStringify, sha256 } from "../../kernel/canonical-json.ts";
-import { DEFAULT_CLOCK } from "../environment-options.ts";
-import type { ProcessStats, Reply, Request } from "../protocol.ts";
-import type { CompiledModule, ToolCall } from "../tool-module.ts";
+import { DEFAULT_CLOCK } from "../shared/environment-options.ts";
+import type { ProcessStats, Reply, Request } from "../shared/protocol.ts";
+import type { CompiledModule, ToolCall } from "../shared/tool-module.ts";
 import { Environment, sharedWatchdog } from "./environment.ts";
 
 const modules = new Map<string, CompiledModule>();

@@ -1,7 +1,7 @@
 // Messages between the host (workers.ts) and a sandbox process (process-main.ts), over Node IPC
 // with structured-clone ("advanced") serialisation. One request, one reply, matched by `id`.
 
-import type { JsonObject } from "../kernel/canonical-json.ts";
+import type { JsonObject } from "../../kernel/canonical-json.ts";
 import type { EnvironmentOptions, ResetOptions } from "./environment-options.ts";
 import type { CallOutcome, CompiledModule } from "./tool-module.ts";
 

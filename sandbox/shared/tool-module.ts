@@ -1,6 +1,6 @@
 // What a tool module is once compiled, and what a domain declares about its tools.
 import { z } from "zod";
-import type { JsonValue } from "../kernel/canonical-json.ts";
+import type { JsonValue } from "../../kernel/canonical-json.ts";
 import type { CallErrorCode } from "./call-errors.ts";
 
 /** A tool as its domain declares it. Without `parameters`, arguments are any object. */

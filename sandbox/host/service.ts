@@ -1,12 +1,12 @@
 // Service `sandbox`: supervised sandbox processes running tool modules (see sandbox/README.md).
 // Config: `sandbox: { processes, memoryMb, timeoutMs, clockStepMs, maxResultBytes }`.
 import { z } from "zod";
-import { canonicalStringify } from "../kernel/canonical-json.ts";
-import { parseWithKnownKeys } from "../kernel/config.ts";
-import { defineService } from "../kernel/stage.ts";
-import type { Sandbox } from "./host/sandbox.ts";
+import { canonicalStringify } from "../../kernel/canonical-json.ts";
+import { parseWithKnownKeys } from "../../kernel/config.ts";
+import { defineService } from "../../kernel/stage.ts";
+import type { Sandbox } from "./sandbox.ts";
 
-declare module "../kernel/stage.ts" {
+declare module "../../kernel/stage.ts" {
   interface ServiceTypes {
     sandbox: Sandbox;
   }
@@ -36,7 +36,7 @@ export default defineService({
   async create(ctx) {
     const config = parseWithKnownKeys(sandboxConfigSchema, ctx.config.sandbox ?? {}, "config sandbox");
     // The sandbox (isolated-vm, esbuild, ts-morph) loads only when a stage first asks for it.
-    const { Sandbox } = await import("./host/sandbox.ts");
+    const { Sandbox } = await import("./sandbox.ts");
     const { processes, ...environment } = config;
     return Sandbox.start({ ...(processes ? { processes } : {}), environment });
   },
