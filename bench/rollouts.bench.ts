@@ -12,7 +12,7 @@ import type { Trajectory } from "../contracts/trajectory.ts";
 import { judgeTrajectory } from "../episodes/judge/judge.ts";
 import { loadRun } from "../episodes/run-directory.ts";
 import { Rng } from "../kernel/rng.ts";
-import { OfflineLlm } from "../llm/service.ts";
+import { OfflineLlm } from "../llm/providers/offline.ts";
 import { filterOptions, judgeOptionsOf } from "../plugins/filter/index.ts";
 import { Rollouts, rolloutsOptions } from "../plugins/rollouts/index.ts";
 import { Sandbox } from "../sandbox/index.ts";

@@ -7,12 +7,12 @@ import { join, resolve } from "node:path";
 import { type EnvscaleConfig, findConfigFile, loadConfig } from "../kernel/config.ts";
 import { builtinPluginFiles, type LoadedPlugins, loadPlugins, userPluginFiles } from "../kernel/discover.ts";
 import type { ServicePlugin } from "../kernel/stage.ts";
-import llmService from "../llm/service.ts";
 import { sandboxService } from "../sandbox/index.ts";
+import { builtinLlmService } from "./llm-providers.ts";
 import { builtinPluginsDir, packageRoot } from "./paths.ts";
 
 /** The built-in services, before any user's service for the same port (which then takes its place). */
-export const builtinServices: readonly ServicePlugin[] = [llmService as ServicePlugin, sandboxService as ServicePlugin];
+export const builtinServices: readonly ServicePlugin[] = [builtinLlmService as ServicePlugin, sandboxService as ServicePlugin];
 
 /** envscale's own source folders: their code is part of every built-in stage's cache key. */
 const SOURCE_FOLDERS = ["kernel", "plugins", "sandbox", "contracts", "domain-model", "episodes", "llm", "tool-code"];

@@ -55,7 +55,7 @@ export async function evaluateRollouts(runDir: string, flags: EvalRolloutsFlags)
       import("../plugins/rollouts/index.ts"),
       import("../plugins/filter/index.ts"),
       import("../episodes/judge/judge.ts"),
-      import("../llm/service.ts"),
+      import("./llm-providers.ts"),
     ]);
   const { config } = await compose(flags.config ? { config: flags.config } : {});
   const run = await loadRun(resolve(runDir));

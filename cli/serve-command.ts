@@ -21,7 +21,7 @@ export async function serveCommand(runDir: string, flags: ServeFlags, io: CliIo)
   const [{ loadRun }, { buildServer }, { openLlm }, { Sandbox }] = await Promise.all([
     import("../episodes/run-directory.ts"),
     import("../server/app.ts"),
-    import("../llm/service.ts"),
+    import("./llm-providers.ts"),
     import("../sandbox/host/sandbox.ts"),
   ]);
   const { config } = await compose(flags.config ? { config: flags.config } : {});

@@ -33,6 +33,20 @@ export const llmConfigSchema = z.strictObject({
 
 export type LlmConfig = z.infer<typeof llmConfigSchema>;
 
+/** What an OpenAI-compatible adapter is given. */
+export interface OpenAiSettings {
+  baseUrl?: string;
+  apiKey?: string;
+  model: string;
+  embeddingModel?: string;
+  concurrency: number;
+  requestsPerMinute?: number;
+  tokensPerMinute?: number;
+  maxRetries: number;
+  timeoutMs: number;
+  temperature: number;
+}
+
 /** `--llm offline|openai|replay:FILE|record:FILE` as config. */
 export function llmFlag(value: string): Partial<LlmConfig> {
   if (value === "offline" || value === "openai") return { provider: value };

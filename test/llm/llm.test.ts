@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { llmFlag } from "../../llm/config.ts";
+import { llmFlag, type OpenAiSettings } from "../../llm/config.ts";
 import type { ChatRequest } from "../../llm/port.ts";
-import { OpenAiLlm, type OpenAiSettings } from "../../llm/providers/openai/openai-llm.ts";
+import { OpenAiLlm } from "../../llm/providers/openai/openai-llm.ts";
 import { MinuteBudget } from "../../llm/providers/openai/rate-limit.ts";
 import { RecordingLlm, ReplayLlm } from "../../llm/providers/replay/cassette.ts";
 import { askUntilValid, extractCode, extractJson } from "../../llm/structured.ts";

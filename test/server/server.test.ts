@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Task } from "../../contracts/task.ts";
 import { loadRun, storedModule } from "../../episodes/run-directory.ts";
-import { OfflineLlm } from "../../llm/service.ts";
+import { OfflineLlm } from "../../llm/providers/offline.ts";
 import { Sandbox } from "../../sandbox/index.ts";
 import { buildServer, type EnvServer } from "../../server/app.ts";
 import { runExample } from "../support/example.ts";

@@ -1,10 +1,10 @@
 // Running the built-in pipeline (or a variant of it) in-process, and reading what it wrote.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { builtinLlmService as llm } from "../../cli/llm-providers.ts";
 import type { JobQueue } from "../../kernel/job-queue.ts";
 import { type RunResult, runPipeline } from "../../kernel/run.ts";
 import type { AnyStage } from "../../kernel/stage.ts";
-import llm from "../../llm/service.ts";
 import codegen from "../../plugins/codegen/index.ts";
 import dependencies from "../../plugins/dependencies/index.ts";
 import domains from "../../plugins/domains/index.ts";

@@ -5,21 +5,9 @@
 import OpenAI from "openai";
 import pLimit from "p-limit";
 import { EnvscaleError } from "../../../kernel/errors.ts";
+import type { OpenAiSettings } from "../../config.ts";
 import type { ChatRequest, ChatResponse, LlmService } from "../../port.ts";
 import { MinuteBudget } from "./rate-limit.ts";
-
-export interface OpenAiSettings {
-  baseUrl?: string;
-  apiKey?: string;
-  model: string;
-  embeddingModel?: string;
-  concurrency: number;
-  requestsPerMinute?: number;
-  tokensPerMinute?: number;
-  maxRetries: number;
-  timeoutMs: number;
-  temperature: number;
-}
 
 /** Rough token count before a request (a quarter of the characters), corrected by the reply's usage. */
 const estimateTokens = (request: ChatRequest) =>
