@@ -33,165 +33,216 @@ export interface CaseInputs {
   rng: Rng;
 }
 
+/** What building one call knows: the tool, its table, the state, and the arguments built so far. */
+interface CallBuild {
+  input: CaseInputs;
+  attempt: number;
+  tables: Map<string, Table>;
+  table: Table;
+  properties: Record<string, JsonSchema>;
+  required: Set<string>;
+  rows: Row[];
+  keys: string[];
+  /** The record a keyed operation acts on. */
+  target: Row | undefined;
+  args: Row;
+  by(role: string): ToolModel["parameters"];
+}
+
 /** Arguments for a valid call, or null when the state holds nothing to build one from. */
 export function validArguments(input: CaseInputs, attempt: number): { args: Row; effects: Effect[] } | null {
-  const { model, schema, state, rng, clock } = input;
+  const { model, schema, state } = input;
   const tables = new Map(schema.tables.map((t) => [t.name, t]));
   const table = tables.get(model.table) as Table;
-  const properties = (input.parameters.properties ?? {}) as Record<string, JsonSchema>;
-  const required = new Set((input.parameters.required as string[] | undefined) ?? []);
-  const by = (role: string) => model.parameters.filter((p) => p.role === role);
-  const args: Row = {};
-  const effects: Effect[] = [];
   const rows = rowsOf(state, table.name);
-  const keys = rows.map((r) => String(r[table.key]));
+  const build: CallBuild = {
+    input,
+    attempt,
+    tables,
+    table,
+    properties: (input.parameters.properties ?? {}) as Record<string, JsonSchema>,
+    required: new Set((input.parameters.required as string[] | undefined) ?? []),
+    rows,
+    keys: rows.map((r) => String(r[table.key])),
+    target: undefined,
+    args: {},
+    by: (role) => model.parameters.filter((p) => p.role === role),
+  };
+  const target = chooseTarget(build);
+  if (target === null) return null;
+  build.target = target;
+  bindArguments(build);
+  coverDebits(build);
+  return { args: build.args, effects: effectsOf(build) };
+}
 
-  // The record the tool acts on (keyed operations), chosen to meet the tool's preconditions.
-  let target: Row | undefined;
-  const keyed = ["get", "update", "set-status", "delete"].includes(model.operation) && by("key").length > 0;
-  if (keyed || model.operation === "lookup" || model.operation === "list" || model.operation === "delete") {
-    let candidates = rows;
-    if (model.operation === "set-status" && table.status) {
-      const refused = new Set(model.status?.refusedFrom ?? []);
-      candidates = candidates.filter((r) => !refused.has(String(r[table.status?.field ?? "status"])));
-    }
-    if (model.operation === "update" && table.status) {
-      candidates = candidates.filter((r) => String(r[table.status?.field ?? "status"]) === table.status?.initial);
-    }
-    if (model.operation === "delete" && table.key === "path")
-      candidates = candidates.filter((r) => !keys.some((k) => k.startsWith(`${r[table.key]}/`)));
-    if (candidates.length === 0) return null;
-    target = candidates[(attempt + rng.int(0, candidates.length - 1)) % candidates.length];
+/**
+ * The record the tool acts on (keyed operations, lookups, lists, deletes), chosen to meet the
+ * tool's preconditions; undefined when the tool acts on none, null when none qualifies.
+ */
+function chooseTarget(build: CallBuild): Row | undefined | null {
+  const { model, rng } = build.input;
+  const { table, keys, attempt } = build;
+  const keyed = ["get", "update", "set-status", "delete"].includes(model.operation) && build.by("key").length > 0;
+  if (!(keyed || model.operation === "lookup" || model.operation === "list" || model.operation === "delete")) return undefined;
+  let candidates = build.rows;
+  if (model.operation === "set-status" && table.status) {
+    const refused = new Set(model.status?.refusedFrom ?? []);
+    candidates = candidates.filter((r) => !refused.has(String(r[table.status?.field ?? "status"])));
   }
+  if (model.operation === "update" && table.status) {
+    candidates = candidates.filter((r) => String(r[table.status?.field ?? "status"]) === table.status?.initial);
+  }
+  if (model.operation === "delete" && table.key === "path")
+    candidates = candidates.filter((r) => !keys.some((k) => k.startsWith(`${r[table.key]}/`)));
+  if (candidates.length === 0) return null;
+  return candidates[(attempt + rng.int(0, candidates.length - 1)) % candidates.length];
+}
 
+/** Leave this parameter out of the call (an optional filter a list may drop). */
+const SKIP = Symbol("skip");
+
+/** A value for every parameter with a role, then for required ones the schema gave none. */
+function bindArguments(build: CallBuild): void {
+  const { model, rng, clock } = build.input;
   for (const binding of model.parameters) {
-    const schemaOf = properties[binding.name] ?? {};
-    let value: unknown;
-    switch (binding.role) {
-      case "key":
-        if (model.operation === "create" || model.operation === "upsert") {
-          value =
-            table.key === "path"
-              ? newPath(keys, attempt, rng)
-              : `${String(sampleValue(table.key, { type: "string" }, rng, { clock }))}-new${attempt}`;
-          if (model.operation === "upsert" && attempt === 1 && keys.length > 0) value = keys.find((k) => !isFolder(keys, k)) ?? value;
-        } else value = target?.[table.key];
-        break;
-      case "reference": {
-        const own = target && binding.field ? target[binding.field] : undefined;
-        const debit = model.debits?.find((d) => d.table === binding.table);
-        let parents = rowsOf(state, binding.table as string);
-        if (debit) parents = parents.filter((p) => Number(p[debit.field]) >= 1);
-        value =
-          own ??
-          (parents.length > 0
-            ? parents[(attempt + rng.int(0, parents.length - 1)) % parents.length]?.[(tables.get(binding.table as string) as Table).key]
-            : undefined);
-        break;
-      }
-      case "field": {
-        if ((model.operation === "list" || model.operation === "lookup" || model.operation === "delete") && target) {
-          // Filters taken from an existing record, so that something matches (lists drop some).
-          if (model.operation === "list" && !required.has(binding.name) && rng.chance(0.5)) continue;
-          value = target[binding.field as string];
-        } else {
-          const field = table.fields.find((f) => f.name === binding.field);
-          value = sampleFromSchema(binding.name, { ...(field ?? {}), ...schemaOf }, rng, clock);
-          // An update must change something to show that it did: never the value already there.
-          const current = target?.[binding.field as string];
-          for (
-            let retry = 0;
-            retry < 8 &&
-            current !== undefined &&
-            JSON.stringify(conform(value, schemaOf, binding.name, rng, clock)) === JSON.stringify(current);
-            retry++
-          ) {
-            value =
-              typeof current === "number" && retry > 3
-                ? current + 1
-                : sampleFromSchema(binding.name, { ...(field ?? {}), ...schemaOf }, rng, clock);
-          }
-        }
-        break;
-      }
-      case "query": {
-        const text = target ? Object.values(target).find((v): v is string => typeof v === "string" && /[a-z]{3,}/i.test(v)) : undefined;
-        value = text ? (text.match(/[A-Za-z]{3,}/)?.[0] ?? text) : undefined;
-        break;
-      }
-      case "lower-bound":
-      case "upper-bound":
-        value = target?.[binding.field as string] ?? undefined;
-        break;
-      case "limit":
-        value = rng.int(1, 5);
-        break;
-      case "parent": {
-        const folders = keys.filter((k) => isFolder(keys, k));
-        value =
-          target && model.operation === "list"
-            ? (keys
-                .filter((k) => k !== target?.[table.key] && String(target?.[table.key]).startsWith(`${k}/`))
-                .sort((a, b) => b.length - a.length)[0] ?? "/")
-            : (folders[0] ?? "/");
-        break;
-      }
-      case "source": {
-        if (model.operation === "move") {
-          const files = keys.filter((k) => !isFolder(keys, k));
-          value = files[(attempt + rng.int(0, Math.max(0, files.length - 1))) % Math.max(1, files.length)];
-        } else {
-          const counter = model.parameters.find((p) => p.role === "amount")?.field ?? "balance";
-          const funded = rows.filter((r) => Number(r[counter]) >= 2);
-          value = funded[(attempt + rng.int(0, Math.max(0, funded.length - 1))) % Math.max(1, funded.length)]?.[table.key];
-        }
-        break;
-      }
-      case "destination": {
-        if (model.operation === "move") value = newPath(keys, attempt + 7, rng);
-        else {
-          const source = args[by("source")[0]?.name ?? ""];
-          const others = keys.filter((k) => k !== source);
-          value = others[(attempt + rng.int(0, Math.max(0, others.length - 1))) % Math.max(1, others.length)];
-        }
-        break;
-      }
-      case "amount": {
-        const source = rows.find((r) => r[table.key] === args[by("source")[0]?.name ?? ""]);
-        const available = Number(source?.[binding.field ?? "balance"] ?? 0);
-        value = Math.max(1, Math.min(Math.floor(available / 2), rng.int(1, 100)));
-        break;
-      }
-      case "option":
-        value = sampleFromSchema(binding.name, schemaOf, rng, clock);
-        break;
-    }
+    const schemaOf = build.properties[binding.name] ?? {};
+    let value = valueFor(build, binding, schemaOf);
+    if (value === SKIP) continue;
     if (value === undefined || value === null) {
-      if (required.has(binding.name)) value = sampleFromSchema(binding.name, schemaOf, rng, clock);
+      if (build.required.has(binding.name)) value = sampleFromSchema(binding.name, schemaOf, rng, clock);
       else continue;
     }
-    args[binding.name] = conform(value, schemaOf, binding.name, rng, clock);
+    build.args[binding.name] = conform(value, schemaOf, binding.name, rng, clock);
   }
   // Parameters the schema gave no role (a model's schema may miss some).
-  for (const [name, schemaOf] of Object.entries(properties)) {
-    if (!(name in args) && required.has(name)) args[name] = sampleFromSchema(name, schemaOf, rng, clock);
+  for (const [name, schemaOf] of Object.entries(build.properties)) {
+    if (!(name in build.args) && build.required.has(name)) build.args[name] = sampleFromSchema(name, schemaOf, rng, clock);
   }
-  // Debits need an amount the referenced record can cover.
+}
+
+/** The value of one parameter, by its role. */
+function valueFor(build: CallBuild, binding: ToolModel["parameters"][number], schemaOf: JsonSchema): unknown {
+  const { model, state, rng, clock } = build.input;
+  const { table, tables, keys, rows, target, attempt, args, by } = build;
+  switch (binding.role) {
+    case "key":
+      if (model.operation === "create" || model.operation === "upsert") {
+        let value =
+          table.key === "path"
+            ? newPath(keys, attempt, rng)
+            : `${String(sampleValue(table.key, { type: "string" }, rng, { clock }))}-new${attempt}`;
+        if (model.operation === "upsert" && attempt === 1 && keys.length > 0) value = keys.find((k) => !isFolder(keys, k)) ?? value;
+        return value;
+      }
+      return target?.[table.key];
+    case "reference": {
+      const own = target && binding.field ? target[binding.field] : undefined;
+      const debit = model.debits?.find((d) => d.table === binding.table);
+      let parents = rowsOf(state, binding.table as string);
+      if (debit) parents = parents.filter((p) => Number(p[debit.field]) >= 1);
+      return (
+        own ??
+        (parents.length > 0
+          ? parents[(attempt + rng.int(0, parents.length - 1)) % parents.length]?.[(tables.get(binding.table as string) as Table).key]
+          : undefined)
+      );
+    }
+    case "field":
+      return fieldValue(build, binding, schemaOf);
+    case "query": {
+      const text = target ? Object.values(target).find((v): v is string => typeof v === "string" && /[a-z]{3,}/i.test(v)) : undefined;
+      return text ? (text.match(/[A-Za-z]{3,}/)?.[0] ?? text) : undefined;
+    }
+    case "lower-bound":
+    case "upper-bound":
+      return target?.[binding.field as string] ?? undefined;
+    case "limit":
+      return rng.int(1, 5);
+    case "parent": {
+      const folders = keys.filter((k) => isFolder(keys, k));
+      return target && model.operation === "list"
+        ? (keys
+            .filter((k) => k !== target?.[table.key] && String(target?.[table.key]).startsWith(`${k}/`))
+            .sort((a, b) => b.length - a.length)[0] ?? "/")
+        : (folders[0] ?? "/");
+    }
+    case "source": {
+      if (model.operation === "move") {
+        const files = keys.filter((k) => !isFolder(keys, k));
+        return files[(attempt + rng.int(0, Math.max(0, files.length - 1))) % Math.max(1, files.length)];
+      }
+      const counter = model.parameters.find((p) => p.role === "amount")?.field ?? "balance";
+      const funded = rows.filter((r) => Number(r[counter]) >= 2);
+      return funded[(attempt + rng.int(0, Math.max(0, funded.length - 1))) % Math.max(1, funded.length)]?.[table.key];
+    }
+    case "destination": {
+      if (model.operation === "move") return newPath(keys, attempt + 7, rng);
+      const source = args[by("source")[0]?.name ?? ""];
+      const others = keys.filter((k) => k !== source);
+      return others[(attempt + rng.int(0, Math.max(0, others.length - 1))) % Math.max(1, others.length)];
+    }
+    case "amount": {
+      const source = rows.find((r) => r[table.key] === args[by("source")[0]?.name ?? ""]);
+      const available = Number(source?.[binding.field ?? "balance"] ?? 0);
+      return Math.max(1, Math.min(Math.floor(available / 2), rng.int(1, 100)));
+    }
+    case "option":
+      return sampleFromSchema(binding.name, schemaOf, rng, clock);
+  }
+}
+
+/**
+ * A field's value: for reads and deletes, the target's own (so that something matches; a list
+ * drops some optional filters); for writes, a sampled value, never the one already there.
+ */
+function fieldValue(build: CallBuild, binding: ToolModel["parameters"][number], schemaOf: JsonSchema): unknown {
+  const { model, rng, clock } = build.input;
+  const { table, target } = build;
+  if ((model.operation === "list" || model.operation === "lookup" || model.operation === "delete") && target) {
+    if (model.operation === "list" && !build.required.has(binding.name) && rng.chance(0.5)) return SKIP;
+    return target[binding.field as string];
+  }
+  const field = table.fields.find((f) => f.name === binding.field);
+  let value = sampleFromSchema(binding.name, { ...(field ?? {}), ...schemaOf }, rng, clock);
+  // An update must change something to show that it did: never the value already there.
+  const current = target?.[binding.field as string];
+  for (
+    let retry = 0;
+    retry < 8 && current !== undefined && JSON.stringify(conform(value, schemaOf, binding.name, rng, clock)) === JSON.stringify(current);
+    retry++
+  ) {
+    value =
+      typeof current === "number" && retry > 3
+        ? current + 1
+        : sampleFromSchema(binding.name, { ...(field ?? {}), ...schemaOf }, rng, clock);
+  }
+  return value;
+}
+
+/** Debits need an amount the referenced record can cover. */
+function coverDebits(build: CallBuild): void {
+  const { model, state, rng, clock } = build.input;
   for (const debit of model.debits ?? []) {
     const ref = model.parameters.find((p) => p.role === "reference" && p.table === debit.table);
-    const parent = rowsOf(state, debit.table).find((r) => r[(tables.get(debit.table) as Table).key] === args[ref?.name ?? ""]);
+    const parent = rowsOf(state, debit.table).find((r) => r[(build.tables.get(debit.table) as Table).key] === build.args[ref?.name ?? ""]);
     const available = Number(parent?.[debit.field] ?? 0);
     if (available >= 1)
-      args[debit.parameter] = conform(
-        Math.max(1, Math.min(Math.floor(available / 2), Number(args[debit.parameter]) || 1)),
-        properties[debit.parameter] ?? {},
+      build.args[debit.parameter] = conform(
+        Math.max(1, Math.min(Math.floor(available / 2), Number(build.args[debit.parameter]) || 1)),
+        build.properties[debit.parameter] ?? {},
         debit.parameter,
         rng,
         clock,
       );
   }
+}
 
-  // What success must show.
+/** What success must show. */
+function effectsOf(build: CallBuild): Effect[] {
+  const { model } = build.input;
+  const { table, args, by } = build;
+  const effects: Effect[] = [];
   const key = (name?: string) => (name ? args[name] : undefined);
   switch (model.operation) {
     case "create": {
@@ -246,7 +297,7 @@ export function validArguments(input: CaseInputs, attempt: number): { args: Row;
       break;
   }
   if (model.access === "write" && !effects.some((e) => e.kind === "changes-state")) effects.push({ kind: "changes-state" });
-  return { args, effects };
+  return effects;
 }
 
 function newPath(keys: readonly string[], attempt: number, rng: Rng): string {
