@@ -5,7 +5,7 @@ import { type DomainSchema, domainSchemaSchema, operationKinds, parameterRoles, 
 import type { ToolSpec } from "../../contracts/tool-spec.ts";
 import type { LlmService } from "../../llm/port.ts";
 import { askUntilValid, extractJson } from "../../llm/structured.ts";
-import { summarize } from "./infer.ts";
+import { summarize } from "./summary.ts";
 
 const INSTRUCTIONS = `You design the database behind a set of API tools, so that every tool can be implemented as code over it.
 Answer with one JSON object:
