@@ -1,7 +1,7 @@
 // `envscale stages`: the resolved plan, with what each stage consumes and produces and where it comes from.
 import { relative } from "node:path";
 import { buildPlan } from "../kernel/plan.ts";
-import { resolveStageOptions } from "../kernel/run.ts";
+import { resolveStageOptions } from "../kernel/stage-options.ts";
 import { compose } from "./compose.ts";
 import type { CliIo } from "./main.ts";
 import { formatTable } from "./table.ts";

@@ -5,6 +5,7 @@
 //
 // Nothing here trusts a value tool code produced: such values are read with Reflect and property
 // descriptors, and the intrinsics used are captured (intrinsics.ts) before tool code exists.
+// In-isolate runtime code: one closure, like database.ts: the kernel's state (tools, factory, database) lives in variables no tool can reach.
 import { createDatabase } from "./database.ts";
 import {
   atomicsStore,

@@ -9,6 +9,12 @@
 //   copied into a draft on its first change, shallowly; nested data is copied when reached. Writes
 //   into tables and the root are logged for undo. At the end of the call only what it wrote is
 //   validated and frozen (commit), or everything is undone (rollback).
+//
+// Why one long closure (over the ~400 lines a module should keep to): this runs inside the isolate,
+// next to hostile code. Its state (the loaded states, the episode's root, the undo log, the
+// proxies' handlers) must be reachable by no tool, and a closure's variables are the one place
+// nothing in the realm can reach by reflection; splitting it into modules would put that state on
+// objects that pass between them. The hot path (proxy traps) also gains from direct variable access.
 import { attachState, guardOf, isCommitted, isOwned, markCommitted, markOwned, stateOf } from "./brands.ts";
 import {
   freeze,

@@ -1,4 +1,5 @@
 // What counts as JSON inside the isolate, and how values become committed (validated, frozen, branded).
+// In-isolate runtime code: one closure for the same reason as database.ts: its caches and the `behind` function must be unreachable from tool code.
 import { isCommitted, markCommitted } from "./brands.ts";
 import {
   ArrayProto,

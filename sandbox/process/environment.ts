@@ -12,16 +12,16 @@
 //   was before the failed call.
 // - Same module, state, seed, clock and calls: same results, same states, same hashes.
 
-import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
 import type { ValidateFunction } from "ajv/dist/2020.js";
 import ivm from "isolated-vm";
 import { canonicalStringify, type JsonObject, sha256 } from "../../kernel/canonical-json.ts";
 import type { IsolateKernel } from "../isolate/bootstrap.ts";
 import { DEFAULT_CLOCK, type EnvironmentOptions, type ResetOptions } from "../shared/environment-options.ts";
-import { type CallError, type CallOutcome, type CompiledModule, SCRIPT_PREFIX_LENGTH, type ToolCall } from "../shared/tool-module.ts";
+import type { CallError, CallOutcome, CompiledModule, ToolCall } from "../shared/tool-module.ts";
 import { describeArgErrors, validatorsFor } from "./argument-validators.ts";
 import { bootstrapSource } from "./bootstrap-script.ts";
 import { compileCached } from "./code-cache.ts";
+import { SourceLines } from "./source-lines.ts";
 import { Watchdog } from "./watchdog.ts";
 
 const defaults = { memoryMb: 64, timeoutMs: 1000, seed: 0, clock: DEFAULT_CLOCK, clockStepMs: 1000, maxResultBytes: 1 << 20 };
@@ -74,7 +74,7 @@ export class Environment {
   #journal: Prepared[] = [];
   #broken: string | null = null;
   #closed = false;
-  #traceMap: TraceMap | null = null;
+  readonly #sourceLines: SourceLines;
   /** How many times the isolate was rebuilt (after timeouts, memory limits, internal errors). */
   rebuilds = 0;
 
@@ -83,6 +83,7 @@ export class Environment {
     this.#options = options;
     this.#watchdog = watchdog;
     this.#validators = validatorsFor(module);
+    this.#sourceLines = new SourceLines(module);
     for (const [index, tool] of module.tools.entries()) this.#toolIndex.set(tool.name, index);
     this.#episode = { stateId: 0, seed: options.seed, clockMs: toClockMs(options.clock) };
   }
@@ -241,7 +242,7 @@ export class Environment {
       this.#journal.push(batch[i] as Prepared);
       // Only a TOOL_ERROR carries stack frames: turn them into lines of the tool's own source.
       const text = outcomes[i] as string;
-      if (text.includes('"frames":[')) outcomes[i] = this.#mapFrames(text);
+      if (text.includes('"frames":[')) outcomes[i] = this.#sourceLines.locate(text);
     }
     return outcomes;
   }
@@ -375,26 +376,6 @@ export class Environment {
     this.#context = context;
     this.#refs = refs;
     this.#target = this.#watchdog.register(isolate);
-  }
-
-  /** Turn the bootstrap's script positions into the line of the tool's own source that threw. */
-  #mapFrames(text: string): string {
-    const outcome = JSON.parse(text) as { ok: false; error: CallError & { frames?: [number, number][] } };
-    const frames = outcome.error.frames ?? [];
-    delete outcome.error.frames;
-    this.#traceMap ??= new TraceMap(this.module.sourceMap);
-    for (const [line, column] of frames) {
-      const position = originalPositionFor(this.#traceMap, {
-        line,
-        column: Math.max(0, line === 1 ? column - 1 - SCRIPT_PREFIX_LENGTH : column - 1),
-      });
-      if (position.source?.endsWith(this.module.filename) && position.line !== null) {
-        outcome.error.line = position.line;
-        outcome.error.column = position.column + 1;
-        break;
-      }
-    }
-    return JSON.stringify(outcome);
   }
 }
 

@@ -1,0 +1,328 @@
+// Verification of one domain: its cases run in the sandbox, repair rounds for the tools that fail
+// (the model, or offline the generic read), and the final module and environment of the tools kept.
+import type { z } from "zod";
+import type { CodegenReport } from "../../contracts/codegen-report.ts";
+import type { DomainSchema, ToolModel } from "../../contracts/domain-schema.ts";
+import type { DomainState } from "../../contracts/domain-state.ts";
+import type { EnvironmentSpec } from "../../contracts/environment-spec.ts";
+import type { ToolSpec } from "../../contracts/tool-spec.ts";
+import type { Verification } from "../../contracts/verification.ts";
+import type { JsonObject } from "../../kernel/canonical-json.ts";
+import type { ItemContext } from "../../kernel/stage.ts";
+import type { LlmService } from "../../llm/port.ts";
+import type { CompiledModule, Sandbox, SandboxEnvironment, ToolDeclaration } from "../../sandbox/index.ts";
+import { toolDeclarations } from "../../tool-code/declarations.ts";
+import { rewriteTool } from "../../tool-code/model-writer.ts";
+import { functionText, isSingleFunction, replaceFunction, withdrawFunctions } from "../../tool-code/module-edit.ts";
+import { functionNames, templateModule, toolFunction } from "../../tool-code/templates.ts";
+import { casesFor, type TestCase } from "./cases.ts";
+import type { CaseResult } from "./classify.ts";
+import { genericModel } from "./offline-repair.ts";
+import type { VerifyOptions } from "./options.ts";
+import { runCases, type ToolRun } from "./run-cases.ts";
+
+export interface DomainInput {
+  domain: string;
+  schema: DomainSchema;
+  source: string;
+  state: DomainState;
+  report: CodegenReport;
+}
+
+export interface DomainOutput {
+  module: string;
+  verification: Verification;
+  environment: EnvironmentSpec | null;
+  bundle: string | null;
+  /** The bundle's source map (TOOL_ERROR lines in the tool's own source). */
+  bundleMap?: string | null;
+}
+
+type Llm = LlmService & { readonly settings: { repairRounds: number } };
+
+/** Verification of one domain: cases, repair rounds, the final module and environment. */
+export class DomainVerifier {
+  readonly #input: DomainInput;
+  readonly #specs: ReadonlyMap<string, ToolSpec>;
+  readonly #sandbox: Sandbox;
+  readonly #options: VerifyOptions;
+  readonly #llm: Llm | null;
+  readonly #item: ItemContext;
+  readonly #names: Map<string, string>;
+  #models: Map<string, ToolModel>;
+
+  constructor(
+    input: DomainInput,
+    specs: ReadonlyMap<string, ToolSpec>,
+    sandbox: Sandbox,
+    options: VerifyOptions,
+    llm: Llm | null,
+    item: ItemContext,
+  ) {
+    this.#input = input;
+    this.#specs = specs;
+    this.#sandbox = sandbox;
+    this.#options = options;
+    this.#llm = llm;
+    this.#item = item;
+    this.#names = new Map(Object.entries(input.report.functions));
+    for (const [tool, name] of functionNames(input.schema.tools.map((t) => t.tool)))
+      if (!this.#names.has(tool)) this.#names.set(tool, name);
+    this.#models = new Map(input.schema.tools.map((m) => [m.tool, m]));
+  }
+
+  #declarations(only?: ReadonlySet<string>): ToolDeclaration[] {
+    const schema = { ...this.#input.schema, tools: [...this.#models.values()].filter((m) => !only || only.has(m.tool)) };
+    return toolDeclarations(schema, this.#specs, this.#names);
+  }
+
+  async #compile(
+    source: string,
+    only?: ReadonlySet<string>,
+  ): Promise<{ ok: true; module: CompiledModule } | { ok: false; problem: string }> {
+    const compiled = await this.#sandbox.compile(source, { filename: `${this.#input.domain}/tools.ts`, tools: this.#declarations(only) });
+    if (compiled.ok) return compiled;
+    const errors = compiled.findings.filter((f) => f.severity === "error");
+    return {
+      ok: false,
+      problem: errors
+        .slice(0, 5)
+        .map((f) => `${f.file}:${f.line}:${f.column} ${f.rule}: ${f.message}`)
+        .join("; "),
+    };
+  }
+
+  #cases(model: ToolModel): TestCase[] {
+    const name = this.#names.get(model.tool) as string;
+    const spec = this.#specs.get(model.tool);
+    const generated = casesFor(
+      {
+        model,
+        functionName: name,
+        parameters: (spec?.parameters ?? { type: "object" }) as Record<string, unknown>,
+        schema: { ...this.#input.schema, tools: [...this.#models.values()] },
+        state: this.#input.state,
+        clock: this.#input.report.clock,
+        // The same cases every round for the same model: a repair is judged on what failed.
+        rng: this.#item.rng.fork(`cases:${model.tool}:${model.operation}`),
+      },
+      this.#options.validCases,
+    );
+    const written = this.#input.report.tests
+      .filter((t) => t.tool === name)
+      .map(
+        (t, i): TestCase => ({
+          id: `model-${i + 1}`,
+          kind: "model",
+          setup: [],
+          call: { tool: name, arguments: t.arguments },
+          expect: t.expect,
+          effects: [],
+        }),
+      );
+    return [...generated, ...written];
+  }
+
+  async #open(module: CompiledModule): Promise<{ env: SandboxEnvironment; hash: string }> {
+    const env = await this.#sandbox.open(module, this.#input.state as JsonObject, {
+      clock: this.#input.report.clock,
+      seed: 0,
+      timeoutMs: this.#options.timeoutMs,
+      memoryMb: this.#options.memoryMb,
+    });
+    const empty = await env.runEpisode({
+      state: this.#input.state as JsonObject,
+      options: { clock: this.#input.report.clock, seed: 0 },
+      calls: [],
+    });
+    return { env, hash: empty.stateHash };
+  }
+
+  async #runTools(module: CompiledModule, tools: readonly string[]): Promise<Map<string, ToolRun>> {
+    const runs = new Map<string, ToolRun>();
+    const { env, hash } = await this.#open(module);
+    try {
+      for (const tool of tools) {
+        const model = this.#models.get(tool) as ToolModel;
+        runs.set(
+          tool,
+          await runCases(
+            env,
+            this.#input.state as JsonObject,
+            hash,
+            this.#input.report.clock,
+            this.#cases(model),
+            model.access === "write",
+          ),
+        );
+      }
+    } finally {
+      await env.close();
+    }
+    return runs;
+  }
+
+  /** A repaired function for a failing tool, or null when there is nothing new to try. */
+  async #repair(source: string, tool: string, failures: readonly string[], round: number): Promise<{ code: string; how: string } | null> {
+    const name = this.#names.get(tool) as string;
+    const model = this.#models.get(tool) as ToolModel;
+    if (this.#llm?.kind === "model") {
+      const current = (await functionText(source, name)) ?? "";
+      const declaration = this.#declarations(new Set([tool]))[0] as ToolDeclaration;
+      const result = await rewriteTool(
+        this.#llm,
+        {
+          schema: this.#input.schema,
+          tools: [...this.#specs.values()].filter((s) => this.#models.has(s.name)),
+          names: this.#names,
+          functionName: name,
+          current,
+          failures: failures.join("\n"),
+          declaration,
+        },
+        async (code) => {
+          const shape = await isSingleFunction(code, name);
+          if (shape) return { ok: false, error: shape };
+          const replaced = await replaceFunction(source, name, code);
+          if (!replaced) return { ok: false, error: `the module has no function ${name}` };
+          const compiled = await this.#compile(replaced);
+          return compiled.ok ? { ok: true, value: code } : { ok: false, error: `it does not compile: ${compiled.problem}` };
+        },
+        this.#llm.settings.repairRounds,
+        this.#item.signal,
+      );
+      return result.ok ? { code: result.value, how: "model" } : null;
+    }
+    // Offline there is one thing to try, for reads only: the generic list of the tool's table. A
+    // write is never swapped for a different write: an environment must not lie about its effects.
+    if (round > 1 || model.access !== "read") return null;
+    const generic = genericModel(model, this.#input.schema);
+    this.#models.set(tool, generic);
+    const emitted = toolFunction(generic, { ...this.#input.schema, tools: [...this.#models.values()] }, this.#specs.get(tool), name);
+    return { code: emitted.code, how: `generic ${generic.operation} template (offline)` };
+  }
+
+  async verify(): Promise<DomainOutput> {
+    const { domain, schema } = this.#input;
+    let source = this.#input.source;
+    let writtenBy = this.#input.report.source;
+    let moduleProblem: string | undefined;
+    let compiled = await this.#compile(source);
+    if (!compiled.ok && writtenBy === "model") {
+      moduleProblem = `the model's module did not compile (${compiled.problem}); verified the templates instead`;
+      source = templateModule(schema, this.#specs);
+      writtenBy = "templates";
+      compiled = await this.#compile(source);
+    }
+    const tools = schema.tools.map((m) => m.tool);
+    const state = new Map<string, { run: ToolRun; rounds: number; repair?: string; firstFailures?: string[] }>();
+    if (!compiled.ok) {
+      const problem = `the module does not compile: ${compiled.problem}`;
+      for (const tool of tools) state.set(tool, { run: { results: [], failures: [problem] }, rounds: 0 });
+      return this.#finish(source, writtenBy, state, moduleProblem ?? problem);
+    }
+    for (const [tool, run] of await this.#runTools(compiled.module, tools)) state.set(tool, { run, rounds: 0 });
+
+    for (let round = 1; round <= this.#options.repairRounds; round++) {
+      const failing = tools.filter((tool) => (state.get(tool)?.run.failures.length ?? 0) > 0);
+      if (failing.length === 0) break;
+      const retried: string[] = [];
+      for (const tool of failing) {
+        const entry = state.get(tool) as NonNullable<ReturnType<typeof state.get>>;
+        const repaired = await this.#repair(source, tool, entry.run.failures, round);
+        if (!repaired) continue;
+        const replaced = await replaceFunction(source, this.#names.get(tool) as string, repaired.code);
+        if (!replaced) continue;
+        source = replaced;
+        entry.rounds = round;
+        entry.repair = repaired.how;
+        entry.firstFailures ??= [...entry.run.failures];
+        retried.push(tool);
+      }
+      if (retried.length === 0) break;
+      const recompiled = await this.#compile(source);
+      if (!recompiled.ok) {
+        for (const tool of retried)
+          (state.get(tool) as { run: ToolRun }).run.failures.push(`after repair the module does not compile: ${recompiled.problem}`);
+        break;
+      }
+      for (const [tool, run] of await this.#runTools(recompiled.module, retried)) (state.get(tool) as { run: ToolRun }).run = run;
+      this.#item.logger.debug({ domain, round, retried: retried.length }, "repair round");
+    }
+    return this.#finish(source, writtenBy, state, moduleProblem);
+  }
+
+  async #finish(
+    source: string,
+    writtenBy: "templates" | "model",
+    state: Map<string, { run: ToolRun; rounds: number; repair?: string; firstFailures?: string[] }>,
+    moduleProblem: string | undefined,
+  ): Promise<DomainOutput> {
+    const { domain, schema } = this.#input;
+    const kept = new Set([...state].filter(([, entry]) => entry.run.failures.length === 0).map(([tool]) => tool));
+    const dropped = schema.tools.map((m) => m.tool).filter((tool) => !kept.has(tool));
+    const count = (results: readonly CaseResult[], category: CaseResult["category"]) =>
+      results.filter((r) => r.category === category).length;
+    const tools = schema.tools.map((m) => {
+      const entry = state.get(m.tool) as { run: ToolRun; rounds: number; repair?: string; firstFailures?: string[] };
+      const passed = kept.has(m.tool);
+      return {
+        tool: m.tool,
+        function: this.#names.get(m.tool) as string,
+        verdict: passed ? (entry.rounds > 0 ? "repaired" : "verified") : "dropped",
+        cases: entry.run.results.length,
+        success: count(entry.run.results, "success"),
+        anticipated_rejection: count(entry.run.results, "anticipated"),
+        unexpected_failure: count(entry.run.results, "unexpected"),
+        rounds: entry.rounds,
+        ...(entry.repair ? { repair: entry.repair } : {}),
+        // What failed as written; for a tool dropped after repair, also what failed after it.
+        failures: [
+          ...(entry.firstFailures ?? (passed ? [] : entry.run.failures)),
+          ...(!passed && entry.firstFailures ? entry.run.failures.map((f) => `after repair: ${f}`) : []),
+        ].slice(0, 8),
+      } as Verification["tools"][number];
+    });
+    const summary = {
+      tools: tools.length,
+      verified: tools.filter((t) => t.verdict === "verified").length,
+      repaired: tools.filter((t) => t.verdict === "repaired").length,
+      dropped: tools.filter((t) => t.verdict === "dropped").length,
+      cases: tools.reduce((sum, t) => sum + t.cases, 0),
+      pass_rate: tools.length === 0 ? 0 : Number((kept.size / tools.length).toFixed(4)),
+    };
+    const verification: Verification = { domain, tools, summary, ...(moduleProblem ? { moduleProblem } : {}) };
+    const finalSource = await withdrawFunctions(
+      source,
+      dropped.map((tool) => this.#names.get(tool) as string),
+    );
+    if (kept.size === 0) return { module: finalSource, verification, environment: null, bundle: null };
+    const final = await this.#compile(finalSource, kept);
+    if (!final.ok) {
+      verification.moduleProblem = `the verified tools' module does not compile: ${final.problem}`;
+      return { module: finalSource, verification, environment: null, bundle: null };
+    }
+    const environment: EnvironmentSpec = {
+      domain,
+      clock: this.#input.report.clock,
+      module: { source: "tools.ts", bundle: "tools.bundle.js", hash: final.module.hash, writtenBy },
+      tools: schema.tools
+        .filter((m) => kept.has(m.tool))
+        .map((m) => {
+          const model = this.#models.get(m.tool) as ToolModel;
+          const spec = this.#specs.get(m.tool);
+          return {
+            name: this.#names.get(m.tool) as string,
+            catalogName: m.tool,
+            description: spec?.description ?? "",
+            parameters: (spec?.parameters ?? { type: "object" }) as Record<string, z.infer<ReturnType<typeof z.json>>>,
+            access: model.access,
+            operation: model.operation,
+            table: model.table,
+          };
+        }),
+      tables: schema.tables.map((t) => t.name),
+    };
+    return { module: finalSource, verification, environment, bundle: final.module.script, bundleMap: final.module.sourceMap };
+  }
+}
