@@ -1,6 +1,7 @@
 // Asking a model for something usable: JSON of a shape, or code that compiles, with the error fed
 // back for a few rounds. Garbage never crashes a run: after the last round the item is rejected
 // with the reason.
+import { z } from "zod";
 import type { ChatMessage, ChatRequest, LlmService } from "./port.ts";
 
 export type Check<T> = (
@@ -67,3 +68,42 @@ export function extractCode(text: string): string {
   const fenced = /```(?:ts|typescript|js|javascript)?\s*\n([\s\S]*?)```/i.exec(text);
   return (fenced?.[1] ?? text).trim();
 }
+
+/**
+ * Ask for JSON of one zod schema: the request's JSON Schema is derived from it (structured output
+ * where the server supports it), the answer is parsed and validated against the same schema, and
+ * `check` adds what a schema cannot say (names that must exist, consistency), returning the value
+ * to keep or the problem to feed back. Unusable answers are shown back as in `askUntilValid`.
+ */
+export async function askForJson<S extends z.ZodType, R = z.infer<S>>(
+  llm: LlmService,
+  request: Omit<ChatRequest, "jsonSchema">,
+  shape: { name: string; schema: S },
+  check: ((value: z.infer<S>) => Checked<R> | Promise<Checked<R>>) | null,
+  repairRounds: number,
+  signal?: AbortSignal,
+): Promise<Attempted<R>> {
+  const jsonSchema = {
+    name: shape.name,
+    schema: z.toJSONSchema(shape.schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>,
+  };
+  return askUntilValid(
+    llm,
+    { ...request, jsonSchema },
+    async (text) => {
+      const json = extractJson(text);
+      if (!json.ok) return json;
+      const parsed = shape.schema.safeParse(json.value);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const where = issue?.path.length ? issue.path.join(".") : "(root)";
+        return { ok: false, error: `the JSON does not have the required shape: at ${where}: ${issue?.message ?? "invalid"}` };
+      }
+      return check ? check(parsed.data) : { ok: true, value: parsed.data as R };
+    },
+    repairRounds,
+    signal,
+  );
+}
+
+type Checked<T> = { ok: true; value: T } | { ok: false; error: string };

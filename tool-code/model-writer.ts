@@ -6,7 +6,7 @@ import { modelTestSchema } from "../contracts/codegen-report.ts";
 import type { DomainSchema } from "../contracts/domain-schema.ts";
 import type { ToolSpec } from "../contracts/tool-spec.ts";
 import type { LlmService } from "../llm/port.ts";
-import { askUntilValid, extractCode, extractJson } from "../llm/structured.ts";
+import { askForJson, askUntilValid, extractCode } from "../llm/structured.ts";
 import type { Finding, ToolDeclaration } from "../sandbox/index.ts";
 
 /** Compiles a module against its declarations: the findings that block, or none. */
@@ -86,7 +86,7 @@ export async function reviewModule(
   rounds: number,
   signal: AbortSignal,
 ) {
-  return askUntilValid(
+  return askForJson(
     llm,
     {
       purpose: `codegen-reviewer:${input.schema.domain}`,
@@ -97,20 +97,10 @@ export async function reviewModule(
         },
         { role: "user", content: `${describeDomain(input.schema, input.tools, input.names)}\n\nModule:\n\`\`\`ts\n${input.code}\n\`\`\`` },
       ],
-      jsonSchema: {
-        name: "review",
-        schema: { type: "object", properties: { approved: { type: "boolean" }, problems: { type: "array" } }, required: ["approved"] },
-      },
       temperature: 0,
     },
-    (text) => {
-      const parsed = extractJson(text);
-      if (!parsed.ok) return parsed;
-      const review = reviewSchema.safeParse(parsed.value);
-      return review.success
-        ? { ok: true, value: review.data }
-        : { ok: false, error: `expected {"approved": boolean, "problems": [{"tool", "problem"}]}: ${review.error.issues[0]?.message}` };
-    },
+    { name: "review", schema: reviewSchema },
+    null,
     rounds,
     signal,
   );
@@ -125,7 +115,7 @@ export async function writeTests(
 ) {
   const functions = new Set(input.names.values());
   const excerpt = JSON.stringify(input.state).slice(0, 6000);
-  return askUntilValid(
+  return askForJson(
     llm,
     {
       purpose: `codegen-tests:${input.schema.domain}`,
@@ -137,21 +127,13 @@ export async function writeTests(
         },
         { role: "user", content: `${describeDomain(input.schema, input.tools, input.names)}\n\nSample state (may be cut):\n${excerpt}` },
       ],
-      jsonSchema: { name: "tests", schema: { type: "object", properties: { cases: { type: "array" } }, required: ["cases"] } },
       temperature: 0.2,
     },
-    (text) => {
-      const parsed = extractJson(text);
-      if (!parsed.ok) return parsed;
-      const cases = z.object({ cases: z.array(modelTestSchema) }).safeParse(parsed.value);
-      if (!cases.success)
-        return {
-          ok: false,
-          error: `expected {"cases": [{"tool", "arguments", "expect"}]}: ${cases.error.issues[0]?.message} at ${cases.error.issues[0]?.path.join(".")}`,
-        };
-      const unknown = cases.data.cases.filter((c) => !functions.has(c.tool)).map((c) => c.tool);
+    { name: "tests", schema: z.object({ cases: z.array(modelTestSchema) }) },
+    (answer) => {
+      const unknown = answer.cases.filter((c) => !functions.has(c.tool)).map((c) => c.tool);
       if (unknown.length > 0) return { ok: false, error: `unknown tools: ${[...new Set(unknown)].join(", ")}` };
-      return { ok: true, value: cases.data.cases };
+      return { ok: true, value: answer.cases };
     },
     rounds,
     signal,

@@ -6,7 +6,7 @@ import type { ToolGraph } from "../../contracts/tool-graph.ts";
 import type { ToolSpec } from "../../contracts/tool-spec.ts";
 import { defineStage } from "../../kernel/stage.ts";
 import type { LlmService } from "../../llm/port.ts";
-import { askUntilValid, extractJson } from "../../llm/structured.ts";
+import { askForJson } from "../../llm/structured.ts";
 import { type DomainRules, detectCommunities } from "./communities.ts";
 import { distinctiveWords, uniqueName, wordDocumentFrequency } from "./domain-names.ts";
 
@@ -43,7 +43,10 @@ export function partitionDomains(catalog: readonly ToolSpec[], graph: ToolGraph,
   };
 }
 
-const NAME = /^[a-z][a-z0-9-]{1,40}$/;
+/** What the model answers: a domain name. */
+const domainNameSchema = z.object({
+  name: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/, 'name must be kebab-case: lowercase letters, digits and "-", 2 to 41 characters'),
+});
 
 /** Ask a model for a domain's name; null (keep the offline name) when it gives nothing usable. */
 async function modelName(llm: LlmService, tools: readonly ToolSpec[], rounds: number, signal: AbortSignal): Promise<string | null> {
@@ -51,7 +54,7 @@ async function modelName(llm: LlmService, tools: readonly ToolSpec[], rounds: nu
     .slice(0, 25)
     .map((tool) => `- ${tool.name}: ${tool.description.slice(0, 160)}`)
     .join("\n");
-  const result = await askUntilValid(
+  const result = await askForJson(
     llm,
     {
       purpose: `domain-name:${tools[0]?.name ?? ""}`,
@@ -63,17 +66,10 @@ async function modelName(llm: LlmService, tools: readonly ToolSpec[], rounds: nu
         },
         { role: "user", content: `Tools:\n${listing}` },
       ],
-      jsonSchema: { name: "domain_name", schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] } },
       temperature: 0,
     },
-    (text) => {
-      const parsed = extractJson(text);
-      if (!parsed.ok) return parsed;
-      const name = (parsed.value as { name?: unknown }).name;
-      return typeof name === "string" && NAME.test(name)
-        ? { ok: true, value: name }
-        : { ok: false, error: 'name must be kebab-case: lowercase letters, digits and "-", 2 to 41 characters' };
-    },
+    { name: "domain_name", schema: domainNameSchema },
+    (answer) => ({ ok: true, value: answer.name }),
     rounds,
     signal,
   );

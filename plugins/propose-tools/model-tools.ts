@@ -5,7 +5,7 @@ import { z } from "zod";
 import { createSchemaCompiler, type ToolCandidate } from "../../contracts/tool-candidates.ts";
 import { TOOL_NAME } from "../../contracts/tool-spec.ts";
 import type { LlmService } from "../../llm/port.ts";
-import { askUntilValid, extractJson } from "../../llm/structured.ts";
+import { askForJson } from "../../llm/structured.ts";
 
 const proposedSchema = z.object({
   tools: z
@@ -34,7 +34,7 @@ export async function proposeTools(
   signal: AbortSignal,
 ): Promise<{ ok: true; candidates: ToolCandidate[] } | { ok: false; reason: string }> {
   const compile = createSchemaCompiler();
-  const result = await askUntilValid(
+  const result = await askForJson(
     llm,
     {
       purpose: `propose-tools:${theme}`,
@@ -42,23 +42,13 @@ export async function proposeTools(
         { role: "system", content: INSTRUCTIONS },
         { role: "user", content: `Domain: ${theme}` },
       ],
-      jsonSchema: { name: "tools", schema: { type: "object", properties: { tools: { type: "array" } }, required: ["tools"] } },
       temperature: 0.4,
     },
-    (text) => {
-      const parsed = extractJson(text);
-      if (!parsed.ok) return parsed;
-      const proposed = proposedSchema.safeParse(parsed.value);
-      if (!proposed.success) {
-        const issue = proposed.error.issues[0];
-        return {
-          ok: false,
-          error: `expected {"tools": [{"name", "description", "parameters", "preconditions", "postconditions"}], at least 2: at ${issue?.path.join(".") || "(root)"}: ${issue?.message}`,
-        };
-      }
+    { name: "tools", schema: proposedSchema },
+    (proposed) => {
       const problems: string[] = [];
       const names = new Set<string>();
-      for (const tool of proposed.data.tools) {
+      for (const tool of proposed.tools) {
         if (!TOOL_NAME.test(tool.name)) problems.push(`tool name ${JSON.stringify(tool.name)} must match ${TOOL_NAME}`);
         if (names.has(tool.name)) problems.push(`two tools are named ${tool.name}`);
         names.add(tool.name);
@@ -66,7 +56,7 @@ export async function proposeTools(
         const error = compile(tool.parameters);
         if (error) problems.push(`${tool.name}: parameters do not compile as JSON Schema: ${error}`);
       }
-      return problems.length > 0 ? { ok: false, error: problems.slice(0, 6).join("; ") } : { ok: true, value: proposed.data.tools };
+      return problems.length > 0 ? { ok: false, error: problems.slice(0, 6).join("; ") } : { ok: true, value: proposed.tools };
     },
     rounds,
     signal,

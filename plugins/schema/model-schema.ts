@@ -1,10 +1,18 @@
 // The schema written by a model (ScaleEnv): the tools go in, a database and the role of every
 // parameter come out, checked against the same zod schema and consistency rules as the offline one.
 
-import { type DomainSchema, domainSchemaSchema, operationKinds, parameterRoles, schemaProblems } from "../../contracts/domain-schema.ts";
+import { z } from "zod";
+import {
+  type DomainSchema,
+  domainSchemaSchema,
+  operationKinds,
+  parameterRoles,
+  schemaProblems,
+  toolModelSchema,
+} from "../../contracts/domain-schema.ts";
 import type { ToolSpec } from "../../contracts/tool-spec.ts";
 import type { LlmService } from "../../llm/port.ts";
-import { askUntilValid, extractJson } from "../../llm/structured.ts";
+import { askForJson } from "../../llm/structured.ts";
 import { summarize } from "./summary.ts";
 
 const INSTRUCTIONS = `You design the database behind a set of API tools, so that every tool can be implemented as code over it.
@@ -20,6 +28,12 @@ Answer with one JSON object:
    "debits": [{"parameter": "quantity", "table": "products", "field": "stock"}] (optional),
    "summary": "one line on what it does to the database"}]}
 Rules: table names plural snake_case; every table's key is one of its fields; every tool listed exactly once with every one of its parameters; a read tool writes nothing; a write tool writes its table.`;
+
+/** What the model answers: the tables, and every tool's model (its summary may be left out). */
+const modelAnswerSchema = z.object({
+  tables: domainSchemaSchema.shape.tables,
+  tools: z.array(toolModelSchema.extend({ summary: z.string().default("") })).min(1),
+});
 
 /** Ask the model for a domain's schema; the reason when it gave nothing usable. */
 export async function modelSchema(
@@ -37,7 +51,7 @@ export async function modelSchema(
   }));
   const names = tools.map((t) => t.name);
   const specs = new Map(tools.map((t) => [t.name, t]));
-  const result = await askUntilValid(
+  const result = await askForJson(
     llm,
     {
       purpose: `schema:${domain}`,
@@ -45,36 +59,20 @@ export async function modelSchema(
         { role: "system", content: INSTRUCTIONS },
         { role: "user", content: `Domain "${domain}". Tools:\n${JSON.stringify(listing, null, 1)}` },
       ],
-      jsonSchema: {
-        name: "domain_schema",
-        schema: { type: "object", properties: { tables: { type: "array" }, tools: { type: "array" } }, required: ["tables", "tools"] },
-      },
       temperature: 0,
     },
-    (text) => {
-      const parsed = extractJson(text);
-      if (!parsed.ok) return parsed;
-      const value = parsed.value as Record<string, unknown>;
-      const modelled = Array.isArray(value?.tools)
-        ? (value.tools as Record<string, unknown>[]).map((t) => ({ summary: "", ...t }))
-        : value?.tools;
-      const candidate = domainSchemaSchema.safeParse({ ...value, tools: modelled, domain, source: "model" });
-      if (!candidate.success) {
-        const issue = candidate.error.issues[0];
-        return {
-          ok: false,
-          error: `the JSON does not have the required shape: at ${issue?.path.join(".") || "(root)"}: ${issue?.message}`,
-        };
-      }
-      const problems = schemaProblems(candidate.data, names);
+    { name: "domain_schema", schema: modelAnswerSchema },
+    (answer) => {
+      const candidate: DomainSchema = { domain, source: "model", tables: answer.tables, tools: answer.tools };
+      const problems = schemaProblems(candidate, names);
       // Every parameter of every tool must have a role.
-      for (const tool of candidate.data.tools) {
+      for (const tool of candidate.tools) {
         for (const parameter of Object.keys((specs.get(tool.tool)?.parameters.properties ?? {}) as object)) {
           if (!tool.parameters.some((p) => p.name === parameter)) problems.push(`tool ${tool.tool}: parameter ${parameter} has no role`);
         }
       }
       if (problems.length > 0) return { ok: false, error: `the schema is inconsistent: ${problems.slice(0, 8).join("; ")}` };
-      return { ok: true, value: candidate.data };
+      return { ok: true, value: candidate };
     },
     rounds,
     signal,

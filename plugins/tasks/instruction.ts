@@ -7,7 +7,7 @@ import { type Feed, type GoldCall, type Persona, personaSchema } from "../../con
 import { personName } from "../../domain-model/values.ts";
 import type { Rng } from "../../kernel/rng.ts";
 import type { LlmService } from "../../llm/port.ts";
-import { askUntilValid, extractJson } from "../../llm/structured.ts";
+import { askForJson } from "../../llm/structured.ts";
 
 export interface Written {
   instruction: string;
@@ -95,7 +95,7 @@ export async function writeWithModel(
     const tool = spec.tools.find((t) => t.name === name);
     return { name, description: tool?.description ?? "" };
   });
-  const attempted = await askUntilValid(
+  const attempted = await askForJson(
     llm,
     {
       purpose: `instruction:${context.taskId}`,
@@ -113,18 +113,14 @@ export async function writeWithModel(
           content: JSON.stringify({ tools, calls, values_the_user_must_state: stated, values_found_by_earlier_calls: feeds }),
         },
       ],
-      jsonSchema: { name: "instruction", schema: z.toJSONSchema(writtenSchema) as Record<string, unknown> },
       temperature: 0.7,
     },
-    (text) => {
-      const json = extractJson(text);
-      if (!json.ok) return json;
-      const parsed = writtenSchema.safeParse(json.value);
-      if (!parsed.success) return { ok: false, error: `not {instruction, intents, persona}: ${parsed.error.issues[0]?.message}` };
-      const missing = stated.filter((s) => typeof s.value !== "object" && !parsed.data.instruction.includes(String(s.value)));
+    { name: "instruction", schema: writtenSchema },
+    (written) => {
+      const missing = stated.filter((s) => typeof s.value !== "object" && !written.instruction.includes(String(s.value)));
       if (missing.length > 0)
         return { ok: false, error: `the instruction does not state ${missing.map((m) => `${m.name}=${String(m.value)}`).join(", ")}` };
-      return { ok: true, value: parsed.data };
+      return { ok: true, value: written };
     },
     repairRounds,
     signal,
