@@ -7,13 +7,13 @@ import { loadRun, storedModule } from "../../episodes/run-directory.ts";
 import { OfflineLlm } from "../../llm/providers/offline.ts";
 import { Sandbox } from "../../sandbox/index.ts";
 import { buildServer, type EnvServer } from "../../server/app.ts";
-import { runExample } from "../support/example.ts";
-import type { PipelineRun } from "../support/pipeline.ts";
+import { sharedExampleRun } from "../support/example.ts";
+import type { RunView } from "../support/pipeline.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: protocol answers, checked field by field by the assertions
 type Json = any;
 
-let run: PipelineRun;
+let run: RunView;
 let sandbox: Sandbox;
 let server: EnvServer;
 let base: string;
@@ -34,7 +34,7 @@ async function start(options: { maxSessions?: number; idleTimeoutMs?: number } =
 }
 
 beforeAll(async () => {
-  run = await runExample();
+  run = sharedExampleRun();
   sandbox = await Sandbox.start({ processes: 1 });
   ({ server, base } = await start());
   tasks = (await loadRun(run.runDir)).tasks;

@@ -1,6 +1,7 @@
 // Shared by the experience tests: one offline run of the example catalog, and crafted
 // trajectories — dialogues whose tool calls really run in the task's environment.
 import { join } from "node:path";
+import { inject } from "vitest";
 import type { DomainSchema } from "../../contracts/domain-schema.ts";
 import type { EnvironmentSpec } from "../../contracts/environment-spec.ts";
 import type { Task } from "../../contracts/task.ts";
@@ -11,12 +12,17 @@ import { observationText, TaskEpisode, toolDefinitions } from "../../episodes/ta
 import type { ChatMessage } from "../../llm/port.ts";
 import { type CompiledModule, Sandbox } from "../../sandbox/index.ts";
 import { repoRoot } from "./helpers.ts";
-import { type PipelineRun, runStages } from "./pipeline.ts";
+import { type PipelineRun, type RunView, runStages, viewRun } from "./pipeline.ts";
 
 export const exampleCatalog = join(repoRoot, "examples", "catalog");
 
 export function runExample(runDir?: string): Promise<PipelineRun> {
   return runStages({ config: { stages: { ingest: { sources: [exampleCatalog] } } }, ...(runDir ? { runDir } : {}) });
+}
+
+/** The example run made once before the tests (test/support/global-setup.ts): read it, never write into it. */
+export function sharedExampleRun(): RunView {
+  return viewRun(inject("exampleRunDir"));
 }
 
 export function jsonLines<T>(text: string): T[] {
@@ -28,20 +34,20 @@ export function jsonLines<T>(text: string): T[] {
 
 /** A run's tasks, environments and a sandbox to judge and craft trajectories with. */
 export class Workbench {
-  readonly run: PipelineRun;
+  readonly run: RunView;
   readonly sandbox: Sandbox;
   readonly tasks: Task[];
   readonly #modules = moduleCache((domain) =>
     compileEnvironment(this.sandbox, this.spec(domain), this.run.text(`envs/${domain}/tools.ts`)),
   );
 
-  private constructor(run: PipelineRun, sandbox: Sandbox) {
+  private constructor(run: RunView, sandbox: Sandbox) {
     this.run = run;
     this.sandbox = sandbox;
     this.tasks = jsonLines<Task>(run.text("tasks.jsonl"));
   }
 
-  static async open(run: PipelineRun): Promise<Workbench> {
+  static async open(run: RunView): Promise<Workbench> {
     return new Workbench(run, await Sandbox.start({ processes: 1 }));
   }
 

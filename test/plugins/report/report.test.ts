@@ -8,19 +8,19 @@ import type { Domains } from "../../../contracts/domains.ts";
 import type { Funnel } from "../../../contracts/judgement.ts";
 import type { ToolGraph } from "../../../contracts/tool-graph.ts";
 import { launchChromium, openReport } from "../../../plugins/report/screenshot.ts";
-import { runExample } from "../../support/example.ts";
+import { sharedExampleRun } from "../../support/example.ts";
 import { tempDir } from "../../support/helpers.ts";
 import { haveChromium } from "../../support/machine.ts";
-import type { PipelineRun } from "../../support/pipeline.ts";
+import type { RunView } from "../../support/pipeline.ts";
 
-let run: PipelineRun;
+let run: RunView;
 let browser: Browser | undefined;
 
 // Debian's Chromium: required under CI (.ci/run installs it), else skipped with a line saying so.
 const haveBrowser = haveChromium();
 
 beforeAll(async () => {
-  run = await runExample();
+  run = sharedExampleRun();
   if (haveBrowser) browser = await launchChromium();
 }, 120_000);
 

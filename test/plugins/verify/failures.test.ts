@@ -9,8 +9,9 @@ import type { Verification } from "../../../contracts/verification.ts";
 import type { AnyStage, Outputs, StageContext } from "../../../kernel/stage.ts";
 import codegen from "../../../plugins/codegen/index.ts";
 import { replaceFunction } from "../../../tool-code/module-edit.ts";
+import { builtInStages } from "../../support/built-in-stages.ts";
 import { repoRoot } from "../../support/helpers.ts";
-import { builtInStages, type PipelineRun, runStages } from "../../support/pipeline.ts";
+import { type PipelineRun, runStages } from "../../support/pipeline.ts";
 
 type CodegenOutputs = Outputs<readonly ["tool-modules", "sample-states", "codegen-reports"]>;
 

@@ -1,13 +1,11 @@
-// The filter's rules and the packer as pure functions, on hand-made states and calls.
-import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
+// The judge's rules on small hand-made states and calls: state alignment, exact match, validity.
 import { describe, expect, it } from "vitest";
-import type { DomainSchema } from "../../../contracts/domain-schema.ts";
-import type { EnvironmentSpec } from "../../../contracts/environment-spec.ts";
-import type { Task } from "../../../contracts/task.ts";
-import { compareStates } from "../../../episodes/judge/alignment.ts";
-import { exactMatch } from "../../../episodes/judge/exact-match.ts";
-import { repeatedNgram } from "../../../episodes/judge/validity.ts";
-import { pack } from "../../../plugins/export/pack.ts";
+import type { DomainSchema } from "../../contracts/domain-schema.ts";
+import type { EnvironmentSpec } from "../../contracts/environment-spec.ts";
+import type { Task } from "../../contracts/task.ts";
+import { compareStates } from "../../episodes/judge/alignment.ts";
+import { exactMatch } from "../../episodes/judge/exact-match.ts";
+import { repeatedNgram } from "../../episodes/judge/validity.ts";
 
 const schema: Pick<DomainSchema, "tables"> = {
   tables: [
@@ -133,21 +131,5 @@ describe("validity rules", () => {
   it("finds a word n-gram repeated in one message", () => {
     expect(repeatedNgram("I will check it. I will check it. I will check it.", 4, 3)).toBe("i will check it.");
     expect(repeatedNgram("Your order ord_1 is cancelled and the refund is on its way.", 4, 3)).toBeNull();
-  });
-});
-
-describe("packing", () => {
-  it("cuts a document longer than a sequence at token boundaries and keeps every sequence within the limit", () => {
-    const long = { id: "long", text: Array.from({ length: 400 }, (_, i) => `word${i} of a long document.`).join(" ") };
-    const docs = [long, { id: "a", text: "short one" }, { id: "b", text: "another short one" }];
-    const sequences = pack(docs, new Map(docs.map((d) => [d.id, countTokens(d.text)])), 512, "t");
-    for (const s of sequences) {
-      expect(s.tokens).toBeLessThanOrEqual(512);
-      expect(countTokens(s.text)).toBe(s.tokens);
-    }
-    const parts = sequences.flatMap((s) => s.documents);
-    expect(parts.filter((p) => p.startsWith("long@")).length).toBeGreaterThan(2);
-    expect(parts).toContain("a");
-    expect(parts).toContain("b");
   });
 });
