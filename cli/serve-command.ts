@@ -1,5 +1,5 @@
 // `envscale serve RUN_DIR [--port N]`: a finished run's tasks as OpenEnv environments (see
-// plugins/server/app.ts for the routes). Runs until SIGINT or SIGTERM, then closes every episode.
+// server/app.ts for the routes). Runs until SIGINT or SIGTERM, then closes every episode.
 import { resolve } from "node:path";
 import { EnvscaleError } from "../kernel/errors.ts";
 import { compose } from "./compose.ts";

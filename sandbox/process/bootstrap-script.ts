@@ -1,4 +1,4 @@
-// The bootstrap script every tool isolate runs first, built once per process from runtime/bootstrap.ts.
+// The bootstrap script every tool isolate runs first, built once per process from isolate/bootstrap.ts.
 import { join } from "node:path";
 import { buildSync } from "esbuild";
 
@@ -7,7 +7,7 @@ const GLOBAL = "__envscale_bootstrap";
 
 let bootstrapScript: string | null = null;
 
-/** A strict script whose completion value is `createIsolateKernel` (see runtime/bootstrap.ts). */
+/** A strict script whose completion value is `createIsolateKernel` (see isolate/bootstrap.ts). */
 export function bootstrapSource(): string {
   if (bootstrapScript === null) {
     const result = buildSync({

@@ -1,6 +1,6 @@
 // An Environment: a compiled tool module plus a database state in one isolate, in this process.
 //
-// This is the in-process engine that sandbox processes run (see workers.ts for the supervised,
+// This is the in-process engine that sandbox processes run (see host/sandbox.ts for the supervised,
 // multi-process API the rest of envscale uses). Every method is synchronous.
 //
 // Guarantees:

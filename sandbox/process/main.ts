@@ -1,6 +1,6 @@
 // A sandbox process: holds many environments (one isolate each) and answers the host's requests.
 // V8 cannot survive every out-of-memory; when it does not, this process dies and the host
-// (workers.ts) reports the call and rebuilds its environments elsewhere. Nothing here is shared
+// (host/sandbox.ts) reports the call and rebuilds its environments elsewhere. Nothing here is shared
 // with the host but messages.
 import { canonicalStringify, sha256 } from "../../kernel/canonical-json.ts";
 import { DEFAULT_CLOCK } from "../shared/environment-options.ts";

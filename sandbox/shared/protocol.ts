@@ -1,4 +1,4 @@
-// Messages between the host (workers.ts) and a sandbox process (process-main.ts), over Node IPC
+// Messages between the host (host/sandbox.ts) and a sandbox process (process/main.ts), over Node IPC
 // with structured-clone ("advanced") serialisation. One request, one reply, matched by `id`.
 
 import type { JsonObject } from "../../kernel/canonical-json.ts";
