@@ -1,25 +1,19 @@
 // `envscale eval rollouts`: pass^k and pass@k over k seeded attempts.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateRollouts, scores } from "../../cli/eval-rollouts-command.ts";
-import { runExample, Workbench } from "../support/example.ts";
+import { jsonLines, runExample } from "../support/example.ts";
 import type { PipelineRun } from "../support/pipeline.ts";
 
 let run: PipelineRun;
-let bench: Workbench;
 
 beforeAll(async () => {
   run = await runExample();
-  bench = await Workbench.open(run);
 }, 90_000);
-
-afterAll(async () => {
-  await bench?.close();
-});
 
 describe("rollouts, funnel and eval", () => {
   it("eval rollouts reports pass^k ≤ pass@k per domain over k seeded attempts", async () => {
     const result = await evaluateRollouts(run.runDir, { k: 3, concurrency: 8 });
-    expect(result.overall.tasks).toBe(bench.tasks.length);
+    expect(result.overall.tasks).toBe(jsonLines(run.text("tasks.jsonl")).length);
     expect(Object.keys(result.domains).length).toBe(5);
     for (const score of [...Object.values(result.domains), result.overall]) {
       expect(score.pass_hat_k).toBeLessThanOrEqual(score.pass_at_k);

@@ -1,87 +1,62 @@
 // The judge (validity, state alignment, exact match) on crafted trajectories: dialogues whose tool calls
 // really run in the task's environment.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Task } from "../../contracts/task.ts";
 import type { Trajectory } from "../../contracts/trajectory.ts";
-import { judgeTrajectory } from "../../episodes/judge/judge.ts";
-import { defaultValidityRules } from "../../episodes/judge/validity.ts";
-import { sharedExampleRun, Workbench } from "../support/example.ts";
-import type { RunView } from "../support/pipeline.ts";
+import { exampleWorkbench } from "../support/example.ts";
 
-let run: RunView;
-let bench: Workbench;
-const judgeOptions = { validity: defaultValidityRules, exactMatch: true };
-
-beforeAll(async () => {
-  run = sharedExampleRun();
-  bench = await Workbench.open(run);
-}, 90_000);
-
-afterAll(async () => {
-  await bench?.close();
-});
-
-const writeTask = (predicate: (task: Task, writes: boolean[]) => boolean = () => true) => {
-  const task = bench.tasks.find((t) => !t.read_only && predicate(t, bench.writes(t)));
-  if (!task) throw new Error("the example run has no write task of that shape");
-  return task;
-};
-const readTask = () => {
-  const task = bench.tasks.find((t) => t.read_only);
-  if (!task) throw new Error("the example run has no read-only task");
-  return task;
-};
-const judge = (task: Task, trajectory: Trajectory) => judgeTrajectory(bench.judge, task, trajectory, judgeOptions);
+const example = exampleWorkbench();
 
 describe("filter on crafted trajectories", () => {
   it("validity: rejects malformed arguments, unknown tools, unanswered calls, loops, degenerate text and dialogues that never end", async () => {
-    const task = writeTask();
+    const task = example.bench.writeTask();
     const [first, ...rest] = task.gold_calls;
     const args = JSON.stringify(first?.arguments);
     const cases: [string, Trajectory, RegExp][] = [
       [
         "malformed",
-        await bench.craft(task, [{ tool: first?.tool as string, arguments: args.slice(0, -1) }, ...task.gold_calls]),
+        await example.bench.craft(task, [{ tool: first?.tool as string, arguments: args.slice(0, -1) }, ...task.gold_calls]),
         /malformed call/,
       ],
-      ["unknown tool", await bench.craft(task, [{ tool: "drop_database", arguments: {} }, ...task.gold_calls]), /not a tool here/],
-      ["loop", await bench.craft(task, [first, first, first, ...rest] as Task["gold_calls"]), /same action 3 times/],
+      ["unknown tool", await example.bench.craft(task, [{ tool: "drop_database", arguments: {} }, ...task.gold_calls]), /not a tool here/],
+      ["loop", await example.bench.craft(task, [first, first, first, ...rest] as Task["gold_calls"]), /same action 3 times/],
       [
         "degenerate",
-        await bench.craft(task, task.gold_calls, { texts: ["done done done done done done done done done done done done"] }),
+        await example.bench.craft(task, task.gold_calls, { texts: ["done done done done done done done done done done done done"] }),
         /degenerate text/,
       ],
-      ["no end", await bench.craft(task, task.gold_calls, { ended: "turn-limit" }), /did not terminate/],
+      ["no end", await example.bench.craft(task, task.gold_calls, { ended: "turn-limit" }), /did not terminate/],
     ];
-    const unanswered = await bench.craft(task, task.gold_calls);
+    const unanswered = await example.bench.craft(task, task.gold_calls);
     unanswered.messages.splice(3, 1);
     cases.push(["unanswered", unanswered, /never answered/]);
     for (const [name, trajectory, reason] of cases) {
-      const verdict = await judge(task, trajectory);
+      const verdict = await example.bench.judgeTrajectory(task, trajectory);
       expect(verdict.failed, name).toBe("validity");
       expect(verdict.reasons.join("\n"), name).toMatch(reason);
     }
   });
 
   it("state alignment: rejects a skipped write and a write on a look-alike record", async () => {
-    const task = writeTask((t, writes) => t.gold_calls.length >= 1 && writes.some(Boolean));
-    const skip = bench.writes(task).lastIndexOf(true);
-    const skipped = await bench.craft(
+    const task = example.bench.writeTask((t, writes) => t.gold_calls.length >= 1 && writes.some(Boolean));
+    const skip = example.bench.writes(task).lastIndexOf(true);
+    const skipped = await example.bench.craft(
       task,
       task.gold_calls.filter((_, i) => i !== skip),
     );
-    const verdict = await judge(task, skipped);
+    const verdict = await example.bench.judgeTrajectory(task, skipped);
     expect(verdict.failed).toBe("state-alignment");
     expect(verdict.alignment?.diffs.length).toBeGreaterThan(0);
 
-    const withTwin = writeTask((t, writes) =>
+    const withTwin = example.bench.writeTask((t, writes) =>
       t.gold_calls.some(
         (c, i) => writes[i] && Object.values(c.arguments).some((v) => t.distractors.some((d) => d.resembles === String(v))),
       ),
     );
     const at = withTwin.gold_calls.findIndex(
       (c, i) =>
-        bench.writes(withTwin)[i] && Object.values(c.arguments).some((v) => withTwin.distractors.some((d) => d.resembles === String(v))),
+        example.bench.writes(withTwin)[i] &&
+        Object.values(c.arguments).some((v) => withTwin.distractors.some((d) => d.resembles === String(v))),
     );
     const call = withTwin.gold_calls[at] as Task["gold_calls"][number];
     const [name, value] = Object.entries(call.arguments).find(([, v]) => withTwin.distractors.some((d) => d.resembles === String(v))) as [
@@ -89,40 +64,40 @@ describe("filter on crafted trajectories", () => {
       unknown,
     ];
     const twin = withTwin.distractors.find((d) => d.resembles === String(value))?.key as string;
-    const careless = await bench.craft(withTwin, [
+    const careless = await example.bench.craft(withTwin, [
       ...withTwin.gold_calls,
       { tool: call.tool, arguments: { ...call.arguments, [name]: typeof value === "number" ? Number(twin) : twin } },
     ]);
-    const touched = await judge(withTwin, careless);
+    const touched = await example.bench.judgeTrajectory(withTwin, careless);
     expect(touched.failed).toBe("state-alignment");
     expect(JSON.stringify(touched.alignment?.diffs)).toContain(twin);
   });
 
   it("keeps a trajectory whose refused call was followed by the right one", async () => {
-    const task = writeTask();
+    const task = example.bench.writeTask();
     const first = task.gold_calls[0] as Task["gold_calls"][number];
-    const trajectory = await bench.craft(task, [{ tool: first.tool, arguments: {} }, ...task.gold_calls]);
+    const trajectory = await example.bench.craft(task, [{ tool: first.tool, arguments: {} }, ...task.gold_calls]);
     expect(trajectory.tool_errors).toBe(1);
-    const verdict = await judge(task, trajectory);
+    const verdict = await example.bench.judgeTrajectory(task, trajectory);
     expect(verdict).toMatchObject({ passed: true, toolErrors: 1 });
   });
 
   it("exact match: strict for read-only tasks, order-free only between independent calls", async () => {
-    const read = readTask();
+    const read = example.bench.readTask();
     const call = read.gold_calls[0] as Task["gold_calls"][number];
     const changed = Object.fromEntries(Object.entries(call.arguments).map(([k, v]) => [k, typeof v === "number" ? v + 1 : v]));
-    const extra = await bench.craft(read, [...read.gold_calls, read.gold_calls[0] as Task["gold_calls"][number]]);
-    expect((await judge(read, extra)).failed).toBe("exact-match");
+    const extra = await example.bench.craft(read, [...read.gold_calls, read.gold_calls[0] as Task["gold_calls"][number]]);
+    expect((await example.bench.judgeTrajectory(read, extra)).failed).toBe("exact-match");
     if (JSON.stringify(changed) !== JSON.stringify(call.arguments)) {
-      const wrong = await bench.craft(read, [{ tool: call.tool, arguments: changed }, ...read.gold_calls.slice(1)]);
-      expect((await judge(read, wrong)).failed).toBe("exact-match");
+      const wrong = await example.bench.craft(read, [{ tool: call.tool, arguments: changed }, ...read.gold_calls.slice(1)]);
+      expect((await example.bench.judgeTrajectory(read, wrong)).failed).toBe("exact-match");
     }
     // Two fed calls in the wrong order: the later one cannot run before its source.
-    const fed = bench.tasks.find((t) => !t.read_only && t.feeds.length > 0) as Task;
+    const fed = example.bench.tasks.find((t) => !t.read_only && t.feeds.length > 0) as Task;
     const feed = fed.feeds[0] as Task["feeds"][number];
     const swapped = [...fed.gold_calls];
     [swapped[feed.from], swapped[feed.call]] = [swapped[feed.call] as never, swapped[feed.from] as never];
-    const verdict = await judge(fed, await bench.craft(fed, swapped));
+    const verdict = await example.bench.judgeTrajectory(fed, await example.bench.craft(fed, swapped));
     expect(verdict.passed).toBe(false);
   });
 });

@@ -1,13 +1,15 @@
 // Shared by the experience tests: one offline run of the example catalog, and crafted
 // trajectories — dialogues whose tool calls really run in the task's environment.
 import { join } from "node:path";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import type { DomainSchema } from "../../contracts/domain-schema.ts";
+import type { Domains } from "../../contracts/domains.ts";
 import type { EnvironmentSpec } from "../../contracts/environment-spec.ts";
 import type { Task } from "../../contracts/task.ts";
 import type { Trajectory } from "../../contracts/trajectory.ts";
 import { compileEnvironment, moduleCache } from "../../episodes/environment-module.ts";
-import type { JudgeContext } from "../../episodes/judge/judge.ts";
+import { type JudgeContext, judgeTrajectory, type Verdict } from "../../episodes/judge/judge.ts";
+import { defaultValidityRules } from "../../episodes/judge/validity.ts";
 import { observationText, TaskEpisode, toolDefinitions } from "../../episodes/task-episode.ts";
 import type { ChatMessage } from "../../llm/port.ts";
 import { type CompiledModule, Sandbox } from "../../sandbox/index.ts";
@@ -18,6 +20,29 @@ export const exampleCatalog = join(repoRoot, "examples", "catalog");
 
 export function runExample(runDir?: string): Promise<PipelineRun> {
   return runStages({ config: { stages: { ingest: { sources: [exampleCatalog] } } }, ...(runDir ? { runDir } : {}) });
+}
+
+/** The domain of a run that holds `tool`; fails the test when none does. */
+export function domainOf(run: RunView, tool: string): string {
+  const found = run.json<Domains>("domains.json").domains.find((d) => d.tools.includes(tool));
+  if (!found) throw new Error(`no domain holds ${tool}`);
+  return found.name;
+}
+
+/**
+ * The shared example run and a workbench on it, opened before the calling file's tests and closed
+ * after them (call it at the top of a test file).
+ */
+export function exampleWorkbench(): { readonly run: RunView; readonly bench: Workbench } {
+  const opened = {} as { run: RunView; bench: Workbench };
+  beforeAll(async () => {
+    opened.run = sharedExampleRun();
+    opened.bench = await Workbench.open(opened.run);
+  }, 90_000);
+  afterAll(async () => {
+    await opened.bench?.close();
+  });
+  return opened;
 }
 
 /** The example run made once before the tests (test/support/global-setup.ts): read it, never write into it. */
@@ -66,6 +91,25 @@ export class Workbench {
       schema: (d) => this.run.json<DomainSchema>(`envs/${d}/schema.json`),
       module: (d) => this.module(d),
     };
+  }
+
+  /** A write task of the run (the first that `predicate` accepts); fails the test when there is none. */
+  writeTask(predicate: (task: Task, writes: boolean[]) => boolean = () => true): Task {
+    const task = this.tasks.find((t) => !t.read_only && predicate(t, this.writes(t)));
+    if (!task) throw new Error("the example run has no write task of that shape");
+    return task;
+  }
+
+  /** A read-only task of the run; fails the test when there is none. */
+  readTask(): Task {
+    const task = this.tasks.find((t) => t.read_only);
+    if (!task) throw new Error("the example run has no read-only task");
+    return task;
+  }
+
+  /** The filter's judgement of a trajectory (default validity rules, exact match on). */
+  judgeTrajectory(task: Task, trajectory: Trajectory): Promise<Verdict> {
+    return judgeTrajectory(this.judge, task, trajectory, { validity: defaultValidityRules, exactMatch: true });
   }
 
   writes(task: Task): boolean[] {

@@ -6,21 +6,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { CodegenReport } from "../../../contracts/codegen-report.ts";
 import type { DomainState } from "../../../contracts/domain-state.ts";
 import type { Domains } from "../../../contracts/domains.ts";
-import { sharedExampleRun } from "../../support/example.ts";
+import { domainOf, sharedExampleRun } from "../../support/example.ts";
 import { runCli } from "../../support/helpers.ts";
 import type { RunView } from "../../support/pipeline.ts";
 
 let run: RunView;
-let domainOf: (tool: string) => string;
 
 beforeAll(async () => {
   run = sharedExampleRun();
-  const domains = run.json<Domains>("domains.json");
-  domainOf = (tool) => {
-    const found = domains.domains.find((d) => d.tools.includes(tool));
-    if (!found) throw new Error(`no domain holds ${tool}`);
-    return found.name;
-  };
 }, 60_000);
 
 describe("an offline run on the example catalog", () => {
@@ -45,7 +38,7 @@ describe("an offline run on the example catalog", () => {
   });
 
   it("serves a generated environment through `envscale call`", async () => {
-    const domain = domainOf("get_flight");
+    const domain = domainOf(run, "get_flight");
     const dir = join(run.runDir, "envs", domain);
     const state = run.json<DomainState>(`envs/${domain}/sample-state.json`);
     const flight = Object.keys(state.flights ?? {})[0] as string;
@@ -66,7 +59,7 @@ describe("an offline run on the example catalog", () => {
 
 describe("rules and generators", () => {
   it("codegen reports say who wrote the code", () => {
-    const report = run.json<CodegenReport>(`envs/${domainOf("get_flight")}/codegen.json`);
+    const report = run.json<CodegenReport>(`envs/${domainOf(run, "get_flight")}/codegen.json`);
     expect(report).toMatchObject({ source: "templates", rounds: 0, tests: [], functions: { get_flight: "get_flight" } });
   });
 });

@@ -1,26 +1,18 @@
 // The dependencies stage offline: edges confirmed by running A then B.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { DependencyGraph } from "../../../contracts/dependency-graph.ts";
-import type { Domains } from "../../../contracts/domains.ts";
-import { sharedExampleRun } from "../../support/example.ts";
+import { domainOf, sharedExampleRun } from "../../support/example.ts";
 import type { RunView } from "../../support/pipeline.ts";
 
 let run: RunView;
-let domainOf: (tool: string) => string;
 
 beforeAll(async () => {
   run = sharedExampleRun();
-  const domains = run.json<Domains>("domains.json");
-  domainOf = (tool) => {
-    const found = domains.domains.find((d) => d.tools.includes(tool));
-    if (!found) throw new Error(`no domain holds ${tool}`);
-    return found.name;
-  };
 }, 60_000);
 
 describe("an offline run on the example catalog", () => {
   it("confirms dependencies by execution: outputs that feed inputs, and writes that change reads", () => {
-    const airline = run.json<DependencyGraph>(`envs/${domainOf("book_flight")}/dependencies.json`);
+    const airline = run.json<DependencyGraph>(`envs/${domainOf(run, "book_flight")}/dependencies.json`);
     expect(airline.edges).toContainEqual(
       expect.objectContaining({
         from: "book_flight",
@@ -29,7 +21,7 @@ describe("an offline run on the example catalog", () => {
       }),
     );
     expect(airline.edges).toContainEqual(expect.objectContaining({ from: "search_flights", to: "book_flight" }));
-    const bank = run.json<DependencyGraph>(`envs/${domainOf("transfer_funds")}/dependencies.json`);
+    const bank = run.json<DependencyGraph>(`envs/${domainOf(run, "transfer_funds")}/dependencies.json`);
     expect(bank.edges).toContainEqual(
       expect.objectContaining({ from: "transfer_funds", to: "get_account_balance", via: { kind: "state", table: "accounts" } }),
     );

@@ -1,22 +1,16 @@
 // The filter stage on an offline run: the funnel counts every trajectory, planted mistakes are caught where
 // they should be.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Funnel } from "../../../contracts/judgement.ts";
 import type { Trajectory } from "../../../contracts/trajectory.ts";
-import { jsonLines, sharedExampleRun, Workbench } from "../../support/example.ts";
+import { jsonLines, sharedExampleRun } from "../../support/example.ts";
 import type { RunView } from "../../support/pipeline.ts";
 
 let run: RunView;
-let bench: Workbench;
 
 beforeAll(async () => {
   run = sharedExampleRun();
-  bench = await Workbench.open(run);
 }, 90_000);
-
-afterAll(async () => {
-  await bench?.close();
-});
 
 describe("rollouts, funnel and eval", () => {
   it("the funnel counts every trajectory; planted mistakes are caught where they should be, clean rollouts all kept", () => {

@@ -3,41 +3,20 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { type DomainSchema, schemaProblems } from "../../../contracts/domain-schema.ts";
 import type { DomainState } from "../../../contracts/domain-state.ts";
 import type { Domains } from "../../../contracts/domains.ts";
-import type { ToolSpec } from "../../../contracts/tool-spec.ts";
-import type { JsonValue } from "../../../kernel/canonical-json.ts";
 import { Rng } from "../../../kernel/rng.ts";
 import { generateState } from "../../../plugins/codegen/sample-state.ts";
 import { inferDomainSchema } from "../../../plugins/schema/infer.ts";
 import { compileToolModule } from "../../../sandbox/index.ts";
 import { templateModule } from "../../../tool-code/templates.ts";
-import { sharedExampleRun } from "../../support/example.ts";
+import { domainOf, sharedExampleRun } from "../../support/example.ts";
 import type { RunView } from "../../support/pipeline.ts";
+import { toolSpec } from "../../support/tools.ts";
 
 let run: RunView;
-let domainOf: (tool: string) => string;
 
 beforeAll(async () => {
   run = sharedExampleRun();
-  const domains = run.json<Domains>("domains.json");
-  domainOf = (tool) => {
-    const found = domains.domains.find((d) => d.tools.includes(tool));
-    if (!found) throw new Error(`no domain holds ${tool}`);
-    return found.name;
-  };
 }, 60_000);
-
-const tool = (
-  name: string,
-  properties: Record<string, unknown>,
-  required: string[] = Object.keys(properties),
-  description = "",
-): ToolSpec => ({
-  name,
-  description,
-  parameters: { type: "object", properties: properties as Record<string, JsonValue>, required },
-  format: "function",
-  source: { file: "t.json", pointer: `/${name}` },
-});
 
 /** Every foreign key of a state points at a record that exists. */
 function danglingReferences(schema: DomainSchema, state: DomainState): string[] {
@@ -56,7 +35,7 @@ function danglingReferences(schema: DomainSchema, state: DomainState): string[] 
 
 describe("an offline run on the example catalog", () => {
   it("infers tables, keys, statuses, ledgers and debits from the tools alone", () => {
-    const airline = run.json<DomainSchema>(`envs/${domainOf("cancel_reservation")}/schema.json`);
+    const airline = run.json<DomainSchema>(`envs/${domainOf(run, "cancel_reservation")}/schema.json`);
     const reservations = airline.tables.find((t) => t.name === "reservations");
     expect(reservations).toMatchObject({
       key: "reservation_id",
@@ -72,14 +51,14 @@ describe("an offline run on the example catalog", () => {
     expect(airline.tools.find((t) => t.tool === "book_flight")).toMatchObject({ operation: "create", table: "reservations" });
     expect(airline.tools.find((t) => t.tool === "search_flights")).toMatchObject({ access: "read", operation: "list", writes: [] });
 
-    const bank = run.json<DomainSchema>(`envs/${domainOf("transfer_funds")}/schema.json`);
+    const bank = run.json<DomainSchema>(`envs/${domainOf(run, "transfer_funds")}/schema.json`);
     expect(bank.tools.find((t) => t.tool === "transfer_funds")).toMatchObject({
       operation: "transfer",
       ledger: { table: "transactions", reference: "account_id" },
     });
     expect(bank.tools.find((t) => t.tool === "pay_bill")?.debits).toEqual([{ parameter: "amount", table: "accounts", field: "balance" }]);
 
-    const files = run.json<DomainSchema>(`envs/${domainOf("move_file")}/schema.json`);
+    const files = run.json<DomainSchema>(`envs/${domainOf(run, "move_file")}/schema.json`);
     expect(files.tables).toEqual([expect.objectContaining({ name: "files", key: "path", keyKind: "natural" })]);
     expect(files.tools.find((t) => t.tool === "move_file")?.operation).toBe("move");
     expect(files.tools.find((t) => t.tool === "write_file")?.operation).toBe("upsert");
@@ -95,12 +74,13 @@ describe("an offline run on the example catalog", () => {
 describe("rules and generators", () => {
   it("keys tables by integers when tools pass integer ids, and keeps references resolvable", async () => {
     const tools = [
-      tool("get_book", { book_id: { type: "integer" } }),
-      tool("borrow_book", { book_id: { type: "integer" }, member_id: { type: "integer" }, due_date: { type: "string", format: "date" } }, [
-        "book_id",
-        "member_id",
-      ]),
-      tool("list_loans", { member_id: { type: "integer" } }),
+      toolSpec("get_book", { book_id: { type: "integer" } }),
+      toolSpec(
+        "borrow_book",
+        { book_id: { type: "integer" }, member_id: { type: "integer" }, due_date: { type: "string", format: "date" } },
+        ["book_id", "member_id"],
+      ),
+      toolSpec("list_loans", { member_id: { type: "integer" } }),
     ];
     const schema = inferDomainSchema("library", tools);
     expect(schema.tables.find((t) => t.name === "books")?.fields[0]).toEqual({ name: "book_id", type: "integer" });
@@ -114,8 +94,8 @@ describe("rules and generators", () => {
 
   it("classifies every tool read or write, and falls back to a lookup for verbs it does not know", () => {
     const schema = inferDomainSchema("lab", [
-      tool("analyzeSample", { sample_type: { type: "string" }, method: { type: "string", enum: ["pcr", "elisa"] } }),
-      tool("calculateDose", { weight_kg: { type: "number" } }),
+      toolSpec("analyzeSample", { sample_type: { type: "string" }, method: { type: "string", enum: ["pcr", "elisa"] } }),
+      toolSpec("calculateDose", { weight_kg: { type: "number" } }),
     ]);
     expect(schema.tools.map((t) => [t.tool, t.access, t.operation])).toEqual([
       ["analyzeSample", "read", "lookup"],

@@ -1,48 +1,21 @@
 // The tasks stage on an offline run of the example catalog: the tasks kept, their instructions, and task lint.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { DomainSchema } from "../../../contracts/domain-schema.ts";
 import type { DomainState } from "../../../contracts/domain-state.ts";
 import type { Task, TaskLint } from "../../../contracts/task.ts";
-import type { Trajectory } from "../../../contracts/trajectory.ts";
 import { environmentModels } from "../../../episodes/environment-module.ts";
-import { judgeTrajectory } from "../../../episodes/judge/judge.ts";
-import { defaultValidityRules } from "../../../episodes/judge/validity.ts";
 import type { JsonObject } from "../../../kernel/canonical-json.ts";
 import { lintTask } from "../../../plugins/tasks/lint.ts";
-import { sharedExampleRun, Workbench } from "../../support/example.ts";
-import type { RunView } from "../../support/pipeline.ts";
+import { exampleWorkbench } from "../../support/example.ts";
 
-let run: RunView;
-let bench: Workbench;
-const judgeOptions = { validity: defaultValidityRules, exactMatch: true };
-
-beforeAll(async () => {
-  run = sharedExampleRun();
-  bench = await Workbench.open(run);
-}, 90_000);
-
-afterAll(async () => {
-  await bench?.close();
-});
-
-const writeTask = (predicate: (task: Task, writes: boolean[]) => boolean = () => true) => {
-  const task = bench.tasks.find((t) => !t.read_only && predicate(t, bench.writes(t)));
-  if (!task) throw new Error("the example run has no write task of that shape");
-  return task;
-};
-const readTask = () => {
-  const task = bench.tasks.find((t) => t.read_only);
-  if (!task) throw new Error("the example run has no read-only task");
-  return task;
-};
-const judge = (task: Task, trajectory: Trajectory) => judgeTrajectory(bench.judge, task, trajectory, judgeOptions);
+const example = exampleWorkbench();
 
 describe("tasks", () => {
   it("keeps tasks on every domain, each with the promised fields and a state the gold calls change", () => {
-    const lint = run.json<TaskLint>("task-lint.json");
-    expect(bench.tasks.length).toBe(lint.kept);
-    expect(new Set(bench.tasks.map((t) => t.domain)).size).toBe(5);
-    for (const task of bench.tasks) {
+    const lint = example.run.json<TaskLint>("task-lint.json");
+    expect(example.bench.tasks.length).toBe(lint.kept);
+    expect(new Set(example.bench.tasks.map((t) => t.domain)).size).toBe(5);
+    for (const task of example.bench.tasks) {
       expect(task.id).toMatch(new RegExp(`^${task.domain}-\\d{3}$`));
       expect(task.instruction.length).toBeGreaterThan(10);
       expect(task.gold_calls.length).toBeGreaterThan(0);
@@ -51,16 +24,16 @@ describe("tasks", () => {
       else expect(task.gold_state_hash).toBe(task.initial_state_hash);
       for (const d of task.distractors) expect(task.initial_state[d.table]?.[d.key]).toBeDefined();
     }
-    expect(bench.tasks.some((t) => t.read_only)).toBe(true);
-    expect(bench.tasks.some((t) => t.feeds.length > 0)).toBe(true);
-    expect(bench.tasks.some((t) => t.distractors.length > 0)).toBe(true);
-    expect(bench.tasks.some((t) => t.chain.expanded.length > 0)).toBe(true);
+    expect(example.bench.tasks.some((t) => t.read_only)).toBe(true);
+    expect(example.bench.tasks.some((t) => t.feeds.length > 0)).toBe(true);
+    expect(example.bench.tasks.some((t) => t.distractors.length > 0)).toBe(true);
+    expect(example.bench.tasks.some((t) => t.chain.expanded.length > 0)).toBe(true);
   });
 
   it("fed arguments are not stated in the rule-written instruction; stated ones are", () => {
     // The first call's text arguments are never fed (nothing comes before it): the user states them.
     const statedText = (t: Task) => Object.values(t.gold_calls[0]?.arguments ?? {}).find((v) => typeof v === "string");
-    const task = bench.tasks.find(
+    const task = example.bench.tasks.find(
       (t) => t.feeds.some((f) => typeof t.gold_calls[f.call]?.arguments[f.parameter] === "string") && statedText(t) !== undefined,
     );
     expect(task).toBeDefined();
@@ -70,11 +43,11 @@ describe("tasks", () => {
   });
 
   it("the gold calls pass the judge and leave every distractor as it was", async () => {
-    const task = writeTask((t) => t.distractors.length > 0);
-    const trajectory = await bench.craft(task, task.gold_calls);
-    const verdict = await judge(task, trajectory);
+    const task = example.bench.writeTask((t) => t.distractors.length > 0);
+    const trajectory = await example.bench.craft(task, task.gold_calls);
+    const verdict = await example.bench.judgeTrajectory(task, trajectory);
     expect(verdict).toMatchObject({ passed: true, failed: null });
-    const env = await bench.sandbox.open(await bench.module(task.domain), task.initial_state as JsonObject, {
+    const env = await example.bench.sandbox.open(await example.bench.module(task.domain), task.initial_state as JsonObject, {
       clock: task.clock,
       seed: task.seed,
     });
@@ -88,26 +61,26 @@ describe("tasks", () => {
 
 describe("task lint", () => {
   const lint = async (task: Task) => {
-    const env = await bench.sandbox.open(await bench.module(task.domain), task.initial_state as JsonObject, {
+    const env = await example.bench.sandbox.open(await example.bench.module(task.domain), task.initial_state as JsonObject, {
       clock: task.clock,
       seed: task.seed,
     });
     try {
-      const schema = run.json<DomainSchema>(`envs/${task.domain}/schema.json`);
-      return await lintTask(task, env, schema, environmentModels(schema, bench.spec(task.domain)));
+      const schema = example.run.json<DomainSchema>(`envs/${task.domain}/schema.json`);
+      return await lintTask(task, env, schema, environmentModels(schema, example.bench.spec(task.domain)));
     } finally {
       await env.close();
     }
   };
 
   it("passes every kept task", async () => {
-    for (const task of bench.tasks.slice(0, 8)) expect(await lint(task)).toEqual({ ok: true });
+    for (const task of example.bench.tasks.slice(0, 8)) expect(await lint(task)).toEqual({ ok: true });
   });
 
   it("drops a task whose gold call names a record missing from the initial state", async () => {
-    const task = structuredClone(writeTask());
+    const task = structuredClone(example.bench.writeTask());
     // Remove the record the first id-taking call names from the initial state.
-    const schema = run.json<DomainSchema>(`envs/${task.domain}/schema.json`);
+    const schema = example.run.json<DomainSchema>(`envs/${task.domain}/schema.json`);
     let removed = false;
     for (const call of task.gold_calls) {
       for (const value of Object.values(call.arguments)) {
@@ -121,7 +94,7 @@ describe("task lint", () => {
     }
     expect(removed).toBe(true);
     // Make the hash match the edited state, so that only the missing id is at fault.
-    const env = await bench.sandbox.open(await bench.module(task.domain), task.initial_state as JsonObject, {
+    const env = await example.bench.sandbox.open(await example.bench.module(task.domain), task.initial_state as JsonObject, {
       clock: task.clock,
       seed: task.seed,
     });
@@ -133,7 +106,7 @@ describe("task lint", () => {
   });
 
   it("drops a write task that a do-nothing agent would pass", async () => {
-    const read = readTask();
+    const read = example.bench.readTask();
     const task: Task = { ...structuredClone(read), read_only: false };
     expect(await lint(task)).toMatchObject({ ok: false, reason: "do-nothing-passes" });
     // The same calls as a read-only task are fine: exact match judges those.
@@ -141,7 +114,7 @@ describe("task lint", () => {
   });
 
   it("drops a task whose gold hash its calls do not reproduce", async () => {
-    const task = { ...structuredClone(writeTask()), gold_state_hash: "0".repeat(64) };
+    const task = { ...structuredClone(example.bench.writeTask()), gold_state_hash: "0".repeat(64) };
     expect(await lint(task)).toMatchObject({ ok: false, reason: "replay-mismatch" });
   });
 });

@@ -3,35 +3,21 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { DomainSchema } from "../../../contracts/domain-schema.ts";
 import type { Domains } from "../../../contracts/domains.ts";
 import type { EnvironmentSpec } from "../../../contracts/environment-spec.ts";
-import type { ToolSpec } from "../../../contracts/tool-spec.ts";
 import type { Verification } from "../../../contracts/verification.ts";
 import { categorize } from "../../../episodes/outcomes.ts";
-import type { JsonValue } from "../../../kernel/canonical-json.ts";
 import { Rng } from "../../../kernel/rng.ts";
 import { generateState } from "../../../plugins/codegen/sample-state.ts";
 import { inferDomainSchema } from "../../../plugins/schema/infer.ts";
 import { casesFor } from "../../../plugins/verify/cases.ts";
 import { sharedExampleRun } from "../../support/example.ts";
 import type { RunView } from "../../support/pipeline.ts";
+import { toolSpec } from "../../support/tools.ts";
 
 let run: RunView;
 
 beforeAll(async () => {
   run = sharedExampleRun();
 }, 60_000);
-
-const tool = (
-  name: string,
-  properties: Record<string, unknown>,
-  required: string[] = Object.keys(properties),
-  description = "",
-): ToolSpec => ({
-  name,
-  description,
-  parameters: { type: "object", properties: properties as Record<string, JsonValue>, required },
-  format: "function",
-  source: { file: "t.json", pointer: `/${name}` },
-});
 
 describe("an offline run on the example catalog", () => {
   it("verifies every tool of the example catalog, with cases of every kind", () => {
@@ -54,8 +40,8 @@ describe("an offline run on the example catalog", () => {
 describe("rules and generators", () => {
   it("generates valid, must-refuse and edge cases for a tool", () => {
     const tools = [
-      tool("get_order", { order_id: { type: "string" } }),
-      tool("cancel_order", { order_id: { type: "string" } }, ["order_id"], "Cancel an order. Its status becomes cancelled."),
+      toolSpec("get_order", { order_id: { type: "string" } }),
+      toolSpec("cancel_order", { order_id: { type: "string" } }, ["order_id"], "Cancel an order. Its status becomes cancelled."),
     ];
     const schema = inferDomainSchema("shop", tools);
     const state = generateState(schema, Rng.forRun(1).fork("s"), { records: 5, clock: "2025-03-03T09:00:00Z" });
