@@ -3,6 +3,7 @@
 // when its exit says so), which the environment handles turn into MEMORY_LIMIT or INTERNAL.
 import { type ChildProcess, fork } from "node:child_process";
 import { join } from "node:path";
+import { COLLECTOR_GLOBAL } from "../shared/collector.ts";
 import type { Reply, Request } from "../shared/protocol.ts";
 import type { CallError, CallOutcome, CompiledModule } from "../shared/tool-module.ts";
 
@@ -22,6 +23,28 @@ export class ProcessDied extends Error {
 }
 
 /** One supervised child process. */
+/**
+ * A sandbox process holds dozens of warm isolates, each reset thousands of times. V8 sizes an
+ * isolate's young generation by its allocation rate and collects its old one lazily: left alone,
+ * a process serving 20 environments settled near 700 MB. So isolates get one-megabyte semi-spaces
+ * and, between episodes, a full collection now and then (shared/collector.ts: the collector under
+ * a name the bootstrap takes off the global), and the process two malloc arenas with an eager trim
+ * (bench/RESULTS.md, "Serving memory", has the figures; calls per second did not change).
+ */
+const MEMORY_FLAGS = ["--max-semi-space-size=1", `--expose-gc-as=${COLLECTOR_GLOBAL}`];
+const MALLOC_SETTINGS = { MALLOC_ARENA_MAX: "2", MALLOC_TRIM_THRESHOLD_: "131072" };
+
+/**
+ * The environment of a sandbox process: the host's, with the memory settings above, a fixed zone
+ * and locale (dates and locale-dependent formatting inside tools must not depend on the machine),
+ * and no NODE_OPTIONS (its flags are the host's business: `--expose-gc` there would hand every
+ * isolate a collector).
+ */
+function processEnvironment(): NodeJS.ProcessEnv {
+  const { NODE_OPTIONS: _ignored, ...inherited } = process.env;
+  return { ...MALLOC_SETTINGS, ...inherited, TZ: "UTC", LC_ALL: "C.UTF-8", LANG: "C.UTF-8" };
+}
+
 export class SandboxProcess {
   readonly child: ChildProcess;
   readonly ready: Promise<void>;
@@ -35,10 +58,9 @@ export class SandboxProcess {
   constructor(onExit: (process: SandboxProcess) => void) {
     this.child = fork(PROCESS_MAIN, [], {
       serialization: "advanced",
-      execArgv: [],
+      execArgv: MEMORY_FLAGS,
       stdio: ["ignore", "ignore", "pipe", "ipc"],
-      // Dates and locale-dependent formatting inside tools must not depend on the machine.
-      env: { ...process.env, TZ: "UTC", LC_ALL: "C.UTF-8", LANG: "C.UTF-8" },
+      env: processEnvironment(),
     });
     this.child.stderr?.on("data", (chunk: Buffer) => {
       this.#stderr = (this.#stderr + chunk.toString()).slice(-4000);

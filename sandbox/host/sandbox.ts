@@ -83,9 +83,10 @@ export class Sandbox {
     return { ...this.counters };
   }
 
-  /** Per-process statistics (environments, calls, heap). */
-  async stats(): Promise<ProcessStats[]> {
-    return Promise.all(this.#processes.filter((p) => p.alive).map((p) => p.request<ProcessStats>({ op: "stats" })));
+  /** Per-process statistics (environments, calls, memory); `collect` garbage-collects first, for live sizes. */
+  async stats(options: { collect?: boolean } = {}): Promise<ProcessStats[]> {
+    const message = options.collect ? { op: "stats" as const, collect: true } : { op: "stats" as const };
+    return Promise.all(this.#processes.filter((p) => p.alive).map((p) => p.request<ProcessStats>(message)));
   }
 
   async close(): Promise<void> {

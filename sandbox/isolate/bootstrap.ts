@@ -6,6 +6,7 @@
 // Nothing here trusts a value tool code produced: such values are read with Reflect and property
 // descriptors, and the intrinsics used are captured (intrinsics.ts) before tool code exists.
 // In-isolate runtime code: one closure, like database.ts: the kernel's state (tools, factory, database) lives in variables no tool can reach.
+import { COLLECTOR_GLOBAL } from "../shared/collector.ts";
 import { createDatabase } from "./database.ts";
 import {
   atomicsStore,
@@ -43,6 +44,16 @@ const FRAME = /envscale-tools[^:\s]*:(\d+):(\d+)/g;
 
 export function createIsolateKernel(sharedSlots: SharedArrayBuffer, config: KernelConfig) {
   const global = globalThis as unknown as Obj;
+  // Taken off the global first: tool code never sees a collector (ours, or `gc` when the process
+  // runs with --expose-gc). V8 makes these properties non-configurable, so they stay, holding
+  // undefined (frozen with the rest of the realm).
+  let collect: (() => void) | null = null;
+  for (const name of [COLLECTOR_GLOBAL, "gc"]) {
+    const found = global[name];
+    if (found === undefined) continue;
+    if (typeof found === "function") collect ??= found as () => void;
+    global[name] = undefined;
+  }
   const slots = new Int32Array(sharedSlots);
   const determinism = installDeterminism(global);
   const console = installConsole(global, config.maxLogLines);
@@ -200,6 +211,12 @@ export function createIsolateKernel(sharedSlots: SharedArrayBuffer, config: Kern
     },
     exportState(): string {
       return db.exportState();
+    },
+    /** A full garbage collection between episodes, when the process provides the collector. */
+    collect(): boolean {
+      if (!collect) return false;
+      collect();
+      return true;
     },
   };
 }

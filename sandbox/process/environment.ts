@@ -16,6 +16,7 @@ import type { ValidateFunction } from "ajv/dist/2020.js";
 import ivm from "isolated-vm";
 import { canonicalStringify, type JsonObject, sha256 } from "../../kernel/canonical-json.ts";
 import type { IsolateKernel } from "../isolate/bootstrap.ts";
+import { COLLECT_EVERY_RESETS } from "../shared/collector.ts";
 import { DEFAULT_CLOCK, type EnvironmentOptions, type ResetOptions } from "../shared/environment-options.ts";
 import type { CallError, CallOutcome, CompiledModule, ToolCall } from "../shared/tool-module.ts";
 import { describeArgErrors, validatorsFor } from "./argument-validators.ts";
@@ -44,7 +45,7 @@ function toClockMs(clock: string | number): number {
 }
 
 type Refs = {
-  [K in "install" | "loadState" | "dropState" | "reset" | "call" | "callMany" | "exportState" | "lockdown"]: ivm.Reference<
+  [K in "install" | "loadState" | "dropState" | "reset" | "call" | "callMany" | "exportState" | "lockdown" | "collect"]: ivm.Reference<
     IsolateKernel[K]
   >;
 };
@@ -67,7 +68,13 @@ export class Environment {
   #target = 0;
   /** State texts by id, as loaded (kept to rebuild an isolate), most recently used last. */
   readonly #states = new Map<number, string>();
-  readonly #stateIds = new WeakMap<object, number>();
+  /**
+   * Loaded states' ids by their canonical text: a state comes back as a new object with every
+   * request (it crossed a process boundary), so only its content can say it is already loaded.
+   */
+  readonly #stateIds = new Map<string, number>();
+  /** The same, by object, for callers in this process that pass the same object again (no re-serialising). */
+  readonly #objectIds = new WeakMap<object, number>();
   #nextStateId = 1;
   #episode: Episode;
   /** Calls of this episode that ran to an outcome: replayed after a rebuild. */
@@ -77,6 +84,7 @@ export class Environment {
   readonly #sourceLines: SourceLines;
   /** How many times the isolate was rebuilt (after timeouts, memory limits, internal errors). */
   rebuilds = 0;
+  #resets = 0;
 
   private constructor(module: CompiledModule, options: Required<EnvironmentOptions>, watchdog: Watchdog) {
     this.module = module;
@@ -181,6 +189,13 @@ export class Environment {
       this.#context.release();
       this.#isolate.dispose();
     }
+  }
+
+  /** A full garbage collection in the isolate, when its process provides the collector; false otherwise. */
+  collect(): boolean {
+    if (this.#closed || this.#isolate.isDisposed) return false;
+    const seq = this.#watchdog.reserve(1);
+    return this.#watchdog.run(this.#target, seq, STATE_LIMIT_MS, () => this.#refs.collect.applySync(undefined, [])) as boolean;
   }
 
   /** Heap in use by the isolate, bytes. */
@@ -288,25 +303,28 @@ export class Environment {
     if (this.#broken !== null) throw new Error(`${this.#broken}; reset the environment`);
   }
 
-  /** Load a state into the isolate under a new id (once per distinct state object). */
+  /** Load a state into the isolate under a new id (once per distinct state, while it stays loaded). */
   #load(state: JsonObject): number {
-    const known = this.#stateIds.get(state);
+    if (typeof state !== "object" || state === null || Array.isArray(state)) throw new TypeError("a state must be a JSON object");
+    const same = this.#objectIds.get(state);
+    const text = same !== undefined && this.#states.has(same) ? (this.#states.get(same) as string) : canonicalStringify(state);
+    const known = this.#stateIds.get(text);
     if (known !== undefined && this.#states.has(known)) {
+      this.#objectIds.set(state, known);
       // Most recently used last.
-      const text = this.#states.get(known) as string;
       this.#states.delete(known);
       this.#states.set(known, text);
       return known;
     }
-    if (typeof state !== "object" || state === null || Array.isArray(state)) throw new TypeError("a state must be a JSON object");
-    const text = canonicalStringify(state);
     const id = this.#nextStateId++;
     this.#loadInto(id, text);
     this.#states.set(id, text);
-    this.#stateIds.set(state, id);
+    this.#stateIds.set(text, id);
+    this.#objectIds.set(state, id);
     while (this.#states.size > LOADED_STATES) {
       const oldest = this.#states.keys().next().value as number;
       if (oldest === this.#episode.stateId) break;
+      this.#stateIds.delete(this.#states.get(oldest) as string);
       this.#states.delete(oldest);
       this.#refs.dropState.applySync(undefined, [oldest]);
     }
@@ -325,6 +343,8 @@ export class Environment {
   }
 
   #resetIsolate(): void {
+    // Between episodes, now and then, a full collection (shared/collector.ts): dead episodes pile up otherwise.
+    if (++this.#resets % COLLECT_EVERY_RESETS === 0) this.collect();
     const seq = this.#watchdog.reserve(1);
     const { stateId, seed, clockMs } = this.#episode;
     this.#watchdog.run(this.#target, seq, STATE_LIMIT_MS, () =>
@@ -364,7 +384,7 @@ export class Environment {
       { arguments: { copy: true }, result: { reference: true } },
     ) as unknown as ivm.Reference<IsolateKernel>;
     const refs = {} as Refs;
-    for (const name of ["install", "loadState", "dropState", "reset", "call", "callMany", "exportState", "lockdown"] as const) {
+    for (const name of ["install", "loadState", "dropState", "reset", "call", "callMany", "exportState", "lockdown", "collect"] as const) {
       (refs as Record<string, unknown>)[name] = kernel.getSync(name, { reference: true });
     }
     const script = compileCached(isolate, this.module.script, "envscale-tools.js");

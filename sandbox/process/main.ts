@@ -3,6 +3,7 @@
 // (host/sandbox.ts) reports the call and rebuilds its environments elsewhere. Nothing here is shared
 // with the host but messages.
 import { canonicalStringify, sha256 } from "../../kernel/canonical-json.ts";
+import { COLLECTOR_GLOBAL } from "../shared/collector.ts";
 import { DEFAULT_CLOCK } from "../shared/environment-options.ts";
 import type { ProcessStats, Reply, Request } from "../shared/protocol.ts";
 import type { CompiledModule, ToolCall } from "../shared/tool-module.ts";
@@ -41,6 +42,12 @@ function keepIdle(env: Environment): void {
   }
 }
 let calls = 0;
+
+/** This process's own collector (it starts with --expose-gc-as, see shared/collector.ts). */
+function collectProcess(): void {
+  const collector = (globalThis as Record<string, unknown>)[COLLECTOR_GLOBAL];
+  if (typeof collector === "function") collector();
+}
 
 function need(id: number): Environment {
   const env = environments.get(id);
@@ -99,18 +106,29 @@ function handle(request: Request): unknown {
       return null;
     }
     case "stats": {
+      const all = [...environments.values(), ...[...idle.values()].flat()];
+      if (request.collect) {
+        for (const env of all) env.collect();
+        collectProcess();
+      }
       let heapBytes = 0;
       let rebuilds = 0;
-      for (const env of environments.values()) {
+      let isolateBytes = 0;
+      for (const env of all) {
         heapBytes += env.heapBytes();
         rebuilds += env.rebuilds;
+        isolateBytes += env.memoryBytes();
       }
+      const memory = process.memoryUsage();
       const stats: ProcessStats = {
         environments: environments.size,
-        idle: [...idle.values()].reduce((n, l) => n + l.length, 0),
+        idle: idleCount,
         calls,
         rebuilds,
         heapBytes,
+        isolateBytes,
+        rssBytes: memory.rss,
+        processHeapBytes: memory.heapUsed,
       };
       return stats;
     }

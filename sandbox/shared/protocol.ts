@@ -15,7 +15,8 @@ export type Request =
   | { id: number; op: "reset"; env: number; state?: JsonObject; options?: ResetOptions }
   | { id: number; op: "episode"; env: number; state?: JsonObject; options?: ResetOptions; calls: string; export?: boolean }
   | { id: number; op: "close"; env: number }
-  | { id: number; op: "stats" };
+  /** `collect`: garbage-collect the process and every isolate first, so that the figures are live sizes. */
+  | { id: number; op: "stats"; collect?: boolean };
 
 export interface EpisodeResult {
   outcomes: CallOutcome[];
@@ -28,7 +29,13 @@ export interface ProcessStats {
   idle: number;
   calls: number;
   rebuilds: number;
+  /** Heap in use by the isolates, open and idle (live sizes after a `collect`). */
   heapBytes: number;
+  /** Memory held by every isolate, open and idle: committed heap, malloc'd and external. */
+  isolateBytes: number;
+  /** The sandbox process's resident set and its own (non-isolate) V8 heap. */
+  rssBytes: number;
+  processHeapBytes: number;
 }
 
 export type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { message: string } };

@@ -4,6 +4,7 @@ import ivm from "isolated-vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canonicalStringify, type JsonObject, sha256 } from "../../kernel/canonical-json.ts";
 import { type CallOutcome, Sandbox, type SandboxEnvironment, type ToolDeclaration } from "../../sandbox/index.ts";
+import { COLLECTOR_GLOBAL } from "../../sandbox/shared/collector.ts";
 
 const STATE: JsonObject = { items: { a: { id: "a", n: 1, tags: ["x"] } }, list: [1, 2, 3] };
 const STATE_HASH = sha256(canonicalStringify(STATE));
@@ -173,6 +174,12 @@ const cases: Case[] = [
     thrown: "TypeError",
   },
   { name: "fetch", body: `return typeof globalThis["fe" + "tch"];`, code: "OK", result: "undefined" },
+  {
+    name: "the garbage collector (the sandbox process's, or gc)",
+    body: `return [typeof globalThis["__envscale_" + "collect"], typeof globalThis["g" + "c"]];`,
+    code: "OK",
+    result: ["undefined", "undefined"],
+  },
   { name: "WebAssembly", body: `return typeof globalThis["Web" + "Assembly"];`, code: "OK", result: "undefined" },
   {
     name: "SharedArrayBuffer and Atomics.wait",
@@ -460,8 +467,9 @@ describe("hostile tool code", () => {
     const fresh = (await isolate.createContext()).evalSync("Object.getOwnPropertyNames(globalThis)", { copy: true }) as string[];
     isolate.dispose();
     const removed = ["eval", "SharedArrayBuffer", "Atomics", "WebAssembly", "WeakRef", "FinalizationRegistry"];
-    // A fresh context has V8's own (inert) console; ours replaces it, so the name is the same.
-    expect(outcome).toEqual({ ok: true, result: fresh.filter((n) => !removed.includes(n)).sort() });
+    // A fresh context has V8's own (inert) console; ours replaces it, so the name is the same. The
+    // sandbox process's collector stays as a name (V8 makes it non-configurable) holding undefined.
+    expect(outcome).toEqual({ ok: true, result: [...fresh.filter((n) => !removed.includes(n)), COLLECTOR_GLOBAL].sort() });
     await env.close();
   });
 });

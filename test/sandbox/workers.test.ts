@@ -80,6 +80,19 @@ describe("Sandbox (supervised processes)", () => {
     await again.close();
   });
 
+  it("stats with collect report live sizes: garbage of many episodes is gone", async () => {
+    const env = await sandbox.open(module, { items: {} });
+    for (let i = 0; i < 300; i++) {
+      await env.reset({ items: { [`k${i}`]: { id: `k${i}`, pad: "x".repeat(2000) } } });
+      await env.call("add", { id: `n${i}` });
+    }
+    const [lazy] = await sandbox.stats();
+    const [live] = await sandbox.stats({ collect: true });
+    expect(live?.heapBytes).toBeLessThan(lazy?.heapBytes as number);
+    expect(live?.rssBytes).toBeGreaterThan(0);
+    await env.close();
+  });
+
   it("rejects opening an environment on a state that is not a JSON object", async () => {
     await expect(sandbox.open(module, JSON.parse('{"items": {"__proto__": {}}}'))).rejects.toThrow(/__proto__/);
   });
