@@ -47,6 +47,13 @@ export const taskSchema = z.object({
   distractors: z.array(z.object({ table: z.string(), key: z.string(), resembles: z.string() })),
   initial_state_hash: z.string(),
   gold_state_hash: z.string(),
+  /**
+   * Read-only tasks: the facts the answer to the user must state (the salient values the answering
+   * read returns). The state cannot tell a read-only task's success; these and the reads can.
+   */
+  answer_facts: z
+    .array(z.object({ call: z.number().int().nonnegative(), path: z.string(), value: z.union([z.string(), z.number()]) }))
+    .optional(),
   /** Seed of Math.random in the tools and the task clock: the episode is reproducible from them. */
   seed: z.number().int(),
   clock: z.string(),
@@ -54,7 +61,16 @@ export const taskSchema = z.object({
 export type Task = z.infer<typeof taskSchema>;
 
 /** Why a candidate task was not kept (counted in `task-lint.json`). */
-export const dropReasons = ["no-chain", "gold-call-refused", "duplicate", "replay-mismatch", "do-nothing-passes", "unknown-id"] as const;
+export const dropReasons = [
+  "no-chain",
+  "gold-call-refused",
+  "duplicate",
+  "replay-mismatch",
+  "do-nothing-passes",
+  /** An agent that makes the task's reads, none of its writes, and tells the user nothing would pass. */
+  "silent-reads-pass",
+  "unknown-id",
+] as const;
 export type DropReason = (typeof dropReasons)[number];
 
 export const taskLintSchema = z.object({

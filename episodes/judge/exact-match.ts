@@ -14,7 +14,8 @@ export interface MadeCall {
 
 export type MatchResult = { ok: true } | { ok: false; detail: string };
 
-const signature = (call: MadeCall) => `${call.tool} ${canonicalStringify(call.arguments ?? {})}`;
+/** A call as text: its tool and its canonical arguments (two calls match when these are equal). */
+export const signatureOf = (call: MadeCall) => `${call.tool} ${canonicalStringify(call.arguments ?? {})}`;
 
 /** Pairs (i, j), i < j, of gold calls whose order matters. */
 export function dependentPairs(task: Pick<Task, "gold_calls" | "feeds">, spec: EnvironmentSpec): [number, number][] {
@@ -38,8 +39,8 @@ export function exactMatch(
   made: readonly MadeCall[],
   spec: EnvironmentSpec,
 ): MatchResult {
-  const gold = task.gold_calls.map(signature);
-  const agent = made.map(signature);
+  const gold = task.gold_calls.map(signatureOf);
+  const agent = made.map(signatureOf);
   if (task.read_only) {
     const at = gold.findIndex((g, i) => agent[i] !== g);
     if (at >= 0) return { ok: false, detail: `call ${at}: expected ${gold[at]}, got ${agent[at] ?? "nothing"}` };

@@ -105,6 +105,7 @@ export default defineStage({
             reasons: [`task ${trajectory.task_id} is not in tasks.jsonl`],
             alignment: null,
             toolErrors: 0,
+            rule: "a trajectory is judged against its task",
           };
         return judgeTrajectory(judge, task as Task, trajectory, options);
       },

@@ -5,6 +5,7 @@
 import type { Task } from "../../contracts/task.ts";
 import type { MistakeKind } from "../../contracts/trajectory.ts";
 import type { AgentActor } from "../../episodes/dialogue.ts";
+import { answerFacts, describeFact } from "../../episodes/judge/facts.ts";
 import { keyInResult } from "../../episodes/outcomes.ts";
 import type { JsonValue } from "../../kernel/canonical-json.ts";
 import type { Rng } from "../../kernel/rng.ts";
@@ -198,11 +199,20 @@ export class ScriptedAgent implements AgentActor {
     return { role: "assistant", content: null, tool_calls: [this.#toolCall(planned)] };
   }
 
+  /**
+   * What the agent tells the user at the end: what its last call did and the salient values its
+   * answering reads returned (the facts a read-only task's answer must state), read off its own
+   * calls and results.
+   */
   #summary(): string {
     const done = [...this.#results.keys()].sort((a, b) => a - b).at(-1);
-    const tool = done === undefined ? null : this.#task.gold_calls[done]?.tool;
-    return tool
-      ? `Done — ${tool.replace(/_/g, " ")} went through. Is there anything else I can do for you?`
-      : "Is there anything else I can do for you?";
+    if (done === undefined) return "Is there anything else I can do for you?";
+    const gold = this.#task.gold_calls;
+    const calls = gold.slice(0, done + 1).map((call, i) => ({ tool: call.tool, arguments: this.#made.get(i) ?? {} }));
+    const results = calls.map((_, i) => this.#results.get(i) as JsonValue | undefined);
+    const intents = this.#task.intents.length === gold.length ? this.#task.intents.slice(0, done + 1) : this.#task.intents;
+    const facts = answerFacts({ gold_calls: calls, intents }, results);
+    const found = facts.length > 0 ? `: ${facts.map(describeFact).join(", ")}` : "";
+    return `Done — ${(gold[done]?.tool ?? "").replace(/_/g, " ")}${found}. Is there anything else I can do for you?`;
   }
 }

@@ -9,6 +9,7 @@ import type { DomainState } from "../../contracts/domain-state.ts";
 import type { EnvironmentSpec } from "../../contracts/environment-spec.ts";
 import { type DropReason, type Task, type TaskLint, taskLintSchema, taskSchema } from "../../contracts/task.ts";
 import { compileEnvironment, environmentModels } from "../../episodes/environment-module.ts";
+import { answerFacts } from "../../episodes/judge/facts.ts";
 import { canonicalStringify, type JsonObject } from "../../kernel/canonical-json.ts";
 import type { JobContext } from "../../kernel/stage.ts";
 import { defineStage } from "../../kernel/stage.ts";
@@ -150,6 +151,8 @@ async function domainTasks(ctx: JobContext<TasksOptions>, input: DomainInputs): 
               item.signal,
             )
           : writeByRules(spec, calls, gold.run.feeds, rng.fork("text"));
+      // A read-only task asks for information: what its answering read returns must reach the user.
+      const facts = readOnlyTask ? answerFacts({ gold_calls: calls, intents: written.intents }, gold.run.results) : undefined;
       const task: Task = {
         id,
         domain: input.domain,
@@ -165,6 +168,7 @@ async function domainTasks(ctx: JobContext<TasksOptions>, input: DomainInputs): 
         distractors: taskState.distractors,
         initial_state_hash: initial.stateHash,
         gold_state_hash: goldHash,
+        ...(facts ? { answer_facts: facts } : {}),
         seed,
         clock: spec.clock,
       };

@@ -2,13 +2,19 @@
 //   replay-mismatch:   the initial state or the gold calls do not hash to what the task says;
 //   unknown-id:        a gold call names a record that is neither in the initial state nor made by
 //                      an earlier gold call (an agent could never find it);
-//   do-nothing-passes: the gold calls leave the state as it was, though the task writes.
+//   do-nothing-passes: an agent that makes no call and says nothing would earn the reward;
+//   silent-reads-pass: an agent that makes the task's reads (and none of its writes) and tells the
+//                      user nothing would earn it.
+// Both baselines are judged as the reward judges an episode (state alignment for a task that
+// writes, reads made and facts told for one that reads), so a task kept is one they fail.
 // Unknown ids are looked for before the replay: a call on a missing record is refused, and the
 // more specific diagnosis is the useful one.
 
 import type { DomainSchema, ToolModel } from "../../contracts/domain-schema.ts";
 import type { DomainState } from "../../contracts/domain-state.ts";
 import type { DropReason, Task } from "../../contracts/task.ts";
+import { compareStates } from "../../episodes/judge/alignment.ts";
+import { informationProblems } from "../../episodes/judge/judge.ts";
 import { describeOutcome } from "../../episodes/outcomes.ts";
 import type { JsonObject } from "../../kernel/canonical-json.ts";
 import type { SandboxEnvironment } from "../../sandbox/index.ts";
@@ -28,7 +34,10 @@ function idParameters(model: ToolModel): { name: string; table: string }[] {
 }
 
 export async function lintTask(
-  task: Pick<Task, "gold_calls" | "initial_state" | "initial_state_hash" | "gold_state_hash" | "read_only" | "seed" | "clock">,
+  task: Pick<
+    Task,
+    "gold_calls" | "initial_state" | "initial_state_hash" | "gold_state_hash" | "read_only" | "seed" | "clock" | "answer_facts"
+  >,
   env: SandboxEnvironment,
   schema: DomainSchema,
   models: ReadonlyMap<string, ToolModel>,
@@ -64,7 +73,7 @@ export async function lintTask(
       before = prefix.state as DomainState;
     }
   }
-  const gold = await env.runEpisode({ state, options, calls: task.gold_calls });
+  const gold = await env.runEpisode({ state, options, calls: task.gold_calls, exportState: true });
   const refused = gold.outcomes.findIndex((o) => !o.ok);
   if (refused >= 0)
     return {
@@ -78,8 +87,29 @@ export async function lintTask(
       reason: "replay-mismatch",
       detail: `replaying the gold calls gives ${gold.stateHash}, not ${task.gold_state_hash}`,
     };
-  if (!task.read_only && initial.stateHash === gold.stateHash)
-    return { ok: false, reason: "do-nothing-passes", detail: "the gold calls leave the state unchanged, so doing nothing would pass" };
 
+  const baselines: { reason: DropReason; calls: Task["gold_calls"] }[] = [
+    { reason: "do-nothing-passes", calls: [] },
+    { reason: "silent-reads-pass", calls: task.gold_calls.filter((call) => models.get(call.tool)?.access !== "write") },
+  ];
+  for (const baseline of baselines) {
+    const run = await env.runEpisode({ state, options, calls: baseline.calls, exportState: true });
+    const made = baseline.calls.filter((_, i) => run.outcomes[i]?.ok);
+    const passes = task.read_only
+      ? informationProblems(task, made, task.answer_facts ?? [], "").length === 0
+      : compareStates(schema, task.initial_state as DomainState, gold.state as DomainState, run.state as DomainState, {
+          gold: gold.stateHash,
+          actual: run.stateHash,
+        }).aligned;
+    if (passes)
+      return {
+        ok: false,
+        reason: baseline.reason,
+        detail:
+          baseline.reason === "do-nothing-passes"
+            ? "an agent that makes no call and says nothing would earn the reward"
+            : `an agent that makes only the reads (${baseline.calls.map((c) => c.tool).join(", ") || "none"}) and tells the user nothing would earn the reward`,
+      };
+  }
   return { ok: true };
 }

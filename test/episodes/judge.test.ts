@@ -7,6 +7,9 @@ import { exampleWorkbench } from "../support/example.ts";
 
 const example = exampleWorkbench();
 
+/** A final answer that states every fact a read-only task asks for. */
+const told_ = (task: Task) => `Here is what I found: ${(task.answer_facts ?? []).map((f) => `${f.path} is ${f.value}`).join("; ")}.`;
+
 describe("filter on crafted trajectories", () => {
   it("validity: rejects malformed arguments, unknown tools, unanswered calls, loops, degenerate text and dialogues that never end", async () => {
     const task = example.bench.writeTask();
@@ -84,12 +87,13 @@ describe("filter on crafted trajectories", () => {
 
   it("exact match: strict for read-only tasks, order-free only between independent calls", async () => {
     const read = example.bench.readTask();
+    const told = { texts: [told_(read)] };
     const call = read.gold_calls[0] as Task["gold_calls"][number];
     const changed = Object.fromEntries(Object.entries(call.arguments).map(([k, v]) => [k, typeof v === "number" ? v + 1 : v]));
-    const extra = await example.bench.craft(read, [...read.gold_calls, read.gold_calls[0] as Task["gold_calls"][number]]);
+    const extra = await example.bench.craft(read, [...read.gold_calls, read.gold_calls[0] as Task["gold_calls"][number]], told);
     expect((await example.bench.judgeTrajectory(read, extra)).failed).toBe("exact-match");
     if (JSON.stringify(changed) !== JSON.stringify(call.arguments)) {
-      const wrong = await example.bench.craft(read, [{ tool: call.tool, arguments: changed }, ...read.gold_calls.slice(1)]);
+      const wrong = await example.bench.craft(read, [{ tool: call.tool, arguments: changed }, ...read.gold_calls], told);
       expect((await example.bench.judgeTrajectory(read, wrong)).failed).toBe("exact-match");
     }
     // Two fed calls in the wrong order: the later one cannot run before its source.
@@ -99,5 +103,40 @@ describe("filter on crafted trajectories", () => {
     [swapped[feed.from], swapped[feed.call]] = [swapped[feed.call] as never, swapped[feed.from] as never];
     const verdict = await example.bench.judgeTrajectory(fed, await example.bench.craft(fed, swapped));
     expect(verdict.passed).toBe(false);
+  });
+});
+
+describe("read-only tasks: the reads made and their facts told", () => {
+  it("do-nothing, silent reads and facts without the reads earn nothing; the reads and their facts, told in any spelling, pass", async () => {
+    for (const read of example.bench.tasks.filter((t) => t.read_only)) {
+      expect(read.answer_facts?.length, read.id).toBeGreaterThan(0);
+      const nothing = await example.bench.judgeTrajectory(read, await example.bench.craft(read, [], { texts: ["All done."] }));
+      expect(nothing.failed, read.id).toBe("state-alignment");
+      expect(nothing.reasons.join("\n")).toMatch(/never made/);
+      expect(nothing.rule).toMatch(/^a read-only task: the reads it asks for are made, and the answer to the user states /);
+
+      const silent = await example.bench.judgeTrajectory(read, await example.bench.craft(read, read.gold_calls, { texts: ["All done."] }));
+      expect(silent.failed, read.id).toBe("state-alignment");
+      expect(silent.reasons.join("\n")).toMatch(/does not state/);
+
+      const guessed = await example.bench.judgeTrajectory(read, await example.bench.craft(read, [], { texts: [told_(read)] }));
+      expect(guessed.failed, read.id).toBe("state-alignment");
+
+      const answered = await example.bench.judgeTrajectory(
+        read,
+        await example.bench.craft(read, read.gold_calls, { texts: [told_(read)] }),
+      );
+      expect(answered, read.id).toMatchObject({ passed: true, failed: null });
+    }
+    // Numbers as people write them: thousands separators, a currency sign, trailing zeros.
+    const numeric = example.bench.tasks.find((t) => t.read_only && t.answer_facts?.some((f) => typeof f.value === "number")) as Task;
+    const spelled = (numeric.answer_facts ?? [])
+      .map((f) => (typeof f.value === "number" ? `$${f.value.toLocaleString("en-US", { minimumFractionDigits: 2 })}` : f.value))
+      .join(", ");
+    const verdict = await example.bench.judgeTrajectory(
+      numeric,
+      await example.bench.craft(numeric, numeric.gold_calls, { texts: [spelled] }),
+    );
+    expect(verdict.passed).toBe(true);
   });
 });

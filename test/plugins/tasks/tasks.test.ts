@@ -109,8 +109,15 @@ describe("task lint", () => {
     const read = example.bench.readTask();
     const task: Task = { ...structuredClone(read), read_only: false };
     expect(await lint(task)).toMatchObject({ ok: false, reason: "do-nothing-passes" });
-    // The same calls as a read-only task are fine: exact match judges those.
+    // The same calls as a read-only task are fine: its facts must reach the user.
     expect(await lint(read)).toEqual({ ok: true });
+  });
+
+  it("drops a read-only task that an agent making the reads and saying nothing would pass", async () => {
+    const task: Task = { ...structuredClone(example.bench.readTask()), answer_facts: [] };
+    const result = await lint(task);
+    expect(result).toMatchObject({ ok: false, reason: "silent-reads-pass" });
+    expect(result.ok === false && result.detail).toContain(task.gold_calls[0]?.tool);
   });
 
   it("drops a task whose gold hash its calls do not reproduce", async () => {
