@@ -3,9 +3,9 @@
 //
 // The server runs in its own process (as it would for a trainer); this process opens `sessions`
 // WebSocket connections at once, and each plays episodes back to back for `seconds`: reset, the
-// task's gold calls, then ending the episode (so every episode is judged). Reported: steps/s (every
-// message answered: resets, tool calls, ends), episodes/s, p50/p99/max latency of one message, and
-// the rewards seen (every episode should score 1).
+// task's gold calls, then ending the episode with the facts a read-only task asks for (so every
+// episode is judged). Reported: steps/s (every message answered: resets, tool calls, ends),
+// episodes/s, p50/p99/max latency of one message, and the rewards seen (every episode should score 1).
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -27,6 +27,8 @@ const processes = flag("--processes", "");
 interface TaskLine {
   id: string;
   gold_calls: { tool: string; arguments: unknown }[];
+  /** What a read-only task's answer must state. */
+  answer_facts?: { path: string; value: string | number }[];
 }
 const tasks = readFileSync(join(resolve(runDir), "tasks.jsonl"), "utf8")
   .split("\n")
@@ -88,7 +90,8 @@ async function client(index: number, until: number): Promise<void> {
     const task = tasks[(index * 7 + n) % tasks.length] as TaskLine;
     await send({ type: "reset", data: { task_id: task.id } });
     for (const call of task.gold_calls) await send({ type: "step", data: { tool: call.tool, arguments: call.arguments } });
-    const end = await send({ type: "step", data: { message: "done", end: true } });
+    const answer = (task.answer_facts ?? []).map((fact) => `${fact.path}: ${fact.value}`).join("; ") || "done";
+    const end = await send({ type: "step", data: { message: answer, end: true } });
     episodes += 1;
     const reward = end.data.reward ?? -1;
     rewards.set(reward, (rewards.get(reward) ?? 0) + 1);

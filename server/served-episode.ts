@@ -1,16 +1,20 @@
 // One episode served to a trainer: a task's environment in the sandbox, the simulated user, the
-// agent's actions as they come, and the reward at the end (the filter's judgement of the calls).
-
+// agent's actions as they come, and the reward at the end (the filter's judgement of the episode).
+//
+// Actions: a tool call (`{tool, arguments}`, or OpenEnv's `{type: "call_tool", tool_name,
+// arguments}`), words to the user (`{message, end?}`), or OpenEnv's `{type: "list_tools"}` (which
+// is not a turn). Every action may carry OpenEnv's `metadata`, passed back in the observation's.
 import type { DomainState } from "../contracts/domain-state.ts";
 import type { EnvironmentSpec } from "../contracts/environment-spec.ts";
 import type { Task } from "../contracts/task.ts";
 import { agentSystemPrompt } from "../episodes/dialogue.ts";
-import { type JudgeContext, judgeOutcome } from "../episodes/judge/judge.ts";
+import { answerOf, type JudgeContext, judgeOutcome } from "../episodes/judge/judge.ts";
 import { observationText, TaskEpisode, toolDefinitions } from "../episodes/task-episode.ts";
 import { ModelUser, ScriptedUser, type UserActor } from "../episodes/users.ts";
 import type { ChatMessage, LlmService, ToolDefinition } from "../llm/port.ts";
-import type { CompiledModule, Sandbox, SandboxEnvironment } from "../sandbox/index.ts";
-import type { Action, EpisodeState, Observation, StepResult } from "./protocol.ts";
+import type { CallOutcome, CompiledModule, Sandbox, SandboxEnvironment } from "../sandbox/index.ts";
+import type { Action, EpisodeState, Observation, OpenEnvTool, StepResult, toolErrorTypes } from "./protocol.ts";
+import { ProtocolError } from "./protocol-error.ts";
 
 export interface EpisodeServices {
   sandbox: Sandbox;
@@ -24,15 +28,11 @@ export interface EpisodeServices {
   exactMatch: boolean;
 }
 
-/** A request that cannot be served as asked: the HTTP status and a message. */
-export class ProtocolError extends Error {
-  readonly status: number;
-  readonly code: string;
-  constructor(status: number, code: string, message: string) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
+/** A tool's answer as MCP's CallToolResult (what `tools/call` returns). */
+export interface McpToolResult {
+  content: { type: "text"; text: string }[];
+  structuredContent?: { result: unknown };
+  isError: boolean;
 }
 
 export class ServedEpisode {
@@ -42,7 +42,7 @@ export class ServedEpisode {
   readonly #episode: TaskEpisode;
   readonly #user: UserActor;
   readonly #tools: ToolDefinition[];
-  /** The dialogue so far, in the chat format (what a model user reads). */
+  /** The dialogue so far, in the chat format (what a model user reads, and what the agent told the user). */
   readonly #messages: ChatMessage[];
   #steps = 0;
   #done = false;
@@ -62,15 +62,15 @@ export class ServedEpisode {
     this.#messages = [{ role: "system", content: agentSystemPrompt(task) }];
   }
 
-  /** Open the task's environment and hear the user's opening. */
+  /** Open the task's environment (or reset a warm one of its domain) and hear the user's opening. */
   static async start(
     id: string,
     task: Task,
     services: EpisodeServices,
-    idle?: SandboxEnvironment,
+    warm?: SandboxEnvironment,
   ): Promise<{ episode: ServedEpisode; result: StepResult }> {
-    const env = idle
-      ? await TaskEpisode.attach(idle, task)
+    const env = warm
+      ? await TaskEpisode.attach(warm, task)
       : await TaskEpisode.open(services.sandbox, await services.module(task.domain), task);
     const served = new ServedEpisode(id, task, services, env);
     const opening = await served.#user.next(served.#messages);
@@ -85,6 +85,10 @@ export class ServedEpisode {
     };
   }
 
+  get done(): boolean {
+    return this.#done;
+  }
+
   /** Steps of one episode run one at a time, in the order they came. */
   step(action: Action): Promise<StepResult> {
     const next = this.#queue.then(() => this.#step(action));
@@ -94,46 +98,73 @@ export class ServedEpisode {
 
   async #step(action: Action): Promise<StepResult> {
     this.lastActivity = Date.now();
+    const metadata = action.metadata && Object.keys(action.metadata).length > 0 ? { action: action.metadata } : {};
+    if ("type" in action && action.type === "list_tools") {
+      // OpenEnv's ListToolsObservation: the tools, not a turn.
+      return { observation: { tools: this.openEnvTools(), metadata: this.#metadata(metadata) }, reward: this.#reward, done: this.#done };
+    }
     if (this.#done) throw new ProtocolError(409, "EPISODE_DONE", `episode ${this.id} is done; reset to start another`);
     this.#steps += 1;
-    let observation: Observation;
-    if ("tool" in action) {
-      const text = JSON.stringify(action.arguments ?? {});
-      const callId = `call_${this.#steps}`;
-      this.#messages.push({
-        role: "assistant",
-        content: null,
-        tool_calls: [{ id: callId, type: "function", function: { name: action.tool, arguments: text } }],
-      });
-      const outcome = await this.#episode.call(action.tool, text);
-      this.#messages.push({
-        role: "tool",
-        tool_call_id: callId,
-        content: observationText(outcome),
-      });
-      observation = this.#observation(
-        outcome.ok ? { result: outcome.result } : { error: { code: outcome.error.code, message: outcome.error.message } },
-      );
+    let result: StepResult;
+    if ("type" in action) {
+      const outcome = await this.#call(action.tool_name, action.arguments);
+      result = { observation: this.#callToolObservation(action.tool_name, outcome, metadata), reward: null, done: false };
+    } else if ("tool" in action) {
+      const outcome = await this.#call(action.tool, action.arguments);
+      const parts = outcome.ok ? { result: outcome.result } : { error: { code: outcome.error.code, message: outcome.error.message } };
+      result = { observation: this.#observation({ ...parts, metadata }), reward: null, done: false };
     } else {
       this.#messages.push({ role: "assistant", content: action.message });
       if (action.end) {
         this.#endedBy = "agent";
-        observation = this.#observation({});
+        result = { observation: this.#observation({ metadata }), reward: null, done: false };
       } else {
         const answer = await this.#user.next(this.#messages);
         this.#messages.push({ role: "user", content: answer.text });
         if (answer.end) this.#endedBy = "user";
-        observation = this.#observation({ user_message: answer.text });
+        result = { observation: this.#observation({ user_message: answer.text, metadata }), reward: null, done: false };
       }
     }
     if (!this.#endedBy && this.#steps >= this.#services.maxTurns) this.#endedBy = "turn-limit";
     if (this.#endedBy) await this.#finish();
-    return { observation: { ...observation, verdict: this.#verdict }, reward: this.#reward, done: this.#done };
+    if ("verdict" in result.observation) result.observation.verdict = this.#verdict;
+    else if (this.#verdict) (result.observation.metadata as Record<string, unknown>).verdict = this.#verdict;
+    return { ...result, reward: this.#reward, done: this.#done };
+  }
+
+  /** Run a tool call, keeping it in the dialogue as the chat format does. */
+  async #call(tool: string, args: Record<string, unknown>): Promise<CallOutcome> {
+    const text = JSON.stringify(args ?? {});
+    const callId = `call_${this.#steps}`;
+    this.#messages.push({
+      role: "assistant",
+      content: null,
+      tool_calls: [{ id: callId, type: "function", function: { name: tool, arguments: text } }],
+    });
+    const outcome = await this.#episode.call(tool, text);
+    this.#messages.push({ role: "tool", tool_call_id: callId, content: observationText(outcome) });
+    return outcome;
   }
 
   /**
-   * Judge the episode: the reward is 1 when its final state matches the gold one (and its calls,
-   * with exact match). The server ran every call itself, so the environment's state is the truth.
+   * A tool call made through MCP's `tools/call`: its outcome as MCP's CallToolResult. A refusal is
+   * the tool's own answer (`isError`), as MCP reports tool errors.
+   */
+  async callTool(name: string, args: Record<string, unknown>): Promise<McpToolResult> {
+    const step = await this.step({ tool: name, arguments: args as Record<string, never> });
+    const observation = step.observation as Observation;
+    const payload = observation.error ? { error: observation.error } : observation.result;
+    return {
+      content: [{ type: "text", text: JSON.stringify(payload) }],
+      isError: observation.error !== null,
+      ...(observation.error ? {} : { structuredContent: { result: observation.result } }),
+    };
+  }
+
+  /**
+   * Judge the episode: the reward is 1 when its outcome is the task's (the gold state for a write
+   * task; the reads made and their facts told, for a read-only one), and its calls too with exact
+   * match. The server ran every call itself, so the environment's state is the truth.
    */
   async #finish(): Promise<void> {
     const [state, hash] = await Promise.all([this.#episode.state(), this.#episode.stateHash()]);
@@ -142,16 +173,24 @@ export class ServedEpisode {
       this.#services.judge,
       this.task,
       { state: state as DomainState, hash },
-      steps.map((s) => ({ tool: s.tool, arguments: s.arguments })),
-      steps.map((s) => s.outcome.ok),
+      {
+        made: steps.map((s) => ({ tool: s.tool, arguments: s.arguments })),
+        succeeded: steps.map((s) => s.outcome.ok),
+        answer: answerOf(this.#messages),
+      },
       { exactMatch: this.#services.exactMatch },
     );
     this.#done = true;
     this.#reward = verdict.failed === null ? 1 : 0;
-    this.#verdict = { failed: verdict.failed, reasons: verdict.reasons };
+    this.#verdict = { failed: verdict.failed, reasons: verdict.reasons, rule: verdict.rule };
   }
 
-  #observation(parts: Partial<Observation>): Observation {
+  #metadata(extra: Record<string, unknown> = {}): Observation["metadata"] {
+    return { episode_id: this.id, ...extra } as Observation["metadata"];
+  }
+
+  #observation(parts: Partial<Omit<Observation, "metadata">> & { metadata?: Record<string, unknown> }): Observation {
+    const { metadata, ...rest } = parts;
     return {
       task_id: this.task.id,
       domain: this.task.domain,
@@ -161,8 +200,33 @@ export class ServedEpisode {
       error: null,
       tools: this.#tools as Observation["tools"],
       verdict: null,
-      ...parts,
+      ...rest,
+      metadata: this.#metadata(metadata),
     };
+  }
+
+  /**
+   * OpenEnv's CallToolObservation: the tool's result (its own refusals included, as a result), or
+   * a framework error typed as OpenEnv's ToolError.
+   */
+  #callToolObservation(tool: string, outcome: CallOutcome, metadata: Record<string, unknown>): Record<string, unknown> {
+    const envscale = { task_id: this.task.id, domain: this.task.domain, ...metadata };
+    if (outcome.ok) return { tool_name: tool, result: outcome.result, error: null, metadata: this.#metadata(envscale) };
+    const { code, message } = outcome.error;
+    const errorType: (typeof toolErrorTypes)[number] | null =
+      code === "UNKNOWN_TOOL"
+        ? "tool_not_found"
+        : code === "INVALID_ARGS"
+          ? "invalid_args"
+          : code === "TIMEOUT"
+            ? "timeout"
+            : code === "TOOL_ERROR"
+              ? null
+              : "execution_error";
+    // A refusal (`fail()` in the tool) is what the tool answered: the agent reads it and goes on.
+    if (errorType === null)
+      return { tool_name: tool, result: { error: { code, message } }, error: null, metadata: this.#metadata(envscale) };
+    return { tool_name: tool, result: null, error: { error_type: errorType, message }, metadata: this.#metadata({ ...envscale, code }) };
   }
 
   /** The tools as MCP lists them. */
@@ -172,6 +236,11 @@ export class ServedEpisode {
       description: t.function.description ?? "",
       inputSchema: t.function.parameters ?? { type: "object" },
     }));
+  }
+
+  /** The tools as OpenEnv's Tool model has them. */
+  openEnvTools(): OpenEnvTool[] {
+    return this.mcpTools().map((t) => ({ name: t.name, description: t.description, input_schema: t.inputSchema }));
   }
 
   state(): EpisodeState {

@@ -1,6 +1,7 @@
 // What a test needs from the machine beyond Node.js and npm (a browser, a Redis). Under CI it is
 // required: the test runs and fails without it. Elsewhere a test that lacks it is skipped, with one
 // line saying how to enable it, so `npm ci && npm test` passes on a fresh machine.
+import { spawnSync } from "node:child_process";
 import { connect } from "node:net";
 import { findChromium } from "../../plugins/report/screenshot.ts";
 
@@ -29,3 +30,16 @@ export const haveChromium = () => needs("Debian's Chromium", findChromium() !== 
 
 export const haveRedis = async () =>
   needs("a Redis on 127.0.0.1:6379", await listening("127.0.0.1", 6379), "start one: `redis-server --port 6379 --save ''`");
+
+/**
+ * A Python 3 that can import `websockets` (the README's trainer loop needs nothing else), or null.
+ * Not required under CI: Python is the reader's tool, not one envscale runs on.
+ */
+export function pythonWithWebsockets(): string | null {
+  for (const python of ["python3", "/usr/bin/python3"]) {
+    const probe = spawnSync(python, ["-c", "import websockets"], { stdio: "ignore" });
+    if (probe.status === 0) return python;
+  }
+  console.warn("skipped: the test that runs the README's Python loop (`apt-get install python3-websockets` to run it)");
+  return null;
+}

@@ -1,0 +1,85 @@
+// OpenEnv's HTTP routes, with episodes kept by id (OpenEnv's own build a fresh environment per
+// request; here a whole episode works over plain HTTP):
+//   POST /reset {seed?, episode_id?, task_id?}  → {observation, reward, done} (the id in observation.metadata)
+//   POST /step  {action, episode_id}            → {observation, reward, done}
+//   GET  /state?episode_id=…                    → the episode's state
+//   POST /close {episode_id}                    → {closed, episode_id}
+//   GET  /schema, /metadata, /health            → OpenEnv's SchemaResponse, EnvironmentMetadata, HealthResponse
+//   GET  /info, /tasks                          → envscale's own: the run, capacity; the tasks
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import type { ServerContext } from "../context.ts";
+import { actionShapeOf, protocolSchemas, resetRequestSchema, stepRequestSchema } from "../protocol.ts";
+import { parseWith } from "./validate.ts";
+
+const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+export function openEnvHttpRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const { run, sessions } = ctx;
+  app.get("/health", async () => ({ status: "healthy" }));
+  app.get("/metadata", async () => ({
+    name: "envscale",
+    description:
+      "verified tool-use environments synthesised by envscale: a task per episode, tool calls in a sandbox, reward by the task's outcome",
+    readme_content: `Serves the ${run.tasks.length} tasks of ${run.runDir} in ${Object.keys(run.environments).length} environments. Reset picks a task (task_id, or seed mod ${run.tasks.length}); actions are tool calls ({tool, arguments} or OpenEnv's call_tool), words to the user ({message, end}) and list_tools. The reward at done is 1 when the task's outcome is met: the gold state for a task that writes, the reads made and their facts told for a read-only one.`,
+    version: "1",
+  }));
+  app.get("/schema", async () => protocolSchemas());
+  // `?collect=1`: garbage-collect first (the sandbox processes always; this process when it runs
+  // with --expose-gc), so that the memory figures are live sizes: what a leak would grow.
+  app.get("/info", async (request) => {
+    const collect = (request.query as Record<string, unknown>).collect === "1";
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (collect && gc) gc();
+    const sandbox = await ctx.judge.sandbox.stats({ collect });
+    const memory = process.memoryUsage();
+    return {
+      run: run.runDir,
+      tasks: run.tasks.length,
+      domains: Object.keys(run.environments).sort(),
+      max_turns: ctx.maxTurns,
+      exact_match: ctx.exactMatch,
+      sessions: sessions.size,
+      max_sessions: sessions.limits.maxSessions,
+      warm_environments: sessions.pool.size,
+      pool: sessions.pool.counters,
+      // What the server and its sandbox processes hold (MB), for an operator watching a long run.
+      memory: {
+        collected: collect && gc !== undefined,
+        server: { heap_mb: mb(memory.heapUsed), rss_mb: mb(memory.rss) },
+        sandbox_processes: sandbox.map((p) => ({
+          environments: p.environments,
+          idle: p.idle,
+          calls: p.calls,
+          isolates_heap_mb: mb(p.heapBytes),
+          isolates_mb: mb(p.isolateBytes),
+          heap_mb: mb(p.processHeapBytes),
+          rss_mb: mb(p.rssBytes),
+        })),
+      },
+    };
+  });
+  app.get("/tasks", async () => run.tasks.map((t) => ({ id: t.id, domain: t.domain, read_only: t.read_only, instruction: t.instruction })));
+
+  app.post("/reset", async (request) => {
+    const raw = (request.body ?? {}) as Record<string, unknown>;
+    const body = parseWith(resetRequestSchema, raw, "reset");
+    const { result } = await sessions.start(ctx.pickTask(raw), body.episode_id);
+    return result;
+  });
+  app.post("/step", async (request) => {
+    const body = parseWith(stepRequestSchema, request.body, "step");
+    const action = parseWith(actionShapeOf(body.action), body.action, "step action");
+    return sessions.get(body.episode_id).step(action);
+  });
+  app.get("/state", async (request) => {
+    const { episode_id } = parseWith(z.object({ episode_id: z.string().min(1) }), request.query, "state");
+    return sessions.get(episode_id).state();
+  });
+  app.post("/close", async (request) => {
+    const { episode_id } = parseWith(z.object({ episode_id: z.string().min(1) }), request.body, "close");
+    sessions.get(episode_id);
+    await sessions.close(episode_id);
+    return { closed: true, episode_id };
+  });
+}

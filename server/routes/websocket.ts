@@ -1,0 +1,97 @@
+// OpenEnv's WebSocket protocol on /ws: one episode per connection, messages handled in order.
+//   {type: "reset", data: {seed?, episode_id?, task_id?}} → {type: "observation", data: {observation, reward, done}}
+//   {type: "step", data: <action>}                          → {type: "observation", data: …}
+//   {type: "state"}                                         → {type: "state", data: <state>}
+//   {type: "mcp", data: <JSON-RPC request>}                 → {type: "mcp", data: <JSON-RPC response>}
+//   {type: "close"}                                         → the episode ends, the socket closes
+// Anything else is answered {type: "error", data: {code, message}} with OpenEnv's codes
+// (INVALID_JSON, UNKNOWN_TYPE, VALIDATION_ERROR, CAPACITY_REACHED, EXECUTION_ERROR…), and the
+// connection stays.
+import type { FastifyInstance } from "fastify";
+import type { WebSocket } from "ws";
+import type { ServerContext } from "../context.ts";
+import { parseJsonBody } from "../json-body.ts";
+import { answerRpc } from "../mcp-methods.ts";
+import { actionShapeOf, jsonRpcRequestSchema, resetRequestSchema } from "../protocol.ts";
+import { ProtocolError } from "../protocol-error.ts";
+import { parseWith } from "./validate.ts";
+
+const TYPES = ["reset", "step", "state", "close", "mcp"];
+
+export function websocketRoute(app: FastifyInstance, ctx: ServerContext): void {
+  const { sessions } = ctx;
+  app.register(async (scope) => {
+    scope.get("/ws", { websocket: true }, (socket: WebSocket) => {
+      let episodeId: string | null = null;
+      let chain: Promise<void> = Promise.resolve();
+      const send = (type: string, data: unknown) => {
+        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ type, data }));
+      };
+      const handle = async (raw: string) => {
+        try {
+          const message = parseJsonBody(raw, "the message");
+          const { type, data } = (message && typeof message === "object" ? message : {}) as { type?: unknown; data?: unknown };
+          if (typeof type !== "string" || !TYPES.includes(type))
+            throw new ProtocolError(400, "UNKNOWN_TYPE", `Unknown message type: ${String(type ?? "")} (reset, step, state, close, mcp)`);
+          if (type === "reset") {
+            const request = (data ?? {}) as Record<string, unknown>;
+            const body = parseWith(resetRequestSchema, request, "reset");
+            if (episodeId) await sessions.close(episodeId);
+            episodeId = null;
+            const { episode, result } = await sessions.start(ctx.pickTask(request), body.episode_id);
+            episodeId = episode.id;
+            return send("observation", result);
+          }
+          if (type === "mcp") {
+            const rpc = jsonRpcRequestSchema.safeParse(data);
+            if (!rpc.success)
+              return send("mcp", { jsonrpc: "2.0", id: null, error: { code: -32600, message: "data must be a JSON-RPC 2.0 request" } });
+            const reply = await answerRpc(rpc.data, {
+              episode: episodeId && sessions.has(episodeId) ? sessions.get(episodeId) : null,
+              create: async (params) => {
+                if (episodeId) return sessions.get(episodeId);
+                const { episode } = await sessions.start(ctx.pickTask(params));
+                episodeId = episode.id;
+                return episode;
+              },
+              close: async (id) => {
+                if (!sessions.has(id)) return false;
+                await sessions.close(id);
+                if (id === episodeId) episodeId = null;
+                return true;
+              },
+            });
+            if (reply) send("mcp", reply);
+            return;
+          }
+          if (type === "close") {
+            if (episodeId) await sessions.close(episodeId);
+            episodeId = null;
+            socket.close(1000, "closed");
+            return;
+          }
+          if (!episodeId) throw new ProtocolError(409, "NO_EPISODE", "send a reset first");
+          if (type === "state") return send("state", sessions.get(episodeId).state());
+          const action = parseWith(actionShapeOf(data), data, "step");
+          return send("observation", await sessions.get(episodeId).step(action));
+        } catch (error) {
+          send(
+            "error",
+            error instanceof ProtocolError
+              ? { code: error.code, message: error.message }
+              : { code: "EXECUTION_ERROR", message: (error as Error).message },
+          );
+        }
+      };
+      socket.on("message", (data) => {
+        chain = chain.then(() => handle(data.toString()));
+      });
+      socket.on("close", () => {
+        chain = chain.then(async () => {
+          if (episodeId) await sessions.close(episodeId);
+          episodeId = null;
+        });
+      });
+    });
+  });
+}
