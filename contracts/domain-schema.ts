@@ -4,27 +4,51 @@
 // are objects keyed by their key field (`db.orders["ord_0001"]`); every tool is a read or a write,
 // of one operation kind, with its parameters bound to tables and fields.
 import { z } from "zod";
+import { serviceModelSchema } from "./tool-rules.ts";
 
 export const fieldTypes = ["string", "number", "integer", "boolean", "object", "array"] as const;
 
-export const fieldSchema = z.object({
-  name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
-  type: z.enum(fieldTypes),
-  description: z.string().optional(),
-  enum: z
-    .array(z.union([z.string(), z.number()]))
-    .min(1)
-    .optional(),
-  /** JSON Schema format (`date`, `date-time`, `email`, `uri`…). */
-  format: z.string().optional(),
-  minimum: z.number().optional(),
-  maximum: z.number().optional(),
-  /** A foreign key: the table whose key this field holds. */
-  references: z.string().optional(),
-  /** Whether a record may lack it (null). */
-  nullable: z.boolean().optional(),
-});
-export type Field = z.infer<typeof fieldSchema>;
+/** The shape of a field, for TypeScript types and nested data: a struct, a map of records, a list. */
+export interface Field {
+  name: string;
+  type: (typeof fieldTypes)[number];
+  description?: string;
+  enum?: (string | number)[];
+  format?: string;
+  minimum?: number;
+  maximum?: number;
+  references?: string;
+  nullable?: boolean;
+  /** A nested object's own fields (`address`: street, city, zip). */
+  fields?: Field[];
+  /** An object keyed by id whose values are records of these fields (`payment_methods`: id → method). */
+  entries?: Field[];
+  /** An array's elements: their type, their fields when they are objects, the table they name when they are keys. */
+  items?: { type: (typeof fieldTypes)[number]; fields?: Field[]; references?: string };
+}
+
+export const fieldSchema: z.ZodType<Field> = z.lazy(() =>
+  z.object({
+    name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
+    type: z.enum(fieldTypes),
+    description: z.string().optional(),
+    enum: z
+      .array(z.union([z.string(), z.number()]))
+      .min(1)
+      .optional(),
+    /** JSON Schema format (`date`, `date-time`, `email`, `uri`…). */
+    format: z.string().optional(),
+    minimum: z.number().optional(),
+    maximum: z.number().optional(),
+    /** A foreign key: the table whose key this field holds. */
+    references: z.string().optional(),
+    /** Whether a record may lack it (null). */
+    nullable: z.boolean().optional(),
+    fields: z.array(fieldSchema).optional(),
+    entries: z.array(fieldSchema).optional(),
+    items: z.object({ type: z.enum(fieldTypes), fields: z.array(fieldSchema).optional(), references: z.string().optional() }).optional(),
+  }),
+);
 
 export const tableSchema = z.object({
   /** Plural, snake_case: `reservations`. */
@@ -129,13 +153,18 @@ export const toolModelSchema = z.object({
     .optional(),
   /** One line on what the tool does to the database (shown to models and in reports). */
   summary: z.string(),
+  /**
+   * Domains modelled on a data pack: the tool's rules (preconditions and effects on the data, each
+   * with where it came from), from which its code is written and its verification cases are made.
+   */
+  service: serviceModelSchema.optional(),
 });
 export type ToolModel = z.infer<typeof toolModelSchema>;
 
 export const domainSchemaSchema = z.object({
   domain: z.string(),
-  /** `rules`: inferred offline; `model`: written by the model and checked. */
-  source: z.enum(["rules", "model"]),
+  /** `rules`: inferred offline from the tools; `data`: from a data pack (and the tools, policy); `model`: written by the model and checked. */
+  source: z.enum(["rules", "data", "model"]),
   tables: z.array(tableSchema).min(1),
   tools: z.array(toolModelSchema).min(1),
   /** Why the model's schema was not used, when it was asked and failed. */

@@ -52,4 +52,79 @@ function nextNumber(rows: object): string {
 function money(value: number): number {
   return Math.round(value * 100) / 100;
 }`,
+  addDays: `/** A date (\`YYYY-MM-DD\`) or date-time moved by whole days, in the same format. */
+function addDays(value: unknown, days: number): string {
+  const text = String(value);
+  const ms = Date.parse(text.length === 10 ? \`\${text}T00:00:00Z\` : text);
+  if (Number.isNaN(ms)) fail(\`not a date: \${text}\`);
+  const moved = new Date(ms + days * 86400000).toISOString();
+  return text.length === 10 ? moved.slice(0, 10) : moved;
+}`,
+  nextKey: `/** The next key of a table whose keys are a prefix and a number (\`hol_4011\` → \`hol_4012\`). */
+function nextKey(rows: Record<string, unknown>, prefix: string, digits: number): string {
+  let top = 0;
+  for (const key of Object.keys(rows)) {
+    if (!key.startsWith(prefix)) continue;
+    const n = Number(key.slice(prefix.length));
+    if (Number.isInteger(n) && n > top) top = n;
+  }
+  return prefix + String(top + 1).padStart(digits, "0");
+}`,
+  exactArithmetic: `/**
+ * An arithmetic expression (numbers, + - * /, parentheses) evaluated exactly: every number is a
+ * fraction of integers, so 0.1 + 0.2 is 0.3; the answer is rounded to 10 decimal places.
+ */
+function exactArithmetic(expression: string): number {
+  type Q = [bigint, bigint];
+  const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? (a < 0n ? -a : a) : gcd(b, a % b));
+  const norm = ([n, d]: Q): Q => {
+    if (d === 0n) fail("division by zero");
+    const g = gcd(n, d) || 1n;
+    return d < 0n ? [-n / g, -d / g] : [n / g, d / g];
+  };
+  const tokens = expression.match(/\\d+(?:\\.\\d+)?|[-+*/()]|\\S/g) ?? [];
+  let at = 0;
+  const peek = () => tokens[at];
+  const expr = (): Q => {
+    let left = term();
+    while (peek() === "+" || peek() === "-") {
+      const op = tokens[at++];
+      const [a, b] = left;
+      const [c, d] = term();
+      left = norm(op === "+" ? [a * d + c * b, b * d] : [a * d - c * b, b * d]);
+    }
+    return left;
+  };
+  const term = (): Q => {
+    let left = factor();
+    while (peek() === "*" || peek() === "/") {
+      const op = tokens[at++];
+      const [a, b] = left;
+      const [c, d] = factor();
+      left = norm(op === "*" ? [a * c, b * d] : [a * d, b * c]);
+    }
+    return left;
+  };
+  const factor = (): Q => {
+    const token = tokens[at++];
+    if (token === "-") {
+      const [n, d] = factor();
+      return [-n, d];
+    }
+    if (token === "+") return factor();
+    if (token === "(") {
+      const inner = expr();
+      if (tokens[at++] !== ")") fail("unbalanced parentheses");
+      return inner;
+    }
+    if (token === undefined || !/^\\d/.test(token)) fail(\`unexpected \${token === undefined ? "end" : JSON.stringify(token)} in the expression\`);
+    const [whole, fraction = ""] = token.split(".");
+    return norm([BigInt(whole + fraction), 10n ** BigInt(fraction.length)]);
+  };
+  if (tokens.length === 0) fail("an empty expression");
+  const [n, d] = expr();
+  if (at < tokens.length) fail(\`unexpected \${JSON.stringify(tokens[at])} in the expression\`);
+  const scaled = (n * 10n ** 10n * 2n + d) / (2n * d);
+  return Number(scaled) / 1e10;
+}`,
 };

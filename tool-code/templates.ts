@@ -7,6 +7,7 @@ import type { DomainSchema, Field, Table, ToolModel } from "../contracts/domain-
 import type { ToolSpec } from "../contracts/tool-spec.ts";
 import { q } from "./code-text.ts";
 import { body } from "./operation-bodies.ts";
+import { serviceBody } from "./service-bodies.ts";
 import { HELPERS } from "./template-helpers.ts";
 
 const typeName = (table: Table) =>
@@ -76,7 +77,7 @@ export function functionNames(names: readonly string[]): Map<string, string> {
 /** One tool's function, with its doc comment and what it does to the database. */
 export function toolFunction(model: ToolModel, schema: DomainSchema, spec: ToolSpec | undefined, functionName: string): Emitted {
   const helpers = new Set<string>();
-  const lines = body(model, schema, spec, helpers);
+  const lines = model.service ? serviceBody(model, schema, helpers) : body(model, schema, spec, helpers);
   const description = (spec?.description ?? "").replace(/\*\//g, "*\\/").replace(/\s+/g, " ").trim();
   const code = [
     "/**",
@@ -90,11 +91,13 @@ export function toolFunction(model: ToolModel, schema: DomainSchema, spec: ToolS
   return { code, helpers };
 }
 
-/** The record types and the database type of a domain. */
+/** The record types and the database type of a domain (a data pack's nested values typed loosely: their shape is the data's). */
 export function databaseTypes(schema: DomainSchema): string {
+  const loose = schema.source === "data";
   const parts = schema.tables.map((table) => {
     const fields = table.fields.map(
-      (f) => `  ${/^[A-Za-z_$][\w$]*$/.test(f.name) ? f.name : q(f.name)}: ${tsType(f)}${f.nullable ? " | null" : ""};`,
+      (f) =>
+        `  ${/^[A-Za-z_$][\w$]*$/.test(f.name) ? f.name : q(f.name)}${loose && f.nullable ? "?" : ""}: ${loose && (f.type === "object" || f.type === "array") ? "any" : tsType(f)}${f.nullable ? " | null" : ""};`,
     );
     return `interface ${typeName(table)} {\n${fields.join("\n")}\n}`;
   });

@@ -1,0 +1,152 @@
+// What a tool of a service does to its data, as rules (schema.json, `tools[].service`): the record
+// it acts on, what it requires, what it changes, what it answers; each rule with where it came
+// from. The tool's code is written from these rules, and its verification cases are made from them,
+// so a rule the code does not keep fails verification.
+//
+// Places are reached from the tool's subject (the record it acts on, or the record it creates):
+// `hops` follow keys to other records (`item_id` → items, then `book_id` → books), then `path`
+// walks into the record reached (`["address", "zip"]`; empty: the record itself).
+import { z } from "zod";
+
+/** Where a rule came from: the tool's name, its description, the policy document, the data's own examples, its JSON Schema, a model. */
+export const ruleSources = ["name", "description", "policy", "data", "schema", "model"] as const;
+export type RuleSource = (typeof ruleSources)[number];
+
+export const hopSchema = z.object({
+  /** A field of the current record (dotted for nested: `owner.member_id`) holding the key of… */
+  field: z.string(),
+  /** …a record of this table. */
+  table: z.string(),
+});
+export type Hop = z.infer<typeof hopSchema>;
+
+export const placeSchema = z.object({ hops: z.array(hopSchema), path: z.array(z.string()) });
+export type Place = z.infer<typeof placeSchema>;
+
+export type ValueExpr =
+  | { kind: "parameter"; name: string }
+  | { kind: "constant"; value: unknown }
+  | { kind: "today" }
+  | { kind: "now" }
+  /** The value at a place. */
+  | { kind: "read"; place: Place }
+  /** The key of the record a create tool makes. */
+  | { kind: "new-key" }
+  /** An object of values (a new address from its parts). */
+  | { kind: "object"; fields: Record<string, ValueExpr> };
+
+export const valueExprSchema: z.ZodType<ValueExpr> = z.lazy(() => valueExprUnion);
+const valueExprUnion = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("parameter"), name: z.string() }),
+  z.object({ kind: z.literal("constant"), value: z.json() }),
+  z.object({ kind: z.literal("today") }),
+  z.object({ kind: z.literal("now") }),
+  z.object({ kind: z.literal("read"), place: placeSchema }),
+  z.object({ kind: z.literal("new-key") }),
+  z.object({
+    kind: z.literal("object"),
+    fields: z.record(
+      z.string(),
+      z.lazy(() => valueExprSchema),
+    ),
+  }),
+]);
+
+/** What must hold for the call to go through; otherwise it is refused and nothing changes. */
+export const requirementSchema = z.discriminatedUnion("kind", [
+  /** The field at `place` holds one of `values` (`status` is pending). */
+  z.object({ kind: z.literal("status-in"), place: placeSchema, values: z.array(z.string()).min(1) }),
+  /** A parameter is one of `values` (a reason from a fixed list). */
+  z.object({ kind: z.literal("parameter-in"), parameter: z.string(), values: z.array(z.union([z.string(), z.number()])).min(1) }),
+  z.object({ kind: z.literal("positive"), parameter: z.string() }),
+  /** A parameter is at most the value of `limit` (pay no more than is due). */
+  z.object({ kind: z.literal("at-most"), parameter: z.string(), limit: valueExprSchema }),
+  /** A counter is below `limit` (renewed at most 2 times). */
+  z.object({ kind: z.literal("below"), place: placeSchema, limit: z.number() }),
+  /** A parameter names an entry of the map at `place` (one of the member's own payment methods). */
+  z.object({ kind: z.literal("entry-of"), parameter: z.string(), place: placeSchema }),
+  /** A parameter names a record of `table`. */
+  z.object({ kind: z.literal("record-exists"), parameter: z.string(), table: z.string() }),
+  /** Every id in an array parameter names an element of the array at `place` (by its `field`). */
+  z.object({ kind: z.literal("elements-of"), parameter: z.string(), place: placeSchema, field: z.string() }),
+  /**
+   * The entry named by `parameter` in the map at `place`, when it keeps a `field` (a gift card's
+   * balance), holds at least `amount`.
+   */
+  z.object({
+    kind: z.literal("covers"),
+    parameter: z.string(),
+    place: placeSchema,
+    field: z.string(),
+    amount: valueExprSchema,
+  }),
+]);
+export type Requirement = z.infer<typeof requirementSchema>;
+
+/** What the call changes, in order. */
+export const effectSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("set"), place: placeSchema, value: valueExprSchema }),
+  /** A date field moves `days` later. */
+  z.object({ kind: z.literal("shift-date"), place: placeSchema, days: z.number().int() }),
+  /** A number goes up (sign 1) or down (-1) by `amount` (money rounded to cents). */
+  z.object({ kind: z.literal("add"), place: placeSchema, amount: valueExprSchema, sign: z.union([z.literal(1), z.literal(-1)]) }),
+  /** An element is appended to the array at `place`. */
+  z.object({ kind: z.literal("append"), place: placeSchema, element: z.record(z.string(), valueExprSchema) }),
+  /**
+   * Each element of the array at `place` whose `match` field holds `value` gets a copy appended,
+   * with `set` over it (every payment mirrored by a refund); with `credit`, the amount of each copy
+   * goes back to the entry it names in the map at `credit.place`, when that entry keeps a balance.
+   */
+  z.object({
+    kind: z.literal("mirror"),
+    place: placeSchema,
+    match: z.object({ field: z.string(), value: z.json() }),
+    set: z.record(z.string(), valueExprSchema),
+    credit: z.object({ place: placeSchema, entryField: z.string(), amountField: z.string(), balanceField: z.string() }).optional(),
+  }),
+  /** The entry named by `parameter` in the map at `place`, when it keeps `field`, goes up or down by `amount`. */
+  z.object({
+    kind: z.literal("entry-add"),
+    parameter: z.string(),
+    place: placeSchema,
+    field: z.string(),
+    amount: valueExprSchema,
+    sign: z.union([z.literal(1), z.literal(-1)]),
+  }),
+  /** The key of the record the tool made is appended to the array at `place`. */
+  z.object({ kind: z.literal("link"), place: placeSchema }),
+]);
+export type Effect = z.infer<typeof effectSchema>;
+
+export const ruleSchema = z.object({
+  rule: z.union([requirementSchema, effectSchema]),
+  source: z.enum(ruleSources),
+  /** The rule in words, and the words it came from. */
+  text: z.string(),
+});
+export type Rule = z.infer<typeof ruleSchema>;
+
+export const serviceKinds = ["find", "get", "list", "change", "create", "utility"] as const;
+
+export const serviceModelSchema = z.object({
+  /** find: the key of the record matching the arguments; get: a record by key; list: the matching records; change: a record changes; create: a record is made. */
+  kind: z.enum(serviceKinds),
+  /** Stateless tools: `calculate` (exact arithmetic), `think` and `handoff` (change nothing). */
+  utility: z.enum(["calculate", "think", "handoff"]).optional(),
+  /** The table of the record the tool acts on (or makes), and the parameter holding its key. */
+  table: z.string().optional(),
+  keyParameter: z.string().optional(),
+  /** find and list: how arguments select records (a parameter equal to, or mentioned in, the field at `path`). */
+  match: z.array(z.object({ parameter: z.string(), path: z.array(z.string()), mode: z.enum(["equal", "text"]) })).default([]),
+  /** create: how the new key is made, from the keys already in the data (`hol_` and 4 digits, next free number). */
+  newKey: z.object({ prefix: z.string(), digits: z.number().int(), sequential: z.boolean() }).optional(),
+  /** create: each field of the new record and its value. */
+  fields: z.record(z.string(), valueExprSchema).optional(),
+  /** What the tool answers. */
+  returns: z.enum(["record", "key", "records", "summaries", "mapping", "message", "nothing", "number"]),
+  /** summaries: the fields kept of each record; mapping: the field that names a record, and the one its key is. */
+  summary: z.array(z.string()).optional(),
+  requires: z.array(ruleSchema).default([]),
+  effects: z.array(ruleSchema).default([]),
+});
+export type ServiceModel = z.infer<typeof serviceModelSchema>;

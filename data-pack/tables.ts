@@ -1,0 +1,201 @@
+// A service's tables read off its own data: each collection a table with its key, its fields typed
+// from their values (nested objects stay nested: a struct of fields, or a map of records by id;
+// arrays keep their elements' shape), references found by value overlap (a field whose values are
+// keys of another table), enums and statuses from the distinct values, formats from the text.
+import type { Field, Table } from "../contracts/domain-schema.ts";
+import type { DomainState, Row } from "../contracts/domain-state.ts";
+import { singular, splitIdentifier } from "../domain-model/words.ts";
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+/** Distinct values a field may have and still be an enum (with enough records to tell). */
+const MAX_ENUM = 12;
+
+export function inferTables(data: DomainState): Table[] {
+  const tables = Object.entries(data).map(([name, rows]) => tableOf(name, rows));
+  findReferences(tables, data);
+  return tables;
+}
+
+function tableOf(name: string, rows: Record<string, Row>): Table {
+  const records = Object.values(rows);
+  const entity = singular(name.toLowerCase()).replaceAll("_", " ");
+  const keyField = storedKey(rows, entity);
+  const fields = fieldsOf(records);
+  const key = keyField ?? `${entity.replaceAll(" ", "_")}_id`;
+  if (!keyField) fields.unshift({ name: key, type: "string" });
+  const status = fields.find((f) => /(^|_)(status|state)$/.test(f.name) && f.type === "string" && f.enum);
+  const table: Table = {
+    name: IDENTIFIER.test(name) && /^[a-z]/.test(name) ? name : `t_${name.toLowerCase().replace(/[^a-z0-9_]/g, "_")}`,
+    entity,
+    key,
+    keyKind: "id",
+    idPrefix: idPrefixOf(Object.keys(rows), entity),
+    fields,
+  };
+  if (Object.keys(rows).length > 0 && Object.keys(rows).every((k) => /^\d+$/.test(k))) table.numericIds = true;
+  if (status?.enum) {
+    const values = status.enum.map(String);
+    table.status = { field: status.name, initial: mostCommon(records.map((r) => String(r[status.name]))) ?? (values[0] as string), values };
+  }
+  return table;
+}
+
+/** The field every record holds its own key in: `<entity>_id`, `id`, or another. */
+function storedKey(rows: Record<string, Row>, entity: string): string | null {
+  const entries = Object.entries(rows);
+  if (entries.length === 0) return null;
+  const holds = (field: string) => entries.every(([key, row]) => row[field] !== undefined && String(row[field]) === key);
+  const preferred = [`${entity.replaceAll(" ", "_")}_id`, "id", `${entity.replaceAll(" ", "")}Id`];
+  for (const field of preferred) if (holds(field)) return field;
+  return Object.keys(entries[0]?.[1] ?? {}).find(holds) ?? null;
+}
+
+/** Letters before the first `_` or digit of the keys they share (`loa_3001` → loa), else the entity's first letters. */
+function idPrefixOf(keys: readonly string[], entity: string): string {
+  const prefixes = keys.map((k) => /^([a-z]{1,8})(?=[_\d])/i.exec(k)?.[1]?.toLowerCase()).filter(Boolean);
+  const common = mostCommon(prefixes as string[]);
+  if (common && prefixes.filter((p) => p === common).length >= keys.length / 2) return common;
+  return (entity.replace(/[^a-z]/g, "").slice(0, 3) || "rec").slice(0, 8);
+}
+
+/** The fields of a set of records: every key any of them has, typed from all their values. */
+export function fieldsOf(records: readonly Row[]): Field[] {
+  const names: string[] = [];
+  const seen = new Set<string>();
+  for (const record of records)
+    for (const name of Object.keys(record))
+      if (!seen.has(name)) {
+        seen.add(name);
+        names.push(name);
+      }
+  return names
+    .filter((name) => IDENTIFIER.test(name))
+    .map((name) => {
+      const values = records.map((r) => r[name]);
+      const field = fieldOf(
+        name,
+        values.filter((v) => v !== undefined && v !== null),
+      );
+      if (values.some((v) => v === undefined || v === null)) field.nullable = true;
+      return field;
+    });
+}
+
+function fieldOf(name: string, values: readonly unknown[]): Field {
+  const kinds = new Set(values.map(kindOf));
+  const kind =
+    kinds.size === 1 ? ([...kinds][0] as string) : kinds.has("number") && kinds.has("integer") && kinds.size === 2 ? "number" : "string";
+  if (kind === "object") return objectField(name, values as Row[]);
+  if (kind === "array") return arrayField(name, values as unknown[][]);
+  // Money is a number even when every sample is whole (a 60.00 balance is written 60 in JSON).
+  const money = /(^|_)(balance|amount|price|cost|fee|fees|total|due|paid|refund|credit|debit|fare|charge|subtotal|tax)($|_)/.test(name);
+  const field: Field = { name, type: (kind === "integer" && money ? "number" : kind) as Field["type"] };
+  if (kind === "string") {
+    const texts = values as string[];
+    if (texts.length > 0 && texts.every((t) => DATE.test(t))) field.format = "date";
+    else if (texts.length > 0 && texts.every((t) => DATE_TIME.test(t))) field.format = "date-time";
+    else if (texts.length > 0 && texts.every((t) => EMAIL.test(t))) field.format = "email";
+    const distinct = [...new Set(texts)];
+    if (!field.format && isEnum(name, texts, distinct)) field.enum = distinct.sort();
+  }
+  return field;
+}
+
+/** Few distinct short values, each seen more than once on the whole: a closed set (statuses, tiers, kinds). */
+function isEnum(name: string, texts: readonly string[], distinct: readonly string[]): boolean {
+  if (texts.length < 3 || distinct.length > MAX_ENUM || /(_id|_ids|Id|_number|_code)$/.test(name)) return false;
+  if (distinct.some((d) => d.length > 40)) return false;
+  if (/(^|_)(status|state|kind|type|tier|level|class|category|condition|source|branch|reason|method)$/.test(name))
+    return distinct.length < texts.length;
+  return distinct.length <= Math.max(2, Math.floor(texts.length / 3));
+}
+
+/** A nested object: a struct (the same keys in every record), or a map of records by id (keys that differ, values alike). */
+function objectField(name: string, values: readonly Row[]): Field {
+  const keysets = values.map((v) => Object.keys(v));
+  const all = new Set(keysets.flat());
+  const entryValues = values.flatMap((v) => Object.values(v));
+  const valuesAreRecords = entryValues.length > 0 && entryValues.every((v) => kindOf(v) === "object");
+  const perRecord = keysets.reduce((n, k) => n + k.length, 0) / Math.max(1, keysets.length);
+  const idLike = [...all].every((k) => !IDENTIFIER.test(k) || /\d/.test(k) || splitIdentifier(k).length >= 2);
+  if (valuesAreRecords && (all.size > perRecord * 1.5 || idLike) && values.length > 0) {
+    return { name, type: "object", entries: fieldsOf(entryValues as Row[]) };
+  }
+  return { name, type: "object", fields: fieldsOf(values) };
+}
+
+function arrayField(name: string, values: readonly unknown[][]): Field {
+  const elements = values.flat();
+  const kinds = new Set(elements.map(kindOf));
+  if (kinds.size === 0) return { name, type: "array", items: { type: "string" } };
+  if (kinds.size === 1 && kinds.has("object"))
+    return { name, type: "array", items: { type: "object", fields: fieldsOf(elements as Row[]) } };
+  const kind = kinds.size === 1 ? ([...kinds][0] as Field["type"]) : kinds.has("number") ? "number" : "string";
+  return { name, type: "array", items: { type: kind === "object" || kind === "array" ? "string" : kind } };
+}
+
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return "array";
+  if (value === null) return "null";
+  if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
+  return typeof value;
+}
+
+/**
+ * References by value overlap: a string field (at any depth, or an array of them) whose values are
+ * nearly all keys of one other table names records of that table. A table's own key is not one.
+ */
+export function findReferences(tables: Table[], data: DomainState): void {
+  const keys = new Map(tables.map((t) => [t.name, new Set(Object.keys(data[t.name] ?? {}))]));
+  for (const table of tables) {
+    const records = Object.values(data[table.name] ?? {});
+    const visit = (fields: Field[], rows: readonly unknown[]) => {
+      for (const field of fields) {
+        if (field.name === table.key && rows === records) continue;
+        const values = rows
+          .map((r) => (r && typeof r === "object" ? (r as Row)[field.name] : undefined))
+          .filter((v) => v !== undefined && v !== null);
+        if (field.type === "string" || field.type === "integer") {
+          const target = overlapTable(values, keys);
+          if (target) field.references = target;
+        } else if (field.type === "array" && field.items) {
+          const elements = (values as unknown[][]).flat();
+          if (field.items.type === "object" && field.items.fields) visit(field.items.fields, elements);
+          else {
+            const target = overlapTable(elements, keys);
+            if (target) field.items.references = target;
+          }
+        } else if (field.type === "object") {
+          if (field.fields) visit(field.fields, values);
+          if (field.entries)
+            visit(
+              field.entries,
+              (values as Row[]).flatMap((v) => Object.values(v)),
+            );
+        }
+      }
+    };
+    visit(table.fields, records);
+  }
+}
+
+function overlapTable(values: readonly unknown[], keys: ReadonlyMap<string, ReadonlySet<string>>): string | undefined {
+  const texts = values.filter((v) => typeof v === "string" || typeof v === "number").map(String);
+  if (texts.length === 0) return undefined;
+  let best: { table: string; share: number } | undefined;
+  for (const [table, set] of keys) {
+    if (set.size === 0) continue;
+    const share = texts.filter((t) => set.has(t)).length / texts.length;
+    if (share >= 0.9 && (!best || share > best.share)) best = { table, share };
+  }
+  return best?.table;
+}
+
+function mostCommon(values: readonly string[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+}

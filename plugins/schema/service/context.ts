@@ -1,0 +1,154 @@
+// What rule derivation knows of one tool: its text, the table it acts on, the data, and the
+// places it can reach; with the rules found so far.
+import type { Table } from "../../../contracts/domain-schema.ts";
+import type { DomainState, Row } from "../../../contracts/domain-state.ts";
+import type { Effect, Place, Requirement, Rule, RuleSource, ValueExpr } from "../../../contracts/tool-rules.ts";
+import { type Holder, leaves, maps, nameWords, overlap, reachable } from "../../../data-pack/places.ts";
+import type { Subject } from "./subject.ts";
+import type { Parameter, ToolText } from "./tool-text.ts";
+
+export class RuleContext {
+  readonly text: ToolText;
+  readonly subject: Subject;
+  readonly tables: ReadonlyMap<string, Table>;
+  readonly data: DomainState;
+  readonly requires: Rule[] = [];
+  readonly effects: Rule[] = [];
+
+  constructor(text: ToolText, subject: Subject, tables: ReadonlyMap<string, Table>, data: DomainState) {
+    this.text = text;
+    this.subject = subject;
+    this.tables = tables;
+    this.data = data;
+  }
+
+  get target(): Table | null {
+    return this.subject.table;
+  }
+
+  /** The target's records in the data. */
+  records(table: Table | null = this.target): Row[] {
+    return table ? Object.values(this.data[table.name] ?? {}) : [];
+  }
+
+  /** Every sentence that may speak of this tool: its description, then the policy's. */
+  sentences(): { sentence: string; source: RuleSource }[] {
+    return [
+      ...this.text.sentences.map((sentence) => ({ sentence, source: "description" as const })),
+      ...this.text.policy.map((sentence) => ({ sentence, source: "policy" as const })),
+    ];
+  }
+
+  parameter(name: string): Parameter | undefined {
+    return this.text.parameters.find((p) => p.name === name);
+  }
+
+  /** The parameter whose name matches `field` best (shared words; the most of them wins), when any does. */
+  parameterFor(field: string, taken: ReadonlySet<string> = new Set()): Parameter | undefined {
+    let best: { p: Parameter; score: number; shared: number } | undefined;
+    const fieldWords = new Set(nameWords(field).filter((w) => w !== "id"));
+    for (const p of this.text.parameters) {
+      if (taken.has(p.name)) continue;
+      const score = overlap(p.name, field);
+      const shared = nameWords(p.name).filter((w) => fieldWords.has(w)).length;
+      if (score >= 1 && (!best || shared > best.shared || (shared === best.shared && p.name.length > best.p.name.length)))
+        best = { p, score, shared };
+    }
+    return best?.p;
+  }
+
+  /** A numeric field reachable from the target that a phrase names ("the book's replacement cost"). */
+  numberNamed(phrase: string): Place | null {
+    if (!this.target) return null;
+    const words = new Set(nameWords(phrase));
+    let best: { place: Place; score: number } | null = null;
+    for (const { table, hops } of reachable(this.tables, this.target)) {
+      for (const leaf of leaves(table.fields)) {
+        if (leaf.field.type !== "number" && leaf.field.type !== "integer") continue;
+        const fieldWords = nameWords(leaf.path.at(-1) as string);
+        if (!fieldWords.every((w) => words.has(w))) continue;
+        const score = fieldWords.length * 10 - hops.length;
+        if (!best || score > best.score) best = { place: { hops, path: leaf.path }, score };
+      }
+    }
+    return best?.place ?? null;
+  }
+
+  /**
+   * The map of records a parameter names an entry of: by name (`payment_method_id` → the member's
+   * `payment_methods`), by its description ("a payment method of the patient's wallet"), or by
+   * the data (the values of fields of that name elsewhere are keys of the map).
+   */
+  mapFor(parameter: string): Holder | null {
+    if (!this.target) return null;
+    const candidates = maps(this.tables, this.target);
+    const stem = parameter.replace(/_?ids?$/i, "");
+    const byName = candidates.find((h) => overlap(stem, h.field.name) >= 1);
+    if (byName) return byName;
+    const described = this.parameter(parameter)?.description.toLowerCase() ?? "";
+    const byDescription = candidates.find((h) => nameWords(h.field.name).every((w) => described.includes(w)));
+    if (byDescription) return byDescription;
+    const values = valuesNamed(this.data, parameter);
+    if (values.size === 0) return null;
+    for (const holder of candidates) {
+      const keys = new Set(
+        this.records(holder.table).flatMap((r) => Object.keys((valueAt(r, holder.place.path) as object | undefined) ?? {})),
+      );
+      const inside = [...values].filter((v) => keys.has(v)).length;
+      if (inside / values.size >= 0.9) return holder;
+    }
+    return null;
+  }
+
+  /** The value an amount is: a numeric parameter that names one, else a number the sentence names. */
+  amountIn(sentence: string): ValueExpr | null {
+    const param = this.text.parameters.find(
+      (p) => (p.type === "number" || p.type === "integer") && /(amount|price|cost|fee|sum|total|value)/.test(p.name),
+    );
+    if (param) return { kind: "parameter", name: param.name };
+    const place = this.numberNamed(sentence);
+    return place ? { kind: "read", place } : null;
+  }
+
+  require(rule: Requirement, source: RuleSource, text: string): void {
+    if (this.requires.some((r) => JSON.stringify(r.rule) === JSON.stringify(rule))) return;
+    this.requires.push({ rule, source, text });
+  }
+
+  effect(rule: Effect, source: RuleSource, text: string): void {
+    if (this.effects.some((r) => JSON.stringify(r.rule) === JSON.stringify(rule))) return;
+    this.effects.push({ rule, source, text });
+  }
+
+  /** Whether an effect already writes this place. */
+  writes(place: Place): boolean {
+    const key = JSON.stringify(place);
+    return this.effects.some((r) => "place" in r.rule && JSON.stringify(r.rule.place) === key);
+  }
+}
+
+export const here = (path: string[]): Place => ({ hops: [], path });
+
+/** Every value the data holds under a field of this name, at any depth. */
+function valuesNamed(data: DomainState, name: string): Set<string> {
+  const out = new Set<string>();
+  const visit = (value: unknown, depth: number) => {
+    if (depth > 6 || !value || typeof value !== "object") return;
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item, depth + 1);
+      return;
+    }
+    for (const [key, item] of Object.entries(value)) {
+      if (key === name && (typeof item === "string" || typeof item === "number")) out.add(String(item));
+      else visit(item, depth + 1);
+    }
+  };
+  visit(data, 0);
+  return out;
+}
+
+export function valueAt(record: unknown, path: readonly string[]): unknown {
+  let value: unknown = record;
+  for (const step of path) value = value && typeof value === "object" ? (value as Row)[step] : undefined;
+  return value;
+}

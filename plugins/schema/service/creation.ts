@@ -1,0 +1,85 @@
+// What a create tool makes: the new record's key in the data's own pattern (`hol_4012` after
+// `hol_4011`), its fields from the parameters, its first state (the description's "created with
+// status 'waiting'", else the state most records start in), today's date where records keep when
+// they were made, and its key linked into the records that list theirs (`member.holds`).
+import type { Field, Table } from "../../../contracts/domain-schema.ts";
+import type { ServiceModel, ValueExpr } from "../../../contracts/tool-rules.ts";
+import { reachable } from "../../../data-pack/places.ts";
+import type { RuleContext } from "./context.ts";
+import { statusesIn } from "./requirements.ts";
+
+/** The pattern of a table's keys: a shared prefix and digits, numbered in order, when the data's keys are so. */
+export function keyPattern(keys: readonly string[], table: Table): NonNullable<ServiceModel["newKey"]> {
+  const parsed = keys.map((k) => /^(.*?)(\d+)$/.exec(k)).filter((m): m is RegExpExecArray => m !== null);
+  const prefixes = new Set(parsed.map((m) => m[1]));
+  if (parsed.length === keys.length && parsed.length > 0 && prefixes.size === 1) {
+    const first = parsed[0] as RegExpExecArray;
+    const widths = new Set(parsed.map((m) => (m[2] as string).length));
+    return { prefix: first[1] as string, digits: widths.size === 1 ? (first[2] as string).length : 1, sequential: true };
+  }
+  return { prefix: `${table.idPrefix}_`, digits: 6, sequential: false };
+}
+
+export function deriveCreation(c: RuleContext): { fields: Record<string, ValueExpr>; newKey: NonNullable<ServiceModel["newKey"]> } | null {
+  const table = c.target;
+  if (!table || c.subject.kind !== "create") return null;
+  const rows = c.records(table);
+  const newKey = keyPattern(Object.keys(c.data[table.name] ?? {}), table);
+  const initial = initialStatus(c, table);
+  // Fields that records in the first state hold (a cancelled hold's reason is not one of them).
+  const usual = initial && table.status ? rows.filter((r) => r[table.status?.field as string] === initial) : rows;
+  const held = (f: Field) =>
+    usual.length === 0 ? !f.nullable : usual.filter((r) => r[f.name] !== undefined && r[f.name] !== null).length / usual.length >= 0.8;
+  const fields: Record<string, ValueExpr> = {};
+  const taken = new Set<string>();
+  for (const f of table.fields) {
+    if (f.name === table.key) {
+      fields[f.name] = { kind: "new-key" };
+      continue;
+    }
+    const param = c.text.parameters.find((p) => p.name === f.name) ?? c.parameterFor(f.name, taken);
+    if (param) {
+      fields[f.name] = { kind: "parameter", name: param.name };
+      taken.add(param.name);
+      continue;
+    }
+    if (!held(f)) continue;
+    if (table.status && f.name === table.status.field && initial) fields[f.name] = { kind: "constant", value: initial };
+    else if (f.format === "date") fields[f.name] = { kind: "today" };
+    else if (f.format === "date-time") fields[f.name] = { kind: "now" };
+    else if (f.type === "array") fields[f.name] = { kind: "constant", value: [] };
+    else if (f.type === "integer" || f.type === "number") fields[f.name] = { kind: "constant", value: 0 };
+    else if (f.type === "object") fields[f.name] = { kind: "constant", value: {} };
+    else if (f.type === "boolean") fields[f.name] = { kind: "constant", value: false };
+  }
+  c.effect(
+    { kind: "set", place: { hops: [], path: [] }, value: { kind: "object", fields } },
+    "data",
+    `a new ${table.entity} with the fields the data's ${table.name} hold`,
+  );
+  // Records that list this table's keys, reached from the new record: the key goes into their list.
+  for (const { table: owner, hops } of reachable(c.tables, table).slice(1)) {
+    if (hops.length !== 1) continue;
+    for (const f of owner.fields) {
+      if (f.type === "array" && f.items?.references === table.name)
+        c.effect(
+          { kind: "link", place: { hops, path: [f.name] } },
+          "data",
+          `the new ${table.entity}'s key is added to the ${owner.entity}'s ${f.name}`,
+        );
+    }
+  }
+  return { fields, newKey };
+}
+
+function initialStatus(c: RuleContext, table: Table): string | null {
+  if (!table.status) return null;
+  for (const { sentence } of c.sentences()) {
+    if (!/\b(created|placed|made|opened|booked|starts?)\b/.test(sentence)) continue;
+    const named = statusesIn(sentence, table.status.values)[0];
+    if (named) return named;
+    const quoted = /status\s+['"]([a-z _]+)['"]/.exec(sentence);
+    if (quoted?.[1]) return quoted[1];
+  }
+  return table.status.initial;
+}

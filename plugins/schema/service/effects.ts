@@ -1,0 +1,430 @@
+// What a service tool changes: the state its record moves to (its description "the status becomes
+// 'returned'", else its verb against the data's own statuses), the fields that move with it (the
+// data's records in that state hold them and the others do not: `cancel_reason` ← reason), related
+// records ("the item becomes available"), dates that move ("14 days later"), money (a charge drawn
+// from a payment method's balance and recorded, a refund mirrored and credited back), and the
+// fields its parameters set.
+import type { Field, Table } from "../../../contracts/domain-schema.ts";
+import type { Row } from "../../../contracts/domain-state.ts";
+import type { Place, ValueExpr } from "../../../contracts/tool-rules.ts";
+import { arrays, fieldAt, leaves, nameWords, overlap, reachable } from "../../../data-pack/places.ts";
+import { participle } from "../../../domain-model/lexicon.ts";
+import { here, type RuleContext } from "./context.ts";
+import { statusesIn } from "./requirements.ts";
+import { isKeyOf } from "./subject.ts";
+
+const BECOMES =
+  /\b(?:status\s+)?(?:becomes?|is changed to|changes to|changed to|is set to|will be set to|moves? to|is marked(?: as)?|will be changed to)\s+['"‘“]?([a-z][a-z _()-]*?)['"’”]?(?:[.,;]|\s+and\b|\s+if\b|$)/;
+const NOT_STATUS_VERBS = new Set("update modify change edit set renew pay reschedule rename adjust replace move".split(" "));
+
+/** The state the tool leaves its record in, or null. */
+export function targetStatus(c: RuleContext): { value: string; source: "description" | "name" | "data"; text: string } | null {
+  const status = c.target?.status;
+  if (!status || c.subject.kind !== "change") return null;
+  const entity = c.target?.entity ?? "";
+  for (const { sentence, source } of c.sentences()) {
+    if (source !== "description") continue;
+    const match = BECOMES.exec(sentence);
+    if (!match) continue;
+    const before = sentence.slice(0, match.index);
+    // "the item becomes available" speaks of another record.
+    const subjectWords = before.split(/\s+/).slice(-3).join(" ");
+    if (!subjectWords.includes(entity) && !subjectWords.includes("status") && !subjectWords.includes("it")) continue;
+    const value = (match[1] as string).trim();
+    const known = status.values.find((v) => v === value) ?? statusesIn(value, status.values)[0] ?? value;
+    return { value: known, source: "description", text: sentence };
+  }
+  if (NOT_STATUS_VERBS.has(c.text.verb)) return null;
+  const verb = c.text.verb;
+  const byParticiple = status.values.find((v) => v === participle(verb) || v === `${verb}ed` || v === `${verb}d`);
+  if (byParticiple) return { value: byParticiple, source: "name", text: `${verb} → ${byParticiple}` };
+  const byStem = status.values.find((v) => nameWords(v).some((w) => w === verb || w.startsWith(verb.replace(/e$/, ""))));
+  if (byStem) return { value: byStem, source: "data", text: `${verb} → the data's state ${byStem}` };
+  return null;
+}
+
+export function deriveEffects(c: RuleContext, to: ReturnType<typeof targetStatus>, allowed: readonly string[] | null): void {
+  const target = c.target;
+  if (!target || (c.subject.kind !== "change" && c.subject.kind !== "create")) return;
+  if (c.subject.kind === "change") {
+    if (to && target.status) {
+      c.effect(
+        { kind: "set", place: here([target.status.field]), value: { kind: "constant", value: to.value } },
+        to.source,
+        `the ${target.entity} becomes ${to.value} (${to.text})`,
+      );
+      transitionFields(c, target, to.value, allowed);
+      transitionArrays(c, target, to.value, allowed);
+    }
+    relatedStatuses(c);
+    dateShifts(c);
+    money(c);
+    parameterFields(c);
+  }
+}
+
+/** Fields the data's records in the new state hold and the others do not, set from parameters, today or now. */
+function transitionFields(c: RuleContext, table: Table, to: string, allowed: readonly string[] | null): void {
+  const field = table.status?.field as string;
+  const rows = c.records(table);
+  const after = rows.filter((r) => r[field] === to);
+  const before = rows.filter((r) => r[field] !== to && (!allowed || allowed.includes(String(r[field]))));
+  if (after.length === 0) return;
+  const share = (set: Row[], name: string) =>
+    set.length === 0 ? 0 : set.filter((r) => r[name] !== undefined && r[name] !== null).length / set.length;
+  const taken = new Set<string>([c.subject.keyParameter ?? ""]);
+  for (const f of table.fields) {
+    if (f.name === field || f.name === table.key) continue;
+    if (share(after, f.name) < 0.8 || share(before, f.name) > 0.2) continue;
+    const param = c.parameterFor(f.name, taken);
+    let value: ValueExpr | null = null;
+    if (param) {
+      value = { kind: "parameter", name: param.name };
+      taken.add(param.name);
+    } else if (f.format === "date") value = { kind: "today" };
+    else if (f.format === "date-time") value = { kind: "now" };
+    if (value)
+      c.effect(
+        { kind: "set", place: here([f.name]), value },
+        "data",
+        `${table.entity}s that are ${to} in the data hold ${f.name}, the others do not: it is set from ${param ? param.name : value.kind}`,
+      );
+  }
+}
+
+/**
+ * Arrays of entries that grow with the transition: kinds of entries only records in the new state
+ * hold. An entry that mirrors an earlier one (a refund of each payment: the same amount and method)
+ * is a mirror, with its amount credited back to a balance when the description says so; another is
+ * an entry appended from the call (a replacement charge).
+ */
+function transitionArrays(c: RuleContext, table: Table, to: string, allowed: readonly string[] | null): void {
+  const status = table.status?.field as string;
+  const rows = c.records(table);
+  const after = rows.filter((r) => r[status] === to);
+  const before = rows.filter((r) => r[status] !== to && (!allowed || allowed.includes(String(r[status]))));
+  for (const f of table.fields) {
+    const elementFields = f.items?.fields;
+    if (f.type !== "array" || !elementFields) continue;
+    const kindField =
+      elementFields.find((e) => e.enum && e.type === "string") ??
+      elementFields.find((e) => e.type === "string" && /(^|_)(kind|type)$/.test(e.name));
+    if (!kindField) continue;
+    const kindsOf = (set: Row[]) =>
+      new Set(set.flatMap((r) => ((r[f.name] as Row[] | undefined) ?? []).map((e) => String(e[kindField.name]))));
+    const beforeKinds = kindsOf(before);
+    const newKinds = [...kindsOf(after)].filter((k) => !beforeKinds.has(k));
+    for (const kind of newKinds) {
+      const amountField = elementFields.find((e) => e.type === "number" || e.type === "integer");
+      const mirrored = amountField ? mirrorOf(after, f.name, kindField.name, kind, amountField.name) : null;
+      if (mirrored) {
+        // What a mirror entry does not copy from its twin: its kind, and dates it has its own of.
+        const set: Record<string, ValueExpr> = { [kindField.name]: { kind: "constant", value: kind } };
+        for (const e of elementFields) {
+          if (e.format !== "date" && e.format !== "date-time") continue;
+          if (differsFromTwin(after, f.name, kindField.name, kind, amountField?.name as string, e.name))
+            set[e.name] = e.format === "date" ? { kind: "today" } : { kind: "now" };
+        }
+        const methodField = elementFields.find((e) => /(method|source|account|card)/.test(e.name) && e.type === "string");
+        const map = methodField ? c.mapFor(methodField.name) : null;
+        const credits = c
+          .sentences()
+          .some(({ sentence }) => /\b(refund|credit|added back|returned to|added to)/.test(sentence) && /\bbalance\b/.test(sentence));
+        const balance = map?.field.entries?.find((e) => e.name === "balance" || /balance/.test(e.name));
+        c.effect(
+          {
+            kind: "mirror",
+            place: here([f.name]),
+            match: { field: kindField.name, value: mirrored },
+            set,
+            ...(map && methodField && balance && credits
+              ? {
+                  credit: {
+                    place: map.place,
+                    entryField: methodField.name,
+                    amountField: amountField?.name as string,
+                    balanceField: balance.name,
+                  },
+                }
+              : {}),
+          },
+          "data",
+          `every ${mirrored} entry of ${f.name} gets a ${kind} entry of the same amount (${table.entity}s that are ${to} in the data hold them)${map && credits ? `, credited back to the ${map.field.name.replaceAll("_", " ")} balance` : ""}`,
+        );
+      } else {
+        const element = entryFromCall(c, elementFields, kindField.name, kind);
+        if (element)
+          c.effect(
+            { kind: "append", place: here([f.name]), element },
+            "data",
+            `a ${kind} entry is appended to ${f.name} (${table.entity}s that are ${to} in the data hold one)`,
+          );
+      }
+    }
+  }
+}
+
+/** The kind of entry each `kind` entry copies (same amount in the same record), when they all do. */
+function mirrorOf(rows: Row[], array: string, kindField: string, kind: string, amountField: string): string | null {
+  const sources = new Map<string, number>();
+  let count = 0;
+  for (const row of rows) {
+    const entries = (row[array] as Row[] | undefined) ?? [];
+    for (const entry of entries.filter((e) => e[kindField] === kind)) {
+      count += 1;
+      const twin = entries.find((e) => e[kindField] !== kind && e[amountField] === entry[amountField]);
+      if (!twin) return null;
+      const k = String(twin[kindField]);
+      sources.set(k, (sources.get(k) ?? 0) + 1);
+    }
+  }
+  if (count === 0) return null;
+  return [...sources].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+}
+
+/** Whether `kind` entries hold another value of `field` than the entries they mirror. */
+function differsFromTwin(rows: Row[], array: string, kindField: string, kind: string, amountField: string, field: string): boolean {
+  for (const row of rows) {
+    const entries = (row[array] as Row[] | undefined) ?? [];
+    for (const entry of entries.filter((e) => e[kindField] === kind)) {
+      const twin = entries.find((e) => e[kindField] !== kind && e[amountField] === entry[amountField]);
+      if (twin && twin[field] !== entry[field]) return true;
+    }
+  }
+  return false;
+}
+
+/** An entry made from the call: the amount charged, the method named, the kind, today's date. */
+function entryFromCall(c: RuleContext, fields: readonly Field[], kindField: string, kind: string): Record<string, ValueExpr> | null {
+  const element: Record<string, ValueExpr> = { [kindField]: { kind: "constant", value: kind } };
+  const taken = new Set<string>([c.subject.keyParameter ?? ""]);
+  for (const f of fields) {
+    if (f.name === kindField) continue;
+    const param = c.parameterFor(f.name, taken);
+    if (param && param.type !== "array") {
+      element[f.name] = { kind: "parameter", name: param.name };
+      taken.add(param.name);
+    } else if (f.type === "number" || f.type === "integer") {
+      const amount = chargedAmount(c);
+      if (amount) element[f.name] = amount;
+    } else if (f.format === "date") element[f.name] = { kind: "today" };
+    else if (f.format === "date-time") element[f.name] = { kind: "now" };
+  }
+  return Object.keys(element).length > 1 ? element : null;
+}
+
+/**
+ * What the call charges: an amount parameter, else the number the description says is charged
+ * ("the book's replacement cost is charged", "deducted by the invoice total"), else, for a bill
+ * settled "in full", the record's own total.
+ */
+export function chargedAmount(c: RuleContext): ValueExpr | null {
+  const param = c.text.parameters.find(
+    (p) => (p.type === "number" || p.type === "integer") && /(amount|price|cost|fee|sum|total)/.test(p.name),
+  );
+  if (param) return { kind: "parameter", name: param.name };
+  const phrases: string[] = [];
+  for (const { sentence } of c.sentences()) {
+    for (const m of sentence.matchAll(/\b(?:the\s+)?([a-z' ]+?)\s+(?:is|are|will be)\s+(?:charged|billed|deducted|paid)\b/g))
+      phrases.push(m[1] as string);
+    for (const m of sentence.matchAll(
+      /\b(?:charged|billed|deducted|debited|reduced|paid|settled)\s+(?:by|with|for|at)\s+(?:the\s+|its\s+)?([a-z' ]+?)(?:[.,;]|\s+to\b|$)/g,
+    ))
+      phrases.push(m[1] as string);
+  }
+  for (const phrase of phrases) {
+    const place = c.numberNamed(phrase.replace(/'s\b/g, ""));
+    if (place) return { kind: "read", place };
+  }
+  if (c.sentences().some(({ sentence }) => /\bin full\b/.test(sentence)) && c.target) {
+    const total = c.target.fields.find(
+      (f) => (f.type === "number" || f.type === "integer") && /^(total|amount|amount_due|balance_due|price|total_price)$/.test(f.name),
+    );
+    if (total) return { kind: "read", place: here([total.name]) };
+  }
+  return null;
+}
+
+/** "The item becomes available": a record the target names moves to one of its states. */
+function relatedStatuses(c: RuleContext): void {
+  const target = c.target as Table;
+  for (const { table, hops } of reachable(c.tables, target).slice(1)) {
+    if (!table.status) continue;
+    const field = table.status.field;
+    for (const { sentence, source } of c.sentences()) {
+      if (source !== "description") continue;
+      const pattern = new RegExp(
+        `\\bthe ${table.entity}\\s+(?:becomes?|is|will be)\\s+(?:marked\\s+(?:as\\s+)?)?['"]?([a-z_ ]+?)['"]?(?:\\s+again)?(?:[.,;]|\\s+and\\b|$)`,
+        "g",
+      );
+      for (const m of sentence.matchAll(pattern)) {
+        const value = table.status.values.find((v) => v === m[1]?.trim()) ?? statusesIn(m[1] ?? "", table.status.values)[0];
+        if (value) c.effect({ kind: "set", place: { hops, path: [field] }, value: { kind: "constant", value } }, source, sentence);
+      }
+    }
+  }
+}
+
+/** "Its due date moves 14 days later": a date of the record shifts. */
+function dateShifts(c: RuleContext): void {
+  const target = c.target as Table;
+  for (const { sentence, source } of c.sentences()) {
+    const days = /\b(\d+)\s+days?\b/.exec(sentence);
+    if (!days || !/\b(later|extend|extended|moves?|pushed|by|renew|renewed|at a time)\b/.test(sentence)) continue;
+    const date = leaves(target.fields).find(
+      (l) =>
+        (l.field.format === "date" || l.field.format === "date-time") &&
+        nameWords(l.path.at(-1) as string).every((w) => sentence.includes(w)),
+    );
+    if (!date || c.writes(here(date.path))) continue;
+    const sign = /\b(earlier|sooner|back)\b/.test(sentence) ? -1 : 1;
+    c.effect({ kind: "shift-date", place: here(date.path), days: sign * Number(days[1]) }, source, sentence);
+    return;
+  }
+}
+
+/**
+ * Money: a charge or payment drawn from a payment method's balance ("its balance is reduced by the
+ * amount"), recorded where the description says ("recorded in the member's payment history"), and
+ * numbers of the record that go down or up by the amount ("the fines due go down by the amount").
+ */
+function money(c: RuleContext): void {
+  const target = c.target as Table;
+  const method = c.text.parameters.find((p) => p.type === "string" && c.mapFor(p.name));
+  const amount = chargedAmount(c);
+  for (const { sentence, source } of c.sentences()) {
+    if (method && amount && /\bbalance\b/.test(sentence)) {
+      const map = c.mapFor(method.name);
+      const balance = map?.field.entries?.find((e) => /balance/.test(e.name) && (e.type === "number" || e.type === "integer"));
+      if (map && balance) {
+        if (/\b(enough|sufficient|insufficient|cover|up to)\b/.test(sentence))
+          c.require({ kind: "covers", parameter: method.name, place: map.place, field: balance.name, amount }, source, sentence);
+        if (/\b(reduced|deducted|decreases?|debited|goes down|drawn|lowered)\b/.test(sentence))
+          c.effect(
+            { kind: "entry-add", parameter: method.name, place: map.place, field: balance.name, amount, sign: -1 },
+            source,
+            sentence,
+          );
+        else if (/\b(added to|credited|increased|goes up|added back)\b/.test(sentence))
+          c.effect({ kind: "entry-add", parameter: method.name, place: map.place, field: balance.name, amount, sign: 1 }, source, sentence);
+      }
+    }
+    const recorded =
+      /\b(?:recorded|logged|added|appended|noted)\s+(?:in|to)\s+(?:the\s+)?(?:[a-z]+'s\s+)?([a-z ]+?)(?:[.,;]|\s+and\b|$)/.exec(sentence);
+    if (recorded && amount) {
+      const words = recorded[1] as string;
+      const holder = arrays(c.tables, target).find((h) => h.field.items?.fields && nameWords(h.field.name).every((w) => words.includes(w)));
+      if (holder && !c.effects.some((r) => "place" in r.rule && JSON.stringify(r.rule.place) === JSON.stringify(holder.place))) {
+        const element = recordedEntry(c, holder.field, holder.table, holder.place, amount);
+        if (element) c.effect({ kind: "append", place: holder.place, element }, source, sentence);
+      }
+    }
+    // "the fines due go down by the amount"
+    const moves =
+      /\b(?:the\s+)?([a-z ]+?)\s+(?:goes|go|is|are)?\s*(down|up|reduced|increased|decreased|lowered|raised)\s+by\s+(?:the\s+)?(amount|charge|payment|cost)/.exec(
+        sentence,
+      );
+    if (moves && amount) {
+      const leaf = leaves(target.fields).find(
+        (l) =>
+          (l.field.type === "number" || l.field.type === "integer") &&
+          nameWords(l.path.at(-1) as string).every((w) => (moves[1] as string).includes(w)),
+      );
+      if (leaf) {
+        const sign = /(down|reduced|decreased|lowered)/.test(moves[2] as string) ? -1 : 1;
+        c.effect({ kind: "add", place: here(leaf.path), amount, sign }, source, sentence);
+      }
+    }
+  }
+}
+
+/** An entry of a history array, from what the data's entries hold: the amount, the method, the usual kind, today. */
+function recordedEntry(c: RuleContext, array: Field, owner: Table, place: Place, amount: ValueExpr): Record<string, ValueExpr> | null {
+  const fields = array.items?.fields ?? [];
+  const element: Record<string, ValueExpr> = {};
+  const taken = new Set<string>([c.subject.keyParameter ?? ""]);
+  const entries = c.records(owner).flatMap((r) => (valueAt(r, place.path) as Row[] | undefined) ?? []);
+  for (const f of fields) {
+    const param = c.parameterFor(f.name, taken);
+    if (param && param.type !== "array") {
+      element[f.name] = { kind: "parameter", name: param.name };
+      taken.add(param.name);
+    } else if (f.type === "number" || f.type === "integer") element[f.name] = amount;
+    else if (f.format === "date") element[f.name] = { kind: "today" };
+    else if (f.type === "string") {
+      // A kind the data's entries all (or mostly) share: `fine_payment`, `replacement`.
+      const values = entries.map((e) => e[f.name]).filter((v) => v !== undefined && v !== null);
+      const distinct = new Set(values.map(String));
+      const common = mostCommon(values.map(String));
+      if (common !== undefined && (f.enum || distinct.size === 1)) element[f.name] = { kind: "constant", value: common };
+    } else if (f.format === "date-time") element[f.name] = { kind: "now" };
+  }
+  return Object.keys(element).length > 0 ? element : null;
+}
+
+/** Fields the parameters set: a whole struct from its parts (an address), else each field named. */
+function parameterFields(c: RuleContext): void {
+  const target = c.target as Table;
+  const used = new Set<string>([c.subject.keyParameter ?? ""]);
+  for (const r of [...c.requires, ...c.effects]) for (const p of parametersOf(r.rule)) used.add(p);
+  const free = c.text.parameters.filter((p) => !used.has(p.name) && ![...c.tables.values()].some((t) => isKeyOf(p, t)));
+  if (free.length === 0) return;
+  // A struct whose parts the parameters are (street, city, zip → address).
+  for (const field of target.fields) {
+    if (field.type !== "object" || !field.fields) continue;
+    const parts = field.fields.filter((f) => free.some((p) => p.name === f.name));
+    if (parts.length >= 2 && parts.length >= field.fields.length - 1) {
+      const fields: Record<string, ValueExpr> = {};
+      for (const part of field.fields) {
+        const param = free.find((p) => p.name === part.name);
+        fields[part.name] = param ? { kind: "parameter", name: param.name } : { kind: "constant", value: "" };
+        if (param) used.add(param.name);
+      }
+      c.effect(
+        { kind: "set", place: here([field.name]), value: { kind: "object", fields } },
+        "schema",
+        `the ${field.name.replaceAll("_", " ")} is replaced by the given ${parts.map((p) => p.name).join(", ")}`,
+      );
+    }
+  }
+  for (const p of free) {
+    if (used.has(p.name)) continue;
+    const leaf =
+      leaves(target.fields).find((l) => l.path.at(-1) === p.name) ??
+      leaves(target.fields).find((l) => overlap(p.name, l.path.at(-1) as string) >= 1 && l.path.length === 1);
+    const field = leaf ?? (target.fields.find((f) => f.name === p.name) ? { path: [p.name] } : null);
+    if (!field || field.path[0] === target.key || field.path[0] === target.status?.field) continue;
+    if (fieldAt(target, field.path)?.references) continue;
+    used.add(p.name);
+    c.effect(
+      { kind: "set", place: here(field.path), value: { kind: "parameter", name: p.name } },
+      "schema",
+      `${field.path.join(".")} is set to ${p.name}`,
+    );
+  }
+}
+
+function parametersOf(rule: object): string[] {
+  const out: string[] = [];
+  const visit = (value: unknown) => {
+    if (!value || typeof value !== "object") return;
+    const v = value as Record<string, unknown>;
+    if (v.kind === "parameter" && typeof v.name === "string") out.push(v.name);
+    if (typeof v.parameter === "string") out.push(v.parameter);
+    for (const item of Object.values(v)) visit(item);
+  };
+  visit(rule);
+  return out;
+}
+
+function valueAt(record: Row, path: readonly string[]): unknown {
+  let value: unknown = record;
+  for (const step of path) value = value && typeof value === "object" ? (value as Row)[step] : undefined;
+  return value;
+}
+
+function mostCommon(values: readonly string[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+}

@@ -1,0 +1,80 @@
+// What a service tool's own text says: the words of its name (verb first), its parameters, and the
+// sentences of its description and of the policy that speak of it. Rule derivation reads only these.
+import type { ToolSpec } from "../../../contracts/tool-spec.ts";
+import { singular, splitIdentifier } from "../../../domain-model/words.ts";
+
+export interface Parameter {
+  name: string;
+  type: string;
+  enum?: (string | number)[];
+  description: string;
+  required: boolean;
+  /** For arrays, the elements' type. */
+  itemType?: string;
+}
+
+export interface ToolText {
+  spec: ToolSpec;
+  name: string;
+  /** Words of the name, lower case: cancel_pending_order → [cancel, pending, order]. */
+  words: string[];
+  verb: string;
+  parameters: Parameter[];
+  /** The description's sentences, lower case. */
+  sentences: string[];
+  /** The policy's sentences that speak of this tool (its name, or its verb and object). */
+  policy: string[];
+}
+
+export function toolText(spec: ToolSpec, policy: readonly string[]): ToolText {
+  const words = splitIdentifier(spec.name);
+  const properties = (spec.parameters.properties ?? {}) as Record<string, Record<string, unknown>>;
+  const required = new Set((spec.parameters.required as string[] | undefined) ?? []);
+  const parameters = Object.entries(properties).map(([name, schema]): Parameter => {
+    const items = schema.items as Record<string, unknown> | undefined;
+    return {
+      name,
+      type: typeof schema.type === "string" ? schema.type : "string",
+      ...(Array.isArray(schema.enum) ? { enum: schema.enum as (string | number)[] } : {}),
+      description: typeof schema.description === "string" ? schema.description : "",
+      required: required.has(name),
+      ...(items && typeof items.type === "string" ? { itemType: items.type } : {}),
+    };
+  });
+  const verb = words[0] ?? "";
+  const object = words.slice(1).map(singular);
+  const mentions = (sentence: string) =>
+    sentence.includes(spec.name.toLowerCase()) || (sentence.includes(verb) && object.some((w) => w.length > 2 && sentence.includes(w)));
+  return {
+    spec,
+    name: spec.name,
+    words,
+    verb,
+    parameters,
+    sentences: sentencesOf(spec.description),
+    policy: policy.filter(mentions),
+  };
+}
+
+/** A text's sentences, lower case, without list markers (Markdown bullets and headings). */
+export function sentencesOf(text: string): string[] {
+  return text
+    .replace(/^\s*(#+|[-*]|\d+\.)\s+/gm, "")
+    .split(/(?<=[.!?])\s+|\n{2,}|\n(?=\s*[-*]\s)/)
+    .map((s) => s.replace(/\s+/g, " ").trim().toLowerCase())
+    .filter((s) => s.length > 0);
+}
+
+/** Quoted phrases of a sentence: 'no longer needed', "found elsewhere". */
+export function quoted(sentence: string): string[] {
+  return [...sentence.matchAll(/['"‘“]([^'"’”]{1,60})['"’”]/g)].map((m) => (m[1] as string).trim());
+}
+
+/** A number written in words or digits: `2`, `two`, `twice`. */
+export function numberIn(text: string): number | null {
+  const digits = /\b(\d+)\b/.exec(text);
+  if (digits) return Number(digits[1]);
+  const words: Record<string, number> = { once: 1, one: 1, twice: 2, two: 2, three: 3, thrice: 3, four: 4, five: 5, six: 6, ten: 10 };
+  for (const [word, n] of Object.entries(words)) if (new RegExp(`\\b${word}\\b`).test(text)) return n;
+  return null;
+}

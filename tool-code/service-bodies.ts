@@ -1,0 +1,328 @@
+// The body of a service tool, written from its rules (contracts/tool-rules.ts): the record it acts
+// on, every requirement checked before anything changes (a refusal names what failed), the effects
+// in order, the answer. Places are reached by following keys from the record, each record looked
+// up once.
+import type { DomainSchema, Table, ToolModel } from "../contracts/domain-schema.ts";
+import type { Effect, Hop, Place, Requirement, ServiceModel, ValueExpr } from "../contracts/tool-rules.ts";
+import { prop, q } from "./code-text.ts";
+
+export function serviceBody(model: ToolModel, schema: DomainSchema, helpers: Set<string>): string[] {
+  const service = model.service as ServiceModel;
+  const tables = new Map(schema.tables.map((t) => [t.name, t]));
+  const w = new ServiceWriter(model.tool, service, tables, helpers);
+  return w.write();
+}
+
+class ServiceWriter {
+  readonly lines: string[] = [];
+  readonly #service: ServiceModel;
+  readonly #tables: ReadonlyMap<string, Table>;
+  readonly #helpers: Set<string>;
+  /** Variables of the records reached by hop chains, by chain. */
+  readonly #reached = new Map<string, string>();
+  readonly #tool: string;
+
+  constructor(tool: string, service: ServiceModel, tables: ReadonlyMap<string, Table>, helpers: Set<string>) {
+    this.#tool = tool;
+    this.#service = service;
+    this.#tables = tables;
+    this.#helpers = helpers;
+  }
+
+  get table(): Table | undefined {
+    return this.#service.table ? this.#tables.get(this.#service.table) : undefined;
+  }
+
+  write(): string[] {
+    const s = this.#service;
+    switch (s.kind) {
+      case "utility":
+        this.#utility();
+        break;
+      case "find":
+        this.#find();
+        break;
+      case "get":
+        this.#get();
+        break;
+      case "list":
+        this.#list();
+        break;
+      case "change":
+        this.#change();
+        break;
+      case "create":
+        this.#create();
+        break;
+    }
+    return this.lines;
+  }
+
+  #utility(): void {
+    const s = this.#service;
+    if (s.utility === "calculate") {
+      this.#helpers.add("exactArithmetic");
+      this.lines.push(`return exactArithmetic(String(Object.values(args)[0] ?? ""));`);
+    } else if (s.utility === "handoff") this.lines.push(`return "Transfer successful";`);
+    else this.lines.push(`return "";`);
+  }
+
+  #rows(table: Table): string {
+    return `${prop("db", table.name)}`;
+  }
+
+  #get(): void {
+    const table = this.table as Table;
+    this.lines.push(`return requireRecord(${this.#rows(table)}, ${arg(this.#service.keyParameter as string)}, ${q(table.entity)});`);
+  }
+
+  #conditions(variable: string): string[] {
+    this.#helpers.add("same");
+    return this.#service.match.map((m) => {
+      if (m.mode === "text") {
+        this.#helpers.add("mentions");
+        return `(${arg(m.parameter)} === undefined || mentions(${variable}, String(${arg(m.parameter)})))`;
+      }
+      return `(${arg(m.parameter)} === undefined || same(${path(variable, m.path, true)}, ${arg(m.parameter)}))`;
+    });
+  }
+
+  #find(): void {
+    const table = this.table as Table;
+    const conditions = this.#conditions("r");
+    this.lines.push(`const found = Object.values(${this.#rows(table)} ?? {}).find((r) => ${conditions.join(" && ") || "true"});`);
+    this.lines.push(`if (!found) fail(\`no ${table.entity} matches \${JSON.stringify(args)}\`);`);
+    this.lines.push(`return ${prop("found", table.key)};`);
+  }
+
+  #list(): void {
+    const table = this.table as Table;
+    const conditions = this.#conditions("r");
+    const filter = conditions.length > 0 ? `.filter((r) => ${conditions.join(" && ")})` : "";
+    this.lines.push(`const rows = Object.values(${this.#rows(table)} ?? {})${filter};`);
+    if (this.#service.returns === "mapping") {
+      const [name, key] = this.#service.summary ?? [table.key, table.key];
+      this.lines.push(
+        `return Object.fromEntries(rows.map((r) => [String(${prop("r", name as string)}), ${prop("r", key as string)}]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));`,
+      );
+    } else this.lines.push("return rows;");
+  }
+
+  #change(): void {
+    const table = this.table as Table;
+    this.lines.push(
+      `const record = requireRecord(${this.#rows(table)}, ${arg(this.#service.keyParameter as string)}, ${q(table.entity)});`,
+    );
+    for (const r of this.#service.requires) this.#requirement(r.rule as Requirement);
+    for (const r of this.#service.effects) this.#effect(r.rule as Effect);
+    this.lines.push("return record;");
+  }
+
+  #create(): void {
+    const table = this.table as Table;
+    const s = this.#service;
+    for (const r of s.requires) this.#requirement(r.rule as Requirement, false);
+    const pattern = s.newKey ?? { prefix: `${table.idPrefix}_`, digits: 6, sequential: false };
+    if (pattern.sequential) {
+      this.#helpers.add("nextKey");
+      this.lines.push(`const key = nextKey(${this.#rows(table)} ?? {}, ${q(pattern.prefix)}, ${pattern.digits});`);
+    } else this.lines.push(`const key = newId(${q(pattern.prefix.replace(/_$/, ""))});`);
+    const fields = Object.entries(s.fields ?? {}).map(([name, value]) => `${q(name)}: ${this.#value(value)}`);
+    this.lines.push(`const record = { ${fields.join(", ")} };`);
+    this.lines.push(`${this.#rows(table)}[key] = record;`);
+    for (const r of s.effects) if (r.rule.kind !== "set" || r.rule.place.path.length > 0) this.#effect(r.rule as Effect);
+    this.lines.push("return record;");
+  }
+
+  /** The variable of the record a hop chain reaches (looked up once; refused when a key names nothing). */
+  #reach(hops: readonly Hop[]): string {
+    let variable = "record";
+    for (let i = 0; i < hops.length; i++) {
+      const chain = JSON.stringify(hops.slice(0, i + 1));
+      const known = this.#reached.get(chain);
+      if (known) {
+        variable = known;
+        continue;
+      }
+      const hop = hops[i] as Hop;
+      const table = this.#tables.get(hop.table) as Table;
+      const name = `${ident(table.entity)}${this.#reached.size + 1}`;
+      this.lines.push(
+        `const ${name} = requireRecord(${this.#rows(table)}, ${path(variable, hop.field.split("."), true)}, ${q(table.entity)});`,
+      );
+      this.#reached.set(chain, name);
+      variable = name;
+    }
+    return variable;
+  }
+
+  #place(place: Place): string {
+    return path(this.#reach(place.hops), place.path, false);
+  }
+
+  #value(value: ValueExpr): string {
+    switch (value.kind) {
+      case "parameter":
+        return arg(value.name);
+      case "constant":
+        return JSON.stringify(value.value);
+      case "today":
+        return "today()";
+      case "now":
+        return "now()";
+      case "read":
+        return this.#place(value.place);
+      case "new-key":
+        return "key";
+      case "object":
+        return `{ ${Object.entries(value.fields)
+          .map(([name, v]) => `${q(name)}: ${v.kind === "parameter" ? `${arg(v.name)} ?? ""` : this.#value(v)}`)
+          .join(", ")} }`;
+    }
+  }
+
+  #requirement(rule: Requirement, onRecord = true): void {
+    const entity = this.table?.entity ?? "record";
+    const key = onRecord && this.#service.keyParameter ? `\${${arg(this.#service.keyParameter)}}` : "";
+    switch (rule.kind) {
+      case "status-in": {
+        const at = this.#place(rule.place);
+        this.lines.push(
+          `ensure(${q(rule.values)}.includes(${at}), \`${entity} ${key} is \${${at}}: ${this.#tool} needs a ${entity} that is ${rule.values.join(" or ")}\`);`,
+        );
+        break;
+      }
+      case "parameter-in":
+        this.lines.push(
+          `ensure(${q(rule.values)}.includes(${arg(rule.parameter)}), \`${rule.parameter} must be ${rule.values.map((v) => `'${v}'`).join(" or ")}, not \${JSON.stringify(${arg(rule.parameter)})}\`);`,
+        );
+        break;
+      case "positive":
+        this.lines.push(
+          `ensure(typeof ${arg(rule.parameter)} === "number" && ${arg(rule.parameter)} > 0, ${q(`${rule.parameter} must be positive`)});`,
+        );
+        break;
+      case "at-most": {
+        const limit = this.#value(rule.limit);
+        this.lines.push(
+          `ensure(${arg(rule.parameter)} <= (${limit} ?? 0) + 1e-9, \`${rule.parameter} \${${arg(rule.parameter)}} is more than \${${limit}}\`);`,
+        );
+        break;
+      }
+      case "below": {
+        const at = this.#place(rule.place);
+        this.lines.push(
+          `ensure((${at} ?? 0) < ${rule.limit}, \`${entity} ${key} has reached its limit of ${rule.limit} (${rule.place.path.join(".")} is \${${at}})\`);`,
+        );
+        break;
+      }
+      case "entry-of": {
+        const map = this.#place(rule.place);
+        this.lines.push(
+          `ensure(Object.hasOwn(${map} ?? {}, String(${arg(rule.parameter)})), \`${rule.parameter} \${${arg(rule.parameter)}} is not one of the ${rule.place.path.at(-1)?.replaceAll("_", " ")} here\`);`,
+        );
+        break;
+      }
+      case "record-exists": {
+        const table = this.#tables.get(rule.table) as Table;
+        this.lines.push(`requireRecord(${this.#rows(table)}, ${arg(rule.parameter)}, ${q(table.entity)});`);
+        break;
+      }
+      case "elements-of": {
+        const array = this.#place(rule.place);
+        this.lines.push(
+          `for (const id of ${arg(rule.parameter)} ?? []) ensure((${array} ?? []).some((e: any) => e?.${rule.field} === id), \`\${id} is not one of the ${rule.place.path.at(-1)?.replaceAll("_", " ")} of this ${entity}\`);`,
+        );
+        break;
+      }
+      case "covers": {
+        const map = this.#place(rule.place);
+        const amount = this.#value(rule.amount);
+        this.lines.push(`{`);
+        this.lines.push(`  const entry = (${map} ?? {})[String(${arg(rule.parameter)})];`);
+        this.lines.push(
+          `  if (entry && typeof entry.${rule.field} === "number") ensure(entry.${rule.field} + 1e-9 >= ${amount}, \`insufficient ${rule.field}: \${${arg(rule.parameter)}} has \${entry.${rule.field}}, needs \${${amount}}\`);`,
+        );
+        this.lines.push(`}`);
+        break;
+      }
+    }
+  }
+
+  #effect(rule: Effect): void {
+    switch (rule.kind) {
+      case "set":
+        this.lines.push(`${this.#place(rule.place)} = ${this.#value(rule.value)};`);
+        break;
+      case "shift-date": {
+        this.#helpers.add("addDays");
+        const at = this.#place(rule.place);
+        this.lines.push(`${at} = addDays(${at}, ${rule.days});`);
+        break;
+      }
+      case "add": {
+        this.#helpers.add("money");
+        const at = this.#place(rule.place);
+        this.lines.push(`${at} = money((${at} ?? 0) ${rule.sign < 0 ? "-" : "+"} ${this.#value(rule.amount)});`);
+        break;
+      }
+      case "append": {
+        const at = this.#place(rule.place);
+        const element = Object.entries(rule.element).map(([name, v]) => `${q(name)}: ${this.#value(v)}`);
+        this.lines.push(`${at} = [...(${at} ?? []), { ${element.join(", ")} }];`);
+        break;
+      }
+      case "mirror": {
+        const at = this.#place(rule.place);
+        const set = Object.entries(rule.set).map(([name, v]) => `${q(name)}: ${this.#value(v)}`);
+        this.lines.push(`for (const entry of [...(${at} ?? [])] as any[]) {`);
+        this.lines.push(`  if (entry?.${rule.match.field} !== ${JSON.stringify(rule.match.value)}) continue;`);
+        this.lines.push(`  ${at} = [...${at}, { ...entry, ${set.join(", ")} }];`);
+        if (rule.credit) {
+          this.#helpers.add("money");
+          const map = this.#place(rule.credit.place);
+          const c = rule.credit;
+          this.lines.push(`  const method = (${map} ?? {})[String(entry.${c.entryField})];`);
+          this.lines.push(
+            `  if (method && typeof method.${c.balanceField} === "number") method.${c.balanceField} = money(method.${c.balanceField} + entry.${c.amountField});`,
+          );
+        }
+        this.lines.push(`}`);
+        break;
+      }
+      case "entry-add": {
+        this.#helpers.add("money");
+        const map = this.#place(rule.place);
+        this.lines.push(`{`);
+        this.lines.push(`  const entry = (${map} ?? {})[String(${arg(rule.parameter)})];`);
+        this.lines.push(
+          `  if (entry && typeof entry.${rule.field} === "number") entry.${rule.field} = money(entry.${rule.field} ${rule.sign < 0 ? "-" : "+"} ${this.#value(rule.amount)});`,
+        );
+        this.lines.push(`}`);
+        break;
+      }
+      case "link": {
+        const at = this.#place(rule.place);
+        this.lines.push(`${at} = [...(${at} ?? []), key];`);
+        break;
+      }
+    }
+  }
+}
+
+const arg = (name: string) => prop("args", name);
+
+/** `record.address.zip`; `optional` reads with ?. after the first step. */
+function path(variable: string, steps: readonly string[], optional: boolean): string {
+  let out = variable;
+  steps.forEach((step, i) => {
+    const safe = /^[A-Za-z_$][\w$]*$/.test(step);
+    out += optional && i >= 0 ? (safe ? `?.${step}` : `?.[${q(step)}]`) : safe ? `.${step}` : `[${q(step)}]`;
+  });
+  return out;
+}
+
+function ident(entity: string): string {
+  const id = entity.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ""));
+  return /^[A-Za-z_$]/.test(id) ? id : `r${id}`;
+}
