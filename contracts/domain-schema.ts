@@ -25,6 +25,8 @@ export interface Field {
   entries?: Field[];
   /** An array's elements: their type, their fields when they are objects, the table they name when they are keys. */
   items?: { type: (typeof fieldTypes)[number]; fields?: Field[]; references?: string };
+  /** An object keyed by values (dates, codes) whose values are not records: open slots by date. */
+  mapOf?: { keyFormat?: string; type: (typeof fieldTypes)[number]; items?: (typeof fieldTypes)[number] };
 }
 
 export const fieldSchema: z.ZodType<Field> = z.lazy(() =>

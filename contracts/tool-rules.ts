@@ -73,6 +73,8 @@ export const requirementSchema = z.discriminatedUnion("kind", [
    * The entry named by `parameter` in the map at `place`, when it keeps a `field` (a gift card's
    * balance), holds at least `amount`.
    */
+  /** The list at `key` of the map at `place` holds `value` (the doctor has the slot open). */
+  z.object({ kind: z.literal("slot-open"), place: placeSchema, key: valueExprSchema, value: valueExprSchema }),
   z.object({
     kind: z.literal("covers"),
     parameter: z.string(),
@@ -115,6 +117,9 @@ export const effectSchema = z.discriminatedUnion("kind", [
   }),
   /** The key of the record the tool made is appended to the array at `place`. */
   z.object({ kind: z.literal("link"), place: placeSchema }),
+  /** `value` leaves (take) or rejoins, in order (release), the list at `key` of the map at `place`: a slot booked or given back. */
+  z.object({ kind: z.literal("slot-take"), place: placeSchema, key: valueExprSchema, value: valueExprSchema }),
+  z.object({ kind: z.literal("slot-release"), place: placeSchema, key: valueExprSchema, value: valueExprSchema }),
 ]);
 export type Effect = z.infer<typeof effectSchema>;
 

@@ -124,6 +124,22 @@ function objectField(name: string, values: readonly Row[]): Field {
   if (valuesAreRecords && (all.size > perRecord * 1.5 || idLike) && values.length > 0) {
     return { name, type: "object", entries: fieldsOf(entryValues as Row[]) };
   }
+  // Keyed by values (dates, codes), holding lists or numbers: open slots by date, stock by size.
+  const keyedByValues = [...all].length > 0 && [...all].every((k) => !IDENTIFIER.test(k) || DATE.test(k) || /\d/.test(k));
+  if (keyedByValues && entryValues.length > 0 && entryValues.every((v) => kindOf(v) !== "object")) {
+    const kinds = new Set(entryValues.map(kindOf));
+    const type = (kinds.size === 1 ? [...kinds][0] : "string") as Field["type"];
+    const elements = new Set(entryValues.filter(Array.isArray).flat().map(kindOf));
+    return {
+      name,
+      type: "object",
+      mapOf: {
+        ...([...all].every((k) => DATE.test(k)) ? { keyFormat: "date" } : {}),
+        type: type === "integer" || type === "number" ? "number" : type,
+        ...(type === "array" ? { items: (elements.size === 1 ? [...elements][0] : "string") as Field["type"] } : {}),
+      },
+    };
+  }
   return { name, type: "object", fields: fieldsOf(values) };
 }
 

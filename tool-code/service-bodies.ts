@@ -121,7 +121,6 @@ class ServiceWriter {
   #create(): void {
     const table = this.table as Table;
     const s = this.#service;
-    for (const r of s.requires) this.#requirement(r.rule as Requirement, false);
     const pattern = s.newKey ?? { prefix: `${table.idPrefix}_`, digits: 6, sequential: false };
     if (pattern.sequential) {
       this.#helpers.add("nextKey");
@@ -129,6 +128,8 @@ class ServiceWriter {
     } else this.lines.push(`const key = newId(${q(pattern.prefix.replace(/_$/, ""))});`);
     const fields = Object.entries(s.fields ?? {}).map(([name, value]) => `${q(name)}: ${this.#value(value)}`);
     this.lines.push(`const record = { ${fields.join(", ")} };`);
+    // The new record is built from the call alone; what it requires is checked before it is stored.
+    for (const r of s.requires) this.#requirement(r.rule as Requirement, false);
     this.lines.push(`${this.#rows(table)}[key] = record;`);
     for (const r of s.effects) if (r.rule.kind !== "set" || r.rule.place.path.length > 0) this.#effect(r.rule as Effect);
     this.lines.push("return record;");
@@ -235,6 +236,13 @@ class ServiceWriter {
         );
         break;
       }
+      case "slot-open": {
+        const map = this.#place(rule.place);
+        const key = this.#value(rule.key);
+        const value = this.#value(rule.value);
+        this.lines.push(`ensure(((${map} ?? {})[String(${key})] ?? []).includes(${value}), \`\${${value}} on \${${key}} is not open\`);`);
+        break;
+      }
       case "covers": {
         const map = this.#place(rule.place);
         const amount = this.#value(rule.amount);
@@ -304,6 +312,22 @@ class ServiceWriter {
       case "link": {
         const at = this.#place(rule.place);
         this.lines.push(`${at} = [...(${at} ?? []), key];`);
+        break;
+      }
+      case "slot-take":
+      case "slot-release": {
+        const map = this.#place(rule.place);
+        const key = this.#value(rule.key);
+        const value = this.#value(rule.value);
+        this.lines.push(`{`);
+        this.lines.push(`  const slots = ${map} ?? (${map} = {});`);
+        this.lines.push(`  const day: unknown[] = slots[String(${key})] ?? [];`);
+        this.lines.push(
+          rule.kind === "slot-take"
+            ? `  slots[String(${key})] = day.filter((v) => v !== ${value});`
+            : `  if (!day.includes(${value})) slots[String(${key})] = [...day, ${value}].sort();`,
+        );
+        this.lines.push(`}`);
         break;
       }
     }

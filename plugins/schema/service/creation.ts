@@ -7,6 +7,7 @@ import type { ServiceModel, ValueExpr } from "../../../contracts/tool-rules.ts";
 import { reachable } from "../../../data-pack/places.ts";
 import type { RuleContext } from "./context.ts";
 import { statusesIn } from "./requirements.ts";
+import { bookingSlots, slotPool } from "./slots.ts";
 
 /** The pattern of a table's keys: a shared prefix and digits, numbered in order, when the data's keys are so. */
 export function keyPattern(keys: readonly string[], table: Table): NonNullable<ServiceModel["newKey"]> {
@@ -57,6 +58,8 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
     "data",
     `a new ${table.entity} with the fields the data's ${table.name} hold`,
   );
+  const pool = slotPool(c, table);
+  if (pool) bookingSlots(c, pool);
   // Records that list this table's keys, reached from the new record: the key goes into their list.
   for (const { table: owner, hops } of reachable(c.tables, table).slice(1)) {
     if (hops.length !== 1) continue;

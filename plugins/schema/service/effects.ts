@@ -11,6 +11,7 @@ import { arrays, fieldAt, leaves, nameWords, overlap, reachable } from "../../..
 import { participle } from "../../../domain-model/lexicon.ts";
 import { here, type RuleContext } from "./context.ts";
 import { statusesIn } from "./requirements.ts";
+import { changeSlots, slotPool } from "./slots.ts";
 import { isKeyOf } from "./subject.ts";
 
 const BECOMES =
@@ -47,6 +48,9 @@ export function deriveEffects(c: RuleContext, to: ReturnType<typeof targetStatus
   const target = c.target;
   if (!target || (c.subject.kind !== "change" && c.subject.kind !== "create")) return;
   if (c.subject.kind === "change") {
+    const pool = slotPool(c, target);
+    const slots = pool ? changeSlots(c, pool, to?.value ?? null, allowed) : null;
+    slots?.before();
     if (to && target.status) {
       c.effect(
         { kind: "set", place: here([target.status.field]), value: { kind: "constant", value: to.value } },
@@ -60,6 +64,7 @@ export function deriveEffects(c: RuleContext, to: ReturnType<typeof targetStatus
     dateShifts(c);
     money(c);
     parameterFields(c);
+    slots?.after();
   }
 }
 
@@ -366,7 +371,8 @@ function recordedEntry(c: RuleContext, array: Field, owner: Table, place: Place,
 function parameterFields(c: RuleContext): void {
   const target = c.target as Table;
   const used = new Set<string>([c.subject.keyParameter ?? ""]);
-  for (const r of [...c.requires, ...c.effects]) for (const p of parametersOf(r.rule)) used.add(p);
+  // Slots read the parameters without storing them: a new date and time are still the record's.
+  for (const r of [...c.requires, ...c.effects]) if (!r.rule.kind.startsWith("slot-")) for (const p of parametersOf(r.rule)) used.add(p);
   const free = c.text.parameters.filter((p) => !used.has(p.name) && ![...c.tables.values()].some((t) => isKeyOf(p, t)));
   if (free.length === 0) return;
   // A struct whose parts the parameters are (street, city, zip → address).
