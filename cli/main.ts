@@ -53,6 +53,12 @@ Run \`envscale <command> --help\` for a command's options.`,
       repeatable,
     )
     .option("--sketch <file>", "expand a domain sketch (YAML or JSON) into tools instead of reading a catalog (repeatable)", repeatable)
+    .option(
+      "--data <path>",
+      "the service's data: a JSON file of collections or a folder of <collection>.json (per catalog, repeatable)",
+      repeatable,
+    )
+    .option("--policy <file>", "the service's policy document, prose or Markdown (per catalog, repeatable)", repeatable)
     .option("--llm <provider>", "offline (default), openai, replay:CASSETTE or record:CASSETTE")
     .option(
       "--queue <url>",
@@ -78,10 +84,15 @@ Run \`envscale <command> --help\` for a command's options.`,
     .command("call")
     .description("run one tool call of a tool module in the sandbox and print one JSON line (result or error, and state_hash)")
     .argument("<module>", "tool module (TypeScript or JavaScript)")
-    .requiredOption("--tool <name>", "the tool to call")
-    .option("--args <json>", "arguments, a JSON object", "{}")
-    .option("--state <file>", "initial database state, a JSON object (default {})")
-    .option("--spec <file>", "tool declarations [{name, parameters?, access?}] (default: every exported function, write access)")
+    .option("--tool <name>", "the tool to call")
+    .option("--calls <file>", "a JSONL file of calls {tool, arguments}, replayed in order in one episode (instead of --tool)")
+    .option("--state-out <file>", "write the final state there, in the shape the --state data had")
+    .option("--args <json>", "arguments, a JSON object (default {})")
+    .option("--state <file>", "initial database state: a JSON object, or a data file or folder of collections (default {})")
+    .option(
+      "--spec <file>",
+      "tool declarations [{name, parameters?, access?}] or a run's environment.json (default: every exported function, write access)",
+    )
     .option("--seed <n>", "seed of Math.random inside the tool", parseInteger("--seed"))
     .option("--clock <iso>", "the task clock (default 2025-01-01T09:00:00.000Z)")
     .option("--timeout-ms <n>", "time limit of the call", parseInteger("--timeout-ms", 1))

@@ -1,5 +1,6 @@
 // `envscale run`: the whole pipeline on catalogs, with a summary table at the end.
 import { basename, extname, resolve } from "node:path";
+import type { PackSource } from "../contracts/domain-pack.ts";
 import type { EnvscaleConfig } from "../kernel/config.ts";
 import { EnvscaleError } from "../kernel/errors.ts";
 import { createLogger } from "../kernel/log.ts";
@@ -31,6 +32,31 @@ export interface RunFlags {
   llm?: string;
   /** Redis URL: stages' jobs go to `envscale worker`s through BullMQ (`--queue`, config `queue`). */
   queue?: string;
+  /** A service's data (`--data`), per catalog in order, or one for all of them. */
+  data?: string[];
+  /** A service's policy document (`--policy`), paired with the catalogs as `--data` is. */
+  policy?: string[];
+}
+
+/** Domain packs from `--data`/`--policy` (paired with the catalogs in order; one given applies to every catalog). */
+function packsFromFlags(catalogs: readonly string[], flags: RunFlags, cwd: string): PackSource[] {
+  const data = (flags.data ?? []).map((p) => resolve(cwd, p));
+  const policy = (flags.policy ?? []).map((p) => resolve(cwd, p));
+  if (data.length === 0 && policy.length === 0) return [];
+  for (const [flag, given] of [
+    ["--data", data],
+    ["--policy", policy],
+  ] as const)
+    if (given.length > 1 && given.length !== catalogs.length)
+      throw new EnvscaleError(
+        "E_USAGE",
+        `${given.length} ${flag} for ${catalogs.length} catalogs: give one for every catalog, in order, or a single one for all`,
+      );
+  return catalogs.map((catalog, i) => ({
+    catalog,
+    ...((data[i] ?? (data.length === 1 ? data[0] : undefined)) ? { data: (data[i] ?? data[0]) as string } : {}),
+    ...((policy[i] ?? (policy.length === 1 ? policy[0] : undefined)) ? { policy: (policy[i] ?? policy[0]) as string } : {}),
+  }));
 }
 
 /** Default run directory: generated/<first catalog's name>-s<seed>, stable for the same command. */
@@ -58,7 +84,24 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<void> {
   if (synthesising && flags.catalogs.length > 0) {
     throw new EnvscaleError("E_USAGE", "--theme and --sketch make the catalog; give them or catalog files, not both");
   }
-  const catalogs = flags.catalogs.length > 0 ? flags.catalogs.map((c) => resolve(cwd, c)) : (config.catalogs ?? [exampleCatalogDir]);
+  const given = flags.catalogs.length > 0 ? flags.catalogs.map((c) => resolve(cwd, c)) : (config.catalogs ?? [exampleCatalogDir]);
+  const catalogs = given.map((c) => (typeof c === "string" ? c : resolve(cwd, c.catalog)));
+  const packs: PackSource[] =
+    flags.data || flags.policy
+      ? packsFromFlags(catalogs, flags, cwd)
+      : given.flatMap((c) =>
+          typeof c === "string"
+            ? []
+            : [
+                {
+                  catalog: resolve(cwd, c.catalog),
+                  ...(c.data ? { data: resolve(cwd, c.data) } : {}),
+                  ...(c.policy ? { policy: resolve(cwd, c.policy) } : {}),
+                },
+              ],
+        );
+  if (synthesising && packs.length > 0)
+    throw new EnvscaleError("E_USAGE", "--data and --policy go with catalogs, not with --theme or --sketch");
   const named = synthesising ? [...themes.map((t) => t.toLowerCase().replace(/[^a-z0-9]+/g, "-")), ...sketches] : catalogs;
   const runDir = flags.out ? resolve(cwd, flags.out) : config.out ? resolve(cwd, config.out) : defaultRunDir(cwd, named, seed);
   const llm = llmSectionWithFlag(config.llm, flags.llm);
@@ -68,7 +111,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<void> {
     ...(llm ? { llm } : {}),
     stages: {
       ...config.stages,
-      ingest: { ...config.stages?.ingest, sources: catalogs },
+      ingest: { ...config.stages?.ingest, sources: catalogs, ...(packs.length > 0 ? { packs } : {}) },
       ...(synthesising ? { "propose-tools": { ...config.stages?.["propose-tools"], themes, sketches } } : {}),
       ...Object.fromEntries(
         Object.entries(flags.stageOptions ?? {}).map(([stage, opts]) => [stage, { ...config.stages?.[stage], ...opts }]),

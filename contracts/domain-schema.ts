@@ -15,6 +15,8 @@ export interface Field {
   description?: string;
   enum?: (string | number)[];
   format?: string;
+  /** date-time: the data writes whole seconds (`…T10:00:00Z`, no milliseconds). */
+  wholeSeconds?: boolean;
   minimum?: number;
   maximum?: number;
   references?: string;
@@ -40,6 +42,7 @@ export const fieldSchema: z.ZodType<Field> = z.lazy(() =>
       .optional(),
     /** JSON Schema format (`date`, `date-time`, `email`, `uri`…). */
     format: z.string().optional(),
+    wholeSeconds: z.boolean().optional(),
     minimum: z.number().optional(),
     maximum: z.number().optional(),
     /** A foreign key: the table whose key this field holds. */

@@ -27,7 +27,8 @@ export type ValueExpr =
   | { kind: "parameter"; name: string }
   | { kind: "constant"; value: unknown }
   | { kind: "today" }
-  | { kind: "now" }
+  /** The task clock; with `wholeSeconds`, written without milliseconds, as the data writes its times. */
+  | { kind: "now"; wholeSeconds?: boolean }
   /** The value at a place. */
   | { kind: "read"; place: Place }
   /** The key of the record a create tool makes. */
@@ -40,7 +41,7 @@ const valueExprUnion = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("parameter"), name: z.string() }),
   z.object({ kind: z.literal("constant"), value: z.json() }),
   z.object({ kind: z.literal("today") }),
-  z.object({ kind: z.literal("now") }),
+  z.object({ kind: z.literal("now"), wholeSeconds: z.boolean().optional() }),
   z.object({ kind: z.literal("read"), place: placeSchema }),
   z.object({ kind: z.literal("new-key") }),
   z.object({

@@ -1,5 +1,6 @@
 // `envs/<domain>/verification.json`: per tool, its procedural test cases, how they came out, and the verdict.
 import { z } from "zod";
+import { ruleSources } from "./tool-rules.ts";
 
 const toolVerificationSchema = z.object({
   tool: z.string(),
@@ -16,6 +17,22 @@ const toolVerificationSchema = z.object({
   repair: z.string().optional(),
   /** Why it failed as written (and, for a tool dropped after a repair, why the repair failed). */
   failures: z.array(z.string()),
+  /**
+   * A service tool's rules (modelled on a data pack): each requirement and effect it enforces,
+   * where it came from, and the case that checked it (`rule-2`), if the data allowed one.
+   */
+  rules: z
+    .array(
+      z.object({
+        kind: z.string(),
+        source: z.enum(ruleSources),
+        text: z.string(),
+        /** The case that checked it, and whether it passed. */
+        case: z.string().optional(),
+        held: z.boolean().optional(),
+      }),
+    )
+    .optional(),
 });
 
 export const verificationSchema = z.object({

@@ -34,9 +34,16 @@ export async function readData(path: string): Promise<ReadData> {
     if (!isObject(value)) throw new EnvscaleError("E_INPUT_UNREADABLE", `data ${path} must be a JSON object of collections`);
     Object.assign(collections, value);
   }
+  const out = keyedCollections(collections, `data ${path}`);
+  if (Object.keys(out.data).length === 0) throw new EnvscaleError("E_INPUT_UNREADABLE", `data ${path} holds no collection`);
+  return out;
+}
+
+/** Collections as tables of records by key: lists keyed by the field that keys their records. */
+export function keyedCollections(collections: Record<string, unknown>, origin: string): ReadData {
   const out: ReadData = { data: {}, lists: {} };
   for (const [name, value] of Object.entries(collections)) {
-    const where = `data ${path}, collection ${JSON.stringify(name)}`;
+    const where = `${origin}, collection ${JSON.stringify(name)}`;
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
       throw new EnvscaleError("E_INPUT_UNREADABLE", `${where}: a collection name must be an identifier`);
     if (Array.isArray(value)) {
@@ -55,7 +62,24 @@ export async function readData(path: string): Promise<ReadData> {
       throw new EnvscaleError("E_INPUT_UNREADABLE", `${where}: a collection is an object of records by key or a list of records`);
     }
   }
-  if (Object.keys(out.data).length === 0) throw new EnvscaleError("E_INPUT_UNREADABLE", `data ${path} holds no collection`);
+  return out;
+}
+
+/**
+ * A state back in the data's own shape: collections the data gave as lists become lists again, in
+ * the data's order, with new records after the others (and removed ones gone).
+ */
+export function inDataShape(state: DomainState, lists: Readonly<Record<string, string>>, original?: DomainState): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, rows] of Object.entries(state)) {
+    if (!(name in lists)) {
+      out[name] = rows;
+      continue;
+    }
+    const before = Object.keys(original?.[name] ?? {});
+    const order = [...before.filter((key) => key in rows), ...Object.keys(rows).filter((key) => !before.includes(key))];
+    out[name] = order.map((key) => rows[key]);
+  }
   return out;
 }
 

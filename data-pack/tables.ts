@@ -96,8 +96,10 @@ function fieldOf(name: string, values: readonly unknown[]): Field {
   if (kind === "string") {
     const texts = values as string[];
     if (texts.length > 0 && texts.every((t) => DATE.test(t))) field.format = "date";
-    else if (texts.length > 0 && texts.every((t) => DATE_TIME.test(t))) field.format = "date-time";
-    else if (texts.length > 0 && texts.every((t) => EMAIL.test(t))) field.format = "email";
+    else if (texts.length > 0 && texts.every((t) => DATE_TIME.test(t))) {
+      field.format = "date-time";
+      if (texts.every((t) => !/\.\d+/.test(t))) field.wholeSeconds = true;
+    } else if (texts.length > 0 && texts.every((t) => EMAIL.test(t))) field.format = "email";
     const distinct = [...new Set(texts)];
     if (!field.format && isEnum(name, texts, distinct)) field.enum = distinct.sort();
   }

@@ -16,7 +16,17 @@ export type Effect =
   | { kind: "has-record"; table: string; key: string }
   | { kind: "removes-record"; table: string; key: string }
   | { kind: "sets-field"; table: string; key: string; field: string; value: unknown }
-  | { kind: "returns-key"; field: string; value: unknown };
+  | { kind: "returns-key"; field: string; value: unknown }
+  /** The value at `path` inside a record is `value` (a service rule's `set`). */
+  | { kind: "path-equals"; table: string; key: string; path: string[]; value: unknown; rule: string }
+  /** The list or map at `path` inside a record gains entries (an appended payment, a linked key). */
+  | { kind: "path-grows"; table: string; key: string; path: string[]; rule: string }
+  /** The value at `path` changed (a counter drawn down, a date moved, a balance credited). */
+  | { kind: "path-changes"; table: string; key: string; path: string[]; rule: string }
+  /** The result is this number (exact arithmetic). */
+  | { kind: "returns-number"; value: number }
+  /** Nothing in the state changed. */
+  | { kind: "changes-nothing" };
 
 export const rowsOf = (state: DomainState, table: string): Row[] => Object.values(state[table] ?? {});
 

@@ -170,7 +170,7 @@ class ServiceWriter {
       case "today":
         return "today()";
       case "now":
-        return "now()";
+        return value.wholeSeconds ? 'now().replace(/\\.\\d+Z$/, "Z")' : "now()";
       case "read":
         return this.#place(value.place);
       case "new-key":

@@ -34,7 +34,7 @@ export default defineStage({
   name: "codegen",
   description: "write each domain's tool module (templates offline; writer, reviewer and test writer with a model) and its seeded state",
   version: "1",
-  consumes: ["catalog", "schemas"],
+  consumes: ["catalog", "schemas", "packs"],
   produces: ["tool-modules", "sample-states", "codegen-reports"],
   options: codegenOptions,
   uses: ["llm"],
@@ -58,7 +58,8 @@ export default defineStage({
       description: "who wrote the code, review, model-written tests",
     },
   },
-  async run(ctx, { catalog, schemas }) {
+  async run(ctx, { catalog, schemas, packs }) {
+    const packData = new Map(packs.flatMap((pack) => (pack.data ? [[pack.name, pack.data] as const] : [])));
     const specs = new Map(catalog.map((tool) => [tool.name, tool]));
     const llm = ctx.services.has("llm") ? await ctx.services.get("llm") : null;
     const domains = Object.keys(schemas).sort();
@@ -69,7 +70,11 @@ export default defineStage({
         const schema = schemas[domain] as DomainSchema;
         const names = functionNames(schema.tools.map((t) => t.tool));
         const tools = schema.tools.map((t) => specs.get(t.tool)).filter((t): t is ToolSpec => Boolean(t));
-        const state = generateState(schema, item.rng.fork("state"), { records: ctx.options.records, clock: ctx.options.clock });
+        // A service's own data is its state, in its own shape; otherwise seeded data for the schema.
+        const given = schema.source === "data" ? packData.get(domain) : undefined;
+        const state = given
+          ? structuredClone(given)
+          : generateState(schema, item.rng.fork("state"), { records: ctx.options.records, clock: ctx.options.clock });
         const report: CodegenReport = {
           domain,
           source: "templates",

@@ -5,8 +5,10 @@
 //   look-alike tools) is cut into pieces of `maxSize` in breadth-first order, so neighbours stay
 //   together.
 // - A community smaller than `minSize` is merged into the community it is most connected to (if
-//   the result stays within `maxSize`); one connected to nothing is rejected with the reason.
-// Every tool ends in exactly one domain, or among the rejected with why.
+//   the result stays within `maxSize`). One connected to nothing joins a domain of its own source
+//   document or namespace, the one whose words are nearest; else the nearest domain of all; else
+//   it stays a (small) domain of its own. No usable tool is left without an environment.
+// Nodes given as `exclude` (a domain pack's tools, already one domain) take no part.
 import { UndirectedGraph } from "graphology";
 import louvainModule from "graphology-communities-louvain";
 import modularityModule from "graphology-metrics/graph/modularity.js";
@@ -24,6 +26,16 @@ export interface DomainRules {
   minSize: number;
   maxSize: number;
   resolution: number;
+}
+
+/** What places a tool no similar tool links to. */
+export interface Placement {
+  /** Its source document and namespace (tools sharing it belong together). */
+  home(node: number): string;
+  /** Its content words. */
+  words(node: number): ReadonlySet<string>;
+  /** Nodes that take no part (already placed). */
+  exclude?: ReadonlySet<number>;
 }
 
 export interface Partition {
@@ -93,8 +105,43 @@ function groups(mapping: Record<string, number>): number[][] {
   return [...byCommunity.values()].map((list) => list.sort((a, b) => a - b)).sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0));
 }
 
-export function detectCommunities(graph: ToolGraph, rules: DomainRules, rng: () => number): Partition {
-  const full = graphOf(graph);
+/** Jaccard similarity of two word sets. */
+function similarity(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  let shared = 0;
+  for (const word of a) if (b.has(word)) shared++;
+  const union = a.size + b.size - shared;
+  return union === 0 ? 0 : shared / union;
+}
+
+/** The community a small, unlinked one joins: of its own home if any fits, the nearest in words. */
+function placeUnlinked(
+  members: readonly number[],
+  communities: readonly number[][],
+  self: number,
+  rules: DomainRules,
+  placement: Placement,
+): number | null {
+  const homes = new Set(members.map((node) => placement.home(node)));
+  const words = new Set(members.flatMap((node) => [...placement.words(node)]));
+  const candidates = communities
+    .map((community, c) => ({ c, community }))
+    .filter(({ c, community }) => c !== self && community.length + members.length <= rules.maxSize)
+    .map(({ c, community }) => ({
+      c,
+      home: community.filter((node) => homes.has(placement.home(node))).length,
+      near: similarity(words, new Set(community.flatMap((node) => [...placement.words(node)]))),
+    }));
+  const own = candidates.filter((candidate) => candidate.home > 0);
+  const pool = own.length > 0 ? own : candidates.filter((candidate) => candidate.near > 0);
+  const best = pool.sort((a, b) => b.near - a.near || b.home - a.home || a.c - b.c)[0];
+  return best ? best.c : null;
+}
+
+export function detectCommunities(graph: ToolGraph, rules: DomainRules, rng: () => number, placement?: Placement): Partition {
+  const exclude = placement?.exclude;
+  const keep = exclude && exclude.size > 0 ? new Set(graph.nodes.map((_, i) => i).filter((i) => !exclude.has(i))) : undefined;
+  const full = graphOf(graph, keep);
+  if (full.order === 0) return { communities: [], rejected: [], modularity: 0 };
   const detected = louvain.detailed(full, { getEdgeWeight: "weight", resolution: rules.resolution, rng });
   let communities = groups(detected.communities);
 
@@ -118,8 +165,10 @@ export function detectCommunities(graph: ToolGraph, rules: DomainRules, rng: () 
   }
   communities = split;
 
-  // Merge or reject what is too small, smallest first.
+  // Merge or place what is too small, smallest first.
   const rejected: Partition["rejected"] = [];
+  /** Small communities that found no place and stay domains of their own. */
+  const settled = new Set<readonly number[]>();
   const owner = new Map<number, number>();
   const refresh = () => {
     owner.clear();
@@ -131,7 +180,7 @@ export function detectCommunities(graph: ToolGraph, rules: DomainRules, rng: () 
     refresh();
     const order = communities
       .map((community, c) => ({ c, size: community.length }))
-      .filter(({ size }) => size < rules.minSize)
+      .filter(({ c, size }) => size < rules.minSize && !settled.has(communities[c] as number[]))
       .sort((a, b) => a.size - b.size || (communities[a.c]?.[0] ?? 0) - (communities[b.c]?.[0] ?? 0));
     const small = order[0];
     if (!small) break;
@@ -147,16 +196,20 @@ export function detectCommunities(graph: ToolGraph, rules: DomainRules, rng: () 
       .filter(([other]) => (communities[other]?.length ?? 0) + members.size <= rules.maxSize)
       .sort((a, b) => b[1] - a[1] || a[0] - b[0])[0];
     const community = communities[small.c] as number[];
-    if (target) {
-      communities[target[0]] = [...(communities[target[0]] as number[]), ...community].sort((a, b) => a - b);
+    const into = target ? target[0] : placement ? placeUnlinked(community, communities, small.c, rules, placement) : null;
+    if (into !== null) {
+      communities[into] = [...(communities[into] as number[]), ...community].sort((a, b) => a - b);
+      communities.splice(small.c, 1);
+    } else if (placement) {
+      settled.add(community);
     } else {
       const reason =
         links.size === 0
           ? `no similar tool: its community of ${community.length} is linked to no other (minimum domain size ${rules.minSize})`
           : `its community of ${community.length} is too small and every neighbouring domain is full (size limits ${rules.minSize}–${rules.maxSize})`;
       for (const node of community) rejected.push({ node, reason });
+      communities.splice(small.c, 1);
     }
-    communities.splice(small.c, 1);
   }
   communities.sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0));
 

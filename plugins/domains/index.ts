@@ -1,9 +1,11 @@
 // Stage `domains`: Louvain communities of the tool graph become domains (one environment each).
 import { z } from "zod";
+import type { DomainPack } from "../../contracts/domain-pack.ts";
 import type { Domains } from "../../contracts/domains.ts";
 import { domainsSchema } from "../../contracts/domains.ts";
 import type { ToolGraph } from "../../contracts/tool-graph.ts";
 import type { ToolSpec } from "../../contracts/tool-spec.ts";
+import { contentWords, splitIdentifier } from "../../domain-model/words.ts";
 import { defineStage } from "../../kernel/stage.ts";
 import type { LlmService } from "../../llm/port.ts";
 import { askForJson } from "../../llm/structured.ts";
@@ -25,16 +27,46 @@ export const domainsOptions = z.object({
   resolution: z.number().positive().default(1),
 });
 
-/** Domains of a catalog (pure, offline names). `rng` must be seeded for reproducible communities. */
-export function partitionDomains(catalog: readonly ToolSpec[], graph: ToolGraph, rules: DomainRules, rng: () => number): Domains {
-  const partition = detectCommunities(graph, rules, rng);
+/** A tool's source document and namespace: its file, and its category or dotted name prefix. */
+function homeOf(tool: ToolSpec): string {
+  const name = tool.original_name ?? tool.name;
+  const namespace = tool.category ?? (/[.:/]|__/.test(name) ? (name.split(/[.:/]|__/)[0] ?? "") : "");
+  return `${tool.source.file}#${namespace}`;
+}
+
+/** Domains of a catalog (pure, offline names). `rng` must be seeded for reproducible communities.
+ * Each domain pack's tools are one domain, named for the pack, placed first. */
+export function partitionDomains(
+  catalog: readonly ToolSpec[],
+  graph: ToolGraph,
+  rules: DomainRules,
+  rng: () => number,
+  packs: readonly Pick<DomainPack, "name" | "tools">[] = [],
+): Domains {
+  const index = new Map(catalog.map((tool, i) => [tool.name, i]));
+  const packed = packs.map((pack) => pack.tools.map((name) => index.get(name)).filter((i): i is number => i !== undefined));
+  const exclude = new Set(packed.flat());
+  const rest = catalog.map((_, i) => i).filter((i) => !exclude.has(i));
+  const oneSource = rest.length > 0 && rest.length <= rules.maxSize && new Set(rest.map((i) => catalog[i]?.source.file)).size === 1;
+  const words = catalog.map((tool) => new Set(contentWords(`${splitIdentifier(tool.name).join(" ")} ${tool.description}`)));
+  const partition = oneSource
+    ? { communities: [rest], rejected: [], modularity: 0 }
+    : detectCommunities(graph, rules, rng, {
+        home: (node) => homeOf(catalog[node] as ToolSpec),
+        words: (node) => words[node] as Set<string>,
+        exclude,
+      });
   const df = wordDocumentFrequency(catalog);
   const taken = new Set<string>();
-  const domains = partition.communities.map((community) => {
+  const named = (community: number[], name?: string) => {
     const tools = community.map((node) => catalog[node] as ToolSpec);
     const keywords = distinctiveWords(tools, df, catalog.length, 5);
-    return { name: uniqueName(keywords.slice(0, 2).join("-"), taken), tools: tools.map((tool) => tool.name), keywords };
-  });
+    return { name: uniqueName(name ?? keywords.slice(0, 2).join("-"), taken), tools: tools.map((tool) => tool.name), keywords };
+  };
+  const domains = [
+    ...packs.flatMap((pack, i) => ((packed[i]?.length ?? 0) > 0 ? [named(packed[i] as number[], pack.name)] : [])),
+    ...partition.communities.map((community) => named(community)),
+  ];
   return {
     settings: rules,
     modularity: partition.modularity,
@@ -80,7 +112,7 @@ export default defineStage({
   name: "domains",
   description: "split the tool graph into domains (Louvain, seeded; size rules; names)",
   version: "1",
-  consumes: ["catalog", "tool-graph"],
+  consumes: ["catalog", "tool-graph", "packs"],
   produces: ["domains"],
   options: domainsOptions,
   uses: ["llm"],
@@ -93,11 +125,19 @@ export default defineStage({
     },
   },
   summary: ({ domains }) => [
-    `domains: ${domains.domains.length} (modularity ${domains.modularity}); ${domains.domains.reduce((sum, d) => sum + d.tools.length, 0)} tools in domains, ${domains.rejected.length} rejected`,
+    `domains: ${domains.domains.length} (modularity ${domains.modularity}); ${domains.domains.reduce((sum, d) => sum + d.tools.length, 0)} tools in domains, ${domains.rejected.length} left out${
+      domains.rejected.length > 0
+        ? `: ${domains.rejected
+            .slice(0, 3)
+            .map((r) => `${r.tool} (${r.reason})`)
+            .join("; ")}${domains.rejected.length > 3 ? "; …" : ""}`
+        : ""
+    }`,
   ],
-  async run(ctx, { catalog, "tool-graph": graph }) {
+  async run(ctx, { catalog, "tool-graph": graph, packs }) {
     const rng = ctx.rng.fork("louvain");
-    const result = partitionDomains(catalog, graph, ctx.options, () => rng.next());
+    const result = partitionDomains(catalog, graph, ctx.options, () => rng.next(), packs);
+    const fixed = new Set(packs.map((pack) => pack.name));
     const llm = ctx.services.has("llm") ? await ctx.services.get("llm") : null;
     if (llm?.kind === "model") {
       const byName = new Map(catalog.map((tool) => [tool.name, tool]));
@@ -105,17 +145,20 @@ export default defineStage({
         result.domains,
         (domain) => domain.tools[0] ?? domain.name,
         async (domain) =>
-          modelName(
-            llm,
-            domain.tools.map((name) => byName.get(name) as ToolSpec),
-            llm.settings.repairRounds,
-            ctx.signal,
-          ),
+          fixed.has(domain.name)
+            ? domain.name
+            : modelName(
+                llm,
+                domain.tools.map((name) => byName.get(name) as ToolSpec),
+                llm.settings.repairRounds,
+                ctx.signal,
+              ),
         { label: "names" },
       );
       const taken = new Set<string>();
       result.domains.forEach((domain, i) => {
-        const suggested = names[i];
+        // A pack's domain keeps the pack's name: its runs are found by it.
+        const suggested = fixed.has(domain.name) ? domain.name : names[i];
         if (suggested === null) ctx.logger.warn({ domain: domain.name }, "the model gave no usable name; keeping the offline one");
         domain.name = uniqueName(suggested ?? domain.name, taken);
       });

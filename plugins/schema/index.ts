@@ -7,6 +7,7 @@ import type { ToolSpec } from "../../contracts/tool-spec.ts";
 import { defineStage } from "../../kernel/stage.ts";
 import { inferDomainSchema } from "./infer.ts";
 import { modelSchema } from "./model-schema.ts";
+import { inferServiceSchema } from "./service/index.ts";
 
 export type Schemas = Record<string, DomainSchema>;
 
@@ -22,7 +23,7 @@ export default defineStage({
   name: "schema",
   description: "infer each domain's database (tables, keys, foreign keys) and classify every tool read or write",
   version: "1",
-  consumes: ["catalog", "domains"],
+  consumes: ["catalog", "domains", "packs"],
   produces: ["schemas"],
   options: z.object({}),
   uses: ["llm"],
@@ -42,14 +43,18 @@ export default defineStage({
       `schemas: ${all.reduce((sum, schema) => sum + schema.tables.length, 0)} tables; ${tools.filter((t) => t.access === "read").length} read and ${tools.filter((t) => t.access === "write").length} write tools${byModel > 0 ? `; ${byModel} of ${all.length} written by the model` : ""}`,
     ];
   },
-  async run(ctx, { catalog, domains }) {
+  async run(ctx, { catalog, domains, packs }) {
     const byName = new Map(catalog.map((tool) => [tool.name, tool]));
+    const packOf = new Map(packs.filter((pack) => pack.data).map((pack) => [pack.name, pack]));
     const llm = ctx.services.has("llm") ? await ctx.services.get("llm") : null;
     const schemas = await ctx.mapItems(
       domains.domains,
       (domain) => domain.name,
       async (domain, item) => {
         const tools = domain.tools.map((name) => byName.get(name)).filter((tool): tool is ToolSpec => Boolean(tool));
+        // A service's own data is its schema: the tables are read off it, the rules derived against it.
+        const pack = packOf.get(domain.name);
+        if (pack?.data) return inferServiceSchema(domain.name, tools, { data: pack.data, policy: pack.policy ?? null });
         const rules = inferDomainSchema(domain.name, tools);
         if (llm?.kind !== "model") return rules;
         const written = await modelSchema(llm, domain.name, tools, llm.settings.repairRounds, item.signal);

@@ -122,7 +122,8 @@ export function casesFor(input: CaseInputs, validCount = 3): TestCase[] {
   return cases;
 }
 
-function wrongType(schema: JsonSchema): unknown {
+/** A value of the wrong JSON type for a parameter (the sandbox must refuse it). */
+export function wrongType(schema: JsonSchema): unknown {
   if (schema.type === undefined && !schema.enum) return undefined;
   switch (fieldOf(schema).type) {
     case "string":

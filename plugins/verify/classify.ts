@@ -40,6 +40,31 @@ function effectProblem(effect: Effect, before: Tables, after: Tables, result: un
         ? null
         : `expected ${effect.table}.${effect.key}.${effect.field} = ${JSON.stringify(effect.value)}, found ${JSON.stringify(value)}`;
     }
+    case "path-equals": {
+      const value = valueAt(after[effect.table]?.[effect.key], effect.path);
+      return JSON.stringify(value) === JSON.stringify(effect.value)
+        ? null
+        : `${effect.rule}: expected ${effect.table}.${effect.key}.${effect.path.join(".")} = ${JSON.stringify(effect.value)}, found ${JSON.stringify(value)}`;
+    }
+    case "path-grows": {
+      const size = (v: unknown) => (Array.isArray(v) ? v.length : v && typeof v === "object" ? Object.keys(v).length : 0);
+      const was = size(valueAt(before[effect.table]?.[effect.key], effect.path));
+      const is = size(valueAt(after[effect.table]?.[effect.key], effect.path));
+      return is > was
+        ? null
+        : `${effect.rule}: expected ${effect.table}.${effect.key}.${effect.path.join(".")} to gain an entry (${was} → ${is})`;
+    }
+    case "path-changes": {
+      const was = valueAt(before[effect.table]?.[effect.key], effect.path);
+      const is = valueAt(after[effect.table]?.[effect.key], effect.path);
+      return JSON.stringify(was) !== JSON.stringify(is)
+        ? null
+        : `${effect.rule}: expected ${effect.table}.${effect.key}.${effect.path.join(".")} to change, it stayed ${JSON.stringify(is)}`;
+    }
+    case "returns-number":
+      return Number(result) === effect.value ? null : `expected the result ${effect.value}, got ${JSON.stringify(result)}`;
+    case "changes-nothing":
+      return stateChanged ? "a tool that must change nothing changed the state" : null;
     case "returns-key": {
       const got = result && typeof result === "object" ? (result as Record<string, unknown>)[effect.field] : undefined;
       return got === effect.value
@@ -47,6 +72,12 @@ function effectProblem(effect: Effect, before: Tables, after: Tables, result: un
         : `expected the result's ${effect.field} to be ${JSON.stringify(effect.value)}, got ${JSON.stringify(got)}`;
     }
   }
+}
+
+function valueAt(record: unknown, path: readonly string[]): unknown {
+  let value = record;
+  for (const step of path) value = value && typeof value === "object" ? (value as Record<string, unknown>)[step] : undefined;
+  return value;
 }
 
 /** Judge one case from its setup outcomes, its outcome and (for writes) the states around it. */

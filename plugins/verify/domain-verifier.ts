@@ -20,6 +20,7 @@ import type { CaseResult } from "./classify.ts";
 import { genericModel } from "./offline-repair.ts";
 import type { VerifyOptions } from "./options.ts";
 import { runCases, type ToolRun } from "./run-cases.ts";
+import { type RuleCases, ruleReport, serviceCases } from "./service-cases.ts";
 
 export interface DomainInput {
   domain: string;
@@ -50,6 +51,8 @@ export class DomainVerifier {
   readonly #item: ItemContext;
   readonly #names: Map<string, string>;
   #models: Map<string, ToolModel>;
+  /** Service tools: which case checked which of their rules. */
+  #ruleChecks = new Map<string, RuleCases>();
 
   constructor(
     input: DomainInput,
@@ -95,6 +98,23 @@ export class DomainVerifier {
   #cases(model: ToolModel): TestCase[] {
     const name = this.#names.get(model.tool) as string;
     const spec = this.#specs.get(model.tool);
+    if (model.service) {
+      // A service tool is checked on its rules: each requirement refused when broken, each effect seen.
+      const { cases, checks } = serviceCases(
+        {
+          model,
+          functionName: name,
+          parameters: (spec?.parameters ?? { type: "object" }) as Record<string, unknown>,
+          schema: { ...this.#input.schema, tools: [...this.#models.values()] },
+          state: this.#input.state,
+          clock: this.#input.report.clock,
+          rng: this.#item.rng.fork(`cases:${model.tool}:service`),
+        },
+        this.#options.validCases,
+      );
+      this.#ruleChecks.set(model.tool, checks);
+      return cases;
+    }
     const generated = casesFor(
       {
         model,
@@ -195,7 +215,8 @@ export class DomainVerifier {
     }
     // Offline there is one thing to try, for reads only: the generic list of the tool's table. A
     // write is never swapped for a different write: an environment must not lie about its effects.
-    if (round > 1 || model.access !== "read") return null;
+    // A service tool's read follows its rules; a generic list would answer a different question.
+    if (round > 1 || model.access !== "read" || model.service) return null;
     const generic = genericModel(model, this.#input.schema);
     this.#models.set(tool, generic);
     const emitted = toolFunction(generic, { ...this.#input.schema, tools: [...this.#models.values()] }, this.#specs.get(tool), name);
@@ -281,6 +302,15 @@ export class DomainVerifier {
           ...(entry.firstFailures ?? (passed ? [] : entry.run.failures)),
           ...(!passed && entry.firstFailures ? entry.run.failures.map((f) => `after repair: ${f}`) : []),
         ].slice(0, 8),
+        ...(m.service
+          ? {
+              rules: ruleReport(
+                m,
+                this.#ruleChecks.get(m.tool) ?? new Map(),
+                new Map(entry.run.results.map((r) => [r.id, r.verdict === "pass"])),
+              ),
+            }
+          : {}),
       } as Verification["tools"][number];
     });
     const summary = {

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, tempDir } from "../support/helpers.ts";
@@ -86,5 +86,77 @@ describe("envscale call", () => {
     expect((await runCli(["call", "tools.ts"], { cwd: dir })).code).toBe(2);
     writeFileSync(join(dir, "list.json"), "[1]");
     expect((await runCli(["call", "tools.ts", "--tool", "spin", "--state", "list.json"], { cwd: dir })).code).toBe(2);
+  });
+
+  it("replays --calls in one episode, a line per call, and writes --state-out in the data's own shape", async () => {
+    const dir = setup();
+    writeFileSync(
+      join(dir, "ledger.ts"),
+      `import { fail } from "envscale/runtime";
+export function deposit(db, args) {
+  const account = db.accounts[args.account_id];
+  if (!account) fail("no such account");
+  account.balance += args.amount;
+  return account.balance;
+}
+export function open_account(db, args) {
+  db.accounts[args.account_id] = { account_id: args.account_id, balance: 0 };
+  return args.account_id;
+}
+`,
+    );
+    // The data as a service keeps it: a list of records, beside a keyed collection.
+    const data = {
+      accounts: [
+        { account_id: "b", balance: 5 },
+        { account_id: "a", balance: 1 },
+      ],
+      branches: { main: { city: "Oslo" } },
+    };
+    writeFileSync(join(dir, "data.json"), JSON.stringify(data));
+    const calls = [
+      { tool: "deposit", arguments: { account_id: "a", amount: 2 } },
+      { tool: "deposit", arguments: { account_id: "zz", amount: 2 } },
+      { tool: "open_account", arguments: { account_id: "c" } },
+      { tool: "deposit", arguments: { account_id: "c", amount: 4 } },
+    ];
+    writeFileSync(join(dir, "calls.jsonl"), `${calls.map((c) => JSON.stringify(c)).join("\n")}\n`);
+    const result = await runCli(["call", "ledger.ts", "--calls", "calls.jsonl", "--state", "data.json", "--state-out", "out.json"], {
+      cwd: dir,
+    });
+    const lines = result.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.ok, l.result ?? l.error.code])).toEqual([
+      [true, 3],
+      [false, "TOOL_ERROR"],
+      [true, "c"],
+      [true, 4],
+    ]);
+    expect(lines[0].state_hash).not.toBe(lines[2].state_hash);
+    expect(lines[1].state_hash).toBe(lines[0].state_hash);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(readFileSync(join(dir, "out.json"), "utf8"))).toEqual({
+      accounts: [
+        { account_id: "b", balance: 5 },
+        { account_id: "a", balance: 3 },
+        { account_id: "c", balance: 4 },
+      ],
+      branches: { main: { city: "Oslo" } },
+    });
+  });
+
+  it("refuses a calls file with a bad line, naming the line, before any call runs", async () => {
+    const dir = setup();
+    writeFileSync(join(dir, "calls.jsonl"), `{"tool":"create_note","arguments":{"text":"a"}}\n{"arguments":{}}\n`);
+    const result = await runCli(["call", "tools.ts", "--calls", "calls.jsonl", "--state", "state.json"], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain("calls.jsonl:2");
+    writeFileSync(join(dir, "proto.json"), '{"notes":{"__proto__":{"x":1}}}');
+    const proto = await runCli(["call", "tools.ts", "--tool", "create_note", "--state", "proto.json"], { cwd: dir });
+    expect(proto.code).toBe(2);
+    expect(proto.stderr).toContain("__proto__");
   });
 });

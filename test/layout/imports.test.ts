@@ -8,7 +8,7 @@ import { dirname, join, normalize, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "../support/helpers.ts";
 
-const SHARED = ["contracts", "domain-model", "episodes", "llm", "tool-code"];
+const SHARED = ["contracts", "data-pack", "domain-model", "episodes", "llm", "tool-code"];
 const APPS = ["bin", "cli", "server", "worker"];
 const SOURCE = ["kernel", "sandbox", "plugins", ...SHARED, ...APPS];
 const IMPORT = /(?:\bfrom|\bimport|declare\s+module)\s*\(?\s*["'](\.{1,2}\/[^"']*)["']/g;

@@ -1,6 +1,6 @@
 // What rule derivation knows of one tool: its text, the table it acts on, the data, and the
 // places it can reach; with the rules found so far.
-import type { Table } from "../../../contracts/domain-schema.ts";
+import type { Field, Table } from "../../../contracts/domain-schema.ts";
 import type { DomainState, Row } from "../../../contracts/domain-state.ts";
 import type { Effect, Place, Requirement, Rule, RuleSource, ValueExpr } from "../../../contracts/tool-rules.ts";
 import { type Holder, leaves, maps, nameWords, overlap, reachable } from "../../../data-pack/places.ts";
@@ -151,4 +151,9 @@ export function valueAt(record: unknown, path: readonly string[]): unknown {
   let value: unknown = record;
   for (const step of path) value = value && typeof value === "object" ? (value as Row)[step] : undefined;
   return value;
+}
+
+/** The clock as a field of the data writes it (whole seconds when the data's times have no milliseconds). */
+export function nowFor(field: Pick<Field, "wholeSeconds">): ValueExpr {
+  return field.wholeSeconds ? { kind: "now", wholeSeconds: true } : { kind: "now" };
 }

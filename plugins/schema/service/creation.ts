@@ -5,7 +5,7 @@
 import type { Field, Table } from "../../../contracts/domain-schema.ts";
 import type { ServiceModel, ValueExpr } from "../../../contracts/tool-rules.ts";
 import { reachable } from "../../../data-pack/places.ts";
-import type { RuleContext } from "./context.ts";
+import { nowFor, type RuleContext } from "./context.ts";
 import { statusesIn } from "./requirements.ts";
 import { bookingSlots, slotPool } from "./slots.ts";
 
@@ -47,7 +47,7 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
     if (!held(f)) continue;
     if (table.status && f.name === table.status.field && initial) fields[f.name] = { kind: "constant", value: initial };
     else if (f.format === "date") fields[f.name] = { kind: "today" };
-    else if (f.format === "date-time") fields[f.name] = { kind: "now" };
+    else if (f.format === "date-time") fields[f.name] = nowFor(f);
     else if (f.type === "array") fields[f.name] = { kind: "constant", value: [] };
     else if (f.type === "integer" || f.type === "number") fields[f.name] = { kind: "constant", value: 0 };
     else if (f.type === "object") fields[f.name] = { kind: "constant", value: {} };

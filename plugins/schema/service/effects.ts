@@ -9,7 +9,7 @@ import type { Row } from "../../../contracts/domain-state.ts";
 import type { Place, ValueExpr } from "../../../contracts/tool-rules.ts";
 import { arrays, fieldAt, leaves, nameWords, overlap, reachable } from "../../../data-pack/places.ts";
 import { participle } from "../../../domain-model/lexicon.ts";
-import { here, type RuleContext } from "./context.ts";
+import { here, nowFor, type RuleContext } from "./context.ts";
 import { statusesIn } from "./requirements.ts";
 import { changeSlots, slotPool } from "./slots.ts";
 import { isKeyOf } from "./subject.ts";
@@ -87,7 +87,7 @@ function transitionFields(c: RuleContext, table: Table, to: string, allowed: rea
       value = { kind: "parameter", name: param.name };
       taken.add(param.name);
     } else if (f.format === "date") value = { kind: "today" };
-    else if (f.format === "date-time") value = { kind: "now" };
+    else if (f.format === "date-time") value = nowFor(f);
     if (value)
       c.effect(
         { kind: "set", place: here([f.name]), value },
@@ -128,7 +128,7 @@ function transitionArrays(c: RuleContext, table: Table, to: string, allowed: rea
         for (const e of elementFields) {
           if (e.format !== "date" && e.format !== "date-time") continue;
           if (differsFromTwin(after, f.name, kindField.name, kind, amountField?.name as string, e.name))
-            set[e.name] = e.format === "date" ? { kind: "today" } : { kind: "now" };
+            set[e.name] = e.format === "date" ? { kind: "today" } : nowFor(e);
         }
         const methodField = elementFields.find((e) => /(method|source|account|card)/.test(e.name) && e.type === "string");
         const map = methodField ? c.mapFor(methodField.name) : null;
@@ -213,7 +213,7 @@ function entryFromCall(c: RuleContext, fields: readonly Field[], kindField: stri
       const amount = chargedAmount(c);
       if (amount) element[f.name] = amount;
     } else if (f.format === "date") element[f.name] = { kind: "today" };
-    else if (f.format === "date-time") element[f.name] = { kind: "now" };
+    else if (f.format === "date-time") element[f.name] = nowFor(f);
   }
   return Object.keys(element).length > 1 ? element : null;
 }
@@ -362,7 +362,7 @@ function recordedEntry(c: RuleContext, array: Field, owner: Table, place: Place,
       const distinct = new Set(values.map(String));
       const common = mostCommon(values.map(String));
       if (common !== undefined && (f.enum || distinct.size === 1)) element[f.name] = { kind: "constant", value: common };
-    } else if (f.format === "date-time") element[f.name] = { kind: "now" };
+    } else if (f.format === "date-time") element[f.name] = nowFor(f);
   }
   return Object.keys(element).length > 0 ? element : null;
 }

@@ -74,7 +74,7 @@ function statusRequirements(c: RuleContext, targetStatus: string | null): void {
   c.require(
     { kind: "status-in", place: here([status.field]), values: final.sort() },
     first.source,
-    `only a ${entity} that is ${final.join(" or ")} (${sources.map((s) => s.text).join("; ")})`,
+    `only ${/^[aeiou]/i.test(entity) ? "an" : "a"} ${entity} that is ${final.join(" or ")} (${sources.map((s) => s.text).join("; ")})`,
   );
 }
 

@@ -59,6 +59,47 @@ describe("communities", () => {
     expect(seen).toEqual(Array.from({ length: 11 }, (_, i) => i));
   });
 
+  it("leaves no tool behind: a loner joins a domain of its own source, else the nearest in words, else stays one of its own", () => {
+    const words = (node: number) =>
+      new Set(node === 10 ? ["weather", "forecast"] : node < 4 ? ["order", "refund"] : node < 8 ? ["weather", "city"] : ["misc"]);
+    // Node 10 shares a source with the first clique: it joins it, though its words are the second's.
+    const bySource = detectCommunities(graph, { minSize: 3, maxSize: 40, resolution: 1 }, rng(), {
+      home: (node) => (node === 10 || node < 4 ? "a.json#" : "b.json#"),
+      words,
+    });
+    expect(bySource.rejected).toEqual([]);
+    expect(bySource.communities.find((c) => c.includes(10))).toEqual(expect.arrayContaining([0, 1, 2, 3]));
+    // Alone in its source: it joins the domain nearest in words.
+    const byWords = detectCommunities(graph, { minSize: 3, maxSize: 40, resolution: 1 }, rng(), {
+      home: (node) => (node === 10 ? "c.json#" : "a.json#"),
+      words,
+    });
+    expect(byWords.communities.find((c) => c.includes(10))).toEqual(expect.arrayContaining([4, 5, 6, 7]));
+    // Every domain full and nothing near: it is still an environment, a small one.
+    const full = detectCommunities(graph, { minSize: 3, maxSize: 4, resolution: 0.01 }, rng(), {
+      home: (node) => `${node}.json#`,
+      words: () => new Set(),
+    });
+    expect(full.rejected).toEqual([]);
+    expect(full.communities.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 11 }, (_, i) => i));
+  });
+
+  it("makes a catalog that is one source of at most maxSize tools one domain, and a pack's tools one domain named for it", async () => {
+    const { tools } = await readCatalog([join(exampleCatalog, "calendar.jsonl")]);
+    const graph = buildToolGraph(tools, toolGraphOptions.parse({}));
+    const r = Rng.forRun(1).fork("d");
+    const one = partitionDomains(tools, graph, { minSize: 3, maxSize: 40, resolution: 1 }, () => r.next());
+    expect(one.domains.map((d) => d.tools.length)).toEqual([tools.length]);
+    const { tools: all } = await readCatalog([exampleCatalog]);
+    const allGraph = buildToolGraph(all, toolGraphOptions.parse({}));
+    const packTools = tools.map((t) => all.find((a) => a.description === t.description)?.name as string);
+    const packed = partitionDomains(all, allGraph, { minSize: 3, maxSize: 40, resolution: 1 }, () => r.next(), [
+      { name: "events", tools: packTools },
+    ]);
+    expect(packed.domains[0]).toEqual(expect.objectContaining({ name: "events", tools: packTools }));
+    expect(packed.domains.flatMap((d) => d.tools).sort()).toEqual(all.map((t) => t.name).sort());
+  });
+
   it("agreement scores: identical clusterings 1, label names irrelevant, independent ones near 0", () => {
     expect(adjustedRandIndex(["a", "a", "b", "b"], ["x", "x", "y", "y"])).toBe(1);
     expect(normalizedMutualInformation(["a", "a", "b", "b"], ["x", "x", "y", "y"])).toBeCloseTo(1);

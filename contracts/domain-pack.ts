@@ -1,0 +1,33 @@
+// `packs.json`: a service's own data and policy, given beside its catalog (`--data`, `--policy`).
+// The tools read from that catalog form one environment whose state is the data in its own shape.
+import { z } from "zod";
+import { type DomainState, domainStateSchema } from "./domain-state.ts";
+
+export const domainPackSchema = z.object({
+  /** The environment's name: the catalog's folder or file name, kebab-case. */
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+  /** The catalog source the pack belongs to, as given. */
+  catalog: z.string(),
+  /** The catalog's tools, by their names in `catalog.jsonl`. */
+  tools: z.array(z.string()),
+  /** The data as `{collection: {key: record}}`; absent when only a policy was given. */
+  data: domainStateSchema.optional(),
+  /** Collections the data gave as lists, with the field that keys their records (written back as lists). */
+  lists: z.record(z.string(), z.string()),
+  /** The policy document's text. */
+  policy: z.string().optional(),
+  /** Where data and policy were read from, as given. */
+  dataPath: z.string().optional(),
+  policyPath: z.string().optional(),
+});
+
+export type DomainPack = Omit<z.infer<typeof domainPackSchema>, "data"> & { data?: DomainState };
+
+/** What configures a pack: a catalog source with its data and policy (ingest option `packs`, config `catalogs`). */
+export const packSourceSchema = z.object({
+  catalog: z.string().min(1),
+  data: z.string().min(1).optional(),
+  policy: z.string().min(1).optional(),
+});
+
+export type PackSource = z.infer<typeof packSourceSchema>;

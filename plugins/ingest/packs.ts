@@ -1,0 +1,59 @@
+// Domain packs at ingest: each pack's catalog read on its own to learn which of the run's tools are
+// its own, then its data and policy read and checked. A broken data file or policy stops the run
+// with the file named: an environment built without the data it was given would mislead.
+import { basename, dirname, extname, resolve } from "node:path";
+import type { DomainPack, PackSource } from "../../contracts/domain-pack.ts";
+import type { ToolSpec } from "../../contracts/tool-spec.ts";
+import { readData, readPolicy } from "../../data-pack/read.ts";
+import { EnvscaleError } from "../../kernel/errors.ts";
+
+/** `examples/packs/library/tools.json` → `library`; `retail.json` → `retail`. */
+export function packName(catalog: string): string {
+  const file = basename(catalog, extname(catalog));
+  const generic = /^(tools?|catalog|functions|api|openapi|spec)$/i.test(file);
+  const raw = generic ? basename(dirname(resolve(catalog))) : file;
+  return (
+    raw
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "") || "pack"
+  );
+}
+
+/** What identifies a tool across two reads of the same file. */
+const identity = (tool: ToolSpec) => `${tool.original_name ?? tool.name}\0${tool.source.pointer}\0${tool.description}`;
+
+export async function readPacks(
+  sources: readonly PackSource[],
+  catalog: readonly ToolSpec[],
+  read: (sources: readonly string[]) => Promise<{ tools: ToolSpec[] }>,
+): Promise<DomainPack[]> {
+  const byIdentity = new Map<string, string>();
+  for (const tool of catalog) if (!byIdentity.has(identity(tool))) byIdentity.set(identity(tool), tool.name);
+  const taken = new Set<string>();
+  const packs: DomainPack[] = [];
+  for (const source of sources) {
+    const own = await read([source.catalog]);
+    const tools = [...new Set(own.tools.map((tool) => byIdentity.get(identity(tool))).filter((n): n is string => Boolean(n)))];
+    if (tools.length === 0)
+      throw new EnvscaleError("E_INPUT_UNREADABLE", `the pack's catalog ${source.catalog} has no usable tool`, {
+        hint: "give the pack's tool catalog (a file of tool definitions), not its data",
+      });
+    let name = packName(source.catalog);
+    for (let n = 2; taken.has(name); n++) name = `${packName(source.catalog)}-${n}`;
+    taken.add(name);
+    const data = source.data ? await readData(source.data) : null;
+    const policy = source.policy ? await readPolicy(source.policy) : undefined;
+    packs.push({
+      name,
+      catalog: source.catalog,
+      tools,
+      ...(data ? { data: data.data } : {}),
+      lists: data?.lists ?? {},
+      ...(policy !== undefined ? { policy } : {}),
+      ...(source.data ? { dataPath: source.data } : {}),
+      ...(source.policy ? { policyPath: source.policy } : {}),
+    });
+  }
+  return packs;
+}

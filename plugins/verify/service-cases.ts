@@ -1,0 +1,194 @@
+// Cases for a service tool (one modelled on a data pack), made from its rules: valid calls on
+// records its requirements accept, each checked for every effect the rules promise; for each
+// requirement, a call that breaks it alone and must be refused; the sandbox's own refusals
+// (missing and mistyped arguments); and a repeat, where refusing is fine and crashing is not.
+// A tool whose code contradicts a rule its name, description, policy or data states fails here.
+import type { ToolModel } from "../../contracts/domain-schema.ts";
+import type { DomainState, Row } from "../../contracts/domain-state.ts";
+import type { Place, Requirement, Effect as RuleEffect, ServiceModel, ValueExpr } from "../../contracts/tool-rules.ts";
+import type { JsonSchema } from "../../domain-model/json-schema.ts";
+import { brokenCalls, evaluate, type ServiceCall, type ServiceInputs, serviceCall, valueIn } from "../../domain-model/service-arguments.ts";
+import type { Effect } from "../../domain-model/valid-arguments.ts";
+import type { ToolCall } from "../../sandbox/index.ts";
+import { type TestCase, wrongType } from "./cases.ts";
+
+/** Which case checks which rule (`requires` first, then `effects`, in order). */
+export type RuleCases = Map<number, string>;
+
+export function serviceCases(input: ServiceInputs & { functionName: string }, validCount = 3): { cases: TestCase[]; checks: RuleCases } {
+  const s = input.model.service as ServiceModel;
+  const call = (args: Row): ToolCall => ({ tool: input.functionName, arguments: args });
+  const cases: TestCase[] = [];
+  const checks: RuleCases = new Map();
+  const valid: ServiceCall[] = [];
+  const seen = new Set<string>();
+  for (let attempt = 0; attempt < validCount * 2 && valid.length < validCount; attempt++) {
+    const built = serviceCall(input, attempt);
+    if (!built) break;
+    const text = JSON.stringify(built.args);
+    if (seen.has(text)) continue;
+    seen.add(text);
+    valid.push(built);
+    const id = `valid-${valid.length}`;
+    const effects = effectsOf(input, s, built, checks, id);
+    cases.push({ id, kind: "valid", setup: [], call: call(built.args), expect: "success", effects });
+  }
+  const first = valid[0];
+  if (first) {
+    for (const broken of brokenCalls(input, first)) {
+      const rule = s.requires[broken.rule]?.rule as Requirement;
+      const id = `rule-${broken.rule + 1}:${rule.kind}`;
+      checks.set(broken.rule, id);
+      cases.push({ id, kind: "reject", setup: [], call: call(broken.args), expect: "rejection", effects: [] });
+    }
+    const properties = (input.parameters.properties ?? {}) as Record<string, JsonSchema>;
+    const required = ((input.parameters.required as string[] | undefined) ?? []).filter((name) => name in first.args);
+    const name = required[0];
+    if (name) {
+      const { [name]: _dropped, ...rest } = first.args;
+      cases.push({ id: `missing:${name}`, kind: "reject", setup: [], call: call(rest), expect: "rejection", effects: [] });
+      const wrong = wrongType(properties[name] ?? {});
+      if (wrong !== undefined)
+        cases.push({
+          id: `wrong-type:${name}`,
+          kind: "reject",
+          setup: [],
+          call: call({ ...first.args, [name]: wrong }),
+          expect: "rejection",
+          effects: [],
+        });
+    }
+    if (input.model.access === "write")
+      cases.push({ id: "edge:twice", kind: "edge", setup: [call(first.args)], call: call(first.args), expect: "either", effects: [] });
+  }
+  return { cases, checks };
+}
+
+/** What a successful valid call must show, rule by rule. */
+function effectsOf(input: ServiceInputs, s: ServiceModel, built: ServiceCall, checks: RuleCases, id: string): Effect[] {
+  if (s.kind === "utility") {
+    if (s.utility === "calculate") return [{ kind: "returns-number", value: 14 }, { kind: "changes-nothing" }];
+    return [{ kind: "changes-nothing" }];
+  }
+  if (s.kind === "find" || s.kind === "get" || s.kind === "list") return [];
+  if (s.kind === "create") {
+    if (!s.table) return [{ kind: "changes-state" }];
+    // The new record is seen whole: the rules that make its fields are checked by it being there.
+    s.effects.forEach((entry, i) => {
+      if (entry.rule.kind === "set" && !checks.has(s.requires.length + i)) checks.set(s.requires.length + i, id);
+    });
+    return [{ kind: "adds-record", table: s.table }];
+  }
+  const out: Effect[] = [{ kind: "changes-state" }];
+  const subject = built.record;
+  if (!subject) return out;
+  const record = input.state[subject.table]?.[subject.key];
+  s.effects.forEach((entry, i) => {
+    const rule = entry.rule as RuleEffect;
+    const label = `${entry.source}: ${entry.text}`.slice(0, 160);
+    const at = placeRecord(input.state, subject, record, rule.place);
+    if (!at) return;
+    let effect: Effect | null = null;
+    switch (rule.kind) {
+      case "set": {
+        const value = plainValue(input, rule.value, record, built.args);
+        if (value !== undefined) effect = { kind: "path-equals", ...at, path: rule.place.path, value, rule: label };
+        break;
+      }
+      case "shift-date":
+      case "add":
+        if (rule.kind === "add" && Number(evaluate(input, rule.amount, record, built.args) ?? 0) === 0) break;
+        effect = { kind: "path-changes", ...at, path: rule.place.path, rule: label };
+        break;
+      case "entry-add": {
+        const entryKey = built.args[rule.parameter];
+        const path = [...rule.place.path, String(entryKey), rule.field];
+        const target = valueIn(input.state[at.table]?.[at.key], path);
+        if (typeof target === "number" && Number(evaluate(input, rule.amount, record, built.args) ?? 0) !== 0)
+          effect = { kind: "path-changes", ...at, path, rule: label };
+        break;
+      }
+      case "append":
+      case "link":
+        effect = { kind: "path-grows", ...at, path: rule.place.path, rule: label };
+        break;
+      case "mirror": {
+        const list = valueIn(input.state[at.table]?.[at.key], rule.place.path);
+        if (Array.isArray(list) && list.some((e) => e && (e as Row)[rule.match.field] === rule.match.value))
+          effect = { kind: "path-grows", ...at, path: rule.place.path, rule: label };
+        break;
+      }
+      case "slot-take":
+      case "slot-release":
+        effect = { kind: "path-changes", ...at, path: rule.place.path, rule: label };
+        break;
+    }
+    if (effect) {
+      out.push(effect);
+      if (!checks.has(s.requires.length + i)) checks.set(s.requires.length + i, id);
+    }
+  });
+  return out;
+}
+
+/** The record a place names, from the call's subject: its table and key (null when a key names nothing). */
+function placeRecord(
+  state: DomainState,
+  subject: { table: string; key: string },
+  record: Row | undefined,
+  place: Place,
+): { table: string; key: string } | null {
+  let at = subject;
+  let current = record;
+  for (const hop of place.hops) {
+    const key = valueIn(current, hop.field.split("."));
+    if (key === undefined || key === null) return null;
+    at = { table: hop.table, key: String(key) };
+    current = state[hop.table]?.[String(key)];
+    if (!current) return null;
+  }
+  return at;
+}
+
+/** A rule's value when it is known before the call (a constant, an argument, today); undefined otherwise. */
+function plainValue(input: ServiceInputs, value: ValueExpr, record: Row | undefined, args: Row): unknown {
+  switch (value.kind) {
+    case "constant":
+    case "parameter":
+    case "today":
+    case "now":
+    case "read":
+      return evaluate(input, value, record, args);
+    case "object": {
+      const out: Row = {};
+      for (const [name, part] of Object.entries(value.fields)) {
+        const v = plainValue(input, part, record, args);
+        if (v === undefined) return undefined;
+        out[name] = v;
+      }
+      return out;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A tool's rules for verification.json, each with the case that checked it and whether it held. */
+export function ruleReport(
+  model: ToolModel,
+  checks: RuleCases,
+  verdicts: ReadonlyMap<string, boolean>,
+): { kind: string; source: ServiceModel["requires"][number]["source"]; text: string; case?: string; held?: boolean }[] {
+  const s = model.service as ServiceModel;
+  return [...s.requires, ...s.effects].map((entry, i) => {
+    const id = checks.get(i);
+    const held = id ? verdicts.get(id) : undefined;
+    return {
+      kind: entry.rule.kind,
+      source: entry.source,
+      text: entry.text,
+      ...(id ? { case: id } : {}),
+      ...(held !== undefined ? { held } : {}),
+    };
+  });
+}
