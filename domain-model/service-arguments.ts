@@ -47,7 +47,7 @@ export function reachRecord(state: DomainState, record: Row | undefined, place: 
 }
 
 /** A valid call, the `attempt`-th of those the data offers (null when the data offers none). */
-export function serviceCall(input: ServiceInputs, attempt = 0): ServiceCall | null {
+export function serviceCall(input: ServiceInputs, attempt = 0, options: { wrap?: boolean } = {}): ServiceCall | null {
   const { model, schema, state } = input;
   const s = service(model);
   const table = schema.tables.find((t) => t.name === s.table);
@@ -70,7 +70,8 @@ export function serviceCall(input: ServiceInputs, attempt = 0): ServiceCall | nu
       if (!table) return null;
       const candidates = sortedRows(state, table).filter((r) => accepts(input, r));
       const record = candidates[attempt % Math.max(1, candidates.length)];
-      if (!record || attempt >= candidates.length + 2) return null;
+      // Past the candidates a caller enumerating them is done, unless it asked to wrap around.
+      if (!record || (!options.wrap && attempt >= candidates.length + 2)) return null;
       const args: Row = { [s.keyParameter as string]: keyOf(record, table) };
       const call = fill(input, args, record, table);
       return call ? { ...call, record: { table: table.name, key: String(keyOf(record, table)) } } : null;
@@ -185,12 +186,23 @@ function fill(input: ServiceInputs, args: Row, record: Row | undefined, table: T
   for (const [name, schema] of Object.entries(properties)) {
     if (name in args) continue;
     const own = subject[name];
+    const example = s.kind === "create" ? dataExample(state, table, name, attempt) : undefined;
     if (own !== undefined && (typeof own !== "object" || own === null) && !written.has(name)) args[name] = own;
+    // A new record's free text (a visit reason, a note) reads like the data's own.
+    else if (example !== undefined && fieldIsText(schema)) args[name] = example;
     else if (s.kind === "create" || (input.parameters.required as string[] | undefined)?.includes(name))
       args[name] = sampleFromSchema(name, schema, rng, clock);
   }
   return { args };
 }
+
+/** A value the data's records hold in a same-named text field, the `attempt`-th of the distinct ones. */
+function dataExample(state: DomainState, table: Table, name: string, attempt: number): string | undefined {
+  const values = [...new Set(Object.values(state[table.name] ?? {}).map((r) => r[name]))].filter((v): v is string => typeof v === "string");
+  return values.sort()[attempt % Math.max(1, values.length)];
+}
+
+const fieldIsText = (schema: JsonSchema) => schema.type === "string" && !schema.enum && !schema.format;
 
 /** Parameters whose values a change writes into the data. */
 function writtenParameters(s: ServiceModel): Set<string> {

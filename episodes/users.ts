@@ -30,7 +30,9 @@ export class ScriptedUser implements UserActor {
       return { text: this.#task.persona.style === "terse" ? "That's all, thanks." : "That's everything I needed, thank you!", end: true };
     }
     const intent = intents[this.#revealed] as string;
-    const text = this.#revealed === 0 ? `${OPENERS[this.#task.persona.style]}${intent}` : intent;
+    // An intent that greets already (a service user introducing themselves) needs no opener.
+    const greets = /^(hi|hello|hey|good (morning|day|afternoon|evening))\b/i.test(intent);
+    const text = this.#revealed === 0 && !greets ? `${OPENERS[this.#task.persona.style]}${intent}` : intent;
     this.#revealed += 1;
     return { text, end: false };
   }

@@ -47,7 +47,11 @@ export async function createLogger(options: LoggerOptions): Promise<RunLogger> {
   return {
     logger,
     flush() {
-      (file as { flushSync?: () => void } | undefined)?.flushSync?.();
+      // A run that fails before the log file has opened has nothing to flush: the run's own error
+      // is what the user must see, not the logger's.
+      try {
+        (file as { flushSync?: () => void } | undefined)?.flushSync?.();
+      } catch {}
     },
   };
 }

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { basename, extname, join, resolve } from "node:path";
 import { z } from "zod";
+import { domainPackSchema } from "../../contracts/domain-pack.ts";
 import { normalizeCandidates, type ToolCandidate } from "../../contracts/tool-candidates.ts";
 import { type RejectedEntry, rejectedEntrySchema, toolSpecSchema } from "../../contracts/tool-spec.ts";
 import { EnvscaleError } from "../../kernel/errors.ts";
@@ -42,7 +43,7 @@ export default defineStage({
   description: "make a catalog from themes (a model) or domain sketches (by rule), in place of ingest",
   version: "1",
   consumes: [],
-  produces: ["catalog", "rejected"],
+  produces: ["catalog", "rejected", "packs"],
   replaces: "ingest",
   options,
   uses: ["llm"],
@@ -50,6 +51,11 @@ export default defineStage({
   artifacts: {
     catalog: { schema: z.array(toolSpecSchema), format: "jsonl", description: "one ToolSpec per line" },
     rejected: { schema: z.array(rejectedEntrySchema), format: "jsonl", description: "entries that could not be used, with why and where" },
+    packs: {
+      schema: z.array(domainPackSchema),
+      format: "json",
+      description: "domain packs (none: proposed tools come without a service's data)",
+    },
   },
   async fingerprint(opts) {
     const hash = createHash("sha256");
@@ -93,6 +99,6 @@ export default defineStage({
     const { tools, rejected: invalid } = normalizeCandidates(candidates);
     rejected.push(...invalid);
     ctx.logger.info({ tools: tools.length, rejected: rejected.length }, `proposed ${tools.length} tools`);
-    return { catalog: tools, rejected };
+    return { catalog: tools, rejected, packs: [] };
   },
 });

@@ -59,6 +59,8 @@ export class ScriptedAgent implements AgentActor {
   #intent = 0;
   #queue: Planned[] = [];
   #calls = 0;
+  /** Picks the wording of what the agent says (its own stream: the plan is drawn first). */
+  readonly #words: Rng;
 
   /** `writeTools`: the environment's tools that may change the state. */
   constructor(task: Task, writeTools: ReadonlySet<string>, rng: Rng, options: ScriptOptions) {
@@ -69,6 +71,7 @@ export class ScriptedAgent implements AgentActor {
     const kind = options.mistakes.length > 0 && rng.chance(options.mistakeRate) ? rng.pick(options.mistakes) : null;
     this.mistake = kind ? this.#plant(kind, plan, rng) : null;
     this.#byIntent = plan;
+    this.#words = rng.fork("words");
   }
 
   /** Plant one mistake in the plan; the kind actually planted (null when the task offers no place for it). */
@@ -206,13 +209,40 @@ export class ScriptedAgent implements AgentActor {
    */
   #summary(): string {
     const done = [...this.#results.keys()].sort((a, b) => a - b).at(-1);
-    if (done === undefined) return "Is there anything else I can do for you?";
+    const close = this.#words.pick(CLOSINGS);
+    if (done === undefined) return close;
     const gold = this.#task.gold_calls;
     const calls = gold.slice(0, done + 1).map((call, i) => ({ tool: call.tool, arguments: this.#made.get(i) ?? {} }));
     const results = calls.map((_, i) => this.#results.get(i) as JsonValue | undefined);
     const intents = this.#task.intents.length === gold.length ? this.#task.intents.slice(0, done + 1) : this.#task.intents;
     const facts = answerFacts({ gold_calls: calls, intents }, results);
-    const found = facts.length > 0 ? `: ${facts.map(describeFact).join(", ")}` : "";
-    return `Done — ${(gold[done]?.tool ?? "").replace(/_/g, " ")}${found}. Is there anything else I can do for you?`;
+    const what = (gold[done]?.tool ?? "").replace(/_/g, " ");
+    const result = this.#results.get(done);
+    // What the tool answered, in the agent's words: the key it found, the values it read or wrote.
+    if ((typeof result === "string" || typeof result === "number") && !this.#writes(done))
+      return `${this.#words.pick(FOUND).replace("{value}", String(result))} ${close}`;
+    const found = facts.length > 0 ? facts.map(describeFact).join(", ") : typeof result === "string" ? result : "";
+    const lead = this.#words.pick(this.#writes(done) ? WROTE : READ).replace("{what}", what);
+    return `${lead}${found ? `: ${found}` : ""}. ${close}`;
   }
 }
+
+const CLOSINGS = [
+  "Is there anything else I can do for you?",
+  "Anything else I can help with?",
+  "Let me know if there is anything else.",
+  "Can I help you with anything else today?",
+];
+const FOUND = [
+  "I found it: {value}.",
+  "That matches {value} in our records.",
+  "Thanks — I've located it ({value}).",
+  "Got it, that's {value}.",
+];
+const READ = [
+  "Here is what I see ({what})",
+  "I've looked it up ({what})",
+  "This is what the records show ({what})",
+  "I pulled that up ({what})",
+];
+const WROTE = ["Done — {what}", "That's taken care of ({what})", "All set ({what})", "I've completed that ({what})"];

@@ -8,20 +8,26 @@
 // 4. Tables collect their fields from the parameters, results and names of the tools on them;
 //    tables with status verbs get a status field (statuses.ts); amounts find the counters they
 //    draw down (amounts.ts); foreign keys and optional fields are settled last (field-rules.ts).
-import type { DomainSchema, Table } from "../../contracts/domain-schema.ts";
+import type { DomainSchema, Table, ToolModel } from "../../contracts/domain-schema.ts";
 import type { ToolSpec } from "../../contracts/tool-spec.ts";
 import { applyAmounts } from "./amounts.ts";
 import { bindTools } from "./bindings.ts";
 import { collectEntities } from "./entities.ts";
 import { settleFields } from "./field-rules.ts";
 import { planOperations } from "./operations.ts";
+import { utilityModel } from "./service/index.ts";
+import { utilityOf } from "./service/subject.ts";
+import { toolText } from "./service/tool-text.ts";
 import { applyStatuses } from "./statuses.ts";
 import { summarize } from "./summary.ts";
 import { addReturnedFields, buildTables } from "./tables.ts";
 import { shapeOf } from "./tool-shapes.ts";
 
 /** Rule-inferred schema of a domain's tools. Deterministic: the same tools give the same schema. */
-export function inferDomainSchema(domain: string, tools: readonly ToolSpec[]): DomainSchema {
+export function inferDomainSchema(domain: string, all: readonly ToolSpec[]): DomainSchema {
+  // Stateless tools (a calculator, a scratchpad, a hand-off) own no table: they are modelled apart.
+  const stateless = new Set(all.filter((spec) => utilityOf(toolText(spec, []))).map((spec) => spec.name));
+  const tools = stateless.size < all.length ? all.filter((spec) => !stateless.has(spec.name)) : all;
   const shapes = tools.map(shapeOf);
   const { entities, pathEntity } = collectEntities(shapes);
   const planned = planOperations(shapes, entities, pathEntity);
@@ -36,10 +42,15 @@ export function inferDomainSchema(domain: string, tools: readonly ToolSpec[]): D
 
   const used = new Set(models.flatMap((m) => [m.table, ...m.reads, ...m.writes]));
   for (const table of tables.values()) for (const field of table.fields) if (field.references) used.add(field.references);
+  const kept = [...tables.values()].filter((t) => used.has(t.name));
+  const first = kept[0] as Table;
+  const utilities =
+    tools === all ? [] : all.filter((spec) => stateless.has(spec.name)).map((spec) => utilityModel(spec, first) as ToolModel);
+  const order = new Map(all.map((spec, i) => [spec.name, i]));
   return {
     domain,
     source: "rules",
-    tables: [...tables.values()].filter((t) => used.has(t.name)),
-    tools: models,
+    tables: kept,
+    tools: [...models, ...utilities].sort((a, b) => (order.get(a.tool) ?? 0) - (order.get(b.tool) ?? 0)),
   };
 }

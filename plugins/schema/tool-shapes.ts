@@ -147,15 +147,18 @@ export function knownEntityIn(object: readonly string[], entities: ReadonlyMap<s
   return null;
 }
 
+/** Object words that can name a thing: a version or a number (`v2` → `2`, `111`) names none. */
+const nounWords = (shape: Shape) => shape.object.filter((w) => /^[a-z]/.test(w.replace(/[^a-z0-9_]/g, "")));
+
 export function headNoun(shape: Shape): string {
-  const head = shape.object.at(-1) ?? (shape.verb ? (VERB_NOUNS[shape.verb] ?? shape.verb) : "record");
+  const head = nounWords(shape).at(-1) ?? (shape.verb ? (VERB_NOUNS[shape.verb] ?? shape.verb) : "record");
   return head.replace(/[^a-z0-9_]/g, "") || "record";
 }
 
 /** The entity a tool's object words name when no known entity is among them: its last two words (`checked_bag`). */
 export function objectName(shape: Shape): string {
-  return shape.object.length > 0
-    ? shape.object
+  return nounWords(shape).length > 0
+    ? nounWords(shape)
         .slice(-2)
         .join("_")
         .replace(/[^a-z0-9_]/g, "") || headNoun(shape)

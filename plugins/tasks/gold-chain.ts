@@ -130,7 +130,7 @@ export async function runChain(
   ctx: ChainContext,
   tools: readonly string[],
   state: DomainState,
-  planned?: { calls: readonly GoldCall[]; feeds: readonly Feed[] },
+  planned?: { calls: readonly GoldCall[]; feeds: readonly Feed[]; keepFeeds?: boolean },
   attempts = 3,
 ): Promise<ChainOutcome> {
   await ctx.env.reset(state as JsonObject, { clock: ctx.clock, seed: ctx.seed });
@@ -139,9 +139,22 @@ export async function runChain(
     const tool = tools[j] as string;
     const model = ctx.models.get(tool);
     if (!model) return { ok: false, run, failedAt: j, detail: `${tool} has no model in the schema` };
-    const fed = feedsInto(ctx, tools, j, run).filter(
-      (f) => !planned || planned.feeds.some((p) => p.call === j && p.parameter === f.feed.parameter),
-    );
+    const derived = feedsInto(ctx, tools, j, run);
+    // A replay keeps the feeds the graph re-derives on this run. A flow (`keepFeeds`) keeps its own:
+    // re-derived where the graph shows them, else read off the source call's result.
+    const fed = !planned
+      ? derived
+      : planned.keepFeeds
+        ? planned.feeds
+            .filter((p) => p.call === j)
+            .map(
+              (p) =>
+                derived.find((d) => d.feed.parameter === p.parameter) ?? {
+                  feed: p,
+                  value: keyInResult(run.results[p.from], p.field) ?? planned.calls[j]?.arguments[p.parameter],
+                },
+            )
+        : derived.filter((f) => planned.feeds.some((p) => p.call === j && p.parameter === f.feed.parameter));
     let last = "";
     let done = false;
     for (let attempt = 0; attempt < (planned ? 1 : attempts) && !done; attempt++) {

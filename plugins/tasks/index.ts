@@ -16,6 +16,8 @@ import { defineStage } from "../../kernel/stage.ts";
 import { namedRecords, runChain } from "./gold-chain.ts";
 import { writeByRules, writeWithModel } from "./instruction.ts";
 import { lintTask } from "./lint.ts";
+import { serviceFlow } from "./service-flows.ts";
+import { writeServiceRequest } from "./service-request.ts";
 import { buildTaskState } from "./task-state.ts";
 import { sampleChain } from "./walk.ts";
 
@@ -78,7 +80,9 @@ async function domainTasks(ctx: JobContext<TasksOptions>, input: DomainInputs): 
   if (input.quota === 0) return out;
   const { spec, schema, options } = { ...input, options: ctx.options };
   const models = environmentModels(schema, spec);
-  const access = new Map(spec.tools.map((t) => [t.name, t.access]));
+  // Stateless tools (a calculator, a scratchpad) are never what a task is about.
+  const access = new Map(spec.tools.filter((t) => models.get(t.name)?.service?.kind !== "utility").map((t) => [t.name, t.access]));
+  const service = schema.source === "data";
   const module = await compileEnvironment(sandbox, spec, input.source);
   const llm = await ctx.services.get("llm");
   // One environment builds chains; a second, never used for building, checks them.
@@ -96,9 +100,14 @@ async function domainTasks(ctx: JobContext<TasksOptions>, input: DomainInputs): 
       const rng = item.rng.fork(`candidate:${attempt}`);
       const readOnly = rng.chance(options.readOnlyShare);
       const shape = { walk: options.walk, expand: options.expand, readOnly };
-      const chain =
-        sampleChain(input.graph, access, shape, rng.fork("walk")) ??
-        sampleChain(input.graph, access, { ...shape, readOnly: !readOnly }, rng.fork("walk2"));
+      // A service's tasks are its users' flows (identify, look up, act) on its own data.
+      const flow = service
+        ? serviceFlow({ schema, spec, models, state: input.sample, clock: spec.clock, rng: rng.fork("flow") }, attempt, readOnly)
+        : null;
+      const chain = flow
+        ? { walk: flow.calls.map((c) => c.tool), expanded: [] }
+        : (sampleChain(input.graph, access, shape, rng.fork("walk")) ??
+          sampleChain(input.graph, access, { ...shape, readOnly: !readOnly }, rng.fork("walk2")));
       if (!chain) {
         drop("no-chain", `no ${readOnly ? "read-only " : ""}chain on the dependency graph of ${input.domain}`);
         continue;
@@ -107,7 +116,7 @@ async function domainTasks(ctx: JobContext<TasksOptions>, input: DomainInputs): 
       const seed = rng.int(1, 2 ** 31 - 1);
       const chainCtx = { env: build, spec, schema, models, graph: input.graph, clock: spec.clock, seed, rng: rng.fork("args") };
       // Plan on the sample state: which records the chain needs.
-      let planned = await runChain(chainCtx, tools, input.sample);
+      let planned = await runChain(chainCtx, tools, input.sample, flow ? { ...flow, keepFeeds: true } : undefined);
       if (!planned.ok) {
         // A refused expansion call leaves a shorter task that may still stand.
         const prefix = planned.run.calls.length;
@@ -126,7 +135,11 @@ async function domainTasks(ctx: JobContext<TasksOptions>, input: DomainInputs): 
         clock: spec.clock,
       });
       // The gold run proper, on the task's own state; fed arguments follow this run's results.
-      const gold = await runChain(chainCtx, used, taskState.state, { calls: planned.run.calls, feeds: planned.run.feeds });
+      const gold = await runChain(chainCtx, used, taskState.state, {
+        calls: planned.run.calls,
+        feeds: planned.run.feeds,
+        keepFeeds: flow !== null,
+      });
       if (!gold.ok) {
         drop("gold-call-refused", `on the task state: ${gold.detail}`);
         continue;
@@ -150,7 +163,9 @@ async function domainTasks(ctx: JobContext<TasksOptions>, input: DomainInputs): 
               { taskId: id, spec, calls, feeds: gold.run.feeds, rng: rng.fork("text") },
               item.signal,
             )
-          : writeByRules(spec, calls, gold.run.feeds, rng.fork("text"));
+          : flow
+            ? writeServiceRequest(flow.goal, rng.fork("text"))
+            : writeByRules(spec, calls, gold.run.feeds, rng.fork("text"));
       // A read-only task asks for information: what its answering read returns must reach the user.
       const facts = readOnlyTask ? answerFacts({ gold_calls: calls, intents: written.intents }, gold.run.results) : undefined;
       const task: Task = {

@@ -12,7 +12,7 @@ import { RuleContext } from "./context.ts";
 import { deriveCreation } from "./creation.ts";
 import { deriveEffects, targetStatus } from "./effects.ts";
 import { deriveRequirements } from "./requirements.ts";
-import { isKeyOf, subjectOf } from "./subject.ts";
+import { isKeyOf, subjectOf, utilityOf } from "./subject.ts";
 import { sentencesOf, toolText } from "./tool-text.ts";
 
 export interface ServicePack {
@@ -90,6 +90,34 @@ function modelTool(spec: ToolSpec, tables: Table[], byName: Map<string, Table>, 
         return { name: p.name, role: "amount" as const };
       return { name: p.name, role: "option" as const };
     }),
+    summary: summaryOf(service, table),
+    service,
+  };
+}
+
+/**
+ * A stateless tool of any domain (with or without a data pack): `calculate` evaluates arithmetic
+ * exactly, `think` and hand-offs change nothing. Null for a tool that touches data.
+ */
+export function utilityModel(spec: ToolSpec, table: Table): ToolModel | null {
+  const utility = utilityOf(toolText(spec, []));
+  if (!utility) return null;
+  const service: ServiceModel = {
+    kind: "utility",
+    utility,
+    match: [],
+    returns: utility === "calculate" ? "number" : utility === "handoff" ? "message" : "nothing",
+    requires: [],
+    effects: [],
+  };
+  return {
+    tool: spec.name,
+    access: "read",
+    operation: "get",
+    table: table.name,
+    reads: [],
+    writes: [],
+    parameters: Object.keys((spec.parameters.properties ?? {}) as object).map((name) => ({ name, role: "option" as const })),
     summary: summaryOf(service, table),
     service,
   };

@@ -63,7 +63,7 @@ export function subjectOf(text: ToolText, tables: readonly Table[]): Subject {
 }
 
 /** Calculators, scratchpads and hand-offs to people: tools that touch no data. */
-function utilityOf(text: ToolText): Subject["utility"] | null {
+export function utilityOf(text: ToolText): Subject["utility"] | null {
   const { verb, words, parameters } = text;
   const strings = parameters.filter((p) => p.type === "string");
   if (["calculate", "compute", "evaluate", "calc"].includes(verb) && strings.length === 1 && parameters.length === 1) return "calculate";

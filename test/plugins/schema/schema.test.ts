@@ -1,6 +1,6 @@
 // The schema stage offline: tables, keys, statuses, ledgers and debits inferred from the tools alone.
 import { beforeAll, describe, expect, it } from "vitest";
-import { type DomainSchema, schemaProblems } from "../../../contracts/domain-schema.ts";
+import { type DomainSchema, domainSchemaSchema, schemaProblems } from "../../../contracts/domain-schema.ts";
 import type { DomainState } from "../../../contracts/domain-state.ts";
 import type { Domains } from "../../../contracts/domains.ts";
 import { Rng } from "../../../kernel/rng.ts";
@@ -107,5 +107,28 @@ describe("rules and generators", () => {
         "analyzeSample",
       ]),
     ).toContain("tool analyzeSample: unknown table nowhere");
+  });
+
+  it("never names a table or key after a version or a number (zoopla_v2, get_111)", () => {
+    const schema = inferDomainSchema("property", [
+      toolSpec("house_prices_estimate_for_zoopla_v2", { postcode: { type: "string" } }),
+      toolSpec("fdfdf_for_get_111", {}),
+      toolSpec("quotes_v2", { page: { type: "integer" } }),
+    ]);
+    expect(domainSchemaSchema.safeParse(schema).success).toBe(true);
+    for (const table of schema.tables) expect(table.key).toMatch(/^[A-Za-z_]/);
+  });
+
+  it("models stateless tools as utilities in any domain: exact arithmetic, nothing changed, no table of their own", () => {
+    const schema = inferDomainSchema("shop", [
+      toolSpec("get_order", { order_id: { type: "string" } }),
+      toolSpec("calculate", { expression: { type: "string" } }, ["expression"], "Calculate the result of a mathematical expression."),
+      toolSpec("think", { thought: { type: "string" } }, ["thought"], "Think about something; it changes nothing."),
+    ]);
+    const byTool = new Map(schema.tools.map((t) => [t.tool, t]));
+    expect(byTool.get("calculate")?.service).toEqual(expect.objectContaining({ kind: "utility", utility: "calculate" }));
+    expect(byTool.get("think")?.service).toEqual(expect.objectContaining({ kind: "utility", utility: "think" }));
+    expect(byTool.get("calculate")?.access).toBe("read");
+    expect(schema.tables.map((t) => t.name)).toEqual(["orders"]);
   });
 });

@@ -11,7 +11,7 @@ import type { EnvironmentSpec } from "../../../contracts/environment-spec.ts";
 import type { Verification } from "../../../contracts/verification.ts";
 import { readData } from "../../../data-pack/read.ts";
 import type { JsonObject } from "../../../kernel/canonical-json.ts";
-import { compileToolModule, Sandbox } from "../../../sandbox/index.ts";
+import { type CompiledModule, compileToolModule, Sandbox } from "../../../sandbox/index.ts";
 import { tools as clinicReference } from "../../fixtures/packs/clinic/reference.ts";
 import { tools as libraryReference } from "../../fixtures/packs/library/reference.ts";
 import { repoRoot } from "../../support/helpers.ts";
@@ -32,6 +32,7 @@ const goldTasks = (name: string): GoldTask[] =>
 let sandbox: Sandbox;
 const runs = new Map<string, PipelineRun>();
 const fidelity = new Map<string, Fidelity>();
+const modules = new Map<string, CompiledModule>();
 
 beforeAll(async () => {
   sandbox = await Sandbox.start({ processes: 1 });
@@ -55,6 +56,7 @@ beforeAll(async () => {
       tools: environment.tools.map((t) => ({ name: t.name, parameters: t.parameters, access: t.access })),
     });
     if (!compiled.ok) throw new Error(`the ${name} module does not compile: ${compiled.findings[0]?.message}`);
+    modules.set(name, compiled.module);
     const { data } = await readData(join(dir, pack.data));
     fidelity.set(
       name,
@@ -108,5 +110,23 @@ describe.each(Object.keys(PACKS))("the %s pack, offline", (name) => {
     expect(f.changingTasks).toBeGreaterThan(5);
     expect(f.sameRecords / f.changingTasks).toBeGreaterThanOrEqual(0.7);
     expect(f.equalRecords / f.changingTasks).toBeGreaterThanOrEqual(0.25);
+  });
+});
+
+describe("utilities are utilities", () => {
+  it("calculate evaluates arithmetic exactly and refuses anything else; think changes nothing and says nothing", async () => {
+    const env = await sandbox.open(modules.get("library") as CompiledModule, {}, { clock: "2025-03-03T09:00:00Z", seed: 1 });
+    try {
+      const calc = async (expression: string) => env.call("calculate", { expression });
+      expect(await calc("0.1 + 0.2")).toEqual(expect.objectContaining({ ok: true, result: 0.3 }));
+      expect(await calc("(2 + 3) * 4 - 1 / 4")).toEqual(expect.objectContaining({ ok: true, result: 19.75 }));
+      expect(await calc("1 / 3 * 3")).toEqual(expect.objectContaining({ ok: true, result: 1 }));
+      for (const bad of ["1 / 0", "process.exit(1)", "2 +", ""]) expect((await calc(bad)).ok, bad).toBe(false);
+      const before = await env.stateHash();
+      expect(await env.call("think", { thought: "the member wants a renewal" })).toEqual(expect.objectContaining({ ok: true, result: "" }));
+      expect(await env.stateHash()).toBe(before);
+    } finally {
+      await env.close();
+    }
   });
 });
