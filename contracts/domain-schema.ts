@@ -26,7 +26,7 @@ export interface Field {
   /** An object keyed by id whose values are records of these fields (`payment_methods`: id → method). */
   entries?: Field[];
   /** An array's elements: their type, their fields when they are objects, the table they name when they are keys. */
-  items?: { type: (typeof fieldTypes)[number]; fields?: Field[]; references?: string };
+  items?: { type: (typeof fieldTypes)[number]; fields?: Field[]; references?: string; key?: string };
   /** An object keyed by values (dates, codes) whose values are not records: open slots by date. */
   mapOf?: { keyFormat?: string; type: (typeof fieldTypes)[number]; items?: (typeof fieldTypes)[number] };
 }
@@ -51,7 +51,15 @@ export const fieldSchema: z.ZodType<Field> = z.lazy(() =>
     nullable: z.boolean().optional(),
     fields: z.array(fieldSchema).optional(),
     entries: z.array(fieldSchema).optional(),
-    items: z.object({ type: z.enum(fieldTypes), fields: z.array(fieldSchema).optional(), references: z.string().optional() }).optional(),
+    items: z
+      .object({
+        type: z.enum(fieldTypes),
+        fields: z.array(fieldSchema).optional(),
+        references: z.string().optional(),
+        /** Elements that are records keyed by this field (a wallet's `method_id`): a list used as a map. */
+        key: z.string().optional(),
+      })
+      .optional(),
   }),
 );
 

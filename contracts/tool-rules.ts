@@ -64,8 +64,8 @@ export const requirementSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("at-most"), parameter: z.string(), limit: valueExprSchema }),
   /** A counter is below `limit` (renewed at most 2 times). */
   z.object({ kind: z.literal("below"), place: placeSchema, limit: z.number() }),
-  /** A parameter names an entry of the map at `place` (one of the member's own payment methods). */
-  z.object({ kind: z.literal("entry-of"), parameter: z.string(), place: placeSchema }),
+  /** A parameter names an entry of the map at `place` (one of the member's own payment methods); with `keyField`, the place is a list of records keyed by that field. */
+  z.object({ kind: z.literal("entry-of"), parameter: z.string(), place: placeSchema, keyField: z.string().optional() }),
   /** A parameter names a record of `table`. */
   z.object({ kind: z.literal("record-exists"), parameter: z.string(), table: z.string() }),
   /** Every id in an array parameter names an element of the array at `place` (by its `field`). */
@@ -82,6 +82,7 @@ export const requirementSchema = z.discriminatedUnion("kind", [
     place: placeSchema,
     field: z.string(),
     amount: valueExprSchema,
+    keyField: z.string().optional(),
   }),
 ]);
 export type Requirement = z.infer<typeof requirementSchema>;
@@ -105,7 +106,15 @@ export const effectSchema = z.discriminatedUnion("kind", [
     place: placeSchema,
     match: z.object({ field: z.string(), value: z.json() }),
     set: z.record(z.string(), valueExprSchema),
-    credit: z.object({ place: placeSchema, entryField: z.string(), amountField: z.string(), balanceField: z.string() }).optional(),
+    credit: z
+      .object({
+        place: placeSchema,
+        entryField: z.string(),
+        amountField: z.string(),
+        balanceField: z.string(),
+        keyField: z.string().optional(),
+      })
+      .optional(),
   }),
   /** The entry named by `parameter` in the map at `place`, when it keeps `field`, goes up or down by `amount`. */
   z.object({
@@ -115,6 +124,7 @@ export const effectSchema = z.discriminatedUnion("kind", [
     field: z.string(),
     amount: valueExprSchema,
     sign: z.union([z.literal(1), z.literal(-1)]),
+    keyField: z.string().optional(),
   }),
   /** The key of the record the tool made is appended to the array at `place`. */
   z.object({ kind: z.literal("link"), place: placeSchema }),

@@ -60,11 +60,15 @@ export interface Holder {
   place: Place;
   table: Table;
   field: Field;
+  /** For a list of records used as a map: the field that keys its elements. */
+  keyField?: string;
+  /** The fields of its entries (a map's values, a keyed list's elements). */
+  entryFields: Field[];
 }
 
 /** The maps of records held by `from` or a record it reaches, nearest first. */
 export function maps(tables: ReadonlyMap<string, Table>, from: Table): Holder[] {
-  return holders(tables, from, (f) => Boolean(f.entries));
+  return holders(tables, from, (f) => Boolean(f.entries) || Boolean(f.type === "array" && f.items?.key));
 }
 
 /** The arrays held by `from` or a record it reaches, nearest first. */
@@ -78,7 +82,14 @@ function holders(tables: ReadonlyMap<string, Table>, from: Table, keep: (field: 
     const visit = (fields: readonly Field[], prefix: string[]) => {
       for (const field of fields) {
         const path = [...prefix, field.name];
-        if (keep(field)) out.push({ place: { hops, path }, table, field });
+        if (keep(field))
+          out.push({
+            place: { hops, path },
+            table,
+            field,
+            ...(field.type === "array" && field.items?.key ? { keyField: field.items.key } : {}),
+            entryFields: field.entries ?? field.items?.fields ?? [],
+          });
         if (field.type === "object" && field.fields) visit(field.fields, path);
       }
     };
@@ -89,7 +100,8 @@ function holders(tables: ReadonlyMap<string, Table>, from: Table, keep: (field: 
 
 /** Words of an identifier or phrase, singular: `payment_methods` → [payment, method]. */
 export function nameWords(name: string): string[] {
-  return splitIdentifier(name).map(singular);
+  // `ids` is too short for `singular`, and is the plural every list of keys goes by.
+  return splitIdentifier(name).map((w) => (w === "ids" ? "id" : singular(w)));
 }
 
 /** How well a name matches another: shared words over the shorter one's words (0 to 1). */

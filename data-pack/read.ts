@@ -98,12 +98,21 @@ function listKey(name: string, records: unknown[], where: string): string {
     return true;
   };
   const entity = singular(name);
-  const candidates = ["id", `${entity}_id`, `${entity}Id`, ...Object.keys(rows[0] ?? {}).filter((f) => /(_id|Id|_code|_number)$/.test(f))];
+  // The usual key names first; then fields named like keys (`sku`, `…_code`); then, as services
+  // often write a record's key first, its first field that is distinct in every record.
+  const fields = Object.keys(rows[0] ?? {});
+  const candidates = [
+    "id",
+    `${entity}_id`,
+    `${entity}Id`,
+    ...fields.filter((f) => /(_id|Id|_code|_number|_no|_key|^sku|^code|^uuid|^slug|^key)$/i.test(f)),
+    ...fields,
+  ];
   const found = candidates.find((field) => rows.length > 0 && rows.every((r) => field in r) && distinct(field));
   if (!found)
     throw new EnvscaleError(
       "E_INPUT_UNREADABLE",
-      `${where}: no field keys its records (id, ${entity}_id, or a distinct …_id in every record)`,
+      `${where}: no field keys its records (id, ${entity}_id, or any field with a distinct text or number in every record)`,
     );
   return found;
 }

@@ -149,10 +149,29 @@ function arrayField(name: string, values: readonly unknown[][]): Field {
   const elements = values.flat();
   const kinds = new Set(elements.map(kindOf));
   if (kinds.size === 0) return { name, type: "array", items: { type: "string" } };
-  if (kinds.size === 1 && kinds.has("object"))
-    return { name, type: "array", items: { type: "object", fields: fieldsOf(elements as Row[]) } };
+  if (kinds.size === 1 && kinds.has("object")) {
+    const key = elementKey(values as Row[][]);
+    return { name, type: "array", items: { type: "object", fields: fieldsOf(elements as Row[]), ...(key ? { key } : {}) } };
+  }
   const kind = kinds.size === 1 ? ([...kinds][0] as Field["type"]) : kinds.has("number") ? "number" : "string";
   return { name, type: "array", items: { type: kind === "object" || kind === "array" ? "string" : kind } };
+}
+
+/**
+ * The field that keys the elements of record lists (a wallet's `method_id`): named like an id,
+ * held as text by every element and distinct within each list. Null for lists of plain entries.
+ */
+function elementKey(lists: readonly Row[][]): string | null {
+  const elements = lists.flat();
+  const names = Object.keys(elements[0] ?? {}).filter((f) => /(^id$|_id$|Id$)/.test(f));
+  return (
+    names.find(
+      (f) =>
+        elements.every((e) => typeof e[f] === "string") &&
+        lists.every((list) => new Set(list.map((e) => e[f])).size === list.length) &&
+        (lists.some((list) => list.length > 1) || new Set(elements.map((e) => e[f])).size === elements.length),
+    ) ?? null
+  );
 }
 
 function kindOf(value: unknown): string {

@@ -36,6 +36,15 @@ export function valueIn(record: unknown, path: readonly string[]): unknown {
   return value;
 }
 
+/** A map's entries by key, or a list of records keyed by `keyField`, as a map. */
+export function entriesOf(container: unknown, keyField?: string): Record<string, Row> {
+  if (Array.isArray(container))
+    return keyField
+      ? Object.fromEntries(container.filter((e) => e && typeof e === "object").map((e) => [String((e as Row)[keyField]), e as Row]))
+      : {};
+  return container && typeof container === "object" ? (container as Record<string, Row>) : {};
+}
+
 /** The record a place's hops reach from `record` (undefined when a key names nothing). */
 export function reachRecord(state: DomainState, record: Row | undefined, place: Place): Row | undefined {
   let current = record;
@@ -105,7 +114,7 @@ function accepts(input: ServiceInputs, record: Row): boolean {
   for (const r of requirement(input.model, "elements-of"))
     if (((valueIn(record, r.place.path) as unknown[] | undefined) ?? []).length === 0) return false;
   for (const r of requirement(input.model, "entry-of"))
-    if (Object.keys((valueIn(reachRecord(input.state, record, r.place), r.place.path) as object) ?? {}).length === 0) return false;
+    if (Object.keys(entriesOf(valueIn(reachRecord(input.state, record, r.place), r.place.path), r.keyField)).length === 0) return false;
   return true;
 }
 
@@ -166,7 +175,7 @@ function fill(input: ServiceInputs, args: Row, record: Row | undefined, table: T
   for (const r of requirement(model, "at-most")) args[r.parameter] ??= amountOf();
   for (const r of requirement(model, "entry-of")) {
     const owner = reachRecord(state, subject, r.place);
-    const entries = (valueIn(owner, r.place.path) as Record<string, Row> | undefined) ?? {};
+    const entries = entriesOf(valueIn(owner, r.place.path), r.keyField);
     const covers = requirement(model, "covers").find((c) => c.parameter === r.parameter);
     const keys = Object.keys(entries).sort();
     const fits = keys.filter((k) => {
@@ -283,7 +292,7 @@ export function brokenCalls(input: ServiceInputs, valid: ServiceCall): BrokenCal
       case "covers": {
         const record = valid.record ? state[valid.record.table]?.[valid.record.key] : (valid.args as Row);
         const owner = reachRecord(state, record, r.place);
-        const entries = (valueIn(owner, r.place.path) as Record<string, Row> | undefined) ?? {};
+        const entries = entriesOf(valueIn(owner, r.place.path), r.keyField);
         const need = Number(evaluate(input, r.amount, record, args) ?? 0);
         const short = Object.entries(entries).find(([, e]) => typeof e[r.field] === "number" && (e[r.field] as number) < need);
         if (!short) return;

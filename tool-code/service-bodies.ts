@@ -219,8 +219,9 @@ class ServiceWriter {
       }
       case "entry-of": {
         const map = this.#place(rule.place);
+        this.#helpers.add("entryIn");
         this.lines.push(
-          `ensure(Object.hasOwn(${map} ?? {}, String(${arg(rule.parameter)})), \`${rule.parameter} \${${arg(rule.parameter)}} is not one of the ${rule.place.path.at(-1)?.replaceAll("_", " ")} here\`);`,
+          `ensure(entryIn(${map}, ${arg(rule.parameter)}${keyArg(rule.keyField)}) !== undefined, \`${rule.parameter} \${${arg(rule.parameter)}} is not one of the ${rule.place.path.at(-1)?.replaceAll("_", " ")} here\`);`,
         );
         break;
       }
@@ -246,8 +247,9 @@ class ServiceWriter {
       case "covers": {
         const map = this.#place(rule.place);
         const amount = this.#value(rule.amount);
+        this.#helpers.add("entryIn");
         this.lines.push(`{`);
-        this.lines.push(`  const entry = (${map} ?? {})[String(${arg(rule.parameter)})];`);
+        this.lines.push(`  const entry = entryIn(${map}, ${arg(rule.parameter)}${keyArg(rule.keyField)});`);
         this.lines.push(
           `  if (entry && typeof entry.${rule.field} === "number") ensure(entry.${rule.field} + 1e-9 >= ${amount}, \`insufficient ${rule.field}: \${${arg(rule.parameter)}} has \${entry.${rule.field}}, needs \${${amount}}\`);`,
         );
@@ -290,7 +292,8 @@ class ServiceWriter {
           this.#helpers.add("money");
           const map = this.#place(rule.credit.place);
           const c = rule.credit;
-          this.lines.push(`  const method = (${map} ?? {})[String(entry.${c.entryField})];`);
+          this.#helpers.add("entryIn");
+          this.lines.push(`  const method = entryIn(${map}, entry.${c.entryField}${keyArg(c.keyField)});`);
           this.lines.push(
             `  if (method && typeof method.${c.balanceField} === "number") method.${c.balanceField} = money(method.${c.balanceField} + entry.${c.amountField});`,
           );
@@ -301,8 +304,9 @@ class ServiceWriter {
       case "entry-add": {
         this.#helpers.add("money");
         const map = this.#place(rule.place);
+        this.#helpers.add("entryIn");
         this.lines.push(`{`);
-        this.lines.push(`  const entry = (${map} ?? {})[String(${arg(rule.parameter)})];`);
+        this.lines.push(`  const entry = entryIn(${map}, ${arg(rule.parameter)}${keyArg(rule.keyField)});`);
         this.lines.push(
           `  if (entry && typeof entry.${rule.field} === "number") entry.${rule.field} = money(entry.${rule.field} ${rule.sign < 0 ? "-" : "+"} ${this.#value(rule.amount)});`,
         );
@@ -349,4 +353,9 @@ function path(variable: string, steps: readonly string[], optional: boolean): st
 function ident(entity: string): string {
   const id = entity.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ""));
   return /^[A-Za-z_$]/.test(id) ? id : `r${id}`;
+}
+
+/** The key-field argument of `entryIn`, for lists of records. */
+function keyArg(keyField: string | undefined): string {
+  return keyField ? `, ${JSON.stringify(keyField)}` : "";
 }

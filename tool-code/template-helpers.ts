@@ -52,6 +52,11 @@ function nextNumber(rows: object): string {
 function money(value: number): number {
   return Math.round(value * 100) / 100;
 }`,
+  entryIn: `/** An entry of a map by its key, or of a list of records by their key field (a wallet's method). */
+function entryIn(container: any, key: unknown, keyField?: string): any {
+  if (Array.isArray(container)) return keyField ? container.find((e: any) => e != null && String(e[keyField]) === String(key)) : undefined;
+  return container != null && typeof container === "object" && Object.hasOwn(container, String(key)) ? container[String(key)] : undefined;
+}`,
   addDays: `/** A date (\`YYYY-MM-DD\`) or date-time moved by whole days, in the same format. */
 function addDays(value: unknown, days: number): string {
   const text = String(value);

@@ -101,8 +101,14 @@ function effectsOf(input: ServiceInputs, s: ServiceModel, built: ServiceCall, ch
         effect = { kind: "path-changes", ...at, path: rule.place.path, rule: label };
         break;
       case "entry-add": {
-        const entryKey = built.args[rule.parameter];
-        const path = [...rule.place.path, String(entryKey), rule.field];
+        const entryKey = String(built.args[rule.parameter]);
+        // In a list of records, the entry is found by its key field: its index is its path.
+        const container = valueIn(input.state[at.table]?.[at.key], rule.place.path);
+        const step =
+          Array.isArray(container) && rule.keyField
+            ? String(container.findIndex((e) => String((e as Row | null)?.[rule.keyField as string]) === entryKey))
+            : entryKey;
+        const path = [...rule.place.path, step, rule.field];
         const target = valueIn(input.state[at.table]?.[at.key], path);
         if (typeof target === "number" && Number(evaluate(input, rule.amount, record, built.args) ?? 0) !== 0)
           effect = { kind: "path-changes", ...at, path, rule: label };

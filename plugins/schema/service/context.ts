@@ -49,7 +49,9 @@ export class RuleContext {
     const fieldWords = new Set(nameWords(field).filter((w) => w !== "id"));
     for (const p of this.text.parameters) {
       if (taken.has(p.name)) continue;
-      const score = overlap(p.name, field);
+      // `line_ids` sets `return_lines`: its words but "id" are all the field's.
+      const bare = nameWords(p.name).filter((w) => w !== "id");
+      const score = Math.max(overlap(p.name, field), bare.length > 0 && bare.every((w) => fieldWords.has(w)) ? 1 : 0);
       const shared = nameWords(p.name).filter((w) => fieldWords.has(w)).length;
       if (score >= 1 && (!best || shared > best.shared || (shared === best.shared && p.name.length > best.p.name.length)))
         best = { p, score, shared };
@@ -91,9 +93,7 @@ export class RuleContext {
     const values = valuesNamed(this.data, parameter);
     if (values.size === 0) return null;
     for (const holder of candidates) {
-      const keys = new Set(
-        this.records(holder.table).flatMap((r) => Object.keys((valueAt(r, holder.place.path) as object | undefined) ?? {})),
-      );
+      const keys = new Set(this.records(holder.table).flatMap((r) => entryKeys(valueAt(r, holder.place.path), holder.keyField)));
       const inside = [...values].filter((v) => keys.has(v)).length;
       if (inside / values.size >= 0.9) return holder;
     }
@@ -156,4 +156,15 @@ export function valueAt(record: unknown, path: readonly string[]): unknown {
 /** The clock as a field of the data writes it (whole seconds when the data's times have no milliseconds). */
 export function nowFor(field: Pick<Field, "wholeSeconds">): ValueExpr {
   return field.wholeSeconds ? { kind: "now", wholeSeconds: true } : { kind: "now" };
+}
+
+/** The keys of a map's entries, or of a keyed list's elements. */
+export function entryKeys(container: unknown, keyField?: string): string[] {
+  if (Array.isArray(container)) return keyField ? container.map((e) => String((e as Row | null)?.[keyField])) : [];
+  return container && typeof container === "object" ? Object.keys(container) : [];
+}
+
+/** A holder's place and key field, as rules carry them. */
+export function heldAt(holder: Holder): { place: Place; keyField?: string } {
+  return holder.keyField ? { place: holder.place, keyField: holder.keyField } : { place: holder.place };
 }

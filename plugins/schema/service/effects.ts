@@ -9,7 +9,7 @@ import type { Row } from "../../../contracts/domain-state.ts";
 import type { Place, ValueExpr } from "../../../contracts/tool-rules.ts";
 import { arrays, fieldAt, leaves, nameWords, overlap, reachable } from "../../../data-pack/places.ts";
 import { participle } from "../../../domain-model/lexicon.ts";
-import { here, nowFor, type RuleContext } from "./context.ts";
+import { heldAt, here, nowFor, type RuleContext } from "./context.ts";
 import { statusesIn } from "./requirements.ts";
 import { changeSlots, slotPool } from "./slots.ts";
 import { isKeyOf } from "./subject.ts";
@@ -135,7 +135,7 @@ function transitionArrays(c: RuleContext, table: Table, to: string, allowed: rea
         const credits = c
           .sentences()
           .some(({ sentence }) => /\b(refund|credit|added back|returned to|added to)/.test(sentence) && /\bbalance\b/.test(sentence));
-        const balance = map?.field.entries?.find((e) => e.name === "balance" || /balance/.test(e.name));
+        const balance = map?.entryFields.find((e) => e.name === "balance" || /balance/.test(e.name));
         c.effect(
           {
             kind: "mirror",
@@ -145,7 +145,7 @@ function transitionArrays(c: RuleContext, table: Table, to: string, allowed: rea
             ...(map && methodField && balance && credits
               ? {
                   credit: {
-                    place: map.place,
+                    ...heldAt(map),
                     entryField: methodField.name,
                     amountField: amountField?.name as string,
                     balanceField: balance.name,
@@ -300,18 +300,14 @@ function money(c: RuleContext): void {
   for (const { sentence, source } of c.sentences()) {
     if (method && amount && /\bbalance\b/.test(sentence)) {
       const map = c.mapFor(method.name);
-      const balance = map?.field.entries?.find((e) => /balance/.test(e.name) && (e.type === "number" || e.type === "integer"));
+      const balance = map?.entryFields.find((e) => /balance/.test(e.name) && (e.type === "number" || e.type === "integer"));
       if (map && balance) {
         if (/\b(enough|sufficient|insufficient|cover|up to)\b/.test(sentence))
-          c.require({ kind: "covers", parameter: method.name, place: map.place, field: balance.name, amount }, source, sentence);
+          c.require({ kind: "covers", parameter: method.name, ...heldAt(map), field: balance.name, amount }, source, sentence);
         if (/\b(reduced|deducted|decreases?|debited|goes down|drawn|lowered)\b/.test(sentence))
-          c.effect(
-            { kind: "entry-add", parameter: method.name, place: map.place, field: balance.name, amount, sign: -1 },
-            source,
-            sentence,
-          );
+          c.effect({ kind: "entry-add", parameter: method.name, ...heldAt(map), field: balance.name, amount, sign: -1 }, source, sentence);
         else if (/\b(added to|credited|increased|goes up|added back)\b/.test(sentence))
-          c.effect({ kind: "entry-add", parameter: method.name, place: map.place, field: balance.name, amount, sign: 1 }, source, sentence);
+          c.effect({ kind: "entry-add", parameter: method.name, ...heldAt(map), field: balance.name, amount, sign: 1 }, source, sentence);
       }
     }
     const recorded =

@@ -6,7 +6,7 @@
 import type { RuleSource } from "../../../contracts/tool-rules.ts";
 import { leaves, nameWords } from "../../../data-pack/places.ts";
 import { participle } from "../../../domain-model/lexicon.ts";
-import { here, type RuleContext } from "./context.ts";
+import { heldAt, here, type RuleContext } from "./context.ts";
 import { isKeyOf } from "./subject.ts";
 import { numberIn, quoted } from "./tool-text.ts";
 
@@ -46,7 +46,9 @@ function statusRequirements(c: RuleContext, targetStatus: string | null): void {
     sources.push({ source: "name", text: `the name says ${c.text.name}: only a record that is ${v}` });
   }
   const entity = c.target?.entity ?? "";
-  const forms = [...new Set([c.text.verb, participle(c.text.verb), `${c.text.verb}ed`, `${c.text.verb}d`])].join("|");
+  // The tool's own verb, and the words any edit goes by ("only placed orders can be changed").
+  const edits = ["change", "changed", "modify", "modified", "edit", "edited", "update", "updated", "amend", "amended"];
+  const forms = [...new Set([c.text.verb, participle(c.text.verb), `${c.text.verb}ed`, `${c.text.verb}d`, ...edits])].join("|");
   // The tool's own action, refused or limited: "cannot be renewed", "can be cancelled only while".
   const refusedAction = new RegExp(`\\b(cannot|can ?not|can't|may not|must not|not)\\s+(be\\s+)?(${forms})\\b`);
   const ownAction = new RegExp(`\\b(${forms})\\b`);
@@ -88,8 +90,10 @@ function qualifyingStatuses(sentence: string, mentioned: readonly string[], enti
     `\\b(?:while|when|if|as long as|unless)\\s+(?:it|the ${entity})\\s+(?:is|has been)\\s+(?:still\\s+)?${list}`,
     "g",
   );
+  // "orders that are still placed", "an invoice which is open".
+  const that = new RegExp(`\\b${entity}s?\\s+(?:that|which)\\s+(?:is|are|has been|have been)\\s+(?:still\\s+)?${list}`, "g");
   const found = new Set<string>();
-  for (const pattern of [before, after])
+  for (const pattern of [before, after, that])
     for (const match of sentence.matchAll(pattern)) for (const v of statusesIn(match[1] ?? "", mentioned)) found.add(v);
   return [...found];
 }
@@ -163,7 +167,7 @@ function belonging(c: RuleContext): void {
     const map = c.mapFor(p.name);
     if (map && p.type === "string") {
       c.require(
-        { kind: "entry-of", parameter: p.name, place: map.place },
+        { kind: "entry-of", parameter: p.name, ...heldAt(map) },
         "data",
         `${p.name} names one of the ${map.table.entity}'s ${map.field.name.replaceAll("_", " ")}`,
       );

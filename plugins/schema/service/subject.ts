@@ -48,8 +48,9 @@ export function subjectOf(text: ToolText, tables: readonly Table[]): Subject {
   const verb = text.verb === "check" && ["in", "out"].includes(text.words[1] ?? "") ? "check_in" : text.verb;
   const reads = READ_VERBS.has(verb);
   // find_member_id_by_email: the key of a record, found by its fields.
-  if (FIND_VERBS.has(verb) && text.words.includes("id") && named && !keyed.some((k) => k.table === named))
-    return { kind: "find", table: named };
+  // lookup_customer_by_email, "Look up a customer's id by…": the same, said in the description.
+  const saysId = text.words.includes("id") || /\b(id|identifier)\b/.test(text.sentences[0] ?? "");
+  if (FIND_VERBS.has(verb) && saysId && named && !keyed.some((k) => k.table === named)) return { kind: "find", table: named };
   const target = keyed.find((k) => k.table === named) ?? (keyed.length === 1 || !named ? keyed[0] : undefined);
   if (reads) {
     if (target && text.parameters.filter((p) => p.required).length <= 1)

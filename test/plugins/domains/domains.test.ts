@@ -59,10 +59,18 @@ describe("communities", () => {
     expect(seen).toEqual(Array.from({ length: 11 }, (_, i) => i));
   });
 
-  it("leaves no tool behind: a loner joins a domain of its own source, else the nearest in words, else stays one of its own", () => {
+  it("leaves no tool behind: a loner joins a near domain of its own source, else the nearest near one, else stays one of its own", () => {
     const words = (node: number) =>
-      new Set(node === 10 ? ["weather", "forecast"] : node < 4 ? ["order", "refund"] : node < 8 ? ["weather", "city"] : ["misc"]);
-    // Node 10 shares a source with the first clique: it joins it, though its words are the second's.
+      new Set(
+        node === 10
+          ? ["weather", "forecast", "order"]
+          : node < 4
+            ? ["order", "refund"]
+            : node < 8
+              ? ["weather", "city", "forecast"]
+              : ["misc"],
+      );
+    // Node 10 is near both cliques in words and shares a source with the first: it joins the first.
     const bySource = detectCommunities(graph, { minSize: 3, maxSize: 40, resolution: 1 }, rng(), {
       home: (node) => (node === 10 || node < 4 ? "a.json#" : "b.json#"),
       words,
@@ -75,7 +83,7 @@ describe("communities", () => {
       words,
     });
     expect(byWords.communities.find((c) => c.includes(10))).toEqual(expect.arrayContaining([4, 5, 6, 7]));
-    // Every domain full and nothing near: it is still an environment, a small one.
+    // Every domain full, or nothing near enough: it is still an environment, a small one.
     const full = detectCommunities(graph, { minSize: 3, maxSize: 4, resolution: 0.01 }, rng(), {
       home: (node) => `${node}.json#`,
       words: () => new Set(),

@@ -14,12 +14,14 @@ import type { JsonObject } from "../../../kernel/canonical-json.ts";
 import { type CompiledModule, compileToolModule, Sandbox } from "../../../sandbox/index.ts";
 import { tools as clinicReference } from "../../fixtures/packs/clinic/reference.ts";
 import { tools as libraryReference } from "../../fixtures/packs/library/reference.ts";
+import { tools as outfittersReference } from "../../fixtures/packs/outfitters/reference.ts";
 import { repoRoot } from "../../support/helpers.ts";
 import { type PipelineRun, runStages } from "../../support/pipeline.ts";
 
 const PACKS = {
   library: { data: "data.json", reference: libraryReference },
   clinic: { data: "data", reference: clinicReference },
+  outfitters: { data: "data", reference: outfittersReference },
 } as const;
 
 const packDir = (name: string) => join(repoRoot, "examples", "packs", name);
