@@ -1,5 +1,5 @@
 // Benchmark: how faithful offline environments are to the services they model.
-//   node bench/fidelity.bench.ts [PACK ...]        (default: library clinic outfitters)
+//   node bench/fidelity.bench.ts [PACK ...]        (default: library clinic outfitters mobile)
 //
 // For each domain pack under examples/packs: `envscale run CATALOG --data --policy` as a user
 // types it, then the pack's gold call sequences (test/fixtures/packs/<pack>/tasks.jsonl) replayed
@@ -19,7 +19,7 @@ import { Sandbox } from "../sandbox/index.ts";
 import { type GoldTask, measureFidelity, type Reference } from "./support/fidelity.ts";
 
 const root = resolve(import.meta.dirname, "..");
-const packs = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["library", "clinic", "outfitters"];
+const packs = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["library", "clinic", "outfitters", "mobile"];
 const sandbox = await Sandbox.start({ processes: 1 });
 const pct = (a: number, b: number) => `${((100 * a) / Math.max(1, b)).toFixed(1)}%`;
 

@@ -153,7 +153,21 @@ export const serviceModelSchema = z.object({
   table: z.string().optional(),
   keyParameter: z.string().optional(),
   /** find and list: how arguments select records (a parameter equal to, or mentioned in, the field at `path`). */
-  match: z.array(z.object({ parameter: z.string(), path: z.array(z.string()), mode: z.enum(["equal", "text"]) })).default([]),
+  match: z
+    .array(
+      z.object({
+        parameter: z.string(),
+        path: z.array(z.string()),
+        mode: z.enum(["equal", "text"]),
+        /**
+         * The field is in a record of another table that refers to this one (a customer found by a
+         * phone number their line holds): some record of `via.table` whose `via.field` is this
+         * record's key has it.
+         */
+        via: z.object({ table: z.string(), field: z.string() }).optional(),
+      }),
+    )
+    .default([]),
   /** create: how the new key is made, from the keys already in the data (`hol_` and 4 digits, next free number). */
   newKey: z.object({ prefix: z.string(), digits: z.number().int(), sequential: z.boolean() }).optional(),
   /** create: each field of the new record and its value. */

@@ -36,6 +36,17 @@ export function valueIn(record: unknown, path: readonly string[]): unknown {
   return value;
 }
 
+/** The value a find's argument takes to match `record`: its own field, or one a record referring to it holds. */
+export function matchValue(state: DomainState, table: Table, record: Row, m: ServiceModel["match"][number]): unknown {
+  if (!m.via) return valueIn(record, m.path);
+  const via = m.via;
+  const holder = Object.entries(state[via.table] ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, r]) => r)
+    .find((r) => String(valueIn(r, via.field.split("."))) === String(record[table.key]));
+  return holder ? valueIn(holder, m.path) : undefined;
+}
+
 /** A map's entries by key, or a list of records keyed by `keyField`, as a map. */
 export function entriesOf(container: unknown, keyField?: string): Record<string, Row> {
   if (Array.isArray(container))
@@ -72,12 +83,22 @@ export function serviceCall(input: ServiceInputs, attempt = 0, options: { wrap?:
       if (!record) return null;
       const args: Row = {};
       if (s.kind === "get") args[s.keyParameter as string] = keyOf(record, table);
-      for (const m of s.match) if (m.mode === "equal") args[m.parameter] = valueIn(record, m.path);
+      for (const m of s.match) if (m.mode === "equal") args[m.parameter] = matchValue(state, table, record, m);
       return fill(input, args, record, table);
     }
     case "change": {
       if (!table) return null;
-      const candidates = sortedRows(state, table).filter((r) => accepts(input, r));
+      // Records a constant write would change come first: enabling a flag already on shows nothing.
+      const accepted = sortedRows(state, table).filter((r) => accepts(input, r));
+      const changes = (r: Row) =>
+        s.effects.every(
+          (e) =>
+            e.rule.kind !== "set" ||
+            e.rule.place.hops.length > 0 ||
+            e.rule.value.kind !== "constant" ||
+            valueIn(r, e.rule.place.path) !== e.rule.value.value,
+        );
+      const candidates = [...accepted.filter(changes), ...accepted.filter((r) => !changes(r))];
       const record = candidates[attempt % Math.max(1, candidates.length)];
       // Past the candidates a caller enumerating them is done, unless it asked to wrap around.
       if (!record || (!options.wrap && attempt >= candidates.length + 2)) return null;
@@ -144,11 +165,15 @@ function fill(input: ServiceInputs, args: Row, record: Row | undefined, table: T
   const properties = (input.parameters.properties ?? {}) as Record<string, JsonSchema>;
   const s = service(model);
   const subject = record ?? args;
+  const written = s.kind === "change" ? writtenParameters(s) : new Set<string>();
   for (const r of requirement(model, "record-exists")) {
     if (r.parameter in args) continue;
     const own = subject[r.parameter];
-    const keys = Object.keys(state[r.table] ?? {}).sort();
-    args[r.parameter] = own !== undefined ? own : keys[attempt % Math.max(1, keys.length)];
+    // A reference the call rewrites gets another record than the one it names now.
+    const keys = Object.keys(state[r.table] ?? {})
+      .sort()
+      .filter((k) => !(written.has(r.parameter) && k === String(own)));
+    args[r.parameter] = own !== undefined && !written.has(r.parameter) ? own : keys[attempt % Math.max(1, keys.length)];
     if (args[r.parameter] === undefined) return null;
   }
   for (const r of requirement(model, "slot-open")) {
@@ -191,7 +216,6 @@ function fill(input: ServiceInputs, args: Row, record: Row | undefined, table: T
   }
   // Whatever is still missing: the record's own values for same-named fields (not for the values a
   // change writes: writing what is already there would change nothing), else a sample of the schema.
-  const written = s.kind === "change" ? writtenParameters(s) : new Set<string>();
   for (const [name, schema] of Object.entries(properties)) {
     if (name in args) continue;
     const own = subject[name];

@@ -20,6 +20,8 @@ class ServiceWriter {
   readonly #helpers: Set<string>;
   /** Variables of the records reached by hop chains, by chain. */
   readonly #reached = new Map<string, string>();
+  /** Places the effects read, taken before they run (see #snapshotReads). */
+  readonly #snapshots = new Map<string, string>();
   readonly #tool: string;
 
   constructor(tool: string, service: ServiceModel, tables: ReadonlyMap<string, Table>, helpers: Set<string>) {
@@ -83,6 +85,11 @@ class ServiceWriter {
         this.#helpers.add("mentions");
         return `(${arg(m.parameter)} === undefined || mentions(${variable}, String(${arg(m.parameter)})))`;
       }
+      if (m.via) {
+        const other = this.#tables.get(m.via.table) as Table;
+        const key = (this.table as Table).key;
+        return `(${arg(m.parameter)} === undefined || Object.values(${this.#rows(other)} ?? {}).some((x: any) => same(${prop("x", m.via.field)}, ${prop(variable, key)}) && same(${path("x", m.path, true)}, ${arg(m.parameter)})))`;
+      }
       return `(${arg(m.parameter)} === undefined || same(${path(variable, m.path, true)}, ${arg(m.parameter)}))`;
     });
   }
@@ -114,8 +121,36 @@ class ServiceWriter {
       `const record = requireRecord(${this.#rows(table)}, ${arg(this.#service.keyParameter as string)}, ${q(table.entity)});`,
     );
     for (const r of this.#service.requires) this.#requirement(r.rule as Requirement);
+    this.#snapshotReads(this.#service.effects.map((r) => r.rule as Effect));
     for (const r of this.#service.effects) this.#effect(r.rule as Effect);
     this.lines.push("return record;");
+  }
+
+  /**
+   * Values the effects read, taken before any effect runs: a payment records the amount that was
+   * due, though another effect sets what is due to 0.
+   */
+  #snapshotReads(effects: readonly Effect[]): void {
+    const reads: Place[] = [];
+    const visit = (value: ValueExpr | undefined) => {
+      if (!value) return;
+      if (value.kind === "read") reads.push(value.place);
+      else if (value.kind === "object") for (const part of Object.values(value.fields)) visit(part);
+    };
+    for (const e of effects) {
+      if (e.kind === "set") visit(e.value);
+      else if (e.kind === "add" || e.kind === "entry-add") visit(e.amount);
+      else if (e.kind === "append") for (const v of Object.values(e.element)) visit(v);
+      else if (e.kind === "mirror") for (const v of Object.values(e.set)) visit(v);
+    }
+    const written = new Set(effects.flatMap((e) => ("place" in e ? [JSON.stringify(e.place)] : [])));
+    for (const place of reads) {
+      const id = JSON.stringify(place);
+      if (this.#snapshots.has(id) || !written.has(id)) continue;
+      const name = `before${this.#snapshots.size + 1}`;
+      this.lines.push(`const ${name} = ${this.#place(place)};`);
+      this.#snapshots.set(id, name);
+    }
   }
 
   #create(): void {
@@ -172,7 +207,7 @@ class ServiceWriter {
       case "now":
         return value.wholeSeconds ? 'now().replace(/\\.\\d+Z$/, "Z")' : "now()";
       case "read":
-        return this.#place(value.place);
+        return this.#snapshots.get(JSON.stringify(value.place)) ?? this.#place(value.place);
       case "new-key":
         return "key";
       case "object":

@@ -11,7 +11,7 @@ import type { EnvironmentSpec } from "../../contracts/environment-spec.ts";
 import type { Feed, GoldCall } from "../../contracts/task.ts";
 import type { ServiceModel } from "../../contracts/tool-rules.ts";
 import type { JsonSchema } from "../../domain-model/json-schema.ts";
-import { serviceCall, valueIn } from "../../domain-model/service-arguments.ts";
+import { matchValue, serviceCall } from "../../domain-model/service-arguments.ts";
 import type { Rng } from "../../kernel/rng.ts";
 
 /** What the flow is about, for writing the person's request. */
@@ -110,7 +110,7 @@ export function serviceFlow(input: FlowInputs, attempt: number, readOnly: boolea
     const ownerTable = tables.get(owner.table) as Table;
     const find = finds
       .filter(([, m]) => (m.service as ServiceModel).table === owner.table)
-      .map(([tool, m]) => ({ tool, args: identityArgs(m, parameters(tool), owner.record) }))
+      .map(([tool, m]) => ({ tool, args: identityArgs(m, parameters(tool), owner.record, input, ownerTable) }))
       .filter((f): f is { tool: string; args: Row } => f.args !== null);
     const chosen = find.length > 0 ? (find[input.rng.int(0, find.length - 1)] as { tool: string; args: Row }) : undefined;
     if (chosen) {
@@ -212,13 +212,13 @@ function ownerOf(
 }
 
 /** The find call's arguments from the person's own record, or null when one it needs is missing. */
-function identityArgs(model: ToolModel, parameters: JsonSchema, record: Row): Row | null {
+function identityArgs(model: ToolModel, parameters: JsonSchema, record: Row, input: FlowInputs, table: Table): Row | null {
   const s = model.service as ServiceModel;
   const required = new Set((parameters.required as string[] | undefined) ?? []);
   const args: Row = {};
   for (const m of s.match) {
     if (m.mode !== "equal") continue;
-    const value = valueIn(record, m.path);
+    const value = matchValue(input.state, table, record, m);
     if (value === undefined || value === null || typeof value === "object") continue;
     args[m.parameter] = value;
   }

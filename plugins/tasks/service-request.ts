@@ -46,7 +46,8 @@ const OWN_QUESTIONS = [
 
 const words = (name: string) => splitIdentifier(name).join(" ");
 /** A value as the person writes it: quoted when it is several words, so it reads as one. */
-const render = (value: unknown) => (typeof value === "string" ? (/\s/.test(value) ? `"${value}"` : value) : JSON.stringify(value));
+const render = (value: unknown) =>
+  typeof value === "string" ? (/\s/.test(value) && /[a-z]/i.test(value) ? `"${value}"` : value) : JSON.stringify(value);
 const fill = (template: string, values: Record<string, string>) =>
   template.replace(/\{(\w+)\}/g, (_, name: string) => {
     const value = values[name.toLowerCase()] ?? "";
@@ -109,7 +110,7 @@ export function writeServiceRequest(goal: FlowGoal, rng: Rng): Written {
   const first = [fill(rng.pick(OPENERS[style]), { name })];
   // Parts of their name were said with it; the rest of what identifies them follows.
   for (const [parameter, value] of Object.entries(goal.identity))
-    if (!(typeof value === "string" && name.split(" ").includes(value)))
+    if (!(typeof value === "string" && (value === name || name.split(" ").includes(value))))
       first.push(fill(rng.pick(IDENTITY), { what: words(parameter), value: render(value) }));
   const second: string[] = [];
   if (goal.act) {

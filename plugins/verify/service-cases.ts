@@ -79,10 +79,21 @@ function effectsOf(input: ServiceInputs, s: ServiceModel, built: ServiceCall, ch
     });
     return [{ kind: "adds-record", table: s.table }];
   }
-  const out: Effect[] = [{ kind: "changes-state" }];
   const subject = built.record;
+  const record = subject ? input.state[subject.table]?.[subject.key] : undefined;
+  // A flag set to what it already holds changes nothing, rightly: only then is no change allowed.
+  const noop =
+    record !== undefined &&
+    s.effects.length > 0 &&
+    s.effects.every(
+      (e) =>
+        e.rule.kind === "set" &&
+        e.rule.place.hops.length === 0 &&
+        e.rule.value.kind === "constant" &&
+        JSON.stringify(valueIn(record, e.rule.place.path)) === JSON.stringify(e.rule.value.value),
+    );
+  const out: Effect[] = noop ? [] : [{ kind: "changes-state" }];
   if (!subject) return out;
-  const record = input.state[subject.table]?.[subject.key];
   s.effects.forEach((entry, i) => {
     const rule = entry.rule as RuleEffect;
     const label = `${entry.source}: ${entry.text}`.slice(0, 160);

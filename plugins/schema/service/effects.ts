@@ -22,6 +22,8 @@ const NOT_STATUS_VERBS = new Set("update modify change edit set renew pay resche
 export function targetStatus(c: RuleContext): { value: string; source: "description" | "name" | "data"; text: string } | null {
   const status = c.target?.status;
   if (!status || c.subject.kind !== "change") return null;
+  // enable_roaming turns a flag on; the record's own status stays.
+  if (toggleOf(c)) return null;
   const entity = c.target?.entity ?? "";
   for (const { sentence, source } of c.sentences()) {
     if (source !== "description") continue;
@@ -60,9 +62,17 @@ export function deriveEffects(c: RuleContext, to: ReturnType<typeof targetStatus
       transitionFields(c, target, to.value, allowed);
       transitionArrays(c, target, to.value, allowed);
     }
+    const toggle = toggleOf(c);
+    if (toggle)
+      c.effect(
+        { kind: "set", place: toggle.place, value: { kind: "constant", value: toggle.value } },
+        "name",
+        `${c.text.name} turns ${toggle.place.path.join(".")} ${toggle.value ? "on" : "off"} (true/false in the data)`,
+      );
     relatedStatuses(c);
     dateShifts(c);
     money(c);
+    numbersSet(c);
     parameterFields(c);
     slots?.after();
   }
@@ -366,6 +376,17 @@ function recordedEntry(c: RuleContext, array: Field, owner: Table, place: Place,
 /** Fields the parameters set: a whole struct from its parts (an address), else each field named. */
 function parameterFields(c: RuleContext): void {
   const target = c.target as Table;
+  // A key of another record the target refers to by a same-named field is what it now refers to
+  // (change_line_plan: the line's plan_id becomes the given plan).
+  for (const p of c.text.parameters) {
+    const field = target.fields.find((f) => f.name === p.name && f.references && f.references !== target.name);
+    if (!field || p.name === c.subject.keyParameter || c.writes(here([field.name]))) continue;
+    c.effect(
+      { kind: "set", place: here([field.name]), value: { kind: "parameter", name: p.name } },
+      "schema",
+      `the ${target.entity}'s ${field.name.replaceAll("_", " ")} becomes the given one`,
+    );
+  }
   const used = new Set<string>([c.subject.keyParameter ?? ""]);
   // Slots read the parameters without storing them: a new date and time are still the record's.
   for (const r of [...c.requires, ...c.effects]) if (!r.rule.kind.startsWith("slot-")) for (const p of parametersOf(r.rule)) used.add(p);
@@ -429,4 +450,46 @@ function mostCommon(values: readonly string[]): string | undefined {
   const counts = new Map<string, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
+/** "the amount due becomes 0": a number of the record set to a constant. */
+function numbersSet(c: RuleContext): void {
+  for (const { sentence, source } of c.sentences()) {
+    for (const match of sentence.matchAll(
+      /\b(?:the\s+)?([a-z][a-z ]*?)\s+(?:becomes|is set to|goes to|drops to|is reset to)\s+(-?\d+(?:\.\d+)?)\b/g,
+    )) {
+      const place = c.numberNamed(match[1] as string);
+      if (!place || place.hops.length > 0 || c.writes(place)) continue;
+      c.effect({ kind: "set", place, value: { kind: "constant", value: Number(match[2]) } }, source, sentence);
+    }
+  }
+}
+
+const ON = new Set(["enable", "activate", "allow", "unmute", "unblock"]);
+const OFF = new Set(["disable", "deactivate", "disallow", "mute", "block"]);
+
+/**
+ * A flag the tool turns on or off: `enable_roaming`, `turn_off_autopay`, `disable_data` — the
+ * verb (or `turn`/`switch` with `on`/`off`) and a boolean field of the record named by the rest of
+ * the name (`roaming_enabled`, `autopay`). Null when the name speaks of no such field.
+ */
+export function toggleOf(c: RuleContext): { place: Place; value: boolean } | null {
+  const target = c.target;
+  if (!target || c.subject.kind !== "change") return null;
+  const words = c.text.words;
+  let on: boolean | null = ON.has(c.text.verb) ? true : OFF.has(c.text.verb) ? false : null;
+  let rest = words.slice(1);
+  if (on === null && ["turn", "switch", "toggle", "opt"].includes(c.text.verb) && ["on", "off", "in", "out"].includes(words[1] ?? "")) {
+    on = words[1] === "on" || words[1] === "in";
+    rest = words.slice(2);
+  }
+  if (on === null) return null;
+  const entity = new Set(nameWords(target.entity.replaceAll(" ", "_")));
+  const object = rest.filter((w) => !entity.has(w) && !["for", "the", "a", "of"].includes(w));
+  if (object.length === 0) return null;
+  const flags = leaves(target.fields).filter((l) => l.field.type === "boolean");
+  const hit = flags.find((l) => object.every((w) => nameWords(l.path.at(-1) as string).includes(w)));
+  if (!hit) return null;
+  const negative = /(disabled|off|blocked|muted|paused)$/.test(hit.path.at(-1) as string);
+  return { place: here(hit.path), value: negative ? !on : on };
 }

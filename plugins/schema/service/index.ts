@@ -2,7 +2,7 @@
 // and each tool's rules come from its name, description and parameters, the policy, and the data's
 // own examples (service/*.ts). Offline and deterministic; a model's schema, when one is asked for,
 // is checked against the same data.
-import type { DomainSchema, Table, ToolModel } from "../../../contracts/domain-schema.ts";
+import type { DomainSchema, Field, Table, ToolModel } from "../../../contracts/domain-schema.ts";
 import type { DomainState } from "../../../contracts/domain-state.ts";
 import type { Effect, Requirement, ServiceModel } from "../../../contracts/tool-rules.ts";
 import type { ToolSpec } from "../../../contracts/tool-spec.ts";
@@ -55,7 +55,7 @@ function modelTool(spec: ToolSpec, tables: Table[], byName: Map<string, Table>, 
       service.fields = made.fields;
     }
   } else if (subject.kind === "find" || subject.kind === "list") {
-    service.match = matches(text.parameters, subject.table);
+    service.match = matches(text.parameters, subject.table, tables);
   }
   service.requires = c.requires;
   service.effects = c.effects;
@@ -127,15 +127,35 @@ export function utilityModel(spec: ToolSpec, table: Table): ToolModel | null {
 function matches(
   parameters: ToolModel["parameters"] | ReturnType<typeof toolText>["parameters"],
   table: Table | null,
+  tables: readonly Table[] = [],
 ): ServiceModel["match"] {
   if (!table) return [];
-  const paths = leaves(table.fields);
+  const find = (fields: readonly Field[], name: string) => {
+    const paths = leaves(fields);
+    return (
+      paths.find((l) => l.path.at(-1) === name) ?? paths.find((l) => overlap(name, l.path.at(-1) as string) >= 1 && !l.field.references)
+    );
+  };
   const out: ServiceModel["match"] = [];
   for (const p of parameters as { name: string; type?: string }[]) {
-    const exact = paths.find((l) => l.path.at(-1) === p.name);
-    const near = exact ?? paths.find((l) => overlap(p.name, l.path.at(-1) as string) >= 1 && !l.field.references);
-    if (near) out.push({ parameter: p.name, path: near.path, mode: "equal" });
-    else if (/^(query|q|keyword|keywords|search|term|text)$/.test(p.name)) out.push({ parameter: p.name, path: [], mode: "text" });
+    const near = find(table.fields, p.name);
+    if (near) {
+      out.push({ parameter: p.name, path: near.path, mode: "equal" });
+      continue;
+    }
+    if (/^(query|q|keyword|keywords|search|term|text)$/.test(p.name)) {
+      out.push({ parameter: p.name, path: [], mode: "text" });
+      continue;
+    }
+    // A field of a record that refers to this one: the customer who owns the line with this number.
+    for (const other of tables) {
+      const link = other.fields.find((f) => f.references === table.name);
+      const exact = link ? leaves(other.fields).find((l) => l.path.at(-1) === p.name) : undefined;
+      if (link && exact) {
+        out.push({ parameter: p.name, path: exact.path, mode: "equal", via: { table: other.name, field: link.name } });
+        break;
+      }
+    }
   }
   return out;
 }

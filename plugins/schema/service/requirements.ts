@@ -64,7 +64,10 @@ function statusRequirements(c: RuleContext, targetStatus: string | null): void {
     }
     // The states that qualify the record: "of an active or overdue loan", "only while it is waiting".
     const qualified = qualifyingStatuses(sentence, mentioned, entity);
-    if (qualified.length > 0 && ownAction.test(sentence)) {
+    // The description's first sentence says what the tool does, whatever verb it uses ("Turn on
+    // roaming for an active line"): the record it qualifies is the one it acts on.
+    const summary = source === "description" && sentence === c.text.sentences[0] && !/\b(not|never|cannot)\b/.test(sentence);
+    if (qualified.length > 0 && (ownAction.test(sentence) || summary)) {
       for (const v of qualified) if (v !== targetStatus) allowed.add(v);
       sources.push({ source, text: sentence });
     }

@@ -51,7 +51,13 @@ export function subjectOf(text: ToolText, tables: readonly Table[]): Subject {
   // lookup_customer_by_email, "Look up a customer's id by…": the same, said in the description.
   const saysId = text.words.includes("id") || /\b(id|identifier)\b/.test(text.sentences[0] ?? "");
   if (FIND_VERBS.has(verb) && saysId && named && !keyed.some((k) => k.table === named)) return { kind: "find", table: named };
-  const target = keyed.find((k) => k.table === named) ?? (keyed.length === 1 || !named ? keyed[0] : undefined);
+  // change_line_plan(line_id, plan_id): of two keyed records, the one that refers to the other is
+  // what changes (the line's plan), the other is the value it gets.
+  const holder = keyed.filter((a) => keyed.some((b) => b !== a && a.table.fields.some((f) => f.references === b.table.name)));
+  const target =
+    (!reads && holder.length === 1 ? holder[0] : undefined) ??
+    keyed.find((k) => k.table === named) ??
+    (keyed.length === 1 || !named ? keyed[0] : undefined);
   if (reads) {
     if (target && text.parameters.filter((p) => p.required).length <= 1)
       return { kind: "get", table: target.table, keyParameter: target.parameter };

@@ -14,6 +14,7 @@ import type { JsonObject } from "../../../kernel/canonical-json.ts";
 import { type CompiledModule, compileToolModule, Sandbox } from "../../../sandbox/index.ts";
 import { tools as clinicReference } from "../../fixtures/packs/clinic/reference.ts";
 import { tools as libraryReference } from "../../fixtures/packs/library/reference.ts";
+import { tools as mobileReference } from "../../fixtures/packs/mobile/reference.ts";
 import { tools as outfittersReference } from "../../fixtures/packs/outfitters/reference.ts";
 import { repoRoot } from "../../support/helpers.ts";
 import { type PipelineRun, runStages } from "../../support/pipeline.ts";
@@ -22,6 +23,7 @@ const PACKS = {
   library: { data: "data.json", reference: libraryReference },
   clinic: { data: "data", reference: clinicReference },
   outfitters: { data: "data", reference: outfittersReference },
+  mobile: { data: "data", reference: mobileReference },
 } as const;
 
 const packDir = (name: string) => join(repoRoot, "examples", "packs", name);
