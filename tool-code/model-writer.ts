@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { modelTestSchema } from "../contracts/codegen-report.ts";
 import type { DomainSchema } from "../contracts/domain-schema.ts";
+import type { DomainState } from "../contracts/domain-state.ts";
 import type { ToolSpec } from "../contracts/tool-spec.ts";
 import type { LlmService } from "../llm/port.ts";
 import { askForJson, askUntilValid, extractCode } from "../llm/structured.ts";
@@ -20,7 +21,13 @@ Rules: one named export per tool, \`export function <tool>(db, args) { … }\`, 
 db maps table names to objects keyed by each record's key; change db in place to write; return JSON.
 Refuse bad calls with fail/ensure (unknown ids, broken preconditions); never let a TypeError escape.`;
 
-function describeDomain(schema: DomainSchema, tools: readonly ToolSpec[], names: ReadonlyMap<string, string>): string {
+/** A service's own policy and data (a domain pack), which the model writes the code against. */
+export interface PackContext {
+  policy?: string;
+  data?: DomainState;
+}
+
+function describeDomain(schema: DomainSchema, tools: readonly ToolSpec[], names: ReadonlyMap<string, string>, pack?: PackContext): string {
   const toolList = schema.tools.map((model) => {
     const spec = tools.find((t) => t.name === model.tool);
     return {
@@ -30,9 +37,17 @@ function describeDomain(schema: DomainSchema, tools: readonly ToolSpec[], names:
       access: model.access,
       operation: model.operation,
       does: model.summary,
+      // A service tool's rules, each with where it came from: the code must keep every one.
+      ...(model.service ? { rules: [...model.service.requires, ...model.service.effects].map((r) => `${r.source}: ${r.text}`) } : {}),
     };
   });
-  return `Database tables:\n${JSON.stringify(schema.tables, null, 1)}\n\nTools:\n${JSON.stringify(toolList, null, 1)}`;
+  const parts = [`Database tables:\n${JSON.stringify(schema.tables, null, 1)}`, `Tools:\n${JSON.stringify(toolList, null, 1)}`];
+  if (pack?.policy) parts.push(`The service's policy:\n${pack.policy.slice(0, 6000)}`);
+  if (pack?.data)
+    parts.push(
+      `The service's data: the database is exactly this, in this shape (a sample, may be cut):\n${JSON.stringify(pack.data).slice(0, 6000)}`,
+    );
+  return parts.join("\n\n");
 }
 
 const compileFeedback = (findings: readonly Finding[]) =>
@@ -44,7 +59,7 @@ const compileFeedback = (findings: readonly Finding[]) =>
 /** The writer: the whole module, checked by compiling it. */
 export async function writeModule(
   llm: LlmService,
-  input: { schema: DomainSchema; tools: readonly ToolSpec[]; names: ReadonlyMap<string, string>; feedback?: string },
+  input: { schema: DomainSchema; tools: readonly ToolSpec[]; names: ReadonlyMap<string, string>; feedback?: string; pack?: PackContext },
   compile: CompileCheck,
   rounds: number,
   signal: AbortSignal,
@@ -57,7 +72,7 @@ export async function writeModule(
         { role: "system", content: `You write TypeScript tool modules that implement API tools over an in-memory database.\n${RUNTIME}` },
         {
           role: "user",
-          content: `${describeDomain(input.schema, input.tools, input.names)}\n\n${input.feedback ? `A reviewer found these problems in an earlier version; fix them:\n${input.feedback}\n\n` : ""}Write the module. Answer with the code in one \`\`\`ts block.`,
+          content: `${describeDomain(input.schema, input.tools, input.names, input.pack)}\n\n${input.feedback ? `A reviewer found these problems in an earlier version; fix them:\n${input.feedback}\n\n` : ""}Write the module. Answer with the code in one \`\`\`ts block.`,
         },
       ],
       temperature: 0.2,

@@ -60,6 +60,7 @@ export default defineStage({
   },
   async run(ctx, { catalog, schemas, packs }) {
     const packData = new Map(packs.flatMap((pack) => (pack.data ? [[pack.name, pack.data] as const] : [])));
+    const packPolicy = new Map(packs.flatMap((pack) => (pack.policy ? [[pack.name, pack.policy] as const] : [])));
     const specs = new Map(catalog.map((tool) => [tool.name, tool]));
     const llm = ctx.services.has("llm") ? await ctx.services.get("llm") : null;
     const domains = Object.keys(schemas).sort();
@@ -91,7 +92,10 @@ export default defineStage({
             return result.ok ? [] : result.findings.filter((f) => f.severity === "error");
           };
           const rounds = llm.settings.repairRounds;
-          const written = await writeModule(llm, { schema, tools, names }, compile, rounds, item.signal);
+          // A service's model writes against its policy and its data, as the rules were derived.
+          const policy = packPolicy.get(domain);
+          const pack = schema.source === "data" ? { ...(given ? { data: given } : {}), ...(policy ? { policy } : {}) } : undefined;
+          const written = await writeModule(llm, { schema, tools, names, ...(pack ? { pack } : {}) }, compile, rounds, item.signal);
           report.rounds = written.rounds;
           if (written.ok) {
             source = written.value;
@@ -101,7 +105,13 @@ export default defineStage({
               report.review = review.value;
               if (!review.value.approved && review.value.problems.length > 0) {
                 const feedback = review.value.problems.map((p) => `- ${p.tool}: ${p.problem}`).join("\n");
-                const revised = await writeModule(llm, { schema, tools, names, feedback }, compile, rounds, item.signal);
+                const revised = await writeModule(
+                  llm,
+                  { schema, tools, names, feedback, ...(pack ? { pack } : {}) },
+                  compile,
+                  rounds,
+                  item.signal,
+                );
                 report.rounds += revised.rounds;
                 if (revised.ok) source = revised.value;
               }

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { fixtures, runCli, tempDir } from "../support/helpers.ts";
+import { fixtures, repoRoot, runCli, tempDir } from "../support/helpers.ts";
 
 const plugins = (name: string) => join(fixtures, "plugins", name);
 
@@ -97,5 +97,31 @@ describe("envscale CLI", () => {
     const result = await runCli(["run"], { cwd: dir });
     expect(result.code).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, "my-run", "manifest.json"), "utf8")).seed).toBe(9);
+  });
+
+  it("runs a catalog with its data and policy given in config, per catalog source, and names broken data", async () => {
+    const dir = tempDir();
+    const pack = join(repoRoot, "examples", "packs", "library");
+    writeFileSync(
+      join(dir, "envscale.config.json"),
+      JSON.stringify({
+        catalogs: [{ catalog: join(pack, "tools.json"), data: join(pack, "data.json"), policy: join(pack, "policy.md") }],
+      }),
+    );
+    const result = await runCli(["run", "--out", "out", "--only", "ingest"], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    const packs = JSON.parse(readFileSync(join(dir, "out", "packs.json"), "utf8"));
+    expect(packs).toHaveLength(1);
+    expect(packs[0]).toEqual(expect.objectContaining({ name: "library", policy: expect.stringContaining("Riverbend") }));
+    expect(packs[0].tools).toHaveLength(18);
+    expect(Object.keys(packs[0].data)).toEqual(expect.arrayContaining(["members", "loans", "holds"]));
+
+    writeFileSync(join(dir, "bad.json"), JSON.stringify({ loans: [{ note: "a" }, { note: "a" }] }));
+    const bad = await runCli(["run", join(pack, "tools.json"), "--data", "bad.json", "--out", "bad"], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/bad\.json, collection "loans": no field keys its records/);
+    const mismatched = await runCli(["run", "a.json", "b.json", "c.json", "--data", "x.json", "--data", "y.json"], { cwd: dir });
+    expect(mismatched.code).toBe(2);
+    expect(mismatched.stderr).toContain("2 --data for 3 catalogs");
   });
 });
