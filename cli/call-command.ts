@@ -223,6 +223,11 @@ export async function callCommand(modulePath: string, flags: CallFlags, io: CliI
     return failed ? exitCodes.failure : exitCodes.ok;
   } catch (error) {
     if (error instanceof EnvscaleError) throw error;
+    // A module that cannot load fails as a call does: TIMEOUT, MEMORY_LIMIT or TOOL_ERROR.
+    if (error instanceof Error && error.name === "ModuleLoadError" && "code" in error) {
+      print({ ok: false, error: { code: error.code, message: error.message }, state_hash: initialHash });
+      return exitCodes.failure;
+    }
     const message = error instanceof Error ? error.message : String(error);
     print({ ok: false, error: { code: "INTERNAL", message }, state_hash: initialHash });
     return exitCodes.failure;

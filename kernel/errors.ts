@@ -36,6 +36,11 @@ export const errorCatalog = {
   E_ABORTED: { class: "runtime", summary: "The run was interrupted (SIGINT/SIGTERM); finished work is kept and a re-run resumes." },
   E_SANDBOX: { class: "runtime", summary: "The sandbox service failed outside any single tool call (a process could not start)." },
   E_LLM: { class: "runtime", summary: "The LLM provider failed after all retries (network, HTTP status, or cassette mismatch)." },
+  E_LLM_ANSWER: {
+    class: "runtime",
+    summary:
+      "The model server answered 200 with a malformed body (truncated, no choices) after all retries; the item gets a repair round or falls back.",
+  },
   E_QUEUE: { class: "runtime", summary: "The job queue (Redis/BullMQ) failed or is unreachable." },
   E_INTERNAL: { class: "runtime", summary: "A bug in envscale itself; please report it with `--verbose` output." },
 } as const satisfies Record<string, { class: "usage" | "runtime"; summary: string }>;

@@ -2,6 +2,7 @@
 // back for a few rounds. Garbage never crashes a run: after the last round the item is rejected
 // with the reason.
 import { z } from "zod";
+import { EnvscaleError } from "../kernel/errors.ts";
 import type { ChatMessage, ChatRequest, LlmService } from "./port.ts";
 
 export type Check<T> = (
@@ -24,10 +25,18 @@ export async function askUntilValid<T>(
   const messages: ChatMessage[] = [...request.messages];
   let lastError = "";
   for (let round = 0; round <= repairRounds; round++) {
-    const response = await llm.chat(
-      { ...request, messages, purpose: round === 0 ? request.purpose : `${request.purpose}#repair${round}` },
-      signal,
-    );
+    let response: Awaited<ReturnType<LlmService["chat"]>>;
+    try {
+      response = await llm.chat(
+        { ...request, messages, purpose: round === 0 ? request.purpose : `${request.purpose}#repair${round}` },
+        signal,
+      );
+    } catch (error) {
+      // A malformed body is an unusable answer like any other: the next round asks again.
+      if (!(error instanceof EnvscaleError && error.code === "E_LLM_ANSWER")) throw error;
+      lastError = error.message;
+      continue;
+    }
     const text = response.message.content ?? "";
     const result = await check(text);
     if (result.ok) return { ok: true, value: result.value, rounds: round + 1 };

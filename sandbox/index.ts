@@ -7,7 +7,7 @@
 export { type CompileOptions, type CompileResult, compileToolModule } from "./host/compile.ts";
 export { Sandbox, SandboxEnvironment, type SandboxMetrics, type SandboxOptions } from "./host/sandbox.ts";
 export { default as sandboxService, sandboxConfigSchema } from "./host/service.ts";
-export { type CallErrorCode, callErrorCatalog } from "./shared/call-errors.ts";
+export { type CallErrorCode, callErrorCatalog, type ModuleLoadCode, ModuleLoadError } from "./shared/call-errors.ts";
 export { DEFAULT_CLOCK, type EnvironmentOptions, type ResetOptions } from "./shared/environment-options.ts";
 export type { EpisodeResult, ProcessStats } from "./shared/protocol.ts";
 export {

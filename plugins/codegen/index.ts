@@ -9,7 +9,8 @@ import type { DomainSchema } from "../../contracts/domain-schema.ts";
 import { type DomainState, domainStateSchema } from "../../contracts/domain-state.ts";
 import type { ToolSpec } from "../../contracts/tool-spec.ts";
 import { defineStage } from "../../kernel/stage.ts";
-import { compileToolModule } from "../../sandbox/index.ts";
+import type { JsonObject } from "../../kernel/canonical-json.ts";
+import { compileToolModule, ModuleLoadError } from "../../sandbox/index.ts";
 import { toolDeclarations } from "../../tool-code/declarations.ts";
 import { reviewModule, writeModule, writeTests } from "../../tool-code/model-writer.ts";
 import { functionNames, templateModule } from "../../tool-code/templates.ts";
@@ -37,7 +38,7 @@ export default defineStage({
   consumes: ["catalog", "schemas", "packs"],
   produces: ["tool-modules", "sample-states", "codegen-reports"],
   options: codegenOptions,
-  uses: ["llm"],
+  uses: ["llm", "sandbox"],
   artifacts: {
     "tool-modules": {
       schema: z.record(z.string(), z.string()),
@@ -89,7 +90,18 @@ export default defineStage({
           const declarations = toolDeclarations(schema, specs, names);
           const compile = async (code: string) => {
             const result = await compileToolModule(code, { filename: `${domain}/tools.ts`, tools: declarations });
-            return result.ok ? [] : result.findings.filter((f) => f.severity === "error");
+            if (!result.ok) return result.findings.filter((f) => f.severity === "error");
+            // Code that compiles may still not load (a top-level loop, a memory bomb, a throw): that
+            // is an unusable answer too, shown back to the model like a compile error.
+            const sandbox = await ctx.services.get("sandbox");
+            try {
+              const env = await sandbox.open(result.module, state as JsonObject, { clock: ctx.options.clock, seed: 0 });
+              await env.close();
+              return [];
+            } catch (error) {
+              if (!(error instanceof ModuleLoadError)) throw error;
+              return [{ severity: "error" as const, rule: `load:${error.code}`, message: error.message, file: `${domain}/tools.ts`, line: 1, column: 1 }];
+            }
           };
           const rounds = llm.settings.repairRounds;
           // A service's model writes against its policy and its data, as the rules were derived.

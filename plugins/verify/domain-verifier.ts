@@ -10,7 +10,7 @@ import type { Verification } from "../../contracts/verification.ts";
 import type { JsonObject } from "../../kernel/canonical-json.ts";
 import type { ItemContext } from "../../kernel/stage.ts";
 import type { LlmService } from "../../llm/port.ts";
-import type { CompiledModule, Sandbox, SandboxEnvironment, ToolDeclaration } from "../../sandbox/index.ts";
+import { type CompiledModule, ModuleLoadError, type Sandbox, type SandboxEnvironment, type ToolDeclaration } from "../../sandbox/index.ts";
 import { toolDeclarations } from "../../tool-code/declarations.ts";
 import { rewriteTool } from "../../tool-code/model-writer.ts";
 import { functionText, isSingleFunction, replaceFunction, withdrawFunctions } from "../../tool-code/module-edit.ts";
@@ -84,7 +84,17 @@ export class DomainVerifier {
     only?: ReadonlySet<string>,
   ): Promise<{ ok: true; module: CompiledModule } | { ok: false; problem: string }> {
     const compiled = await this.#sandbox.compile(source, { filename: `${this.#input.domain}/tools.ts`, tools: this.#declarations(only) });
-    if (compiled.ok) return compiled;
+    if (compiled.ok) {
+      // Compiling is not loading: top-level code that loops, bombs or throws makes the module unusable.
+      try {
+        const { env } = await this.#open(compiled.module);
+        await env.close();
+      } catch (error) {
+        if (error instanceof ModuleLoadError) return { ok: false, problem: `it does not load: ${error.code}: ${error.message}` };
+        throw error;
+      }
+      return compiled;
+    }
     const errors = compiled.findings.filter((f) => f.severity === "error");
     return {
       ok: false,
@@ -230,7 +240,7 @@ export class DomainVerifier {
     let moduleProblem: string | undefined;
     let compiled = await this.#compile(source);
     if (!compiled.ok && writtenBy === "model") {
-      moduleProblem = `the model's module did not compile (${compiled.problem}); verified the templates instead`;
+      moduleProblem = `the model's module is unusable (${compiled.problem}); verified the templates instead`;
       source = templateModule(schema, this.#specs);
       writtenBy = "templates";
       compiled = await this.#compile(source);

@@ -3,6 +3,7 @@
 // when its exit says so), which the environment handles turn into MEMORY_LIMIT or INTERNAL.
 import { type ChildProcess, fork } from "node:child_process";
 import { join } from "node:path";
+import { ModuleLoadError } from "../shared/call-errors.ts";
 import { COLLECTOR_GLOBAL } from "../shared/collector.ts";
 import type { Reply, Request } from "../shared/protocol.ts";
 import type { CallError, CallOutcome, CompiledModule } from "../shared/tool-module.ts";
@@ -78,7 +79,7 @@ export class SandboxProcess {
       if (!pending) return;
       this.#pending.delete(reply.id);
       if (reply.ok) pending.resolve(reply.value);
-      else pending.reject(new Error(reply.error.message));
+      else pending.reject(reply.error.code ? new ModuleLoadError(reply.error.code, reply.error.message) : new Error(reply.error.message));
     });
     this.child.on("exit", (code, signal) => {
       this.alive = false;

@@ -13,6 +13,7 @@
 import { availableParallelism } from "node:os";
 import type { JsonObject } from "../../kernel/canonical-json.ts";
 import { EnvscaleError } from "../../kernel/errors.ts";
+import { ModuleLoadError } from "../shared/call-errors.ts";
 import type { EnvironmentOptions, ResetOptions } from "../shared/environment-options.ts";
 import type { EpisodeResult, ProcessStats } from "../shared/protocol.ts";
 import type { CallOutcome, CompiledModule, ToolCall } from "../shared/tool-module.ts";
@@ -325,6 +326,13 @@ export class SandboxEnvironment {
         return;
       } catch (error) {
         process.environments.delete(this.id);
+        // A process that ran out of memory while the module loaded was killed by the module's own
+        // top-level code: that is the module's failure, not one to retry on another process.
+        if (error instanceof ProcessDied && error.memory && this.#journal.length === 0)
+          throw new ModuleLoadError(
+            "MEMORY_LIMIT",
+            `the module's top-level code exhausted memory and killed its sandbox process (${error.message})`,
+          );
         if (!(error instanceof ProcessDied) || attempt >= 3) {
           throw error instanceof ProcessDied
             ? new EnvscaleError("E_SANDBOX", `environment ${this.id} could not be restored: ${error.message}`)

@@ -179,12 +179,16 @@ export function createIsolateKernel(sharedSlots: SharedArrayBuffer, config: Kern
     dropState(id: number) {
       db.dropState(id);
     },
-    /** Start an episode: state `id`, a fresh module instance, the seed, the task clock. */
+    /** Start an episode: state `id`, the seed, the task clock (then `instantiate`). */
     reset(id: number, seed: number, clockMs: number, stepMs: number) {
       db.startEpisode(id);
       determinism.start(seed, clockMs, stepMs);
       console.take();
+    },
+    /** A fresh module instance: the module's top-level code, which the host runs under the call's limits. */
+    instantiate() {
       instantiate();
+      console.take();
     },
     /** One call (the host armed the watchdog): tool index and arguments as JSON text → outcome JSON text. */
     call(index: number, argsJson: string): string {

@@ -16,6 +16,7 @@ import type { ValidateFunction } from "ajv/dist/2020.js";
 import ivm from "isolated-vm";
 import { canonicalStringify, type JsonObject, sha256 } from "../../kernel/canonical-json.ts";
 import type { IsolateKernel } from "../isolate/bootstrap.ts";
+import { ModuleLoadError } from "../shared/call-errors.ts";
 import { COLLECT_EVERY_RESETS } from "../shared/collector.ts";
 import { DEFAULT_CLOCK, type EnvironmentOptions, type ResetOptions } from "../shared/environment-options.ts";
 import type { CallError, CallOutcome, CompiledModule, ToolCall } from "../shared/tool-module.ts";
@@ -45,9 +46,17 @@ function toClockMs(clock: string | number): number {
 }
 
 type Refs = {
-  [K in "install" | "loadState" | "dropState" | "reset" | "call" | "callMany" | "exportState" | "lockdown" | "collect"]: ivm.Reference<
-    IsolateKernel[K]
-  >;
+  [K in
+    | "install"
+    | "loadState"
+    | "dropState"
+    | "reset"
+    | "instantiate"
+    | "call"
+    | "callMany"
+    | "exportState"
+    | "lockdown"
+    | "collect"]: ivm.Reference<IsolateKernel[K]>;
 };
 
 interface Episode {
@@ -350,6 +359,20 @@ export class Environment {
     this.#watchdog.run(this.#target, seq, STATE_LIMIT_MS, () =>
       this.#refs.reset.applySync(undefined, [stateId, seed, clockMs, this.#options.clockStepMs]),
     );
+    // The module's top-level code runs for every episode: under the call's limits, failing as a
+    // call does (a loop is a TIMEOUT, a memory bomb MEMORY_LIMIT), never pinning the process.
+    const load = this.#watchdog.reserve(1);
+    try {
+      this.#watchdog.run(this.#target, load, this.#options.timeoutMs, () => this.#refs.instantiate.applySync(undefined, []));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const timedOut = this.#watchdog.killedSeq() === load;
+      this.#broken = `the module cannot load: ${message}`;
+      if (timedOut) throw new ModuleLoadError("TIMEOUT", `the module's top-level code ran past the limit of ${this.#options.timeoutMs} ms`);
+      if (/memory limit/i.test(message) || this.#isolate.isDisposed)
+        throw new ModuleLoadError("MEMORY_LIMIT", `the module's top-level code ran past the memory limit of ${this.#options.memoryMb} MB`);
+      throw new ModuleLoadError("TOOL_ERROR", `the module threw while loading: ${message}`);
+    }
   }
 
   /** A new isolate, with every kept state loaded, the episode reset and its journal replayed. */
@@ -384,13 +407,37 @@ export class Environment {
       { arguments: { copy: true }, result: { reference: true } },
     ) as unknown as ivm.Reference<IsolateKernel>;
     const refs = {} as Refs;
-    for (const name of ["install", "loadState", "dropState", "reset", "call", "callMany", "exportState", "lockdown", "collect"] as const) {
+    for (const name of [
+      "install",
+      "loadState",
+      "dropState",
+      "reset",
+      "instantiate",
+      "call",
+      "callMany",
+      "exportState",
+      "lockdown",
+      "collect",
+    ] as const) {
       (refs as Record<string, unknown>)[name] = kernel.getSync(name, { reference: true });
     }
     const script = compileCached(isolate, this.module.script, "envscale-tools.js");
-    const factory = script.runSync(context, { reference: true }) as ivm.Reference<() => unknown>;
     const tools = JSON.stringify(this.module.tools.map((tool) => ({ name: tool.name, write: tool.access !== "read" })));
-    refs.install.applySync(undefined, [tools, factory.derefInto()] as never);
+    // The module's top-level code runs under the call's limits: a loop or a memory bomb there is
+    // the module's failure, reported as a call's would be, never a hung or dead process.
+    const limit = this.#options.timeoutMs;
+    try {
+      const factory = script.runSync(context, { reference: true, timeout: limit }) as ivm.Reference<() => unknown>;
+      refs.install.applySync(undefined, [tools, factory.derefInto()] as never, { timeout: limit });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const disposed = isolate.isDisposed;
+      if (!disposed) isolate.dispose();
+      if (/timed out/i.test(message)) throw new ModuleLoadError("TIMEOUT", `the module's top-level code ran past the limit of ${limit} ms`);
+      if (/memory limit/i.test(message) || disposed)
+        throw new ModuleLoadError("MEMORY_LIMIT", `the module's top-level code ran past the memory limit of ${this.#options.memoryMb} MB`);
+      throw new ModuleLoadError("TOOL_ERROR", `the module threw while loading: ${message}`);
+    }
     refs.lockdown.applySync(undefined, []);
     this.#isolate = isolate;
     this.#context = context;

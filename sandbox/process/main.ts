@@ -3,6 +3,7 @@
 // (host/sandbox.ts) reports the call and rebuilds its environments elsewhere. Nothing here is shared
 // with the host but messages.
 import { canonicalStringify, sha256 } from "../../kernel/canonical-json.ts";
+import { ModuleLoadError } from "../shared/call-errors.ts";
 import { COLLECTOR_GLOBAL } from "../shared/collector.ts";
 import { DEFAULT_CLOCK } from "../shared/environment-options.ts";
 import type { ProcessStats, Reply, Request } from "../shared/protocol.ts";
@@ -155,7 +156,14 @@ process.on("message", (request: Request) => {
   try {
     reply = { id: request.id, ok: true, value: handle(request) };
   } catch (error) {
-    reply = { id: request.id, ok: false, error: { message: error instanceof Error ? error.message : String(error) } };
+    reply = {
+      id: request.id,
+      ok: false,
+      error: {
+        message: error instanceof Error ? error.message : String(error),
+        ...(error instanceof ModuleLoadError ? { code: error.code } : {}),
+      },
+    };
   }
   process.send?.(reply);
 });

@@ -2,6 +2,7 @@
 // with structured-clone ("advanced") serialisation. One request, one reply, matched by `id`.
 
 import type { JsonObject } from "../../kernel/canonical-json.ts";
+import type { ModuleLoadCode } from "./call-errors.ts";
 import type { EnvironmentOptions, ResetOptions } from "./environment-options.ts";
 import type { CallOutcome, CompiledModule } from "./tool-module.ts";
 
@@ -38,4 +39,5 @@ export interface ProcessStats {
   processHeapBytes: number;
 }
 
-export type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { message: string } };
+/** A failed request's error; `code` when a module could not load (ModuleLoadError). */
+export type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { message: string; code?: ModuleLoadCode } };

@@ -103,10 +103,26 @@ describe("the openai adapter", () => {
     ]);
   });
 
-  it("reports a response without choices as an E_LLM error", async () => {
+  it("retries a 200 without a usable body (no choices, a truncated envelope), then reports an unusable answer", async () => {
+    const llm = new OpenAiLlm(settings({ maxRetries: 2 }));
+    server.script.push({ raw: '{"id":"x","object":"chat.completion","choices":[]}' }, { raw: '{"id":"x","object":"chat.comp' }, { content: "fine" });
+    expect((await llm.chat(ask())).message.content).toBe("fine");
+    expect(server.received).toHaveLength(3);
+    server.reset();
+    server.fallback = () => ({ raw: '{"id":"x","object":"chat.completion","choices":[]}' });
+    const error = await failure(llm.chat(ask("shapes")));
+    expect(error).toMatchObject({ code: "E_LLM_ANSWER" });
+    expect(error.message).toMatch(/shapes: .* answered 200 without a usable body 3 time\(s\): the response has no choices\[0\]\.message/);
+  });
+
+  it("counts malformed bodies as unusable answers: repair rounds go on, then the item is rejected, never the run", async () => {
     const llm = new OpenAiLlm(settings({ maxRetries: 0 }));
-    server.script.push({ raw: '{"id":"x","object":"chat.completion","choices":[]}' });
-    expect((await failure(llm.chat(ask()))).message).toMatch(/no choices\[0\]\.message/);
+    const number = (text: string) => ({ ok: true as const, value: text });
+    server.script.push({ raw: '{"id":"x","choi' }, { content: "7" });
+    expect(await askUntilValid(llm, ask(), number, 2)).toEqual({ ok: true, value: "7", rounds: 2 });
+    server.fallback = () => ({ raw: '{"choices":[]}' });
+    const result = await askUntilValid(llm, ask(), number, 1);
+    expect(result).toMatchObject({ ok: false, reason: expect.stringMatching(/no usable answer after 2 round\(s\): .*no choices/) });
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CompiledModule, Sandbox } from "../../sandbox/index.ts";
+import { type CompiledModule, ModuleLoadError, Sandbox } from "../../sandbox/index.ts";
 
 const SOURCE = `
 export function add(db, args) { db.items[args.id] = { id: args.id }; return Object.keys(db.items).length; }
@@ -95,5 +95,26 @@ describe("Sandbox (supervised processes)", () => {
 
   it("rejects opening an environment on a state that is not a JSON object", async () => {
     await expect(sandbox.open(module, JSON.parse('{"items": {"__proto__": {}}}'))).rejects.toThrow(/__proto__/);
+  });
+
+  it("loads a module under the call's limits: a top-level loop, memory bomb or throw fails its open with the call's code, and the process serves the rest", async () => {
+    const bystander = await sandbox.open(module, { items: {} });
+    const hostile = {
+      TIMEOUT: "while (true) {}\nexport function t() { return 1; }",
+      MEMORY_LIMIT: "const hold = []; for (;;) hold.push(new Array(1000000).fill(1));\nexport function t() { return 1; }",
+      TOOL_ERROR: 'throw new Error("no config");\nexport function t() { return 1; }',
+    };
+    for (const [code, source] of Object.entries(hostile)) {
+      const compiled = await sandbox.compile(source, { tools: [{ name: "t" }] });
+      if (!compiled.ok) throw new Error("does not compile");
+      const started = performance.now();
+      const opening = sandbox.open(compiled.module, {}, { timeoutMs: 300, memoryMb: 16 });
+      await expect(opening, code).rejects.toBeInstanceOf(ModuleLoadError);
+      await expect(opening, code).rejects.toMatchObject({ code });
+      // The limit is the call's, not a state operation's 30 s.
+      expect(performance.now() - started, code).toBeLessThan(10_000);
+      expect(await bystander.call("add", { id: code }), code).toMatchObject({ ok: true });
+    }
+    await bystander.close();
   });
 });

@@ -85,25 +85,41 @@ export class OpenAiLlm implements LlmService {
           }
         : {}),
     };
-    let completion: OpenAI.Chat.ChatCompletion;
-    try {
-      completion = await this.#client.chat.completions.create(params, signal ? { signal } : {});
-    } catch (error) {
-      // A server without structured output says so with a 400 about response_format: ask in words instead.
-      if (
-        this.#structured &&
-        request.jsonSchema &&
-        error instanceof OpenAI.APIError &&
-        error.status === 400 &&
-        /response_format|json_schema/i.test(error.message)
-      ) {
-        this.#structured = false;
-        return this.#send(request, signal);
+    let completion: OpenAI.Chat.ChatCompletion | undefined;
+    let choice: OpenAI.Chat.ChatCompletion["choices"][number] | undefined;
+    // A 200 whose body is no answer (truncated, no choices) is garbage the SDK does not retry: ask
+    // again, with backoff, as for a 500; then it is an unusable answer, not an outage.
+    for (let attempt = 0; ; attempt++) {
+      let malformed = "";
+      try {
+        completion = await this.#client.chat.completions.create(params, signal ? { signal } : {});
+        choice = completion.choices?.[0];
+        if (!choice?.message) malformed = "the response has no choices[0].message";
+      } catch (error) {
+        // A server without structured output says so with a 400 about response_format: ask in words instead.
+        if (
+          this.#structured &&
+          request.jsonSchema &&
+          error instanceof OpenAI.APIError &&
+          error.status === 400 &&
+          /response_format|json_schema/i.test(error.message)
+        ) {
+          this.#structured = false;
+          return this.#send(request, signal);
+        }
+        if (error instanceof OpenAI.APIError || !(error instanceof SyntaxError || /JSON/.test((error as Error).message))) throw error;
+        malformed = `the response body is not JSON (${(error as Error).message})`;
       }
-      throw error;
+      if (!malformed) break;
+      if (attempt >= this.#settings.maxRetries)
+        throw new EnvscaleError(
+          "E_LLM_ANSWER",
+          `${request.purpose}: ${this.#settings.baseUrl ?? "the OpenAI API"} answered 200 without a usable body ${attempt + 1} time(s): ${malformed}`,
+          { details: { purpose: request.purpose } },
+        );
+      await new Promise((resolve) => setTimeout(resolve, Math.min(4000, 250 * 2 ** attempt)));
     }
-    const choice = completion.choices?.[0];
-    if (!choice?.message) throw new Error("the response has no choices[0].message");
+    if (!completion || !choice?.message) throw new Error("unreachable: no completion");
     return {
       message: {
         role: "assistant",

@@ -137,6 +137,21 @@ describe("with a model", () => {
     expect(run.manifest.stages.dependencies?.status).toBe("done");
   }, 60_000);
 
+  it("rejects code that compiles but cannot load (a top-level loop, a memory bomb, a throw): repair rounds, then the templates", async () => {
+    for (const hostile of ["while (true) {}", "const hold = []; for (;;) hold.push(new Array(1000000).fill(1));", 'throw new Error("no");']) {
+      server.reset();
+      const counts = serve({ writer: `\`\`\`ts\n${hostile}\n${goodModule}\n\`\`\`` });
+      const run = await runStages({ config: { llm: llmConfig(), stages: { ingest: { sources: [miniShop] } } } });
+      const domain = run.json<Domains>("domains.json").domains[0]?.name as string;
+      const report = run.json<CodegenReport>(`envs/${domain}/codegen.json`);
+      expect(report, hostile).toMatchObject({ source: "templates", modelRejected: expect.stringMatching(/load:(TIMEOUT|MEMORY_LIMIT|TOOL_ERROR)/) });
+      // Shown back for repair: one first answer and `repairRounds` more.
+      expect(counts.writer, hostile).toBe(3);
+      expect(run.json<Verification>(`envs/${domain}/verification.json`).summary.pass_rate, hostile).toBe(1);
+      expect(run.text(`envs/${domain}/tools.ts`), hostile).not.toContain(hostile);
+    }
+  }, 120_000);
+
   it("proposes tools for a theme, and rejects a theme whose answers stay unusable", async () => {
     const proposal = {
       tools: [
