@@ -1,6 +1,7 @@
 // Simulated users: who knows the task's goal and reveals it turn by turn. Scripted offline (the
 // intents one per turn, in the persona's manner); with a model, a model playing the persona.
 import type { Task } from "../contracts/task.ts";
+import { EnvscaleError } from "../kernel/errors.ts";
 import type { ChatMessage, LlmService } from "../llm/port.ts";
 
 export interface UserActor {
@@ -71,7 +72,14 @@ export class ModelUser implements UserActor {
         .map((m): ChatMessage => ({ role: m.role === "user" ? "assistant" : "user", content: m.content })),
     ];
     if (view.length === 1) view.push({ role: "user", content: "Hello, how can I help you today?" });
-    const response = await this.#llm.chat({ purpose: this.#purpose, messages: view, temperature: 0.7 }, this.#signal);
+    let response: Awaited<ReturnType<LlmService["chat"]>>;
+    try {
+      response = await this.#llm.chat({ purpose: this.#purpose, messages: view, temperature: 0.7 }, this.#signal);
+    } catch (error) {
+      // A malformed body from the simulated user ends the dialogue; it never stops the run.
+      if (error instanceof EnvscaleError && error.code === "E_LLM_ANSWER") return { text: "Thanks, that's all.", end: true };
+      throw error;
+    }
     const text = response.message.content ?? "";
     const end = text.includes(STOP);
     return { text: text.replace(STOP, "").trim() || "Thanks, that's all.", end };

@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import { type ArtifactRegistry, validateArtifact, writeArtifact } from "./artifacts.ts";
 import type { ItemCounters } from "./context.ts";
 import { makeStageContext } from "./context.ts";
-import { EnvscaleError, isEnvscaleError } from "./errors.ts";
+import { EnvscaleError, type ErrorCode, isEnvscaleError } from "./errors.ts";
 import { ItemJournal } from "./item-journal.ts";
 import type { JobQueue } from "./job-queue.ts";
 import type { Manifest, StageRecord } from "./manifest.ts";
@@ -152,16 +152,28 @@ export async function runStep(step: PlanStep, env: StepEnvironment): Promise<Sta
           cause: error,
         });
     if (failure.details.stage === undefined) failure.details.stage = name;
+    // A failure outside the run's control (a model server down, a queue gone) loses nothing
+    // finished: say what is kept, and that the same command resumes.
+    const told = OUTSIDE.has(failure.code)
+      ? new EnvscaleError(
+          failure.code,
+          `${failure.message}; stage "${name}" kept ${journal.size} finished item(s) and every earlier stage, re-run the same command to resume`,
+          { details: failure.details, ...(failure.hint ? { hint: failure.hint } : {}), cause: failure.cause ?? failure },
+        )
+      : failure;
     record.status = "failed";
     record.wall_ms = Math.round(performance.now() - started);
-    record.error = { code: failure.code, message: failure.message };
+    record.error = { code: told.code, message: told.message };
     await writeManifest(env.runDir, env.manifest);
-    env.logger.error({ code: failure.code }, failure.message);
-    throw failure;
+    env.logger.error({ code: told.code }, told.message);
+    throw told;
   } finally {
     clearTimeout(timer);
   }
 }
+
+/** Failures of what a run depends on, not of the run: the same command succeeds once they recover. */
+const OUTSIDE = new Set<ErrorCode>(["E_LLM", "E_QUEUE", "E_SANDBOX"]);
 
 function removeOtherJournals(dir: string, keep: string): void {
   let names: string[];

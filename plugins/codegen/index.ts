@@ -8,8 +8,8 @@ import { codegenReportSchema, type ModelTest } from "../../contracts/codegen-rep
 import type { DomainSchema } from "../../contracts/domain-schema.ts";
 import { type DomainState, domainStateSchema } from "../../contracts/domain-state.ts";
 import type { ToolSpec } from "../../contracts/tool-spec.ts";
-import { defineStage } from "../../kernel/stage.ts";
 import type { JsonObject } from "../../kernel/canonical-json.ts";
+import { defineStage } from "../../kernel/stage.ts";
 import { compileToolModule, ModuleLoadError } from "../../sandbox/index.ts";
 import { toolDeclarations } from "../../tool-code/declarations.ts";
 import { reviewModule, writeModule, writeTests } from "../../tool-code/model-writer.ts";
@@ -100,7 +100,16 @@ export default defineStage({
               return [];
             } catch (error) {
               if (!(error instanceof ModuleLoadError)) throw error;
-              return [{ severity: "error" as const, rule: `load:${error.code}`, message: error.message, file: `${domain}/tools.ts`, line: 1, column: 1 }];
+              return [
+                {
+                  severity: "error" as const,
+                  rule: `load:${error.code}`,
+                  message: error.message,
+                  file: `${domain}/tools.ts`,
+                  line: 1,
+                  column: 1,
+                },
+              ];
             }
           };
           const rounds = llm.settings.repairRounds;

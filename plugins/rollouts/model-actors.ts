@@ -2,6 +2,7 @@
 // sandbox) and a simulated user who knows the instruction and persona and reveals it turn by turn.
 
 import type { AgentActor } from "../../episodes/dialogue.ts";
+import { EnvscaleError } from "../../kernel/errors.ts";
 import type { ChatMessage, LlmService, ToolDefinition } from "../../llm/port.ts";
 
 export class ModelAgent implements AgentActor {
@@ -21,10 +22,17 @@ export class ModelAgent implements AgentActor {
   }
 
   async next(messages: readonly ChatMessage[]): Promise<ChatMessage | null> {
-    const response = await this.#llm.chat(
-      { purpose: this.#purpose, messages: [...messages], tools: this.#tools, toolChoice: "auto" },
-      this.#signal,
-    );
+    let response: Awaited<ReturnType<LlmService["chat"]>>;
+    try {
+      response = await this.#llm.chat(
+        { purpose: this.#purpose, messages: [...messages], tools: this.#tools, toolChoice: "auto" },
+        this.#signal,
+      );
+    } catch (error) {
+      // A malformed body is an agent saying nothing: the dialogue ends there and is judged as it is.
+      if (error instanceof EnvscaleError && error.code === "E_LLM_ANSWER") return null;
+      throw error;
+    }
     const message = response.message;
     if (!message.content && !message.tool_calls?.length) return null;
     // Some servers leave tool call ids out; the chat format needs them to pair results.

@@ -87,7 +87,7 @@ export class SandboxProcess {
       const memory =
         signal === "SIGABRT" || signal === "SIGTRAP" || code === 134 || /out of memory|heap limit|allocation failed/i.test(this.#stderr);
       const detail = `sandbox process ${this.child.pid} exited (${signal ?? `code ${code}`})${memory ? " out of memory" : ""}`;
-      rejectReady(new Error(detail));
+      rejectReady(new ProcessDied(memory, detail));
       for (const pending of this.#pending.values()) pending.reject(new ProcessDied(memory, detail));
       this.#pending.clear();
       onExit(this);

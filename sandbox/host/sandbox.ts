@@ -49,11 +49,29 @@ export class Sandbox {
   static async start(options: SandboxOptions = {}): Promise<Sandbox> {
     const sandbox = new Sandbox(options);
     for (let i = 0; i < sandbox.#options.processes; i++) sandbox.#processes.push(sandbox.#spawn());
+    // A process that dies while starting is replaced (#spawn's exit handler); wait for each slot's
+    // current process, giving up only when processes keep dying (node itself cannot start them).
+    let deaths = 0;
+    const limit = 3 * sandbox.#options.processes;
     try {
-      await Promise.all(sandbox.#processes.map((p) => p.ready));
+      await Promise.all(
+        sandbox.#processes.map(async (_, slot) => {
+          for (;;) {
+            try {
+              return await (sandbox.#processes[slot] as SandboxProcess).ready;
+            } catch (error) {
+              deaths += 1;
+              if (deaths > limit || sandbox.#closed) throw error;
+            }
+          }
+        }),
+      );
     } catch (error) {
       await sandbox.close();
-      throw new EnvscaleError("E_SANDBOX", `sandbox processes could not start: ${(error as Error).message}`);
+      throw new EnvscaleError(
+        "E_SANDBOX",
+        `sandbox processes could not start (${deaths} died while starting): ${(error as Error).message}`,
+      );
     }
     return sandbox;
   }

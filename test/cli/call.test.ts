@@ -69,6 +69,24 @@ describe("envscale call", () => {
     }
   });
 
+  it("fails a module whose top-level code loops, bombs or throws as a call would, within the call's limits", async () => {
+    const dir = setup();
+    const cases: [string, string, string[]][] = [
+      ["loop.ts", "while (true) {}", ["--timeout-ms", "500"]],
+      ["bomb.ts", "const hold = []; for (;;) hold.push(new Array(1000000).fill(1));", ["--memory-mb", "16"]],
+      ["throws.ts", 'throw new Error("no config at load");', []],
+    ];
+    const codes = ["TIMEOUT", "MEMORY_LIMIT", "TOOL_ERROR"];
+    for (const [i, [file, top, flags]] of cases.entries()) {
+      writeFileSync(join(dir, file), `${top}\nexport function t() { return 1; }\n`);
+      const started = performance.now();
+      const result = await runCli(["call", file, "--tool", "t", ...flags], { cwd: dir });
+      expect(result.code, file).toBe(1);
+      expect(line(result.stdout).error.code, file).toBe(codes[i]);
+      expect(performance.now() - started, file).toBeLessThan(12_000);
+    }
+  });
+
   it("prints COMPILE_ERROR with file:line:column for a module that breaks the rules", async () => {
     const dir = setup();
     writeFileSync(join(dir, "bad.ts"), `import fs from "node:fs";\nexport function t() { return fs.readFileSync("/etc/passwd"); }\n`);

@@ -105,7 +105,11 @@ describe("the openai adapter", () => {
 
   it("retries a 200 without a usable body (no choices, a truncated envelope), then reports an unusable answer", async () => {
     const llm = new OpenAiLlm(settings({ maxRetries: 2 }));
-    server.script.push({ raw: '{"id":"x","object":"chat.completion","choices":[]}' }, { raw: '{"id":"x","object":"chat.comp' }, { content: "fine" });
+    server.script.push(
+      { raw: '{"id":"x","object":"chat.completion","choices":[]}' },
+      { raw: '{"id":"x","object":"chat.comp' },
+      { content: "fine" },
+    );
     expect((await llm.chat(ask())).message.content).toBe("fine");
     expect(server.received).toHaveLength(3);
     server.reset();

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CompiledModule, ModuleLoadError, Sandbox } from "../../sandbox/index.ts";
 
@@ -116,5 +117,34 @@ describe("Sandbox (supervised processes)", () => {
       expect(await bystander.call("add", { id: code }), code).toMatchObject({ ok: true });
     }
     await bystander.close();
+  });
+
+  it("replaces a sandbox process killed while it starts, and starts", async () => {
+    const children = () =>
+      execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(process.pid)], { encoding: "utf8" })
+        .split("\n")
+        .filter((line) => line.includes("sandbox"))
+        .map((line) => Number(line.trim().split(/\s+/)[0]));
+    const before = new Set(children());
+    const starting = Sandbox.start({ processes: 2 });
+    let killed = 0;
+    for (let i = 0; i < 200 && killed === 0; i++) {
+      const fresh = children().filter((pid) => !before.has(pid));
+      if (fresh[0]) {
+        process.kill(fresh[0], "SIGKILL");
+        killed = fresh[0];
+      } else await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    expect(killed).toBeGreaterThan(0);
+    const started = await starting;
+    try {
+      expect(started.pids()).toHaveLength(2);
+      expect(started.pids()).not.toContain(killed);
+      expect(started.metrics().process_crashes).toBe(1);
+      const env = await started.open(module, { items: {} });
+      expect(await env.call("add", { id: "a" })).toMatchObject({ ok: true, result: 1 });
+    } finally {
+      await started.close();
+    }
   });
 });

@@ -8,11 +8,12 @@ import type { DomainSchema } from "../../../contracts/domain-schema.ts";
 import type { Domains } from "../../../contracts/domains.ts";
 import type { RejectedEntry, ToolSpec } from "../../../contracts/tool-spec.ts";
 import type { Verification } from "../../../contracts/verification.ts";
+import { EnvscaleError } from "../../../kernel/errors.ts";
 import { readCatalog } from "../../../plugins/ingest/index.ts";
 import { inferDomainSchema } from "../../../plugins/schema/infer.ts";
 import { templateModule } from "../../../tool-code/templates.ts";
 import { type FakeOpenAi, type ScriptedReply, startFakeOpenAi } from "../../support/fake-openai.ts";
-import { repoRoot } from "../../support/helpers.ts";
+import { repoRoot, tempDir } from "../../support/helpers.ts";
 import { runStages } from "../../support/pipeline.ts";
 
 const miniShop = join(repoRoot, "test", "fixtures", "catalogs", "mini-shop.json");
@@ -138,18 +139,61 @@ describe("with a model", () => {
   }, 60_000);
 
   it("rejects code that compiles but cannot load (a top-level loop, a memory bomb, a throw): repair rounds, then the templates", async () => {
-    for (const hostile of ["while (true) {}", "const hold = []; for (;;) hold.push(new Array(1000000).fill(1));", 'throw new Error("no");']) {
+    for (const hostile of [
+      "while (true) {}",
+      "const hold = []; for (;;) hold.push(new Array(1000000).fill(1));",
+      'throw new Error("no");',
+    ]) {
       server.reset();
       const counts = serve({ writer: `\`\`\`ts\n${hostile}\n${goodModule}\n\`\`\`` });
       const run = await runStages({ config: { llm: llmConfig(), stages: { ingest: { sources: [miniShop] } } } });
       const domain = run.json<Domains>("domains.json").domains[0]?.name as string;
       const report = run.json<CodegenReport>(`envs/${domain}/codegen.json`);
-      expect(report, hostile).toMatchObject({ source: "templates", modelRejected: expect.stringMatching(/load:(TIMEOUT|MEMORY_LIMIT|TOOL_ERROR)/) });
+      expect(report, hostile).toMatchObject({
+        source: "templates",
+        modelRejected: expect.stringMatching(/load:(TIMEOUT|MEMORY_LIMIT|TOOL_ERROR)/),
+      });
       // Shown back for repair: one first answer and `repairRounds` more.
       expect(counts.writer, hostile).toBe(3);
       expect(run.json<Verification>(`envs/${domain}/verification.json`).summary.pass_rate, hostile).toBe(1);
       expect(run.text(`envs/${domain}/tools.ts`), hostile).not.toContain(hostile);
     }
+  }, 120_000);
+
+  it("stops with E_LLM naming the server when it stays down, keeps every finished item, and resumes once it recovers", async () => {
+    const exampleCatalog = join(repoRoot, "examples", "catalog");
+    const config = {
+      llm: { ...llmConfig(), maxRetries: 1, timeoutMs: 2000, concurrency: 1 },
+      concurrency: 1,
+      stages: { ingest: { sources: [exampleCatalog] } },
+    };
+    let names = 0;
+    server.fallback = (body): ScriptedReply => {
+      const system = String((body.messages as { content: string }[])[0]?.content ?? "");
+      if (!/You name groups/.test(system)) return { content: "garbage {" };
+      names += 1;
+      // Two domains named, then the server goes down.
+      return names <= 2 ? { content: `{"name": "area-${names}"}` } : { status: 503, content: "down" };
+    };
+    const runDir = tempDir("envscale-down-");
+    const failed = await runStages({ config, runDir }).catch((error: unknown) => error as EnvscaleError);
+    expect(failed).toBeInstanceOf(EnvscaleError);
+    const error = failed as EnvscaleError;
+    expect(error.code).toBe("E_LLM");
+    expect(error.message).toContain(server.url);
+    expect(error.message).toMatch(/stage "domains" kept 2 finished item\(s\) and every earlier stage, re-run the same command to resume/);
+    // Recovered: the same command finishes, asking only for the names not yet given.
+    const asked = names;
+    server.fallback = (body): ScriptedReply => {
+      const system = String((body.messages as { content: string }[])[0]?.content ?? "");
+      if (/You name groups/.test(system)) names += 1;
+      return { content: /You name groups/.test(system) ? `{"name": "area-${names}"}` : "garbage {" };
+    };
+    const resumed = await runStages({ config, runDir });
+    const domains = resumed.json<Domains>("domains.json").domains;
+    expect(names - asked).toBe(domains.length - 2);
+    expect(domains.map((d) => d.name)).toEqual(expect.arrayContaining(["area-1", "area-2"]));
+    expect(resumed.manifest.stages.report?.status).toBe("done");
   }, 120_000);
 
   it("proposes tools for a theme, and rejects a theme whose answers stay unusable", async () => {
