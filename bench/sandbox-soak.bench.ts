@@ -9,17 +9,9 @@
 import { loadRun, storedModule } from "../episodes/run-directory.ts";
 import type { JsonObject } from "../kernel/canonical-json.ts";
 import { Sandbox, type SandboxEnvironment } from "../sandbox/index.ts";
+import { benchArgs } from "./support/args.ts";
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: string) => {
-  const at = args.indexOf(name);
-  return at >= 0 ? (args[at + 1] as string) : fallback;
-};
-const runDir = args.find((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--"));
-if (!runDir) {
-  console.error("usage: node bench/sandbox-soak.bench.ts RUN_DIR [--per-domain 4] [--rounds 8]");
-  process.exit(2);
-}
+const { flag, positional: runDir } = benchArgs("node bench/sandbox-soak.bench.ts RUN_DIR [--per-domain 4] [--rounds 8]");
 const perDomain = Number(flag("--per-domain", "4"));
 const rounds = Number(flag("--rounds", "8"));
 const run = await loadRun(runDir);

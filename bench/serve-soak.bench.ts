@@ -8,19 +8,13 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Task } from "../contracts/task.ts";
+import { benchArgs } from "./support/args.ts";
 import { startServe } from "./support/serve-process.ts";
 import { playEpisodes, sampleMemory } from "./support/soak.ts";
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: string) => {
-  const at = args.indexOf(name);
-  return at >= 0 ? (args[at + 1] as string) : fallback;
-};
-const runDir = args.find((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--"));
-if (!runDir) {
-  console.error("usage: node bench/serve-soak.bench.ts RUN_DIR [--rounds 20] [--episodes 1000] [--concurrency 8] [--processes 2]");
-  process.exit(2);
-}
+const { flag, positional: runDir } = benchArgs(
+  "node bench/serve-soak.bench.ts RUN_DIR [--rounds 20] [--episodes 1000] [--concurrency 8] [--processes 2]",
+);
 const rounds = Number(flag("--rounds", "20"));
 const perRound = Number(flag("--episodes", "1000"));
 const concurrency = Number(flag("--concurrency", "8"));

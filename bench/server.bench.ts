@@ -9,17 +9,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { benchArgs } from "./support/args.ts";
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: string) => {
-  const at = args.indexOf(name);
-  return at >= 0 ? (args[at + 1] as string) : fallback;
-};
-const runDir = args.find((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--"));
-if (!runDir) {
-  console.error("usage: node bench/server.bench.ts RUN_DIR [--sessions 256] [--seconds 20] [--processes P]");
-  process.exit(2);
-}
+const { flag, positional: runDir } = benchArgs("node bench/server.bench.ts RUN_DIR [--sessions 256] [--seconds 20] [--processes P]");
 const sessions = Number(flag("--sessions", "256"));
 const seconds = Number(flag("--seconds", "20"));
 const processes = flag("--processes", "");

@@ -84,8 +84,10 @@ export class DomainVerifier {
     only?: ReadonlySet<string>,
   ): Promise<{ ok: true; module: CompiledModule } | { ok: false; problem: string }> {
     const compiled = await this.#sandbox.compile(source, { filename: `${this.#input.domain}/tools.ts`, tools: this.#declarations(only) });
-    if (compiled.ok) {
-      // Compiling is not loading: top-level code that loops, bombs or throws makes the module unusable.
+    // Compiling is not loading: top-level code that loops, bombs or throws makes the module unusable.
+    // Only a model's code can: the templates' top level declares functions and nothing else.
+    const modelCode = this.#llm?.kind === "model" || this.#input.report.source === "model";
+    if (compiled.ok && modelCode) {
       try {
         const { env } = await this.#open(compiled.module);
         await env.close();
@@ -93,8 +95,8 @@ export class DomainVerifier {
         if (error instanceof ModuleLoadError) return { ok: false, problem: `it does not load: ${error.code}: ${error.message}` };
         throw error;
       }
-      return compiled;
     }
+    if (compiled.ok) return compiled;
     const errors = compiled.findings.filter((f) => f.severity === "error");
     return {
       ok: false,
@@ -108,36 +110,23 @@ export class DomainVerifier {
   #cases(model: ToolModel): TestCase[] {
     const name = this.#names.get(model.tool) as string;
     const spec = this.#specs.get(model.tool);
+    const input = {
+      model,
+      functionName: name,
+      parameters: (spec?.parameters ?? { type: "object" }) as Record<string, unknown>,
+      schema: { ...this.#input.schema, tools: [...this.#models.values()] },
+      state: this.#input.state,
+      clock: this.#input.report.clock,
+      // The same cases every round for the same model: a repair is judged on what failed.
+      rng: this.#item.rng.fork(`cases:${model.tool}:${model.service ? "service" : model.operation}`),
+    };
     if (model.service) {
       // A service tool is checked on its rules: each requirement refused when broken, each effect seen.
-      const { cases, checks } = serviceCases(
-        {
-          model,
-          functionName: name,
-          parameters: (spec?.parameters ?? { type: "object" }) as Record<string, unknown>,
-          schema: { ...this.#input.schema, tools: [...this.#models.values()] },
-          state: this.#input.state,
-          clock: this.#input.report.clock,
-          rng: this.#item.rng.fork(`cases:${model.tool}:service`),
-        },
-        this.#options.validCases,
-      );
+      const { cases, checks } = serviceCases(input, this.#options.validCases);
       this.#ruleChecks.set(model.tool, checks);
       return cases;
     }
-    const generated = casesFor(
-      {
-        model,
-        functionName: name,
-        parameters: (spec?.parameters ?? { type: "object" }) as Record<string, unknown>,
-        schema: { ...this.#input.schema, tools: [...this.#models.values()] },
-        state: this.#input.state,
-        clock: this.#input.report.clock,
-        // The same cases every round for the same model: a repair is judged on what failed.
-        rng: this.#item.rng.fork(`cases:${model.tool}:${model.operation}`),
-      },
-      this.#options.validCases,
-    );
+    const generated = casesFor(input, this.#options.validCases);
     const written = this.#input.report.tests
       .filter((t) => t.tool === name)
       .map(

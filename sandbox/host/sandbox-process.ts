@@ -56,12 +56,13 @@ export class SandboxProcess {
   readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   #stderr = "";
 
-  constructor(onExit: (process: SandboxProcess) => void) {
+  /** `idle`: closed environments the process keeps warm for reuse. */
+  constructor(idle: number, onExit: (process: SandboxProcess) => void) {
     this.child = fork(PROCESS_MAIN, [], {
       serialization: "advanced",
       execArgv: MEMORY_FLAGS,
       stdio: ["ignore", "ignore", "pipe", "ipc"],
-      env: processEnvironment(),
+      env: { ...processEnvironment(), ENVSCALE_SANDBOX_IDLE: String(idle) },
     });
     this.child.stderr?.on("data", (chunk: Buffer) => {
       this.#stderr = (this.#stderr + chunk.toString()).slice(-4000);

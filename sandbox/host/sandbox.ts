@@ -10,7 +10,7 @@
 //
 // The IPC hop costs tens of microseconds, so hot paths use batches (`callMany`) or whole episodes
 // (`runEpisode`: reset, calls, state hash in one message).
-import { availableParallelism } from "node:os";
+import { availableParallelism, totalmem } from "node:os";
 import type { JsonObject } from "../../kernel/canonical-json.ts";
 import { EnvscaleError } from "../../kernel/errors.ts";
 import { ModuleLoadError } from "../shared/call-errors.ts";
@@ -25,6 +25,19 @@ export interface SandboxOptions {
   processes?: number;
   /** Defaults for every environment opened (memory and time limits, seed, clock…). */
   environment?: EnvironmentOptions;
+  /**
+   * Closed environments each process keeps warm for reuse (least recently used out). Default: what
+   * a quarter of the machine's memory holds at about 4 MB an isolate, split over the processes,
+   * between 64 and 1,024 — enough for every domain of a large run to stay warm from one stage to
+   * the next.
+   */
+  idleEnvironments?: number;
+}
+
+/** Warm environments per process by default, bounded by the machine's memory. */
+export function defaultIdleEnvironments(processes: number): number {
+  const perIsolate = 4 * 1024 * 1024;
+  return Math.max(64, Math.min(1024, Math.floor((totalmem() * 0.25) / perIsolate / Math.max(1, processes))));
 }
 
 export interface SandboxMetrics {
@@ -123,10 +136,16 @@ export class Sandbox {
    * The live process with the fewest environments, claimed for environment `id` at once (so that
    * environments opened concurrently spread over the processes); then wait for it to be ready.
    */
-  async place(id: number): Promise<SandboxProcess> {
+  async place(id: number, moduleHash?: string): Promise<SandboxProcess> {
     if (this.#closed) throw new EnvscaleError("E_SANDBOX", "the sandbox is closed");
     const live = this.#processes.filter((p) => p.alive);
-    const chosen = live.sort((a, b) => a.environments.size - b.environments.size)[0];
+    const least = live.sort((a, b) => a.environments.size - b.environments.size)[0];
+    // A process that has the module already (warm isolates of its domain) wins, unless it is
+    // clearly busier than the least loaded one.
+    const warm = moduleHash
+      ? live.filter((p) => p.modules.has(moduleHash) && p.environments.size <= (least?.environments.size ?? 0) + 2)[0]
+      : undefined;
+    const chosen = warm ?? least;
     if (!chosen) throw new EnvscaleError("E_SANDBOX", "no sandbox process is alive");
     chosen.environments.add(id);
     await chosen.ready;
@@ -134,7 +153,7 @@ export class Sandbox {
   }
 
   #spawn(): SandboxProcess {
-    return new SandboxProcess((dead) => {
+    return new SandboxProcess(this.#options.idleEnvironments ?? defaultIdleEnvironments(this.#options.processes), (dead) => {
       if (this.#closed) return;
       this.counters.process_crashes += 1;
       const index = this.#processes.indexOf(dead);
@@ -192,12 +211,18 @@ export class SandboxEnvironment {
   /** Start a new episode (state omitted: the current episode's initial state). */
   reset(state?: JsonObject, options: ResetOptions = {}): Promise<void> {
     return this.#enqueue(async () => {
-      await this.#request({ op: "reset", env: this.id, ...(state ? { state } : {}), options });
+      // The state the environment already holds is not sent again (nor re-read by the process).
+      const send = state !== undefined && state !== this.#state;
+      await this.#request({ op: "reset", env: this.id, ...(send ? { state } : {}), options });
       this.#begin(state ?? this.#state, options);
     });
   }
 
-  /** Reset, run the calls and hash the final state, in one message: the fast path for replays and tests. */
+  /**
+   * Reset, run the calls and hash the final state, in one message: the fast path for replays and
+   * tests. A state is taken as given once: passing the same object again (the same task's state)
+   * is known by identity and not sent again, so a state must not be changed after it is given.
+   */
   runEpisode(episode: {
     state?: JsonObject;
     options?: ResetOptions;
@@ -210,10 +235,11 @@ export class SandboxEnvironment {
       const options = episode.options ?? {};
       try {
         const process = await this.#live();
+        // An episode on the state the environment already holds (the same task again) sends none.
         const result = await process.request<EpisodeResult & { outcomes: string }>({
           op: "episode",
           env: this.id,
-          state,
+          ...(state !== this.#state ? { state } : {}),
           options,
           calls: JSON.stringify(episode.calls),
           ...(episode.exportState ? { export: true } : {}),
@@ -328,7 +354,7 @@ export class SandboxEnvironment {
   async #restore(): Promise<void> {
     const hadProcess = this.#process !== null;
     for (let attempt = 0; ; attempt++) {
-      const process = await this.#sandbox.place(this.id);
+      const process = await this.#sandbox.place(this.id, this.module.hash);
       try {
         await process.sendModule(this.module);
         await process.request({

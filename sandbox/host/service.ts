@@ -23,6 +23,8 @@ export const sandboxConfigSchema = z.strictObject({
   clockStepMs: z.number().int().min(0).optional(),
   /** Largest tool result, characters of JSON (default 1 MiB). */
   maxResultBytes: z.number().int().min(64).optional(),
+  /** Closed environments each process keeps warm (default: a quarter of memory's worth, 64 to 1,024). */
+  idleEnvironments: z.number().int().min(1).max(100_000).optional(),
 });
 
 export default defineService({
@@ -30,15 +32,15 @@ export default defineService({
   description: "tool modules in isolated-vm, in supervised sandbox processes",
   // Limits change outcomes (a call near its time limit); the number of processes does not.
   fingerprint(config) {
-    const { processes: _processes, ...limits } = (config.sandbox ?? {}) as Record<string, unknown>;
+    const { processes: _processes, idleEnvironments: _idle, ...limits } = (config.sandbox ?? {}) as Record<string, unknown>;
     return canonicalStringify(limits);
   },
   async create(ctx) {
     const config = parseWithKnownKeys(sandboxConfigSchema, ctx.config.sandbox ?? {}, "config sandbox");
     // The sandbox (isolated-vm, esbuild, ts-morph) loads only when a stage first asks for it.
     const { Sandbox } = await import("./sandbox.ts");
-    const { processes, ...environment } = config;
-    return Sandbox.start({ ...(processes ? { processes } : {}), environment });
+    const { processes, idleEnvironments, ...environment } = config;
+    return Sandbox.start({ ...(processes ? { processes } : {}), ...(idleEnvironments ? { idleEnvironments } : {}), environment });
   },
   close: (sandbox) => sandbox.close(),
 });

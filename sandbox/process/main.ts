@@ -17,9 +17,10 @@ const idle = new Map<string, Environment[]>();
 const IDLE_PER_MODULE = 8;
 /**
  * Idle isolates kept in all, least recently closed module first out: a pipeline that verifies
- * hundreds of domains must not keep one isolate per module it has ever seen (~3 MB each).
+ * hundreds of domains must not keep one isolate per module it has ever seen (~3 MB each) without
+ * bound. The host sets the bound from the machine's memory (host/sandbox.ts).
  */
-const IDLE_TOTAL = 64;
+const IDLE_TOTAL = Math.max(1, Number(process.env.ENVSCALE_SANDBOX_IDLE) || 64);
 let idleCount = 0;
 
 function keepIdle(env: Environment): void {
