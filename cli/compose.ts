@@ -15,7 +15,8 @@ import { builtinPluginsDir, packageRoot } from "./paths.ts";
 export const builtinServices: readonly ServicePlugin[] = [builtinLlmService as ServicePlugin, sandboxService as ServicePlugin];
 
 /** envscale's own source folders: their code is part of every built-in stage's cache key. */
-const SOURCE_FOLDERS = ["kernel", "plugins", "sandbox", "contracts", "domain-model", "episodes", "llm", "tool-code"];
+/** The folders of envscale's own code whose contents version the built-in stages (every shared folder among them). */
+export const SOURCE_FOLDERS = ["kernel", "plugins", "sandbox", "contracts", "data-pack", "domain-model", "episodes", "llm", "tool-code"];
 
 export interface Composition extends LoadedPlugins {
   config: EnvscaleConfig;

@@ -108,8 +108,11 @@ function fieldOf(name: string, values: readonly unknown[]): Field {
 
 /** Few distinct short values, each seen more than once on the whole: a closed set (statuses, tiers, kinds). */
 function isEnum(name: string, texts: readonly string[], distinct: readonly string[]): boolean {
-  if (texts.length < 3 || distinct.length > MAX_ENUM || /(_id|_ids|Id|_number|_code)$/.test(name)) return false;
+  if (distinct.length > MAX_ENUM || /(_id|_ids|Id|_number|_code)$/.test(name)) return false;
   if (distinct.some((d) => d.length > 40)) return false;
+  // A status is a closed set by its name, even in a sample too small to repeat a value.
+  if (/(^|_)(status|state)$/.test(name)) return texts.length >= 2;
+  if (texts.length < 3) return false;
   if (/(^|_)(status|state|kind|type|tier|level|class|category|condition|source|branch|reason|method)$/.test(name))
     return distinct.length < texts.length;
   return distinct.length <= Math.max(2, Math.floor(texts.length / 3));

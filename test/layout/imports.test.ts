@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { SOURCE_FOLDERS } from "../../cli/compose.ts";
 import { repoRoot } from "../support/helpers.ts";
 
 const SHARED = ["contracts", "data-pack", "domain-model", "episodes", "llm", "tool-code"];
@@ -118,5 +119,9 @@ describe("the layout", () => {
         { from: "plugins/rollouts/index.ts", to: "plugins/filter/judge.ts" },
       ]),
     ).toEqual([["plugins/filter", "plugins/rollouts"]]);
+  });
+
+  it("versions the built-in stages by every folder of code they run: a change to shared code invalidates cached stages", () => {
+    for (const folder of ["kernel", "plugins", "sandbox", ...SHARED]) expect(SOURCE_FOLDERS, folder).toContain(folder);
   });
 });
