@@ -8,7 +8,7 @@ import type { Field, Table } from "../../../contracts/domain-schema.ts";
 import type { Row } from "../../../contracts/domain-state.ts";
 import type { Place, ValueExpr } from "../../../contracts/tool-rules.ts";
 import { arrays, fieldAt, leaves, nameWords, overlap, reachable } from "../../../data-pack/places.ts";
-import { participle } from "../../../domain-model/lexicon.ts";
+import { participle, VERBS } from "../../../domain-model/lexicon.ts";
 import { heldAt, here, nowFor, type RuleContext } from "./context.ts";
 import { statusesIn } from "./requirements.ts";
 import { changeSlots, slotPool } from "./slots.ts";
@@ -43,6 +43,14 @@ export function targetStatus(c: RuleContext): { value: string; source: "descript
   if (byParticiple) return { value: byParticiple, source: "name", text: `${verb} → ${byParticiple}` };
   const byStem = status.values.find((v) => nameWords(v).some((w) => w === verb || w.startsWith(verb.replace(/e$/, ""))));
   if (byStem) return { value: byStem, source: "data", text: `${verb} → the data's state ${byStem}` };
+  // A status verb whose state the sample never shows (no record cancelled yet): its participle,
+  // written as the data writes its states.
+  const state = VERBS.status.has(verb) ? participle(verb) : "";
+  if (state && state !== verb && !status.values.includes(state)) {
+    const upper = status.values.every((v) => v === v.toUpperCase());
+    const value = upper ? state.toUpperCase() : state;
+    return { value, source: "name", text: `${verb} → ${value} (a state the data's records do not show yet)` };
+  }
   return null;
 }
 
@@ -61,6 +69,7 @@ export function deriveEffects(c: RuleContext, to: ReturnType<typeof targetStatus
       );
       transitionFields(c, target, to.value, allowed);
       transitionArrays(c, target, to.value, allowed);
+      describedRefunds(c, target);
     }
     const toggle = toggleOf(c);
     if (toggle)
@@ -493,3 +502,44 @@ export function toggleOf(c: RuleContext): { place: Place; value: boolean } | nul
   const negative = /(disabled|off|blocked|muted|paused)$/.test(hit.path.at(-1) as string);
   return { place: here(hit.path), value: negative ? !on : on };
 }
+
+/**
+ * "The refund goes to the original payment method": every payment of the record mirrored by a
+ * refund, when the data shows no refund to learn from. Only for a tool that is given no payment
+ * method of its own (then the refund goes where the caller says, not back where it came from).
+ */
+function describedRefunds(c: RuleContext, target: Table): void {
+  if (c.effects.some((r) => r.rule.kind === "mirror")) return;
+  const said = c.sentences().find(({ sentence }) => /\brefund/.test(sentence) && /\boriginal\b/.test(sentence));
+  if (!said || c.text.parameters.some((p) => p.type === "string" && c.mapFor(p.name))) return;
+  for (const f of target.fields) {
+    const elements = f.items?.fields;
+    if (f.type !== "array" || !elements) continue;
+    const kindField = elements.find((e) => e.type === "string" && (e.enum || /(^|_)(kind|type)$/.test(e.name)));
+    const amountField = elements.find((e) => e.type === "number" || e.type === "integer");
+    const methodField = elements.find((e) => /(method|source|account|card)/.test(e.name) && e.type === "string");
+    if (!kindField || !amountField || !methodField) continue;
+    const kinds = [...new Set(c.records(target).flatMap((r) => ((r[f.name] as Row[] | undefined) ?? []).map((e) => e[kindField.name])))];
+    const paid = kinds.find((k): k is string => typeof k === "string" && /^(payment|charge|purchase|paid)$/i.test(k));
+    if (!paid) continue;
+    const refund = paid === paid.toUpperCase() ? "REFUND" : "refund";
+    const map = c.mapFor(methodField.name);
+    const balance = map?.entryFields.find((e) => /balance/.test(e.name));
+    const credits = c.sentences().some(({ sentence }) => /\b(refund|credit|added)/.test(sentence) && /\bbalance\b/.test(sentence));
+    c.effect(
+      {
+        kind: "mirror",
+        place: here([f.name]),
+        match: { field: kindField.name, value: paid },
+        set: { [kindField.name]: { kind: "constant", value: refund } },
+        ...(map && balance && credits
+          ? { credit: { ...heldAt(map), entryField: methodField.name, amountField: amountField.name, balanceField: balance.name } }
+          : {}),
+      },
+      said.source,
+      said.sentence,
+    );
+    return;
+  }
+}
+
