@@ -106,6 +106,8 @@ export const effectSchema = z.discriminatedUnion("kind", [
     place: placeSchema,
     match: z.object({ field: z.string(), value: z.json() }),
     set: z.record(z.string(), valueExprSchema),
+    /** A field the copy holds negated (a refund written as a negative amount). */
+    negate: z.string().optional(),
     credit: z
       .object({
         place: placeSchema,

@@ -321,8 +321,13 @@ class ServiceWriter {
         const at = this.#place(rule.place);
         const set = Object.entries(rule.set).map(([name, v]) => `${q(name)}: ${this.#value(v)}`);
         this.lines.push(`for (const entry of [...(${at} ?? [])] as any[]) {`);
-        this.lines.push(`  if (entry?.${rule.match.field} !== ${JSON.stringify(rule.match.value)}) continue;`);
-        this.lines.push(`  ${at} = [...${at}, { ...entry, ${set.join(", ")} }];`);
+        this.lines.push(
+          rule.negate
+            ? `  if (!(typeof entry?.${rule.negate} === "number" && entry.${rule.negate} > 0)) continue;`
+            : `  if (entry?.${rule.match.field} !== ${JSON.stringify(rule.match.value)}) continue;`,
+        );
+        const negated = rule.negate ? `${q(rule.negate)}: -entry.${rule.negate}` : "";
+        this.lines.push(`  ${at} = [...${at}, { ...entry, ${[...set, ...(negated ? [negated] : [])].join(", ")} }];`);
         if (rule.credit) {
           this.#helpers.add("money");
           const map = this.#place(rule.credit.place);

@@ -131,8 +131,11 @@ function effectsOf(input: ServiceInputs, s: ServiceModel, built: ServiceCall, ch
         break;
       case "mirror": {
         const list = valueIn(input.state[at.table]?.[at.key], rule.place.path);
-        if (Array.isArray(list) && list.some((e) => e && (e as Row)[rule.match.field] === rule.match.value))
-          effect = { kind: "path-grows", ...at, path: rule.place.path, rule: label };
+        const mirrors = (e: unknown) =>
+          rule.negate
+            ? typeof (e as Row | null)?.[rule.negate] === "number" && ((e as Row)[rule.negate] as number) > 0
+            : (e as Row | null)?.[rule.match.field] === rule.match.value;
+        if (Array.isArray(list) && list.some(mirrors)) effect = { kind: "path-grows", ...at, path: rule.place.path, rule: label };
         break;
       }
       case "slot-take":

@@ -133,7 +133,10 @@ function transitionArrays(c: RuleContext, table: Table, to: string, allowed: rea
     const kindField =
       elementFields.find((e) => e.enum && e.type === "string") ??
       elementFields.find((e) => e.type === "string" && /(^|_)(kind|type)$/.test(e.name));
-    if (!kindField) continue;
+    if (!kindField) {
+      negatedMirror(c, table, f, elementFields, after, to);
+      continue;
+    }
     const kindsOf = (set: Row[]) =>
       new Set(set.flatMap((r) => ((r[f.name] as Row[] | undefined) ?? []).map((e) => String(e[kindField.name]))));
     const beforeKinds = kindsOf(before);
@@ -543,3 +546,44 @@ function describedRefunds(c: RuleContext, target: Table): void {
   }
 }
 
+/**
+ * Entries with no kind, where records in the new state hold, for each positive amount, the same
+ * entry with the amount negated (a refund of each payment, written as `-amount`): a mirror that
+ * negates, credited back to a balance when the description says so.
+ */
+function negatedMirror(c: RuleContext, table: Table, f: Field, elements: readonly Field[], after: Row[], to: string): void {
+  const amount = elements.find((e) => e.type === "number" || e.type === "integer");
+  if (!amount || after.length === 0) return;
+  const others = elements.filter((e) => e !== amount).map((e) => e.name);
+  const mirrored = after.every((row) => {
+    const entries = (row[f.name] as Row[] | undefined) ?? [];
+    const negatives = entries.filter((e) => typeof e[amount.name] === "number" && (e[amount.name] as number) < 0);
+    return (
+      negatives.length > 0 &&
+      negatives.every((n) =>
+        entries.some((p) => p[amount.name] === -(n[amount.name] as number) && others.every((o) => p[o] === n[o] || !(o in n))),
+      )
+    );
+  });
+  if (!mirrored) return;
+  const methodField = elements.find((e) => /(method|source|account|card|payment_id)/.test(e.name) && e.type === "string");
+  const map = methodField ? c.mapFor(methodField.name) : null;
+  const balance = map?.entryFields.find((e) => /balance/.test(e.name));
+  const credits = c
+    .sentences()
+    .some(({ sentence }) => /\b(refund|credit|added back|returned to|added to)/.test(sentence) && /\bbalance\b/.test(sentence));
+  c.effect(
+    {
+      kind: "mirror",
+      place: here([f.name]),
+      match: { field: amount.name, value: null },
+      set: {},
+      negate: amount.name,
+      ...(map && methodField && balance && credits
+        ? { credit: { ...heldAt(map), entryField: methodField.name, amountField: amount.name, balanceField: balance.name } }
+        : {}),
+    },
+    "data",
+    `every payment of ${f.name} gets its negation appended (${table.entity}s that are ${to} in the data hold them)`,
+  );
+}

@@ -72,6 +72,12 @@ function statusRequirements(c: RuleContext, targetStatus: string | null): void {
       sources.push({ source, text: sentence });
     }
   }
+  // Nothing says which states qualify: at least a record already in the state the tool leads to
+  // is refused (a cancelled reservation is not cancelled, and refunded, again).
+  if (allowed.size === 0 && targetStatus && values.includes(targetStatus) && !refused.has(targetStatus)) {
+    refused.add(targetStatus);
+    sources.push({ source: "name", text: `${c.text.name} leads to ${targetStatus}: a ${entity} already ${targetStatus} is refused` });
+  }
   if (allowed.size === 0 && refused.size === 0) return;
   const final = (allowed.size > 0 ? [...allowed] : values).filter((v) => !refused.has(v));
   if (final.length === 0 || final.length === values.length) return;

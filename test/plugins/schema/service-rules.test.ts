@@ -117,4 +117,30 @@ describe("service rules from a small sample", () => {
       expect.arrayContaining([{ kind: "set", place: { hops: [], path: ["plan_id"] }, value: { kind: "parameter", name: "plan_id" } }]),
     );
   });
+
+  it("mirrors payments as negated amounts when that is how the data writes refunds, and never cancels twice", () => {
+    const data: DomainState = {
+      reservations: {
+        r1: { reservation_id: "r1", status: "booked", payment_history: [{ payment_id: "card_1", amount: 300 }] },
+        r2: {
+          reservation_id: "r2",
+          status: "cancelled",
+          payment_history: [
+            { payment_id: "card_1", amount: 120 },
+            { payment_id: "card_1", amount: -120 },
+          ],
+        },
+      },
+    };
+    const schema = inferServiceSchema(
+      "air",
+      [toolSpec("cancel_reservation", { reservation_id: S("The reservation id.") }, ["reservation_id"], "Cancel the whole reservation.")],
+      { data, policy: null },
+    );
+    expect(rulesOf(schema, "cancel_reservation")).toEqual([
+      expect.objectContaining({ kind: "status-in", values: ["booked"] }),
+      expect.objectContaining({ kind: "set", value: { kind: "constant", value: "cancelled" } }),
+      expect.objectContaining({ kind: "mirror", negate: "amount", place: { hops: [], path: ["payment_history"] } }),
+    ]);
+  });
 });
