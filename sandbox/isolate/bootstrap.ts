@@ -216,6 +216,10 @@ export function createIsolateKernel(sharedSlots: SharedArrayBuffer, config: Kern
     exportState(): string {
       return db.exportState();
     },
+    /** Whether no write has committed since the episode started. */
+    pristine(): boolean {
+      return db.pristine();
+    },
     /** A full garbage collection between episodes, when the process provides the collector. */
     collect(): boolean {
       if (!collect) return false;

@@ -70,6 +70,8 @@ export function createDatabase() {
   let root: Obj = {};
   let readView: Obj | null = null;
   let writing = false;
+  /** No write call has committed in this episode: the state is the one it started from. */
+  let pristine = true;
   let call = 0;
   let rootProxy: object | null = null;
   let tableProxies = new Map<string, object>();
@@ -489,7 +491,12 @@ export function createDatabase() {
       rootProxy = null;
       tableProxies = new Map();
       writing = false;
+      pristine = true;
       clearCall();
+    },
+    /** Whether the episode's state is still the one it started from (no write has committed). */
+    pristine(): boolean {
+      return pristine;
     },
     /** What a read tool receives: frozen tables as they are, episode-owned ones behind a guard. */
     readView(): Obj {
@@ -514,8 +521,10 @@ export function createDatabase() {
       commit();
     },
     endWrite(committed: boolean) {
-      if (committed) clearCall();
-      else rollback();
+      if (committed) {
+        clearCall();
+        pristine = false;
+      } else rollback();
       writing = false;
     },
     /** The committed state as JSON text, in the episode's key order (the host canonicalises). */

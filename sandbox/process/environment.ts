@@ -56,7 +56,8 @@ type Refs = {
     | "callMany"
     | "exportState"
     | "lockdown"
-    | "collect"]: ivm.Reference<IsolateKernel[K]>;
+    | "collect"
+    | "pristine"]: ivm.Reference<IsolateKernel[K]>;
 };
 
 interface Episode {
@@ -82,6 +83,8 @@ export class Environment {
    * request (it crossed a process boundary), so only its content can say it is already loaded.
    */
   readonly #stateIds = new Map<string, number>();
+  /** Hashes of loaded states, by id (the hash of an episode no write has changed). */
+  readonly #stateHashes = new Map<number, string>();
   /** The same, by object, for callers in this process that pass the same object again (no re-serialising). */
   readonly #objectIds = new WeakMap<object, number>();
   #nextStateId = 1;
@@ -168,8 +171,21 @@ export class Environment {
     return JSON.parse(text) as JsonObject;
   }
 
-  /** SHA-256 of the canonical JSON of the database (sorted keys): equal states, equal hashes. */
+  /**
+   * SHA-256 of the canonical JSON of the database (sorted keys): equal states, equal hashes. An
+   * episode no write has changed has its initial state's hash, computed once per loaded state.
+   */
   stateHash(): string {
+    this.#usable();
+    if (this.#refs.pristine.applySync(undefined, []) as boolean) {
+      const id = this.#episode.stateId;
+      let hash = this.#stateHashes.get(id);
+      if (hash === undefined) {
+        hash = sha256(this.#states.get(id) ?? canonicalStringify(this.state()));
+        this.#stateHashes.set(id, hash);
+      }
+      return hash;
+    }
     return sha256(canonicalStringify(this.state()));
   }
 
@@ -335,6 +351,7 @@ export class Environment {
       if (oldest === this.#episode.stateId) break;
       this.#stateIds.delete(this.#states.get(oldest) as string);
       this.#states.delete(oldest);
+      this.#stateHashes.delete(oldest);
       this.#refs.dropState.applySync(undefined, [oldest]);
     }
     return id;
@@ -418,6 +435,7 @@ export class Environment {
       "exportState",
       "lockdown",
       "collect",
+      "pristine",
     ] as const) {
       (refs as Record<string, unknown>)[name] = kernel.getSync(name, { reference: true });
     }

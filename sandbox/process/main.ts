@@ -2,7 +2,6 @@
 // V8 cannot survive every out-of-memory; when it does not, this process dies and the host
 // (host/sandbox.ts) reports the call and rebuilds its environments elsewhere. Nothing here is shared
 // with the host but messages.
-import { canonicalStringify, sha256 } from "../../kernel/canonical-json.ts";
 import { ModuleLoadError } from "../shared/call-errors.ts";
 import { COLLECTOR_GLOBAL } from "../shared/collector.ts";
 import { DEFAULT_CLOCK } from "../shared/environment-options.ts";
@@ -98,8 +97,7 @@ function handle(request: Request): unknown {
       const batch = JSON.parse(request.calls) as ToolCall[];
       calls += batch.length;
       const outcomes = `[${env.callManyText(batch).join(",")}]`;
-      const state = env.state();
-      return { outcomes, stateHash: sha256(canonicalStringify(state)), ...(request.export ? { state } : {}) };
+      return { outcomes, stateHash: env.stateHash(), ...(request.export ? { state: env.state() } : {}) };
     }
     case "close": {
       const env = environments.get(request.env);
