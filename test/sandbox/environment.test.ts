@@ -88,6 +88,21 @@ describe("Environment", () => {
     env.close();
   });
 
+  it("keeps the initial hash through reads and refused writes, and changes it with the first committed write", async () => {
+    const env = Environment.open(await compiled(), STATE);
+    const initial = hash(STATE);
+    env.call("get_order", { order_id: "o1" });
+    expect(env.stateHash()).toBe(initial);
+    expect(env.call("cancel_order", { order_id: "nope" }).ok).toBe(false);
+    expect(env.stateHash()).toBe(initial);
+    expect(env.call("cancel_order", { order_id: "o1" }).ok).toBe(true);
+    expect(env.stateHash()).toBe(hash(env.state()));
+    expect(env.stateHash()).not.toBe(initial);
+    env.reset(STATE);
+    expect(env.stateHash()).toBe(initial);
+    env.close();
+  });
+
   it("validates arguments against the tool's JSON Schema before entering the isolate", async () => {
     const env = Environment.open(await compiled(), STATE);
     expect(env.call("get_order", { order_id: 7 })).toEqual({
