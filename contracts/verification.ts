@@ -17,6 +17,8 @@ const toolVerificationSchema = z.object({
   repair: z.string().optional(),
   /** Why it failed as written (and, for a tool dropped after a repair, why the repair failed). */
   failures: z.array(z.string()),
+  /** What a kept tool does not do that its kind suggests (a change with no effect derived). */
+  warnings: z.array(z.string()).optional(),
   /**
    * A service tool's rules (modelled on a data pack): each requirement and effect it enforces,
    * where it came from, and the case that checked it (`rule-2`), if the data allowed one.

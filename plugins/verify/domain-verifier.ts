@@ -301,6 +301,13 @@ export class DomainVerifier {
           ...(entry.firstFailures ?? (passed ? [] : entry.run.failures)),
           ...(!passed && entry.firstFailures ? entry.run.failures.map((f) => `after repair: ${f}`) : []),
         ].slice(0, 8),
+        ...(m.service?.kind === "change" && m.service.effects.length === 0
+          ? {
+              warnings: [
+                "no effect could be derived from its name, description, policy or data: it enforces its requirements and changes nothing",
+              ],
+            }
+          : {}),
         ...(m.service
           ? {
               rules: ruleReport(

@@ -92,7 +92,10 @@ function effectsOf(input: ServiceInputs, s: ServiceModel, built: ServiceCall, ch
         e.rule.value.kind === "constant" &&
         JSON.stringify(valueIn(record, e.rule.place.path)) === JSON.stringify(e.rule.value.value),
     );
-  const out: Effect[] = noop ? [] : [{ kind: "changes-state" }];
+  // A change whose effects nothing in the input states (no rule derived) is checked on its
+  // requirements alone: dropping it would leave the service's calls to it answered by no tool,
+  // and verification.json shows it enforces no effect (a model can write one).
+  const out: Effect[] = noop || s.effects.length === 0 ? [] : [{ kind: "changes-state" }];
   if (!subject) return out;
   s.effects.forEach((entry, i) => {
     const rule = entry.rule as RuleEffect;
