@@ -1,26 +1,17 @@
 // Hostile request bodies on every transport: nesting past the server's limit and prototype-poisoning
 // keys are refused with a 4xx (an error message, a JSON-RPC error) naming the limit, never a 500,
 // and the server keeps serving.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Task } from "../../contracts/task.ts";
-import { Sandbox } from "../../sandbox/index.ts";
 import { MAX_DEPTH } from "../../server/json-body.ts";
-import { sharedExampleRun } from "../support/example.ts";
-import { connect, post, type Served, serve } from "../support/server.ts";
+import { connect, post, type Served, serveExampleRun } from "../support/server.ts";
 
-let sandbox: Sandbox;
 let served: Served;
 let task: Task;
 
-beforeAll(async () => {
-  sandbox = await Sandbox.start({ processes: 1 });
-  served = await serve(sharedExampleRun().runDir, sandbox);
+serveExampleRun((ready) => {
+  served = ready;
   task = served.tasks[0] as Task;
-}, 90_000);
-
-afterAll(async () => {
-  await served?.server.close();
-  await sandbox?.close();
 });
 
 /** `{"a": {"a": … 1}}`, `depth` objects deep, as text (building it as a value would recurse to print). */

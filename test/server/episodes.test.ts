@@ -1,23 +1,18 @@
 // Episodes as the server keeps them: the simulated user's turns, the run's stored bundles, bad
 // requests answered 4xx with a typed error, the session cap, the idle timeout and the warm pool.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Task } from "../../contracts/task.ts";
 import { storedModule } from "../../episodes/run-directory.ts";
-import { Sandbox } from "../../sandbox/index.ts";
+import type { Sandbox } from "../../sandbox/index.ts";
 import { sharedExampleRun } from "../support/example.ts";
-import { getJson, post, type Served, serve } from "../support/server.ts";
+import { getJson, post, type Served, serve, serveExampleRun } from "../support/server.ts";
 
 let sandbox: Sandbox;
 let served: Served;
 
-beforeAll(async () => {
-  sandbox = await Sandbox.start({ processes: 1 });
-  served = await serve(sharedExampleRun().runDir, sandbox);
-}, 90_000);
-
-afterAll(async () => {
-  await served?.server.close();
-  await sandbox?.close();
+serveExampleRun((ready, started) => {
+  served = ready;
+  sandbox = started;
 });
 
 describe("episodes", () => {

@@ -5,26 +5,17 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { LATEST_PROTOCOL_VERSION } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Task } from "../../contracts/task.ts";
-import { Sandbox } from "../../sandbox/index.ts";
 import { MCP_VERSIONS } from "../../server/mcp-methods.ts";
-import { sharedExampleRun } from "../support/example.ts";
-import { getJson, post, type Served, serve } from "../support/server.ts";
+import { getJson, post, type Served, serveExampleRun } from "../support/server.ts";
 
-let sandbox: Sandbox;
 let served: Served;
 let task: Task;
 
-beforeAll(async () => {
-  sandbox = await Sandbox.start({ processes: 1 });
-  served = await serve(sharedExampleRun().runDir, sandbox);
+serveExampleRun((ready) => {
+  served = ready;
   task = served.tasks.find((t) => !t.read_only) as Task;
-}, 90_000);
-
-afterAll(async () => {
-  await served?.server.close();
-  await sandbox?.close();
 });
 
 async function connect(query: string): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {

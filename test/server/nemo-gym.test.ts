@@ -4,26 +4,17 @@
 // the model's Responses API output, answered with the request echoed and `reward` added.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Task } from "../../contracts/task.ts";
-import { Sandbox } from "../../sandbox/index.ts";
-import { sharedExampleRun } from "../support/example.ts";
 import { fixtures } from "../support/helpers.ts";
-import { type Json, post, type Served, serve } from "../support/server.ts";
+import { type Json, post, type Served, serveExampleRun } from "../support/server.ts";
 
 const peer = JSON.parse(readFileSync(join(fixtures, "peers", "nemo-gym.json"), "utf8"));
 
-let sandbox: Sandbox;
 let served: Served;
 
-beforeAll(async () => {
-  sandbox = await Sandbox.start({ processes: 1 });
-  served = await serve(sharedExampleRun().runDir, sandbox);
-}, 90_000);
-
-afterAll(async () => {
-  await served?.server.close();
-  await sandbox?.close();
+serveExampleRun((ready) => {
+  served = ready;
 });
 
 /** The run request NeMo Gym's agent starts from, for one task. */

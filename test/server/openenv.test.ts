@@ -4,12 +4,10 @@
 // answers that fit OpenEnv's closed response models.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Task } from "../../contracts/task.ts";
-import { Sandbox } from "../../sandbox/index.ts";
-import { sharedExampleRun } from "../support/example.ts";
 import { fixtures } from "../support/helpers.ts";
-import { connect, getJson, type Json, post, type Served, serve } from "../support/server.ts";
+import { connect, getJson, type Json, post, type Served, serveExampleRun } from "../support/server.ts";
 
 const peer = JSON.parse(readFileSync(join(fixtures, "peers", "openenv.json"), "utf8"));
 /** A fixture message with its placeholders filled in. */
@@ -20,19 +18,12 @@ const message = (name: string, fill: Record<string, unknown> = {}): Json => {
 };
 const keys = (value: object) => Object.keys(value).sort();
 
-let sandbox: Sandbox;
 let served: Served;
 let writeTask: Task;
 
-beforeAll(async () => {
-  sandbox = await Sandbox.start({ processes: 1 });
-  served = await serve(sharedExampleRun().runDir, sandbox);
+serveExampleRun((ready) => {
+  served = ready;
   writeTask = served.tasks.find((t) => !t.read_only) as Task;
-}, 90_000);
-
-afterAll(async () => {
-  await served?.server.close();
-  await sandbox?.close();
 });
 
 describe("OpenEnv's typed clients over /ws", () => {

@@ -3,12 +3,10 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Sandbox } from "../../sandbox/index.ts";
-import { sharedExampleRun } from "../support/example.ts";
+import { describe, expect, it } from "vitest";
 import { repoRoot } from "../support/helpers.ts";
 import { pythonWithWebsockets } from "../support/machine.ts";
-import { type Served, serve } from "../support/server.ts";
+import { type Served, serveExampleRun } from "../support/server.ts";
 
 const program = join(repoRoot, "examples", "python", "ws_loop.py");
 const python = pythonWithWebsockets();
@@ -20,15 +18,9 @@ describe("the README's Python loop", () => {
   });
 
   describe.runIf(python)("against the server", () => {
-    let sandbox: Sandbox;
     let served: Served;
-    beforeAll(async () => {
-      sandbox = await Sandbox.start({ processes: 1 });
-      served = await serve(sharedExampleRun().runDir, sandbox);
-    }, 90_000);
-    afterAll(async () => {
-      await served?.server.close();
-      await sandbox?.close();
+    serveExampleRun((ready) => {
+      served = ready;
     });
 
     it("runs as pasted: three episodes, each with its reward and rule", async () => {

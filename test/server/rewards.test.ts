@@ -1,23 +1,14 @@
 // Rewards a policy could learn from: on every kept task, doing nothing and making only the reads
 // without telling the user earn 0, through /verify and in live episodes; the gold calls (and, for a
 // read-only task, its facts told) earn 1. The verdict names the rule the reward follows.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Task } from "../../contracts/task.ts";
-import { Sandbox } from "../../sandbox/index.ts";
-import { sharedExampleRun } from "../support/example.ts";
-import { connect, post, type Served, serve } from "../support/server.ts";
+import { connect, post, type Served, serveExampleRun } from "../support/server.ts";
 
-let sandbox: Sandbox;
 let served: Served;
 
-beforeAll(async () => {
-  sandbox = await Sandbox.start({ processes: 1 });
-  served = await serve(sharedExampleRun().runDir, sandbox);
-}, 90_000);
-
-afterAll(async () => {
-  await served?.server.close();
-  await sandbox?.close();
+serveExampleRun((ready) => {
+  served = ready;
 });
 
 /** An answer that states every fact a read-only task asks for. */

@@ -1,10 +1,12 @@
 // `envscale serve` in the test process, on the shared example run, and small clients for it: JSON
 // over HTTP and a WebSocket that awaits one answer per message.
+import { afterAll, beforeAll } from "vitest";
 import type { Task } from "../../contracts/task.ts";
 import { type LoadedRun, loadRun } from "../../episodes/run-directory.ts";
 import { OfflineLlm } from "../../llm/providers/offline.ts";
-import type { Sandbox } from "../../sandbox/index.ts";
+import { Sandbox } from "../../sandbox/index.ts";
 import { buildServer, type EnvServer, type ServerOptions } from "../../server/app.ts";
+import { sharedExampleRun } from "./example.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: protocol answers, checked field by field by the assertions
 export type Json = any;
@@ -79,4 +81,22 @@ export async function connect(url: string): Promise<SocketClient> {
     },
     close: () => socket.close(),
   };
+}
+
+/**
+ * The shared example run served for the tests around the call: a sandbox process and a server
+ * started before them (handed to `ready`), both closed after.
+ */
+export function serveExampleRun(ready: (served: Served, sandbox: Sandbox) => void): void {
+  let sandbox: Sandbox | undefined;
+  let served: Served | undefined;
+  beforeAll(async () => {
+    sandbox = await Sandbox.start({ processes: 1 });
+    served = await serve(sharedExampleRun().runDir, sandbox);
+    ready(served, sandbox);
+  }, 90_000);
+  afterAll(async () => {
+    await served?.server.close();
+    await sandbox?.close();
+  });
 }
