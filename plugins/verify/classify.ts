@@ -2,6 +2,7 @@
 // tool refused on purpose, or the sandbox refused the arguments), Unexpected failure (a crash, a
 // hang, memory, a result or state that is not JSON). Then: did the case get what it expected?
 
+import { valueIn } from "../../domain-model/service-arguments.ts";
 import type { Effect } from "../../domain-model/valid-arguments.ts";
 import type { Category } from "../../episodes/outcomes.ts";
 import { categorize, describeOutcome } from "../../episodes/outcomes.ts";
@@ -41,22 +42,22 @@ function effectProblem(effect: Effect, before: Tables, after: Tables, result: un
         : `expected ${effect.table}.${effect.key}.${effect.field} = ${JSON.stringify(effect.value)}, found ${JSON.stringify(value)}`;
     }
     case "path-equals": {
-      const value = valueAt(after[effect.table]?.[effect.key], effect.path);
+      const value = valueIn(after[effect.table]?.[effect.key], effect.path);
       return JSON.stringify(value) === JSON.stringify(effect.value)
         ? null
         : `${effect.rule}: expected ${effect.table}.${effect.key}.${effect.path.join(".")} = ${JSON.stringify(effect.value)}, found ${JSON.stringify(value)}`;
     }
     case "path-grows": {
       const size = (v: unknown) => (Array.isArray(v) ? v.length : v && typeof v === "object" ? Object.keys(v).length : 0);
-      const was = size(valueAt(before[effect.table]?.[effect.key], effect.path));
-      const is = size(valueAt(after[effect.table]?.[effect.key], effect.path));
+      const was = size(valueIn(before[effect.table]?.[effect.key], effect.path));
+      const is = size(valueIn(after[effect.table]?.[effect.key], effect.path));
       return is > was
         ? null
         : `${effect.rule}: expected ${effect.table}.${effect.key}.${effect.path.join(".")} to gain an entry (${was} → ${is})`;
     }
     case "path-changes": {
-      const was = valueAt(before[effect.table]?.[effect.key], effect.path);
-      const is = valueAt(after[effect.table]?.[effect.key], effect.path);
+      const was = valueIn(before[effect.table]?.[effect.key], effect.path);
+      const is = valueIn(after[effect.table]?.[effect.key], effect.path);
       return JSON.stringify(was) !== JSON.stringify(is)
         ? null
         : `${effect.rule}: expected ${effect.table}.${effect.key}.${effect.path.join(".")} to change, it stayed ${JSON.stringify(is)}`;
@@ -72,12 +73,6 @@ function effectProblem(effect: Effect, before: Tables, after: Tables, result: un
         : `expected the result's ${effect.field} to be ${JSON.stringify(effect.value)}, got ${JSON.stringify(got)}`;
     }
   }
-}
-
-function valueAt(record: unknown, path: readonly string[]): unknown {
-  let value = record;
-  for (const step of path) value = value && typeof value === "object" ? (value as Record<string, unknown>)[step] : undefined;
-  return value;
 }
 
 /** Judge one case from its setup outcomes, its outcome and (for writes) the states around it. */

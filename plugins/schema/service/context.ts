@@ -4,6 +4,7 @@ import type { Field, Table } from "../../../contracts/domain-schema.ts";
 import type { DomainState, Row } from "../../../contracts/domain-state.ts";
 import type { Effect, Place, Requirement, Rule, RuleSource, ValueExpr } from "../../../contracts/tool-rules.ts";
 import { type Holder, leaves, maps, nameWords, overlap, reachable } from "../../../data-pack/places.ts";
+import { entriesOf, valueIn } from "../../../domain-model/service-arguments.ts";
 import type { Subject } from "./subject.ts";
 import type { Parameter, ToolText } from "./tool-text.ts";
 
@@ -93,7 +94,9 @@ export class RuleContext {
     const values = valuesNamed(this.data, parameter);
     if (values.size === 0) return null;
     for (const holder of candidates) {
-      const keys = new Set(this.records(holder.table).flatMap((r) => entryKeys(valueAt(r, holder.place.path), holder.keyField)));
+      const keys = new Set(
+        this.records(holder.table).flatMap((r) => Object.keys(entriesOf(valueIn(r, holder.place.path), holder.keyField))),
+      );
       const inside = [...values].filter((v) => keys.has(v)).length;
       if (inside / values.size >= 0.9) return holder;
     }
@@ -147,21 +150,9 @@ function valuesNamed(data: DomainState, name: string): Set<string> {
   return out;
 }
 
-export function valueAt(record: unknown, path: readonly string[]): unknown {
-  let value: unknown = record;
-  for (const step of path) value = value && typeof value === "object" ? (value as Row)[step] : undefined;
-  return value;
-}
-
 /** The clock as a field of the data writes it (whole seconds when the data's times have no milliseconds). */
 export function nowFor(field: Pick<Field, "wholeSeconds">): ValueExpr {
   return field.wholeSeconds ? { kind: "now", wholeSeconds: true } : { kind: "now" };
-}
-
-/** The keys of a map's entries, or of a keyed list's elements. */
-export function entryKeys(container: unknown, keyField?: string): string[] {
-  if (Array.isArray(container)) return keyField ? container.map((e) => String((e as Row | null)?.[keyField])) : [];
-  return container && typeof container === "object" ? Object.keys(container) : [];
 }
 
 /** A holder's place and key field, as rules carry them. */

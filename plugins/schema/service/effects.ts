@@ -9,6 +9,7 @@ import type { Row } from "../../../contracts/domain-state.ts";
 import type { Place, ValueExpr } from "../../../contracts/tool-rules.ts";
 import { arrays, fieldAt, leaves, nameWords, overlap, reachable } from "../../../data-pack/places.ts";
 import { participle, VERBS } from "../../../domain-model/lexicon.ts";
+import { valueIn } from "../../../domain-model/service-arguments.ts";
 import { heldAt, here, nowFor, type RuleContext } from "./context.ts";
 import { statusesIn } from "./requirements.ts";
 import { changeSlots, slotPool } from "./slots.ts";
@@ -366,7 +367,7 @@ function recordedEntry(c: RuleContext, array: Field, owner: Table, place: Place,
   const fields = array.items?.fields ?? [];
   const element: Record<string, ValueExpr> = {};
   const taken = new Set<string>([c.subject.keyParameter ?? ""]);
-  const entries = c.records(owner).flatMap((r) => (valueAt(r, place.path) as Row[] | undefined) ?? []);
+  const entries = c.records(owner).flatMap((r) => (valueIn(r, place.path) as Row[] | undefined) ?? []);
   for (const f of fields) {
     const param = c.parameterFor(f.name, taken);
     if (param && param.type !== "array") {
@@ -450,12 +451,6 @@ function parametersOf(rule: object): string[] {
   };
   visit(rule);
   return out;
-}
-
-function valueAt(record: Row, path: readonly string[]): unknown {
-  let value: unknown = record;
-  for (const step of path) value = value && typeof value === "object" ? (value as Row)[step] : undefined;
-  return value;
 }
 
 function mostCommon(values: readonly string[]): string | undefined {

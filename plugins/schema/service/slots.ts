@@ -7,7 +7,8 @@ import type { Table } from "../../../contracts/domain-schema.ts";
 import type { Row } from "../../../contracts/domain-state.ts";
 import type { Hop, Place } from "../../../contracts/tool-rules.ts";
 import { leaves } from "../../../data-pack/places.ts";
-import { here, type RuleContext, valueAt } from "./context.ts";
+import { valueIn } from "../../../domain-model/service-arguments.ts";
+import { here, type RuleContext } from "./context.ts";
 
 export interface SlotPool {
   /** The map of open values by key, on the resource the record names. */
@@ -32,7 +33,7 @@ export function slotPool(c: RuleContext, table: Table): SlotPool | null {
     const hop: Hop = { field: leaf.path.join("."), table: resource.name };
     for (const map of resource.fields.filter((f) => f.mapOf?.type === "array")) {
       const open = (r: Row) =>
-        valueAt(c.data[resource.name]?.[String(valueAt(r, leaf.path))], [map.name]) as Record<string, unknown[]> | undefined;
+        valueIn(c.data[resource.name]?.[String(valueIn(r, leaf.path))], [map.name]) as Record<string, unknown[]> | undefined;
       const strings = table.fields.filter((f) => f.type === "string" && f.name !== table.key && !f.references);
       const keyField = strings.find(
         (f) => records.filter((r) => open(r)?.[String(r[f.name])] !== undefined).length >= Math.max(1, records.length * 0.2),
