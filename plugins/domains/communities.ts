@@ -122,6 +122,22 @@ function similarity(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
 }
 
 /** The community a small, unlinked one joins: of its own home if any fits, the nearest in words. */
+/** A community's words, once per community and placement: a merge makes a new array, so identity is the key. */
+const communityWords = new WeakMap<Placement, WeakMap<readonly number[], ReadonlySet<string>>>();
+function wordsOf(community: readonly number[], placement: Placement): ReadonlySet<string> {
+  let cache = communityWords.get(placement);
+  if (!cache) {
+    cache = new WeakMap();
+    communityWords.set(placement, cache);
+  }
+  let words = cache.get(community);
+  if (!words) {
+    words = new Set(community.flatMap((node) => [...placement.words(node)]));
+    cache.set(community, words);
+  }
+  return words;
+}
+
 function placeUnlinked(
   members: readonly number[],
   communities: readonly number[][],
@@ -137,7 +153,7 @@ function placeUnlinked(
     .map(({ c, community }) => ({
       c,
       home: community.filter((node) => homes.has(placement.home(node))).length,
-      near: similarity(words, new Set(community.flatMap((node) => [...placement.words(node)]))),
+      near: similarity(words, wordsOf(community, placement)),
     }));
   // A domain it shares too few words with would only blur that domain: then it stays one of its own.
   const near = candidates.filter((candidate) => candidate.near >= NEAR_ENOUGH);
