@@ -62,6 +62,18 @@ export function createIsolateKernel(sharedSlots: SharedArrayBuffer, config: Kern
   let tools: ToolSlot[] = [];
   let factory: (() => Obj) | null = null;
   let functions: unknown[] = [];
+  /**
+   * Episodes of one module share this isolate, each in a slot: its database root, its random
+   * stream and clock, its module instance. One slot is live in the variables above and in the
+   * database; the others are parked here. Switching is a few assignments: no state is copied.
+   */
+  interface Parked {
+    episode: ReturnType<typeof db.suspend>;
+    determinism: number[];
+    functions: unknown[];
+  }
+  const parked = new Map<number, Parked>();
+  let live = 0;
 
   /** A fresh module instance: module-level state does not survive an episode. */
   const instantiate = () => {
@@ -172,6 +184,25 @@ export function createIsolateKernel(sharedSlots: SharedArrayBuffer, config: Kern
     /** Freeze the realm: once the module's script has run, before any tool code does. */
     lockdown() {
       freezeRealm(global);
+    },
+    /** Make slot `id` the live one (a slot never seen starts empty: a reset follows). */
+    select(id: number) {
+      if (id === live) return;
+      if (live !== 0) parked.set(live, { episode: db.suspend(), determinism: determinism.suspend(), functions });
+      const next = parked.get(id);
+      parked.delete(id);
+      db.resume(next?.episode);
+      if (next) determinism.resume(next.determinism);
+      functions = next ? next.functions : [];
+      live = id;
+    },
+    /** Forget slot `id` (its episode ended). */
+    dropSlot(id: number) {
+      parked.delete(id);
+      if (id !== live) return;
+      live = 0;
+      db.resume(undefined);
+      functions = [];
     },
     loadState(id: number, stateJson: string) {
       db.loadState(id, stateJson);

@@ -494,6 +494,23 @@ export function createDatabase() {
       pristine = true;
       clearCall();
     },
+    /**
+     * Park the episode (between calls): its root and whether it is pristine. Only the root is the
+     * episode's own (tables it copied hang off it); the loaded states stay shared and frozen.
+     */
+    suspend(): { root: Obj; pristine: boolean } {
+      return { root, pristine };
+    },
+    /** Take a parked episode back (or, with none, an empty one that a `startEpisode` follows). */
+    resume(parked: { root: Obj; pristine: boolean } | undefined) {
+      root = parked ? parked.root : {};
+      pristine = parked ? parked.pristine : true;
+      readView = null;
+      rootProxy = null;
+      tableProxies = new Map();
+      writing = false;
+      clearCall();
+    },
     /** Whether the episode's state is still the one it started from (no write has committed). */
     pristine(): boolean {
       return pristine;

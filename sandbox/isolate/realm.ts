@@ -119,6 +119,19 @@ export function installDeterminism(global: Obj) {
     tick() {
       ticks++;
     },
+    /** The stream's position and the clock, to park an episode while another one in this isolate runs. */
+    suspend(): number[] {
+      return [r0, r1, r2, r3, clockBase, clockStep, ticks];
+    },
+    resume(saved: number[]) {
+      r0 = saved[0] as number;
+      r1 = saved[1] as number;
+      r2 = saved[2] as number;
+      r3 = saved[3] as number;
+      clockBase = saved[4] as number;
+      clockStep = saved[5] as number;
+      ticks = saved[6] as number;
+    },
   };
 }
 

@@ -1,4 +1,6 @@
-// An Environment: a compiled tool module plus a database state in one isolate, in this process.
+// An Environment: a compiled tool module plus a database state, in a slot of an isolate in this
+// process (isolate-host.ts: environments of one module share warm isolates, each with its own
+// episode; `Environment.open` gives one an isolate of its own).
 //
 // This is the in-process engine that sandbox processes run (see host/sandbox.ts for the supervised,
 // multi-process API the rest of envscale uses). Every method is synchronous.
@@ -7,30 +9,19 @@
 // - A call either succeeds and commits what it wrote, or fails and leaves the database, the random
 //   stream and the clock exactly as they were (TOOL_ERROR, TIMEOUT, MEMORY_LIMIT, INVALID_STATE,
 //   INVALID_RESULT, INTERNAL alike).
-// - TIMEOUT and MEMORY_LIMIT destroy the isolate; the environment rebuilds it and replays the
-//   episode's earlier calls (execution is deterministic), so the next call works on the state as it
-//   was before the failed call.
+// - TIMEOUT and MEMORY_LIMIT destroy the isolate; the environment rebuilds it and every episode on
+//   it replays its earlier calls (execution is deterministic), so the next call works on the state
+//   as it was before the failed call.
 // - Same module, state, seed, clock and calls: same results, same states, same hashes.
 
-import type { ValidateFunction } from "ajv/dist/2020.js";
-import ivm from "isolated-vm";
 import { canonicalStringify, type JsonObject, sha256 } from "../../kernel/canonical-json.ts";
-import type { IsolateKernel } from "../isolate/bootstrap.ts";
-import { ModuleLoadError } from "../shared/call-errors.ts";
-import { COLLECT_EVERY_RESETS } from "../shared/collector.ts";
 import { DEFAULT_CLOCK, type EnvironmentOptions, type ResetOptions } from "../shared/environment-options.ts";
 import type { CallError, CallOutcome, CompiledModule, ToolCall } from "../shared/tool-module.ts";
-import { describeArgErrors, validatorsFor } from "./argument-validators.ts";
-import { bootstrapSource } from "./bootstrap-script.ts";
-import { compileCached } from "./code-cache.ts";
-import { SourceLines } from "./source-lines.ts";
+import { describeArgErrors } from "./argument-validators.ts";
+import { IsolateHost, type IsolateLimits, type SlotTenant, STATE_LIMIT_MS } from "./isolate-host.ts";
 import { Watchdog } from "./watchdog.ts";
 
 const defaults = { memoryMb: 64, timeoutMs: 1000, seed: 0, clock: DEFAULT_CLOCK, clockStepMs: 1000, maxResultBytes: 1 << 20 };
-/** Loading or exporting a state is not a tool call; it gets a generous limit of its own. */
-const STATE_LIMIT_MS = 30_000;
-/** Distinct states kept loaded in one isolate (each reset to a known state then costs no transfer). */
-const LOADED_STATES = 8;
 
 /** One watchdog per process, shared by all its environments. */
 let processWatchdog: Watchdog | null = null;
@@ -45,20 +36,14 @@ function toClockMs(clock: string | number): number {
   return ms;
 }
 
-type Refs = {
-  [K in
-    | "install"
-    | "loadState"
-    | "dropState"
-    | "reset"
-    | "instantiate"
-    | "call"
-    | "callMany"
-    | "exportState"
-    | "lockdown"
-    | "collect"
-    | "pristine"]: ivm.Reference<IsolateKernel[K]>;
-};
+/** The limits an isolate is built with, from an environment's options (environments sharing an isolate share them). */
+export function isolateLimits(options: EnvironmentOptions): IsolateLimits {
+  return {
+    memoryMb: options.memoryMb ?? defaults.memoryMb,
+    timeoutMs: options.timeoutMs ?? defaults.timeoutMs,
+    maxResultBytes: options.maxResultBytes ?? defaults.maxResultBytes,
+  };
+}
 
 interface Episode {
   stateId: number;
@@ -66,64 +51,80 @@ interface Episode {
   clockMs: number;
 }
 
-export class Environment {
+export class Environment implements SlotTenant {
   readonly module: CompiledModule;
-  readonly #options: Required<EnvironmentOptions>;
-  readonly #watchdog: Watchdog;
-  readonly #validators: (ValidateFunction | null)[];
-  readonly #toolIndex = new Map<string, number>();
-  #isolate!: ivm.Isolate;
-  #context!: ivm.Context;
-  #refs!: Refs;
-  #target = 0;
-  /** State texts by id, as loaded (kept to rebuild an isolate), most recently used last. */
-  readonly #states = new Map<number, string>();
-  /**
-   * Loaded states' ids by their canonical text: a state comes back as a new object with every
-   * request (it crossed a process boundary), so only its content can say it is already loaded.
-   */
-  readonly #stateIds = new Map<string, number>();
-  /** Hashes of loaded states, by id (the hash of an episode no write has changed). */
-  readonly #stateHashes = new Map<number, string>();
-  /** The same, by object, for callers in this process that pass the same object again (no re-serialising). */
-  readonly #objectIds = new WeakMap<object, number>();
-  #nextStateId = 1;
+  readonly slot: number;
+  readonly #host: IsolateHost;
+  /** An environment opened on its own (Environment.open) closes its isolate with it. */
+  readonly #ownsHost: boolean;
+  readonly #clockStepMs: number;
   #episode: Episode;
   /** Calls of this episode that ran to an outcome: replayed after a rebuild. */
   #journal: Prepared[] = [];
   #broken: string | null = null;
   #closed = false;
-  readonly #sourceLines: SourceLines;
-  /** How many times the isolate was rebuilt (after timeouts, memory limits, internal errors). */
-  rebuilds = 0;
-  #resets = 0;
 
-  private constructor(module: CompiledModule, options: Required<EnvironmentOptions>, watchdog: Watchdog) {
-    this.module = module;
-    this.#options = options;
-    this.#watchdog = watchdog;
-    this.#validators = validatorsFor(module);
-    this.#sourceLines = new SourceLines(module);
-    for (const [index, tool] of module.tools.entries()) this.#toolIndex.set(tool.name, index);
-    this.#episode = { stateId: 0, seed: options.seed, clockMs: toClockMs(options.clock) };
+  private constructor(host: IsolateHost, slot: number, options: EnvironmentOptions, ownsHost: boolean) {
+    this.#host = host;
+    this.module = host.module;
+    this.slot = slot;
+    this.#ownsHost = ownsHost;
+    this.#clockStepMs = options.clockStepMs ?? defaults.clockStepMs;
+    this.#episode = { stateId: 0, seed: options.seed ?? defaults.seed, clockMs: toClockMs(options.clock ?? defaults.clock) };
   }
 
-  /** Open an environment on a compiled module and an initial state. Throws on a state that is not JSON. */
+  /** Open an environment on a compiled module and an initial state, in an isolate of its own. Throws on a state that is not JSON. */
   static open(
     module: CompiledModule,
     state: JsonObject,
     options: EnvironmentOptions = {},
     watchdog: Watchdog = sharedWatchdog(),
   ): Environment {
-    const resolved = { ...defaults, ...options } as Required<EnvironmentOptions>;
-    const env = new Environment(module, resolved, watchdog);
-    env.#boot();
-    env.reset(state);
+    const host = IsolateHost.boot(module, isolateLimits(options), watchdog);
+    try {
+      return Environment.#attach(host, state, options, true);
+    } catch (error) {
+      host.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Open an environment in a slot of an isolate that already holds the module (a sandbox process
+   * keeps them warm): no isolate is built; the options' limits must be the isolate's.
+   */
+  static openOn(host: IsolateHost, state: JsonObject, options: EnvironmentOptions = {}): Environment {
+    return Environment.#attach(host, state, options, false);
+  }
+
+  static #attach(host: IsolateHost, state: JsonObject, options: EnvironmentOptions, ownsHost: boolean): Environment {
+    const env = host.attach((slot) => new Environment(host, slot, options, ownsHost)) as Environment;
+    try {
+      env.reset(state);
+    } catch (error) {
+      env.close();
+      throw error;
+    }
     return env;
   }
 
   get toolNames(): string[] {
     return this.module.tools.map((tool) => tool.name);
+  }
+
+  /** The isolate this environment's episodes run in (shared with other environments of its module). */
+  get host(): IsolateHost {
+    return this.#host;
+  }
+
+  /** How many times the isolate was rebuilt (after timeouts, memory limits, internal errors). */
+  get rebuilds(): number {
+    return this.#host.rebuilds;
+  }
+
+  /** The state id the current episode starts from. */
+  get stateId(): number {
+    return this.#episode.stateId;
   }
 
   /** Run one tool call. Never throws: every failure is an outcome. */
@@ -166,8 +167,10 @@ export class Environment {
   /** The committed database (a fresh copy). */
   state(): JsonObject {
     this.#usable();
-    const seq = this.#watchdog.reserve(1);
-    const text = this.#watchdog.run(this.#target, seq, STATE_LIMIT_MS, () => this.#refs.exportState.applySync(undefined, []));
+    const host = this.#host;
+    host.enter(this.slot);
+    const seq = host.watchdog.reserve(1);
+    const text = host.watchdog.run(host.target, seq, STATE_LIMIT_MS, () => host.refs.exportState.applySync(undefined, []));
     return JSON.parse(text) as JsonObject;
   }
 
@@ -177,12 +180,14 @@ export class Environment {
    */
   stateHash(): string {
     this.#usable();
-    if (this.#refs.pristine.applySync(undefined, []) as boolean) {
+    const host = this.#host;
+    host.enter(this.slot);
+    if (host.refs.pristine.applySync(undefined, []) as boolean) {
       const id = this.#episode.stateId;
-      let hash = this.#stateHashes.get(id);
+      let hash = host.stateHashes.get(id);
       if (hash === undefined) {
-        hash = sha256(this.#states.get(id) ?? canonicalStringify(this.state()));
-        this.#stateHashes.set(id, hash);
+        hash = sha256(host.stateText(id) ?? canonicalStringify(this.state()));
+        host.stateHashes.set(id, hash);
       }
       return hash;
     }
@@ -195,7 +200,7 @@ export class Environment {
    */
   reset(state?: JsonObject, options: ResetOptions = {}): void {
     if (this.#closed) throw new Error("environment is closed");
-    const stateId = state === undefined ? this.#episode.stateId : this.#load(state);
+    const stateId = state === undefined ? this.#episode.stateId : this.#host.load(state);
     this.#episode = {
       stateId,
       seed: options.seed ?? this.#episode.seed,
@@ -203,49 +208,69 @@ export class Environment {
     };
     this.#journal = [];
     this.#broken = null;
-    this.#resetIsolate();
+    this.#startEpisode();
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#watchdog.unregister(this.#target);
-    if (!this.#isolate.isDisposed) {
-      this.#context.release();
-      this.#isolate.dispose();
-    }
+    this.#host.detach(this.slot);
+    if (this.#ownsHost) this.#host.close();
   }
 
   /** A full garbage collection in the isolate, when its process provides the collector; false otherwise. */
   collect(): boolean {
-    if (this.#closed || this.#isolate.isDisposed) return false;
-    const seq = this.#watchdog.reserve(1);
-    return this.#watchdog.run(this.#target, seq, STATE_LIMIT_MS, () => this.#refs.collect.applySync(undefined, [])) as boolean;
+    return this.#host.collect();
   }
 
-  /** Heap in use by the isolate, bytes. */
+  /** Heap in use by the isolate (shared by the environments on it), bytes. */
   heapBytes(): number {
-    return this.#isolate.isDisposed ? 0 : this.#isolate.getHeapStatisticsSync().used_heap_size;
+    return this.#host.heapBytes();
   }
 
-  /** Memory the isolate holds: its committed heap and the memory outside it (malloc, external). */
+  /** Memory the isolate holds (shared by the environments on it): committed heap, malloc'd, external. */
   memoryBytes(): number {
-    if (this.#isolate.isDisposed) return 0;
-    const stats = this.#isolate.getHeapStatisticsSync();
-    return stats.total_physical_size + stats.malloced_memory + stats.externally_allocated_size;
+    return this.#host.memoryBytes();
+  }
+
+  /** The isolate was rebuilt: reset this slot to its episode's start and replay its calls. */
+  restoreAfterRebuild(): void {
+    if (this.#closed) return;
+    try {
+      this.#startEpisode();
+      const journal = this.#journal;
+      if (journal.length === 0) return;
+      const host = this.#host;
+      const first = host.watchdog.reserve(journal.length);
+      host.watchdog.run(host.target, first, host.limits.timeoutMs, () =>
+        host.refs.callMany.applySync(undefined, [batchJson(journal), first]),
+      );
+    } catch (error) {
+      this.#broken = `the environment could not be restored after its isolate was rebuilt (${(error as Error).message})`;
+    }
   }
 
   // ------------------------------------------------------------------ internals
 
+  #startEpisode(): void {
+    const { stateId, seed, clockMs } = this.#episode;
+    try {
+      this.#host.resetSlot(this.slot, stateId, seed, clockMs, this.#clockStepMs);
+    } catch (error) {
+      this.#broken = `the module cannot load: ${(error as Error).message}`;
+      throw error;
+    }
+  }
+
   /** Validate a call on this side of the boundary: the tool's index and the arguments' JSON, or a failure outcome's text. */
   #prepare(tool: string, args: unknown): Prepared | string {
-    const index = this.#toolIndex.get(tool);
+    const index = this.#host.toolIndex.get(tool);
     if (index === undefined) {
       return failure("UNKNOWN_TOOL", `no tool named "${tool}" in this module (tools: ${this.toolNames.join(", ")})`);
     }
     const given = args === undefined || args === null ? {} : args;
     if (typeof given !== "object" || Array.isArray(given)) return failure("INVALID_ARGS", "arguments must be a JSON object");
-    const validate = this.#validators[index];
+    const validate = this.#host.validators[index];
     if (validate && !validate(given)) return failure("INVALID_ARGS", describeArgErrors(validate));
     let json: string;
     try {
@@ -262,18 +287,17 @@ export class Environment {
       const reason = this.#closed ? "environment is closed" : this.#broken;
       return batch.map(() => failure("INTERNAL", `${reason}; reset the environment`));
     }
-    const first = this.#watchdog.reserve(batch.length);
+    const host = this.#host;
+    const watchdog = host.watchdog;
+    const first = watchdog.reserve(batch.length);
     let outcomes: string[];
     try {
+      host.enter(this.slot);
       const only = batch.length === 1 ? batch[0] : undefined;
       outcomes = only
-        ? [
-            this.#watchdog.run(this.#target, first, this.#options.timeoutMs, () =>
-              this.#refs.call.applySync(undefined, [only.index, only.json]),
-            ),
-          ]
-        : this.#watchdog
-            .run(this.#target, first, this.#options.timeoutMs, () => this.#refs.callMany.applySync(undefined, [batchJson(batch), first]))
+        ? [watchdog.run(host.target, first, host.limits.timeoutMs, () => host.refs.call.applySync(undefined, [only.index, only.json]))]
+        : watchdog
+            .run(host.target, first, host.limits.timeoutMs, () => host.refs.callMany.applySync(undefined, [batchJson(batch), first]))
             .split("\n");
     } catch (error) {
       return this.#recover(batch, first, error);
@@ -282,20 +306,21 @@ export class Environment {
       this.#journal.push(batch[i] as Prepared);
       // Only a TOOL_ERROR carries stack frames: turn them into lines of the tool's own source.
       const text = outcomes[i] as string;
-      if (text.includes('"frames":[')) outcomes[i] = this.#sourceLines.locate(text);
+      if (text.includes('"frames":[')) outcomes[i] = host.sourceLines.locate(text);
     }
     return outcomes;
   }
 
   /**
-   * The isolate died (timeout, memory) or the bootstrap threw: find the call at fault, rebuild,
-   * replay the episode, then recover the outcomes of the batch's calls before it (deterministic)
-   * and run the ones after it.
+   * The isolate died (timeout, memory) or the bootstrap threw: find the call at fault, rebuild
+   * the isolate (every slot on it replays its episode), then recover the outcomes of the batch's
+   * calls before it (deterministic) and run the ones after it.
    */
   #recover(batch: Prepared[], first: number, error: unknown): string[] {
+    const host = this.#host;
     const message = error instanceof Error ? error.message : String(error);
-    const killed = this.#watchdog.killedSeq();
-    const failedSeq = this.#watchdog.lastSeqAtFailure;
+    const killed = host.watchdog.killedSeq();
+    const failedSeq = host.watchdog.lastSeqAtFailure;
     const inBatch = (seq: number) => seq >= first && seq < first + batch.length;
     let code: CallError["code"];
     let at: number;
@@ -308,15 +333,18 @@ export class Environment {
     }
     const reason =
       code === "TIMEOUT"
-        ? `the call ran past its limit of ${this.#options.timeoutMs} ms`
+        ? `the call ran past its limit of ${host.limits.timeoutMs} ms`
         : code === "MEMORY_LIMIT"
-          ? `the call ran past the memory limit of ${this.#options.memoryMb} MB`
+          ? `the call ran past the memory limit of ${host.limits.memoryMb} MB`
           : `the sandbox failed: ${message}`;
     try {
-      this.#rebuild();
+      host.rebuild();
     } catch (rebuildError) {
       this.#broken = `the environment could not be restored after ${code} (${(rebuildError as Error).message})`;
-      return batch.map((_, i) => (i === at ? failure(code, reason) : failure("INTERNAL", this.#broken as string)));
+    }
+    if (this.#broken !== null) {
+      const broken = this.#broken;
+      return batch.map((_, i) => (i === at ? failure(code, reason) : failure("INTERNAL", broken)));
     }
     const before = at > 0 ? this.#run(batch.slice(0, at)) : [];
     const after = at + 1 < batch.length ? this.#run(batch.slice(at + 1)) : [];
@@ -326,141 +354,6 @@ export class Environment {
   #usable(): void {
     if (this.#closed) throw new Error("environment is closed");
     if (this.#broken !== null) throw new Error(`${this.#broken}; reset the environment`);
-  }
-
-  /** Load a state into the isolate under a new id (once per distinct state, while it stays loaded). */
-  #load(state: JsonObject): number {
-    if (typeof state !== "object" || state === null || Array.isArray(state)) throw new TypeError("a state must be a JSON object");
-    const same = this.#objectIds.get(state);
-    const text = same !== undefined && this.#states.has(same) ? (this.#states.get(same) as string) : canonicalStringify(state);
-    const known = this.#stateIds.get(text);
-    if (known !== undefined && this.#states.has(known)) {
-      this.#objectIds.set(state, known);
-      // Most recently used last.
-      this.#states.delete(known);
-      this.#states.set(known, text);
-      return known;
-    }
-    const id = this.#nextStateId++;
-    this.#loadInto(id, text);
-    this.#states.set(id, text);
-    this.#stateIds.set(text, id);
-    this.#objectIds.set(state, id);
-    while (this.#states.size > LOADED_STATES) {
-      const oldest = this.#states.keys().next().value as number;
-      if (oldest === this.#episode.stateId) break;
-      this.#stateIds.delete(this.#states.get(oldest) as string);
-      this.#states.delete(oldest);
-      this.#stateHashes.delete(oldest);
-      this.#refs.dropState.applySync(undefined, [oldest]);
-    }
-    return id;
-  }
-
-  #loadInto(id: number, text: string): void {
-    const seq = this.#watchdog.reserve(1);
-    try {
-      this.#watchdog.run(this.#target, seq, STATE_LIMIT_MS, () => this.#refs.loadState.applySync(undefined, [id, text]));
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (this.#isolate.isDisposed) this.#rebuild();
-      throw new TypeError(`the state cannot be loaded: ${message}`);
-    }
-  }
-
-  #resetIsolate(): void {
-    // Between episodes, now and then, a full collection (shared/collector.ts): dead episodes pile up otherwise.
-    if (++this.#resets % COLLECT_EVERY_RESETS === 0) this.collect();
-    const seq = this.#watchdog.reserve(1);
-    const { stateId, seed, clockMs } = this.#episode;
-    this.#watchdog.run(this.#target, seq, STATE_LIMIT_MS, () =>
-      this.#refs.reset.applySync(undefined, [stateId, seed, clockMs, this.#options.clockStepMs]),
-    );
-    // The module's top-level code runs for every episode: under the call's limits, failing as a
-    // call does (a loop is a TIMEOUT, a memory bomb MEMORY_LIMIT), never pinning the process.
-    const load = this.#watchdog.reserve(1);
-    try {
-      this.#watchdog.run(this.#target, load, this.#options.timeoutMs, () => this.#refs.instantiate.applySync(undefined, []));
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const timedOut = this.#watchdog.killedSeq() === load;
-      this.#broken = `the module cannot load: ${message}`;
-      if (timedOut) throw new ModuleLoadError("TIMEOUT", `the module's top-level code ran past the limit of ${this.#options.timeoutMs} ms`);
-      if (/memory limit/i.test(message) || this.#isolate.isDisposed)
-        throw new ModuleLoadError("MEMORY_LIMIT", `the module's top-level code ran past the memory limit of ${this.#options.memoryMb} MB`);
-      throw new ModuleLoadError("TOOL_ERROR", `the module threw while loading: ${message}`);
-    }
-  }
-
-  /** A new isolate, with every kept state loaded, the episode reset and its journal replayed. */
-  #rebuild(): void {
-    this.rebuilds += 1;
-    this.#watchdog.unregister(this.#target);
-    if (!this.#isolate.isDisposed) this.#isolate.dispose();
-    this.#boot();
-    for (const [id, text] of this.#states) this.#loadInto(id, text);
-    this.#resetIsolate();
-    const journal = this.#journal;
-    this.#journal = [];
-    if (journal.length === 0) return;
-    const first = this.#watchdog.reserve(journal.length);
-    this.#watchdog.run(this.#target, first, this.#options.timeoutMs, () =>
-      this.#refs.callMany.applySync(undefined, [batchJson(journal), first]),
-    );
-    this.#journal = journal;
-  }
-
-  /** Isolate, context, bootstrap, module: ready for states. */
-  #boot(): void {
-    const isolate = new ivm.Isolate({ memoryLimit: this.#options.memoryMb });
-    const context = isolate.createContextSync();
-    const bootstrap = compileCached(isolate, bootstrapSource(), "envscale-bootstrap.js");
-    const create = bootstrap.runSync(context, { reference: true }) as ivm.Reference<
-      (buffer: SharedArrayBuffer, config: object) => IsolateKernel
-    >;
-    const kernel = create.applySync(
-      undefined,
-      [this.#watchdog.sharedBuffer, { maxResultBytes: this.#options.maxResultBytes, maxLogLines: 100, epoch: this.#watchdog.epoch }],
-      { arguments: { copy: true }, result: { reference: true } },
-    ) as unknown as ivm.Reference<IsolateKernel>;
-    const refs = {} as Refs;
-    for (const name of [
-      "install",
-      "loadState",
-      "dropState",
-      "reset",
-      "instantiate",
-      "call",
-      "callMany",
-      "exportState",
-      "lockdown",
-      "collect",
-      "pristine",
-    ] as const) {
-      (refs as Record<string, unknown>)[name] = kernel.getSync(name, { reference: true });
-    }
-    const script = compileCached(isolate, this.module.script, "envscale-tools.js");
-    const tools = JSON.stringify(this.module.tools.map((tool) => ({ name: tool.name, write: tool.access !== "read" })));
-    // The module's top-level code runs under the call's limits: a loop or a memory bomb there is
-    // the module's failure, reported as a call's would be, never a hung or dead process.
-    const limit = this.#options.timeoutMs;
-    try {
-      const factory = script.runSync(context, { reference: true, timeout: limit }) as ivm.Reference<() => unknown>;
-      refs.install.applySync(undefined, [tools, factory.derefInto()] as never, { timeout: limit });
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const disposed = isolate.isDisposed;
-      if (!disposed) isolate.dispose();
-      if (/timed out/i.test(message)) throw new ModuleLoadError("TIMEOUT", `the module's top-level code ran past the limit of ${limit} ms`);
-      if (/memory limit/i.test(message) || disposed)
-        throw new ModuleLoadError("MEMORY_LIMIT", `the module's top-level code ran past the memory limit of ${this.#options.memoryMb} MB`);
-      throw new ModuleLoadError("TOOL_ERROR", `the module threw while loading: ${message}`);
-    }
-    refs.lockdown.applySync(undefined, []);
-    this.#isolate = isolate;
-    this.#context = context;
-    this.#refs = refs;
-    this.#target = this.#watchdog.register(isolate);
   }
 }
 

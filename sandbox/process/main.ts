@@ -1,46 +1,76 @@
-// A sandbox process: holds many environments (one isolate each) and answers the host's requests.
+// A sandbox process: holds many environments (in slots of warm isolates, isolate-host.ts) and answers the host's requests.
 // V8 cannot survive every out-of-memory; when it does not, this process dies and the host
 // (host/sandbox.ts) reports the call and rebuilds its environments elsewhere. Nothing here is shared
 // with the host but messages.
 import { ModuleLoadError } from "../shared/call-errors.ts";
 import { COLLECTOR_GLOBAL } from "../shared/collector.ts";
-import { DEFAULT_CLOCK } from "../shared/environment-options.ts";
+import type { EnvironmentOptions } from "../shared/environment-options.ts";
 import type { ProcessStats, Reply, Request } from "../shared/protocol.ts";
 import type { CompiledModule, ToolCall } from "../shared/tool-module.ts";
-import { Environment, sharedWatchdog } from "./environment.ts";
+import { Environment, isolateLimits, sharedWatchdog } from "./environment.ts";
+import { IsolateHost, type IsolateLimits } from "./isolate-host.ts";
 
 const modules = new Map<string, CompiledModule>();
 const environments = new Map<number, Environment>();
-/** Closed environments kept for reuse, by module hash: opening one then costs a reset, not an isolate. */
-const idle = new Map<string, Environment[]>();
-const IDLE_PER_MODULE = 8;
 /**
- * Idle isolates kept in all, least recently closed module first out: a pipeline that verifies
+ * Warm isolates by module and limits. An environment opens in a slot of one that has room (a
+ * reset, no isolate built); a new isolate is built only when every one of its module is full.
+ */
+const isolates = new Map<string, IsolateHost[]>();
+/** Episodes one isolate holds at most: they share its heap limit, and a call that kills it makes every one of them replay. */
+const SLOTS_PER_ISOLATE = 64;
+/** An isolate takes no new episode once this share of its heap limit is in use. */
+const HEAP_SHARE_FOR_NEW_SLOTS = 0.35;
+/** Isolates with no episode open, least recently emptied first. */
+const empty = new Set<IsolateHost>();
+/**
+ * Empty isolates kept warm in all, least recently emptied first out: a pipeline that verifies
  * hundreds of domains must not keep one isolate per module it has ever seen (~3 MB each) without
  * bound. The host sets the bound from the machine's memory (host/sandbox.ts).
  */
 const IDLE_TOTAL = Math.max(1, Number(process.env.ENVSCALE_SANDBOX_IDLE) || 64);
-let idleCount = 0;
 
-function keepIdle(env: Environment): void {
-  const pool = idle.get(env.module.hash) ?? [];
-  if (pool.length >= IDLE_PER_MODULE) {
-    env.close();
-    return;
+function isolateKey(hash: string, limits: IsolateLimits): string {
+  return `${hash}|${limits.memoryMb}|${limits.timeoutMs}|${limits.maxResultBytes}`;
+}
+
+/** An isolate of the module with room for one more episode, built if none has. */
+function isolateFor(module: CompiledModule, options: EnvironmentOptions): IsolateHost {
+  const limits = isolateLimits(options);
+  const key = isolateKey(module.hash, limits);
+  const list = isolates.get(key) ?? [];
+  const heapBound = limits.memoryMb * 1024 * 1024 * HEAP_SHARE_FOR_NEW_SLOTS;
+  for (const host of list) {
+    if (host.isolate.isDisposed) continue;
+    if (host.slots === 0 || (host.slots < SLOTS_PER_ISOLATE && host.heapBytes() < heapBound)) return host;
   }
-  pool.push(env);
-  // Re-inserting moves the module to the end: Map order is then least recently used first.
-  idle.delete(env.module.hash);
-  idle.set(env.module.hash, pool);
-  idleCount += 1;
-  for (const [hash, oldest] of idle) {
-    if (idleCount <= IDLE_TOTAL) break;
-    for (const old of oldest.splice(0)) {
-      old.close();
-      idleCount -= 1;
-    }
-    idle.delete(hash);
+  const host = IsolateHost.boot(module, limits, sharedWatchdog());
+  list.push(host);
+  isolates.set(key, list);
+  return host;
+}
+
+/** An isolate whose last episode closed waits, warm, for the next one; the oldest beyond the bound are closed. */
+function emptied(host: IsolateHost): void {
+  empty.delete(host);
+  empty.add(host);
+  for (const oldest of empty) {
+    if (empty.size <= IDLE_TOTAL && !oldest.isolate.isDisposed) break;
+    empty.delete(oldest);
+    retire(oldest);
   }
+}
+
+function retire(host: IsolateHost): void {
+  host.close();
+  const key = isolateKey(host.module.hash, host.limits);
+  const list = (isolates.get(key) ?? []).filter((other) => other !== host);
+  if (list.length > 0) isolates.set(key, list);
+  else isolates.delete(key);
+}
+
+function allIsolates(): IsolateHost[] {
+  return [...isolates.values()].flat();
 }
 let calls = 0;
 
@@ -64,18 +94,13 @@ function handle(request: Request): unknown {
     case "open": {
       const module = modules.get(request.module);
       if (!module) throw new Error(`module ${request.module} was not sent to this sandbox process`);
-      const pooled = idle.get(module.hash)?.pop();
-      if (pooled) idleCount -= 1;
-      let env: Environment;
-      if (pooled && sameLimits(pooled, request.options)) {
-        pooled.reset(request.state, { seed: request.options.seed ?? 0, clock: request.options.clock ?? DEFAULT_CLOCK });
-        env = pooled;
-      } else {
-        pooled?.close();
-        env = Environment.open(module, request.state, request.options);
+      const host = isolateFor(module, request.options);
+      empty.delete(host);
+      try {
+        environments.set(request.env, Environment.openOn(host, request.state, request.options));
+      } finally {
+        if (host.slots === 0) emptied(host);
       }
-      limitsOf.set(env, request.options);
-      environments.set(request.env, env);
       return null;
     }
     // Outcomes travel as JSON text: the isolate wrote it, the host parses it once.
@@ -102,27 +127,31 @@ function handle(request: Request): unknown {
     case "close": {
       const env = environments.get(request.env);
       environments.delete(request.env);
-      if (env) keepIdle(env);
+      if (env) {
+        env.close();
+        if (env.host.slots === 0) emptied(env.host);
+      }
       return null;
     }
     case "stats": {
-      const all = [...environments.values(), ...[...idle.values()].flat()];
+      const hosts = allIsolates();
       if (request.collect) {
-        for (const env of all) env.collect();
+        for (const host of hosts) host.collect();
         collectProcess();
       }
       let heapBytes = 0;
       let rebuilds = 0;
       let isolateBytes = 0;
-      for (const env of all) {
-        heapBytes += env.heapBytes();
-        rebuilds += env.rebuilds;
-        isolateBytes += env.memoryBytes();
+      for (const host of hosts) {
+        heapBytes += host.heapBytes();
+        rebuilds += host.rebuilds;
+        isolateBytes += host.memoryBytes();
       }
       const memory = process.memoryUsage();
       const stats: ProcessStats = {
         environments: environments.size,
-        idle: idleCount,
+        idle: empty.size,
+        isolates: hosts.length,
         calls,
         rebuilds,
         heapBytes,
@@ -133,21 +162,6 @@ function handle(request: Request): unknown {
       return stats;
     }
   }
-}
-
-/** The limits an environment was opened with: a pooled one is only reused with the same. */
-const limitsOf = new WeakMap<Environment, { memoryMb?: number; timeoutMs?: number; clockStepMs?: number; maxResultBytes?: number }>();
-function sameLimits(
-  env: Environment,
-  options: { memoryMb?: number; timeoutMs?: number; clockStepMs?: number; maxResultBytes?: number },
-): boolean {
-  const had = limitsOf.get(env) ?? {};
-  return (
-    had.memoryMb === options.memoryMb &&
-    had.timeoutMs === options.timeoutMs &&
-    had.clockStepMs === options.clockStepMs &&
-    had.maxResultBytes === options.maxResultBytes
-  );
 }
 
 process.on("message", (request: Request) => {
@@ -169,7 +183,7 @@ process.on("message", (request: Request) => {
 
 process.on("disconnect", () => {
   for (const env of environments.values()) env.close();
-  for (const pool of idle.values()) for (const env of pool) env.close();
+  for (const host of allIsolates()) host.close();
   sharedWatchdog().close();
   process.exit(0);
 });

@@ -26,8 +26,12 @@ export interface EpisodeResult {
 }
 
 export interface ProcessStats {
+  /** Environments open (each an episode in a slot of an isolate). */
   environments: number;
+  /** Isolates with no environment open, kept warm. */
   idle: number;
+  /** Isolates in all, open and idle. */
+  isolates: number;
   calls: number;
   rebuilds: number;
   /** Heap in use by the isolates, open and idle (live sizes after a `collect`). */

@@ -1,0 +1,311 @@
+// One isolate with one tool module, shared by many episodes (environment.ts), each in a slot of
+// its own (the bootstrap's `select`). An episode's state is its database root over a frozen loaded
+// state, with the tables it wrote copied on write: parking it and taking another costs a few
+// assignments, so opening an episode on a warm isolate costs a reset, never an isolate (~4 MB and
+// ~18 ms). What is shared is what is frozen: loaded states and the realm. Each slot has its own
+// module instance, random stream, clock and journal.
+//
+// Limits are the isolate's: a call that runs past its time or memory limit destroys the isolate of
+// every slot on it, so the host rebuilds it and every slot replays its own journal (execution is
+// deterministic) — the other episodes go on as if nothing happened.
+
+import type { ValidateFunction } from "ajv/dist/2020.js";
+import ivm from "isolated-vm";
+import { canonicalStringify, type JsonObject } from "../../kernel/canonical-json.ts";
+import type { IsolateKernel } from "../isolate/bootstrap.ts";
+import { ModuleLoadError } from "../shared/call-errors.ts";
+import { COLLECT_EVERY_RESETS } from "../shared/collector.ts";
+import type { CompiledModule } from "../shared/tool-module.ts";
+import { validatorsFor } from "./argument-validators.ts";
+import { bootstrapSource } from "./bootstrap-script.ts";
+import { compileCached } from "./code-cache.ts";
+import { SourceLines } from "./source-lines.ts";
+import type { Watchdog } from "./watchdog.ts";
+
+/** Loading or exporting a state is not a tool call; it gets a generous limit of its own. */
+export const STATE_LIMIT_MS = 30_000;
+/** Distinct states kept loaded beyond those live episodes start from (a reset to one then costs no transfer). */
+const SPARE_STATES = 8;
+
+export interface IsolateLimits {
+  memoryMb: number;
+  timeoutMs: number;
+  maxResultBytes: number;
+}
+
+type Refs = {
+  [K in
+    | "install"
+    | "select"
+    | "dropSlot"
+    | "loadState"
+    | "dropState"
+    | "reset"
+    | "instantiate"
+    | "call"
+    | "callMany"
+    | "exportState"
+    | "lockdown"
+    | "collect"
+    | "pristine"]: ivm.Reference<IsolateKernel[K]>;
+};
+const REF_NAMES = [
+  "install",
+  "select",
+  "dropSlot",
+  "loadState",
+  "dropState",
+  "reset",
+  "instantiate",
+  "call",
+  "callMany",
+  "exportState",
+  "lockdown",
+  "collect",
+  "pristine",
+] as const;
+
+/** What the host asks of an episode when its isolate is rebuilt: take its slot back as it was. */
+export interface SlotTenant {
+  readonly slot: number;
+  /** The state id its episode starts from. */
+  readonly stateId: number;
+  /** Reset the slot to the episode's start and replay its journal on the new isolate. */
+  restoreAfterRebuild(): void;
+}
+
+export class IsolateHost {
+  readonly module: CompiledModule;
+  readonly limits: IsolateLimits;
+  readonly watchdog: Watchdog;
+  readonly validators: (ValidateFunction | null)[];
+  readonly toolIndex = new Map<string, number>();
+  readonly sourceLines: SourceLines;
+  isolate!: ivm.Isolate;
+  refs!: Refs;
+  target = 0;
+  #context!: ivm.Context;
+  /** State texts by id, as loaded (kept to rebuild the isolate), most recently used last. */
+  readonly #states = new Map<number, string>();
+  /** Loaded states' ids by canonical text: a state crossing a process boundary is a new object each time. */
+  readonly #stateIds = new Map<string, number>();
+  /** Hashes of loaded states, by id (the hash of an episode no write has changed). */
+  readonly stateHashes = new Map<number, string>();
+  /** The same ids by object, for callers in this process that pass the same object again. */
+  readonly #objectIds = new WeakMap<object, number>();
+  #nextStateId = 1;
+  readonly #tenants = new Map<number, SlotTenant>();
+  #nextSlot = 1;
+  #live = 0;
+  #resets = 0;
+  #closed = false;
+  /** How many times the isolate was rebuilt (after timeouts, memory limits, internal errors). */
+  rebuilds = 0;
+
+  private constructor(module: CompiledModule, limits: IsolateLimits, watchdog: Watchdog) {
+    this.module = module;
+    this.limits = limits;
+    this.watchdog = watchdog;
+    this.validators = validatorsFor(module);
+    this.sourceLines = new SourceLines(module);
+    for (const [index, tool] of module.tools.entries()) this.toolIndex.set(tool.name, index);
+  }
+
+  /** A new isolate with the module installed. Throws ModuleLoadError when the module's script fails. */
+  static boot(module: CompiledModule, limits: IsolateLimits, watchdog: Watchdog): IsolateHost {
+    const host = new IsolateHost(module, limits, watchdog);
+    host.#boot();
+    return host;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Episodes open on this isolate. */
+  get slots(): number {
+    return this.#tenants.size;
+  }
+
+  /** Take a slot for an episode (its reset follows). */
+  attach(tenant: (slot: number) => SlotTenant): SlotTenant {
+    const slot = this.#nextSlot++;
+    const attached = tenant(slot);
+    this.#tenants.set(slot, attached);
+    return attached;
+  }
+
+  detach(slot: number): void {
+    if (!this.#tenants.delete(slot)) return;
+    if (!this.isolate.isDisposed) this.refs.dropSlot.applySync(undefined, [slot]);
+    if (this.#live === slot) this.#live = 0;
+    this.#trimStates();
+  }
+
+  /** Make `slot` the live one in the isolate (a crossing only when another slot was live). */
+  enter(slot: number): void {
+    if (this.#live === slot) return;
+    this.refs.select.applySync(undefined, [slot]);
+    this.#live = slot;
+  }
+
+  /** Start `slot`'s episode on state `stateId`: a fresh module instance under the call's limits. */
+  resetSlot(slot: number, stateId: number, seed: number, clockMs: number, stepMs: number): void {
+    this.enter(slot);
+    // Between episodes, now and then, a full collection (shared/collector.ts): dead episodes pile up otherwise.
+    if (++this.#resets % COLLECT_EVERY_RESETS === 0) this.collect();
+    const seq = this.watchdog.reserve(1);
+    this.watchdog.run(this.target, seq, STATE_LIMIT_MS, () => this.refs.reset.applySync(undefined, [stateId, seed, clockMs, stepMs]));
+    // The module's top-level code runs for every episode: under the call's limits, failing as a
+    // call does (a loop is a TIMEOUT, a memory bomb MEMORY_LIMIT), never pinning the process.
+    const load = this.watchdog.reserve(1);
+    try {
+      this.watchdog.run(this.target, load, this.limits.timeoutMs, () => this.refs.instantiate.applySync(undefined, []));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (this.watchdog.killedSeq() === load)
+        throw new ModuleLoadError("TIMEOUT", `the module's top-level code ran past the limit of ${this.limits.timeoutMs} ms`);
+      if (/memory limit/i.test(message) || this.isolate.isDisposed)
+        throw new ModuleLoadError("MEMORY_LIMIT", `the module's top-level code ran past the memory limit of ${this.limits.memoryMb} MB`);
+      throw new ModuleLoadError("TOOL_ERROR", `the module threw while loading: ${message}`);
+    }
+  }
+
+  /** The id of a state, loading it into the isolate the first time (once per distinct state while it stays loaded). */
+  load(state: JsonObject): number {
+    if (typeof state !== "object" || state === null || Array.isArray(state)) throw new TypeError("a state must be a JSON object");
+    const same = this.#objectIds.get(state);
+    const text = same !== undefined && this.#states.has(same) ? (this.#states.get(same) as string) : canonicalStringify(state);
+    const known = this.#stateIds.get(text);
+    if (known !== undefined && this.#states.has(known)) {
+      this.#objectIds.set(state, known);
+      // Most recently used last.
+      this.#states.delete(known);
+      this.#states.set(known, text);
+      return known;
+    }
+    const id = this.#nextStateId++;
+    this.#loadInto(id, text);
+    this.#states.set(id, text);
+    this.#stateIds.set(text, id);
+    this.#objectIds.set(state, id);
+    this.#trimStates();
+    return id;
+  }
+
+  /** The canonical text of a loaded state. */
+  stateText(id: number): string | undefined {
+    return this.#states.get(id);
+  }
+
+  /**
+   * A new isolate after the old one died: every kept state loaded again, every slot's episode
+   * reset and replayed. A slot whose replay fails is told so by its own restore (it marks itself
+   * broken); the others go on.
+   */
+  rebuild(): void {
+    this.rebuilds += 1;
+    this.watchdog.unregister(this.target);
+    if (!this.isolate.isDisposed) this.isolate.dispose();
+    this.#live = 0;
+    this.#boot();
+    for (const [id, text] of this.#states) this.#loadInto(id, text);
+    for (const tenant of this.#tenants.values()) tenant.restoreAfterRebuild();
+  }
+
+  /** A full garbage collection in the isolate, when its process provides the collector; false otherwise. */
+  collect(): boolean {
+    if (this.#closed || this.isolate.isDisposed) return false;
+    const seq = this.watchdog.reserve(1);
+    return this.watchdog.run(this.target, seq, STATE_LIMIT_MS, () => this.refs.collect.applySync(undefined, [])) as boolean;
+  }
+
+  heapBytes(): number {
+    return this.isolate.isDisposed ? 0 : this.isolate.getHeapStatisticsSync().used_heap_size;
+  }
+
+  /** Memory the isolate holds: its committed heap and the memory outside it (malloc, external). */
+  memoryBytes(): number {
+    if (this.isolate.isDisposed) return 0;
+    const stats = this.isolate.getHeapStatisticsSync();
+    return stats.total_physical_size + stats.malloced_memory + stats.externally_allocated_size;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.watchdog.unregister(this.target);
+    if (!this.isolate.isDisposed) {
+      this.#context.release();
+      this.isolate.dispose();
+    }
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  #loadInto(id: number, text: string): void {
+    const seq = this.watchdog.reserve(1);
+    try {
+      this.watchdog.run(this.target, seq, STATE_LIMIT_MS, () => this.refs.loadState.applySync(undefined, [id, text]));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (this.isolate.isDisposed) this.rebuild();
+      throw new TypeError(`the state cannot be loaded: ${message}`);
+    }
+  }
+
+  /** Drop the least recently used states no episode starts from, beyond the spares. */
+  #trimStates(): void {
+    const inUse = new Set<number>();
+    for (const tenant of this.#tenants.values()) inUse.add(tenant.stateId);
+    let spare = this.#states.size - inUse.size;
+    for (const id of this.#states.keys()) {
+      if (spare <= SPARE_STATES) break;
+      if (inUse.has(id)) continue;
+      this.#stateIds.delete(this.#states.get(id) as string);
+      this.#states.delete(id);
+      this.stateHashes.delete(id);
+      if (!this.isolate.isDisposed) this.refs.dropState.applySync(undefined, [id]);
+      spare -= 1;
+    }
+  }
+
+  /** Isolate, context, bootstrap, module: ready for states and slots. */
+  #boot(): void {
+    const isolate = new ivm.Isolate({ memoryLimit: this.limits.memoryMb });
+    const context = isolate.createContextSync();
+    const bootstrap = compileCached(isolate, bootstrapSource(), "envscale-bootstrap.js");
+    const create = bootstrap.runSync(context, { reference: true }) as ivm.Reference<
+      (buffer: SharedArrayBuffer, config: object) => IsolateKernel
+    >;
+    const kernel = create.applySync(
+      undefined,
+      [this.watchdog.sharedBuffer, { maxResultBytes: this.limits.maxResultBytes, maxLogLines: 100, epoch: this.watchdog.epoch }],
+      { arguments: { copy: true }, result: { reference: true } },
+    ) as unknown as ivm.Reference<IsolateKernel>;
+    const refs = {} as Refs;
+    for (const name of REF_NAMES) (refs as Record<string, unknown>)[name] = kernel.getSync(name, { reference: true });
+    const script = compileCached(isolate, this.module.script, "envscale-tools.js");
+    const tools = JSON.stringify(this.module.tools.map((tool) => ({ name: tool.name, write: tool.access !== "read" })));
+    // The module's script runs under the call's limits: a loop or a memory bomb there is the
+    // module's failure, reported as a call's would be, never a hung or dead process.
+    const limit = this.limits.timeoutMs;
+    try {
+      const factory = script.runSync(context, { reference: true, timeout: limit }) as ivm.Reference<() => unknown>;
+      refs.install.applySync(undefined, [tools, factory.derefInto()] as never, { timeout: limit });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const disposed = isolate.isDisposed;
+      if (!disposed) isolate.dispose();
+      if (/timed out/i.test(message)) throw new ModuleLoadError("TIMEOUT", `the module's top-level code ran past the limit of ${limit} ms`);
+      if (/memory limit/i.test(message) || disposed)
+        throw new ModuleLoadError("MEMORY_LIMIT", `the module's top-level code ran past the memory limit of ${this.limits.memoryMb} MB`);
+      throw new ModuleLoadError("TOOL_ERROR", `the module threw while loading: ${message}`);
+    }
+    refs.lockdown.applySync(undefined, []);
+    this.isolate = isolate;
+    this.#context = context;
+    this.refs = refs;
+    this.target = this.watchdog.register(isolate);
+  }
+}
