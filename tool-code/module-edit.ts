@@ -2,21 +2,22 @@
 // place, or withdraw tools that failed verification (they stay as plain functions, unexported).
 import type { Project, SourceFile } from "ts-morph";
 
-// ts-morph loads the TypeScript compiler (~0.4 s): load it on first use, and keep one project.
-let project: Project | null = null;
+// ts-morph loads the TypeScript compiler (~0.4 s): load it on first use. Every edit gets a project
+// of its own (a few ms): a shared one answered differently depending on the edits made before in it
+// (replaced text came out indented differently when domains were verified in another order), and
+// the same seed must give the same modules at any `--concurrency`.
+let morph: typeof import("ts-morph") | null = null;
 
 async function edit<T>(source: string, change: (file: SourceFile) => T): Promise<{ source: string; value: T }> {
-  if (!project) {
-    const { Project } = await import("ts-morph");
-    project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true, compilerOptions: { allowJs: true, noResolve: true } });
-  }
-  const file = project.createSourceFile("/__edit.ts", source, { overwrite: true });
-  try {
-    const value = change(file);
-    return { source: file.getFullText(), value };
-  } finally {
-    project.removeSourceFile(file);
-  }
+  morph ??= await import("ts-morph");
+  const project: Project = new morph.Project({
+    useInMemoryFileSystem: true,
+    skipLoadingLibFiles: true,
+    compilerOptions: { allowJs: true, noResolve: true },
+  });
+  const file = project.createSourceFile("/__edit.ts", source);
+  const value = change(file);
+  return { source: file.getFullText(), value };
 }
 
 /** The text of the exported function `name`, or null. */
