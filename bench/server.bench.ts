@@ -18,6 +18,7 @@ const processes = flag("--processes", "");
 
 interface TaskLine {
   id: string;
+  domain: string;
   gold_calls: { tool: string; arguments: unknown }[];
   /** What a read-only task's answer must state. */
   answer_facts?: { path: string; value: string | number }[];
@@ -59,7 +60,8 @@ let episodes = 0;
 const rewards = new Map<number, number>();
 let errors = 0;
 
-async function client(index: number, until: number): Promise<void> {
+/** One connection playing episodes back to back: the n-th is `next(n)`, until it gives none. */
+async function play(next: (n: number) => TaskLine | undefined): Promise<void> {
   const socket = new WebSocket(wsUrl);
   const waiting: ((data: { type: string; data: { reward?: number | null } }) => void)[] = [];
   socket.addEventListener("message", (event) => waiting.shift()?.(JSON.parse(String(event.data))));
@@ -78,8 +80,7 @@ async function client(index: number, until: number): Promise<void> {
       });
       socket.send(JSON.stringify(message));
     });
-  for (let n = 0; performance.now() < until; n++) {
-    const task = tasks[(index * 7 + n) % tasks.length] as TaskLine;
+  for (let n = 0, task = next(0); task; task = next(++n)) {
     await send({ type: "reset", data: { task_id: task.id } });
     for (const call of task.gold_calls) await send({ type: "step", data: { tool: call.tool, arguments: call.arguments } });
     const answer = (task.answer_facts ?? []).map((fact) => `${fact.path}: ${fact.value}`).join("; ") || "done";
@@ -91,10 +92,21 @@ async function client(index: number, until: number): Promise<void> {
   socket.close();
 }
 
+/** Connection `index` plays the tasks in turn, from its own starting point, until `until`. */
+const client = (index: number, until: number) =>
+  play((n) => (performance.now() < until ? (tasks[(index * 7 + n) % tasks.length] as TaskLine) : undefined));
+/** Each of `list`'s tasks once. */
+const playOnce = (list: readonly TaskLine[]) => play((n) => list[n]);
+
 try {
-  // Warm-up: every domain's module compiled once, outside the measurement.
+  // Warm-up, outside the measurement: one episode of every domain (its module compiled and its
+  // isolate built once, as on a server that has been up a while), then 2 s of play. Opening cold is
+  // measured by bench/episodes.bench.ts.
   const warm = Date.now();
-  await Promise.all(Array.from({ length: Math.min(sessions, 16) }, (_, i) => client(i, performance.now() + 2_000)));
+  const firstOfDomain = [...new Map(tasks.map((task) => [task.domain, task])).values()];
+  const lanes = Math.min(sessions, 16);
+  await Promise.all(Array.from({ length: lanes }, (_, lane) => playOnce(firstOfDomain.filter((_, i) => i % lanes === lane))));
+  await Promise.all(Array.from({ length: lanes }, (_, i) => client(i, performance.now() + 2_000)));
   latencies.length = 0;
   steps = 0;
   episodes = 0;

@@ -28,6 +28,17 @@ export interface EpisodeServices {
   exactMatch: boolean;
 }
 
+/** A domain's tools in the chat format, one array per spec: every episode of the domain shares it (and its JSON text, message-text.ts). */
+const toolLists = new WeakMap<EnvironmentSpec, ToolDefinition[]>();
+function toolsOf(spec: EnvironmentSpec): ToolDefinition[] {
+  let tools = toolLists.get(spec);
+  if (!tools) {
+    tools = toolDefinitions(spec);
+    toolLists.set(spec, tools);
+  }
+  return tools;
+}
+
 /** A tool's answer as MCP's CallToolResult (what `tools/call` returns). */
 export interface McpToolResult {
   content: { type: "text"; text: string }[];
@@ -57,7 +68,7 @@ export class ServedEpisode {
     this.task = task;
     this.#services = services;
     this.#episode = episode;
-    this.#tools = toolDefinitions(services.spec(task.domain));
+    this.#tools = toolsOf(services.spec(task.domain));
     this.#user = services.llm.kind === "model" ? new ModelUser(services.llm, task, `user:${id}`) : new ScriptedUser(task);
     this.#messages = [{ role: "system", content: agentSystemPrompt(task) }];
   }

@@ -12,6 +12,7 @@ import type { WebSocket } from "ws";
 import type { ServerContext } from "../context.ts";
 import { parseJsonBody } from "../json-body.ts";
 import { answerRpc } from "../mcp-methods.ts";
+import { messageText } from "../message-text.ts";
 import { actionShapeOf, jsonRpcRequestSchema, resetRequestSchema } from "../protocol.ts";
 import { ProtocolError } from "../protocol-error.ts";
 import { parseWith } from "./validate.ts";
@@ -25,7 +26,7 @@ export function websocketRoute(app: FastifyInstance, ctx: ServerContext): void {
       let episodeId: string | null = null;
       let chain: Promise<void> = Promise.resolve();
       const send = (type: string, data: unknown) => {
-        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ type, data }));
+        if (socket.readyState === socket.OPEN) socket.send(messageText(type, data));
       };
       const handle = async (raw: string) => {
         try {
