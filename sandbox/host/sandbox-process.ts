@@ -5,7 +5,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { join } from "node:path";
 import { ModuleLoadError } from "../shared/call-errors.ts";
 import { COLLECTOR_GLOBAL } from "../shared/collector.ts";
-import type { Reply, Request } from "../shared/protocol.ts";
+import type { Reply, ReplyMessage, Request, RequestMessage } from "../shared/protocol.ts";
 import type { CallError, CallOutcome, CompiledModule } from "../shared/tool-module.ts";
 
 const PROCESS_MAIN = join(import.meta.dirname, "..", "process", "main.ts");
@@ -74,13 +74,10 @@ export class SandboxProcess {
       rejectReady = reject;
     });
     this.ready.catch(() => {});
-    this.child.on("message", (reply: Reply) => {
-      if (reply.id === 0) return resolveReady();
-      const pending = this.#pending.get(reply.id);
-      if (!pending) return;
-      this.#pending.delete(reply.id);
-      if (reply.ok) pending.resolve(reply.value);
-      else pending.reject(reply.error.code ? new ModuleLoadError(reply.error.code, reply.error.message) : new Error(reply.error.message));
+    this.child.on("message", (message: ReplyMessage) => {
+      if ("batch" in message) for (const reply of message.batch) this.#settle(reply);
+      else if (message.id === 0) resolveReady();
+      else this.#settle(message);
     });
     this.child.on("exit", (code, signal) => {
       this.alive = false;
@@ -103,8 +100,28 @@ export class SandboxProcess {
     const id = this.#nextId++;
     return new Promise<T>((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.child.send({ ...message, id } as Request);
+      this.#outbox.push({ ...message, id } as Request);
+      if (this.#outbox.length === 1) setImmediate(this.#flush);
     });
+  }
+
+  /** Requests of this turn of the event loop, sent as one message after it (`setImmediate`: no timer, no wait when idle). */
+  #outbox: Request[] = [];
+  readonly #flush = (): void => {
+    const requests = this.#outbox;
+    this.#outbox = [];
+    if (requests.length === 0 || !this.alive || !this.child.connected) return;
+    const message: RequestMessage = requests.length === 1 ? (requests[0] as Request) : { op: "batch", requests };
+    // A channel that closes under the send is a dying process: its exit rejects what is pending.
+    this.child.send(message, () => {});
+  };
+
+  #settle(reply: Reply): void {
+    const pending = this.#pending.get(reply.id);
+    if (!pending) return;
+    this.#pending.delete(reply.id);
+    if (reply.ok) pending.resolve(reply.value);
+    else pending.reject(reply.error.code ? new ModuleLoadError(reply.error.code, reply.error.message) : new Error(reply.error.message));
   }
 
   async sendModule(module: CompiledModule): Promise<void> {

@@ -5,7 +5,7 @@
 import { ModuleLoadError } from "../shared/call-errors.ts";
 import { COLLECTOR_GLOBAL } from "../shared/collector.ts";
 import type { EnvironmentOptions } from "../shared/environment-options.ts";
-import type { ProcessStats, Reply, Request } from "../shared/protocol.ts";
+import type { ProcessStats, Reply, ReplyMessage, Request, RequestMessage } from "../shared/protocol.ts";
 import type { CompiledModule, ToolCall } from "../shared/tool-module.ts";
 import { Environment, isolateLimits, sharedWatchdog } from "./environment.ts";
 import { IsolateHost, type IsolateLimits } from "./isolate-host.ts";
@@ -164,12 +164,11 @@ function handle(request: Request): unknown {
   }
 }
 
-process.on("message", (request: Request) => {
-  let reply: Reply;
+function answer(request: Request): Reply {
   try {
-    reply = { id: request.id, ok: true, value: handle(request) };
+    return { id: request.id, ok: true, value: handle(request) };
   } catch (error) {
-    reply = {
+    return {
       id: request.id,
       ok: false,
       error: {
@@ -178,6 +177,11 @@ process.on("message", (request: Request) => {
       },
     };
   }
+}
+
+// Requests the host made in one turn arrive as one message; their replies leave as one.
+process.on("message", (message: RequestMessage) => {
+  const reply: ReplyMessage = message.op === "batch" ? { batch: message.requests.map(answer) } : answer(message);
   process.send?.(reply);
 });
 

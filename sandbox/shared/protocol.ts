@@ -45,3 +45,11 @@ export interface ProcessStats {
 
 /** A failed request's error; `code` when a module could not load (ModuleLoadError). */
 export type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { message: string; code?: ModuleLoadCode } };
+
+/**
+ * What crosses the channel: requests made in one turn of the host's event loop travel as one
+ * message, and their replies as one (a message is a system call and a frame each way; under load
+ * hundreds of episodes ask at once).
+ */
+export type RequestMessage = Request | { op: "batch"; requests: Request[] };
+export type ReplyMessage = Reply | { batch: Reply[] };
