@@ -178,12 +178,13 @@ export class ServedEpisode {
    * match. The server ran every call itself, so the environment's state is the truth.
    */
   async #finish(): Promise<void> {
-    const [state, hash] = await Promise.all([this.#episode.state(), this.#episode.stateHash()]);
+    // The final state crosses from the sandbox only when its hash is not the gold one.
+    const hash = await this.#episode.stateHash();
     const steps = this.#episode.steps.filter((s) => s.arguments !== null);
     const verdict = await judgeOutcome(
       this.#services.judge,
       this.task,
-      { state: state as DomainState, hash },
+      { state: async () => (await this.#episode.state()) as DomainState, hash },
       {
         made: steps.map((s) => ({ tool: s.tool, arguments: s.arguments })),
         succeeded: steps.map((s) => s.outcome.ok),

@@ -166,11 +166,24 @@ export function statesValue(text: string, value: string | number): boolean {
   if (typeof value === "string") {
     const asNumber = Number(value);
     if (value.trim() !== "" && Number.isFinite(asNumber) && /^-?[\d.]+$/.test(value.trim())) return statesNumber(text, asNumber);
-    // A whole word or phrase: seat "1A" is not stated by "11A".
-    const escaped = value.trim().replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, "iu").test(text);
+    return phrasePattern(value).test(text);
   }
   return statesNumber(text, value);
+}
+
+/** Patterns by phrase: every judged episode of a task asks for the same facts, and a pattern with lookbehind costs more to build than to run. */
+const phrasePatterns = new Map<string, RegExp>();
+
+/** A whole word or phrase, case-insensitively: seat "1A" is not stated by "11A". */
+function phrasePattern(value: string): RegExp {
+  let pattern = phrasePatterns.get(value);
+  if (!pattern) {
+    const escaped = value.trim().replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    pattern = new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, "iu");
+    if (phrasePatterns.size >= 10_000) phrasePatterns.clear();
+    phrasePatterns.set(value, pattern);
+  }
+  return pattern;
 }
 
 function statesNumber(text: string, value: number): boolean {

@@ -113,20 +113,23 @@ export function factsOf(task: Task, goldResults: readonly JsonValue[]): AnswerFa
 }
 
 /**
- * Outcome and exact match of an episode that ended in `actual` (state and hash), having made
+ * Outcome and exact match of an episode that ended in `actual` (state, or how to fetch it, and hash), having made
  * `episode.made` calls of which those flagged in `episode.succeeded` went through (validity aside).
  */
 export async function judgeOutcome(
   ctx: JudgeContext,
   task: Task,
-  actual: { state: DomainState; hash: string },
+  actual: { state: DomainState | (() => Promise<DomainState>); hash: string },
   episode: EpisodeRecord,
   options: { exactMatch: boolean },
 ): Promise<CallsVerdict> {
   const gold = await goldOf(ctx, task);
   const facts = task.read_only ? factsOf(task, gold.results) : [];
   const base = { toolErrors: episode.succeeded.filter((ok) => !ok).length, rule: ruleOf(task, facts, options.exactMatch) };
-  const alignment = compareStates(ctx.schema(task.domain), task.initial_state as DomainState, gold.state, actual.state, {
+  // The state itself is read (and, when it is a function, fetched) only when the hashes differ.
+  const sameHash = gold.hash === actual.hash;
+  const state = typeof actual.state === "function" ? (sameHash ? gold.state : await actual.state()) : actual.state;
+  const alignment = compareStates(ctx.schema(task.domain), task.initial_state as DomainState, gold.state, state, {
     gold: gold.hash,
     actual: actual.hash,
   });

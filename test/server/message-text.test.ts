@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { messageText } from "../../server/message-text.ts";
 
 describe("messageText", () => {
-  const tools = [{ type: "function", function: { name: "get_order", parameters: { type: "object", properties: { id: { type: "string" } } } } }];
+  const tools = [
+    { type: "function", function: { name: "get_order", parameters: { type: "object", properties: { id: { type: "string" } } } } },
+  ];
 
   it("is JSON.stringify of the message, the tool list spliced in as text made once", () => {
     const data = { observation: { result: { a: 1 }, tools, metadata: { episode_id: "e1" } }, reward: null, done: false };
