@@ -19,6 +19,7 @@ import type { EpisodeResult, ProcessStats } from "../shared/protocol.ts";
 import type { CallOutcome, CompiledModule, ToolCall } from "../shared/tool-module.ts";
 import { type CompileOptions, type CompileResult, compileToolModule } from "./compile.ts";
 import { crashOutcome, type Message, ProcessDied, SandboxProcess } from "./sandbox-process.ts";
+import { stateKey } from "./state-keys.ts";
 
 export interface SandboxOptions {
   /** Sandbox processes (default: one per CPU core). */
@@ -217,7 +218,7 @@ export class SandboxEnvironment {
     return this.#enqueue(async () => {
       // The state the environment already holds is not sent again (nor re-read by the process).
       const send = state !== undefined && state !== this.#state;
-      await this.#request({ op: "reset", env: this.id, ...(send ? { state } : {}), options });
+      await this.#request({ op: "reset", env: this.id, ...(send ? { state, stateKey: stateKey(state) } : {}), options });
       this.#begin(state ?? this.#state, options);
     });
   }
@@ -243,7 +244,7 @@ export class SandboxEnvironment {
         const result = await process.request<EpisodeResult & { outcomes: string }>({
           op: "episode",
           env: this.id,
-          ...(state !== this.#state ? { state } : {}),
+          ...(state !== this.#state ? { state, stateKey: stateKey(state) } : {}),
           options,
           calls: JSON.stringify(episode.calls),
           ...(episode.exportState ? { export: true } : {}),
@@ -366,6 +367,7 @@ export class SandboxEnvironment {
           env: this.id,
           module: this.module.hash,
           state: this.#state,
+          stateKey: stateKey(this.#state),
           options: { ...this.#options, ...this.#reset },
         });
         if (this.#journal.length > 0) await process.request({ op: "callMany", env: this.id, calls: JSON.stringify(this.#journal) });

@@ -74,6 +74,16 @@ export function createIsolateKernel(sharedSlots: SharedArrayBuffer, config: Kern
   }
   const parked = new Map<number, Parked>();
   let live = 0;
+  const select = (id: number) => {
+    if (id === live) return;
+    if (live !== 0) parked.set(live, { episode: db.suspend(), determinism: determinism.suspend(), functions });
+    const next = parked.get(id);
+    parked.delete(id);
+    db.resume(next?.episode);
+    if (next) determinism.resume(next.determinism);
+    functions = next ? next.functions : [];
+    live = id;
+  };
 
   /** A fresh module instance: module-level state does not survive an episode. */
   const instantiate = () => {
@@ -186,16 +196,7 @@ export function createIsolateKernel(sharedSlots: SharedArrayBuffer, config: Kern
       freezeRealm(global);
     },
     /** Make slot `id` the live one (a slot never seen starts empty: a reset follows). */
-    select(id: number) {
-      if (id === live) return;
-      if (live !== 0) parked.set(live, { episode: db.suspend(), determinism: determinism.suspend(), functions });
-      const next = parked.get(id);
-      parked.delete(id);
-      db.resume(next?.episode);
-      if (next) determinism.resume(next.determinism);
-      functions = next ? next.functions : [];
-      live = id;
-    },
+    select,
     /** Forget slot `id` (its episode ended). */
     dropSlot(id: number) {
       parked.delete(id);
@@ -221,16 +222,18 @@ export function createIsolateKernel(sharedSlots: SharedArrayBuffer, config: Kern
       instantiate();
       console.take();
     },
-    /** One call (the host armed the watchdog): tool index and arguments as JSON text → outcome JSON text. */
-    call(index: number, argsJson: string): string {
+    /** One call of slot `slot` (the host armed the watchdog): tool index and arguments as JSON text → outcome JSON text. */
+    call(slot: number, index: number, argsJson: string): string {
+      select(slot);
       return runCall(index, jsonParse(argsJson));
     },
     /**
-     * A batch, `[[toolIndex, args], …]` as JSON text → the outcomes' JSON texts joined by newlines
+     * A batch of slot `slot`, `[[toolIndex, args], …]` as JSON text → the outcomes' JSON texts joined by newlines
      * (JSON text never holds a raw newline, so the host splits without parsing). Call i runs as
      * watchdog sequence `firstSeq + i` with its own start time: each call has its own time limit.
      */
-    callMany(batchJson: string, firstSeq: number): string {
+    callMany(slot: number, batchJson: string, firstSeq: number): string {
+      select(slot);
       const batch = jsonParse(batchJson) as [number, unknown][];
       let out = "";
       for (let i = 0; i < batch.length; i++) {

@@ -93,14 +93,14 @@ export class Environment implements SlotTenant {
    * Open an environment in a slot of an isolate that already holds the module (a sandbox process
    * keeps them warm): no isolate is built; the options' limits must be the isolate's.
    */
-  static openOn(host: IsolateHost, state: JsonObject, options: EnvironmentOptions = {}): Environment {
-    return Environment.#attach(host, state, options, false);
+  static openOn(host: IsolateHost, state: JsonObject, options: EnvironmentOptions = {}, stateKey?: number): Environment {
+    return Environment.#attach(host, state, options, false, stateKey);
   }
 
-  static #attach(host: IsolateHost, state: JsonObject, options: EnvironmentOptions, ownsHost: boolean): Environment {
+  static #attach(host: IsolateHost, state: JsonObject, options: EnvironmentOptions, ownsHost: boolean, stateKey?: number): Environment {
     const env = host.attach((slot) => new Environment(host, slot, options, ownsHost)) as Environment;
     try {
-      env.reset(state);
+      env.reset(state, {}, stateKey);
     } catch (error) {
       env.close();
       throw error;
@@ -197,10 +197,11 @@ export class Environment implements SlotTenant {
   /**
    * Start a new episode: the given state (or the current episode's initial state), a fresh module
    * instance, the seed and clock (options override the environment's). Never creates an isolate.
+   * `stateKey`: the sender's key for this state object (see IsolateHost.load).
    */
-  reset(state?: JsonObject, options: ResetOptions = {}): void {
+  reset(state?: JsonObject, options: ResetOptions = {}, stateKey?: number): void {
     if (this.#closed) throw new Error("environment is closed");
-    const stateId = state === undefined ? this.#episode.stateId : this.#host.load(state);
+    const stateId = state === undefined ? this.#episode.stateId : this.#host.load(state, stateKey);
     this.#episode = {
       stateId,
       seed: options.seed ?? this.#episode.seed,
@@ -243,7 +244,7 @@ export class Environment implements SlotTenant {
       const host = this.#host;
       const first = host.watchdog.reserve(journal.length);
       host.watchdog.run(host.target, first, host.limits.timeoutMs, () =>
-        host.refs.callMany.applySync(undefined, [batchJson(journal), first]),
+        host.refs.callMany.applySync(undefined, [this.slot, batchJson(journal), first]),
       );
     } catch (error) {
       this.#broken = `the environment could not be restored after its isolate was rebuilt (${(error as Error).message})`;
@@ -292,12 +293,18 @@ export class Environment implements SlotTenant {
     const first = watchdog.reserve(batch.length);
     let outcomes: string[];
     try {
-      host.enter(this.slot);
+      // The crossing selects this environment's slot itself.
+      host.entered(this.slot);
+      const slot = this.slot;
       const only = batch.length === 1 ? batch[0] : undefined;
       outcomes = only
-        ? [watchdog.run(host.target, first, host.limits.timeoutMs, () => host.refs.call.applySync(undefined, [only.index, only.json]))]
+        ? [
+            watchdog.run(host.target, first, host.limits.timeoutMs, () =>
+              host.refs.call.applySync(undefined, [slot, only.index, only.json]),
+            ),
+          ]
         : watchdog
-            .run(host.target, first, host.limits.timeoutMs, () => host.refs.callMany.applySync(undefined, [batchJson(batch), first]))
+            .run(host.target, first, host.limits.timeoutMs, () => host.refs.callMany.applySync(undefined, [slot, batchJson(batch), first]))
             .split("\n");
     } catch (error) {
       return this.#recover(batch, first, error);

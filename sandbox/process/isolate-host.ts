@@ -93,6 +93,8 @@ export class IsolateHost {
   readonly stateHashes = new Map<number, string>();
   /** The same ids by object, for callers in this process that pass the same object again. */
   readonly #objectIds = new WeakMap<object, number>();
+  /** The same ids by the host's key for the object it sent (dropped with their state). */
+  readonly #keyIds = new Map<number, number>();
   #nextStateId = 1;
   readonly #tenants = new Map<number, SlotTenant>();
   #nextSlot = 1;
@@ -149,6 +151,11 @@ export class IsolateHost {
     this.#live = slot;
   }
 
+  /** A call crossing selects its slot itself (no crossing of its own): the host records it as live. */
+  entered(slot: number): void {
+    this.#live = slot;
+  }
+
   /** Start `slot`'s episode on state `stateId`: a fresh module instance under the call's limits. */
   resetSlot(slot: number, stateId: number, seed: number, clockMs: number, stepMs: number): void {
     this.enter(slot);
@@ -171,9 +178,30 @@ export class IsolateHost {
     }
   }
 
-  /** The id of a state, loading it into the isolate the first time (once per distinct state while it stays loaded). */
-  load(state: JsonObject): number {
+  /**
+   * The id of a state, loading it into the isolate the first time (once per distinct state while
+   * it stays loaded). `key`: the host's key for the object it sent (host/state-keys.ts), which
+   * finds a loaded state without canonicalising it again.
+   */
+  load(state: JsonObject, key?: number): number {
     if (typeof state !== "object" || state === null || Array.isArray(state)) throw new TypeError("a state must be a JSON object");
+    const keyed = key === undefined ? undefined : this.#keyIds.get(key);
+    if (keyed !== undefined && this.#states.has(keyed)) {
+      const text = this.#states.get(keyed) as string;
+      this.#states.delete(keyed);
+      this.#states.set(keyed, text);
+      return keyed;
+    }
+    const id = this.#loadOrFind(state);
+    if (key !== undefined) {
+      // Keys of objects sent once each would pile up: past a bound, start over (a miss canonicalises).
+      if (this.#keyIds.size >= 4096) this.#keyIds.clear();
+      this.#keyIds.set(key, id);
+    }
+    return id;
+  }
+
+  #loadOrFind(state: JsonObject): number {
     const same = this.#objectIds.get(state);
     const text = same !== undefined && this.#states.has(same) ? (this.#states.get(same) as string) : canonicalStringify(state);
     const known = this.#stateIds.get(text);
@@ -259,6 +287,7 @@ export class IsolateHost {
     const inUse = new Set<number>();
     for (const tenant of this.#tenants.values()) inUse.add(tenant.stateId);
     let spare = this.#states.size - inUse.size;
+    let dropped = false;
     for (const id of this.#states.keys()) {
       if (spare <= SPARE_STATES) break;
       if (inUse.has(id)) continue;
@@ -267,7 +296,9 @@ export class IsolateHost {
       this.stateHashes.delete(id);
       if (!this.isolate.isDisposed) this.refs.dropState.applySync(undefined, [id]);
       spare -= 1;
+      dropped = true;
     }
+    if (dropped) for (const [key, id] of this.#keyIds) if (!this.#states.has(id)) this.#keyIds.delete(key);
   }
 
   /** Isolate, context, bootstrap, module: ready for states and slots. */

@@ -97,7 +97,7 @@ function handle(request: Request): unknown {
       const host = isolateFor(module, request.options);
       empty.delete(host);
       try {
-        environments.set(request.env, Environment.openOn(host, request.state, request.options));
+        environments.set(request.env, Environment.openOn(host, request.state, request.options, request.stateKey));
       } finally {
         if (host.slots === 0) emptied(host);
       }
@@ -114,11 +114,11 @@ function handle(request: Request): unknown {
     case "hash":
       return need(request.env).stateHash();
     case "reset":
-      need(request.env).reset(request.state, request.options ?? {});
+      need(request.env).reset(request.state, request.options ?? {}, request.stateKey);
       return null;
     case "episode": {
       const env = need(request.env);
-      env.reset(request.state, request.options ?? {});
+      env.reset(request.state, request.options ?? {}, request.stateKey);
       const batch = JSON.parse(request.calls) as ToolCall[];
       calls += batch.length;
       const outcomes = `[${env.callManyText(batch).join(",")}]`;

@@ -8,13 +8,26 @@ import type { CallOutcome, CompiledModule } from "./tool-module.ts";
 
 export type Request =
   | { id: number; op: "module"; module: CompiledModule }
-  | { id: number; op: "open"; env: number; module: string; state: JsonObject; options: EnvironmentOptions }
+  /**
+   * `stateKey` names the state object the host sent (host/state-keys.ts): a process that has seen
+   * the key finds the loaded state by it instead of canonicalising the state again.
+   */
+  | { id: number; op: "open"; env: number; module: string; state: JsonObject; stateKey?: number; options: EnvironmentOptions }
   /** `calls` is the JSON text of a ToolCall[]: cheaper to send and to read than structured clones. */
   | { id: number; op: "callMany"; env: number; calls: string }
   | { id: number; op: "state"; env: number }
   | { id: number; op: "hash"; env: number }
-  | { id: number; op: "reset"; env: number; state?: JsonObject; options?: ResetOptions }
-  | { id: number; op: "episode"; env: number; state?: JsonObject; options?: ResetOptions; calls: string; export?: boolean }
+  | { id: number; op: "reset"; env: number; state?: JsonObject; stateKey?: number; options?: ResetOptions }
+  | {
+      id: number;
+      op: "episode";
+      env: number;
+      state?: JsonObject;
+      stateKey?: number;
+      options?: ResetOptions;
+      calls: string;
+      export?: boolean;
+    }
   | { id: number; op: "close"; env: number }
   /** `collect`: garbage-collect the process and every isolate first, so that the figures are live sizes. */
   | { id: number; op: "stats"; collect?: boolean };
