@@ -4,8 +4,9 @@
 // One run, so ratios are measured side by side on the same machine state:
 // 1. Opening an environment through the Sandbox API: cold (a module no process has seen), warm
 //    (the same module again: the sandbox process reuses a closed environment's isolate), and
-//    another domain (a second module, cold); then a reset to a task's state, and whole episodes
-//    (reset, gold calls, hash) back to back on one warm environment.
+//    another domain (a second module, cold); then a reset to a task's state, whole episodes
+//    (reset, gold calls, hash) back to back on one warm environment, and the memory an idle
+//    session holds (512 environments open on one domain).
 // 2. `envscale serve RUN_DIR` under 1, 64, 512 and 2,048 concurrent WebSocket sessions
 //    (bench/server.bench.ts, one process per level): steps/s and latency percentiles.
 import { execFileSync } from "node:child_process";
@@ -78,6 +79,22 @@ try {
   const episodeSeconds = ms(start) / 1000;
   await env.close();
 
+  // Idle sessions: environments open on their task's state, nothing running (a trainer's sessions
+  // between steps). Memory per session from the sandbox process's own figures, collected first.
+  const idleSessions = 512;
+  const memory = async () => {
+    const [stats] = await sandbox.stats({ collect: true });
+    return stats as NonNullable<typeof stats>;
+  };
+  const before = await memory();
+  const idle = await Promise.all(
+    Array.from({ length: idleSessions }, (_, i) => sandbox.open(a, task.initial_state as JsonObject, { ...options, seed: i })),
+  );
+  await Promise.all(idle.map((session) => session.call(calls[0]?.tool ?? "", calls[0]?.arguments ?? {})));
+  const after = await memory();
+  await Promise.all(idle.map((session) => session.close()));
+  const perSession = (bytes: number) => `${(bytes / idleSessions / 1024).toFixed(1)} KB`;
+
   figures.push(
     ["open, cold (new module)", `${coldMs.toFixed(1)} ms`],
     ["open, warm (same module again)", `${median(warm).toFixed(2)} ms median of 20`],
@@ -87,6 +104,10 @@ try {
     [
       `whole episodes on one warm environment (${calls.length} calls each)`,
       `${(episodes / episodeSeconds).toFixed(0)} episodes/s, ${((episodes * calls.length) / episodeSeconds).toFixed(0)} calls/s`,
+    ],
+    [
+      `memory per idle session (${idleSessions} open on one domain, one call each)`,
+      `${perSession(after.rssBytes - before.rssBytes)} resident, ${perSession(after.heapBytes - before.heapBytes)} isolate heap; ${after.isolates - before.isolates} isolate(s) built for them`,
     ],
   );
 } finally {
