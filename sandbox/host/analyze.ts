@@ -80,6 +80,46 @@ export async function analyzeToolModule(source: string, filename: string, declar
       findings.push({ severity, rule, message, file: filename, line, column });
     };
 
+    // One walk over the compiler's nodes (ts-morph's wrappers cost more than the checks: a module
+    // was ~25 ms of the host's event loop), collecting what the checks below need, in source order.
+    const ts = morph.ts;
+    type TsNode = import("ts-morph").ts.Node;
+    const sourceFile = file.compilerNode;
+    const declaredNames = new Set<string>();
+    const identifiers: import("ts-morph").ts.Identifier[] = [];
+    const exportAssignments: TsNode[] = [];
+    const dynamicImports: TsNode[] = [];
+    const importMetas: TsNode[] = [];
+    const awaits: TsNode[] = [];
+    const awaitLoops: TsNode[] = [];
+    const nameOf = (name: TsNode | undefined) => {
+      if (name && ts.isIdentifier(name)) declaredNames.add(name.text);
+    };
+    const visit = (node: TsNode): void => {
+      if (ts.isIdentifier(node)) identifiers.push(node);
+      else if (ts.isVariableDeclaration(node) || ts.isParameter(node) || ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node))
+        nameOf(node.name);
+      else if (ts.isBindingElement(node)) nameOf(node.name);
+      else if (ts.isImportSpecifier(node)) nameOf(node.propertyName ?? node.name);
+      if (ts.isExportAssignment(node)) exportAssignments.push(node);
+      else if (ts.isCallExpression(node) && node.expression.kind === SyntaxKind.ImportKeyword) dynamicImports.push(node);
+      else if (ts.isMetaProperty(node) && node.keywordToken === SyntaxKind.ImportKeyword) importMetas.push(node);
+      else if (ts.isAwaitExpression(node)) awaits.push(node);
+      else if (ts.isForOfStatement(node) && node.awaitModifier) awaitLoops.push(node);
+      ts.forEachChild(node, visit);
+    };
+    visit(sourceFile);
+    const atNode = (node: TsNode, rule: string, message: string) => {
+      const { line, column } = file.getLineAndColumnAtPos(node.getStart(sourceFile));
+      findings.push({ severity: "error", rule, message, file: filename, line, column });
+    };
+    /** Inside a type (erased: `interface Function {}` or `x: Function` never reaches the global). */
+    const inType = (node: TsNode): boolean => {
+      for (let up = node.parent; up; up = up.parent)
+        if (ts.isTypeNode(up) || ts.isInterfaceDeclaration(up) || ts.isTypeAliasDeclaration(up)) return true;
+      return false;
+    };
+
     // Exports: functions (declarations, or consts bound to function expressions), other values, default.
     const functions: ExportedFunction[] = [];
     const exportedValues = new Map<string, MorphNode>();
@@ -102,9 +142,7 @@ export async function analyzeToolModule(source: string, filename: string, declar
           at(fn, "error", "arity", `tool "${name}" takes ${fn.getParameters().length} parameters; a tool is (db, args)`);
       }
     }
-    for (const assignment of file.getDescendantsOfKind(SyntaxKind.ExportAssignment)) {
-      at(assignment, "error", "default-export", "a default export is not a tool: export each tool by name");
-    }
+    for (const node of exportAssignments) atNode(node, "default-export", "a default export is not a tool: export each tool by name");
     if (declared) {
       const names = new Set(declared.map((tool) => tool.name));
       for (const tool of declared) {
@@ -132,40 +170,24 @@ export async function analyzeToolModule(source: string, filename: string, declar
     }
 
     // Names declared anywhere in the file shadow the globals of the same name.
-    const declaredNames = new Set<string>();
-    for (const node of file.getDescendants()) {
-      if (
-        Node.isVariableDeclaration(node) ||
-        Node.isParameterDeclaration(node) ||
-        Node.isFunctionDeclaration(node) ||
-        Node.isClassDeclaration(node) ||
-        Node.isImportSpecifier(node) ||
-        Node.isBindingElement(node)
-      ) {
-        const nameNode = (node as { getNameNode?: () => MorphNode | undefined }).getNameNode?.();
-        if (nameNode && Node.isIdentifier(nameNode)) declaredNames.add(nameNode.getText());
-      }
-    }
-    for (const identifier of file.getDescendantsOfKind(SyntaxKind.Identifier)) {
-      const name = identifier.getText();
+    for (const identifier of identifiers) {
+      const name = identifier.text;
       const reason = FORBIDDEN[name];
       if (!reason || declaredNames.has(name)) continue;
-      const parent = identifier.getParent();
+      const parent = identifier.parent;
       // `x.process`, `{ process: 1 }`, `class { fetch() {} }` name properties, not the global.
-      if (Node.isPropertyAccessExpression(parent) && parent.getNameNode() === identifier) continue;
+      if (ts.isPropertyAccessExpression(parent) && parent.name === identifier) continue;
       if (
-        (Node.isPropertyAssignment(parent) ||
-          Node.isMethodDeclaration(parent) ||
-          Node.isPropertyDeclaration(parent) ||
-          Node.isPropertySignature(parent)) &&
-        parent.getNameNode() === identifier
+        (ts.isPropertyAssignment(parent) ||
+          ts.isMethodDeclaration(parent) ||
+          ts.isPropertyDeclaration(parent) ||
+          ts.isPropertySignature(parent)) &&
+        parent.name === identifier
       )
         continue;
-      if (Node.isQualifiedName(parent) && parent.getRight() === identifier) continue;
-      // Types are erased: `interface Function {}` or `x: Function` never reaches the global.
-      if (identifier.getFirstAncestor((a) => Node.isTypeNode(a) || Node.isInterfaceDeclaration(a) || Node.isTypeAliasDeclaration(a)))
-        continue;
-      at(identifier, "error", "forbidden-global", `uses ${name}: ${reason}`);
+      if (ts.isQualifiedName(parent) && parent.right === identifier) continue;
+      if (inType(identifier)) continue;
+      atNode(identifier, "forbidden-global", `uses ${name}: ${reason}`);
     }
     // esbuild drops unused imports before resolving them; the rule holds for every import anyway.
     for (const declaration of file.getImportDeclarations()) {
@@ -184,19 +206,11 @@ export async function analyzeToolModule(source: string, filename: string, declar
       if (specifier !== undefined)
         at(declaration, "error", "forbidden-import", `re-export from "${specifier}" is not allowed: export the tools defined here`);
     }
-    for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
-      if (call.getExpression().getKind() === SyntaxKind.ImportKeyword)
-        at(call, "error", "dynamic-import", "dynamic import() is not allowed: a tool module may only import envscale/runtime");
-    }
-    for (const meta of file.getDescendantsOfKind(SyntaxKind.MetaProperty)) {
-      if (meta.getText().startsWith("import.")) at(meta, "error", "import-meta", "import.meta is not available in the sandbox");
-    }
-    for (const awaited of file.getDescendantsOfKind(SyntaxKind.AwaitExpression)) {
-      at(awaited, "error", "async-tool", "await is not allowed: tools must be synchronous");
-    }
-    for (const loop of file.getDescendantsOfKind(SyntaxKind.ForOfStatement)) {
-      if (loop.isAwaited()) at(loop, "error", "async-tool", "for await is not allowed: tools must be synchronous");
-    }
+    for (const node of dynamicImports)
+      atNode(node, "dynamic-import", "dynamic import() is not allowed: a tool module may only import envscale/runtime");
+    for (const node of importMetas) atNode(node, "import-meta", "import.meta is not available in the sandbox");
+    for (const node of awaits) atNode(node, "async-tool", "await is not allowed: tools must be synchronous");
+    for (const node of awaitLoops) atNode(node, "async-tool", "for await is not allowed: tools must be synchronous");
     for (const statement of file.getVariableStatements()) {
       const kind = statement.getDeclarationKind();
       if (kind === "let" || kind === "var") {

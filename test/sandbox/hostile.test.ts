@@ -500,5 +500,8 @@ describe("static checks of hostile modules", () => {
     expect(await findings(`interface X { a: number } export function t() { return Function("return 1")(); }`)).toEqual([
       "forbidden-global 1:56",
     ]);
+    // A name spelled with escapes is the same name; a word in a doc comment is not code.
+    expect(await findings(`export function t() { return \\u0070rocess.env; }`)).toEqual(["forbidden-global 1:30"]);
+    expect(await findings(`/** @param process what to run */\nexport function t(db, args) { return args; }`)).toEqual([]);
   });
 });
