@@ -20,13 +20,16 @@ export async function runCases(
   writes: boolean,
 ): Promise<ToolRun> {
   const results: CaseResult[] = [];
-  for (const test of cases) {
-    const episode = await env.runEpisode({
-      state,
-      options: { clock, seed: 0 },
-      calls: [...test.setup, test.call],
-      exportState: writes && test.effects.length > 0,
-    });
+  // Every case in one message. The sandbox stops after two cases that hit a time or memory limit
+  // (each costs the limit): both are unexpected failures, where the loop below stops anyway.
+  const episodes = await env.runEpisodes({
+    state,
+    options: { clock, seed: 0 },
+    episodes: cases.map((test) => ({ calls: [...test.setup, test.call], exportState: writes && test.effects.length > 0 })),
+    stopAfterFatal: 2,
+  });
+  for (const [i, episode] of episodes.entries()) {
+    const test = cases[i] as TestCase;
     const outcomes = episode.outcomes;
     const outcome = outcomes.at(-1);
     if (!outcome) continue;

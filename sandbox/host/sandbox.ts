@@ -270,6 +270,66 @@ export class SandboxEnvironment {
     });
   }
 
+  /**
+   * Episodes one after another from one state, in one message (a tool's test cases): each is a
+   * reset to `state`, its calls and its state hash (and the state, with `exportState`). With
+   * `stopAfterFatal`, the run stops after that many episodes whose last call hit a time or memory
+   * limit, so fewer results than episodes may come back. A process that dies mid-run: the
+   * episodes run one message each, so the one at fault is found and reported.
+   */
+  runEpisodes(run: {
+    state: JsonObject;
+    options?: ResetOptions;
+    episodes: readonly { calls: readonly ToolCall[]; exportState?: boolean }[];
+    stopAfterFatal?: number;
+  }): Promise<EpisodeResult[]> {
+    if (run.episodes.length === 0) return Promise.resolve([]);
+    const oneByOne = async () => {
+      const results: EpisodeResult[] = [];
+      let fatal = 0;
+      for (const episode of run.episodes) {
+        const result = await this.runEpisode({ state: run.state, ...(run.options ? { options: run.options } : {}), ...episode });
+        results.push(result);
+        const last = result.outcomes.at(-1);
+        if (
+          last &&
+          !last.ok &&
+          (last.error.code === "TIMEOUT" || last.error.code === "MEMORY_LIMIT") &&
+          ++fatal >= (run.stopAfterFatal ?? Number.POSITIVE_INFINITY)
+        )
+          break;
+      }
+      return results;
+    };
+    const batched = this.#enqueue(async () => {
+      const options = run.options ?? {};
+      try {
+        const process = await this.#live();
+        const replies = await process.request<(Omit<EpisodeResult, "outcomes"> & { outcomes: string })[]>({
+          op: "episodes",
+          env: this.id,
+          ...(run.state !== this.#state ? { state: run.state, stateKey: stateKey(run.state) } : {}),
+          options,
+          episodes: JSON.stringify(run.episodes.map((e) => ({ calls: e.calls, ...(e.exportState ? { export: true } : {}) }))),
+          ...(run.stopAfterFatal !== undefined ? { stopAfterFatal: run.stopAfterFatal } : {}),
+        });
+        const results = replies.map((reply) => ({ ...reply, outcomes: JSON.parse(reply.outcomes) as CallOutcome[] }));
+        this.#sandbox.counters.episodes += results.length;
+        this.#begin(run.state, options);
+        const last = results.length - 1;
+        this.#record(run.episodes[last]?.calls ?? [], results[last]?.outcomes ?? []);
+        for (const [i, result] of results.entries())
+          this.#sandbox.counters.calls += run.episodes[i]?.calls.length ?? result.outcomes.length;
+        return results;
+      } catch (error) {
+        if (!(error instanceof ProcessDied)) throw error;
+        this.#begin(run.state, options);
+        return null;
+      }
+    });
+    return batched.then((results) => results ?? oneByOne());
+  }
+
   close(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     this.#closed = true;

@@ -6,7 +6,7 @@ import { ModuleLoadError } from "../shared/call-errors.ts";
 import { COLLECTOR_GLOBAL } from "../shared/collector.ts";
 import type { EnvironmentOptions } from "../shared/environment-options.ts";
 import type { ProcessStats, Reply, ReplyMessage, Request, RequestMessage } from "../shared/protocol.ts";
-import type { CompiledModule, ToolCall } from "../shared/tool-module.ts";
+import type { CallOutcome, CompiledModule, ToolCall } from "../shared/tool-module.ts";
 import { Environment, isolateLimits, sharedWatchdog } from "./environment.ts";
 import { IsolateHost, type IsolateLimits } from "./isolate-host.ts";
 
@@ -123,6 +123,25 @@ function handle(request: Request): unknown {
       calls += batch.length;
       const outcomes = `[${env.callManyText(batch).join(",")}]`;
       return { outcomes, stateHash: env.stateHash(), ...(request.export ? { state: env.state() } : {}) };
+    }
+    case "episodes": {
+      const env = need(request.env);
+      const list = JSON.parse(request.episodes) as { calls: ToolCall[]; export?: boolean }[];
+      const results: { outcomes: string; stateHash: string; state?: unknown }[] = [];
+      let fatal = 0;
+      for (const [i, episode] of list.entries()) {
+        if (i === 0) env.reset(request.state, request.options ?? {}, request.stateKey);
+        else env.reset(undefined, request.options ?? {});
+        calls += episode.calls.length;
+        const texts = env.callManyText(episode.calls);
+        results.push({ outcomes: `[${texts.join(",")}]`, stateHash: env.stateHash(), ...(episode.export ? { state: env.state() } : {}) });
+        const last = texts.at(-1);
+        const outcome = last === undefined ? undefined : (JSON.parse(last) as CallOutcome);
+        const limitHit =
+          outcome !== undefined && !outcome.ok && (outcome.error.code === "TIMEOUT" || outcome.error.code === "MEMORY_LIMIT");
+        if (limitHit && ++fatal >= (request.stopAfterFatal ?? Number.POSITIVE_INFINITY)) break;
+      }
+      return results;
     }
     case "close": {
       const env = environments.get(request.env);

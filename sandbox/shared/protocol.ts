@@ -28,6 +28,21 @@ export type Request =
       calls: string;
       export?: boolean;
     }
+  /**
+   * Episodes one after another on one state (a tool's test cases): `episodes` is the JSON text of
+   * `{calls, export?}[]`. Stops after `stopAfterFatal` episodes whose last call hit a time or
+   * memory limit (each costs the limit; a caller that stops at such failures loses nothing).
+   */
+  | {
+      id: number;
+      op: "episodes";
+      env: number;
+      state?: JsonObject;
+      stateKey?: number;
+      options?: ResetOptions;
+      episodes: string;
+      stopAfterFatal?: number;
+    }
   | { id: number; op: "close"; env: number }
   /** `collect`: garbage-collect the process and every isolate first, so that the figures are live sizes. */
   | { id: number; op: "stats"; collect?: boolean };

@@ -114,6 +114,43 @@ describe("environments sharing an isolate", () => {
   });
 });
 
+describe("runEpisodes", () => {
+  it("gives what the same episodes give one message each, and stops after the asked number of limit failures", async () => {
+    const sandbox = await Sandbox.start({ processes: 1 });
+    try {
+      const module = await compiled();
+      const episodes = [
+        { calls: [{ tool: "add", arguments: { key: "a", value: 1 } }], exportState: true },
+        { calls: [{ tool: "read", arguments: { key: "a" } }] },
+        {
+          calls: [
+            { tool: "add", arguments: { key: "b", value: 2 } },
+            { tool: "read", arguments: { key: "base" } },
+          ],
+        },
+      ];
+      const env = await sandbox.open(module, STATE, { timeoutMs: 200 });
+      const batched = await env.runEpisodes({ state: STATE, options: { seed: 5 }, episodes });
+      const single = [];
+      for (const episode of episodes) single.push(await env.runEpisode({ state: STATE, options: { seed: 5 }, ...episode }));
+      expect(batched).toEqual(single);
+      // Each episode starts from the state: the second does not see the first's record.
+      expect(batched[1]?.outcomes[0]).toEqual({ ok: true, result: null });
+      const spin = { calls: [{ tool: "spin", arguments: {} }] };
+      const [adding, reading] = episodes as [(typeof episodes)[number], (typeof episodes)[number]];
+      const stopped = await env.runEpisodes({ state: STATE, episodes: [spin, reading, spin, spin, adding], stopAfterFatal: 2 });
+      const codes = stopped.map((r) => {
+        const last = r.outcomes.at(-1);
+        return !last || last.ok ? "ok" : last.error.code;
+      });
+      expect(codes).toEqual(["TIMEOUT", "ok", "TIMEOUT"]);
+      await env.close();
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
+
 describe("a sandbox process", () => {
   it("opens environments of one module in slots of one warm isolate, and reuses it after they close", async () => {
     const sandbox = await Sandbox.start({ processes: 1 });
