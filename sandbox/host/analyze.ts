@@ -75,10 +75,13 @@ export async function analyzeToolModule(source: string, filename: string, declar
   const file = project.createSourceFile(`/${filename.replace(/^\/+/, "")}`, source, { overwrite: true });
   try {
     const findings: Finding[] = [];
-    const at = (node: MorphNode, severity: Finding["severity"], rule: string, message: string) => {
-      const { line, column } = file.getLineAndColumnAtPos(node.getStart());
+    /** A finding where a node starts (a position in the file). */
+    const report = (start: number, severity: Finding["severity"], rule: string, message: string) => {
+      const { line, column } = file.getLineAndColumnAtPos(start);
       findings.push({ severity, rule, message, file: filename, line, column });
     };
+    const at = (node: MorphNode, severity: Finding["severity"], rule: string, message: string) =>
+      report(node.getStart(), severity, rule, message);
 
     // One walk over the compiler's nodes (ts-morph's wrappers cost more than the checks: a module
     // was ~25 ms of the host's event loop), collecting what the checks below need, in source order.
@@ -109,10 +112,7 @@ export async function analyzeToolModule(source: string, filename: string, declar
       ts.forEachChild(node, visit);
     };
     visit(sourceFile);
-    const atNode = (node: TsNode, rule: string, message: string) => {
-      const { line, column } = file.getLineAndColumnAtPos(node.getStart(sourceFile));
-      findings.push({ severity: "error", rule, message, file: filename, line, column });
-    };
+    const atNode = (node: TsNode, rule: string, message: string) => report(node.getStart(sourceFile), "error", rule, message);
     /** Inside a type (erased: `interface Function {}` or `x: Function` never reaches the global). */
     const inType = (node: TsNode): boolean => {
       for (let up = node.parent; up; up = up.parent)

@@ -13,7 +13,7 @@
 import { availableParallelism, totalmem } from "node:os";
 import type { JsonObject } from "../../kernel/canonical-json.ts";
 import { EnvscaleError } from "../../kernel/errors.ts";
-import { ModuleLoadError } from "../shared/call-errors.ts";
+import { hitLimit, ModuleLoadError } from "../shared/call-errors.ts";
 import type { EnvironmentOptions, ResetOptions } from "../shared/environment-options.ts";
 import type { EpisodeResult, ProcessStats } from "../shared/protocol.ts";
 import type { CallOutcome, CompiledModule, ToolCall } from "../shared/tool-module.ts";
@@ -216,9 +216,7 @@ export class SandboxEnvironment {
   /** Start a new episode (state omitted: the current episode's initial state). */
   reset(state?: JsonObject, options: ResetOptions = {}): Promise<void> {
     return this.#enqueue(async () => {
-      // The state the environment already holds is not sent again (nor re-read by the process).
-      const send = state !== undefined && state !== this.#state;
-      await this.#request({ op: "reset", env: this.id, ...(send ? { state, stateKey: stateKey(state) } : {}), options });
+      await this.#request({ op: "reset", env: this.id, ...this.#stateToSend(state), options });
       this.#begin(state ?? this.#state, options);
     });
   }
@@ -244,7 +242,7 @@ export class SandboxEnvironment {
         const result = await process.request<EpisodeResult & { outcomes: string }>({
           op: "episode",
           env: this.id,
-          ...(state !== this.#state ? { state, stateKey: stateKey(state) } : {}),
+          ...this.#stateToSend(state),
           options,
           calls: JSON.stringify(episode.calls),
           ...(episode.exportState ? { export: true } : {}),
@@ -290,14 +288,7 @@ export class SandboxEnvironment {
       for (const episode of run.episodes) {
         const result = await this.runEpisode({ state: run.state, ...(run.options ? { options: run.options } : {}), ...episode });
         results.push(result);
-        const last = result.outcomes.at(-1);
-        if (
-          last &&
-          !last.ok &&
-          (last.error.code === "TIMEOUT" || last.error.code === "MEMORY_LIMIT") &&
-          ++fatal >= (run.stopAfterFatal ?? Number.POSITIVE_INFINITY)
-        )
-          break;
+        if (hitLimit(result.outcomes.at(-1)) && ++fatal >= (run.stopAfterFatal ?? Number.POSITIVE_INFINITY)) break;
       }
       return results;
     };
@@ -308,7 +299,7 @@ export class SandboxEnvironment {
         const replies = await process.request<(Omit<EpisodeResult, "outcomes"> & { outcomes: string })[]>({
           op: "episodes",
           env: this.id,
-          ...(run.state !== this.#state ? { state: run.state, stateKey: stateKey(run.state) } : {}),
+          ...this.#stateToSend(run.state),
           options,
           episodes: JSON.stringify(run.episodes.map((e) => ({ calls: e.calls, ...(e.exportState ? { export: true } : {}) }))),
           ...(run.stopAfterFatal !== undefined ? { stopAfterFatal: run.stopAfterFatal } : {}),
@@ -352,6 +343,11 @@ export class SandboxEnvironment {
     return next;
   }
 
+  /** The state field of a request: none for the state the environment already holds (not sent, nor re-read by the process). */
+  #stateToSend(state: JsonObject | undefined): { state: JsonObject; stateKey: number } | Record<string, never> {
+    return state !== undefined && state !== this.#state ? { state, stateKey: stateKey(state) } : {};
+  }
+
   #begin(state: JsonObject, options: ResetOptions): void {
     this.#state = state;
     this.#reset = options;
@@ -361,8 +357,7 @@ export class SandboxEnvironment {
   /** Keep the calls that ran to an outcome (a rebuilt isolate or process replays them; TIMEOUT and MEMORY_LIMIT calls never happened). */
   #record(calls: readonly ToolCall[], outcomes: readonly CallOutcome[]): void {
     outcomes.forEach((outcome, i) => {
-      const fatal = !outcome.ok && (outcome.error.code === "TIMEOUT" || outcome.error.code === "MEMORY_LIMIT");
-      if (!fatal) this.#journal.push(calls[i] as ToolCall);
+      if (!hitLimit(outcome)) this.#journal.push(calls[i] as ToolCall);
     });
   }
 

@@ -80,13 +80,8 @@ export class Environment implements SlotTenant {
     options: EnvironmentOptions = {},
     watchdog: Watchdog = sharedWatchdog(),
   ): Environment {
-    const host = IsolateHost.boot(module, isolateLimits(options), watchdog);
-    try {
-      return Environment.#attach(host, state, options, true);
-    } catch (error) {
-      host.close();
-      throw error;
-    }
+    // An environment that fails to open closes, and with it the isolate it owns.
+    return Environment.#attach(IsolateHost.boot(module, isolateLimits(options), watchdog), state, options, true);
   }
 
   /**

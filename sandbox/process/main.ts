@@ -2,7 +2,7 @@
 // V8 cannot survive every out-of-memory; when it does not, this process dies and the host
 // (host/sandbox.ts) reports the call and rebuilds its environments elsewhere. Nothing here is shared
 // with the host but messages.
-import { ModuleLoadError } from "../shared/call-errors.ts";
+import { hitLimit, ModuleLoadError } from "../shared/call-errors.ts";
 import { COLLECTOR_GLOBAL } from "../shared/collector.ts";
 import type { EnvironmentOptions } from "../shared/environment-options.ts";
 import type { ProcessStats, Reply, ReplyMessage, Request, RequestMessage } from "../shared/protocol.ts";
@@ -86,6 +86,20 @@ function need(id: number): Environment {
   return env;
 }
 
+/**
+ * An episode's calls on a reset environment: the reply (outcomes as JSON text, which the isolate
+ * wrote and the host parses once; the state hash; the state if asked for) and the last call's
+ * outcome text, for `episodes` to tell a call that hit its limit.
+ */
+function runEpisode(env: Environment, batch: readonly ToolCall[], exportState: boolean) {
+  calls += batch.length;
+  const texts = env.callManyText(batch);
+  return {
+    reply: { outcomes: `[${texts.join(",")}]`, stateHash: env.stateHash(), ...(exportState ? { state: env.state() } : {}) },
+    last: texts.at(-1),
+  };
+}
+
 function handle(request: Request): unknown {
   switch (request.op) {
     case "module":
@@ -119,29 +133,26 @@ function handle(request: Request): unknown {
     case "episode": {
       const env = need(request.env);
       env.reset(request.state, request.options ?? {}, request.stateKey);
-      const batch = JSON.parse(request.calls) as ToolCall[];
-      calls += batch.length;
-      const outcomes = `[${env.callManyText(batch).join(",")}]`;
-      return { outcomes, stateHash: env.stateHash(), ...(request.export ? { state: env.state() } : {}) };
+      return runEpisode(env, JSON.parse(request.calls) as ToolCall[], request.export === true).reply;
     }
     case "episodes": {
       const env = need(request.env);
       const list = JSON.parse(request.episodes) as { calls: ToolCall[]; export?: boolean }[];
-      const results: { outcomes: string; stateHash: string; state?: unknown }[] = [];
+      const replies: ReturnType<typeof runEpisode>["reply"][] = [];
       let fatal = 0;
       for (const [i, episode] of list.entries()) {
         if (i === 0) env.reset(request.state, request.options ?? {}, request.stateKey);
         else env.reset(undefined, request.options ?? {});
-        calls += episode.calls.length;
-        const texts = env.callManyText(episode.calls);
-        results.push({ outcomes: `[${texts.join(",")}]`, stateHash: env.stateHash(), ...(episode.export ? { state: env.state() } : {}) });
-        const last = texts.at(-1);
-        const outcome = last === undefined ? undefined : (JSON.parse(last) as CallOutcome);
-        const limitHit =
-          outcome !== undefined && !outcome.ok && (outcome.error.code === "TIMEOUT" || outcome.error.code === "MEMORY_LIMIT");
-        if (limitHit && ++fatal >= (request.stopAfterFatal ?? Number.POSITIVE_INFINITY)) break;
+        const { reply, last } = runEpisode(env, episode.calls, episode.export === true);
+        replies.push(reply);
+        if (
+          last !== undefined &&
+          hitLimit(JSON.parse(last) as CallOutcome) &&
+          ++fatal >= (request.stopAfterFatal ?? Number.POSITIVE_INFINITY)
+        )
+          break;
       }
-      return results;
+      return replies;
     }
     case "close": {
       const env = environments.get(request.env);

@@ -18,6 +18,14 @@ export const callErrorCatalog = {
 
 export type CallErrorCode = keyof typeof callErrorCatalog;
 
+/**
+ * Whether a call ran past its time or memory limit: it never happened (the state is as before),
+ * it cost its limit, and a replay would hit the limit again.
+ */
+export function hitLimit(outcome: { ok: boolean; error?: { code: string } } | undefined): boolean {
+  return outcome !== undefined && !outcome.ok && (outcome.error?.code === "TIMEOUT" || outcome.error?.code === "MEMORY_LIMIT");
+}
+
 /** Codes a module can fail to load with: its top-level code ran too long, took too much memory, or threw. */
 export type ModuleLoadCode = Extract<CallErrorCode, "TIMEOUT" | "MEMORY_LIMIT" | "TOOL_ERROR">;
 
