@@ -11,8 +11,8 @@
 //    (bench/server.bench.ts, one process per level): steps/s and latency percentiles.
 import { execFileSync } from "node:child_process";
 import { join, resolve } from "node:path";
-import { loadRun, storedModule } from "../episodes/run-directory.ts";
 import type { JsonObject } from "../kernel/canonical-json.ts";
+import { loadRun, storedModule } from "../lib/episodes/run-directory.ts";
 import { Sandbox } from "../sandbox/index.ts";
 import { benchArgs } from "./support/args.ts";
 

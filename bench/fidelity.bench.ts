@@ -11,10 +11,10 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { Verification } from "../contracts/verification.ts";
-import { readData } from "../data-pack/read.ts";
-import { loadRun, storedModule } from "../episodes/run-directory.ts";
 import type { JsonObject } from "../kernel/canonical-json.ts";
+import type { Verification } from "../lib/contracts/verification.ts";
+import { readData } from "../lib/data-pack/read.ts";
+import { loadRun, storedModule } from "../lib/episodes/run-directory.ts";
 import { Sandbox } from "../sandbox/index.ts";
 import { type GoldTask, measureFidelity, type Reference } from "./support/fidelity.ts";
 

@@ -8,11 +8,11 @@
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import type { Trajectory } from "../contracts/trajectory.ts";
-import { judgeTrajectory } from "../episodes/judge/judge.ts";
-import { loadRun } from "../episodes/run-directory.ts";
 import { Rng } from "../kernel/rng.ts";
-import { OfflineLlm } from "../llm/providers/offline.ts";
+import type { Trajectory } from "../lib/contracts/trajectory.ts";
+import { judgeTrajectory } from "../lib/episodes/judge/judge.ts";
+import { loadRun } from "../lib/episodes/run-directory.ts";
+import { OfflineLlm } from "../lib/llm/providers/offline.ts";
 import { filterOptions, judgeOptionsOf } from "../plugins/filter/index.ts";
 import { Rollouts, rolloutsOptions } from "../plugins/rollouts/index.ts";
 import { Sandbox } from "../sandbox/index.ts";

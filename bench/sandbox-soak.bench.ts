@@ -6,8 +6,8 @@
 // 5,000 per round; after each round prints the process's resident set, what its isolates hold and
 // its own heap (no collection: what the process really holds).
 
-import { loadRun, storedModule } from "../episodes/run-directory.ts";
 import type { JsonObject } from "../kernel/canonical-json.ts";
+import { loadRun, storedModule } from "../lib/episodes/run-directory.ts";
 import { Sandbox, type SandboxEnvironment } from "../sandbox/index.ts";
 import { benchArgs } from "./support/args.ts";
 

@@ -1,5 +1,8 @@
-// Benchmark: sandboxed tool calls (the same as `envscale bench`). `npm run bench` runs it.
-//   node bench/sandbox.bench.ts [--json] [--seconds N]
-import { main } from "../cli/main.ts";
+// Benchmark: sandboxed tool calls, through the public `envscale bench` command. `npm run bench` runs it.
+//   node bench/sandbox.bench.ts [--json] [--seconds N] [--workers N]
+import { spawnSync } from "node:child_process";
+import { join, resolve } from "node:path";
 
-process.exitCode = await main(["bench", ...process.argv.slice(2)]);
+const binary = join(resolve(import.meta.dirname, ".."), "bin", "envscale.ts");
+const { status, signal } = spawnSync(process.execPath, [binary, "bench", ...process.argv.slice(2)], { stdio: "inherit" });
+process.exitCode = status ?? (signal ? 1 : 0);

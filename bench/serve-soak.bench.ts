@@ -7,7 +7,7 @@
 // after a collection and resident sets. A leak shows as live sizes that climb round after round.
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { Task } from "../contracts/task.ts";
+import type { Task } from "../lib/contracts/task.ts";
 import { benchArgs } from "./support/args.ts";
 import { startServe } from "./support/serve-process.ts";
 import { playEpisodes, sampleMemory } from "./support/soak.ts";

@@ -6,8 +6,8 @@
 // and its original are identical, so every copy's neighbourhood is dense.
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { ToolSpec } from "../contracts/tool-spec.ts";
 import { Rng } from "../kernel/rng.ts";
+import type { ToolSpec } from "../lib/contracts/tool-spec.ts";
 import { partitionDomains } from "../plugins/domains/index.ts";
 import { readCatalog } from "../plugins/ingest/index.ts";
 import { buildToolGraph, toolGraphOptions } from "../plugins/tool-graph/index.ts";

@@ -70,8 +70,13 @@ export class EnvscaleError extends Error {
 
   /** The single line the CLI prints. */
   toLine(): string {
-    return `${this.code}: ${this.message}${this.hint ? ` (${this.hint})` : ""}`;
+    return errorLine(this);
   }
+}
+
+/** The single line the CLI prints for any of our errors, whichever module made it. */
+export function errorLine(error: EnvscaleError): string {
+  return `${error.code}: ${error.message}${error.hint ? ` (${error.hint})` : ""}`;
 }
 
 /** Recognise our errors by code, not `instanceof`: they may cross module copies or processes. */

@@ -1,7 +1,7 @@
 // Soaking a served run: episodes played back to back over HTTP as a trainer's workers would, and
 // the memory the server and its sandbox processes hold between rounds (live sizes after a
 // collection, and resident sizes), read from the server's /info?collect=1.
-import type { Task } from "../../contracts/task.ts";
+import type { Task } from "../../lib/contracts/task.ts";
 import type { ServeProcess } from "./serve-process.ts";
 
 export interface Played {

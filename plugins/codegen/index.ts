@@ -3,17 +3,17 @@
 // a reviewer and a test writer (ScaleEnv's cooperating agents), falling back to the templates when
 // the writer's code never compiles.
 import { z } from "zod";
-import type { CodegenReport } from "../../contracts/codegen-report.ts";
-import { codegenReportSchema, type ModelTest } from "../../contracts/codegen-report.ts";
-import type { DomainSchema } from "../../contracts/domain-schema.ts";
-import { type DomainState, domainStateSchema } from "../../contracts/domain-state.ts";
-import type { ToolSpec } from "../../contracts/tool-spec.ts";
 import type { JsonObject } from "../../kernel/canonical-json.ts";
 import { defineStage } from "../../kernel/stage.ts";
+import type { CodegenReport } from "../../lib/contracts/codegen-report.ts";
+import { codegenReportSchema, type ModelTest } from "../../lib/contracts/codegen-report.ts";
+import type { DomainSchema } from "../../lib/contracts/domain-schema.ts";
+import { type DomainState, domainStateSchema } from "../../lib/contracts/domain-state.ts";
+import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
+import { toolDeclarations } from "../../lib/tool-code/declarations.ts";
+import { reviewModule, writeModule, writeTests } from "../../lib/tool-code/model-writer.ts";
+import { functionNames, templateModule } from "../../lib/tool-code/templates.ts";
 import { compileToolModule, ModuleLoadError } from "../../sandbox/index.ts";
-import { toolDeclarations } from "../../tool-code/declarations.ts";
-import { reviewModule, writeModule, writeTests } from "../../tool-code/model-writer.ts";
-import { functionNames, templateModule } from "../../tool-code/templates.ts";
 import { generateState } from "./sample-state.ts";
 
 declare module "../../kernel/stage.ts" {

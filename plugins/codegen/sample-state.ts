@@ -5,11 +5,11 @@
 // records in later states so that preconditions have something to refuse. Path-keyed tables get a
 // small folder tree whose every parent exists.
 
-import type { DomainSchema, Table } from "../../contracts/domain-schema.ts";
-import { keyIsNumeric } from "../../contracts/domain-schema.ts";
-import type { DomainState } from "../../contracts/domain-state.ts";
-import { sampleValue } from "../../domain-model/values.ts";
 import type { Rng } from "../../kernel/rng.ts";
+import type { DomainSchema, Table } from "../../lib/contracts/domain-schema.ts";
+import { keyIsNumeric } from "../../lib/contracts/domain-schema.ts";
+import type { DomainState } from "../../lib/contracts/domain-state.ts";
+import { sampleValue } from "../../lib/domain-model/values.ts";
 
 export interface StateOptions {
   /** Records per table (path tables: about this many entries). */

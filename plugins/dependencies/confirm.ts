@@ -3,13 +3,13 @@
 //   state edge:  B looks at the record A changed, and answers differently than without A (or only
 //                succeeds after A).
 
-import type { DomainSchema, Table, ToolModel } from "../../contracts/domain-schema.ts";
-import type { DomainState } from "../../contracts/domain-state.ts";
-import { conform } from "../../domain-model/json-schema.ts";
-import { validArguments } from "../../domain-model/valid-arguments.ts";
-import { describeOutcome, keyInResult } from "../../episodes/outcomes.ts";
 import type { JsonObject } from "../../kernel/canonical-json.ts";
 import type { Rng } from "../../kernel/rng.ts";
+import type { DomainSchema, Table, ToolModel } from "../../lib/contracts/domain-schema.ts";
+import type { DomainState } from "../../lib/contracts/domain-state.ts";
+import { conform } from "../../lib/domain-model/json-schema.ts";
+import { validArguments } from "../../lib/domain-model/valid-arguments.ts";
+import { describeOutcome, keyInResult } from "../../lib/episodes/outcomes.ts";
 import type { CallOutcome, SandboxEnvironment } from "../../sandbox/index.ts";
 import type { Candidate } from "./derive.ts";
 

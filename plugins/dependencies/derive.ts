@@ -1,7 +1,7 @@
 // Candidate tool dependencies from a domain's schema (AgentScaler's tool dependency graph):
 //   output: A returns records of table T (or creates one) and B takes T's key as an input;
 //   state:  A writes table T and B reads it, so what B answers depends on A having run.
-import type { DomainSchema, Table, ToolModel } from "../../contracts/domain-schema.ts";
+import type { DomainSchema, Table, ToolModel } from "../../lib/contracts/domain-schema.ts";
 
 export interface Candidate {
   from: string;

@@ -2,14 +2,14 @@
 // a written table of A feeds an input of B; derived from the schema (derive.ts) and kept only when
 // running A then B in the sandbox confirms it (confirm.ts). Unconfirmed candidates are listed with why.
 import { z } from "zod";
-import type { DependencyGraph } from "../../contracts/dependency-graph.ts";
-import { dependencyGraphSchema } from "../../contracts/dependency-graph.ts";
-import type { DomainSchema } from "../../contracts/domain-schema.ts";
-import type { DomainState } from "../../contracts/domain-state.ts";
-import type { EnvironmentSpec } from "../../contracts/environment-spec.ts";
-import { compileEnvironment } from "../../episodes/environment-module.ts";
 import type { JsonObject } from "../../kernel/canonical-json.ts";
 import { defineStage } from "../../kernel/stage.ts";
+import type { DependencyGraph } from "../../lib/contracts/dependency-graph.ts";
+import { dependencyGraphSchema } from "../../lib/contracts/dependency-graph.ts";
+import type { DomainSchema } from "../../lib/contracts/domain-schema.ts";
+import type { DomainState } from "../../lib/contracts/domain-state.ts";
+import type { EnvironmentSpec } from "../../lib/contracts/environment-spec.ts";
+import { compileEnvironment } from "../../lib/episodes/environment-module.ts";
 import { confirm } from "./confirm.ts";
 import { candidateEdges } from "./derive.ts";
 

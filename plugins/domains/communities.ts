@@ -13,7 +13,7 @@
 import { UndirectedGraph } from "graphology";
 import louvainModule from "graphology-communities-louvain";
 import modularityModule from "graphology-metrics/graph/modularity.js";
-import type { ToolGraph } from "../../contracts/tool-graph.ts";
+import type { ToolGraph } from "../../lib/contracts/tool-graph.ts";
 
 // Both packages are CommonJS whose typings declare an ES default export; at run time the default
 // import is the function itself.

@@ -1,6 +1,6 @@
 // Naming domains offline: the words that set a domain's tools apart from all the others.
-import type { ToolSpec } from "../../contracts/tool-spec.ts";
-import { toolWords } from "../../domain-model/tool-words.ts";
+import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
+import { toolWords } from "../../lib/domain-model/tool-words.ts";
 
 /** Words that say what a tool does, not what it is about: never a domain's name. */
 const GENERIC = new Set(

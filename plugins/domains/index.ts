@@ -1,14 +1,14 @@
 // Stage `domains`: Louvain communities of the tool graph become domains (one environment each).
 import { z } from "zod";
-import type { DomainPack } from "../../contracts/domain-pack.ts";
-import type { Domains } from "../../contracts/domains.ts";
-import { domainsSchema } from "../../contracts/domains.ts";
-import type { ToolGraph } from "../../contracts/tool-graph.ts";
-import type { ToolSpec } from "../../contracts/tool-spec.ts";
-import { contentWords, splitIdentifier } from "../../domain-model/words.ts";
 import { defineStage } from "../../kernel/stage.ts";
-import type { LlmService } from "../../llm/port.ts";
-import { askForJson } from "../../llm/structured.ts";
+import type { DomainPack } from "../../lib/contracts/domain-pack.ts";
+import type { Domains } from "../../lib/contracts/domains.ts";
+import { domainsSchema } from "../../lib/contracts/domains.ts";
+import type { ToolGraph } from "../../lib/contracts/tool-graph.ts";
+import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
+import { contentWords, splitIdentifier } from "../../lib/domain-model/words.ts";
+import type { LlmService } from "../../lib/llm/port.ts";
+import { askForJson } from "../../lib/llm/structured.ts";
 import { type DomainRules, detectCommunities } from "./communities.ts";
 import { distinctiveWords, uniqueName, wordDocumentFrequency } from "./domain-names.ts";
 

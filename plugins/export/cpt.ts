@@ -5,11 +5,11 @@
 //   order (the one taken among them), the choice revealed with what the environment answered, and
 //   at the end the judgement of the whole trajectory (kept, or which filter rejected it and why).
 
-import type { EnvironmentSpec } from "../../contracts/environment-spec.ts";
-import type { Task } from "../../contracts/task.ts";
-import type { Trajectory } from "../../contracts/trajectory.ts";
 import type { Rng } from "../../kernel/rng.ts";
-import type { ChatMessage } from "../../llm/port.ts";
+import type { EnvironmentSpec } from "../../lib/contracts/environment-spec.ts";
+import type { Task } from "../../lib/contracts/task.ts";
+import type { Trajectory } from "../../lib/contracts/trajectory.ts";
+import type { ChatMessage } from "../../lib/llm/port.ts";
 
 export interface CptRecord {
   id: string;

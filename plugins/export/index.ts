@@ -2,10 +2,10 @@
 // fine-tuning and their loss-mask variant; first- and higher-order action synthesis records; both
 // packed into 32K- and 128K-token sequences.
 import { z } from "zod";
-import type { EnvironmentSpec } from "../../contracts/environment-spec.ts";
-import type { KeptTrajectory } from "../../contracts/judgement.ts";
-import type { Task } from "../../contracts/task.ts";
 import { defineStage } from "../../kernel/stage.ts";
+import type { EnvironmentSpec } from "../../lib/contracts/environment-spec.ts";
+import type { KeptTrajectory } from "../../lib/contracts/judgement.ts";
+import type { Task } from "../../lib/contracts/task.ts";
 import { type CptRecord, firstOrder, higherOrder } from "./cpt.ts";
 import { type PackedSequence, pack, TOKENIZER, tokenCount } from "./pack.ts";
 import { maskedRecord, sftRecord } from "./sft.ts";

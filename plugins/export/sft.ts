@@ -4,8 +4,8 @@
 // assistant call the environment refused is kept as context but weighted 0, so a model learns the
 // recovery, not the mistake.
 
-import type { KeptTrajectory } from "../../contracts/judgement.ts";
-import type { ChatMessage } from "../../llm/port.ts";
+import type { KeptTrajectory } from "../../lib/contracts/judgement.ts";
+import type { ChatMessage } from "../../lib/llm/port.ts";
 
 export interface SftRecord {
   messages: ChatMessage[];

@@ -2,15 +2,15 @@
 // calling exact match, in that order; the funnel counts what each stage let through, in all and
 // per domain. Trajectories with refused calls along the way are kept when the goal is met.
 import { z } from "zod";
-import type { DomainSchema } from "../../contracts/domain-schema.ts";
-import type { EnvironmentSpec } from "../../contracts/environment-spec.ts";
-import type { Counts, Funnel, KeptTrajectory, RejectedTrajectory } from "../../contracts/judgement.ts";
-import { filterStages, funnelSchema, keptTrajectorySchema, rejectedTrajectorySchema } from "../../contracts/judgement.ts";
-import type { Task } from "../../contracts/task.ts";
-import type { Trajectory } from "../../contracts/trajectory.ts";
-import { compileEnvironment, moduleCache } from "../../episodes/environment-module.ts";
-import { type JudgeContext, type JudgeOptions, judgeTrajectory, type Verdict } from "../../episodes/judge/judge.ts";
 import { defineStage } from "../../kernel/stage.ts";
+import type { DomainSchema } from "../../lib/contracts/domain-schema.ts";
+import type { EnvironmentSpec } from "../../lib/contracts/environment-spec.ts";
+import type { Counts, Funnel, KeptTrajectory, RejectedTrajectory } from "../../lib/contracts/judgement.ts";
+import { filterStages, funnelSchema, keptTrajectorySchema, rejectedTrajectorySchema } from "../../lib/contracts/judgement.ts";
+import type { Task } from "../../lib/contracts/task.ts";
+import type { Trajectory } from "../../lib/contracts/trajectory.ts";
+import { compileEnvironment, moduleCache } from "../../lib/episodes/environment-module.ts";
+import { type JudgeContext, type JudgeOptions, judgeTrajectory, type Verdict } from "../../lib/episodes/judge/judge.ts";
 
 declare module "../../kernel/stage.ts" {
   interface ArtifactTypes {

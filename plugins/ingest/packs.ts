@@ -2,10 +2,10 @@
 // its own, then its data and policy read and checked. A broken data file or policy stops the run
 // with the file named: an environment built without the data it was given would mislead.
 import { basename, dirname, extname, resolve } from "node:path";
-import type { DomainPack, PackSource } from "../../contracts/domain-pack.ts";
-import type { ToolSpec } from "../../contracts/tool-spec.ts";
-import { readData, readPolicy } from "../../data-pack/read.ts";
 import { EnvscaleError } from "../../kernel/errors.ts";
+import type { DomainPack, PackSource } from "../../lib/contracts/domain-pack.ts";
+import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
+import { readData, readPolicy } from "../../lib/data-pack/read.ts";
 
 /** `examples/packs/library/tools.json` → `library`; `retail.json` → `retail`. */
 export function packName(catalog: string): string {

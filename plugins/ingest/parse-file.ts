@@ -2,8 +2,8 @@
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { isMap, isNode, isScalar, LineCounter, parseDocument } from "yaml";
-import type { RejectedEntry } from "../../contracts/tool-spec.ts";
 import { EnvscaleError } from "../../kernel/errors.ts";
+import type { RejectedEntry } from "../../lib/contracts/tool-spec.ts";
 import type { CatalogFile } from "./sources.ts";
 
 /** A parsed document, able to say on which line a value sits. */

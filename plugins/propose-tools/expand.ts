@@ -2,9 +2,9 @@
 // (or, for entities with actions, one tool per action instead of delete), each with parameters,
 // a result schema and its pre- and postconditions in the description.
 
-import type { ToolCandidate } from "../../contracts/tool-candidates.ts";
-import { participle, TERMINAL_STATES } from "../../domain-model/lexicon.ts";
-import { plural } from "../../domain-model/words.ts";
+import type { ToolCandidate } from "../../lib/contracts/tool-candidates.ts";
+import { participle, TERMINAL_STATES } from "../../lib/domain-model/lexicon.ts";
+import { plural } from "../../lib/domain-model/words.ts";
 import type { Sketch, SketchField } from "./sketch.ts";
 
 type JsonSchema = Record<string, unknown>;

@@ -2,10 +2,10 @@
 // JSON Schema, pre- and postconditions. Answers are checked (shape, names, schemas that compile)
 // and fed back; what stays unusable is rejected with the reason.
 import { z } from "zod";
-import { createSchemaCompiler, type ToolCandidate } from "../../contracts/tool-candidates.ts";
-import { TOOL_NAME } from "../../contracts/tool-spec.ts";
-import type { LlmService } from "../../llm/port.ts";
-import { askForJson } from "../../llm/structured.ts";
+import { createSchemaCompiler, type ToolCandidate } from "../../lib/contracts/tool-candidates.ts";
+import { TOOL_NAME } from "../../lib/contracts/tool-spec.ts";
+import type { LlmService } from "../../lib/llm/port.ts";
+import { askForJson } from "../../lib/llm/structured.ts";
 
 const proposedSchema = z.object({
   tools: z

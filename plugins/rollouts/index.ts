@@ -3,18 +3,18 @@
 // sandbox processes, so the event loop only routes messages). With a model, both actors ask it;
 // offline, a scripted user and a scripted agent that follows the gold chain with seeded mistakes.
 import { z } from "zod";
-import type { DomainSchema } from "../../contracts/domain-schema.ts";
-import type { EnvironmentSpec } from "../../contracts/environment-spec.ts";
-import type { Task } from "../../contracts/task.ts";
-import { mistakeKinds, type Trajectory, trajectorySchema } from "../../contracts/trajectory.ts";
-import { runRollout } from "../../episodes/dialogue.ts";
-import { compileEnvironment, moduleCache } from "../../episodes/environment-module.ts";
-import type { JudgeContext } from "../../episodes/judge/judge.ts";
-import { TaskEpisode, toolDefinitions } from "../../episodes/task-episode.ts";
-import { ModelUser, ScriptedUser } from "../../episodes/users.ts";
 import type { Rng } from "../../kernel/rng.ts";
 import { defineStage } from "../../kernel/stage.ts";
-import type { LlmService } from "../../llm/port.ts";
+import type { DomainSchema } from "../../lib/contracts/domain-schema.ts";
+import type { EnvironmentSpec } from "../../lib/contracts/environment-spec.ts";
+import type { Task } from "../../lib/contracts/task.ts";
+import { mistakeKinds, type Trajectory, trajectorySchema } from "../../lib/contracts/trajectory.ts";
+import { runRollout } from "../../lib/episodes/dialogue.ts";
+import { compileEnvironment, moduleCache } from "../../lib/episodes/environment-module.ts";
+import type { JudgeContext } from "../../lib/episodes/judge/judge.ts";
+import { TaskEpisode, toolDefinitions } from "../../lib/episodes/task-episode.ts";
+import { ModelUser, ScriptedUser } from "../../lib/episodes/users.ts";
+import type { LlmService } from "../../lib/llm/port.ts";
 import type { CompiledModule, Sandbox } from "../../sandbox/index.ts";
 import { ModelAgent } from "./model-actors.ts";
 import { ScriptedAgent } from "./scripted.ts";

@@ -1,9 +1,9 @@
 // The actors with a model: the agent whose data we collect (tools offered, tool calls run in the
 // sandbox) and a simulated user who knows the instruction and persona and reveals it turn by turn.
 
-import type { AgentActor } from "../../episodes/dialogue.ts";
 import { EnvscaleError } from "../../kernel/errors.ts";
-import type { ChatMessage, LlmService, ToolDefinition } from "../../llm/port.ts";
+import type { AgentActor } from "../../lib/episodes/dialogue.ts";
+import type { ChatMessage, LlmService, ToolDefinition } from "../../lib/llm/port.ts";
 
 export class ModelAgent implements AgentActor {
   readonly name: string;

@@ -2,14 +2,14 @@
 // agent who follows the gold chain — deriving fed arguments from its own results, as an agent must
 // — with at most one seeded mistake, so that the filter has real work to do.
 
-import type { Task } from "../../contracts/task.ts";
-import type { MistakeKind } from "../../contracts/trajectory.ts";
-import type { AgentActor } from "../../episodes/dialogue.ts";
-import { answerFacts, describeFact } from "../../episodes/judge/facts.ts";
-import { keyInResult } from "../../episodes/outcomes.ts";
 import type { JsonValue } from "../../kernel/canonical-json.ts";
 import type { Rng } from "../../kernel/rng.ts";
-import type { ChatMessage, ToolCallMessage } from "../../llm/port.ts";
+import type { Task } from "../../lib/contracts/task.ts";
+import type { MistakeKind } from "../../lib/contracts/trajectory.ts";
+import type { AgentActor } from "../../lib/episodes/dialogue.ts";
+import { answerFacts, describeFact } from "../../lib/episodes/judge/facts.ts";
+import { keyInResult } from "../../lib/episodes/outcomes.ts";
+import type { ChatMessage, ToolCallMessage } from "../../lib/llm/port.ts";
 
 /** Which gold calls serve which intent (one each when they match, else spread in order). */
 export function callsByIntent(task: Pick<Task, "intents" | "gold_calls">): number[][] {

@@ -1,9 +1,9 @@
 // Amounts: a transfer moves a counter between two records (and writes both sides to a ledger table
 // when one references the table); a create with an amount or a quantity draws down the counter of
 // the record it references (stock for a quantity, balance for an amount).
-import type { Table, ToolModel } from "../../contracts/domain-schema.ts";
-import { COUNTER_FIELDS } from "../../domain-model/lexicon.ts";
-import { snake } from "../../domain-model/words.ts";
+import type { Table, ToolModel } from "../../lib/contracts/domain-schema.ts";
+import { COUNTER_FIELDS } from "../../lib/domain-model/lexicon.ts";
+import { snake } from "../../lib/domain-model/words.ts";
 import type { TableSet } from "./tables.ts";
 import { AMOUNT, LEDGER, NOT_CONSUMING, QUANTITY, type Shape } from "./tool-shapes.ts";
 

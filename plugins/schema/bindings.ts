@@ -2,9 +2,9 @@
 // (key, reference, field, bound, limit, query, parent, source, destination, amount, option), adding
 // the fields the parameters store to the tables. Writes come first: they say which fields records
 // have, and reads then filter on them.
-import type { ParameterRole, Table, ToolModel } from "../../contracts/domain-schema.ts";
-import { COUNTER_FIELDS, LIMIT_PARAMETERS, LOWER_BOUND, QUERY_PARAMETERS, UPPER_BOUND } from "../../domain-model/lexicon.ts";
-import { snake } from "../../domain-model/words.ts";
+import type { ParameterRole, Table, ToolModel } from "../../lib/contracts/domain-schema.ts";
+import { COUNTER_FIELDS, LIMIT_PARAMETERS, LOWER_BOUND, QUERY_PARAMETERS, UPPER_BOUND } from "../../lib/domain-model/lexicon.ts";
+import { snake } from "../../lib/domain-model/words.ts";
 import type { Planned } from "./operations.ts";
 import type { Parameter } from "./parameters.ts";
 import type { TableSet } from "./tables.ts";

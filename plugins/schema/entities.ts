@@ -2,7 +2,7 @@
 // a path-keyed entity for tools that take paths, and entities keyed by other natural keys (an
 // email, a sku) when the tool names no other record.
 
-import { snake, splitIdentifier } from "../../domain-model/words.ts";
+import { snake, splitIdentifier } from "../../lib/domain-model/words.ts";
 import { idEntity, returnedFields } from "./parameters.ts";
 import { type EntityInfo, headNoun, isNaturalKey, isPathLike, knownEntityIn, referencedEntity, type Shape } from "./tool-shapes.ts";
 

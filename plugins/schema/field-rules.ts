@@ -1,7 +1,7 @@
 // Field rules settled once every tool is read: a foreign key holds what the referenced table is
 // keyed by, and a field some creating tool may leave unset is nullable.
-import type { ToolModel } from "../../contracts/domain-schema.ts";
-import type { ToolSpec } from "../../contracts/tool-spec.ts";
+import type { ToolModel } from "../../lib/contracts/domain-schema.ts";
+import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
 import type { TableSet } from "./tables.ts";
 
 export function settleFields(models: readonly ToolModel[], set: TableSet, tools: readonly ToolSpec[]): void {

@@ -2,9 +2,9 @@
 // tool classified read or write with the tables it touches. Offline by rule (infer.ts); with a
 // model, written by it and checked, falling back to the rules when its answers stay unusable.
 import { z } from "zod";
-import { type DomainSchema, domainSchemaSchema } from "../../contracts/domain-schema.ts";
-import type { ToolSpec } from "../../contracts/tool-spec.ts";
 import { defineStage } from "../../kernel/stage.ts";
+import { type DomainSchema, domainSchemaSchema } from "../../lib/contracts/domain-schema.ts";
+import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
 import { inferDomainSchema } from "./infer.ts";
 import { modelSchema } from "./model-schema.ts";
 import { inferServiceSchema } from "./service/index.ts";

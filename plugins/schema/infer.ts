@@ -8,8 +8,8 @@
 // 4. Tables collect their fields from the parameters, results and names of the tools on them;
 //    tables with status verbs get a status field (statuses.ts); amounts find the counters they
 //    draw down (amounts.ts); foreign keys and optional fields are settled last (field-rules.ts).
-import type { DomainSchema, Table, ToolModel } from "../../contracts/domain-schema.ts";
-import type { ToolSpec } from "../../contracts/tool-spec.ts";
+import type { DomainSchema, Table, ToolModel } from "../../lib/contracts/domain-schema.ts";
+import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
 import { applyAmounts } from "./amounts.ts";
 import { bindTools } from "./bindings.ts";
 import { collectEntities } from "./entities.ts";

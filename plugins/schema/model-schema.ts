@@ -9,10 +9,10 @@ import {
   parameterRoles,
   schemaProblems,
   toolModelSchema,
-} from "../../contracts/domain-schema.ts";
-import type { ToolSpec } from "../../contracts/tool-spec.ts";
-import type { LlmService } from "../../llm/port.ts";
-import { askForJson } from "../../llm/structured.ts";
+} from "../../lib/contracts/domain-schema.ts";
+import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
+import type { LlmService } from "../../lib/llm/port.ts";
+import { askForJson } from "../../lib/llm/structured.ts";
 import { summarize } from "./summary.ts";
 
 const INSTRUCTIONS = `You design the database behind a set of API tools, so that every tool can be implemented as code over it.

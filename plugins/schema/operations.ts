@@ -1,8 +1,8 @@
 // Each tool's operation kind and the entity it acts on: from its verb, the keys it is given, what it
 // returns, and what its description says ("its status becomes cancelled"). Entities only a plan
 // names are added; one created with its key given by the caller is keyed naturally.
-import type { OperationKind } from "../../contracts/domain-schema.ts";
-import { snake, splitIdentifier } from "../../domain-model/words.ts";
+import type { OperationKind } from "../../lib/contracts/domain-schema.ts";
+import { snake, splitIdentifier } from "../../lib/domain-model/words.ts";
 import { descriptionWords, idEntity, returnedFields } from "./parameters.ts";
 import {
   AMOUNT,

@@ -1,10 +1,10 @@
 // A tool's parameters as fields: name, type, enum, format and bounds read from its JSON Schema.
 
-import type { Field } from "../../contracts/domain-schema.ts";
-import type { ToolSpec } from "../../contracts/tool-spec.ts";
-import type { JsonSchema } from "../../domain-model/json-schema.ts";
-import { fieldOf } from "../../domain-model/json-schema.ts";
-import { contentWords, singular, splitIdentifier } from "../../domain-model/words.ts";
+import type { Field } from "../../lib/contracts/domain-schema.ts";
+import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
+import type { JsonSchema } from "../../lib/domain-model/json-schema.ts";
+import { fieldOf } from "../../lib/domain-model/json-schema.ts";
+import { contentWords, singular, splitIdentifier } from "../../lib/domain-model/words.ts";
 
 export interface Parameter {
   /** The name as the tool declares it. */

@@ -1,9 +1,9 @@
 // Statuses: a table that tools move through states gets a status field; its values are the states
 // the tools' verbs (or descriptions) leave records in and the field's own enum, its initial state
 // one no tool moves to, and each status tool refuses the terminal states and its own.
-import type { ToolModel } from "../../contracts/domain-schema.ts";
-import type { ToolSpec } from "../../contracts/tool-spec.ts";
-import { participle, TERMINAL_STATES } from "../../domain-model/lexicon.ts";
+import type { ToolModel } from "../../lib/contracts/domain-schema.ts";
+import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
+import { participle, TERMINAL_STATES } from "../../lib/domain-model/lexicon.ts";
 import type { Planned } from "./operations.ts";
 import type { TableSet } from "./tables.ts";
 import { shapeOf } from "./tool-shapes.ts";

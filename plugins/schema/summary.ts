@@ -1,5 +1,5 @@
 // One line on what a tool does to the database, from its model (shown to models and in reports).
-import type { Table, ToolModel } from "../../contracts/domain-schema.ts";
+import type { Table, ToolModel } from "../../lib/contracts/domain-schema.ts";
 
 export function summarize(model: ToolModel, table: Table): string {
   const by = (role: string) => model.parameters.filter((p) => p.role === role).map((p) => p.name);

@@ -1,7 +1,7 @@
 // Tables of a domain: one per entity (plural name, key field, id prefix), the helpers that add
 // fields to them as the tools are read, and the fields tools declare they return.
-import type { Field, Table } from "../../contracts/domain-schema.ts";
-import { plural, splitIdentifier } from "../../domain-model/words.ts";
+import type { Field, Table } from "../../lib/contracts/domain-schema.ts";
+import { plural, splitIdentifier } from "../../lib/domain-model/words.ts";
 import type { Planned } from "./operations.ts";
 import { idEntity, type Parameter, returnedFields } from "./parameters.ts";
 import type { EntityInfo } from "./tool-shapes.ts";

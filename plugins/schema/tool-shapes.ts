@@ -1,9 +1,9 @@
 // What a tool's name and parameters say, before any table exists: its verb and operation kind, the
 // words naming its object, which parameters name other records (and on which side of a transfer),
 // which are paths and natural keys; and the word lists those readings use.
-import type { ToolSpec } from "../../contracts/tool-spec.ts";
-import { DESTINATION, NATURAL_KEYS, SOURCE, verbKind } from "../../domain-model/lexicon.ts";
-import { singular, snake, splitIdentifier } from "../../domain-model/words.ts";
+import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
+import { DESTINATION, NATURAL_KEYS, SOURCE, verbKind } from "../../lib/domain-model/lexicon.ts";
+import { singular, snake, splitIdentifier } from "../../lib/domain-model/words.ts";
 import { idEntity, type Parameter, parametersOf } from "./parameters.ts";
 
 /** What a description says a record's status ends as: "its status becomes cancelled", "status is returned". */

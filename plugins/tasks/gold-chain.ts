@@ -4,16 +4,16 @@
 // result (the id it returned or the record it created). Those feeds are kept: replaying the chain
 // on another state re-derives them, and an agent has to look them up rather than guess them.
 
-import type { DependencyGraph } from "../../contracts/dependency-graph.ts";
-import type { DomainSchema, Table, ToolModel } from "../../contracts/domain-schema.ts";
-import type { DomainState } from "../../contracts/domain-state.ts";
-import type { EnvironmentSpec } from "../../contracts/environment-spec.ts";
-import type { Feed, GoldCall } from "../../contracts/task.ts";
-import { conform } from "../../domain-model/json-schema.ts";
-import { validArguments } from "../../domain-model/valid-arguments.ts";
-import { describeOutcome, keyInResult } from "../../episodes/outcomes.ts";
 import type { JsonObject, JsonValue } from "../../kernel/canonical-json.ts";
 import type { Rng } from "../../kernel/rng.ts";
+import type { DependencyGraph } from "../../lib/contracts/dependency-graph.ts";
+import type { DomainSchema, Table, ToolModel } from "../../lib/contracts/domain-schema.ts";
+import type { DomainState } from "../../lib/contracts/domain-state.ts";
+import type { EnvironmentSpec } from "../../lib/contracts/environment-spec.ts";
+import type { Feed, GoldCall } from "../../lib/contracts/task.ts";
+import { conform } from "../../lib/domain-model/json-schema.ts";
+import { validArguments } from "../../lib/domain-model/valid-arguments.ts";
+import { describeOutcome, keyInResult } from "../../lib/episodes/outcomes.ts";
 import type { CallOutcome, SandboxEnvironment } from "../../sandbox/index.ts";
 
 export interface ChainContext {

@@ -3,16 +3,16 @@
 // running them; an initial state with what the chain needs and look-alike distractors; the gold
 // final state's hash; an instruction and persona; and lint on a fresh environment before a task is kept.
 import { z } from "zod";
-import type { DependencyGraph } from "../../contracts/dependency-graph.ts";
-import type { DomainSchema } from "../../contracts/domain-schema.ts";
-import type { DomainState } from "../../contracts/domain-state.ts";
-import type { EnvironmentSpec } from "../../contracts/environment-spec.ts";
-import { type DropReason, type Task, type TaskLint, taskLintSchema, taskSchema } from "../../contracts/task.ts";
-import { compileEnvironment, environmentModels } from "../../episodes/environment-module.ts";
-import { answerFacts } from "../../episodes/judge/facts.ts";
 import { canonicalStringify, type JsonObject } from "../../kernel/canonical-json.ts";
 import type { JobContext } from "../../kernel/stage.ts";
 import { defineStage } from "../../kernel/stage.ts";
+import type { DependencyGraph } from "../../lib/contracts/dependency-graph.ts";
+import type { DomainSchema } from "../../lib/contracts/domain-schema.ts";
+import type { DomainState } from "../../lib/contracts/domain-state.ts";
+import type { EnvironmentSpec } from "../../lib/contracts/environment-spec.ts";
+import { type DropReason, type Task, type TaskLint, taskLintSchema, taskSchema } from "../../lib/contracts/task.ts";
+import { compileEnvironment, environmentModels } from "../../lib/episodes/environment-module.ts";
+import { answerFacts } from "../../lib/episodes/judge/facts.ts";
 import { namedRecords, runChain } from "./gold-chain.ts";
 import { writeByRules, writeWithModel } from "./instruction.ts";
 import { lintTask } from "./lint.ts";

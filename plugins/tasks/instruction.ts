@@ -2,12 +2,12 @@
 // Offline, written by rule from the gold calls; with a model, written by it and checked: every
 // value the agent cannot look up (an argument no earlier call feeds) must appear in the text.
 import { z } from "zod";
-import type { EnvironmentSpec } from "../../contracts/environment-spec.ts";
-import { type Feed, type GoldCall, type Persona, personaSchema } from "../../contracts/task.ts";
-import { personName } from "../../domain-model/values.ts";
 import type { Rng } from "../../kernel/rng.ts";
-import type { LlmService } from "../../llm/port.ts";
-import { askForJson } from "../../llm/structured.ts";
+import type { EnvironmentSpec } from "../../lib/contracts/environment-spec.ts";
+import { type Feed, type GoldCall, type Persona, personaSchema } from "../../lib/contracts/task.ts";
+import { personName } from "../../lib/domain-model/values.ts";
+import type { LlmService } from "../../lib/llm/port.ts";
+import { askForJson } from "../../lib/llm/structured.ts";
 
 export interface Written {
   instruction: string;

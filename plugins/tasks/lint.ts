@@ -10,13 +10,13 @@
 // Unknown ids are looked for before the replay: a call on a missing record is refused, and the
 // more specific diagnosis is the useful one.
 
-import type { DomainSchema, ToolModel } from "../../contracts/domain-schema.ts";
-import type { DomainState } from "../../contracts/domain-state.ts";
-import type { DropReason, Task } from "../../contracts/task.ts";
-import { compareStates } from "../../episodes/judge/alignment.ts";
-import { informationProblems } from "../../episodes/judge/judge.ts";
-import { describeOutcome } from "../../episodes/outcomes.ts";
 import type { JsonObject } from "../../kernel/canonical-json.ts";
+import type { DomainSchema, ToolModel } from "../../lib/contracts/domain-schema.ts";
+import type { DomainState } from "../../lib/contracts/domain-state.ts";
+import type { DropReason, Task } from "../../lib/contracts/task.ts";
+import { compareStates } from "../../lib/episodes/judge/alignment.ts";
+import { informationProblems } from "../../lib/episodes/judge/judge.ts";
+import { describeOutcome } from "../../lib/episodes/outcomes.ts";
 import type { SandboxEnvironment } from "../../sandbox/index.ts";
 
 export type LintResult = { ok: true } | { ok: false; reason: DropReason; detail: string };

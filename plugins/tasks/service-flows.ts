@@ -5,14 +5,15 @@
 // from the schema: which table the service's people are in (the one a `find` tool searches), how a
 // record leads to its owner (a reference, or the owner's list of keys), which `get` tools show
 // them. Read-only flows stop after the look-ups: the person asks about the record.
-import type { DomainSchema, Table, ToolModel } from "../../contracts/domain-schema.ts";
-import type { DomainState, Row } from "../../contracts/domain-state.ts";
-import type { EnvironmentSpec } from "../../contracts/environment-spec.ts";
-import type { Feed, GoldCall } from "../../contracts/task.ts";
-import type { ServiceModel } from "../../contracts/tool-rules.ts";
-import type { JsonSchema } from "../../domain-model/json-schema.ts";
-import { matchValue, serviceCall } from "../../domain-model/service-arguments.ts";
+
 import type { Rng } from "../../kernel/rng.ts";
+import type { DomainSchema, Table, ToolModel } from "../../lib/contracts/domain-schema.ts";
+import type { DomainState, Row } from "../../lib/contracts/domain-state.ts";
+import type { EnvironmentSpec } from "../../lib/contracts/environment-spec.ts";
+import type { Feed, GoldCall } from "../../lib/contracts/task.ts";
+import type { ServiceModel } from "../../lib/contracts/tool-rules.ts";
+import type { JsonSchema } from "../../lib/domain-model/json-schema.ts";
+import { matchValue, serviceCall } from "../../lib/domain-model/service-arguments.ts";
 
 /** What the flow is about, for writing the person's request. */
 export interface FlowGoal {

@@ -3,9 +3,10 @@
 // their own words: one of many seeded phrasings per act and per style, never a recital of tool
 // descriptions. Values they must state (an email, a reason, a payment method) appear verbatim; keys
 // the agent looks up (their account id) do not.
-import type { Persona } from "../../contracts/task.ts";
-import { splitIdentifier } from "../../domain-model/words.ts";
+
 import type { Rng } from "../../kernel/rng.ts";
+import type { Persona } from "../../lib/contracts/task.ts";
+import { splitIdentifier } from "../../lib/domain-model/words.ts";
 import type { Written } from "./instruction.ts";
 import type { FlowGoal } from "./service-flows.ts";
 

@@ -3,10 +3,10 @@
 // those point to), and distractors — copies of the records the chain acts on, under new keys with
 // one field changed, that a careless agent would read or change instead.
 
-import { type DomainSchema, keyIsNumeric, type Table } from "../../contracts/domain-schema.ts";
-import type { DomainState } from "../../contracts/domain-state.ts";
-import { sampleValue } from "../../domain-model/values.ts";
 import type { Rng } from "../../kernel/rng.ts";
+import { type DomainSchema, keyIsNumeric, type Table } from "../../lib/contracts/domain-schema.ts";
+import type { DomainState } from "../../lib/contracts/domain-state.ts";
+import { sampleValue } from "../../lib/domain-model/values.ts";
 
 export interface TaskStateOptions {
   /** Share of the sample state's other records kept as background. */

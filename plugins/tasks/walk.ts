@@ -1,8 +1,8 @@
 // Tool chains on a domain's dependency graph: a seeded walk (AgentScaler), then dependency-aware
 // expansion (ScaleEnv): breadth-first, tools that depend on the chain so far join it.
 
-import type { DependencyGraph } from "../../contracts/dependency-graph.ts";
 import type { Rng } from "../../kernel/rng.ts";
+import type { DependencyGraph } from "../../lib/contracts/dependency-graph.ts";
 
 export interface ChainShape {
   /** Length of the seed walk, both ends included. */

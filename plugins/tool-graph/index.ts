@@ -1,10 +1,10 @@
 // Stage `tool-graph`: one node per tool, edges between tools with similar parameters and words.
 import { z } from "zod";
-import type { ToolGraph } from "../../contracts/tool-graph.ts";
-import { toolGraphSchema } from "../../contracts/tool-graph.ts";
-import type { ToolSpec } from "../../contracts/tool-spec.ts";
-import { FIELD_WEIGHTS } from "../../domain-model/tool-words.ts";
 import { defineStage } from "../../kernel/stage.ts";
+import type { ToolGraph } from "../../lib/contracts/tool-graph.ts";
+import { toolGraphSchema } from "../../lib/contracts/tool-graph.ts";
+import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
+import { FIELD_WEIGHTS } from "../../lib/domain-model/tool-words.ts";
 import { denseKnn, sparseKnn } from "./knn.ts";
 import { buildLexicalSpace } from "./lexical-vectors.ts";
 

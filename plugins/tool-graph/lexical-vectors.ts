@@ -10,8 +10,8 @@
 // The namespace (namespaces.ts) is the part of a name that tools of one API share (`math` in
 // math.factorial, `pet_store` in get_order_for_pet_store): it tells apart APIs whose endpoints are
 // otherwise alike. Category labels never enter: they are what domain recovery is evaluated against.
-import type { ToolSpec } from "../../contracts/tool-spec.ts";
-import { toolWords } from "../../domain-model/tool-words.ts";
+import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
+import { toolWords } from "../../lib/domain-model/tool-words.ts";
 import { nameNamespaces } from "./namespaces.ts";
 
 /** A sparse vector: word ids ascending, weights L2-normalised. */

@@ -5,8 +5,8 @@
 // Which side a catalog uses is read from the catalog itself: the side whose two-word affixes are
 // shared by small groups of tools (2 to 30) for more than half of the tools, and for more tools than
 // the other side. Affixes made only of generic action words (`get`, `list`…) are never namespaces.
-import type { ToolSpec } from "../../contracts/tool-spec.ts";
-import { OPERATION_VERBS, splitIdentifier } from "../../domain-model/words.ts";
+import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
+import { OPERATION_VERBS, splitIdentifier } from "../../lib/domain-model/words.ts";
 
 const MAX_GROUP = 30;
 

@@ -2,12 +2,12 @@
 // must be refused (unknown ids, wrong types, missing arguments, broken preconditions), and edge
 // cases (minimal, empty, long, zero) where refusing is fine but crashing is not.
 
-import type { Table } from "../../contracts/domain-schema.ts";
-import type { Row } from "../../contracts/domain-state.ts";
-import type { JsonSchema } from "../../domain-model/json-schema.ts";
-import { clamp, conform, fieldOf, sampleFromSchema } from "../../domain-model/json-schema.ts";
-import type { CaseInputs, Effect } from "../../domain-model/valid-arguments.ts";
-import { isFolder, validArguments } from "../../domain-model/valid-arguments.ts";
+import type { Table } from "../../lib/contracts/domain-schema.ts";
+import type { Row } from "../../lib/contracts/domain-state.ts";
+import type { JsonSchema } from "../../lib/domain-model/json-schema.ts";
+import { clamp, conform, fieldOf, sampleFromSchema } from "../../lib/domain-model/json-schema.ts";
+import type { CaseInputs, Effect } from "../../lib/domain-model/valid-arguments.ts";
+import { isFolder, validArguments } from "../../lib/domain-model/valid-arguments.ts";
 import type { ToolCall } from "../../sandbox/index.ts";
 
 export interface TestCase {

@@ -2,11 +2,11 @@
 // tool refused on purpose, or the sandbox refused the arguments), Unexpected failure (a crash, a
 // hang, memory, a result or state that is not JSON). Then: did the case get what it expected?
 
-import { valueIn } from "../../domain-model/service-arguments.ts";
-import type { Effect } from "../../domain-model/valid-arguments.ts";
-import type { Category } from "../../episodes/outcomes.ts";
-import { categorize, describeOutcome } from "../../episodes/outcomes.ts";
 import type { JsonObject } from "../../kernel/canonical-json.ts";
+import { valueIn } from "../../lib/domain-model/service-arguments.ts";
+import type { Effect } from "../../lib/domain-model/valid-arguments.ts";
+import type { Category } from "../../lib/episodes/outcomes.ts";
+import { categorize, describeOutcome } from "../../lib/episodes/outcomes.ts";
 import type { CallOutcome } from "../../sandbox/index.ts";
 import type { TestCase } from "./cases.ts";
 

@@ -1,20 +1,20 @@
 // Verification of one domain: its cases run in the sandbox, repair rounds for the tools that fail
 // (the model, or offline the generic read), and the final module and environment of the tools kept.
 import type { z } from "zod";
-import type { CodegenReport } from "../../contracts/codegen-report.ts";
-import type { DomainSchema, ToolModel } from "../../contracts/domain-schema.ts";
-import type { DomainState } from "../../contracts/domain-state.ts";
-import type { EnvironmentSpec } from "../../contracts/environment-spec.ts";
-import type { ToolSpec } from "../../contracts/tool-spec.ts";
-import type { Verification } from "../../contracts/verification.ts";
 import type { JsonObject } from "../../kernel/canonical-json.ts";
 import type { ItemContext } from "../../kernel/stage.ts";
-import type { LlmService } from "../../llm/port.ts";
+import type { CodegenReport } from "../../lib/contracts/codegen-report.ts";
+import type { DomainSchema, ToolModel } from "../../lib/contracts/domain-schema.ts";
+import type { DomainState } from "../../lib/contracts/domain-state.ts";
+import type { EnvironmentSpec } from "../../lib/contracts/environment-spec.ts";
+import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
+import type { Verification } from "../../lib/contracts/verification.ts";
+import type { LlmService } from "../../lib/llm/port.ts";
+import { toolDeclarations } from "../../lib/tool-code/declarations.ts";
+import { rewriteTool } from "../../lib/tool-code/model-writer.ts";
+import { functionText, isSingleFunction, replaceFunction, withdrawFunctions } from "../../lib/tool-code/module-edit.ts";
+import { functionNames, templateModule, toolFunction } from "../../lib/tool-code/templates.ts";
 import { type CompiledModule, ModuleLoadError, type Sandbox, type SandboxEnvironment, type ToolDeclaration } from "../../sandbox/index.ts";
-import { toolDeclarations } from "../../tool-code/declarations.ts";
-import { rewriteTool } from "../../tool-code/model-writer.ts";
-import { functionText, isSingleFunction, replaceFunction, withdrawFunctions } from "../../tool-code/module-edit.ts";
-import { functionNames, templateModule, toolFunction } from "../../tool-code/templates.ts";
 import { casesFor, type TestCase } from "./cases.ts";
 import type { CaseResult } from "./classify.ts";
 import { genericModel } from "./offline-repair.ts";

@@ -3,13 +3,13 @@
 // or offline to a generic template of its access kind), up to `repairRounds`; then it is dropped.
 // Only verified tools enter the environment: `tools.ts` keeps the others unexported.
 import { z } from "zod";
-import type { CodegenReport } from "../../contracts/codegen-report.ts";
-import type { DomainSchema } from "../../contracts/domain-schema.ts";
-import { type EnvironmentSpec, environmentSpecSchema } from "../../contracts/environment-spec.ts";
-import type { ToolSpec } from "../../contracts/tool-spec.ts";
-import type { Verification } from "../../contracts/verification.ts";
-import { verificationSchema } from "../../contracts/verification.ts";
 import { defineStage } from "../../kernel/stage.ts";
+import type { CodegenReport } from "../../lib/contracts/codegen-report.ts";
+import type { DomainSchema } from "../../lib/contracts/domain-schema.ts";
+import { type EnvironmentSpec, environmentSpecSchema } from "../../lib/contracts/environment-spec.ts";
+import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
+import type { Verification } from "../../lib/contracts/verification.ts";
+import { verificationSchema } from "../../lib/contracts/verification.ts";
 import { type DomainInput, type DomainOutput, DomainVerifier } from "./domain-verifier.ts";
 import { verifyOptions } from "./options.ts";
 

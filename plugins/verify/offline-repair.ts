@@ -1,7 +1,7 @@
 // Offline repair of a read tool that fails its cases: the plainest read of its table, filtered by
 // its arguments. A write is never swapped for a different write: an environment must not lie about
 // its effects.
-import type { DomainSchema, ToolModel } from "../../contracts/domain-schema.ts";
+import type { DomainSchema, ToolModel } from "../../lib/contracts/domain-schema.ts";
 
 /** Offline repair of a read tool: the plainest read of its table, filtered by its arguments. */
 export function genericModel(model: ToolModel, schema: DomainSchema): ToolModel {

@@ -3,12 +3,19 @@
 // requirement, a call that breaks it alone and must be refused; the sandbox's own refusals
 // (missing and mistyped arguments); and a repeat, where refusing is fine and crashing is not.
 // A tool whose code contradicts a rule its name, description, policy or data states fails here.
-import type { ToolModel } from "../../contracts/domain-schema.ts";
-import type { DomainState, Row } from "../../contracts/domain-state.ts";
-import type { Place, Requirement, Effect as RuleEffect, ServiceModel, ValueExpr } from "../../contracts/tool-rules.ts";
-import type { JsonSchema } from "../../domain-model/json-schema.ts";
-import { brokenCalls, evaluate, type ServiceCall, type ServiceInputs, serviceCall, valueIn } from "../../domain-model/service-arguments.ts";
-import type { Effect } from "../../domain-model/valid-arguments.ts";
+import type { ToolModel } from "../../lib/contracts/domain-schema.ts";
+import type { DomainState, Row } from "../../lib/contracts/domain-state.ts";
+import type { Place, Requirement, Effect as RuleEffect, ServiceModel, ValueExpr } from "../../lib/contracts/tool-rules.ts";
+import type { JsonSchema } from "../../lib/domain-model/json-schema.ts";
+import {
+  brokenCalls,
+  evaluate,
+  type ServiceCall,
+  type ServiceInputs,
+  serviceCall,
+  valueIn,
+} from "../../lib/domain-model/service-arguments.ts";
+import type { Effect } from "../../lib/domain-model/valid-arguments.ts";
 import type { ToolCall } from "../../sandbox/index.ts";
 import { type TestCase, wrongType } from "./cases.ts";
 

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { build, version as esbuildVersion, type Message, type Plugin } from "esbuild";
-import { canonicalStringify, sha256 } from "../../kernel/canonical-json.ts";
+import { canonicalText, sha256 } from "../shared/canonical-state.ts";
 import { type CompiledModule, type Finding, SCRIPT_EXPORTS, SCRIPT_PREFIX, type ToolDeclaration } from "../shared/tool-module.ts";
 import { analyzeToolModule, RUNTIME_SPECIFIER } from "./analyze.ts";
 
@@ -37,7 +37,7 @@ export interface CompileOptions {
  */
 export async function compileToolModule(source: string, options: CompileOptions = {}): Promise<CompileResult> {
   const filename = options.filename ?? "tools.ts";
-  const hash = sha256(canonicalStringify([compilerFingerprint(), filename, source, options.tools ?? null]));
+  const hash = sha256(canonicalText([compilerFingerprint(), filename, source, options.tools ?? null]));
   const cached = compiledCache.get(hash);
   if (cached) return cached;
   const result = await compileUncached(source, filename, options.tools, hash);

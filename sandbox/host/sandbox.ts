@@ -11,11 +11,11 @@
 // The IPC hop costs tens of microseconds, so hot paths use batches (`callMany`) or whole episodes
 // (`runEpisode`: reset, calls, state hash in one message).
 import { availableParallelism, totalmem } from "node:os";
-import type { JsonObject } from "../../kernel/canonical-json.ts";
-import { EnvscaleError } from "../../kernel/errors.ts";
 import { hitLimit, ModuleLoadError } from "../shared/call-errors.ts";
+import type { JsonObject } from "../shared/canonical-state.ts";
 import type { EnvironmentOptions, ResetOptions } from "../shared/environment-options.ts";
 import type { EpisodeResult, ProcessStats } from "../shared/protocol.ts";
+import { SandboxError } from "../shared/sandbox-error.ts";
 import type { CallOutcome, CompiledModule, ToolCall } from "../shared/tool-module.ts";
 import { type CompileOptions, type CompileResult, compileToolModule } from "./compile.ts";
 import { crashOutcome, type Message, ProcessDied, SandboxProcess } from "./sandbox-process.ts";
@@ -82,10 +82,7 @@ export class Sandbox {
       );
     } catch (error) {
       await sandbox.close();
-      throw new EnvscaleError(
-        "E_SANDBOX",
-        `sandbox processes could not start (${deaths} died while starting): ${(error as Error).message}`,
-      );
+      throw new SandboxError(`sandbox processes could not start (${deaths} died while starting): ${(error as Error).message}`);
     }
     return sandbox;
   }
@@ -106,7 +103,7 @@ export class Sandbox {
 
   /** Open an environment on the least loaded process. Rejects if the state cannot be loaded. */
   async open(module: CompiledModule, state: JsonObject, options: EnvironmentOptions = {}): Promise<SandboxEnvironment> {
-    if (this.#closed) throw new EnvscaleError("E_SANDBOX", "the sandbox is closed");
+    if (this.#closed) throw new SandboxError("the sandbox is closed");
     const env = new SandboxEnvironment(this, this.#nextEnvironment++, module, { ...this.#options.environment, ...options }, state);
     await env.ready;
     return env;
@@ -138,7 +135,7 @@ export class Sandbox {
    * environments opened concurrently spread over the processes); then wait for it to be ready.
    */
   async place(id: number, moduleHash?: string): Promise<SandboxProcess> {
-    if (this.#closed) throw new EnvscaleError("E_SANDBOX", "the sandbox is closed");
+    if (this.#closed) throw new SandboxError("the sandbox is closed");
     const live = this.#processes.filter((p) => p.alive);
     const least = live.sort((a, b) => a.environments.size - b.environments.size)[0];
     // A process that has the module already (warm isolates of its domain: the environment opens
@@ -151,7 +148,7 @@ export class Sandbox {
           .sort((a, b) => a.environments.size - b.environments.size)[0]
       : undefined;
     const chosen = warm ?? least;
-    if (!chosen) throw new EnvscaleError("E_SANDBOX", "no sandbox process is alive");
+    if (!chosen) throw new SandboxError("no sandbox process is alive");
     chosen.environments.add(id);
     await chosen.ready;
     return chosen;
@@ -337,7 +334,7 @@ export class SandboxEnvironment {
   // ------------------------------------------------------------------ internals
 
   #enqueue<T>(operation: () => Promise<T>): Promise<T> {
-    if (this.#closed) return Promise.reject(new EnvscaleError("E_SANDBOX", "the environment is closed"));
+    if (this.#closed) return Promise.reject(new SandboxError("the environment is closed"));
     const next = this.#queue.then(operation);
     this.#queue = next.catch(() => {});
     return next;
@@ -439,9 +436,7 @@ export class SandboxEnvironment {
             `the module's top-level code exhausted memory and killed its sandbox process (${error.message})`,
           );
         if (!(error instanceof ProcessDied) || attempt >= 3) {
-          throw error instanceof ProcessDied
-            ? new EnvscaleError("E_SANDBOX", `environment ${this.id} could not be restored: ${error.message}`)
-            : error;
+          throw error instanceof ProcessDied ? new SandboxError(`environment ${this.id} could not be restored: ${error.message}`) : error;
         }
       }
     }

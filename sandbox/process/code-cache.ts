@@ -2,7 +2,7 @@
 // rebuilding an isolate reuses the parsed code of earlier ones. Only this process's own
 // compilations are cached; nothing is read from disk or from anyone else.
 import type ivm from "isolated-vm";
-import { sha256 } from "../../kernel/canonical-json.ts";
+import { sha256 } from "../shared/canonical-state.ts";
 
 /** V8 code caches by script hash: rebuilding an isolate reuses the parsed code of earlier ones. */
 const codeCache = new Map<string, ivm.ExternalCopy<ArrayBuffer>>();

@@ -14,7 +14,7 @@
 //   as it was before the failed call.
 // - Same module, state, seed, clock and calls: same results, same states, same hashes.
 
-import { canonicalStringify, type JsonObject, sha256 } from "../../kernel/canonical-json.ts";
+import { canonicalText, type JsonObject, sha256 } from "../shared/canonical-state.ts";
 import { DEFAULT_CLOCK, type EnvironmentOptions, type ResetOptions } from "../shared/environment-options.ts";
 import type { CallError, CallOutcome, CompiledModule, ToolCall } from "../shared/tool-module.ts";
 import { describeArgErrors } from "./argument-validators.ts";
@@ -181,12 +181,12 @@ export class Environment implements SlotTenant {
       const id = this.#episode.stateId;
       let hash = host.stateHashes.get(id);
       if (hash === undefined) {
-        hash = sha256(host.stateText(id) ?? canonicalStringify(this.state()));
+        hash = sha256(host.stateText(id) ?? canonicalText(this.state()));
         host.stateHashes.set(id, hash);
       }
       return hash;
     }
-    return sha256(canonicalStringify(this.state()));
+    return sha256(canonicalText(this.state()));
   }
 
   /**

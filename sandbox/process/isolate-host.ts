@@ -11,9 +11,9 @@
 
 import type { ValidateFunction } from "ajv/dist/2020.js";
 import ivm from "isolated-vm";
-import { canonicalStringify, type JsonObject } from "../../kernel/canonical-json.ts";
 import type { IsolateKernel } from "../isolate/bootstrap.ts";
 import { ModuleLoadError } from "../shared/call-errors.ts";
+import { canonicalText, type JsonObject } from "../shared/canonical-state.ts";
 import { COLLECT_EVERY_RESETS } from "../shared/collector.ts";
 import type { CompiledModule } from "../shared/tool-module.ts";
 import { validatorsFor } from "./argument-validators.ts";
@@ -203,7 +203,7 @@ export class IsolateHost {
 
   #loadOrFind(state: JsonObject): number {
     const same = this.#objectIds.get(state);
-    const text = same !== undefined && this.#states.has(same) ? (this.#states.get(same) as string) : canonicalStringify(state);
+    const text = same !== undefined && this.#states.has(same) ? (this.#states.get(same) as string) : canonicalText(state);
     const known = this.#stateIds.get(text);
     if (known !== undefined && this.#states.has(known)) {
       this.#objectIds.set(state, known);

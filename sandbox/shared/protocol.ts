@@ -1,8 +1,8 @@
 // Messages between the host (host/sandbox.ts) and a sandbox process (process/main.ts), over Node IPC
 // with structured-clone ("advanced") serialisation. One request, one reply, matched by `id`.
 
-import type { JsonObject } from "../../kernel/canonical-json.ts";
 import type { ModuleLoadCode } from "./call-errors.ts";
+import type { JsonObject } from "./canonical-state.ts";
 import type { EnvironmentOptions, ResetOptions } from "./environment-options.ts";
 import type { CallOutcome, CompiledModule } from "./tool-module.ts";
 

@@ -1,7 +1,7 @@
 // What a tool module is once compiled, and what a domain declares about its tools.
 import { z } from "zod";
-import type { JsonValue } from "../../kernel/canonical-json.ts";
 import type { CallErrorCode } from "./call-errors.ts";
+import type { JsonValue } from "./canonical-state.ts";
 
 /** A tool as its domain declares it. Without `parameters`, arguments are any object. */
 export const toolDeclarationSchema = z.object({

@@ -1,17 +1,22 @@
-// The shape of the codebase, as its imports show it. Stages import only the kernel, the sandbox's
-// public entry and the shared layer (contracts, domain model, episode runtime, LLM port, tool code);
-// never another stage, an app or an LLM provider. The shared layer imports no stage or app; the
-// kernel imports only itself; the sandbox only itself and the kernel. No two folders import each
-// other, directly or through others.
+// The shape of the codebase, as its imports show it: five layers, in this order.
+//   kernel   the contract and the driver: imports no other layer
+//   sandbox  the engine for untrusted code: imports no other layer
+//   lib      what stages agree on: imports only the kernel and the sandbox
+//   plugins  one folder per stage: the kernel, `sandbox/index.ts` and lib; never another stage,
+//            an app or an LLM provider (providers are adapters the apps choose)
+//   apps     the programs (and `bin/`, their entry): anything below them
+// No two folders import each other, directly or through others, and no file imports one that
+// imports it back.
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SOURCE_FOLDERS } from "../../cli/compose.ts";
+import { SOURCE_FOLDERS } from "../../apps/cli/compose.ts";
 import { repoRoot } from "../support/helpers.ts";
 
-const SHARED = ["contracts", "data-pack", "domain-model", "episodes", "llm", "tool-code"];
-const APPS = ["bin", "cli", "server", "worker"];
-const SOURCE = ["kernel", "sandbox", "plugins", ...SHARED, ...APPS];
+/** The layers, lowest first, and the top-level folders of the repository besides them. */
+const LAYERS = ["kernel", "sandbox", "lib", "plugins", "apps"] as const;
+const OTHER_FOLDERS = ["bench", "bin", "docs", "examples", "generated", "test"];
+const SOURCE = [...LAYERS, "bin"];
 const IMPORT = /(?:\bfrom|\bimport|declare\s+module)\s*\(?\s*["'](\.{1,2}\/[^"']*)["']/g;
 
 interface Edge {
@@ -34,31 +39,41 @@ function imports(): Edge[] {
   return edges;
 }
 
-/** The unit a file belongs to: a stage folder, a sandbox side, or a top-level folder. */
+/** The unit a file belongs to: a folder of lib, plugins or apps, a sandbox side, or a top-level folder. */
 function unit(file: string): string {
   const [top, second] = file.split("/");
-  if (top === "plugins" || (top === "sandbox" && second?.includes(".") === false)) return `${top}/${second}`;
+  if (["lib", "plugins", "apps", "sandbox"].includes(top as string) && second?.includes(".") === false) return `${top}/${second}`;
   return top as string;
 }
+
+const layer = (file: string) => file.split("/")[0] as string;
 
 function allowed({ from, to }: Edge): boolean {
   const [a, b] = [unit(from), unit(to)];
   if (a === b) return true;
-  const top = (u: string) => u.split("/")[0] as string;
-  if (top(a) === "kernel") return false;
-  if (top(a) === "sandbox") return top(b) === "sandbox" || b === "kernel";
-  if (top(a) === "plugins" || SHARED.includes(a)) {
-    if (to.startsWith("llm/providers/") && a !== "llm") return false;
-    return b === "kernel" || to === "sandbox/index.ts" || SHARED.includes(b);
-  }
-  return true;
+  const [la, lb] = [layer(from), layer(to)];
+  if (la === "kernel") return false;
+  if (la === "sandbox") return lb === "sandbox";
+  if (to.startsWith("lib/llm/providers/") && a !== "lib/llm" && la !== "apps" && la !== "bin") return false;
+  if (la === "lib") return lb === "kernel" || lb === "sandbox" || lb === "lib";
+  if (la === "plugins") return lb === "kernel" || to === "sandbox/index.ts" || lb === "lib";
+  // apps and their entry: anything below them, never the tests or benchmarks.
+  return lb !== "test" && lb !== "bench";
 }
 
-/** Strongly connected groups of more than one folder (Tarjan). */
-function cycles(edges: readonly Edge[]): string[][] {
+/** Files that import each other, directly or through other files. */
+function fileCycles(edges: readonly Edge[]): string[][] {
+  return cycles(
+    edges.map(({ from, to }) => ({ from: `=${from}`, to: `=${to}` })),
+    (f) => f.slice(1),
+  );
+}
+
+/** Strongly connected groups of more than one folder (Tarjan); `by` names a file's node. */
+function cycles(edges: readonly Edge[], by: (file: string) => string = unit): string[][] {
   const graph = new Map<string, Set<string>>();
   for (const { from, to } of edges) {
-    const [a, b] = [unit(from), unit(to)];
+    const [a, b] = [by(from), by(to)];
     if (a === b) continue;
     if (!graph.has(a)) graph.set(a, new Set());
     if (!graph.has(b)) graph.set(b, new Set());
@@ -94,7 +109,16 @@ describe("the layout", () => {
 
   it("reads the imports of every source folder", () => {
     expect(edges.length).toBeGreaterThan(300);
-    expect(new Set(edges.map((e) => unit(e.from)))).toContain("plugins/verify");
+    const units = new Set(edges.map((e) => unit(e.from)));
+    for (const u of ["kernel", "sandbox/host", "lib/episodes", "plugins/verify", "apps/cli", "bin"]) expect(units).toContain(u);
+  });
+
+  it("holds the five layers and nothing else at the top level", () => {
+    const top = readdirSync(repoRoot, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith("."))
+      .map((entry) => entry.name)
+      .sort();
+    expect(top.filter((f) => f !== "node_modules")).toEqual([...LAYERS, ...OTHER_FOLDERS].sort());
   });
 
   it("has no import that crosses a boundary: stage to stage, stage to app or provider, shared to stage, kernel outward", () => {
@@ -102,26 +126,38 @@ describe("the layout", () => {
     expect(crossing).toEqual([]);
   });
 
-  it("has no cycle between folders", () => {
+  it("has no cycle between folders, nor between files", () => {
     expect(cycles(edges)).toEqual([]);
+    expect(fileCycles(edges)).toEqual([]);
   });
 
-  it("catches what it should: a stage importing another, and a cycle", () => {
+  it("catches what it should: a layer importing upward, a stage importing another, and cycles", () => {
     expect(allowed({ from: "plugins/tasks/index.ts", to: "plugins/verify/cases.ts" })).toBe(false);
     expect(allowed({ from: "plugins/tasks/index.ts", to: "sandbox/host/sandbox.ts" })).toBe(false);
-    expect(allowed({ from: "episodes/dialogue.ts", to: "plugins/rollouts/scripted.ts" })).toBe(false);
-    expect(allowed({ from: "plugins/schema/model-schema.ts", to: "llm/providers/openai/openai-llm.ts" })).toBe(false);
-    expect(allowed({ from: "kernel/run.ts", to: "worker/bullmq-queue.ts" })).toBe(false);
-    expect(allowed({ from: "cli/serve-command.ts", to: "server/app.ts" })).toBe(true);
+    expect(allowed({ from: "plugins/tasks/index.ts", to: "sandbox/index.ts" })).toBe(true);
+    expect(allowed({ from: "lib/episodes/dialogue.ts", to: "plugins/rollouts/scripted.ts" })).toBe(false);
+    expect(allowed({ from: "lib/episodes/dialogue.ts", to: "sandbox/host/sandbox.ts" })).toBe(true);
+    expect(allowed({ from: "lib/episodes/dialogue.ts", to: "apps/server/app.ts" })).toBe(false);
+    expect(allowed({ from: "plugins/schema/model-schema.ts", to: "lib/llm/providers/openai/openai-llm.ts" })).toBe(false);
+    expect(allowed({ from: "kernel/run.ts", to: "apps/worker/bullmq-queue.ts" })).toBe(false);
+    expect(allowed({ from: "sandbox/host/sandbox.ts", to: "kernel/errors.ts" })).toBe(false);
+    expect(allowed({ from: "apps/cli/serve-command.ts", to: "apps/server/app.ts" })).toBe(true);
+    expect(allowed({ from: "apps/cli/bench-command.ts", to: "bench/support/args.ts" })).toBe(false);
     expect(
       cycles([
         { from: "plugins/filter/index.ts", to: "plugins/rollouts/index.ts" },
         { from: "plugins/rollouts/index.ts", to: "plugins/filter/judge.ts" },
       ]),
     ).toEqual([["plugins/filter", "plugins/rollouts"]]);
+    expect(
+      fileCycles([
+        { from: "apps/cli/main.ts", to: "apps/cli/run-command.ts" },
+        { from: "apps/cli/run-command.ts", to: "apps/cli/main.ts" },
+      ]),
+    ).toEqual([["apps/cli/main.ts", "apps/cli/run-command.ts"]]);
   });
 
   it("versions the built-in stages by every folder of code they run: a change to shared code invalidates cached stages", () => {
-    for (const folder of ["kernel", "plugins", "sandbox", ...SHARED]) expect(SOURCE_FOLDERS, folder).toContain(folder);
+    for (const folder of ["kernel", "sandbox", "lib", "plugins"]) expect(SOURCE_FOLDERS, folder).toContain(folder);
   });
 });

@@ -1,8 +1,9 @@
 // The built-in stages and services, as a run composes them: hook-free, so the global setup can use it too.
-import { builtinLlmService as llm } from "../../cli/llm-providers.ts";
+import { builtinLlmService as llm } from "../../apps/cli/llm-providers.ts";
 import type { JobQueue } from "../../kernel/job-queue.ts";
 import { type RunResult, runPipeline } from "../../kernel/run.ts";
 import type { AnyStage } from "../../kernel/stage.ts";
+import sandbox from "../../lib/sandbox-service/service.ts";
 import codegen from "../../plugins/codegen/index.ts";
 import dependencies from "../../plugins/dependencies/index.ts";
 import domains from "../../plugins/domains/index.ts";
@@ -16,7 +17,6 @@ import schema from "../../plugins/schema/index.ts";
 import tasks from "../../plugins/tasks/index.ts";
 import toolGraph from "../../plugins/tool-graph/index.ts";
 import verify from "../../plugins/verify/index.ts";
-import { sandboxService as sandbox } from "../../sandbox/index.ts";
 
 export const builtInStages = [
   ingest,

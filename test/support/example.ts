@@ -2,16 +2,16 @@
 // trajectories — dialogues whose tool calls really run in the task's environment.
 import { join } from "node:path";
 import { afterAll, beforeAll, inject } from "vitest";
-import type { DomainSchema } from "../../contracts/domain-schema.ts";
-import type { Domains } from "../../contracts/domains.ts";
-import type { EnvironmentSpec } from "../../contracts/environment-spec.ts";
-import type { Task } from "../../contracts/task.ts";
-import type { Trajectory } from "../../contracts/trajectory.ts";
-import { compileEnvironment, moduleCache } from "../../episodes/environment-module.ts";
-import { type JudgeContext, judgeTrajectory, type Verdict } from "../../episodes/judge/judge.ts";
-import { defaultValidityRules } from "../../episodes/judge/validity.ts";
-import { observationText, TaskEpisode, toolDefinitions } from "../../episodes/task-episode.ts";
-import type { ChatMessage } from "../../llm/port.ts";
+import type { DomainSchema } from "../../lib/contracts/domain-schema.ts";
+import type { Domains } from "../../lib/contracts/domains.ts";
+import type { EnvironmentSpec } from "../../lib/contracts/environment-spec.ts";
+import type { Task } from "../../lib/contracts/task.ts";
+import type { Trajectory } from "../../lib/contracts/trajectory.ts";
+import { compileEnvironment, moduleCache } from "../../lib/episodes/environment-module.ts";
+import { type JudgeContext, judgeTrajectory, type Verdict } from "../../lib/episodes/judge/judge.ts";
+import { defaultValidityRules } from "../../lib/episodes/judge/validity.ts";
+import { observationText, TaskEpisode, toolDefinitions } from "../../lib/episodes/task-episode.ts";
+import type { ChatMessage } from "../../lib/llm/port.ts";
 import { type CompiledModule, Sandbox } from "../../sandbox/index.ts";
 import { repoRoot } from "./helpers.ts";
 import { type PipelineRun, type RunView, runStages, viewRun } from "./pipeline.ts";

@@ -1,11 +1,11 @@
 // `envscale serve` in the test process, on the shared example run, and small clients for it: JSON
 // over HTTP and a WebSocket that awaits one answer per message.
 import { afterAll, beforeAll } from "vitest";
-import type { Task } from "../../contracts/task.ts";
-import { type LoadedRun, loadRun } from "../../episodes/run-directory.ts";
-import { OfflineLlm } from "../../llm/providers/offline.ts";
+import { buildServer, type EnvServer, type ServerOptions } from "../../apps/server/app.ts";
+import type { Task } from "../../lib/contracts/task.ts";
+import { type LoadedRun, loadRun } from "../../lib/episodes/run-directory.ts";
+import { OfflineLlm } from "../../lib/llm/providers/offline.ts";
 import { Sandbox } from "../../sandbox/index.ts";
-import { buildServer, type EnvServer, type ServerOptions } from "../../server/app.ts";
 import { sharedExampleRun } from "./example.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: protocol answers, checked field by field by the assertions

@@ -1,6 +1,7 @@
 // Tool specs written in a line, for tests of the stages that read tools.
-import type { ToolSpec } from "../../contracts/tool-spec.ts";
+
 import type { JsonValue } from "../../kernel/canonical-json.ts";
+import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
 
 /** A function tool with these parameter schemas (all required unless `required` says otherwise). */
 export function toolSpec(

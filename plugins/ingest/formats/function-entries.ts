@@ -1,8 +1,8 @@
 // Function-like catalog entries: OpenAI tools, bare functions, `{category, tool}` lines, MCP tools, BFCL docs.
 
-import type { ToolCandidate } from "../../../contracts/tool-candidates.ts";
-import type { CatalogFormat, RejectedEntry, SourceLocation } from "../../../contracts/tool-spec.ts";
 import type { JsonValue } from "../../../kernel/canonical-json.ts";
+import type { ToolCandidate } from "../../../lib/contracts/tool-candidates.ts";
+import type { CatalogFormat, RejectedEntry, SourceLocation } from "../../../lib/contracts/tool-spec.ts";
 import type { ParsedDocument } from "../parse-file.ts";
 
 export interface Extracted {

@@ -1,10 +1,10 @@
 // What rule derivation knows of one tool: its text, the table it acts on, the data, and the
 // places it can reach; with the rules found so far.
-import type { Field, Table } from "../../../contracts/domain-schema.ts";
-import type { DomainState, Row } from "../../../contracts/domain-state.ts";
-import type { Effect, Place, Requirement, Rule, RuleSource, ValueExpr } from "../../../contracts/tool-rules.ts";
-import { type Holder, leaves, maps, nameWords, overlap, reachable } from "../../../data-pack/places.ts";
-import { entriesOf, valueIn } from "../../../domain-model/service-arguments.ts";
+import type { Field, Table } from "../../../lib/contracts/domain-schema.ts";
+import type { DomainState, Row } from "../../../lib/contracts/domain-state.ts";
+import type { Effect, Place, Requirement, Rule, RuleSource, ValueExpr } from "../../../lib/contracts/tool-rules.ts";
+import { type Holder, leaves, maps, nameWords, overlap, reachable } from "../../../lib/data-pack/places.ts";
+import { entriesOf, valueIn } from "../../../lib/domain-model/service-arguments.ts";
 import type { Subject } from "./subject.ts";
 import type { Parameter, ToolText } from "./tool-text.ts";
 

@@ -4,12 +4,12 @@
 // records ("the item becomes available"), dates that move ("14 days later"), money (a charge drawn
 // from a payment method's balance and recorded, a refund mirrored and credited back), and the
 // fields its parameters set.
-import type { Field, Table } from "../../../contracts/domain-schema.ts";
-import type { Row } from "../../../contracts/domain-state.ts";
-import type { Place, ValueExpr } from "../../../contracts/tool-rules.ts";
-import { arrays, fieldAt, leaves, nameWords, overlap, reachable } from "../../../data-pack/places.ts";
-import { participle, VERBS } from "../../../domain-model/lexicon.ts";
-import { valueIn } from "../../../domain-model/service-arguments.ts";
+import type { Field, Table } from "../../../lib/contracts/domain-schema.ts";
+import type { Row } from "../../../lib/contracts/domain-state.ts";
+import type { Place, ValueExpr } from "../../../lib/contracts/tool-rules.ts";
+import { arrays, fieldAt, leaves, nameWords, overlap, reachable } from "../../../lib/data-pack/places.ts";
+import { participle, VERBS } from "../../../lib/domain-model/lexicon.ts";
+import { valueIn } from "../../../lib/domain-model/service-arguments.ts";
 import { heldAt, here, nowFor, type RuleContext } from "./context.ts";
 import { statusesIn } from "./requirements.ts";
 import { changeSlots, slotPool } from "./slots.ts";

@@ -2,12 +2,12 @@
 // and each tool's rules come from its name, description and parameters, the policy, and the data's
 // own examples (service/*.ts). Offline and deterministic; a model's schema, when one is asked for,
 // is checked against the same data.
-import type { DomainSchema, Field, Table, ToolModel } from "../../../contracts/domain-schema.ts";
-import type { DomainState } from "../../../contracts/domain-state.ts";
-import type { Effect, Requirement, ServiceModel } from "../../../contracts/tool-rules.ts";
-import type { ToolSpec } from "../../../contracts/tool-spec.ts";
-import { leaves, overlap } from "../../../data-pack/places.ts";
-import { inferTables } from "../../../data-pack/tables.ts";
+import type { DomainSchema, Field, Table, ToolModel } from "../../../lib/contracts/domain-schema.ts";
+import type { DomainState } from "../../../lib/contracts/domain-state.ts";
+import type { Effect, Requirement, ServiceModel } from "../../../lib/contracts/tool-rules.ts";
+import type { ToolSpec } from "../../../lib/contracts/tool-spec.ts";
+import { leaves, overlap } from "../../../lib/data-pack/places.ts";
+import { inferTables } from "../../../lib/data-pack/tables.ts";
 import { RuleContext } from "./context.ts";
 import { deriveCreation } from "./creation.ts";
 import { deriveEffects, targetStatus } from "./effects.ts";

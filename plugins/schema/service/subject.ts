@@ -1,10 +1,10 @@
 // What a service tool is about: stateless utility, a read (find a key, get a record, list records)
 // or a write (change a record, create one), and the table of the record it acts on — from its
 // verb, the keys it is given and the table its name speaks of.
-import type { Table } from "../../../contracts/domain-schema.ts";
-import type { ServiceModel } from "../../../contracts/tool-rules.ts";
-import { leaves, nameWords, overlap } from "../../../data-pack/places.ts";
-import { singular } from "../../../domain-model/words.ts";
+import type { Table } from "../../../lib/contracts/domain-schema.ts";
+import type { ServiceModel } from "../../../lib/contracts/tool-rules.ts";
+import { leaves, nameWords, overlap } from "../../../lib/data-pack/places.ts";
+import { singular } from "../../../lib/domain-model/words.ts";
 import type { Parameter, ToolText } from "./tool-text.ts";
 
 const READ_VERBS = new Set("get fetch retrieve show view read describe list search find lookup look query browse count".split(" "));

@@ -3,9 +3,9 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { CodegenReport } from "../../../contracts/codegen-report.ts";
-import type { DomainState } from "../../../contracts/domain-state.ts";
-import type { Domains } from "../../../contracts/domains.ts";
+import type { CodegenReport } from "../../../lib/contracts/codegen-report.ts";
+import type { DomainState } from "../../../lib/contracts/domain-state.ts";
+import type { Domains } from "../../../lib/contracts/domains.ts";
 import { domainOf, sharedExampleRun } from "../../support/example.ts";
 import { runCli } from "../../support/helpers.ts";
 import type { RunView } from "../../support/pipeline.ts";

@@ -3,15 +3,15 @@
 // and garbage is fed back, then recorded as rejected, never crashing the run.
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { CodegenReport } from "../../../contracts/codegen-report.ts";
-import type { DomainSchema } from "../../../contracts/domain-schema.ts";
-import type { Domains } from "../../../contracts/domains.ts";
-import type { RejectedEntry, ToolSpec } from "../../../contracts/tool-spec.ts";
-import type { Verification } from "../../../contracts/verification.ts";
 import { EnvscaleError } from "../../../kernel/errors.ts";
+import type { CodegenReport } from "../../../lib/contracts/codegen-report.ts";
+import type { DomainSchema } from "../../../lib/contracts/domain-schema.ts";
+import type { Domains } from "../../../lib/contracts/domains.ts";
+import type { RejectedEntry, ToolSpec } from "../../../lib/contracts/tool-spec.ts";
+import type { Verification } from "../../../lib/contracts/verification.ts";
+import { templateModule } from "../../../lib/tool-code/templates.ts";
 import { readCatalog } from "../../../plugins/ingest/index.ts";
 import { inferDomainSchema } from "../../../plugins/schema/infer.ts";
-import { templateModule } from "../../../tool-code/templates.ts";
 import { type FakeOpenAi, type ScriptedReply, startFakeOpenAi } from "../../support/fake-openai.ts";
 import { repoRoot, tempDir } from "../../support/helpers.ts";
 import { runStages } from "../../support/pipeline.ts";

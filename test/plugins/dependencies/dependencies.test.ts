@@ -1,6 +1,6 @@
 // The dependencies stage offline: edges confirmed by running A then B.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { DependencyGraph } from "../../../contracts/dependency-graph.ts";
+import type { DependencyGraph } from "../../../lib/contracts/dependency-graph.ts";
 import { domainOf, sharedExampleRun } from "../../support/example.ts";
 import type { RunView } from "../../support/pipeline.ts";
 

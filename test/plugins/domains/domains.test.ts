@@ -3,12 +3,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { builtinLlmService as llmService } from "../../../cli/llm-providers.ts";
-import type { Domains } from "../../../contracts/domains.ts";
-import type { ToolGraph } from "../../../contracts/tool-graph.ts";
+import { builtinLlmService as llmService } from "../../../apps/cli/llm-providers.ts";
 import { Rng } from "../../../kernel/rng.ts";
 import { runPipeline } from "../../../kernel/run.ts";
 import type { AnyStage } from "../../../kernel/stage.ts";
+import type { Domains } from "../../../lib/contracts/domains.ts";
+import type { ToolGraph } from "../../../lib/contracts/tool-graph.ts";
 import { adjustedRandIndex, normalizedMutualInformation } from "../../../plugins/domains/cluster-agreement.ts";
 import { detectCommunities } from "../../../plugins/domains/communities.ts";
 import domainsStage, { partitionDomains } from "../../../plugins/domains/index.ts";

@@ -1,8 +1,8 @@
 // The filter stage on an offline run: the funnel counts every trajectory, planted mistakes are caught where
 // they should be.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Funnel } from "../../../contracts/judgement.ts";
-import type { Trajectory } from "../../../contracts/trajectory.ts";
+import type { Funnel } from "../../../lib/contracts/judgement.ts";
+import type { Trajectory } from "../../../lib/contracts/trajectory.ts";
 import { jsonLines, sharedExampleRun } from "../../support/example.ts";
 import type { RunView } from "../../support/pipeline.ts";
 

@@ -1,12 +1,12 @@
 // The ingest stage: every catalog format read into ToolSpecs; bad entries rejected with why and where.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { normalizeParameters } from "../../../contracts/json-schema-dialects.ts";
-import { sanitizeName } from "../../../contracts/tool-candidates.ts";
-import type { RejectedEntry, ToolSpec } from "../../../contracts/tool-spec.ts";
 import type { EnvscaleError } from "../../../kernel/errors.ts";
 import { runPipeline } from "../../../kernel/run.ts";
 import type { AnyStage } from "../../../kernel/stage.ts";
+import { normalizeParameters } from "../../../lib/contracts/json-schema-dialects.ts";
+import { sanitizeName } from "../../../lib/contracts/tool-candidates.ts";
+import type { RejectedEntry, ToolSpec } from "../../../lib/contracts/tool-spec.ts";
 import ingest from "../../../plugins/ingest/index.ts";
 import { fixtures, tempDir } from "../../support/helpers.ts";
 

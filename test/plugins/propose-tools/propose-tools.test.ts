@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { normalizeCandidates } from "../../../contracts/tool-candidates.ts";
+import { normalizeCandidates } from "../../../lib/contracts/tool-candidates.ts";
 import { expandSketch } from "../../../plugins/propose-tools/expand.ts";
 import { SKETCH_DIR, shippedSketch } from "../../../plugins/propose-tools/index.ts";
 import { readSketch } from "../../../plugins/propose-tools/sketch.ts";

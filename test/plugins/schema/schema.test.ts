@@ -1,13 +1,13 @@
 // The schema stage offline: tables, keys, statuses, ledgers and debits inferred from the tools alone.
 import { beforeAll, describe, expect, it } from "vitest";
-import { type DomainSchema, domainSchemaSchema, schemaProblems } from "../../../contracts/domain-schema.ts";
-import type { DomainState } from "../../../contracts/domain-state.ts";
-import type { Domains } from "../../../contracts/domains.ts";
 import { Rng } from "../../../kernel/rng.ts";
+import { type DomainSchema, domainSchemaSchema, schemaProblems } from "../../../lib/contracts/domain-schema.ts";
+import type { DomainState } from "../../../lib/contracts/domain-state.ts";
+import type { Domains } from "../../../lib/contracts/domains.ts";
+import { templateModule } from "../../../lib/tool-code/templates.ts";
 import { generateState } from "../../../plugins/codegen/sample-state.ts";
 import { inferDomainSchema } from "../../../plugins/schema/infer.ts";
 import { compileToolModule } from "../../../sandbox/index.ts";
-import { templateModule } from "../../../tool-code/templates.ts";
 import { domainOf, sharedExampleRun } from "../../support/example.ts";
 import type { RunView } from "../../support/pipeline.ts";
 import { toolSpec } from "../../support/tools.ts";

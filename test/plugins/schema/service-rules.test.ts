@@ -1,8 +1,8 @@
 // Rules a service's tools get from small samples of data, one pattern at a time: the shapes public
 // services keep their records in, with as little data as a new user may give.
 import { describe, expect, it } from "vitest";
-import type { DomainState } from "../../../contracts/domain-state.ts";
-import type { ServiceModel } from "../../../contracts/tool-rules.ts";
+import type { DomainState } from "../../../lib/contracts/domain-state.ts";
+import type { ServiceModel } from "../../../lib/contracts/tool-rules.ts";
 import { inferServiceSchema } from "../../../plugins/schema/service/index.ts";
 import { toolSpec } from "../../support/tools.ts";
 

@@ -1,10 +1,10 @@
 // The tasks stage on an offline run of the example catalog: the tasks kept, their instructions, and task lint.
 import { describe, expect, it } from "vitest";
-import type { DomainSchema } from "../../../contracts/domain-schema.ts";
-import type { DomainState } from "../../../contracts/domain-state.ts";
-import type { Task, TaskLint } from "../../../contracts/task.ts";
-import { environmentModels } from "../../../episodes/environment-module.ts";
 import type { JsonObject } from "../../../kernel/canonical-json.ts";
+import type { DomainSchema } from "../../../lib/contracts/domain-schema.ts";
+import type { DomainState } from "../../../lib/contracts/domain-state.ts";
+import type { Task, TaskLint } from "../../../lib/contracts/task.ts";
+import { environmentModels } from "../../../lib/episodes/environment-module.ts";
 import { lintTask } from "../../../plugins/tasks/lint.ts";
 import { exampleWorkbench } from "../../support/example.ts";
 

@@ -1,8 +1,8 @@
 // The tool graph: words of tools, namespaces, TF-IDF neighbours through an inverted index.
 import { describe, expect, it } from "vitest";
-import type { ToolSpec } from "../../../contracts/tool-spec.ts";
-import { contentWords, splitIdentifier } from "../../../domain-model/words.ts";
 import { Rng } from "../../../kernel/rng.ts";
+import type { ToolSpec } from "../../../lib/contracts/tool-spec.ts";
+import { contentWords, splitIdentifier } from "../../../lib/domain-model/words.ts";
 import { buildToolGraph, toolGraphOptions } from "../../../plugins/tool-graph/index.ts";
 import { sparseCosine, sparseKnn } from "../../../plugins/tool-graph/knn.ts";
 import { buildLexicalSpace, type SparseVector } from "../../../plugins/tool-graph/lexical-vectors.ts";

@@ -3,12 +3,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Domains } from "../../../contracts/domains.ts";
-import type { EnvironmentSpec } from "../../../contracts/environment-spec.ts";
-import type { Verification } from "../../../contracts/verification.ts";
 import type { AnyStage, Outputs, StageContext } from "../../../kernel/stage.ts";
+import type { Domains } from "../../../lib/contracts/domains.ts";
+import type { EnvironmentSpec } from "../../../lib/contracts/environment-spec.ts";
+import type { Verification } from "../../../lib/contracts/verification.ts";
+import { replaceFunction } from "../../../lib/tool-code/module-edit.ts";
 import codegen from "../../../plugins/codegen/index.ts";
-import { replaceFunction } from "../../../tool-code/module-edit.ts";
 import { builtInStages } from "../../support/built-in-stages.ts";
 import { repoRoot } from "../../support/helpers.ts";
 import { type PipelineRun, runStages } from "../../support/pipeline.ts";

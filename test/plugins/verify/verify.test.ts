@@ -1,11 +1,11 @@
 // The verify stage offline: procedural cases of every kind, and how outcomes are classified.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { DomainSchema } from "../../../contracts/domain-schema.ts";
-import type { Domains } from "../../../contracts/domains.ts";
-import type { EnvironmentSpec } from "../../../contracts/environment-spec.ts";
-import type { Verification } from "../../../contracts/verification.ts";
-import { categorize } from "../../../episodes/outcomes.ts";
 import { Rng } from "../../../kernel/rng.ts";
+import type { DomainSchema } from "../../../lib/contracts/domain-schema.ts";
+import type { Domains } from "../../../lib/contracts/domains.ts";
+import type { EnvironmentSpec } from "../../../lib/contracts/environment-spec.ts";
+import type { Verification } from "../../../lib/contracts/verification.ts";
+import { categorize } from "../../../lib/episodes/outcomes.ts";
 import { generateState } from "../../../plugins/codegen/sample-state.ts";
 import { inferDomainSchema } from "../../../plugins/schema/infer.ts";
 import { casesFor } from "../../../plugins/verify/cases.ts";

@@ -1,0 +1,336 @@
+// Calls of a service tool built from its data and rules: a valid call on a record its requirements
+// accept (the key of an active loan, one of its member's payment methods, an amount within what is
+// due, an open slot), and, for each requirement, a call that breaks it alone. Verification runs
+// them; tasks start from the valid ones.
+
+import type { Rng } from "../../kernel/rng.ts";
+import type { DomainSchema, Table, ToolModel } from "../contracts/domain-schema.ts";
+import type { DomainState, Row } from "../contracts/domain-state.ts";
+import type { Place, Requirement, ServiceModel, ValueExpr } from "../contracts/tool-rules.ts";
+import { type JsonSchema, sampleFromSchema } from "./json-schema.ts";
+
+export interface ServiceCall {
+  args: Row;
+  /** The record the call acts on (change tools), for checking its effects. */
+  record?: { table: string; key: string };
+}
+
+export interface ServiceInputs {
+  model: ToolModel;
+  schema: DomainSchema;
+  state: DomainState;
+  parameters: JsonSchema;
+  clock: string;
+  rng: Rng;
+}
+
+const service = (model: ToolModel) => model.service as ServiceModel;
+const requirement = <K extends Requirement["kind"]>(model: ToolModel, kind: K) =>
+  service(model)
+    .requires.map((r) => r.rule as Requirement)
+    .filter((r): r is Extract<Requirement, { kind: K }> => r.kind === kind);
+
+/** The value at a path inside a record. */
+export function valueIn(record: unknown, path: readonly string[]): unknown {
+  let value: unknown = record;
+  for (const step of path) value = value && typeof value === "object" ? (value as Row)[step] : undefined;
+  return value;
+}
+
+/** The value a find's argument takes to match `record`: its own field, or one a record referring to it holds. */
+export function matchValue(state: DomainState, table: Table, record: Row, m: ServiceModel["match"][number]): unknown {
+  if (!m.via) return valueIn(record, m.path);
+  const via = m.via;
+  const holder = Object.entries(state[via.table] ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, r]) => r)
+    .find((r) => String(valueIn(r, via.field.split("."))) === String(record[table.key]));
+  return holder ? valueIn(holder, m.path) : undefined;
+}
+
+/** A map's entries by key, or a list of records keyed by `keyField`, as a map. */
+export function entriesOf(container: unknown, keyField?: string): Record<string, Row> {
+  if (Array.isArray(container))
+    return keyField
+      ? Object.fromEntries(container.filter((e) => e && typeof e === "object").map((e) => [String((e as Row)[keyField]), e as Row]))
+      : {};
+  return container && typeof container === "object" ? (container as Record<string, Row>) : {};
+}
+
+/** The record a place's hops reach from `record` (undefined when a key names nothing). */
+export function reachRecord(state: DomainState, record: Row | undefined, place: Place): Row | undefined {
+  let current = record;
+  for (const hop of place.hops) {
+    const key = valueIn(current, hop.field.split("."));
+    current = key === undefined || key === null ? undefined : state[hop.table]?.[String(key)];
+  }
+  return current;
+}
+
+/** A valid call, the `attempt`-th of those the data offers (null when the data offers none). */
+export function serviceCall(input: ServiceInputs, attempt = 0, options: { wrap?: boolean } = {}): ServiceCall | null {
+  const { model, schema, state } = input;
+  const s = service(model);
+  const table = schema.tables.find((t) => t.name === s.table);
+  switch (s.kind) {
+    case "utility":
+      return { args: utilityArgs(input) };
+    case "find":
+    case "get":
+    case "list": {
+      if (!table) return null;
+      const rows = sortedRows(state, table);
+      const record = rows[attempt % Math.max(1, rows.length)];
+      if (!record) return null;
+      const args: Row = {};
+      if (s.kind === "get") args[s.keyParameter as string] = keyOf(record, table);
+      for (const m of s.match) if (m.mode === "equal") args[m.parameter] = matchValue(state, table, record, m);
+      return fill(input, args, record, table);
+    }
+    case "change": {
+      if (!table) return null;
+      // Records a constant write would change come first: enabling a flag already on shows nothing.
+      const accepted = sortedRows(state, table).filter((r) => accepts(input, r));
+      const changes = (r: Row) =>
+        s.effects.every(
+          (e) =>
+            e.rule.kind !== "set" ||
+            e.rule.place.hops.length > 0 ||
+            e.rule.value.kind !== "constant" ||
+            valueIn(r, e.rule.place.path) !== e.rule.value.value,
+        );
+      const candidates = [...accepted.filter(changes), ...accepted.filter((r) => !changes(r))];
+      const record = candidates[attempt % Math.max(1, candidates.length)];
+      // Past the candidates a caller enumerating them is done, unless it asked to wrap around.
+      if (!record || (!options.wrap && attempt >= candidates.length + 2)) return null;
+      const args: Row = { [s.keyParameter as string]: keyOf(record, table) };
+      const call = fill(input, args, record, table);
+      return call ? { ...call, record: { table: table.name, key: String(keyOf(record, table)) } } : null;
+    }
+    case "create": {
+      if (!table) return null;
+      return fill(input, {}, undefined, table, attempt);
+    }
+  }
+}
+
+function sortedRows(state: DomainState, table: Table): Row[] {
+  return Object.entries(state[table.name] ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, r]) => r);
+}
+
+function keyOf(record: Row, table: Table): unknown {
+  return record[table.key];
+}
+
+/** Whether a record meets the requirements that speak of the record itself (its state, its counters). */
+function accepts(input: ServiceInputs, record: Row): boolean {
+  for (const r of requirement(input.model, "status-in"))
+    if (!r.values.includes(String(valueIn(reachRecord(input.state, record, r.place), r.place.path)))) return false;
+  for (const r of requirement(input.model, "below")) if (Number(valueIn(record, r.place.path) ?? 0) >= r.limit) return false;
+  for (const r of requirement(input.model, "at-most")) {
+    const limit = evaluate(input, r.limit, record, {});
+    if (typeof limit !== "number" || limit <= 0) return false;
+  }
+  for (const r of requirement(input.model, "elements-of"))
+    if (((valueIn(record, r.place.path) as unknown[] | undefined) ?? []).length === 0) return false;
+  for (const r of requirement(input.model, "entry-of"))
+    if (Object.keys(entriesOf(valueIn(reachRecord(input.state, record, r.place), r.place.path), r.keyField)).length === 0) return false;
+  return true;
+}
+
+/** A value a rule computes, for a call on `record` with `args`. */
+export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | undefined, args: Row): unknown {
+  switch (value.kind) {
+    case "parameter":
+      return args[value.name];
+    case "constant":
+      return value.value;
+    case "today":
+      return input.clock.slice(0, 10);
+    case "now": {
+      const iso = new Date(input.clock).toISOString();
+      return value.wholeSeconds ? iso.replace(/\.\d+Z$/, "Z") : iso;
+    }
+    case "read":
+      return valueIn(reachRecord(input.state, record, value.place), value.place.path);
+    default:
+      return undefined;
+  }
+}
+
+/** Every other parameter: records it must name, entries of the owner, allowed values, amounts within bounds, open slots. */
+function fill(input: ServiceInputs, args: Row, record: Row | undefined, table: Table, attempt = 0): ServiceCall | null {
+  const { model, state, rng, clock } = input;
+  const properties = (input.parameters.properties ?? {}) as Record<string, JsonSchema>;
+  const s = service(model);
+  const subject = record ?? args;
+  const written = s.kind === "change" ? writtenParameters(s) : new Set<string>();
+  for (const r of requirement(model, "record-exists")) {
+    if (r.parameter in args) continue;
+    const own = subject[r.parameter];
+    // A reference the call rewrites gets another record than the one it names now.
+    const keys = Object.keys(state[r.table] ?? {})
+      .sort()
+      .filter((k) => !(written.has(r.parameter) && k === String(own)));
+    args[r.parameter] = own !== undefined && !written.has(r.parameter) ? own : keys[attempt % Math.max(1, keys.length)];
+    if (args[r.parameter] === undefined) return null;
+  }
+  for (const r of requirement(model, "slot-open")) {
+    const holder = reachRecord(state, { ...subject, ...args }, r.place);
+    const slots = (valueIn(holder, r.place.path) as Record<string, unknown[]> | undefined) ?? {};
+    const open = Object.entries(slots).flatMap(([k, vs]) => (vs ?? []).map((v) => [k, v] as const));
+    const pick = open[attempt % Math.max(1, open.length)];
+    if (!pick) return null;
+    if (r.key.kind === "parameter") args[r.key.name] = pick[0];
+    if (r.value.kind === "parameter") args[r.value.name] = pick[1];
+  }
+  for (const r of requirement(model, "parameter-in")) args[r.parameter] ??= r.values[0];
+  for (const r of requirement(model, "elements-of")) {
+    const first = ((valueIn(subject, r.place.path) as Row[] | undefined) ?? [])[0];
+    if (!first) return null;
+    args[r.parameter] = [first[r.field]];
+  }
+  const amountOf = () => {
+    const bound = requirement(model, "at-most")[0];
+    const limit = bound ? Number(evaluate(input, bound.limit, record, args)) : 10;
+    return Math.max(0.01, Math.round((Number.isFinite(limit) ? Math.min(limit, 10) : 10) * 50) / 100);
+  };
+  for (const r of requirement(model, "positive")) args[r.parameter] ??= amountOf();
+  for (const r of requirement(model, "at-most")) args[r.parameter] ??= amountOf();
+  for (const r of requirement(model, "entry-of")) {
+    const owner = reachRecord(state, subject, r.place);
+    const entries = entriesOf(valueIn(owner, r.place.path), r.keyField);
+    const covers = requirement(model, "covers").find((c) => c.parameter === r.parameter);
+    const keys = Object.keys(entries).sort();
+    const fits = keys.filter((k) => {
+      if (!covers) return true;
+      const balance = entries[k]?.[covers.field];
+      if (typeof balance !== "number") return true;
+      const need = Number(evaluate(input, covers.amount, record, args) ?? 0);
+      return balance >= need;
+    });
+    const chosen = fits[attempt % Math.max(1, fits.length)];
+    if (chosen === undefined) return null;
+    args[r.parameter] = chosen;
+  }
+  // Whatever is still missing: the record's own values for same-named fields (not for the values a
+  // change writes: writing what is already there would change nothing), else a sample of the schema.
+  for (const [name, schema] of Object.entries(properties)) {
+    if (name in args) continue;
+    const own = subject[name];
+    const example = s.kind === "create" ? dataExample(state, table, name, attempt) : undefined;
+    if (own !== undefined && (typeof own !== "object" || own === null) && !written.has(name)) args[name] = own;
+    // A new record's free text (a visit reason, a note) reads like the data's own.
+    else if (example !== undefined && fieldIsText(schema)) args[name] = example;
+    else if (s.kind === "create" || (input.parameters.required as string[] | undefined)?.includes(name))
+      args[name] = sampleFromSchema(name, schema, rng, clock);
+  }
+  return { args };
+}
+
+/** A value the data's records hold in a same-named text field, the `attempt`-th of the distinct ones. */
+function dataExample(state: DomainState, table: Table, name: string, attempt: number): string | undefined {
+  const values = [...new Set(Object.values(state[table.name] ?? {}).map((r) => r[name]))].filter((v): v is string => typeof v === "string");
+  return values.sort()[attempt % Math.max(1, values.length)];
+}
+
+const fieldIsText = (schema: JsonSchema) => schema.type === "string" && !schema.enum && !schema.format;
+
+/** Parameters whose values a change writes into the data. */
+function writtenParameters(s: ServiceModel): Set<string> {
+  const out = new Set<string>();
+  const visit = (value: ValueExpr) => {
+    if (value.kind === "parameter") out.add(value.name);
+    else if (value.kind === "object") for (const part of Object.values(value.fields)) visit(part);
+  };
+  for (const entry of s.effects) if (entry.rule.kind === "set") visit(entry.rule.value);
+  return out;
+}
+
+function utilityArgs(input: ServiceInputs): Row {
+  const properties = Object.keys((input.parameters.properties ?? {}) as object);
+  const first = properties[0];
+  if (!first) return {};
+  return { [first]: service(input.model).utility === "calculate" ? "2 + 3 * 4" : "Checking what to do next." };
+}
+
+export interface BrokenCall {
+  /** Which requirement the call breaks, by its index in `requires`. */
+  rule: number;
+  args: Row;
+}
+
+/** For each requirement, a call that breaks it and nothing else (when the data allows one). */
+export function brokenCalls(input: ServiceInputs, valid: ServiceCall): BrokenCall[] {
+  const { model, schema, state } = input;
+  const s = service(model);
+  const table = schema.tables.find((t) => t.name === s.table);
+  const out: BrokenCall[] = [];
+  s.requires.forEach((entry, index) => {
+    const r = entry.rule as Requirement;
+    const args = { ...valid.args };
+    switch (r.kind) {
+      case "status-in": {
+        if (!table || r.place.hops.length > 0) return;
+        const other = sortedRows(state, table).find((row) => !r.values.includes(String(valueIn(row, r.place.path))));
+        if (!other) return;
+        args[s.keyParameter as string] = keyOf(other, table);
+        break;
+      }
+      case "below": {
+        if (!table) return;
+        const full = sortedRows(state, table).find(
+          (row) => Number(valueIn(row, r.place.path) ?? 0) >= r.limit && accepts({ ...input, model: withoutRule(model, index) }, row),
+        );
+        if (!full) return;
+        args[s.keyParameter as string] = keyOf(full, table);
+        break;
+      }
+      case "parameter-in":
+        args[r.parameter] = "not one of the allowed values";
+        break;
+      case "positive":
+        args[r.parameter] = 0;
+        break;
+      case "at-most": {
+        const record = valid.record ? state[valid.record.table]?.[valid.record.key] : undefined;
+        const limit = Number(evaluate(input, r.limit, record, args));
+        if (!Number.isFinite(limit)) return;
+        args[r.parameter] = Math.round((limit + 1) * 100) / 100;
+        break;
+      }
+      case "entry-of":
+        args[r.parameter] = "no_such_entry_0000";
+        break;
+      case "record-exists":
+        args[r.parameter] = `${schema.tables.find((t) => t.name === r.table)?.idPrefix ?? "x"}_no_such_record_0000`;
+        break;
+      case "elements-of":
+        args[r.parameter] = ["no_such_element_0000"];
+        break;
+      case "slot-open":
+        if (r.key.kind !== "parameter" || r.value.kind !== "parameter") return;
+        args[r.key.name] = "1999-01-01";
+        break;
+      case "covers": {
+        const record = valid.record ? state[valid.record.table]?.[valid.record.key] : (valid.args as Row);
+        const owner = reachRecord(state, record, r.place);
+        const entries = entriesOf(valueIn(owner, r.place.path), r.keyField);
+        const need = Number(evaluate(input, r.amount, record, args) ?? 0);
+        const short = Object.entries(entries).find(([, e]) => typeof e[r.field] === "number" && (e[r.field] as number) < need);
+        if (!short) return;
+        args[r.parameter] = short[0];
+        break;
+      }
+    }
+    out.push({ rule: index, args });
+  });
+  return out;
+}
+
+function withoutRule(model: ToolModel, index: number): ToolModel {
+  const s = service(model);
+  return { ...model, service: { ...s, requires: s.requires.filter((_, i) => i !== index) } };
+}

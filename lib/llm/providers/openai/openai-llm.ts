@@ -1,0 +1,198 @@
+// LLM adapter for any OpenAI-compatible endpoint (OpenAI, vLLM, SGLang, Ollama, LiteLLM…), through
+// the official SDK: bounded concurrency, request and token budgets, retries with backoff on 429,
+// 5xx, timeouts and connection errors (the SDK's own, counted here), a per-request time limit,
+// token usage, and JSON-schema structured output where the server supports it.
+import OpenAI from "openai";
+import pLimit from "p-limit";
+import { EnvscaleError } from "../../../../kernel/errors.ts";
+import type { OpenAiSettings } from "../../config.ts";
+import type { ChatRequest, ChatResponse, LlmService } from "../../port.ts";
+import { MinuteBudget } from "./rate-limit.ts";
+
+/** Rough token count before a request (a quarter of the characters), corrected by the reply's usage. */
+const estimateTokens = (request: ChatRequest) =>
+  Math.ceil(JSON.stringify(request.messages).length / 4) +
+  Math.ceil(JSON.stringify(request.tools ?? []).length / 4) +
+  (request.maxTokens ?? 512);
+
+export class OpenAiLlm implements LlmService {
+  readonly kind = "model";
+  readonly model: string;
+  readonly #client: OpenAI;
+  readonly #settings: OpenAiSettings;
+  readonly #limit: ReturnType<typeof pLimit>;
+  readonly #requests: MinuteBudget;
+  readonly #tokens: MinuteBudget;
+  /** Set when the server refused `response_format: json_schema`: later requests ask for JSON in words. */
+  #structured = true;
+  readonly #counters = { requests: 0, attempts: 0, prompt_tokens: 0, completion_tokens: 0, failures: 0, embeddings: 0 };
+
+  constructor(settings: OpenAiSettings) {
+    this.#settings = settings;
+    this.model = settings.model;
+    const counting: typeof fetch = (input, init) => {
+      this.#counters.attempts += 1;
+      return fetch(input, init);
+    };
+    this.#client = new OpenAI({
+      apiKey: settings.apiKey ?? "not-needed",
+      ...(settings.baseUrl ? { baseURL: settings.baseUrl } : {}),
+      maxRetries: settings.maxRetries,
+      timeout: settings.timeoutMs,
+      fetch: counting,
+    });
+    this.#limit = pLimit(settings.concurrency);
+    this.#requests = new MinuteBudget(settings.requestsPerMinute);
+    this.#tokens = new MinuteBudget(settings.tokensPerMinute);
+  }
+
+  chat(request: ChatRequest, signal?: AbortSignal): Promise<ChatResponse> {
+    return this.#limit(async () => {
+      const estimate = estimateTokens(request);
+      await this.#requests.take(1, signal);
+      await this.#tokens.take(estimate, signal);
+      this.#counters.requests += 1;
+      try {
+        const response = await this.#send(request, signal);
+        this.#tokens.adjust(estimate, response.usage.promptTokens + response.usage.completionTokens);
+        this.#counters.prompt_tokens += response.usage.promptTokens;
+        this.#counters.completion_tokens += response.usage.completionTokens;
+        return response;
+      } catch (error) {
+        this.#counters.failures += 1;
+        throw toLlmError(error, request.purpose, this.#settings.baseUrl);
+      }
+    });
+  }
+
+  async #send(request: ChatRequest, signal?: AbortSignal): Promise<ChatResponse> {
+    const messages = this.#structured || !request.jsonSchema ? request.messages : withJsonInstruction(request);
+    const params: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming = {
+      model: this.model,
+      messages: messages as OpenAI.Chat.ChatCompletionMessageParam[],
+      temperature: request.temperature ?? this.#settings.temperature,
+      ...(request.maxTokens ? { max_tokens: request.maxTokens } : {}),
+      ...(request.seed !== undefined ? { seed: request.seed } : {}),
+      ...(request.tools?.length
+        ? { tools: request.tools as OpenAI.Chat.ChatCompletionTool[], tool_choice: request.toolChoice ?? "auto" }
+        : {}),
+      ...(request.jsonSchema && this.#structured
+        ? {
+            response_format: {
+              type: "json_schema",
+              json_schema: { name: request.jsonSchema.name, schema: request.jsonSchema.schema, strict: false },
+            },
+          }
+        : {}),
+    };
+    let completion: OpenAI.Chat.ChatCompletion | undefined;
+    let choice: OpenAI.Chat.ChatCompletion["choices"][number] | undefined;
+    // A 200 whose body is no answer (truncated, no choices) is garbage the SDK does not retry: ask
+    // again, with backoff, as for a 500; then it is an unusable answer, not an outage.
+    for (let attempt = 0; ; attempt++) {
+      let malformed = "";
+      try {
+        completion = await this.#client.chat.completions.create(params, signal ? { signal } : {});
+        choice = completion.choices?.[0];
+        if (!choice?.message) malformed = "the response has no choices[0].message";
+      } catch (error) {
+        // A server without structured output says so with a 400 about response_format: ask in words instead.
+        if (
+          this.#structured &&
+          request.jsonSchema &&
+          error instanceof OpenAI.APIError &&
+          error.status === 400 &&
+          /response_format|json_schema/i.test(error.message)
+        ) {
+          this.#structured = false;
+          return this.#send(request, signal);
+        }
+        if (error instanceof OpenAI.APIError || !(error instanceof SyntaxError || /JSON/.test((error as Error).message))) throw error;
+        malformed = `the response body is not JSON (${(error as Error).message})`;
+      }
+      if (!malformed) break;
+      if (attempt >= this.#settings.maxRetries)
+        throw new EnvscaleError(
+          "E_LLM_ANSWER",
+          `${request.purpose}: ${this.#settings.baseUrl ?? "the OpenAI API"} answered 200 without a usable body ${attempt + 1} time(s): ${malformed}`,
+          { details: { purpose: request.purpose } },
+        );
+      await new Promise((resolve) => setTimeout(resolve, Math.min(4000, 250 * 2 ** attempt)));
+    }
+    if (!completion || !choice?.message) throw new Error("unreachable: no completion");
+    return {
+      message: {
+        role: "assistant",
+        content: choice.message.content ?? null,
+        ...(choice.message.tool_calls?.length
+          ? {
+              tool_calls: choice.message.tool_calls
+                .filter((call) => call.type === "function")
+                .map((call) => ({
+                  id: call.id,
+                  type: "function" as const,
+                  function: { name: call.function.name, arguments: call.function.arguments },
+                })),
+            }
+          : {}),
+      },
+      finishReason: choice.finish_reason ?? "stop",
+      usage: { promptTokens: completion.usage?.prompt_tokens ?? 0, completionTokens: completion.usage?.completion_tokens ?? 0 },
+      model: completion.model ?? this.model,
+    };
+  }
+
+  async embed(texts: readonly string[], signal?: AbortSignal): Promise<number[][] | null> {
+    const model = this.#settings.embeddingModel;
+    if (!model) return null;
+    const out: number[][] = [];
+    for (let at = 0; at < texts.length; at += 256) {
+      const batch = texts.slice(at, at + 256);
+      const response = await this.#limit(async () => {
+        await this.#requests.take(1, signal);
+        this.#counters.embeddings += 1;
+        try {
+          return await this.#client.embeddings.create({ model, input: batch as string[] }, signal ? { signal } : {});
+        } catch (error) {
+          this.#counters.failures += 1;
+          throw toLlmError(error, "embeddings", this.#settings.baseUrl);
+        }
+      });
+      for (const item of [...response.data].sort((a, b) => a.index - b.index)) out.push(item.embedding);
+    }
+    return out;
+  }
+
+  metrics(): Record<string, number> {
+    return { ...this.#counters, retries: Math.max(0, this.#counters.attempts - this.#counters.requests - this.#counters.embeddings) };
+  }
+
+  async close(): Promise<void> {}
+}
+
+function withJsonInstruction(request: ChatRequest) {
+  const schema = JSON.stringify(request.jsonSchema?.schema);
+  return [
+    ...request.messages,
+    { role: "system" as const, content: `Answer with a single JSON value and nothing else. It must match this JSON Schema: ${schema}` },
+  ];
+}
+
+function toLlmError(error: unknown, purpose: string, baseUrl: string | undefined): EnvscaleError {
+  if (error instanceof EnvscaleError) return error;
+  const where = baseUrl ?? "the OpenAI API";
+  if (error instanceof OpenAI.APIError) {
+    return new EnvscaleError(
+      "E_LLM",
+      `${purpose}: ${where} answered ${error.status ?? "with an error"} after all retries: ${error.message}`,
+      {
+        details: { status: error.status, purpose },
+        cause: error,
+      },
+    );
+  }
+  return new EnvscaleError("E_LLM", `${purpose}: request to ${where} failed: ${(error as Error).message}`, {
+    details: { purpose },
+    cause: error,
+  });
+}
