@@ -3,10 +3,19 @@
 // gold call sequences from the same data; call by call, does each go through or get refused alike,
 // and task by task, does the environment change the records the reference changes, and leave them
 // equal to the reference's?
+//
+// The reference gets the data exactly as its files hold it (lists stay lists, a single record stays
+// a record); the environment gets it as `envscale call --state DATA` reads it, and its final state
+// is turned back into the data's shape as `--state-out` writes it. Records are compared in that
+// shape: `collection/key` for maps, `collection/index` for lists, `collection` for a single record.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, extname, join } from "node:path";
 import { canonicalStringify, type JsonObject } from "../../kernel/canonical-json.ts";
+import type { DomainState } from "../../lib/contracts/domain-state.ts";
+import { inDataShape, readData } from "../../lib/data-pack/read.ts";
 import type { CompiledModule, Sandbox } from "../../sandbox/index.ts";
 
-export type Reference = Record<string, (db: Record<string, Record<string, unknown>>, args: Record<string, unknown>) => unknown>;
+export type Reference = Record<string, (db: Record<string, unknown>, args: Record<string, unknown>) => unknown>;
 
 export interface GoldTask {
   id: string;
@@ -36,30 +45,65 @@ export interface Fidelity {
   tasks: TaskFidelity[];
 }
 
-/** Records that differ between two states, as `table/key`. */
-export function changedRecords(before: Record<string, Record<string, unknown>>, after: Record<string, Record<string, unknown>>): string[] {
+/** The data as its files hold it: a JSON file of collections, or a folder of `<collection>.json`. */
+export function readRawData(path: string): Record<string, unknown> {
+  if (!statSync(path).isDirectory()) return JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const file of readdirSync(path).sort())
+    if (extname(file) === ".json") out[basename(file, ".json")] = JSON.parse(readFileSync(join(path, file), "utf8"));
+  return out;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const text = (value: unknown) => canonicalStringify((value ?? null) as never);
+
+/** A collection's records: by key for a map or a list, the whole value when it is one record of fields. */
+function recordsOf(collection: unknown): Map<string, unknown> | null {
+  if (Array.isArray(collection)) return new Map(collection.map((record, i) => [String(i), record]));
+  if (isRecord(collection) && Object.values(collection).every(isRecord)) return new Map(Object.entries(collection));
+  return null;
+}
+
+/** Records that differ between two states, as `collection/key` (or `collection` for a single record). */
+export function changedRecords(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
   const out: string[] = [];
-  for (const table of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    const a = before[table] ?? {};
-    const b = after[table] ?? {};
-    for (const key of new Set([...Object.keys(a), ...Object.keys(b)]))
-      if (canonicalStringify((a[key] ?? null) as never) !== canonicalStringify((b[key] ?? null) as never)) out.push(`${table}/${key}`);
+  for (const name of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const [a, b] = [recordsOf(before[name]), recordsOf(after[name])];
+    if (!a || !b) {
+      if (text(before[name]) !== text(after[name])) out.push(name);
+      continue;
+    }
+    for (const key of new Set([...a.keys(), ...b.keys()])) if (text(a.get(key)) !== text(b.get(key))) out.push(`${name}/${key}`);
   }
   return out.sort();
 }
 
+function recordAt(state: Record<string, unknown>, id: string): unknown {
+  const [name, ...rest] = id.split("/");
+  const collection = state[name as string];
+  if (rest.length === 0) return collection;
+  return recordsOf(collection)?.get(rest.join("/"));
+}
+
 export async function measureFidelity(options: {
   sandbox: Sandbox;
-  module: CompiledModule;
+  /** The environment's module; without one (the run built none), every call is refused and nothing changes. */
+  module: CompiledModule | undefined;
   reference: Reference;
-  data: JsonObject;
+  /** The data's path (a file or a folder), as given to `envscale run --data`. */
+  dataPath: string;
   tasks: readonly GoldTask[];
   clock: string;
+  /** Catalog name → the module's function, as a run's environment.json maps them. */
+  functionOf?: ReadonlyMap<string, string>;
 }): Promise<Fidelity> {
-  const { sandbox, module, reference, data, tasks, clock } = options;
+  const { sandbox, module, reference, dataPath, tasks, clock } = options;
+  const raw = readRawData(dataPath);
+  // Data the environment cannot read gives no environment, as a run on it does.
+  const read = module ? await readData(dataPath) : { data: {}, lists: {} };
   const results: TaskFidelity[] = [];
   for (const task of tasks) {
-    const refDb = structuredClone(data) as Record<string, Record<string, unknown>>;
+    let refDb = structuredClone(raw);
     const refOutcomes = task.calls.map((call) => {
       const tool = reference[call.tool];
       if (!tool) return { ok: false, text: `no tool ${call.tool}` };
@@ -67,36 +111,33 @@ export async function measureFidelity(options: {
         // A refused call changes nothing: run it on a copy, keep the copy when it went through.
         const draft = structuredClone(refDb);
         const result = tool(draft, structuredClone(call.arguments));
-        for (const key of Object.keys(refDb)) delete refDb[key];
-        Object.assign(refDb, draft);
+        refDb = draft;
         return { ok: true, text: JSON.stringify(result)?.slice(0, 120) ?? "" };
       } catch (error) {
         return { ok: false, text: (error as Error).message };
       }
     });
-    const env = await sandbox.open(module, structuredClone(data), { clock, seed: 1 });
-    let state: Record<string, Record<string, unknown>>;
+    let state: Record<string, unknown> = raw;
     const envOutcomes: { ok: boolean; text: string }[] = [];
-    try {
-      for (const call of task.calls) {
-        const outcome = await env.call(call.tool, call.arguments);
-        envOutcomes.push(
-          outcome.ok
-            ? { ok: true, text: JSON.stringify(outcome.result)?.slice(0, 120) ?? "" }
-            : { ok: false, text: `${outcome.error.code}: ${outcome.error.message}` },
-        );
+    const env = module ? await sandbox.open(module, structuredClone(read.data) as JsonObject, { clock, seed: 1 }) : undefined;
+    if (!env) for (const _ of task.calls) envOutcomes.push({ ok: false, text: "no environment" });
+    else
+      try {
+        for (const call of task.calls) {
+          const outcome = await env.call(options.functionOf?.get(call.tool) ?? call.tool, call.arguments);
+          envOutcomes.push(
+            outcome.ok
+              ? { ok: true, text: JSON.stringify(outcome.result)?.slice(0, 120) ?? "" }
+              : { ok: false, text: `${outcome.error.code}: ${outcome.error.message}` },
+          );
+        }
+        state = inDataShape((await env.state()) as DomainState, read.lists, read.data);
+      } finally {
+        await env.close();
       }
-      state = (await env.state()) as Record<string, Record<string, unknown>>;
-    } finally {
-      await env.close();
-    }
-    const initial = data as Record<string, Record<string, unknown>>;
-    const referenceChanged = changedRecords(initial, refDb);
-    const changed = changedRecords(initial, state);
-    const differing = referenceChanged.filter((id) => {
-      const [table, key] = id.split("/") as [string, string];
-      return canonicalStringify((refDb[table]?.[key] ?? null) as never) !== canonicalStringify((state[table]?.[key] ?? null) as never);
-    });
+    const referenceChanged = changedRecords(raw, refDb);
+    const changed = changedRecords(raw, state);
+    const differing = referenceChanged.filter((id) => text(recordAt(refDb, id)) !== text(recordAt(state, id)));
     const agreed = task.calls.map((_, i) => refOutcomes[i]?.ok === envOutcomes[i]?.ok);
     results.push({
       id: task.id,
@@ -120,10 +161,8 @@ export async function measureFidelity(options: {
     calls: results.reduce((n, r) => n + r.agreed.length, 0),
     callsAgreed: results.reduce((n, r) => n + r.agreed.filter(Boolean).length, 0),
     changingTasks: changing.length,
-    sameRecords: changing.filter((r) => canonicalStringify(r.referenceChanged) === canonicalStringify(r.changed)).length,
-    equalRecords: changing.filter(
-      (r) => canonicalStringify(r.referenceChanged) === canonicalStringify(r.changed) && r.differing.length === 0,
-    ).length,
+    sameRecords: changing.filter((r) => text(r.referenceChanged) === text(r.changed)).length,
+    equalRecords: changing.filter((r) => text(r.referenceChanged) === text(r.changed) && r.differing.length === 0).length,
     tasks: results,
   };
 }

@@ -7,7 +7,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Fidelity, type GoldTask, measureFidelity, type Reference } from "../../../bench/support/fidelity.ts";
-import type { JsonObject } from "../../../kernel/canonical-json.ts";
 import type { EnvironmentSpec } from "../../../lib/contracts/environment-spec.ts";
 import type { Verification } from "../../../lib/contracts/verification.ts";
 import { readData } from "../../../lib/data-pack/read.ts";
@@ -61,14 +60,13 @@ beforeAll(async () => {
     });
     if (!compiled.ok) throw new Error(`the ${name} module does not compile: ${compiled.findings[0]?.message}`);
     modules.set(name, compiled.module);
-    const { data } = await readData(join(dir, pack.data));
     fidelity.set(
       name,
       await measureFidelity({
         sandbox,
         module: compiled.module,
         reference: pack.reference as Reference,
-        data: data as JsonObject,
+        dataPath: join(dir, pack.data),
         tasks: goldTasks(name),
         clock: environment.clock,
       }),
