@@ -60,6 +60,13 @@ export const fieldSchema: z.ZodType<Field> = z.lazy(() =>
         key: z.string().optional(),
       })
       .optional(),
+    mapOf: z
+      .object({
+        keyFormat: z.string().optional(),
+        type: z.enum(fieldTypes),
+        items: z.enum(fieldTypes).optional(),
+      })
+      .optional(),
   }),
 );
 

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { JsonObject } from "../../kernel/canonical-json.ts";
 import { EnvscaleError } from "../../kernel/errors.ts";
 import type { CompiledModule } from "../../sandbox/index.ts";
+import { applyRules, domainRulesSchema } from "../contracts/domain-rules.ts";
 import { type DomainSchema, domainSchemaSchema } from "../contracts/domain-schema.ts";
 import { declarationsOf, type EnvironmentSpec, environmentSpecSchema } from "../contracts/environment-spec.ts";
 import { type Task, taskSchema } from "../contracts/task.ts";
@@ -42,9 +43,21 @@ export async function loadRun(runDir: string): Promise<LoadedRun> {
     run.environments[domain] = loaded.spec;
     run.sources[domain] = loaded.source;
     try {
-      run.schemas[domain] = domainSchemaSchema.parse(JSON.parse(await readFile(join(loaded.dir, "schema.json"), "utf8")));
+      const schema = domainSchemaSchema.parse(JSON.parse(await readFile(join(loaded.dir, "schema.json"), "utf8")));
+      // A service's tools as its rules make them (rules.json exists only for domains built on a service's data).
+      const rules = await readFile(join(loaded.dir, "rules.json"), "utf8").then(
+        (text) => domainRulesSchema.parse(JSON.parse(text)),
+        (error: NodeJS.ErrnoException) => {
+          if (error.code === "ENOENT") return undefined;
+          throw error;
+        },
+      );
+      run.schemas[domain] = applyRules(schema, rules);
     } catch (error) {
-      throw new EnvscaleError("E_INPUT_UNREADABLE", `envs/${domain}/schema.json cannot be read: ${(error as Error).message.slice(0, 300)}`);
+      throw new EnvscaleError(
+        "E_INPUT_UNREADABLE",
+        `envs/${domain}/schema.json or rules.json cannot be read: ${(error as Error).message.slice(0, 300)}`,
+      );
     }
   }
   return run;

@@ -7,6 +7,7 @@ import type { JsonObject } from "../../kernel/canonical-json.ts";
 import { defineStage } from "../../kernel/stage.ts";
 import type { CodegenReport } from "../../lib/contracts/codegen-report.ts";
 import { codegenReportSchema, type ModelTest } from "../../lib/contracts/codegen-report.ts";
+import { applyRules } from "../../lib/contracts/domain-rules.ts";
 import type { DomainSchema } from "../../lib/contracts/domain-schema.ts";
 import { type DomainState, domainStateSchema } from "../../lib/contracts/domain-state.ts";
 import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
@@ -35,7 +36,7 @@ export default defineStage({
   name: "codegen",
   description: "write each domain's tool module (templates offline; writer, reviewer and test writer with a model) and its seeded state",
   version: "1",
-  consumes: ["catalog", "schemas", "packs"],
+  consumes: ["catalog", "schemas", "rules", "packs"],
   produces: ["tool-modules", "sample-states", "codegen-reports"],
   options: codegenOptions,
   uses: ["llm", "sandbox"],
@@ -59,7 +60,7 @@ export default defineStage({
       description: "who wrote the code, review, model-written tests",
     },
   },
-  async run(ctx, { catalog, schemas, packs }) {
+  async run(ctx, { catalog, schemas, rules, packs }) {
     const packData = new Map(packs.flatMap((pack) => (pack.data ? [[pack.name, pack.data] as const] : [])));
     const packPolicy = new Map(packs.flatMap((pack) => (pack.policy ? [[pack.name, pack.policy] as const] : [])));
     const specs = new Map(catalog.map((tool) => [tool.name, tool]));
@@ -69,7 +70,9 @@ export default defineStage({
       domains,
       (domain) => domain,
       async (domain, item) => {
-        const schema = schemas[domain] as DomainSchema;
+        // A service's tools are written from their rules, on the clock its texts set.
+        const schema = applyRules(schemas[domain] as DomainSchema, rules[domain]);
+        const clock = rules[domain]?.clock ?? ctx.options.clock;
         const names = functionNames(schema.tools.map((t) => t.tool));
         const tools = schema.tools.map((t) => specs.get(t.tool)).filter((t): t is ToolSpec => Boolean(t));
         // A service's own data is its state, in its own shape; otherwise seeded data for the schema.
@@ -81,7 +84,7 @@ export default defineStage({
           domain,
           source: "templates",
           functions: Object.fromEntries(names),
-          clock: ctx.options.clock,
+          clock,
           rounds: 0,
           tests: [],
         };
@@ -95,7 +98,7 @@ export default defineStage({
             // is an unusable answer too, shown back to the model like a compile error.
             const sandbox = await ctx.services.get("sandbox");
             try {
-              const env = await sandbox.open(result.module, state as JsonObject, { clock: ctx.options.clock, seed: 0 });
+              const env = await sandbox.open(result.module, state as JsonObject, { clock, seed: 0 });
               await env.close();
               return [];
             } catch (error) {

@@ -6,6 +6,7 @@ import type { JsonObject } from "../../kernel/canonical-json.ts";
 import { defineStage } from "../../kernel/stage.ts";
 import type { DependencyGraph } from "../../lib/contracts/dependency-graph.ts";
 import { dependencyGraphSchema } from "../../lib/contracts/dependency-graph.ts";
+import { applyRules } from "../../lib/contracts/domain-rules.ts";
 import type { DomainSchema } from "../../lib/contracts/domain-schema.ts";
 import type { DomainState } from "../../lib/contracts/domain-state.ts";
 import type { EnvironmentSpec } from "../../lib/contracts/environment-spec.ts";
@@ -29,7 +30,7 @@ export default defineStage({
   name: "dependencies",
   description: "each environment's tool dependency graph: schema-derived edges confirmed by running A then B",
   version: "1",
-  consumes: ["catalog", "schemas", "sample-states", "tool-modules", "environments"],
+  consumes: ["catalog", "schemas", "rules", "sample-states", "tool-modules", "environments"],
   produces: ["dependency-graphs"],
   options: dependenciesOptions,
   uses: ["sandbox"],
@@ -57,7 +58,7 @@ export default defineStage({
       (domain) => domain,
       async (domain, item): Promise<DependencyGraph> => {
         const environment = inputs.environments[domain] as EnvironmentSpec;
-        const schema = inputs.schemas[domain] as DomainSchema;
+        const schema = applyRules(inputs.schemas[domain] as DomainSchema, inputs.rules[domain]);
         const state = (inputs["sample-states"][domain] ?? {}) as DomainState;
         const names = new Map(environment.tools.map((t) => [t.catalogName, t.name]));
         // The environment's own view of its tools (a repaired read may have become a generic list).

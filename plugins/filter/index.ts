@@ -3,6 +3,7 @@
 // per domain. Trajectories with refused calls along the way are kept when the goal is met.
 import { z } from "zod";
 import { defineStage } from "../../kernel/stage.ts";
+import { applyRules } from "../../lib/contracts/domain-rules.ts";
 import type { DomainSchema } from "../../lib/contracts/domain-schema.ts";
 import type { EnvironmentSpec } from "../../lib/contracts/environment-spec.ts";
 import type { Counts, Funnel, KeptTrajectory, RejectedTrajectory } from "../../lib/contracts/judgement.ts";
@@ -57,7 +58,7 @@ export default defineStage({
   name: "filter",
   description: "three-stage filter: validity, environment state alignment, function-calling exact match; the funnel",
   version: "1",
-  consumes: ["trajectories", "tasks", "environments", "tool-modules", "schemas"],
+  consumes: ["trajectories", "tasks", "environments", "tool-modules", "schemas", "rules"],
   produces: ["sft-candidates", "rejected-trajectories", "funnel"],
   options: filterOptions,
   uses: ["sandbox"],
@@ -89,7 +90,7 @@ export default defineStage({
     const judge: JudgeContext = {
       sandbox,
       spec,
-      schema: (domain) => inputs.schemas[domain] as DomainSchema,
+      schema: (domain) => applyRules(inputs.schemas[domain] as DomainSchema, inputs.rules[domain]),
       module: moduleCache((domain) => compileEnvironment(sandbox, spec(domain), inputs["tool-modules"][domain] ?? "")),
     };
     const options = judgeOptionsOf(ctx.options);

@@ -7,7 +7,7 @@ import { type DomainSchema, domainSchemaSchema } from "../../lib/contracts/domai
 import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
 import { inferDomainSchema } from "./infer.ts";
 import { modelSchema } from "./model-schema.ts";
-import { inferServiceSchema } from "./service/index.ts";
+import { inferServiceSchema } from "./service-schema.ts";
 
 export type Schemas = Record<string, DomainSchema>;
 
@@ -52,9 +52,9 @@ export default defineStage({
       (domain) => domain.name,
       async (domain, item) => {
         const tools = domain.tools.map((name) => byName.get(name)).filter((tool): tool is ToolSpec => Boolean(tool));
-        // A service's own data is its schema: the tables are read off it, the rules derived against it.
+        // A service's own data is its schema: the tables are read off it (its rules are the next stage's).
         const pack = packOf.get(domain.name);
-        if (pack?.data) return inferServiceSchema(domain.name, tools, { data: pack.data, policy: pack.policy ?? null });
+        if (pack?.data) return inferServiceSchema(domain.name, tools, pack.data);
         const rules = inferDomainSchema(domain.name, tools);
         if (llm?.kind !== "model") return rules;
         const written = await modelSchema(llm, domain.name, tools, llm.settings.repairRounds, item.signal);

@@ -10,14 +10,14 @@
 //    draw down (amounts.ts); foreign keys and optional fields are settled last (field-rules.ts).
 import type { DomainSchema, Table, ToolModel } from "../../lib/contracts/domain-schema.ts";
 import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
+import { utilityOf } from "../../lib/service-tools/subject.ts";
+import { toolText } from "../../lib/service-tools/tool-text.ts";
+import { utilityModel } from "../../lib/service-tools/utility-model.ts";
 import { applyAmounts } from "./amounts.ts";
 import { bindTools } from "./bindings.ts";
 import { collectEntities } from "./entities.ts";
 import { settleFields } from "./field-rules.ts";
 import { planOperations } from "./operations.ts";
-import { utilityModel } from "./service/index.ts";
-import { utilityOf } from "./service/subject.ts";
-import { toolText } from "./service/tool-text.ts";
 import { applyStatuses } from "./statuses.ts";
 import { summarize } from "./summary.ts";
 import { addReturnedFields, buildTables } from "./tables.ts";

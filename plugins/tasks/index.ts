@@ -7,6 +7,7 @@ import { canonicalStringify, type JsonObject } from "../../kernel/canonical-json
 import type { JobContext } from "../../kernel/stage.ts";
 import { defineStage } from "../../kernel/stage.ts";
 import type { DependencyGraph } from "../../lib/contracts/dependency-graph.ts";
+import { applyRules } from "../../lib/contracts/domain-rules.ts";
 import type { DomainSchema } from "../../lib/contracts/domain-schema.ts";
 import type { DomainState } from "../../lib/contracts/domain-state.ts";
 import type { EnvironmentSpec } from "../../lib/contracts/environment-spec.ts";
@@ -205,7 +206,7 @@ export default defineStage({
   name: "tasks",
   description: "tasks: seed walks on the dependency graph, expansion, injected state and distractors, gold calls and hashes, lint",
   version: "1",
-  consumes: ["schemas", "sample-states", "tool-modules", "environments", "dependency-graphs"],
+  consumes: ["schemas", "rules", "sample-states", "tool-modules", "environments", "dependency-graphs"],
   produces: ["tasks", "task-lint"],
   options: tasksOptions,
   uses: ["sandbox", "llm"],
@@ -249,7 +250,7 @@ export default defineStage({
       (domain): DomainInputs => ({
         domain,
         spec: inputs.environments[domain] as EnvironmentSpec,
-        schema: inputs.schemas[domain] as DomainSchema,
+        schema: applyRules(inputs.schemas[domain] as DomainSchema, inputs.rules[domain]),
         source: inputs["tool-modules"][domain] ?? "",
         sample: (inputs["sample-states"][domain] ?? {}) as DomainState,
         graph: inputs["dependency-graphs"][domain] as DependencyGraph,

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { defineStage } from "../../kernel/stage.ts";
 import type { CodegenReport } from "../../lib/contracts/codegen-report.ts";
+import { applyRules } from "../../lib/contracts/domain-rules.ts";
 import type { DomainSchema } from "../../lib/contracts/domain-schema.ts";
 import { type EnvironmentSpec, environmentSpecSchema } from "../../lib/contracts/environment-spec.ts";
 import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
@@ -26,7 +27,7 @@ export default defineStage({
   name: "verify",
   description: "procedural testing in the sandbox: valid, must-refuse and edge cases per tool; repair or drop",
   version: "1",
-  consumes: ["catalog", "schemas", "tool-modules", "sample-states", "codegen-reports"],
+  consumes: ["catalog", "schemas", "rules", "tool-modules", "sample-states", "codegen-reports"],
   produces: ["tool-modules", "verifications", "environments", "bundles", "bundle-maps"],
   options: verifyOptions,
   uses: ["llm", "sandbox"],
@@ -83,7 +84,7 @@ export default defineStage({
       domains,
       (domain) => domain,
       (domain) => {
-        const schema = inputs.schemas[domain] as DomainSchema;
+        const schema = applyRules(inputs.schemas[domain] as DomainSchema, inputs.rules[domain]);
         const input: DomainInput = {
           domain,
           schema,

@@ -13,6 +13,7 @@ import ingest from "../../plugins/ingest/index.ts";
 import proposeTools from "../../plugins/propose-tools/index.ts";
 import report from "../../plugins/report/index.ts";
 import rollouts from "../../plugins/rollouts/index.ts";
+import rulesStage from "../../plugins/rules/index.ts";
 import schema from "../../plugins/schema/index.ts";
 import tasks from "../../plugins/tasks/index.ts";
 import toolGraph from "../../plugins/tool-graph/index.ts";
@@ -24,6 +25,7 @@ export const builtInStages = [
   toolGraph,
   domains,
   schema,
+  rulesStage,
   codegen,
   verify,
   dependencies,

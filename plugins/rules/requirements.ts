@@ -3,12 +3,12 @@
 // renewed"; the policy "a hold can be cancelled only while it is waiting"), the values a parameter
 // may take ("the reason must be either 'a' or 'b'"), bounds on amounts and counters, and that the
 // records and entries its parameters name exist and belong to it.
-import type { RuleSource } from "../../../lib/contracts/tool-rules.ts";
-import { leaves, nameWords } from "../../../lib/data-pack/places.ts";
-import { participle } from "../../../lib/domain-model/lexicon.ts";
+import type { RuleSource } from "../../lib/contracts/tool-rules.ts";
+import { leaves, nameWords } from "../../lib/data-pack/places.ts";
+import { participle } from "../../lib/domain-model/lexicon.ts";
+import { isKeyOf } from "../../lib/service-tools/subject.ts";
+import { numberIn, quoted } from "../../lib/service-tools/tool-text.ts";
 import { heldAt, here, type RuleContext } from "./context.ts";
-import { isKeyOf } from "./subject.ts";
-import { numberIn, quoted } from "./tool-text.ts";
 
 /** The status values a text mentions, as whole words. */
 export function statusesIn(text: string, values: readonly string[]): string[] {

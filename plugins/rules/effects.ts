@@ -4,16 +4,16 @@
 // records ("the item becomes available"), dates that move ("14 days later"), money (a charge drawn
 // from a payment method's balance and recorded, a refund mirrored and credited back), and the
 // fields its parameters set.
-import type { Field, Table } from "../../../lib/contracts/domain-schema.ts";
-import type { Row } from "../../../lib/contracts/domain-state.ts";
-import type { Place, ValueExpr } from "../../../lib/contracts/tool-rules.ts";
-import { arrays, fieldAt, leaves, nameWords, overlap, reachable } from "../../../lib/data-pack/places.ts";
-import { participle, VERBS } from "../../../lib/domain-model/lexicon.ts";
-import { valueIn } from "../../../lib/domain-model/service-arguments.ts";
+import type { Field, Table } from "../../lib/contracts/domain-schema.ts";
+import type { Row } from "../../lib/contracts/domain-state.ts";
+import type { Place, ValueExpr } from "../../lib/contracts/tool-rules.ts";
+import { arrays, fieldAt, leaves, nameWords, overlap, reachable } from "../../lib/data-pack/places.ts";
+import { participle, VERBS } from "../../lib/domain-model/lexicon.ts";
+import { valueIn } from "../../lib/domain-model/service-arguments.ts";
+import { isKeyOf } from "../../lib/service-tools/subject.ts";
 import { heldAt, here, nowFor, type RuleContext } from "./context.ts";
 import { statusesIn } from "./requirements.ts";
 import { changeSlots, slotPool } from "./slots.ts";
-import { isKeyOf } from "./subject.ts";
 
 const BECOMES =
   /\b(?:status\s+)?(?:becomes?|is changed to|changes to|changed to|is set to|will be set to|moves? to|is marked(?: as)?|will be changed to)\s+['"‘“]?([a-z][a-z _()-]*?)['"’”]?(?:[.,;]|\s+and\b|\s+if\b|$)/;

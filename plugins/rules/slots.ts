@@ -3,11 +3,11 @@
 // never sit among their resource's open values (those states hold their slot), while the values
 // exist there for others. Booking takes the slot, cancelling gives it back, moving a record takes
 // the new slot and gives the old one back; each only when the slot is open.
-import type { Table } from "../../../lib/contracts/domain-schema.ts";
-import type { Row } from "../../../lib/contracts/domain-state.ts";
-import type { Hop, Place } from "../../../lib/contracts/tool-rules.ts";
-import { leaves } from "../../../lib/data-pack/places.ts";
-import { valueIn } from "../../../lib/domain-model/service-arguments.ts";
+import type { Table } from "../../lib/contracts/domain-schema.ts";
+import type { Row } from "../../lib/contracts/domain-state.ts";
+import type { Hop, Place } from "../../lib/contracts/tool-rules.ts";
+import { leaves } from "../../lib/data-pack/places.ts";
+import { valueIn } from "../../lib/domain-model/service-arguments.ts";
 import { here, type RuleContext } from "./context.ts";
 
 export interface SlotPool {

@@ -3,8 +3,16 @@
 import { describe, expect, it } from "vitest";
 import type { DomainState } from "../../../lib/contracts/domain-state.ts";
 import type { ServiceModel } from "../../../lib/contracts/tool-rules.ts";
-import { inferServiceSchema } from "../../../plugins/schema/service/index.ts";
+import type { ToolSpec } from "../../../lib/contracts/tool-spec.ts";
+import { inferTables } from "../../../lib/data-pack/tables.ts";
+import { deriveRules } from "../../../plugins/rules/derive.ts";
 import { toolSpec } from "../../support/tools.ts";
+
+/** The tables read off the data, and the tools as their derived rules make them. */
+const inferServiceSchema = (domain: string, specs: ToolSpec[], pack: { data: DomainState; policy: string | null }) => {
+  const tables = inferTables(pack.data);
+  return { tables, tools: deriveRules(domain, specs, tables, pack.data, pack.policy).tools };
+};
 
 const S = (description: string) => ({ type: "string", description });
 const rulesOf = (schema: ReturnType<typeof inferServiceSchema>, tool: string) => {

@@ -2,9 +2,9 @@
 // `hol_4011`), its fields from the parameters, its first state (the description's "created with
 // status 'waiting'", else the state most records start in), today's date where records keep when
 // they were made, and its key linked into the records that list theirs (`member.holds`).
-import type { Field, Table } from "../../../lib/contracts/domain-schema.ts";
-import type { ServiceModel, ValueExpr } from "../../../lib/contracts/tool-rules.ts";
-import { reachable } from "../../../lib/data-pack/places.ts";
+import type { Field, Table } from "../../lib/contracts/domain-schema.ts";
+import type { ServiceModel, ValueExpr } from "../../lib/contracts/tool-rules.ts";
+import { reachable } from "../../lib/data-pack/places.ts";
 import { nowFor, type RuleContext } from "./context.ts";
 import { statusesIn } from "./requirements.ts";
 import { bookingSlots, slotPool } from "./slots.ts";

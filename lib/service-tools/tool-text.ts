@@ -1,7 +1,7 @@
 // What a service tool's own text says: the words of its name (verb first), its parameters, and the
 // sentences of its description and of the policy that speak of it. Rule derivation reads only these.
-import type { ToolSpec } from "../../../lib/contracts/tool-spec.ts";
-import { singular, splitIdentifier } from "../../../lib/domain-model/words.ts";
+import type { ToolSpec } from "../contracts/tool-spec.ts";
+import { singular, splitIdentifier } from "../domain-model/words.ts";
 
 export interface Parameter {
   name: string;

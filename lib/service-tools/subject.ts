@@ -1,10 +1,11 @@
 // What a service tool is about: stateless utility, a read (find a key, get a record, list records)
 // or a write (change a record, create one), and the table of the record it acts on — from its
 // verb, the keys it is given and the table its name speaks of.
-import type { Table } from "../../../lib/contracts/domain-schema.ts";
-import type { ServiceModel } from "../../../lib/contracts/tool-rules.ts";
-import { leaves, nameWords, overlap } from "../../../lib/data-pack/places.ts";
-import { singular } from "../../../lib/domain-model/words.ts";
+import type { Table } from "../contracts/domain-schema.ts";
+import type { ServiceModel } from "../contracts/tool-rules.ts";
+import type { ToolSpec } from "../contracts/tool-spec.ts";
+import { leaves, nameWords, overlap } from "../data-pack/places.ts";
+import { singular } from "../domain-model/words.ts";
 import type { Parameter, ToolText } from "./tool-text.ts";
 
 const READ_VERBS = new Set("get fetch retrieve show view read describe list search find lookup look query browse count".split(" "));
@@ -93,4 +94,25 @@ function guessTable(text: ToolText, tables: readonly Table[]): Table | null {
     if (score > 0 && (!best || score > best.score)) best = { table, score };
   }
   return best?.table ?? tables[0] ?? null;
+}
+
+/** What a tool of this subject answers: a find the key it found, a list its records (or a name → key mapping), the others a record. */
+export function returnsOf(subject: Subject, spec: ToolSpec): ServiceModel["returns"] {
+  switch (subject.kind) {
+    case "utility":
+      return subject.utility === "calculate" ? "number" : subject.utility === "handoff" ? "message" : "nothing";
+    case "find":
+      return "key";
+    case "list":
+      return /\b(mapping|map|dict|dictionary)\b/i.test(spec.description) ? "mapping" : "records";
+    default:
+      return "record";
+  }
+}
+
+/** A mapping's fields: the record's name-like field, then its key. */
+export function mappingFields(table: Table): string[] {
+  const name =
+    table.fields.find((f) => /^(name|title|label)$/.test(f.name)) ?? table.fields.find((f) => f.type === "string" && f.name !== table.key);
+  return [name?.name ?? table.key, table.key];
 }

@@ -1,12 +1,12 @@
 // What rule derivation knows of one tool: its text, the table it acts on, the data, and the
 // places it can reach; with the rules found so far.
-import type { Field, Table } from "../../../lib/contracts/domain-schema.ts";
-import type { DomainState, Row } from "../../../lib/contracts/domain-state.ts";
-import type { Effect, Place, Requirement, Rule, RuleSource, ValueExpr } from "../../../lib/contracts/tool-rules.ts";
-import { type Holder, leaves, maps, nameWords, overlap, reachable } from "../../../lib/data-pack/places.ts";
-import { entriesOf, valueIn } from "../../../lib/domain-model/service-arguments.ts";
-import type { Subject } from "./subject.ts";
-import type { Parameter, ToolText } from "./tool-text.ts";
+import type { Field, Table } from "../../lib/contracts/domain-schema.ts";
+import type { DomainState, Row } from "../../lib/contracts/domain-state.ts";
+import type { Effect, Place, Requirement, Rule, RuleSource, ValueExpr } from "../../lib/contracts/tool-rules.ts";
+import { type Holder, leaves, maps, nameWords, overlap, reachable } from "../../lib/data-pack/places.ts";
+import { entriesOf, valueIn } from "../../lib/domain-model/service-arguments.ts";
+import type { Subject } from "../../lib/service-tools/subject.ts";
+import type { Parameter, ToolText } from "../../lib/service-tools/tool-text.ts";
 
 export class RuleContext {
   readonly text: ToolText;

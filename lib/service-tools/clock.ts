@@ -1,0 +1,59 @@
+// The day a service's texts say it is ("Today is 2025-06-12.", "The current time is 2024-05-15
+// 15:00:00 EST", "today's date is June 12, 2025"): its task clock, so that dates the service
+// writes and compares are the ones its own reference would use.
+
+const MONTHS = "january february march april may june july august september october november december".split(" ");
+const ZONES: Record<string, string> = {
+  utc: "Z",
+  gmt: "Z",
+  z: "Z",
+  est: "-05:00",
+  edt: "-04:00",
+  cst: "-06:00",
+  cdt: "-05:00",
+  mst: "-07:00",
+  mdt: "-06:00",
+  pst: "-08:00",
+  pdt: "-07:00",
+  cet: "+01:00",
+  cest: "+02:00",
+};
+const NOW_WORDS = /\b(today|current (?:date|time|day)|the date is|the time is|it is now|now is|as of)\b/i;
+
+/** The clock, as ISO 8601 in UTC (`2025-06-12T09:00:00Z` when only the day is said), or null when no sentence says it. */
+export function clockOf(text: string): string | null {
+  for (const sentence of text.split(/(?<=[.!?])\s+|\n+/)) {
+    if (!NOW_WORDS.test(sentence)) continue;
+    const found = isoIn(sentence) ?? wordsIn(sentence);
+    if (found) return found;
+  }
+  return null;
+}
+
+function isoIn(sentence: string): string | null {
+  const m = /\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2}|[A-Za-z]{1,4}\b)?)?/.exec(
+    sentence,
+  );
+  if (!m) return null;
+  return utc(Number(m[1]), Number(m[2]), Number(m[3]), m[4], m[5], m[6], m[7]);
+}
+
+function wordsIn(sentence: string): string | null {
+  const m = new RegExp(`\\b(${MONTHS.join("|")})\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})`, "i").exec(sentence);
+  if (!m) return null;
+  const time = /\b(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm)?\s*([A-Za-z]{1,4}\b)?/i.exec(sentence.slice((m.index ?? 0) + m[0].length));
+  let hour = time?.[1];
+  if (time && time[4]) hour = String((Number(time[1]) % 12) + (time[4].toLowerCase() === "pm" ? 12 : 0));
+  return utc(Number(m[3]), MONTHS.indexOf((m[1] as string).toLowerCase()) + 1, Number(m[2]), hour, time?.[2], time?.[3], time?.[5]);
+}
+
+function utc(y: number, mo: number, d: number, h?: string, mi?: string, s?: string, zone?: string): string | null {
+  if (mo < 1 || mo > 12 || d < 1 || d > 31) return null;
+  const offset = zone
+    ? (ZONES[zone.toLowerCase()] ?? (/^[+-]\d{2}:?\d{2}$/.test(zone) ? zone.replace(/^([+-]\d{2})(\d{2})$/, "$1:$2") : "Z"))
+    : "Z";
+  const pad = (n: number | string) => String(n).padStart(2, "0");
+  const local = `${y}-${pad(mo)}-${pad(d)}T${pad(h ?? 9)}:${pad(mi ?? 0)}:${pad(s ?? 0)}${offset}`;
+  const time = Date.parse(local);
+  return Number.isNaN(time) ? null : `${new Date(time).toISOString().slice(0, 19)}Z`;
+}

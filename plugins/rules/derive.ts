@@ -1,0 +1,110 @@
+// A service tool's rules, derived offline and deterministically from everything the input says:
+// its name, description and parameters, the policy, the data's own examples, the tables read off
+// the data (the schema). The tool's subject (what it is about) comes first; then requirements,
+// effects and what a create makes, each rule tagged with its source.
+
+import { type DomainRules, domainRulesSchema } from "../../lib/contracts/domain-rules.ts";
+import type { Field, Table } from "../../lib/contracts/domain-schema.ts";
+import type { DomainState } from "../../lib/contracts/domain-state.ts";
+import type { Requirement, ServiceModel } from "../../lib/contracts/tool-rules.ts";
+import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
+import { leaves, overlap } from "../../lib/data-pack/places.ts";
+import { clockOf } from "../../lib/service-tools/clock.ts";
+import { mappingFields, returnsOf, subjectOf } from "../../lib/service-tools/subject.ts";
+import { serviceToolModel } from "../../lib/service-tools/tool-model.ts";
+import { sentencesOf, toolText } from "../../lib/service-tools/tool-text.ts";
+import { RuleContext } from "./context.ts";
+import { deriveCreation } from "./creation.ts";
+import { deriveEffects, targetStatus } from "./effects.ts";
+import { deriveRequirements } from "./requirements.ts";
+
+/** A service domain's rules: every tool's, on the tables read off its data, with the clock its policy sets. */
+export function deriveRules(
+  domain: string,
+  specs: readonly ToolSpec[],
+  tables: readonly Table[],
+  data: DomainState,
+  policyText: string | null,
+): DomainRules {
+  const policy = policyText ? sentencesOf(policyText) : [];
+  const clock = policyText ? clockOf(policyText) : null;
+  const tools = specs.map((spec) =>
+    serviceToolModel(spec.name, toolText(spec, []).parameters, deriveServiceModel(spec, tables, data, policy), tables, true),
+  );
+  return domainRulesSchema.parse({ domain, ...(clock ? { clock } : {}), tools });
+}
+
+/** One tool's service model: its subject, how it selects records, what it requires and changes, what it answers. */
+export function deriveServiceModel(spec: ToolSpec, tables: readonly Table[], data: DomainState, policy: readonly string[]): ServiceModel {
+  const byName = new Map(tables.map((t) => [t.name, t]));
+  const text = toolText(spec, policy);
+  const subject = subjectOf(text, tables);
+  const c = new RuleContext(text, subject, byName, data);
+  const service: ServiceModel = {
+    kind: subject.kind,
+    ...(subject.utility ? { utility: subject.utility } : {}),
+    ...(subject.table ? { table: subject.table.name } : {}),
+    ...(subject.keyParameter ? { keyParameter: subject.keyParameter } : {}),
+    match: [],
+    returns: "record",
+    requires: [],
+    effects: [],
+  };
+  if (subject.kind === "change") {
+    const to = targetStatus(c);
+    deriveRequirements(c, to?.value ?? null);
+    const allowed = c.requires.map((r) => r.rule).find((r): r is Extract<Requirement, { kind: "status-in" }> => r.kind === "status-in");
+    deriveEffects(c, to, allowed?.values ?? null);
+  } else if (subject.kind === "create") {
+    deriveRequirements(c, null);
+    const made = deriveCreation(c);
+    if (made) {
+      service.newKey = made.newKey;
+      service.fields = made.fields;
+    }
+  } else if (subject.kind === "find" || subject.kind === "list") {
+    service.match = matches(text.parameters, subject.table, tables);
+  }
+  service.requires = c.requires;
+  service.effects = c.effects;
+  service.returns = returnsOf(subject, spec);
+  if (service.returns === "mapping" && subject.table) service.summary = mappingFields(subject.table);
+  return service;
+}
+
+/** How a find or list tool's parameters select records: each equal to the field it names, at any depth of the record. */
+function matches(
+  parameters: ReturnType<typeof toolText>["parameters"],
+  table: Table | null,
+  tables: readonly Table[] = [],
+): ServiceModel["match"] {
+  if (!table) return [];
+  const find = (fields: readonly Field[], name: string) => {
+    const paths = leaves(fields);
+    return (
+      paths.find((l) => l.path.at(-1) === name) ?? paths.find((l) => overlap(name, l.path.at(-1) as string) >= 1 && !l.field.references)
+    );
+  };
+  const out: ServiceModel["match"] = [];
+  for (const p of parameters as { name: string; type?: string }[]) {
+    const near = find(table.fields, p.name);
+    if (near) {
+      out.push({ parameter: p.name, path: near.path, mode: "equal" });
+      continue;
+    }
+    if (/^(query|q|keyword|keywords|search|term|text)$/.test(p.name)) {
+      out.push({ parameter: p.name, path: [], mode: "text" });
+      continue;
+    }
+    // A field of a record that refers to this one: the customer who owns the line with this number.
+    for (const other of tables) {
+      const link = other.fields.find((f) => f.references === table.name);
+      const exact = link ? leaves(other.fields).find((l) => l.path.at(-1) === p.name) : undefined;
+      if (link && exact) {
+        out.push({ parameter: p.name, path: exact.path, mode: "equal", via: { table: other.name, field: link.name } });
+        break;
+      }
+    }
+  }
+  return out;
+}

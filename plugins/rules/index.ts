@@ -1,0 +1,52 @@
+// Stage `rules`: what each tool of a service requires and changes, derived from everything the
+// input says (its name, description and parameters, the policy, the data's own examples, the tables
+// read off the data), each rule with its source; and the clock the service's texts set. Between
+// `schema` and `codegen`: codegen writes the code from these rules, verify checks them. Replace this
+// stage (a plugin with `replaces: ["rules"]`) to derive rules another way; the artifact is the contract.
+import { z } from "zod";
+import { defineStage } from "../../kernel/stage.ts";
+import { type DomainRules, domainRulesSchema } from "../../lib/contracts/domain-rules.ts";
+import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
+import { deriveRules } from "./derive.ts";
+
+declare module "../../kernel/stage.ts" {
+  interface ArtifactTypes {
+    rules: Record<string, DomainRules>;
+  }
+}
+
+export default defineStage({
+  name: "rules",
+  description: "derive each service tool's requirements and effects from its name, description, policy, data and schema",
+  version: "1",
+  consumes: ["catalog", "schemas", "packs"],
+  produces: ["rules"],
+  options: z.object({}),
+  artifacts: {
+    rules: {
+      schema: z.record(z.string(), domainRulesSchema),
+      format: "files",
+      path: "envs/{key}/rules.json",
+      description: "per service domain: each tool's rules (requires, effects, what it answers) with their sources, and the clock",
+    },
+  },
+  summary: ({ rules }) => {
+    const all = Object.values(rules).flatMap((r) => r.tools);
+    const count = (kind: "requires" | "effects") => all.reduce((n, t) => n + t.service[kind].length, 0);
+    return all.length === 0
+      ? []
+      : [`rules: ${count("requires")} requirements and ${count("effects")} effects over ${all.length} service tools`];
+  },
+  async run(ctx, { catalog, schemas, packs }) {
+    const specs = new Map(catalog.map((tool) => [tool.name, tool]));
+    const packOf = new Map(packs.filter((pack) => pack.data).map((pack) => [pack.name, pack]));
+    const out: Record<string, DomainRules> = {};
+    for (const [domain, schema] of Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b))) {
+      const pack = packOf.get(domain);
+      if (schema.source !== "data" || !pack?.data) continue;
+      const tools = schema.tools.map((t) => specs.get(t.tool)).filter((spec): spec is ToolSpec => Boolean(spec));
+      out[domain] = deriveRules(domain, tools, schema.tables, pack.data, pack.policy ?? null);
+    }
+    return { rules: out };
+  },
+});
