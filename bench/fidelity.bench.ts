@@ -13,10 +13,10 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { EnvironmentSpec } from "../lib/contracts/environment-spec.ts";
+import { declarationsOf } from "../lib/contracts/environment-spec.ts";
 import type { Verification } from "../lib/contracts/verification.ts";
-import { loadRun, storedModule } from "../lib/episodes/run-directory.ts";
-import { Sandbox } from "../sandbox/index.ts";
+import { loadEnvironment, loadRun } from "../lib/episodes/run-directory.ts";
+import { compileToolModule, Sandbox } from "../sandbox/index.ts";
 import { type Fidelity, type GoldTask, measureFidelity, type Reference } from "./support/fidelity.ts";
 
 const root = resolve(import.meta.dirname, "..");
@@ -84,8 +84,11 @@ try {
     }
     const seconds = (performance.now() - started) / 1000;
     const run = await loadRun(out);
-    const module = await storedModule(run, name);
-    const spec = run.environments[name] as EnvironmentSpec | undefined;
+    // As the judge replays: envs/<pack>/tools.ts compiled with its environment.json (`envscale call --spec`).
+    const loaded = await loadEnvironment(out, name).catch(() => null);
+    const spec = loaded?.spec;
+    const compiled = loaded ? await compileToolModule(loaded.source, { filename: "tools.ts", tools: declarationsOf(loaded.spec) }) : null;
+    const module = compiled?.ok ? compiled.module : undefined;
     if (!module || !spec) {
       await withoutEnvironment("the run built no environment");
       continue;

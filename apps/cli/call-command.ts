@@ -12,7 +12,7 @@ import { z } from "zod";
 import { canonicalStringify, type JsonObject, sha256 } from "../../kernel/canonical-json.ts";
 import { EnvscaleError, exitCodes } from "../../kernel/errors.ts";
 import type { DomainState } from "../../lib/contracts/domain-state.ts";
-import { inDataShape, keyedCollections, readData } from "../../lib/data-pack/read.ts";
+import { type DataShape, inDataShape, keyedCollections, readData } from "../../lib/data-pack/read.ts";
 import type { ToolDeclaration } from "../../sandbox/index.ts";
 import type { CliIo } from "./io.ts";
 
@@ -62,11 +62,11 @@ function forbiddenKey(value: unknown, path: string[] = []): string | null {
  * The initial state: a JSON object of tables, or a domain pack's data (a file or folder whose
  * collections may be lists of records). Lists are keyed as the environment keys them.
  */
-async function readState(path: string): Promise<{ state: JsonObject; lists: Record<string, string> }> {
+async function readState(path: string): Promise<{ state: JsonObject; shape: DataShape }> {
   const info = await stat(path).catch(() => null);
   if (info?.isDirectory()) {
     const read = await readData(path);
-    return { state: read.data as JsonObject, lists: read.lists };
+    return { state: read.data as JsonObject, shape: read };
   }
   const value = await readJsonFile(path, "state file");
   if (typeof value !== "object" || value === null || Array.isArray(value))
@@ -75,9 +75,9 @@ async function readState(path: string): Promise<{ state: JsonObject; lists: Reco
   if (refused)
     throw new EnvscaleError("E_USAGE", `state file ${path}: the key ${refused} is refused (it would reach an object's prototype)`);
   const listed = Object.fromEntries(Object.entries(value).filter(([, v]) => Array.isArray(v)));
-  if (Object.keys(listed).length === 0) return { state: value as JsonObject, lists: {} };
+  if (Object.keys(listed).length === 0) return { state: value as JsonObject, shape: { lists: {} } };
   const keyed = keyedCollections(listed, `state file ${path}`);
-  return { state: { ...(value as JsonObject), ...(keyed.data as JsonObject) }, lists: keyed.lists };
+  return { state: { ...(value as JsonObject), ...(keyed.data as JsonObject) }, shape: keyed };
 }
 
 async function writeState(path: string, state: unknown): Promise<void> {
@@ -168,7 +168,7 @@ export async function callCommand(modulePath: string, flags: CallFlags, io: CliI
       throw new EnvscaleError("E_USAGE", `--args is not JSON: ${(error as Error).message}`);
     }
   }
-  const { state, lists } = flags.state ? await readState(flags.state) : { state: {}, lists: {} };
+  const { state, shape } = flags.state ? await readState(flags.state) : { state: {}, shape: { lists: {} } };
   const spec = flags.spec ? await readSpec(flags.spec) : undefined;
   const tools = spec?.tools;
   // Calls name tools as the catalog does; the module's functions may be named otherwise.
@@ -210,7 +210,7 @@ export async function callCommand(modulePath: string, flags: CallFlags, io: CliI
           print({ ...outcome, state_hash: await env.stateHash() });
           if (!outcome.ok) failed = true;
         }
-        if (flags.stateOut) await writeState(flags.stateOut, inDataShape((await env.state()) as DomainState, lists, state as DomainState));
+        if (flags.stateOut) await writeState(flags.stateOut, inDataShape((await env.state()) as DomainState, shape, state as DomainState));
       } finally {
         await env.close();
       }

@@ -100,7 +100,7 @@ export async function measureFidelity(options: {
   const { sandbox, module, reference, dataPath, tasks, clock } = options;
   const raw = readRawData(dataPath);
   // Data the environment cannot read gives no environment, as a run on it does.
-  const read = module ? await readData(dataPath) : { data: {}, lists: {} };
+  const read = module ? await readData(dataPath) : { data: {}, lists: {}, singles: [] };
   const results: TaskFidelity[] = [];
   for (const task of tasks) {
     let refDb = structuredClone(raw);
@@ -131,7 +131,7 @@ export async function measureFidelity(options: {
               : { ok: false, text: `${outcome.error.code}: ${outcome.error.message}` },
           );
         }
-        state = inDataShape((await env.state()) as DomainState, read.lists, read.data);
+        state = inDataShape((await env.state()) as DomainState, read, read.data);
       } finally {
         await env.close();
       }

@@ -12,8 +12,10 @@ export const domainPackSchema = z.object({
   tools: z.array(z.string()),
   /** The data as `{collection: {key: record}}`; absent when only a policy was given. */
   data: domainStateSchema.optional(),
-  /** Collections the data gave as lists, with the field that keys their records (written back as lists). */
+  /** Collections the data gave as lists, with the field that keys their records, `#` for their position (written back as lists). */
   lists: z.record(z.string(), z.string()),
+  /** Collections that are one record of fields (settings, counters, a session), held under the key `current`. */
+  singles: z.array(z.string()).optional(),
   /** The policy document's text. */
   policy: z.string().optional(),
   /** Where data and policy were read from, as given. */

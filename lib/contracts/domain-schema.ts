@@ -85,7 +85,14 @@ export const tableSchema = z.object({
   numericIds: z.boolean().optional(),
   /** The status field's name, when records move through states (cancelled, frozen…). */
   status: z.object({ field: z.string(), initial: z.string(), values: z.array(z.string()).min(1) }).optional(),
-  fields: z.array(fieldSchema).min(1),
+  /**
+   * How a service's data holds this collection, when not as records keyed by their key field:
+   * `single`, one record of fields (settings, counters, a session) under the key `current`;
+   * `position`, records with no key of their own, keyed by their place in the list. Their `key`
+   * is then no field of the records.
+   */
+  storage: z.enum(["single", "position"]).optional(),
+  fields: z.array(fieldSchema),
 });
 export type Table = z.infer<typeof tableSchema>;
 
@@ -199,7 +206,7 @@ export function schemaProblems(schema: DomainSchema, toolNames: readonly string[
   if (tables.size !== schema.tables.length) problems.push("two tables share a name");
   for (const table of schema.tables) {
     const fields = new Set(table.fields.map((f) => f.name));
-    if (!fields.has(table.key)) problems.push(`table ${table.name}: its key ${table.key} is not one of its fields`);
+    if (!table.storage && !fields.has(table.key)) problems.push(`table ${table.name}: its key ${table.key} is not one of its fields`);
     if (table.status && !fields.has(table.status.field))
       problems.push(`table ${table.name}: status field ${table.status.field} is not one of its fields`);
     for (const field of table.fields) {

@@ -1,19 +1,32 @@
 // Reading a domain pack's data and policy (`--data`, `--policy`): a JSON file of collections
 // (`{collection: {id: record}}` or `{collection: [records]}`), or a folder of `<collection>.json`
-// files. Every collection becomes `{key: record}`, keyed as the data keys it: by its own object keys,
-// or, for a list, by the field every record holds a distinct key in. Anything else is refused with
-// the file and the collection named.
+// files. Inside an environment every collection is a table of records by key: a map as the data
+// keys it; a list by the field every record holds a distinct key in, or by position when none does;
+// one record of fields (settings, counters, a session) under the key `current`. `inDataShape` gives
+// a state back in the data's own shape. Anything else is refused with the file and collection named.
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 import { EnvscaleError } from "../../kernel/errors.ts";
 import type { DomainState, Row } from "../contracts/domain-state.ts";
 import { singular } from "../domain-model/words.ts";
 
-export interface ReadData {
-  data: DomainState;
-  /** Collections given as lists, with the field that keys their records. */
+/** How the data gave its collections, where not as a map of records by key. */
+export interface DataShape {
+  /** Collections given as lists, with the field that keys their records (`#`: their position). */
   lists: Record<string, string>;
+  /** Collections that are one record of fields, held in the environment under the key `current`. */
+  singles?: string[];
 }
+
+export interface ReadData extends DataShape {
+  data: DomainState;
+  singles: string[];
+}
+
+/** The key a collection that is one record is held under. */
+export const SINGLE_KEY = "current";
+/** The key field of a list keyed by position. */
+export const BY_POSITION = "#";
 
 const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
 
@@ -39,40 +52,74 @@ export async function readData(path: string): Promise<ReadData> {
   return out;
 }
 
-/** Collections as tables of records by key: lists keyed by the field that keys their records. */
+/** Collections as tables of records by key: lists keyed by the field that keys their records, a single record under `current`. */
 export function keyedCollections(collections: Record<string, unknown>, origin: string): ReadData {
-  const out: ReadData = { data: {}, lists: {} };
+  const out: ReadData = { data: {}, lists: {}, singles: [] };
   for (const [name, value] of Object.entries(collections)) {
     const where = `${origin}, collection ${JSON.stringify(name)}`;
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
       throw new EnvscaleError("E_INPUT_UNREADABLE", `${where}: a collection name must be an identifier`);
     if (Array.isArray(value)) {
-      const key = listKey(name, value, where);
+      if (!value.every(isObject))
+        throw new EnvscaleError("E_INPUT_UNREADABLE", `${where}: a list collection must hold records (objects), one per element`);
+      const key = listKey(name, value);
       out.lists[name] = key;
       const rows: Record<string, Row> = {};
-      for (const record of value as Row[]) rows[String(record[key])] = record;
+      value.forEach((record, i) => {
+        const id = key === BY_POSITION ? String(i) : String(record[key]);
+        if (FORBIDDEN.has(id)) throw new EnvscaleError("E_INPUT_UNREADABLE", `${where}: the key ${id} of record ${i} is refused`);
+        rows[id] = record;
+      });
       out.data[name] = rows;
     } else if (isObject(value)) {
-      for (const [key, record] of Object.entries(value)) {
+      for (const key of Object.keys(value))
         if (FORBIDDEN.has(key)) throw new EnvscaleError("E_INPUT_UNREADABLE", `${where}: the key ${key} is refused`);
-        if (!isObject(record)) throw new EnvscaleError("E_INPUT_UNREADABLE", `${where}: record ${JSON.stringify(key)} is not an object`);
+      if (isMapOfRecords(value)) out.data[name] = value as Record<string, Row>;
+      else {
+        // Settings, counters, a session: one record of fields, kept as it is.
+        out.singles.push(name);
+        out.data[name] = { [SINGLE_KEY]: value };
       }
-      out.data[name] = value as Record<string, Row>;
     } else {
-      throw new EnvscaleError("E_INPUT_UNREADABLE", `${where}: a collection is an object of records by key or a list of records`);
+      throw new EnvscaleError(
+        "E_INPUT_UNREADABLE",
+        `${where}: a collection is an object of records by key, a list of records, or one record of fields`,
+      );
     }
   }
   return out;
 }
 
 /**
- * A state back in the data's own shape: collections the data gave as lists become lists again, in
- * the data's order, with new records after the others (and removed ones gone).
+ * Whether an object is a map of records by key (`{"o1": {...}, "o2": {...}}`) rather than one
+ * record whose fields are objects: every value a record, and keys that look like keys (digits,
+ * not identifiers) or values shaped alike.
  */
-export function inDataShape(state: DomainState, lists: Readonly<Record<string, string>>, original?: DomainState): Record<string, unknown> {
+function isMapOfRecords(value: Record<string, unknown>): boolean {
+  const entries = Object.entries(value);
+  if (entries.length === 0) return true;
+  if (!entries.every(([, v]) => isObject(v))) return false;
+  if (entries.every(([k]) => /\d/.test(k) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))) return true;
+  const keysets = entries.map(([, v]) => Object.keys(v as object));
+  const all = new Set(keysets.flat());
+  const shared = [...all].filter((k) => keysets.every((set) => set.includes(k))).length;
+  return shared >= Math.max(1, all.size / 2);
+}
+
+/**
+ * A state back in the data's own shape: collections the data gave as lists become lists again, in
+ * the data's order, with new records after the others (and removed ones gone); a single record is
+ * itself again.
+ */
+export function inDataShape(state: DomainState, shape: DataShape, original?: DomainState): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const singles = new Set(shape.singles ?? []);
   for (const [name, rows] of Object.entries(state)) {
-    if (!(name in lists)) {
+    if (singles.has(name)) {
+      out[name] = rows?.[SINGLE_KEY] ?? {};
+      continue;
+    }
+    if (!(name in shape.lists)) {
       out[name] = rows;
       continue;
     }
@@ -83,10 +130,8 @@ export function inDataShape(state: DomainState, lists: Readonly<Record<string, s
   return out;
 }
 
-/** The field that keys a list's records: `id`, `<entity>_id`, or another field distinct in every record. */
-function listKey(name: string, records: unknown[], where: string): string {
-  if (!records.every(isObject)) throw new EnvscaleError("E_INPUT_UNREADABLE", `${where}: every element must be a record (an object)`);
-  const rows = records as Row[];
+/** The field that keys a list's records: `id`, `<entity>_id`, or another field distinct in every record; else their position. */
+function listKey(name: string, rows: Row[]): string {
   const distinct = (field: string) => {
     const seen = new Set<string>();
     for (const row of rows) {
@@ -108,13 +153,8 @@ function listKey(name: string, records: unknown[], where: string): string {
     ...fields.filter((f) => /(_id|Id|_code|_number|_no|_key|^sku|^code|^uuid|^slug|^key)$/i.test(f)),
     ...fields,
   ];
-  const found = candidates.find((field) => rows.length > 0 && rows.every((r) => field in r) && distinct(field));
-  if (!found)
-    throw new EnvscaleError(
-      "E_INPUT_UNREADABLE",
-      `${where}: no field keys its records (id, ${entity}_id, or any field with a distinct text or number in every record)`,
-    );
-  return found;
+  // Small records with no key of their own (entries of a log): keyed by where they stand.
+  return candidates.find((field) => rows.length > 0 && rows.every((r) => field in r) && distinct(field)) ?? BY_POSITION;
 }
 
 async function readJson(path: string): Promise<unknown> {

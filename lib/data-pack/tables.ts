@@ -5,6 +5,7 @@
 import type { Field, Table } from "../contracts/domain-schema.ts";
 import type { DomainState, Row } from "../contracts/domain-state.ts";
 import { singular, splitIdentifier } from "../domain-model/words.ts";
+import { BY_POSITION, type DataShape } from "./read.ts";
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -13,19 +14,24 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 /** Distinct values a field may have and still be an enum (with enough records to tell). */
 const MAX_ENUM = 12;
 
-export function inferTables(data: DomainState): Table[] {
-  const tables = Object.entries(data).map(([name, rows]) => tableOf(name, rows));
+/** The tables of a service's data; `shape` says which collections are one record or a list keyed by position. */
+export function inferTables(data: DomainState, shape: DataShape = { lists: {} }): Table[] {
+  const singles = new Set(shape.singles ?? []);
+  const tables = Object.entries(data).map(([name, rows]) =>
+    tableOf(name, rows, singles.has(name) ? "single" : shape.lists[name] === BY_POSITION ? "position" : undefined),
+  );
   findReferences(tables, data);
   return tables;
 }
 
-function tableOf(name: string, rows: Record<string, Row>): Table {
+function tableOf(name: string, rows: Record<string, Row>, storage: Table["storage"]): Table {
   const records = Object.values(rows);
   const entity = singular(name.toLowerCase()).replaceAll("_", " ");
-  const keyField = storedKey(rows, entity);
+  const keyField = storage ? null : storedKey(rows, entity);
   const fields = fieldsOf(records);
-  const key = keyField ?? `${entity.replaceAll(" ", "_")}_id`;
-  if (!keyField) fields.unshift({ name: key, type: "string" });
+  // A record of settings or a list of keyless entries keeps the fields the data gives it, no invented key.
+  const key = storage ? "" : (keyField ?? `${entity.replaceAll(" ", "_")}_id`);
+  if (!keyField && !storage) fields.unshift({ name: key, type: "string" });
   const status = fields.find((f) => /(^|_)(status|state)$/.test(f.name) && f.type === "string" && f.enum);
   const table: Table = {
     name: IDENTIFIER.test(name) && /^[a-z]/.test(name) ? name : `t_${name.toLowerCase().replace(/[^a-z0-9_]/g, "_")}`,
@@ -33,6 +39,7 @@ function tableOf(name: string, rows: Record<string, Row>): Table {
     key,
     keyKind: "id",
     idPrefix: idPrefixOf(Object.keys(rows), entity),
+    ...(storage ? { storage } : {}),
     fields,
   };
   if (Object.keys(rows).length > 0 && Object.keys(rows).every((k) => /^\d+$/.test(k))) table.numericIds = true;

@@ -50,6 +50,7 @@ export async function readPacks(
       tools,
       ...(data ? { data: data.data } : {}),
       lists: data?.lists ?? {},
+      ...(data && data.singles.length > 0 ? { singles: data.singles } : {}),
       ...(policy !== undefined ? { policy } : {}),
       ...(source.data ? { dataPath: source.data } : {}),
       ...(source.policy ? { policyPath: source.policy } : {}),

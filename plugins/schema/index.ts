@@ -54,7 +54,7 @@ export default defineStage({
         const tools = domain.tools.map((name) => byName.get(name)).filter((tool): tool is ToolSpec => Boolean(tool));
         // A service's own data is its schema: the tables are read off it (its rules are the next stage's).
         const pack = packOf.get(domain.name);
-        if (pack?.data) return inferServiceSchema(domain.name, tools, pack.data);
+        if (pack?.data) return inferServiceSchema(domain.name, tools, pack.data, pack);
         const rules = inferDomainSchema(domain.name, tools);
         if (llm?.kind !== "model") return rules;
         const written = await modelSchema(llm, domain.name, tools, llm.settings.repairRounds, item.signal);

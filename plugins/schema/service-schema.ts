@@ -5,13 +5,14 @@ import type { DomainSchema } from "../../lib/contracts/domain-schema.ts";
 import type { DomainState } from "../../lib/contracts/domain-state.ts";
 import type { ServiceModel } from "../../lib/contracts/tool-rules.ts";
 import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
+import type { DataShape } from "../../lib/data-pack/read.ts";
 import { inferTables } from "../../lib/data-pack/tables.ts";
 import { returnsOf, subjectOf } from "../../lib/service-tools/subject.ts";
 import { serviceToolModel } from "../../lib/service-tools/tool-model.ts";
 import { toolText } from "../../lib/service-tools/tool-text.ts";
 
-export function inferServiceSchema(domain: string, tools: readonly ToolSpec[], data: DomainState): DomainSchema {
-  const tables = inferTables(data);
+export function inferServiceSchema(domain: string, tools: readonly ToolSpec[], data: DomainState, shape: DataShape): DomainSchema {
+  const tables = inferTables(data, shape);
   const models = tools.map((spec) => {
     const text = toolText(spec, []);
     const subject = subjectOf(text, tables);

@@ -35,7 +35,7 @@ describe("domain pack data", () => {
     const state = structuredClone(read.data);
     delete state.orders?.o2;
     (state.orders as Record<string, unknown>).o3 = { order_id: "o3", total: 1 };
-    expect(inDataShape(state, read.lists, read.data).orders).toEqual([
+    expect(inDataShape(state, read, read.data).orders).toEqual([
       { order_id: "o1", total: 4 },
       { order_id: "o3", total: 1 },
     ]);
