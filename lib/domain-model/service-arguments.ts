@@ -225,9 +225,76 @@ function fill(input: ServiceInputs, args: Row, record: Row | undefined, table: T
     // A new record's free text (a visit reason, a note) reads like the data's own.
     else if (example !== undefined && fieldIsText(schema)) args[name] = example;
     else if (s.kind === "create" || (input.parameters.required as string[] | undefined)?.includes(name))
-      args[name] = sampleFromSchema(name, schema, rng, clock);
+      // A value the call writes is a new one; a value it only names (a code, an email) is one the data holds.
+      args[name] = (written.has(name) ? undefined : seenValue(state, name, schema, attempt)) ?? sampleFromSchema(name, schema, rng, clock);
   }
-  return { args };
+  return { args: conformArgs(args, properties, state) };
+}
+
+/**
+ * Arguments bent to the tool's own JSON Schema, so that a valid call is valid: keys read off the
+ * data as text become numbers where the schema says integer, a value outside an enum becomes one
+ * the data holds (else the enum's first), a number becomes text where text is asked.
+ */
+export function conformArgs(args: Row, properties: Readonly<Record<string, JsonSchema>>, state: DomainState): Row {
+  const out: Row = {};
+  for (const [name, value] of Object.entries(args)) {
+    const schema = properties[name];
+    out[name] = schema ? conformValue(value, schema, () => seenValue(state, name, schema, 0)) : value;
+  }
+  return out;
+}
+
+function conformValue(value: unknown, schema: JsonSchema, seen: () => unknown): unknown {
+  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== "null") : schema.type;
+  const choices = Array.isArray(schema.enum) ? (schema.enum as unknown[]) : null;
+  if (choices && !choices.some((c) => c === value)) {
+    const data = seen();
+    return choices.find((c) => c === data) ?? choices.find((c) => String(c) === String(value)) ?? choices[0];
+  }
+  if ((type === "integer" || type === "number") && typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)))
+    return type === "integer" ? Math.trunc(Number(value)) : Number(value);
+  if (type === "string" && (typeof value === "number" || typeof value === "boolean")) return String(value);
+  if (type === "array" && Array.isArray(value) && schema.items && typeof schema.items === "object")
+    return value.map((v) => conformValue(v, schema.items as JsonSchema, () => undefined));
+  return value;
+}
+
+/**
+ * A value the data holds for a field of this name (at any depth of any collection), of the type the
+ * schema asks: what a person would give (a real email, a real code), the `attempt`-th of the distinct ones.
+ */
+function seenValue(state: DomainState, name: string, schema: JsonSchema, attempt: number): unknown {
+  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== "null") : schema.type;
+  const wanted = (v: unknown) =>
+    type === "integer"
+      ? Number.isInteger(v)
+      : type === "number"
+        ? typeof v === "number"
+        : type === "boolean"
+          ? typeof v === "boolean"
+          : type === "string" || type === undefined
+            ? typeof v === "string"
+            : false;
+  const found = new Set<string>();
+  const values: unknown[] = [];
+  const visit = (value: unknown, depth: number) => {
+    if (depth > 5 || values.length >= 50 || !value || typeof value !== "object") return;
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item, depth + 1);
+      return;
+    }
+    for (const [key, item] of Object.entries(value)) {
+      if (key === name && wanted(item) && !found.has(JSON.stringify(item))) {
+        found.add(JSON.stringify(item));
+        values.push(item);
+      } else visit(item, depth + 1);
+    }
+  };
+  for (const table of Object.keys(state).sort()) visit(state[table], 0);
+  const choices = Array.isArray(schema.enum) ? (schema.enum as unknown[]) : null;
+  const usable = choices ? values.filter((v) => choices.includes(v)) : values;
+  return usable.length > 0 ? usable[attempt % usable.length] : undefined;
 }
 
 /** A value the data's records hold in a same-named text field, the `attempt`-th of the distinct ones. */

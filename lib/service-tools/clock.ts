@@ -43,7 +43,7 @@ function wordsIn(sentence: string): string | null {
   if (!m) return null;
   const time = /\b(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm)?\s*([A-Za-z]{1,4}\b)?/i.exec(sentence.slice((m.index ?? 0) + m[0].length));
   let hour = time?.[1];
-  if (time && time[4]) hour = String((Number(time[1]) % 12) + (time[4].toLowerCase() === "pm" ? 12 : 0));
+  if (time?.[4]) hour = String((Number(time[1]) % 12) + (time[4].toLowerCase() === "pm" ? 12 : 0));
   return utc(Number(m[3]), MONTHS.indexOf((m[1] as string).toLowerCase()) + 1, Number(m[2]), hour, time?.[2], time?.[3], time?.[5]);
 }
 

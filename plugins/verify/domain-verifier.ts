@@ -19,6 +19,7 @@ import { casesFor, type TestCase } from "./cases.ts";
 import type { CaseResult } from "./classify.ts";
 import { genericModel } from "./offline-repair.ts";
 import type { VerifyOptions } from "./options.ts";
+import { relaxService } from "./relax-rules.ts";
 import { runCases, type ToolRun } from "./run-cases.ts";
 import { type RuleCases, ruleReport, serviceCases } from "./service-cases.ts";
 
@@ -53,6 +54,8 @@ export class DomainVerifier {
   #models: Map<string, ToolModel>;
   /** Service tools: which case checked which of their rules. */
   #ruleChecks = new Map<string, RuleCases>();
+  /** Service tools: what verification could not check, or took out, and why. */
+  #warnings = new Map<string, string[]>();
 
   constructor(
     input: DomainInput,
@@ -163,22 +166,41 @@ export class DomainVerifier {
     try {
       for (const tool of tools) {
         const model = this.#models.get(tool) as ToolModel;
-        runs.set(
-          tool,
-          await runCases(
-            env,
-            this.#input.state as JsonObject,
-            hash,
-            this.#input.report.clock,
-            this.#cases(model),
-            model.access === "write",
-          ),
+        const run = await runCases(
+          env,
+          this.#input.state as JsonObject,
+          hash,
+          this.#input.report.clock,
+          this.#cases(model),
+          model.access === "write",
         );
+        runs.set(tool, model.service ? this.#withoutCaseFaults(tool, run) : run);
       }
     } finally {
       await env.close();
     }
     return runs;
+  }
+
+  /**
+   * A service tool is not failed for a fault of our own cases: no valid call the data allows could
+   * be built, or the arguments built were not valid for the tool's schema. It is kept, unchecked
+   * there, with a warning saying so.
+   */
+  #withoutCaseFaults(tool: string, run: ToolRun): ToolRun {
+    const ours = (failure: string) =>
+      failure === "no valid call could be built from the sample state" ||
+      /^refused every valid call \(valid-\d+: INVALID_ARGS/.test(failure);
+    const faults = run.failures.filter(ours);
+    if (faults.length === 0) return run;
+    this.#warn(tool, ...faults.map((f) => `not checked on a valid call: ${f}`));
+    return { ...run, failures: run.failures.filter((f) => !ours(f)) };
+  }
+
+  #warn(tool: string, ...warnings: string[]): void {
+    const list = this.#warnings.get(tool) ?? [];
+    for (const w of warnings) if (!list.includes(w)) list.push(w);
+    this.#warnings.set(tool, list);
   }
 
   /** A repaired function for a failing tool, or null when there is nothing new to try. */
@@ -212,10 +234,24 @@ export class DomainVerifier {
       );
       return result.ok ? { code: result.value, how: "model" } : null;
     }
+    // A service tool's rules are what its failures contradict: they are relaxed, never the tool dropped.
+    if (model.service) {
+      const entity = this.#input.schema.tables.find((t) => t.name === model.service?.table)?.entity ?? "record";
+      const relaxed = relaxService(model, failures, round, entity);
+      if (!relaxed) return null;
+      this.#models.set(tool, relaxed.model);
+      this.#warn(tool, ...relaxed.removed.map((rule) => `rule taken out, the data contradicts it: ${rule}`));
+      const emitted = toolFunction(
+        relaxed.model,
+        { ...this.#input.schema, tools: [...this.#models.values()] },
+        this.#specs.get(tool),
+        name,
+      );
+      return { code: emitted.code, how: "rules relaxed (offline)" };
+    }
     // Offline there is one thing to try, for reads only: the generic list of the tool's table. A
     // write is never swapped for a different write: an environment must not lie about its effects.
-    // A service tool's read follows its rules; a generic list would answer a different question.
-    if (round > 1 || model.access !== "read" || model.service) return null;
+    if (round > 1 || model.access !== "read") return null;
     const generic = genericModel(model, this.#input.schema);
     this.#models.set(tool, generic);
     const emitted = toolFunction(generic, { ...this.#input.schema, tools: [...this.#models.values()] }, this.#specs.get(tool), name);
@@ -301,17 +337,11 @@ export class DomainVerifier {
           ...(entry.firstFailures ?? (passed ? [] : entry.run.failures)),
           ...(!passed && entry.firstFailures ? entry.run.failures.map((f) => `after repair: ${f}`) : []),
         ].slice(0, 8),
-        ...(m.service?.kind === "change" && m.service.effects.length === 0
-          ? {
-              warnings: [
-                "no effect could be derived from its name, description, policy or data: it enforces its requirements and changes nothing",
-              ],
-            }
-          : {}),
+        ...warningsOf(this.#models.get(m.tool) ?? m, this.#warnings.get(m.tool) ?? []),
         ...(m.service
           ? {
               rules: ruleReport(
-                m,
+                this.#models.get(m.tool) ?? m,
                 this.#ruleChecks.get(m.tool) ?? new Map(),
                 new Map(entry.run.results.map((r) => [r.id, r.verdict === "pass"])),
               ),
@@ -361,4 +391,12 @@ export class DomainVerifier {
     };
     return { module: finalSource, verification, environment, bundle: final.module.script, bundleMap: final.module.sourceMap };
   }
+}
+
+/** What a service tool's verification leaves to say: rules taken out, cases not run, a change that changes nothing. */
+function warningsOf(model: ToolModel, warnings: readonly string[]): { warnings?: string[] } {
+  const out = [...warnings];
+  if (model.service?.kind === "change" && model.service.effects.length === 0)
+    out.push("no effect could be derived from its name, description, policy or data: it enforces its requirements and changes nothing");
+  return out.length > 0 ? { warnings: out } : {};
 }

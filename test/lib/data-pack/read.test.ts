@@ -41,6 +41,35 @@ describe("domain pack data", () => {
     ]);
   });
 
+  it("keeps a collection that is one record of fields as it is, and keys records with no key of their own by position", async () => {
+    const dir = tempDir();
+    write(dir, "settings.json", { company: "Acme", next_order_number: 1043, fees: { late: 500 } });
+    write(dir, "session.json", { user: { id: 7 }, device: { name: "phone" } });
+    write(dir, "log.json", [
+      { at: "2025-01-01", event: "open" },
+      { at: "2025-01-01", event: "open" },
+    ]);
+    write(dir, "types.json", { Vacation: { unit: "hours" }, Sick: { unit: "hours" } });
+    const read = await readData(dir);
+    expect(read.singles).toEqual(["session", "settings"]);
+    expect(read.data.settings).toEqual({ current: { company: "Acme", next_order_number: 1043, fees: { late: 500 } } });
+    expect(read.lists).toEqual({ log: "#" });
+    expect(Object.keys(read.data.log ?? {})).toEqual(["0", "1"]);
+    // Records keyed by a name are a map of records, not one record.
+    expect(Object.keys(read.data.types ?? {})).toEqual(["Vacation", "Sick"]);
+    const state = structuredClone(read.data);
+    (state.settings?.current as Record<string, unknown>).next_order_number = 1044;
+    (state.log as Record<string, unknown>)["2"] = { at: "2025-01-02", event: "close" };
+    const back = inDataShape(state, read, read.data);
+    expect(back.settings).toEqual({ company: "Acme", next_order_number: 1044, fees: { late: 500 } });
+    expect(back.session).toEqual({ user: { id: 7 }, device: { name: "phone" } });
+    expect(back.log).toEqual([
+      { at: "2025-01-01", event: "open" },
+      { at: "2025-01-01", event: "open" },
+      { at: "2025-01-02", event: "close" },
+    ]);
+  });
+
   it("reads a folder of <collection>.json files", async () => {
     const dir = tempDir();
     write(dir, "lines.json", [{ line_id: "L1" }, { line_id: "L2" }]);
@@ -56,10 +85,8 @@ describe("domain pack data", () => {
       ["{not json", /is not JSON/],
       [[1, 2], /must be a JSON object of collections/],
       [{ "bad name": {} }, /collection "bad name": a collection name must be an identifier/],
-      [{ orders: [{ a: 1 }, { a: 1 }] }, /collection "orders": no field keys its records/],
-      [{ orders: [1, 2] }, /collection "orders": every element must be a record/],
-      [{ orders: { o1: 5 } }, /collection "orders": record "o1" is not an object/],
-      [{ orders: "text" }, /collection "orders": a collection is an object of records by key or a list of records/],
+      [{ orders: [1, 2] }, /collection "orders": a list collection must hold records/],
+      [{ orders: "text" }, /collection "orders": a collection is an object of records by key, a list of records, or one record of fields/],
       [JSON.parse('{"orders": {"__proto__": {"x": 1}}}'), /the key __proto__ is refused/],
       [{}, /holds no collection/],
     ];

@@ -1,0 +1,70 @@
+// Offline repair of a service tool whose code, written from its rules, fails its own cases: the
+// rules derived for it are what the data contradicts (a valid call refused by a requirement, an
+// effect not seen as promised, a crash in an effect). The tool is never dropped for that, nor
+// swapped for another write: the rules the failures name are taken out, then, if it still fails,
+// every requirement but the records' existence and every effect, so that the service's calls to it
+// are still answered. What was taken out is reported with the tool.
+import type { ToolModel } from "../../lib/contracts/domain-schema.ts";
+import type { Requirement, Rule, ServiceModel } from "../../lib/contracts/tool-rules.ts";
+
+export interface Relaxed {
+  model: ToolModel;
+  /** The rules taken out, in words. */
+  removed: string[];
+}
+
+/** The text a requirement's refusal carries (see lib/tool-code/service-bodies.ts), to find it in a failure. */
+function refusalMark(rule: Requirement, entity: string): string | null {
+  switch (rule.kind) {
+    case "status-in":
+      return `needs a ${entity} that is ${rule.values.join(" or ")}`;
+    case "parameter-in":
+      return `${rule.parameter} must be`;
+    case "positive":
+      return `${rule.parameter} must be positive`;
+    case "at-most":
+      return "is more than";
+    case "below":
+      return "has reached its limit of";
+    case "entry-of":
+      return `is not one of the ${rule.place.path.at(-1)?.replaceAll("_", " ")}`;
+    case "elements-of":
+      return `is not one of the ${rule.place.path.at(-1)?.replaceAll("_", " ")} of this`;
+    case "slot-open":
+      return "is not open";
+    case "covers":
+      return `insufficient ${rule.field}`;
+    case "record-exists":
+      return null;
+  }
+}
+
+const label = (r: Rule) => `${r.source}: ${r.text}`.slice(0, 160);
+
+/** The tool with the rules its failures name taken out (round 1), or with only existence checks left (later rounds). */
+export function relaxService(model: ToolModel, failures: readonly string[], round: number, entity: string): Relaxed | null {
+  const s = model.service as ServiceModel;
+  const text = failures.join("\n");
+  let requires: Rule[];
+  let effects: Rule[];
+  if (round <= 1) {
+    requires = s.requires.filter((r) => {
+      const mark = refusalMark(r.rule as Requirement, entity);
+      return !(mark && text.includes(mark));
+    });
+    effects = s.effects.filter((r) => !text.includes(label(r)));
+    // A crash names no rule: the effects are what runs after the checks.
+    if (
+      requires.length === s.requires.length &&
+      effects.length === s.effects.length &&
+      /TOOL_ERROR|INVALID_STATE|INVALID_RESULT/.test(text)
+    )
+      effects = [];
+  } else {
+    requires = s.requires.filter((r) => r.rule.kind === "record-exists");
+    effects = [];
+  }
+  if (requires.length === s.requires.length && effects.length === s.effects.length) return null;
+  const removed = [...s.requires, ...s.effects].filter((r) => !requires.includes(r) && !effects.includes(r)).map(label);
+  return { model: { ...model, service: { ...s, requires, effects } }, removed };
+}
