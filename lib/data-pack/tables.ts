@@ -196,7 +196,8 @@ function kindOf(value: unknown): string {
  * nearly all keys of one other table names records of that table. A table's own key is not one.
  */
 export function findReferences(tables: Table[], data: DomainState): void {
-  const keys = new Map(tables.map((t) => [t.name, new Set(Object.keys(data[t.name] ?? {}))]));
+  // Positions in a list and the one record of a collection are no keys a field could hold.
+  const keys = new Map(tables.filter((t) => !t.storage).map((t) => [t.name, new Set(Object.keys(data[t.name] ?? {}))]));
   for (const table of tables) {
     const records = Object.values(data[table.name] ?? {});
     const visit = (fields: Field[], rows: readonly unknown[]) => {

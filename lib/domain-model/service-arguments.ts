@@ -83,7 +83,7 @@ export function serviceCall(input: ServiceInputs, attempt = 0, options: { wrap?:
       const record = rows[attempt % Math.max(1, rows.length)];
       if (!record) return null;
       const args: Row = {};
-      if (s.kind === "get") args[s.keyParameter as string] = keyOf(record, table);
+      if (s.kind === "get" && s.keyParameter) args[s.keyParameter] = keyOf(record, table);
       for (const m of s.match) if (m.mode === "equal") args[m.parameter] = matchValue(state, table, record, m);
       return fill(input, args, record, table);
     }
@@ -103,9 +103,12 @@ export function serviceCall(input: ServiceInputs, attempt = 0, options: { wrap?:
       const record = candidates[attempt % Math.max(1, candidates.length)];
       // Past the candidates a caller enumerating them is done, unless it asked to wrap around.
       if (!record || (!options.wrap && attempt >= candidates.length + 2)) return null;
-      const args: Row = { [s.keyParameter as string]: keyOf(record, table) };
+      // The record by its key, or by the fields that find it; the one record of its collection needs neither.
+      const args: Row = s.keyParameter ? { [s.keyParameter]: keyOf(record, table) } : {};
+      for (const m of s.keyParameter ? [] : s.match) args[m.parameter] = matchValue(state, table, record, m);
       const call = fill(input, args, record, table);
-      return call ? { ...call, record: { table: table.name, key: String(keyOf(record, table)) } } : null;
+      const key = Object.entries(state[table.name] ?? {}).find(([, r]) => r === record)?.[0] ?? String(keyOf(record, table));
+      return call ? { ...call, record: { table: table.name, key } } : null;
     }
     case "create": {
       if (!table) return null;
@@ -343,7 +346,7 @@ export function brokenCalls(input: ServiceInputs, valid: ServiceCall): BrokenCal
         if (!table || r.place.hops.length > 0) return;
         const other = sortedRows(state, table).find((row) => !r.values.includes(String(valueIn(row, r.place.path))));
         if (!other) return;
-        args[s.keyParameter as string] = keyOf(other, table);
+        if (!pointAt(input, table, args, other)) return;
         break;
       }
       case "below": {
@@ -352,7 +355,7 @@ export function brokenCalls(input: ServiceInputs, valid: ServiceCall): BrokenCal
           (row) => Number(valueIn(row, r.place.path) ?? 0) >= r.limit && accepts({ ...input, model: withoutRule(model, index) }, row),
         );
         if (!full) return;
-        args[s.keyParameter as string] = keyOf(full, table);
+        if (!pointAt(input, table, args, full)) return;
         break;
       }
       case "parameter-in":
@@ -395,6 +398,15 @@ export function brokenCalls(input: ServiceInputs, valid: ServiceCall): BrokenCal
     out.push({ rule: index, args });
   });
   return out;
+}
+
+/** Make a call act on another record: its key, or the fields that find it (false for the one record of a collection). */
+function pointAt(input: ServiceInputs, table: Table, args: Row, record: Row): boolean {
+  const s = service(input.model);
+  if (s.keyParameter) args[s.keyParameter] = keyOf(record, table);
+  else if (s.match.length > 0) for (const m of s.match) args[m.parameter] = matchValue(input.state, table, record, m);
+  else return false;
+  return true;
 }
 
 function withoutRule(model: ToolModel, index: number): ToolModel {

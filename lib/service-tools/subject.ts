@@ -1,6 +1,8 @@
 // What a service tool is about: stateless utility, a read (find a key, get a record, list records)
 // or a write (change a record, create one), and the table of the record it acts on — from its
-// verb, the keys it is given and the table its name speaks of.
+// verb, the keys it is given, the table its name speaks of and, failing those, the fields its
+// parameters name. A record is reached by its key, by the fields a call gives (an inventory level
+// by its item and location), or is the one record a collection holds (a session, a player).
 import type { Table } from "../contracts/domain-schema.ts";
 import type { ServiceModel } from "../contracts/tool-rules.ts";
 import type { ToolSpec } from "../contracts/tool-spec.ts";
@@ -8,11 +10,22 @@ import { leaves, nameWords, overlap } from "../data-pack/places.ts";
 import { singular } from "../domain-model/words.ts";
 import type { Parameter, ToolText } from "./tool-text.ts";
 
-const READ_VERBS = new Set("get fetch retrieve show view read describe list search find lookup look query browse count".split(" "));
-const FIND_VERBS = new Set("find lookup look identify get search resolve".split(" "));
-const CREATE_VERBS = new Set(
-  "create add book place register open schedule make submit new insert issue file reserve request enroll start log".split(" "),
+const READ_VERBS = new Set(
+  "get fetch retrieve show view read describe list search find lookup look query browse count display lookup check inspect".split(" "),
 );
+const FIND_VERBS = new Set("find lookup look identify get search resolve".split(" "));
+const LIST_VERBS = new Set("list search browse query filter".split(" "));
+const CREATE_VERBS = new Set(
+  "create add book place register open schedule make submit new insert issue file reserve request enroll start log post send invite upload generate draft connect apply".split(
+    " ",
+  ),
+);
+/** Words before a tool's verb that only qualify it (`batch_retrieve_…`, `bulk_update_…`). */
+const MODIFIERS = new Set("batch bulk multi mass try quick".split(" "));
+/** Verbs of signing in and out: they act on the one record of a session. */
+const SESSION_VERBS = new Set("login logout signin signout sign log authenticate".split(" "));
+/** Words that end the object of a tool's name (`find_customer_by_email`). */
+const CONNECTIVES = new Set("by for to from of in on with at using via and".split(" "));
 
 export interface Subject {
   kind: ServiceModel["kind"];
@@ -21,52 +34,158 @@ export interface Subject {
   keyParameter?: string;
 }
 
-/** Whether a parameter holds the key of `table` (`loan_id` for loans). */
-export function isKeyOf(parameter: Pick<Parameter, "name">, table: Table): boolean {
+/** Words of an entity's name: `time off request` → [time, off, request]. */
+const entityWords = (table: Table) => nameWords(table.entity.replaceAll(" ", "_"));
+
+/**
+ * The table whose keys a parameter holds: `loan_id` for loans; `request_id` for time off requests
+ * (the parameter names the entity's last words); `origin_location_id` for locations (a role before
+ * the entity). The exact name wins over a suffix; ambiguous suffixes name none.
+ */
+export function keyTable(parameter: Pick<Parameter, "name" | "type">, tables: readonly Table[]): Table | undefined {
+  if (parameter.type === "array" || parameter.type === "object" || parameter.type === "boolean") return undefined;
   const name = parameter.name.toLowerCase();
-  return name === table.key.toLowerCase() || name === `${table.entity.replaceAll(" ", "_")}_id`;
+  const exact = tables.filter(
+    (t) => (t.key !== "" && name === t.key.toLowerCase() && t.key !== "id") || name === `${t.entity.replaceAll(" ", "_")}_id`,
+  );
+  if (exact.length === 1) return exact[0];
+  if (!/(^|_)id$|Id$/.test(parameter.name)) return undefined;
+  const stem = nameWords(parameter.name).filter((w, i, all) => !(w === "id" && i === all.length - 1));
+  if (stem.length === 0) return undefined;
+  const endsWith = (a: string[], b: string[]) => b.length <= a.length && b.every((w, i) => a[a.length - b.length + i] === w);
+  let best: { table: Table; score: number } | undefined;
+  let tied = false;
+  for (const t of tables) {
+    // A field of the entity's own records by that name is another of its identifiers (`sis_user_id`), not its key.
+    if (t.storage === "single" || t.fields.some((f) => f.name === parameter.name && f.name !== t.key)) continue;
+    const entity = entityWords(t);
+    // request ⊂ time off request; origin location ⊃ location.
+    const score = endsWith(entity, stem) ? stem.length * 2 : endsWith(stem, entity) ? entity.length * 2 - 1 : 0;
+    if (score === 0) continue;
+    if (!best || score > best.score) {
+      best = { table: t, score };
+      tied = false;
+    } else if (score === best.score) tied = true;
+  }
+  return tied ? undefined : best?.table;
 }
 
-/** The table a tool's name speaks of: the one whose entity (or plural name) is among its words, the last such word winning. */
+/** Whether a parameter holds the key of `table`. */
+export function isKeyOf(parameter: Pick<Parameter, "name" | "type">, table: Table, tables: readonly Table[] = [table]): boolean {
+  return keyTable(parameter, tables) === table;
+}
+
+/** The index of a tool name's verb: its first word, unless that only qualifies the verb (`batch_retrieve`). */
+function verbAt(words: readonly string[]): number {
+  return MODIFIERS.has(words[0] ?? "") && words.length > 1 ? 1 : 0;
+}
+
+/** The words of the object a tool's name speaks of: after the verb, up to a connective (`by`, `for`…). */
+function objectWords(words: readonly string[]): string[] {
+  const rest = words.slice(verbAt(words) + 1);
+  const end = rest.findIndex((w) => CONNECTIVES.has(w));
+  return (end < 0 ? rest : rest.slice(0, end)).map(singular);
+}
+
+/**
+ * The table a tool's name speaks of: the one whose entity is among its object's words (all its
+ * words, else its head word: `search_catalog_items` → catalog objects, by `catalog`), the last one
+ * named winning; ties go to the table whose fields the parameters name.
+ */
 export function namedTable(text: ToolText, tables: readonly Table[]): Table | null {
-  const words = text.words.slice(1).map(singular);
-  let best: { table: Table; at: number } | null = null;
+  const words = objectWords(text.words);
+  const all = text.words.slice(verbAt(text.words) + 1).map(singular);
+  let best: { table: Table; score: number } | null = null;
   for (const table of tables) {
-    const entity = nameWords(table.entity.replaceAll(" ", "_"));
-    const at = words.findIndex((_, i) => entity.every((w, j) => words[i + j] === w));
-    if (at >= 0 && (!best || at > best.at || (at === best.at && entity.length > nameWords(best.table.entity).length))) best = { table, at };
+    const entity = entityWords(table);
+    const whole = all.findIndex((_, i) => entity.every((w, j) => all[i + j] === w));
+    let score = 0;
+    if (whole >= 0) score = 100 + entity.length * 10 + whole + (words.includes(entity.at(-1) as string) ? 50 : 0);
+    else {
+      const shared = entity.filter((w) => words.includes(w) && w.length > 2).length;
+      if (shared > 0) score = shared * 10 + fieldsNamed(text, table);
+    }
+    if (score > 0 && (!best || score > best.score)) best = { table, score };
   }
   return best?.table ?? null;
+}
+
+/** How many of the tool's parameters name a field of the table. */
+function fieldsNamed(text: ToolText, table: Table): number {
+  const paths = leaves(table.fields);
+  return text.parameters.filter((p) => paths.some((l) => l.path.at(-1) === p.name || overlap(p.name, l.path.at(-1) as string) >= 1)).length;
+}
+
+/** Whether `holder`'s records name records of `other`: by a field, or by a field of the entries of a list they hold. */
+function refersTo(holder: Table, other: Table): boolean {
+  const visit = (fields: Table["fields"]): boolean =>
+    fields.some(
+      (f) =>
+        f.references === other.name ||
+        f.items?.references === other.name ||
+        (f.items?.fields ? visit(f.items.fields) : false) ||
+        (f.fields ? visit(f.fields) : false) ||
+        (f.entries ? visit(f.entries) : false),
+    );
+  return visit(holder.fields);
 }
 
 export function subjectOf(text: ToolText, tables: readonly Table[]): Subject {
   const utility = utilityOf(text);
   if (utility) return { kind: "utility", utility, table: null };
-  const keyed = tables.flatMap((table) =>
-    text.parameters.filter((p) => p.type !== "array" && isKeyOf(p, table)).map((p) => ({ table, parameter: p.name })),
-  );
+  const keyed = text.parameters.flatMap((p) => {
+    const table = keyTable(p, tables);
+    return table ? [{ table, parameter: p.name }] : [];
+  });
   const named = namedTable(text, tables);
-  const verb = text.verb === "check" && ["in", "out"].includes(text.words[1] ?? "") ? "check_in" : text.verb;
-  const reads = READ_VERBS.has(verb);
-  // find_member_id_by_email: the key of a record, found by its fields.
-  // lookup_customer_by_email, "Look up a customer's id by…": the same, said in the description.
-  const saysId = text.words.includes("id") || /\b(id|identifier)\b/.test(text.sentences[0] ?? "");
-  if (FIND_VERBS.has(verb) && saysId && named && !keyed.some((k) => k.table === named)) return { kind: "find", table: named };
-  // change_line_plan(line_id, plan_id): of two keyed records, the one that refers to the other is
-  // what changes (the line's plan), the other is the value it gets.
-  const holder = keyed.filter((a) => keyed.some((b) => b !== a && a.table.fields.some((f) => f.references === b.table.name)));
-  const target =
-    (!reads && holder.length === 1 ? holder[0] : undefined) ??
-    keyed.find((k) => k.table === named) ??
-    (keyed.length === 1 || !named ? keyed[0] : undefined);
+  const verb0 = text.words[verbAt(text.words)] ?? "";
+  const verb = verb0 === "check" && ["in", "out"].includes(text.words[1] ?? "") ? "check_in" : verb0;
+  const reads = READ_VERBS.has(verb) || (verb === "is" && text.words.length > 1);
+  const single = (t: Table | null | undefined) => t?.storage === "single";
+
   if (reads) {
-    if (target && text.parameters.filter((p) => p.required).length <= 1)
-      return { kind: "get", table: target.table, keyParameter: target.parameter };
-    return { kind: "list", table: named ?? target?.table ?? guessTable(text, tables) };
+    // find_member_id_by_email, "Look up a customer's id by…": the key of a record found by its fields.
+    const saysId = text.words.includes("id") || /\b(id|identifier)\b/.test(text.sentences[0] ?? "");
+    if (FIND_VERBS.has(verb) && saysId && named && !keyed.some((k) => k.table === named)) return { kind: "find", table: named };
+    const own = keyed.find((k) => k.table === named) ?? (named ? undefined : keyed.length === 1 ? keyed[0] : undefined);
+    const plural = text.words.slice(verbAt(text.words) + 1).some((w) => w !== singular(w) && w.length > 3) || LIST_VERBS.has(verb);
+    if (own && !(plural && LIST_VERBS.has(verb))) {
+      // One record by its key, when the call names no more than that record.
+      if (text.parameters.filter((p) => p.required).length <= 1 || own.table === named)
+        return { kind: "get", table: own.table, keyParameter: own.parameter };
+    }
+    if (single(named)) return { kind: "get", table: named };
+    if (named) return { kind: "list", table: named };
+    const guessed = guessTable(text, tables);
+    if (single(guessed) && text.parameters.length === 0) return { kind: "get", table: guessed };
+    if (own) return { kind: "get", table: own.table, keyParameter: own.parameter };
+    return { kind: "list", table: guessed };
   }
-  if (CREATE_VERBS.has(verb) && named && !keyed.some((k) => k.table === named)) return { kind: "create", table: named };
+
+  // A write. Of two keyed records, the one that refers to the other is what changes
+  // (change_line_plan: the line's plan; assign_policy: the employee's policies).
+  const holders = keyed.filter((a) => keyed.some((b) => b.table !== a.table && refersTo(a.table, b.table)));
+  const creates = CREATE_VERBS.has(verb);
+  const namedKey = keyed.find((k) => k.table === named);
+  const target =
+    (holders.length === 1 && !(creates && named && !single(named) && !namedKey) ? holders[0] : undefined) ??
+    namedKey ??
+    (keyed.length === 1 && !(creates && named && !keyed.some((k) => k.table === named) && !single(named)) ? keyed[0] : undefined);
   if (target) return { kind: "change", table: target.table, keyParameter: target.parameter };
-  if (named) return { kind: "create", table: named };
+  // Signing in and out acts on the one record a session is kept in.
+  if (SESSION_VERBS.has(verb)) {
+    const session = tables.find((t) => single(t) && /(session|auth|login|token|account)/.test(t.name));
+    if (session) return { kind: "change", table: session };
+  }
+  if (single(named)) return { kind: "change", table: named };
+  if (named && creates) return { kind: "create", table: named };
+  // A record found by the fields a call gives (an inventory level by its item and location).
+  if (named && keyed.length >= 2 && keyed.every((k) => refersTo(named, k.table))) return { kind: "change", table: named };
+  // No record named: the one record whose fields the parameters set (the player's volume).
+  const guessed = guessTable(text, tables);
+  if (single(guessed)) return { kind: "change", table: guessed };
+  if (named) return { kind: creates || keyed.length === 0 ? "create" : "change", table: named };
+  if (guessed) return { kind: "change", table: guessed };
   return { kind: "utility", utility: "think", table: null };
 }
 
@@ -78,22 +197,26 @@ export function utilityOf(text: ToolText): Subject["utility"] | null {
   if (verb === "think" || (words.length === 1 && words[0] === "think")) return "think";
   if (
     ["transfer", "escalate", "handoff", "hand", "forward"].includes(verb) &&
-    words.some((w) => ["human", "agent", "agents", "to", "person", "staff", "desk", "support", "librarian"].includes(w)) &&
+    words.some((w) => ["human", "agent", "agents", "person", "staff", "desk", "support", "librarian", "representative"].includes(w)) &&
     parameters.every((p) => p.type === "string" && !/(_id|amount)$/.test(p.name))
   )
     return "handoff";
   return null;
 }
 
-/** A table for a list tool that names none: the one whose fields its parameters match best. */
+/** A table for a tool that names none: the one whose fields its parameters (and name) match best. */
 function guessTable(text: ToolText, tables: readonly Table[]): Table | null {
   let best: { table: Table; score: number } | null = null;
+  const words = new Set(text.words.map(singular));
   for (const table of tables) {
     const paths = leaves(table.fields);
-    const score = text.parameters.filter((p) => paths.some((l) => overlap(p.name, l.path.at(-1) as string) >= 1)).length;
+    const named = text.parameters.filter((p) => paths.some((l) => overlap(p.name, l.path.at(-1) as string) >= 1)).length;
+    // The words of its name in the table's field names (`playback` volume → a player's `volume_percent`).
+    const echoed = paths.filter((l) => nameWords(l.path.at(-1) as string).some((w) => words.has(w) && w.length > 3)).length > 0 ? 1 : 0;
+    const score = named * 2 + echoed;
     if (score > 0 && (!best || score > best.score)) best = { table, score };
   }
-  return best?.table ?? tables[0] ?? null;
+  return best?.table ?? null;
 }
 
 /** What a tool of this subject answers: a find the key it found, a list its records (or a name → key mapping), the others a record. */

@@ -3,7 +3,7 @@
 // the schema stage makes it from the tool's subject alone, the rules stage from its derived rules.
 import type { Table, ToolModel } from "../contracts/domain-schema.ts";
 import type { Effect, Requirement, ServiceModel } from "../contracts/tool-rules.ts";
-import { isKeyOf } from "./subject.ts";
+import { keyTable } from "./subject.ts";
 import type { Parameter } from "./tool-text.ts";
 
 /** The tool model of `service`; `withService` keeps the rules in it (the rules stage's view). */
@@ -29,7 +29,7 @@ export function serviceToolModel(
     writes: [...writes],
     parameters: parameters.map((p) => {
       if (p.name === service.keyParameter) return { name: p.name, role: "key" as const, table: table.name };
-      const other = tables.find((t) => p.type !== "array" && isKeyOf(p, t));
+      const other = keyTable(p, tables);
       if (other) return { name: p.name, role: "reference" as const, table: other.name };
       const match = service.match.find((m) => m.parameter === p.name);
       if (match)

@@ -74,8 +74,25 @@ class ServiceWriter {
   }
 
   #get(): void {
+    this.lines.push(`return ${this.#subject()};`);
+  }
+
+  /**
+   * The record a get or change acts on: by its key; the one record of a collection that holds one
+   * (a session, a player); else the first whose fields equal the call's (a level by item and location).
+   */
+  #subject(): string {
     const table = this.table as Table;
-    this.lines.push(`return requireRecord(${this.#rows(table)}, ${arg(this.#service.keyParameter as string)}, ${q(table.entity)});`);
+    const s = this.#service;
+    if (s.keyParameter) return `requireRecord(${this.#rows(table)}, ${arg(s.keyParameter)}, ${q(table.entity)})`;
+    if (table.storage === "single") {
+      this.lines.push(`if (!${this.#rows(table)}?.current) fail(${q(`there is no ${table.entity}`)});`);
+      return `${this.#rows(table)}.current`;
+    }
+    const conditions = this.#conditions("r");
+    this.lines.push(`const found = Object.values(${this.#rows(table)} ?? {}).find((r) => ${conditions.join(" && ") || "true"});`);
+    this.lines.push(`if (!found) fail(\`no ${table.entity} matches \${JSON.stringify(args)}\`);`);
+    return "found";
   }
 
   #conditions(variable: string): string[] {
@@ -116,10 +133,7 @@ class ServiceWriter {
   }
 
   #change(): void {
-    const table = this.table as Table;
-    this.lines.push(
-      `const record = requireRecord(${this.#rows(table)}, ${arg(this.#service.keyParameter as string)}, ${q(table.entity)});`,
-    );
+    this.lines.push(`const record = ${this.#subject()};`);
     for (const r of this.#service.requires) this.#requirement(r.rule as Requirement);
     this.#snapshotReads(this.#service.effects.map((r) => r.rule as Effect));
     for (const r of this.#service.effects) this.#effect(r.rule as Effect);

@@ -15,12 +15,15 @@ export class RuleContext {
   readonly data: DomainState;
   readonly requires: Rule[] = [];
   readonly effects: Rule[] = [];
+  /** Parameters that say which record the tool acts on (its key, or the fields that find it): never values it writes. */
+  readonly identifying = new Set<string>();
 
   constructor(text: ToolText, subject: Subject, tables: ReadonlyMap<string, Table>, data: DomainState) {
     this.text = text;
     this.subject = subject;
     this.tables = tables;
     this.data = data;
+    if (subject.keyParameter) this.identifying.add(subject.keyParameter);
   }
 
   get target(): Table | null {

@@ -10,7 +10,7 @@ import type { Requirement, ServiceModel } from "../../lib/contracts/tool-rules.t
 import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
 import { leaves, overlap } from "../../lib/data-pack/places.ts";
 import { clockOf } from "../../lib/service-tools/clock.ts";
-import { mappingFields, returnsOf, subjectOf } from "../../lib/service-tools/subject.ts";
+import { keyTable, mappingFields, returnsOf, subjectOf } from "../../lib/service-tools/subject.ts";
 import { serviceToolModel } from "../../lib/service-tools/tool-model.ts";
 import { sentencesOf, toolText } from "../../lib/service-tools/tool-text.ts";
 import { RuleContext } from "./context.ts";
@@ -50,6 +50,16 @@ export function deriveServiceModel(spec: ToolSpec, tables: readonly Table[], dat
     requires: [],
     effects: [],
   };
+  // A record no key names, not the one record of its collection: found by the fields the call gives.
+  if ((subject.kind === "change" || subject.kind === "get") && !subject.keyParameter && subject.table?.storage !== "single")
+    service.match = matches(text.parameters, subject.table, tables).filter(
+      (m) =>
+        m.mode === "equal" &&
+        m.path.length === 1 &&
+        (keyTable(text.parameters.find((p) => p.name === m.parameter) ?? { name: m.parameter, type: "string" }, tables) !== undefined ||
+          subject.table?.fields.some((f) => f.name === m.parameter && f.references)),
+    );
+  for (const m of service.match) c.identifying.add(m.parameter);
   if (subject.kind === "change") {
     const to = targetStatus(c);
     deriveRequirements(c, to?.value ?? null);

@@ -10,7 +10,7 @@ import type { Place, ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import { arrays, fieldAt, leaves, nameWords, overlap, reachable } from "../../lib/data-pack/places.ts";
 import { participle, VERBS } from "../../lib/domain-model/lexicon.ts";
 import { valueIn } from "../../lib/domain-model/service-arguments.ts";
-import { isKeyOf } from "../../lib/service-tools/subject.ts";
+import { keyTable } from "../../lib/service-tools/subject.ts";
 import { heldAt, here, nowFor, type RuleContext } from "./context.ts";
 import { statusesIn } from "./requirements.ts";
 import { changeSlots, slotPool } from "./slots.ts";
@@ -393,17 +393,17 @@ function parameterFields(c: RuleContext): void {
   // (change_line_plan: the line's plan_id becomes the given plan).
   for (const p of c.text.parameters) {
     const field = target.fields.find((f) => f.name === p.name && f.references && f.references !== target.name);
-    if (!field || p.name === c.subject.keyParameter || c.writes(here([field.name]))) continue;
+    if (!field || c.identifying.has(p.name) || c.writes(here([field.name]))) continue;
     c.effect(
       { kind: "set", place: here([field.name]), value: { kind: "parameter", name: p.name } },
       "schema",
       `the ${target.entity}'s ${field.name.replaceAll("_", " ")} becomes the given one`,
     );
   }
-  const used = new Set<string>([c.subject.keyParameter ?? ""]);
+  const used = new Set<string>([...c.identifying]);
   // Slots read the parameters without storing them: a new date and time are still the record's.
   for (const r of [...c.requires, ...c.effects]) if (!r.rule.kind.startsWith("slot-")) for (const p of parametersOf(r.rule)) used.add(p);
-  const free = c.text.parameters.filter((p) => !used.has(p.name) && ![...c.tables.values()].some((t) => isKeyOf(p, t)));
+  const free = c.text.parameters.filter((p) => !used.has(p.name) && !keyTable(p, [...c.tables.values()]));
   if (free.length === 0) return;
   // A struct whose parts the parameters are (street, city, zip → address).
   for (const field of target.fields) {

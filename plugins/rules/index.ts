@@ -46,6 +46,11 @@ export default defineStage({
       if (schema.source !== "data" || !pack?.data) continue;
       const tools = schema.tools.map((t) => specs.get(t.tool)).filter((spec): spec is ToolSpec => Boolean(spec));
       out[domain] = deriveRules(domain, tools, schema.tables, pack.data, pack.policy ?? null);
+      const derived = out[domain].tools;
+      ctx.logger.info(
+        { domain, tools: derived.length, writes: derived.filter((t) => t.access === "write").length, clock: out[domain].clock ?? null },
+        `${domain}: rules for ${derived.length} tools`,
+      );
     }
     return { rules: out };
   },

@@ -6,7 +6,7 @@
 import type { RuleSource } from "../../lib/contracts/tool-rules.ts";
 import { leaves, nameWords } from "../../lib/data-pack/places.ts";
 import { participle } from "../../lib/domain-model/lexicon.ts";
-import { isKeyOf } from "../../lib/service-tools/subject.ts";
+import { keyTable } from "../../lib/service-tools/subject.ts";
 import { numberIn, quoted } from "../../lib/service-tools/tool-text.ts";
 import { heldAt, here, type RuleContext } from "./context.ts";
 
@@ -168,7 +168,7 @@ function amounts(c: RuleContext): void {
 function belonging(c: RuleContext): void {
   for (const p of c.text.parameters) {
     if (p.name === c.subject.keyParameter) continue;
-    const table = [...c.tables.values()].find((t) => p.type !== "array" && isKeyOf(p, t));
+    const table = keyTable(p, [...c.tables.values()]);
     if (table) {
       c.require({ kind: "record-exists", parameter: p.name, table: table.name }, "schema", `${p.name} names a ${table.entity}`);
       continue;

@@ -53,11 +53,12 @@ export function relaxService(model: ToolModel, failures: readonly string[], roun
       return !(mark && text.includes(mark));
     });
     effects = s.effects.filter((r) => !text.includes(label(r)));
-    // A crash names no rule: the effects are what runs after the checks.
+    // A crash names no rule: the effects are what runs after the checks. Effects that changed
+    // nothing on any valid call say nothing true either.
     if (
       requires.length === s.requires.length &&
       effects.length === s.effects.length &&
-      /TOOL_ERROR|INVALID_STATE|INVALID_RESULT/.test(text)
+      /TOOL_ERROR|INVALID_STATE|INVALID_RESULT|changed nothing/.test(text)
     )
       effects = [];
   } else {
