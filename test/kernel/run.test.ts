@@ -217,6 +217,33 @@ describe("runPipeline", () => {
     expect(JSON.parse(readFileSync(join(dir, "mapped.json"), "utf8")).map((m: { by: string }) => m.by)).toEqual(Array(5).fill("model"));
   });
 
+  it("names the earlier stages that used the failing service after it began failing, and how to ask again", async () => {
+    let failingSince = 0;
+    const asking = (name: string, consumes: string[], run: () => unknown): AnyStage => ({
+      name,
+      consumes,
+      produces: [name],
+      uses: ["model" as never],
+      run: async () => ({ [name]: await run() }),
+    });
+    const before = asking("before", [], () => "answered");
+    const during = asking("during", ["before"], async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      failingSince = Date.now();
+      return "fell back";
+    });
+    const offline: AnyStage = { name: "offline", consumes: ["during"], produces: ["offline"], run: () => ({ offline: 1 }) };
+    const stopped = asking("stopped", ["offline"], () => {
+      throw new EnvscaleError("E_LLM", "the model keeps failing", { details: { service: "model", failingSince } });
+    });
+    const error = await failure(runPipeline(options(tempDir(), [before, during, offline, stopped])));
+    expect(error.code).toBe("E_LLM");
+    expect(error.hint).toBe(
+      'stage(s) "during" finished while the model service was failing and may hold items that fell back: --from during asks again',
+    );
+    expect(error.details.finishedWhileFailing).toEqual(["during"]);
+  });
+
   it("gives every item the same random stream whatever the concurrency", async () => {
     const draws: AnyStage = {
       name: "draws",

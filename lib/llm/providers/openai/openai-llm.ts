@@ -92,7 +92,7 @@ export class OpenAiLlm implements LlmService {
     const verdict = this.#health.failed();
     if (!verdict.keepsFailing) return new EnvscaleError("E_LLM_REQUEST", failed.message, { details: failed.details, cause: error });
     return new EnvscaleError("E_LLM", `${failed.message}; ${verdict.failures} of the last ${verdict.of} requests failed`, {
-      details: { ...failed.details, failingSince: verdict.since },
+      details: { ...failed.details, service: "llm", failingSince: verdict.since },
       cause: error,
     });
   }
