@@ -177,8 +177,11 @@ export async function runStep(step: PlanStep, env: StepEnvironment): Promise<Sta
   }
 }
 
-/** Failures of what a run depends on, not of the run: the same command succeeds once they recover. */
-const OUTSIDE = new Set<ErrorCode>(["E_LLM", "E_QUEUE", "E_SANDBOX"]);
+/**
+ * Failures of what a run depends on, not of the run: the same command succeeds once they recover.
+ * E_LLM_REQUEST fails only its item in the stages that handle it; one that lets it through stops here.
+ */
+const OUTSIDE = new Set<ErrorCode>(["E_LLM", "E_LLM_REQUEST", "E_QUEUE", "E_SANDBOX"]);
 
 function removeOtherJournals(dir: string, keep: string): void {
   let names: string[];

@@ -217,6 +217,30 @@ describe("runPipeline", () => {
     expect(JSON.parse(readFileSync(join(dir, "mapped.json"), "utf8")).map((m: { by: string }) => m.by)).toEqual(Array(5).fill("model"));
   });
 
+  it("tells a stage that lets one failed model request through that it kept its items and resumes", async () => {
+    const careless: AnyStage = {
+      name: "careless",
+      consumes: ["numbers"],
+      produces: ["careless"],
+      run: async (ctx, inputs) => ({
+        careless: await ctx.mapItems(
+          inputs.numbers as { n: number }[],
+          (item) => `i${item.n}`,
+          (item) => {
+            if (item.n === 1) throw new EnvscaleError("E_LLM_REQUEST", "item: the endpoint answered 500 after all retries");
+            return item.n;
+          },
+          { concurrency: 1 },
+        ),
+      }),
+    };
+    const error = await failure(runPipeline(options(tempDir(), [numbers, careless])));
+    expect([error.code, error.message]).toEqual([
+      "E_LLM_REQUEST",
+      'item: the endpoint answered 500 after all retries; stage "careless" kept 1 finished item(s) and every earlier stage, re-run the same command to resume',
+    ]);
+  });
+
   it("names the earlier stages that used the failing service after it began failing, and how to ask again", async () => {
     let failingSince = 0;
     const asking = (name: string, consumes: string[], run: () => unknown): AnyStage => ({
