@@ -35,11 +35,20 @@ export const errorCatalog = {
   E_STAGE_TIMEOUT: { class: "runtime", summary: "A stage (or one item of it) ran past its time limit." },
   E_ABORTED: { class: "runtime", summary: "The run was interrupted (SIGINT/SIGTERM); finished work is kept and a re-run resumes." },
   E_SANDBOX: { class: "runtime", summary: "The sandbox service failed outside any single tool call (a process could not start)." },
-  E_LLM: { class: "runtime", summary: "The LLM provider failed after all retries (network, HTTP status, or cassette mismatch)." },
+  E_LLM: {
+    class: "runtime",
+    summary:
+      "The LLM provider keeps failing: more than `llm.failureShare` of its last `llm.failureWindow` requests failed after all retries (network, HTTP status, timeout), or a cassette has no answer; the run stops and the same command resumes.",
+  },
   E_LLM_ANSWER: {
     class: "runtime",
     summary:
-      "The model server answered 200 with a malformed body (truncated, no choices) after all retries; the item gets a repair round or falls back.",
+      "The model server answered 200 with a malformed body (truncated, no choices, larger than `llm.maxResponseBytes`) after all retries; the item gets a repair round or falls back.",
+  },
+  E_LLM_REQUEST: {
+    class: "runtime",
+    summary:
+      "One model request failed after all retries (HTTP status, dropped connection, timeout) while the endpoint answers most others; its item falls back or is rejected with the reason, and the run goes on.",
   },
   E_QUEUE: { class: "runtime", summary: "The job queue (Redis/BullMQ) failed or is unreachable." },
   E_INTERNAL: { class: "runtime", summary: "A bug in envscale itself; please report it with `--verbose` output." },

@@ -6,10 +6,13 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { canonicalStringify } from "./canonical-json.ts";
+import { writeFileAtomicSync } from "./fs-atomic.ts";
 
 export class ItemJournal {
   readonly #path: string;
   readonly #done = new Map<string, unknown>();
+  /** When this process finished each item it appended (ms since the epoch). */
+  readonly #finishedAt = new Map<string, number>();
   #fd: number | null = null;
 
   private constructor(path: string) {
@@ -57,7 +60,24 @@ export class ItemJournal {
     writeSync(this.#fd, line);
     const stored = (JSON.parse(line) as { v: unknown }).v;
     this.#done.set(key, stored);
+    this.#finishedAt.set(key, Date.now());
     return stored;
+  }
+
+  /**
+   * Forget the items this process finished at or after `time` (ms since the epoch), on disk too,
+   * so that a resume runs them again; returns how many. Items read from an earlier attempt stay.
+   */
+  forgetSince(time: number): number {
+    const forgotten = [...this.#finishedAt].filter(([, at]) => at >= time).map(([key]) => key);
+    if (forgotten.length === 0) return 0;
+    this.close();
+    for (const key of forgotten) {
+      this.#done.delete(key);
+      this.#finishedAt.delete(key);
+    }
+    writeFileAtomicSync(this.#path, [...this.#done].map(([k, v]) => `${canonicalStringify({ k, v })}\n`).join(""));
+    return forgotten.length;
   }
 
   close(): void {

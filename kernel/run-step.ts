@@ -153,11 +153,16 @@ export async function runStep(step: PlanStep, env: StepEnvironment): Promise<Sta
         });
     if (failure.details.stage === undefined) failure.details.stage = name;
     // A failure outside the run's control (a model server down, a queue gone) loses nothing
-    // finished: say what is kept, and that the same command resumes.
+    // finished: say what is kept, and that the same command resumes. When it says since when it
+    // was failing (`details.failingSince`, ms since the epoch), the items finished since may have
+    // fallen back because of it: they are not kept, and run again.
+    const since = failure.details.failingSince;
+    const forgotten = OUTSIDE.has(failure.code) && typeof since === "number" ? journal.forgetSince(since) : 0;
+    const again = forgotten > 0 ? ` (${forgotten} item(s) that finished while it was failing will run again)` : "";
     const told = OUTSIDE.has(failure.code)
       ? new EnvscaleError(
           failure.code,
-          `${failure.message}; stage "${name}" kept ${journal.size} finished item(s) and every earlier stage, re-run the same command to resume`,
+          `${failure.message}; stage "${name}" kept ${journal.size} finished item(s) and every earlier stage, re-run the same command to resume${again}`,
           { details: failure.details, ...(failure.hint ? { hint: failure.hint } : {}), cause: failure.cause ?? failure },
         )
       : failure;
@@ -172,8 +177,11 @@ export async function runStep(step: PlanStep, env: StepEnvironment): Promise<Sta
   }
 }
 
-/** Failures of what a run depends on, not of the run: the same command succeeds once they recover. */
-const OUTSIDE = new Set<ErrorCode>(["E_LLM", "E_QUEUE", "E_SANDBOX"]);
+/**
+ * Failures of what a run depends on, not of the run: the same command succeeds once they recover.
+ * E_LLM_REQUEST fails only its item in the stages that handle it; one that lets it through stops here.
+ */
+const OUTSIDE = new Set<ErrorCode>(["E_LLM", "E_LLM_REQUEST", "E_QUEUE", "E_SANDBOX"]);
 
 function removeOtherJournals(dir: string, keep: string): void {
   let names: string[];

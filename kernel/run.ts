@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import { ArtifactRegistry, artifactIsIntact, readArtifact } from "./artifacts.ts";
 import { canonicalStringify, sha256 } from "./canonical-json.ts";
 import type { EnvscaleConfig } from "./config.ts";
-import { EnvscaleError } from "./errors.ts";
+import { EnvscaleError, isEnvscaleError } from "./errors.ts";
 import type { JobQueue } from "./job-queue.ts";
 import { silentLogger } from "./log.ts";
 import { type Manifest, readManifest, type StageRecord } from "./manifest.ts";
@@ -101,6 +101,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
 
   const outcomes: StageOutcome[] = [];
   const rootRng = Rng.forRun(options.seed);
+  /** When each stage run by this process finished, for telling which ones ran while a service was failing. */
+  const finishedAt = new Map<string, number>();
   try {
     for (const [index, step] of plan.steps.entries()) {
       const name = step.stage.name;
@@ -145,33 +147,57 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunResul
         outcomes.push(describe(name, record, "cached"));
         continue;
       }
-      outcomes.push(
-        await runStep(step, {
-          key,
-          version,
-          options: opts,
-          inputHashes,
-          manifest,
-          registry,
-          services,
-          artifactValue,
-          values,
-          rng: rootRng.fork(`stage:${name}`),
-          logger: logger.child({ stage: name }),
-          progress,
-          signal,
-          concurrency,
-          runDir: options.runDir,
-          seed: options.seed,
-          queue: options.queue ?? null,
-          config: options.config as Record<string, unknown>,
-        }),
-      );
+      const running = runStep(step, {
+        key,
+        version,
+        options: opts,
+        inputHashes,
+        manifest,
+        registry,
+        services,
+        artifactValue,
+        values,
+        rng: rootRng.fork(`stage:${name}`),
+        logger: logger.child({ stage: name }),
+        progress,
+        signal,
+        concurrency,
+        runDir: options.runDir,
+        seed: options.seed,
+        queue: options.queue ?? null,
+        config: options.config as Record<string, unknown>,
+      }).catch((error: unknown) => {
+        throw namingEarlierStages(error, plan, finishedAt);
+      });
+      outcomes.push(await running);
+      finishedAt.set(name, Date.now());
     }
   } finally {
     await services.closeAll();
   }
   return { runDir: options.runDir, plan, manifest, outcomes };
+}
+
+/**
+ * A service that kept failing (`details.service`, `details.failingSince`) may have failed items of
+ * stages that finished before it stopped the run; their journals are gone, so the error names
+ * them and how to ask again.
+ */
+function namingEarlierStages(error: unknown, plan: Plan, finishedAt: ReadonlyMap<string, number>): unknown {
+  if (!isEnvscaleError(error)) return error;
+  const { service, failingSince } = error.details;
+  if (typeof service !== "string" || typeof failingSince !== "number") return error;
+  const earlier = plan.steps
+    .filter((step) => (step.stage.uses as readonly string[] | undefined)?.includes(service))
+    .map((step) => step.stage.name)
+    .filter((name) => (finishedAt.get(name) ?? Number.NEGATIVE_INFINITY) >= failingSince);
+  if (earlier.length === 0) return error;
+  const also = `stage(s) ${earlier.map((name) => `"${name}"`).join(", ")} finished while the ${service} service was failing and may hold items that fell back: --from ${earlier[0]} asks again`;
+  return new EnvscaleError(error.code, error.message, {
+    details: { ...error.details, finishedWhileFailing: earlier },
+    hint: error.hint ? `${error.hint}; ${also}` : also,
+    cause: error.cause ?? error,
+  });
 }
 
 async function outputsIntact(runDir: string, record: StageRecord): Promise<boolean> {

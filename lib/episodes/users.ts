@@ -1,8 +1,8 @@
 // Simulated users: who knows the task's goal and reveals it turn by turn. Scripted offline (the
 // intents one per turn, in the persona's manner); with a model, a model playing the persona.
 
-import { EnvscaleError } from "../../kernel/errors.ts";
 import type { Task } from "../contracts/task.ts";
+import { failsOnlyItsItem } from "../llm/item-failure.ts";
 import type { ChatMessage, LlmService } from "../llm/port.ts";
 
 export interface UserActor {
@@ -77,8 +77,8 @@ export class ModelUser implements UserActor {
     try {
       response = await this.#llm.chat({ purpose: this.#purpose, messages: view, temperature: 0.7 }, this.#signal);
     } catch (error) {
-      // A malformed body from the simulated user ends the dialogue; it never stops the run.
-      if (error instanceof EnvscaleError && error.code === "E_LLM_ANSWER") return { text: "Thanks, that's all.", end: true };
+      // A malformed body, or a request that failed, ends the dialogue; it never stops the run.
+      if (failsOnlyItsItem(error)) return { text: "Thanks, that's all.", end: true };
       throw error;
     }
     const text = response.message.content ?? "";

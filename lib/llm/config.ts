@@ -2,6 +2,9 @@
 import { z } from "zod";
 import { EnvscaleError } from "../../kernel/errors.ts";
 
+/** Defaults of the endpoint's bounds, shared by the config and the adapter. */
+export const ENDPOINT_DEFAULTS = { maxResponseBytes: 16 * 1024 * 1024, failureWindow: 10, failureShare: 0.5 } as const;
+
 export const llmConfigSchema = z.strictObject({
   /** `offline` (default): no model, rules. `openai`: an OpenAI-compatible endpoint. `replay`: a cassette. */
   provider: z.enum(["offline", "openai", "replay"]).default("offline"),
@@ -20,8 +23,16 @@ export const llmConfigSchema = z.strictObject({
   tokensPerMinute: z.number().int().min(1).optional(),
   /** Retries on 429, 5xx, timeouts and connection errors (with backoff). */
   maxRetries: z.number().int().min(0).max(20).default(4),
-  /** Time limit of one request, ms. */
+  /** Time limit of one request, ms, until the last byte of its answer. */
   timeoutMs: z.number().int().min(100).default(120_000),
+  /** Largest answer taken, bytes; a larger one is an unusable answer, never buffered whole. */
+  maxResponseBytes: z.number().int().min(1024).default(ENDPOINT_DEFAULTS.maxResponseBytes),
+  /**
+   * A request that fails after its retries fails only its item, unless more than `failureShare`
+   * of the last `failureWindow` requests failed: then the endpoint is down and the run stops.
+   */
+  failureWindow: z.number().int().min(1).max(1000).default(ENDPOINT_DEFAULTS.failureWindow),
+  failureShare: z.number().min(0).lt(1).default(ENDPOINT_DEFAULTS.failureShare),
   temperature: z.number().min(0).max(2).default(0.2),
   /** Rounds of feedback when the model's answer is unusable (bad JSON, wrong shape, code that does not compile). */
   repairRounds: z.number().int().min(0).max(10).default(2),
@@ -45,6 +56,10 @@ export interface OpenAiSettings {
   maxRetries: number;
   timeoutMs: number;
   temperature: number;
+  /** Defaults: ENDPOINT_DEFAULTS. */
+  maxResponseBytes?: number;
+  failureWindow?: number;
+  failureShare?: number;
 }
 
 /** `--llm offline|openai|replay:FILE|record:FILE` as config. */

@@ -71,6 +71,9 @@ export function llmService(providers: LlmProviders) {
           maxRetries: settings.maxRetries,
           timeoutMs: settings.timeoutMs,
           temperature: settings.temperature,
+          maxResponseBytes: settings.maxResponseBytes,
+          failureWindow: settings.failureWindow,
+          failureShare: settings.failureShare,
         });
         if (settings.record) llm = await providers.record(llm, resolve(settings.record));
       }

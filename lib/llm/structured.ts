@@ -13,7 +13,9 @@ export type Attempted<T> = { ok: true; value: T; rounds: number } | { ok: false;
 
 /**
  * Send `request`; check the answer's text with `check`; on failure, show the model its answer and
- * the error, and ask again, up to `repairRounds` more times. Transport errors (E_LLM) propagate.
+ * the error, and ask again, up to `repairRounds` more times. A request that failed after its
+ * retries (E_LLM_REQUEST) gives the item up at once: asking again would only repeat them. An
+ * endpoint that keeps failing (E_LLM) stops the run: that error propagates.
  */
 export async function askUntilValid<T>(
   llm: LlmService,
@@ -32,6 +34,8 @@ export async function askUntilValid<T>(
         signal,
       );
     } catch (error) {
+      if (error instanceof EnvscaleError && error.code === "E_LLM_REQUEST")
+        return { ok: false, reason: `the request failed: ${error.message}`, rounds: round + 1 };
       // A malformed body is an unusable answer like any other: the next round asks again.
       if (!(error instanceof EnvscaleError && error.code === "E_LLM_ANSWER")) throw error;
       lastError = error.message;

@@ -1,8 +1,8 @@
 // The actors with a model: the agent whose data we collect (tools offered, tool calls run in the
 // sandbox) and a simulated user who knows the instruction and persona and reveals it turn by turn.
 
-import { EnvscaleError } from "../../kernel/errors.ts";
 import type { AgentActor } from "../../lib/episodes/dialogue.ts";
+import { failsOnlyItsItem } from "../../lib/llm/item-failure.ts";
 import type { ChatMessage, LlmService, ToolDefinition } from "../../lib/llm/port.ts";
 
 export class ModelAgent implements AgentActor {
@@ -29,8 +29,9 @@ export class ModelAgent implements AgentActor {
         this.#signal,
       );
     } catch (error) {
-      // A malformed body is an agent saying nothing: the dialogue ends there and is judged as it is.
-      if (error instanceof EnvscaleError && error.code === "E_LLM_ANSWER") return null;
+      // A malformed body, or a request that failed, is an agent saying nothing: the dialogue ends
+      // there (agent-error) and is judged as it is.
+      if (failsOnlyItsItem(error)) return null;
       throw error;
     }
     const message = response.message;

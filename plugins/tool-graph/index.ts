@@ -5,6 +5,7 @@ import type { ToolGraph } from "../../lib/contracts/tool-graph.ts";
 import { toolGraphSchema } from "../../lib/contracts/tool-graph.ts";
 import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
 import { FIELD_WEIGHTS } from "../../lib/domain-model/tool-words.ts";
+import { failsOnlyItsItem } from "../../lib/llm/item-failure.ts";
 import { denseKnn, sparseKnn } from "./knn.ts";
 import { buildLexicalSpace } from "./lexical-vectors.ts";
 
@@ -78,7 +79,16 @@ export default defineStage({
     const options = ctx.options;
     if (options.representation !== "lexical" && ctx.services.has("llm")) {
       const llm = await ctx.services.get("llm");
-      const vectors = await llm.embed(catalog.map(embeddingText), ctx.signal);
+      let vectors: number[][] | null = null;
+      let failed = false;
+      try {
+        vectors = await llm.embed(catalog.map(embeddingText), ctx.signal);
+      } catch (error) {
+        // One failed request (or an unusable answer) costs the embeddings, not the run.
+        if (!failsOnlyItsItem(error)) throw error;
+        ctx.logger.warn({ code: error.code, reason: error.message }, "the embeddings failed: using the lexical representation");
+        failed = true;
+      }
       if (vectors) {
         ctx.logger.info({ tools: catalog.length, dimensions: vectors[0]?.length ?? 0 }, "tool graph from embeddings");
         return {
@@ -90,7 +100,8 @@ export default defineStage({
           },
         };
       }
-      if (options.representation === "embedding") ctx.logger.warn("no embedding model is configured: using the lexical representation");
+      if (options.representation === "embedding" && !failed)
+        ctx.logger.warn("no embedding model is configured: using the lexical representation");
     }
     const graph = buildToolGraph(catalog, options);
     ctx.logger.info({ tools: catalog.length, edges: graph.edges.length }, `tool graph: ${graph.edges.length} edges`);

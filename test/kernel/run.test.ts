@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { EnvscaleError } from "../../kernel/errors.ts";
 import { readManifest } from "../../kernel/manifest.ts";
 import { type RunPipelineOptions, runPipeline } from "../../kernel/run.ts";
 import type { AnyStage, ServicePlugin } from "../../kernel/stage.ts";
@@ -176,6 +177,95 @@ describe("runPipeline", () => {
     expect(readFileSync(join(dir, "mapped.json"), "utf8")).toBe(readFileSync(join(fresh, "mapped.json"), "utf8"));
     // The journal is deleted once the stage's outputs are stored.
     expect(readdirSync(join(dir, ".work", "mapped"))).toEqual([]);
+  });
+
+  it("does not keep the items that finished while an outside service was failing: the resume runs them again", async () => {
+    const calls: string[] = [];
+    let down = true;
+    let failingSince = 0;
+    const mapped: AnyStage = {
+      name: "mapped",
+      consumes: ["numbers"],
+      produces: ["mapped"],
+      async run(ctx, inputs) {
+        const out = await ctx.mapItems(
+          inputs.numbers as { n: number }[],
+          (item) => `i${item.n}`,
+          async (item, c) => {
+            calls.push(c.key);
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            // i2 and i3 fall back (the service failed them), i4 finds the service down.
+            if (down && c.key === "i2") failingSince = Date.now();
+            if (down && c.key === "i4") throw new EnvscaleError("E_LLM", "the model keeps failing", { details: { failingSince } });
+            return { n: item.n, by: down && item.n >= 2 ? "fallback" : "model" };
+          },
+          { concurrency: 1 },
+        );
+        return { mapped: out };
+      },
+    };
+    const dir = tempDir();
+    const error = await failure(runPipeline(options(dir, [numbers, mapped])));
+    expect(error.code).toBe("E_LLM");
+    expect(error.message).toBe(
+      'the model keeps failing; stage "mapped" kept 2 finished item(s) and every earlier stage, re-run the same command to resume (2 item(s) that finished while it was failing will run again)',
+    );
+    calls.length = 0;
+    down = false;
+    await runPipeline(options(dir, [numbers, mapped]));
+    expect(calls).toEqual(["i2", "i3", "i4"]);
+    expect(JSON.parse(readFileSync(join(dir, "mapped.json"), "utf8")).map((m: { by: string }) => m.by)).toEqual(Array(5).fill("model"));
+  });
+
+  it("tells a stage that lets one failed model request through that it kept its items and resumes", async () => {
+    const careless: AnyStage = {
+      name: "careless",
+      consumes: ["numbers"],
+      produces: ["careless"],
+      run: async (ctx, inputs) => ({
+        careless: await ctx.mapItems(
+          inputs.numbers as { n: number }[],
+          (item) => `i${item.n}`,
+          (item) => {
+            if (item.n === 1) throw new EnvscaleError("E_LLM_REQUEST", "item: the endpoint answered 500 after all retries");
+            return item.n;
+          },
+          { concurrency: 1 },
+        ),
+      }),
+    };
+    const error = await failure(runPipeline(options(tempDir(), [numbers, careless])));
+    expect([error.code, error.message]).toEqual([
+      "E_LLM_REQUEST",
+      'item: the endpoint answered 500 after all retries; stage "careless" kept 1 finished item(s) and every earlier stage, re-run the same command to resume',
+    ]);
+  });
+
+  it("names the earlier stages that used the failing service after it began failing, and how to ask again", async () => {
+    let failingSince = 0;
+    const asking = (name: string, consumes: string[], run: () => unknown): AnyStage => ({
+      name,
+      consumes,
+      produces: [name],
+      uses: ["model" as never],
+      run: async () => ({ [name]: await run() }),
+    });
+    const before = asking("before", [], () => "answered");
+    const during = asking("during", ["before"], async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      failingSince = Date.now();
+      return "fell back";
+    });
+    const offline: AnyStage = { name: "offline", consumes: ["during"], produces: ["offline"], run: () => ({ offline: 1 }) };
+    const stopped = asking("stopped", ["offline"], () => {
+      throw new EnvscaleError("E_LLM", "the model keeps failing", { details: { service: "model", failingSince } });
+    });
+    const error = await failure(runPipeline(options(tempDir(), [before, during, offline, stopped])));
+    expect(error.code).toBe("E_LLM");
+    expect(error.hint).toBe(
+      'stage(s) "during" finished while the model service was failing and may hold items that fell back: --from during asks again',
+    );
+    expect(error.details.finishedWhileFailing).toEqual(["during"]);
   });
 
   it("gives every item the same random stream whatever the concurrency", async () => {

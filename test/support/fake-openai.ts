@@ -1,6 +1,8 @@
 // A real HTTP server on 127.0.0.1 that speaks the OpenAI chat and embeddings wire format and answers
-// with scripted replies: good answers, garbage, truncated text, 429s, 500s, slow answers.
-import Fastify, { type FastifyInstance } from "fastify";
+// with scripted replies: good answers, garbage, truncated text, 429s, 500s, slow answers, oversized
+// or trickling bodies, and connections dropped before or in the middle of a reply.
+import type { ServerResponse } from "node:http";
+import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 
 export interface ScriptedReply {
   status?: number;
@@ -12,6 +14,14 @@ export interface ScriptedReply {
   headers?: Record<string, string>;
   delayMs?: number;
   finishReason?: string;
+  /** Close the connection without a reply (`before-reply`), or after the headers and half the body (`mid-body`). */
+  drop?: "before-reply" | "mid-body";
+  /** Pad the (valid) JSON body with trailing spaces to this many bytes. */
+  bodyBytes?: number;
+  /** Send the body in chunks without a content-length. */
+  chunked?: boolean;
+  /** Send the headers and half the body, then wait this long before the rest. */
+  stallMs?: number;
 }
 
 export interface FakeOpenAi {
@@ -57,30 +67,20 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     try {
       const scripted = fake.script.shift() ?? fake.fallback(body);
       if (scripted.delayMs) await new Promise((resolve) => setTimeout(resolve, scripted.delayMs));
-      reply.code(scripted.status ?? 200).headers({ "content-type": "application/json", ...scripted.headers });
-      if (scripted.raw !== undefined) return reply.send(scripted.raw);
-      if ((scripted.status ?? 200) >= 400)
-        return reply.send({ error: { message: scripted.content ?? "scripted failure", type: "server_error" } });
-      return reply.send({
-        id: `chatcmpl-${fake.received.length}`,
-        object: "chat.completion",
-        created: 1735722000,
-        model: String(body.model ?? "fake-model"),
-        choices: [
-          {
-            index: 0,
-            finish_reason: scripted.finishReason ?? (scripted.toolCalls ? "tool_calls" : "stop"),
-            message: {
-              role: "assistant",
-              content: scripted.content ?? null,
-              ...(scripted.toolCalls
-                ? { tool_calls: scripted.toolCalls.map((call, i) => ({ id: `call_${i}`, type: "function", function: call })) }
-                : {}),
-            },
-          },
-        ],
-        usage: { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 },
-      });
+      if (scripted.drop === "before-reply") {
+        reply.hijack();
+        request.raw.socket.destroy();
+        return;
+      }
+      const status = scripted.status ?? 200;
+      const text =
+        scripted.raw ??
+        JSON.stringify(
+          status >= 400
+            ? { error: { message: scripted.content ?? "scripted failure", type: "server_error" } }
+            : completion(scripted, String(body.model ?? "fake-model"), fake.received.length),
+        );
+      return sendBody(reply, status, { "content-type": "application/json", ...scripted.headers }, text, scripted);
     } finally {
       if (mine === generation) inFlight -= 1;
     }
@@ -98,4 +98,56 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
   const address = await app.listen({ host: "127.0.0.1", port: 0 });
   fake.url = `${address}/v1`;
   return fake;
+}
+
+function completion(scripted: ScriptedReply, model: string, n: number) {
+  return {
+    id: `chatcmpl-${n}`,
+    object: "chat.completion",
+    created: 1735722000,
+    model,
+    choices: [
+      {
+        index: 0,
+        finish_reason: scripted.finishReason ?? (scripted.toolCalls ? "tool_calls" : "stop"),
+        message: {
+          role: "assistant",
+          content: scripted.content ?? null,
+          ...(scripted.toolCalls
+            ? { tool_calls: scripted.toolCalls.map((call, i) => ({ id: `call_${i}`, type: "function", function: call })) }
+            : {}),
+        },
+      },
+    ],
+    usage: { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 },
+  };
+}
+
+/** Write `text` the way the script says: whole, padded, chunked, stalled half-way, or cut off half-way. */
+async function sendBody(
+  reply: FastifyReply,
+  status: number,
+  headers: Record<string, string>,
+  text: string,
+  how: ScriptedReply,
+): Promise<void> {
+  const bytes = Buffer.from(how.bodyBytes && how.bodyBytes > text.length ? text.padEnd(how.bodyBytes, " ") : text);
+  if (!how.chunked && !how.stallMs && how.drop !== "mid-body") {
+    reply.code(status).headers(headers);
+    return reply.send(bytes);
+  }
+  reply.hijack();
+  const raw: ServerResponse = reply.raw;
+  raw.writeHead(status, how.chunked ? headers : { ...headers, "content-length": String(bytes.length) });
+  const half = Math.floor(bytes.length / 2);
+  const write = (chunk: Buffer) => new Promise<void>((resolve) => (raw.write(chunk) ? resolve() : raw.once("drain", resolve)));
+  const closed = () => raw.destroyed || raw.writableEnded;
+  for (let at = 0; at < half && !closed(); at += 65_536) await write(bytes.subarray(at, Math.min(half, at + 65_536)));
+  if (how.drop === "mid-body") {
+    raw.socket?.destroy();
+    return;
+  }
+  if (how.stallMs) await new Promise((resolve) => setTimeout(resolve, how.stallMs));
+  for (let at = half; at < bytes.length && !closed(); at += 65_536) await write(bytes.subarray(at, Math.min(bytes.length, at + 65_536)));
+  if (!closed()) raw.end();
 }

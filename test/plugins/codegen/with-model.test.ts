@@ -181,7 +181,11 @@ describe("with a model", () => {
     const error = failed as EnvscaleError;
     expect(error.code).toBe("E_LLM");
     expect(error.message).toContain(server.url);
-    expect(error.message).toMatch(/stage "domains" kept 2 finished item\(s\) and every earlier stage, re-run the same command to resume/);
+    // Domains 3 and 4 failed alone (1 of 3, 2 of 4 requests) and fell back; the fifth showed the
+    // server down: those two are not kept, so the resume asks for their names again.
+    expect(error.message).toMatch(
+      /answered 503 after all retries: 503 down; 3 of the last 5 requests failed; stage "domains" kept 2 finished item\(s\) and every earlier stage, re-run the same command to resume \(2 item\(s\) that finished while it was failing will run again\)$/,
+    );
     // Recovered: the same command finishes, asking only for the names not yet given.
     const asked = names;
     server.fallback = (body): ScriptedReply => {
@@ -193,7 +197,43 @@ describe("with a model", () => {
     const domains = resumed.json<Domains>("domains.json").domains;
     expect(names - asked).toBe(domains.length - 2);
     expect(domains.map((d) => d.name)).toEqual(expect.arrayContaining(["area-1", "area-2"]));
+    expect(domains.every((d) => /^area-\d+$/.test(d.name))).toBe(true);
     expect(resumed.manifest.stages.report?.status).toBe("done");
+  }, 120_000);
+
+  it("goes on when one request fails after its retries (a 500 that persists, a dropped connection, a 20 MB body): the item falls back with the reason", async () => {
+    const counts = serve({
+      name: '{"name": "mini-shop"}',
+      writer: `\`\`\`ts\n${goodModule}\n\`\`\``,
+      reviewer: '{"approved": true, "problems": []}',
+    });
+    const answer = server.fallback;
+    let tests = 0;
+    server.fallback = (body): ScriptedReply => {
+      const system = String((body.messages as { content: string }[])[0]?.content ?? "");
+      if (/You design the database/.test(system)) return { status: 500, headers: { "retry-after-ms": "1" }, content: "overloaded" };
+      if (/You review tool modules/.test(system)) return { drop: "mid-body", content: "x".repeat(100_000) };
+      if (/You write test cases/.test(system)) {
+        tests += 1;
+        return { content: "[]", bodyBytes: 20_000_000 };
+      }
+      return answer(body);
+    };
+    const run = await runStages({ config: { llm: { ...llmConfig(), maxRetries: 1 }, stages: { ingest: { sources: [miniShop] } } } });
+    const schema = run.json<DomainSchema>("envs/mini-shop/schema.json");
+    expect(schema.source).toBe("rules");
+    expect(schema.modelRejected).toMatch(
+      /^the request failed: schema:mini-shop: http:\/\/127\.0\.0\.1:\d+\/v1 answered 500 after all retries: 500 overloaded$/,
+    );
+    const report = run.json<CodegenReport>("envs/mini-shop/codegen.json");
+    // The writer's code is kept; the review that never arrived and the tests too large to take are left out.
+    expect(report).toMatchObject({ source: "model", tests: [] });
+    expect(report.review).toBeUndefined();
+    expect(counts.writer).toBe(1);
+    // A 20 MB answer is unusable: asked again (one retry) in each of the three rounds.
+    expect(tests).toBe(6);
+    expect(run.json<Verification>("envs/mini-shop/verification.json").summary.pass_rate).toBe(1);
+    expect(run.manifest.stages.report?.status).toBe("done");
   }, 120_000);
 
   it("proposes tools for a theme, and rejects a theme whose answers stay unusable", async () => {

@@ -1,9 +1,11 @@
 // The tool graph: words of tools, namespaces, TF-IDF neighbours through an inverted index.
 import { describe, expect, it } from "vitest";
+import { EnvscaleError } from "../../../kernel/errors.ts";
+import { silentLogger } from "../../../kernel/log.ts";
 import { Rng } from "../../../kernel/rng.ts";
 import type { ToolSpec } from "../../../lib/contracts/tool-spec.ts";
 import { contentWords, splitIdentifier } from "../../../lib/domain-model/words.ts";
-import { buildToolGraph, toolGraphOptions } from "../../../plugins/tool-graph/index.ts";
+import toolGraphStage, { buildToolGraph, toolGraphOptions } from "../../../plugins/tool-graph/index.ts";
 import { sparseCosine, sparseKnn } from "../../../plugins/tool-graph/knn.ts";
 import { buildLexicalSpace, type SparseVector } from "../../../plugins/tool-graph/lexical-vectors.ts";
 import { nameNamespaces } from "../../../plugins/tool-graph/namespaces.ts";
@@ -105,5 +107,35 @@ describe("the tool graph", () => {
     const lenient = buildToolGraph(tools, toolGraphOptions.parse({ threshold: 0.99, bestFloor: 0.01 }));
     expect(strict.edges).toEqual([]);
     expect(lenient.edges).toHaveLength(1);
+  });
+});
+
+describe("the tool graph with a model", () => {
+  const tools = [tool("get_order", { order_id: "o" }, "get an order"), tool("cancel_order", { order_id: "o" }, "cancel an order")];
+  /** The stage run with an llm service whose embeddings fail with `error`. */
+  const runWith = (error: EnvscaleError) =>
+    toolGraphStage.run(
+      {
+        options: toolGraphOptions.parse({}),
+        logger: silentLogger(),
+        signal: new AbortController().signal,
+        services: {
+          has: () => true,
+          get: async () => ({
+            settings: { embeddingModel: "e" },
+            embed: async () => {
+              throw error;
+            },
+          }),
+        },
+      } as never,
+      { catalog: tools } as never,
+    );
+
+  it("falls back to the lexical graph when the embeddings request fails alone, and stops when the endpoint keeps failing", async () => {
+    const fallback = await runWith(new EnvscaleError("E_LLM_REQUEST", "embeddings: request failed after all retries"));
+    expect(fallback).toEqual({ "tool-graph": buildToolGraph(tools, toolGraphOptions.parse({})) });
+    const stopped = runWith(new EnvscaleError("E_LLM", "embeddings: 6 of the last 10 requests failed"));
+    await expect(stopped).rejects.toMatchObject({ code: "E_LLM" });
   });
 });

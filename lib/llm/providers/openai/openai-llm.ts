@@ -1,12 +1,16 @@
 // LLM adapter for any OpenAI-compatible endpoint (OpenAI, vLLM, SGLang, Ollama, LiteLLM…), through
 // the official SDK: bounded concurrency, request and token budgets, retries with backoff on 429,
-// 5xx, timeouts and connection errors (the SDK's own, counted here), a per-request time limit,
-// token usage, and JSON-schema structured output where the server supports it.
+// 5xx, timeouts and connection errors (the SDK's own, counted here), a per-request time limit and
+// size limit on the answer, token usage, and JSON-schema structured output where the server
+// supports it. A request that fails after its retries fails its item (E_LLM_REQUEST) unless the
+// endpoint keeps failing (E_LLM, the run stops).
 import OpenAI from "openai";
 import pLimit from "p-limit";
 import { EnvscaleError } from "../../../../kernel/errors.ts";
-import type { OpenAiSettings } from "../../config.ts";
+import { ENDPOINT_DEFAULTS, type OpenAiSettings } from "../../config.ts";
 import type { ChatRequest, ChatResponse, LlmService } from "../../port.ts";
+import { boundedFetch, ResponseBodyError } from "./bounded-fetch.ts";
+import { EndpointHealth } from "./endpoint-health.ts";
 import { MinuteBudget } from "./rate-limit.ts";
 
 /** Rough token count before a request (a quarter of the characters), corrected by the reply's usage. */
@@ -23,6 +27,7 @@ export class OpenAiLlm implements LlmService {
   readonly #limit: ReturnType<typeof pLimit>;
   readonly #requests: MinuteBudget;
   readonly #tokens: MinuteBudget;
+  readonly #health: EndpointHealth;
   /** Set when the server refused `response_format: json_schema`: later requests ask for JSON in words. */
   #structured = true;
   readonly #counters = { requests: 0, attempts: 0, prompt_tokens: 0, completion_tokens: 0, failures: 0, embeddings: 0 };
@@ -30,17 +35,21 @@ export class OpenAiLlm implements LlmService {
   constructor(settings: OpenAiSettings) {
     this.#settings = settings;
     this.model = settings.model;
-    const counting: typeof fetch = (input, init) => {
-      this.#counters.attempts += 1;
-      return fetch(input, init);
-    };
+    const fetch = boundedFetch(
+      { maxBytes: settings.maxResponseBytes ?? ENDPOINT_DEFAULTS.maxResponseBytes, timeoutMs: settings.timeoutMs },
+      () => (this.#counters.attempts += 1),
+    );
     this.#client = new OpenAI({
       apiKey: settings.apiKey ?? "not-needed",
       ...(settings.baseUrl ? { baseURL: settings.baseUrl } : {}),
       maxRetries: settings.maxRetries,
       timeout: settings.timeoutMs,
-      fetch: counting,
+      fetch,
     });
+    this.#health = new EndpointHealth(
+      settings.failureWindow ?? ENDPOINT_DEFAULTS.failureWindow,
+      settings.failureShare ?? ENDPOINT_DEFAULTS.failureShare,
+    );
     this.#limit = pLimit(settings.concurrency);
     this.#requests = new MinuteBudget(settings.requestsPerMinute);
     this.#tokens = new MinuteBudget(settings.tokensPerMinute);
@@ -54,14 +63,37 @@ export class OpenAiLlm implements LlmService {
       this.#counters.requests += 1;
       try {
         const response = await this.#send(request, signal);
+        this.#health.answered();
         this.#tokens.adjust(estimate, response.usage.promptTokens + response.usage.completionTokens);
         this.#counters.prompt_tokens += response.usage.promptTokens;
         this.#counters.completion_tokens += response.usage.completionTokens;
         return response;
       } catch (error) {
         this.#counters.failures += 1;
-        throw toLlmError(error, request.purpose, this.#settings.baseUrl);
+        throw this.#failure(error, request.purpose, signal);
       }
+    });
+  }
+
+  /**
+   * What a failed request is: an unusable answer (the endpoint answered), the caller giving up, or
+   * a failed request, which fails its item unless the endpoint keeps failing.
+   */
+  #failure(error: unknown, purpose: string, signal: AbortSignal | undefined): EnvscaleError {
+    if (error instanceof EnvscaleError && error.code === "E_LLM_ANSWER") {
+      this.#health.answered();
+      return error;
+    }
+    if (error instanceof EnvscaleError) return error;
+    const failed = describeFailure(error, purpose, this.#settings.baseUrl);
+    // Given up by the caller (the stage stopping, the run interrupted): no verdict on the endpoint.
+    if (signal?.aborted || error instanceof OpenAI.APIUserAbortError)
+      return new EnvscaleError("E_LLM", failed.message, { details: failed.details, cause: error });
+    const verdict = this.#health.failed();
+    if (!verdict.keepsFailing) return new EnvscaleError("E_LLM_REQUEST", failed.message, { details: failed.details, cause: error });
+    return new EnvscaleError("E_LLM", `${failed.message}; ${verdict.failures} of the last ${verdict.of} requests failed`, {
+      details: { ...failed.details, service: "llm", failingSince: verdict.since },
+      cause: error,
     });
   }
 
@@ -87,10 +119,13 @@ export class OpenAiLlm implements LlmService {
     };
     let completion: OpenAI.Chat.ChatCompletion | undefined;
     let choice: OpenAI.Chat.ChatCompletion["choices"][number] | undefined;
-    // A 200 whose body is no answer (truncated, no choices) is garbage the SDK does not retry: ask
-    // again, with backoff, as for a 500; then it is an unusable answer, not an outage.
+    // The SDK retries what fails before the body (statuses, connections, timeouts). A 200 whose
+    // body is no answer (truncated, no choices, too large) or never fully arrives (cut off,
+    // stalled) it does not retry: ask again here, with backoff. Then a body that was no answer is
+    // an unusable answer, not an outage; a body that never arrived is a failed request.
     for (let attempt = 0; ; attempt++) {
       let malformed = "";
+      let broken: ResponseBodyError | null = null;
       try {
         completion = await this.#client.chat.completions.create(params, signal ? { signal } : {});
         choice = completion.choices?.[0];
@@ -107,16 +142,23 @@ export class OpenAiLlm implements LlmService {
           this.#structured = false;
           return this.#send(request, signal);
         }
-        if (error instanceof OpenAI.APIError || !(error instanceof SyntaxError || /JSON/.test((error as Error).message))) throw error;
-        malformed = `the response body is not JSON (${(error as Error).message})`;
+        if (error instanceof ResponseBodyError) {
+          if (error.kind === "too-large") malformed = error.message;
+          else broken = error;
+        } else if (error instanceof OpenAI.APIError || !(error instanceof SyntaxError || /JSON/.test((error as Error).message)))
+          throw error;
+        else malformed = `the response body is not JSON (${(error as Error).message})`;
       }
-      if (!malformed) break;
-      if (attempt >= this.#settings.maxRetries)
+      if (!malformed && !broken) break;
+      signal?.throwIfAborted();
+      if (attempt >= this.#settings.maxRetries) {
+        if (broken) throw broken;
         throw new EnvscaleError(
           "E_LLM_ANSWER",
           `${request.purpose}: ${this.#settings.baseUrl ?? "the OpenAI API"} answered 200 without a usable body ${attempt + 1} time(s): ${malformed}`,
           { details: { purpose: request.purpose } },
         );
+      }
       await new Promise((resolve) => setTimeout(resolve, Math.min(4000, 250 * 2 ** attempt)));
     }
     if (!completion || !choice?.message) throw new Error("unreachable: no completion");
@@ -152,10 +194,23 @@ export class OpenAiLlm implements LlmService {
         await this.#requests.take(1, signal);
         this.#counters.embeddings += 1;
         try {
-          return await this.#client.embeddings.create({ model, input: batch as string[] }, signal ? { signal } : {});
+          const answer = await this.#client.embeddings.create({ model, input: batch as string[] }, signal ? { signal } : {});
+          this.#health.answered();
+          return answer;
         } catch (error) {
           this.#counters.failures += 1;
-          throw toLlmError(error, "embeddings", this.#settings.baseUrl);
+          // An answer too large to take is the endpoint's unusable answer, as for chat.
+          if (error instanceof ResponseBodyError && error.kind === "too-large") {
+            this.#health.answered();
+            throw new EnvscaleError(
+              "E_LLM_ANSWER",
+              `embeddings: ${this.#settings.baseUrl ?? "the OpenAI API"} answered with ${error.message}`,
+              {
+                details: { purpose: "embeddings" },
+              },
+            );
+          }
+          throw this.#failure(error, "embeddings", signal);
         }
       });
       for (const item of [...response.data].sort((a, b) => a.index - b.index)) out.push(item.embedding);
@@ -178,21 +233,25 @@ function withJsonInstruction(request: ChatRequest) {
   ];
 }
 
-function toLlmError(error: unknown, purpose: string, baseUrl: string | undefined): EnvscaleError {
-  if (error instanceof EnvscaleError) return error;
+/** The message and details of a failed request: who answered what, or why no answer came. */
+function describeFailure(
+  error: unknown,
+  purpose: string,
+  baseUrl: string | undefined,
+): { message: string; details: Record<string, unknown> } {
   const where = baseUrl ?? "the OpenAI API";
-  if (error instanceof OpenAI.APIError) {
-    return new EnvscaleError(
-      "E_LLM",
-      `${purpose}: ${where} answered ${error.status ?? "with an error"} after all retries: ${error.message}`,
-      {
-        details: { status: error.status, purpose },
-        cause: error,
-      },
-    );
-  }
-  return new EnvscaleError("E_LLM", `${purpose}: request to ${where} failed: ${(error as Error).message}`, {
+  if (error instanceof OpenAI.APIError && error.status !== undefined)
+    return {
+      message: `${purpose}: ${where} answered ${error.status} after all retries: ${error.message}`,
+      details: { status: error.status, purpose },
+    };
+  const retried = error instanceof OpenAI.APIConnectionError || error instanceof ResponseBodyError;
+  // The SDK's "Connection error." says little; its causes say what happened ("other side closed").
+  const causes: string[] = [];
+  for (let cause = error instanceof OpenAI.APIConnectionError ? error.cause : undefined; cause instanceof Error; cause = cause.cause)
+    causes.push(cause.message);
+  return {
+    message: `${purpose}: request to ${where} failed${retried ? " after all retries" : ""}: ${(error as Error).message}${causes.length ? ` (${causes.join(": ")})` : ""}`,
     details: { purpose },
-    cause: error,
-  });
+  };
 }

@@ -1,12 +1,15 @@
 // Cassettes: every model exchange recorded to a JSON Lines file, and replayed offline bit for bit.
 //
-// A line is `{key, purpose, request, response}`; the key is the SHA-256 of the canonical request
-// (its purpose, messages, tools, schema, temperature and seed; not the model name, so a cassette
-// replays under any configuration). The same request asked again gets the next recorded answer.
+// A line is `{key, purpose, request, response}`, or `{…, failure}` for a request that failed its
+// item (an unusable answer, a request that failed after its retries), so a replay fails the same
+// item; the key is the SHA-256 of the canonical request (its purpose, messages, tools, schema,
+// temperature and seed; not the model name, so a cassette replays under any configuration). The
+// same request asked again gets the next recorded answer.
 import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { canonicalStringify, sha256 } from "../../../../kernel/canonical-json.ts";
 import { EnvscaleError } from "../../../../kernel/errors.ts";
+import { failsOnlyItsItem } from "../../item-failure.ts";
 import type { ChatRequest, ChatResponse, LlmService } from "../../port.ts";
 
 export function requestKey(request: ChatRequest): string {
@@ -29,8 +32,15 @@ interface CassetteLine {
   purpose: string;
   request: ChatRequest;
   response?: ChatResponse;
+  /** A request that failed its item, with the error it got. */
+  failure?: RecordedFailure;
   /** Embedding exchanges: texts in, vectors out. */
   embed?: { texts: string[]; vectors: number[][] | null };
+}
+
+interface RecordedFailure {
+  code: "E_LLM_ANSWER" | "E_LLM_REQUEST";
+  message: string;
 }
 
 /** Replays a cassette; a request it has no (more) answers for is an E_LLM error naming it. */
@@ -38,7 +48,7 @@ export class ReplayLlm implements LlmService {
   readonly kind = "model";
   readonly model: string;
   readonly #file: string;
-  readonly #answers = new Map<string, ChatResponse[]>();
+  readonly #answers = new Map<string, (ChatResponse | RecordedFailure)[]>();
   readonly #embeddings = new Map<string, (number[][] | null)[]>();
   readonly #counters = { requests: 0, prompt_tokens: 0, completion_tokens: 0, embeddings: 0 };
 
@@ -64,6 +74,8 @@ export class ReplayLlm implements LlmService {
       } else if (entry.response) {
         this.#answers.set(entry.key, [...(this.#answers.get(entry.key) ?? []), entry.response]);
         model = entry.response.model;
+      } else if (entry.failure) {
+        this.#answers.set(entry.key, [...(this.#answers.get(entry.key) ?? []), entry.failure]);
       }
     });
     this.model = model;
@@ -84,6 +96,7 @@ export class ReplayLlm implements LlmService {
       );
     }
     this.#counters.requests += 1;
+    if ("code" in answer) throw new EnvscaleError(answer.code, answer.message, { details: { purpose: request.purpose } });
     this.#counters.prompt_tokens += answer.usage.promptTokens;
     this.#counters.completion_tokens += answer.usage.completionTokens;
     return structuredClone(answer);
@@ -121,8 +134,19 @@ export class RecordingLlm implements LlmService {
   }
 
   async chat(request: ChatRequest, signal?: AbortSignal): Promise<ChatResponse> {
-    const response = await this.#inner.chat(request, signal);
-    this.#append({ key: requestKey(request), purpose: request.purpose, request, response });
+    const key = requestKey(request);
+    let response: ChatResponse;
+    try {
+      response = await this.#inner.chat(request, signal);
+    } catch (error) {
+      // What failed only its item is part of the exchange: the replay fails the same item.
+      if (failsOnlyItsItem(error)) {
+        const code = error.code as RecordedFailure["code"];
+        this.#append({ key, purpose: request.purpose, request, failure: { code, message: error.message } });
+      }
+      throw error;
+    }
+    this.#append({ key, purpose: request.purpose, request, response });
     return response;
   }
 
