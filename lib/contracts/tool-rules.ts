@@ -20,25 +20,47 @@ export const hopSchema = z.object({
 });
 export type Hop = z.infer<typeof hopSchema>;
 
-export const placeSchema = z.object({ hops: z.array(hopSchema), path: z.array(z.string()) });
-export type Place = z.infer<typeof placeSchema>;
+/**
+ * Where a place starts, when not at the subject record: a record of `table` by `key` (a record a
+ * parameter names, the acting employee), or the one record of a single-record table (no key).
+ */
+export type Root = { table: string; key?: ValueExpr };
+
+export type Place = { hops: Hop[]; path: string[]; root?: Root };
+export const placeSchema: z.ZodType<Place> = z.lazy(() =>
+  z.object({
+    hops: z.array(hopSchema),
+    path: z.array(z.string()),
+    root: z.object({ table: z.string(), key: valueExprSchema.optional() }).optional(),
+  }),
+);
 
 export type ValueExpr =
-  | { kind: "parameter"; name: string }
+  /** A parameter's value; with `path`, a part of it (`amount_money.amount`). */
+  | { kind: "parameter"; name: string; path?: string[] }
   | { kind: "constant"; value: unknown }
   | { kind: "today" }
   /** The task clock; with `wholeSeconds`, written without milliseconds, as the data writes its times. */
   | { kind: "now"; wholeSeconds?: boolean }
   /** The value at a place. */
   | { kind: "read"; place: Place }
-  /** The key of the record a create tool makes. */
+  /** The key of the record a create (or insert) tool makes. */
   | { kind: "new-key" }
   /** An object of values (a new address from its parts). */
-  | { kind: "object"; fields: Record<string, ValueExpr> };
+  | { kind: "object"; fields: Record<string, ValueExpr> }
+  /** Arithmetic on two numbers (a price per GB times the GB added; money rounded to cents). */
+  | { kind: "arith"; op: "+" | "-" | "*" | "/"; left: ValueExpr; right: ValueExpr }
+  /**
+   * Over several records: the sum of `field` (or the count) of the records of `table` whose fields
+   * equal the given values (the credits of a student's active enrolments).
+   */
+  | { kind: "aggregate"; op: "sum" | "count"; table: string; field?: string; where: { field: string; value: ValueExpr }[] }
+  /** The element of an array parameter an `each` effect is at. */
+  | { kind: "item"; path?: string[] };
 
 export const valueExprSchema: z.ZodType<ValueExpr> = z.lazy(() => valueExprUnion);
 const valueExprUnion = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("parameter"), name: z.string() }),
+  z.object({ kind: z.literal("parameter"), name: z.string(), path: z.array(z.string()).optional() }),
   z.object({ kind: z.literal("constant"), value: z.json() }),
   z.object({ kind: z.literal("today") }),
   z.object({ kind: z.literal("now"), wholeSeconds: z.boolean().optional() }),
@@ -51,7 +73,46 @@ const valueExprUnion = z.discriminatedUnion("kind", [
       z.lazy(() => valueExprSchema),
     ),
   }),
+  z.object({
+    kind: z.literal("arith"),
+    op: z.enum(["+", "-", "*", "/"]),
+    left: z.lazy(() => valueExprSchema),
+    right: z.lazy(() => valueExprSchema),
+  }),
+  z.object({
+    kind: z.literal("aggregate"),
+    op: z.enum(["sum", "count"]),
+    table: z.string(),
+    field: z.string().optional(),
+    where: z.array(z.object({ field: z.string(), value: z.lazy(() => valueExprSchema) })),
+  }),
+  z.object({ kind: z.literal("item"), path: z.array(z.string()).optional() }),
 ]);
+
+export const compareOps = ["==", "!=", "<", "<=", ">", ">=", "given", "absent", "in", "not-in"] as const;
+
+/**
+ * A condition on values: `left op right`; `given`/`absent` say whether a value is there at all
+ * (an optional parameter, a session's user); `in`/`not-in` whether `left` is one of `right`'s values.
+ */
+export const conditionSchema = z.object({
+  left: valueExprSchema,
+  op: z.enum(compareOps),
+  right: valueExprSchema.optional(),
+});
+export type Condition = z.infer<typeof conditionSchema>;
+
+/** How the key of a new record is made: the data's pattern (`hol_` and 4 digits, next free number), or a counter the data keeps. */
+export const newKeySchema = z.object({
+  prefix: z.string(),
+  digits: z.number().int(),
+  sequential: z.boolean(),
+  /** A number the data keeps for the next key (`account_settings.next_ticket_id`): the key is its value, and it goes up by one. */
+  counter: placeSchema.optional(),
+  /** Keys are numbers in the records (`35463`), as the data holds them, though tables key them as text. */
+  numeric: z.boolean().optional(),
+});
+export type NewKey = z.infer<typeof newKeySchema>;
 
 /** What must hold for the call to go through; otherwise it is refused and nothing changes. */
 export const requirementSchema = z.discriminatedUnion("kind", [
@@ -76,6 +137,8 @@ export const requirementSchema = z.discriminatedUnion("kind", [
    */
   /** The list at `key` of the map at `place` holds `value` (the doctor has the slot open). */
   z.object({ kind: z.literal("slot-open"), place: placeSchema, key: valueExprSchema, value: valueExprSchema }),
+  /** A condition on values (an ownership check: the bill's customer is the given one; a cap: the credits stay within 18; a session: someone is logged in). */
+  z.object({ kind: z.literal("compare"), condition: conditionSchema }),
   z.object({
     kind: z.literal("covers"),
     parameter: z.string(),
@@ -130,6 +193,21 @@ export const effectSchema = z.discriminatedUnion("kind", [
   }),
   /** The key of the record the tool made is appended to the array at `place`. */
   z.object({ kind: z.literal("link"), place: placeSchema }),
+  /**
+   * Values go into the array at `place`: `value` (a tag, a key), or for `each` element of an array
+   * parameter its own value (`{kind: "item"}`); with `unique`, values already there are skipped.
+   */
+  z.object({
+    kind: z.literal("add-values"),
+    place: placeSchema,
+    value: valueExprSchema,
+    each: z.string().optional(),
+    unique: z.boolean().optional(),
+  }),
+  /** Elements leave the array at `place`: those equal to one of `values` (an array), or whose `field` is. */
+  z.object({ kind: z.literal("remove-values"), place: placeSchema, values: valueExprSchema, field: z.string().optional() }),
+  /** A record is made in another table (a history entry, a ledger line), keyed as `key` says, with these fields. */
+  z.object({ kind: z.literal("insert"), table: z.string(), key: newKeySchema, fields: z.record(z.string(), valueExprSchema) }),
   /** `value` leaves (take) or rejoins, in order (release), the list at `key` of the map at `place`: a slot booked or given back. */
   z.object({ kind: z.literal("slot-take"), place: placeSchema, key: valueExprSchema, value: valueExprSchema }),
   z.object({ kind: z.literal("slot-release"), place: placeSchema, key: valueExprSchema, value: valueExprSchema }),
@@ -141,6 +219,8 @@ export const ruleSchema = z.object({
   source: z.enum(ruleSources),
   /** The rule in words, and the words it came from. */
   text: z.string(),
+  /** An effect applies only when these hold (checked before any effect runs): an optional parameter given, a record in some state. */
+  when: z.array(conditionSchema).optional(),
 });
 export type Rule = z.infer<typeof ruleSchema>;
 
@@ -171,7 +251,7 @@ export const serviceModelSchema = z.object({
     )
     .default([]),
   /** create: how the new key is made, from the keys already in the data (`hol_` and 4 digits, next free number). */
-  newKey: z.object({ prefix: z.string(), digits: z.number().int(), sequential: z.boolean() }).optional(),
+  newKey: newKeySchema.optional(),
   /** create: each field of the new record and its value. */
   fields: z.record(z.string(), valueExprSchema).optional(),
   /** What the tool answers. */

@@ -57,9 +57,17 @@ export function entriesOf(container: unknown, keyField?: string): Record<string,
   return container && typeof container === "object" ? (container as Record<string, Row>) : {};
 }
 
-/** The record a place's hops reach from `record` (undefined when a key names nothing). */
-export function reachRecord(state: DomainState, record: Row | undefined, place: Place): Row | undefined {
+/**
+ * The record a place's hops reach from `record`, or from its root (a record a value names, a
+ * collection's one record): undefined when a key names nothing.
+ */
+export function reachRecord(state: DomainState, record: Row | undefined, place: Place, args: Row = {}): Row | undefined {
   let current = record;
+  if (place.root) {
+    const rows = state[place.root.table] ?? {};
+    const key = place.root.key ? plainKey(place.root.key, record, args, state) : "current";
+    current = key === undefined ? undefined : rows[String(key)];
+  }
   for (const hop of place.hops) {
     const key = valueIn(current, hop.field.split("."));
     current = key === undefined || key === null ? undefined : state[hop.table]?.[String(key)];
@@ -143,11 +151,37 @@ function accepts(input: ServiceInputs, record: Row): boolean {
   return true;
 }
 
+/** A root's key, from what is known before the call: an argument, a constant, a field of the record. */
+function plainKey(value: ValueExpr, record: Row | undefined, args: Row, state: DomainState): unknown {
+  if (value.kind === "parameter") return value.path ? valueIn(args[value.name], value.path) : args[value.name];
+  if (value.kind === "constant") return value.value;
+  if (value.kind === "read") return valueIn(reachRecord(state, record, value.place, args), value.place.path);
+  return undefined;
+}
+
+const amountOf = (value: unknown): number =>
+  typeof value === "number"
+    ? value
+    : value && typeof value === "object" && typeof (value as Row).amount === "number"
+      ? ((value as Row).amount as number)
+      : Number(value);
+
 /** A value a rule computes, for a call on `record` with `args`. */
 export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | undefined, args: Row): unknown {
   switch (value.kind) {
     case "parameter":
-      return args[value.name];
+      return value.path ? valueIn(args[value.name], value.path) : args[value.name];
+    case "arith": {
+      const [a, b] = [amountOf(evaluate(input, value.left, record, args)), amountOf(evaluate(input, value.right, record, args))];
+      const out = value.op === "+" ? a + b : value.op === "-" ? a - b : value.op === "*" ? a * b : a / b;
+      return value.op === "/" ? out : Math.round(out * 100) / 100;
+    }
+    case "aggregate": {
+      const rows = Object.values(input.state[value.table] ?? {}).filter((r) =>
+        value.where.every((w) => String(r[w.field]) === String(evaluate(input, w.value, record, args))),
+      );
+      return value.op === "count" ? rows.length : rows.reduce((n, r) => n + amountOf(r[value.field ?? "amount"]), 0);
+    }
     case "constant":
       return value.value;
     case "today":
@@ -157,7 +191,7 @@ export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | u
       return value.wholeSeconds ? iso.replace(/\.\d+Z$/, "Z") : iso;
     }
     case "read":
-      return valueIn(reachRecord(input.state, record, value.place), value.place.path);
+      return valueIn(reachRecord(input.state, record, value.place, args), value.place.path);
     default:
       return undefined;
   }

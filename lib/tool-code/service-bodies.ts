@@ -3,7 +3,7 @@
 // in order, the answer. Places are reached by following keys from the record, each record looked
 // up once.
 import type { DomainSchema, Table, ToolModel } from "../contracts/domain-schema.ts";
-import type { Effect, Hop, Place, Requirement, ServiceModel, ValueExpr } from "../contracts/tool-rules.ts";
+import type { Condition, Effect, Hop, NewKey, Place, Requirement, Rule, ServiceModel, ValueExpr } from "../contracts/tool-rules.ts";
 import { prop, q } from "./code-text.ts";
 
 export function serviceBody(model: ToolModel, schema: DomainSchema, helpers: Set<string>): string[] {
@@ -23,6 +23,7 @@ class ServiceWriter {
   /** Places the effects read, taken before they run (see #snapshotReads). */
   readonly #snapshots = new Map<string, string>();
   readonly #tool: string;
+  #inserts = 1;
 
   constructor(tool: string, service: ServiceModel, tables: ReadonlyMap<string, Table>, helpers: Set<string>) {
     this.#tool = tool;
@@ -136,8 +137,36 @@ class ServiceWriter {
     this.lines.push(`const record = ${this.#subject()};`);
     for (const r of this.#service.requires) this.#requirement(r.rule as Requirement);
     this.#snapshotReads(this.#service.effects.map((r) => r.rule as Effect));
-    for (const r of this.#service.effects) this.#effect(r.rule as Effect);
+    const when = this.#conditionsFirst(this.#service.effects);
+    for (const [i, r] of this.#service.effects.entries()) this.#guarded(when[i] ?? null, () => this.#effect(r.rule as Effect));
     this.lines.push("return record;");
+  }
+
+  /** Each effect's conditions, decided before any effect runs (variables `whenN`), or null when it has none. */
+  #conditionsFirst(rules: readonly Rule[]): (string | null)[] {
+    return rules.map((r, i) => {
+      if (!r.when || r.when.length === 0) return null;
+      const name = `when${i + 1}`;
+      this.lines.push(`const ${name} = ${r.when.map((c) => this.#condition(c)).join(" && ")};`);
+      return name;
+    });
+  }
+
+  /** Lines written by `write`, inside \`if (when) {…}\` when there is a condition. */
+  #guarded(when: string | null, write: () => void): void {
+    if (!when) {
+      write();
+      return;
+    }
+    const start = this.lines.length;
+    write();
+    const body = this.lines.splice(start).map((line) => `  ${line}`);
+    this.lines.push(`if (${when}) {`, ...body, "}");
+  }
+
+  #condition(c: Condition): string {
+    this.#helpers.add("holds");
+    return `holds(${this.#value(c.left)}, ${q(c.op)}${c.right ? `, ${this.#value(c.right)}` : ""})`;
   }
 
   /**
@@ -150,14 +179,22 @@ class ServiceWriter {
       if (!value) return;
       if (value.kind === "read") reads.push(value.place);
       else if (value.kind === "object") for (const part of Object.values(value.fields)) visit(part);
+      else if (value.kind === "arith") {
+        visit(value.left);
+        visit(value.right);
+      }
     };
     for (const e of effects) {
       if (e.kind === "set") visit(e.value);
       else if (e.kind === "add" || e.kind === "entry-add") visit(e.amount);
       else if (e.kind === "append") for (const v of Object.values(e.element)) visit(v);
       else if (e.kind === "mirror") for (const v of Object.values(e.set)) visit(v);
+      else if (e.kind === "add-values") visit(e.value);
+      else if (e.kind === "insert") for (const v of Object.values(e.fields)) visit(v);
     }
     const written = new Set(effects.flatMap((e) => ("place" in e ? [JSON.stringify(e.place)] : [])));
+    // A number taken for a new key is read before it moves on.
+    for (const e of effects) if (e.kind === "insert" && e.key.counter) written.add(JSON.stringify(e.key.counter));
     for (const place of reads) {
       const id = JSON.stringify(place);
       if (this.#snapshots.has(id) || !written.has(id)) continue;
@@ -171,24 +208,49 @@ class ServiceWriter {
     const table = this.table as Table;
     const s = this.#service;
     const pattern = s.newKey ?? { prefix: `${table.idPrefix}_`, digits: 6, sequential: false };
-    if (pattern.sequential) {
-      this.#helpers.add("nextKey");
-      this.lines.push(`const key = nextKey(${this.#rows(table)} ?? {}, ${q(pattern.prefix)}, ${pattern.digits});`);
-    } else this.lines.push(`const key = newId(${q(pattern.prefix.replace(/_$/, ""))});`);
+    this.#newKey("key", "keyValue", table, pattern);
     const fields = Object.entries(s.fields ?? {}).map(([name, value]) => `${q(name)}: ${this.#value(value)}`);
-    this.lines.push(`const record = { ${fields.join(", ")} };`);
-    // The new record is built from the call alone; what it requires is checked before it is stored.
+    this.lines.push(`const record: any = { ${fields.join(", ")} };`);
+    // The new record is built from the call alone; what it requires is checked before it is stored
+    // (a refused call changes nothing, the counter a key was taken from included).
     for (const r of s.requires) this.#requirement(r.rule as Requirement, false);
     this.lines.push(`${this.#rows(table)}[key] = record;`);
-    for (const r of s.effects) if (r.rule.kind !== "set" || r.rule.place.path.length > 0) this.#effect(r.rule as Effect);
+    const effects = s.effects.filter((r) => r.rule.kind !== "set" || r.rule.place.path.length > 0 || r.rule.place.root);
+    const when = this.#conditionsFirst(effects);
+    for (const [i, r] of effects.entries()) this.#guarded(when[i] ?? null, () => this.#effect(r.rule as Effect));
     this.lines.push("return record;");
   }
 
-  /** The variable of the record a hop chain reaches (looked up once; refused when a key names nothing). */
-  #reach(hops: readonly Hop[]): string {
-    let variable = "record";
+  /**
+   * A new key into `name` (the table's key, as text) and `value` (as the record holds it): from a
+   * counter the data keeps, the next number after the data's keys, or a fresh id.
+   */
+  #newKey(name: string, value: string, table: Table | undefined, pattern: NewKey): void {
+    const rows = table ? `${this.#rows(table)} ?? {}` : "{}";
+    if (pattern.counter) {
+      this.#helpers.add("counterKey");
+      const holder = this.#place({ ...pattern.counter, path: pattern.counter.path.slice(0, -1) });
+      this.lines.push(
+        `const { key: ${name}, value: ${value} } = counterKey(${holder}, ${q(pattern.counter.path.at(-1) as string)}, ${q(pattern.prefix)});`,
+      );
+      return;
+    }
+    if (table?.storage === "position") {
+      this.lines.push(`const ${name} = String(Object.keys(${rows}).length);`, `const ${value} = ${name};`);
+      return;
+    }
+    if (pattern.sequential) {
+      this.#helpers.add("nextKey");
+      this.lines.push(`const ${name} = nextKey(${rows}, ${q(pattern.prefix)}, ${pattern.digits});`);
+    } else this.lines.push(`const ${name} = newId(${q(pattern.prefix.replace(/_$/, ""))});`);
+    this.lines.push(`const ${value} = ${pattern.numeric ? `Number(${name})` : name};`);
+  }
+
+  /** The variable of the record a hop chain reaches from `start` (looked up once; refused when a key names nothing). */
+  #reach(hops: readonly Hop[], start = "record"): string {
+    let variable = start;
     for (let i = 0; i < hops.length; i++) {
-      const chain = JSON.stringify(hops.slice(0, i + 1));
+      const chain = `${start}:${JSON.stringify(hops.slice(0, i + 1))}`;
       const known = this.#reached.get(chain);
       if (known) {
         variable = known;
@@ -198,7 +260,9 @@ class ServiceWriter {
       const table = this.#tables.get(hop.table) as Table;
       const name = `${ident(table.entity)}${this.#reached.size + 1}`;
       this.lines.push(
-        `const ${name} = requireRecord(${this.#rows(table)}, ${path(variable, hop.field.split("."), true)}, ${q(table.entity)});`,
+        table.storage === "single"
+          ? `const ${name} = ${this.#rows(table)}?.current ?? fail(${q(`there is no ${table.entity}`)});`
+          : `const ${name} = requireRecord(${this.#rows(table)}, ${path(variable, hop.field.split("."), true)}, ${q(table.entity)});`,
       );
       this.#reached.set(chain, name);
       variable = name;
@@ -207,13 +271,47 @@ class ServiceWriter {
   }
 
   #place(place: Place): string {
-    return path(this.#reach(place.hops), place.path, false);
+    return path(this.#reach(place.hops, place.root ? this.#root(place.root) : "record"), place.path, false);
+  }
+
+  /** The variable of a place's root record: a record a value names (looked up once), or a collection's one record. */
+  #root(root: NonNullable<Place["root"]>): string {
+    const table = this.#tables.get(root.table) as Table;
+    const id = JSON.stringify(root);
+    const known = this.#reached.get(id);
+    if (known) return known;
+    const name = `${ident(table.entity)}${this.#reached.size + 1}`;
+    if (!root.key || table.storage === "single") {
+      this.lines.push(`const ${name} = ${this.#rows(table)}?.current;`);
+      this.lines.push(`if (!${name}) fail(${q(`there is no ${table.entity}`)});`);
+    } else this.lines.push(`const ${name} = requireRecord(${this.#rows(table)}, ${this.#value(root.key)}, ${q(table.entity)});`);
+    this.#reached.set(id, name);
+    return name;
   }
 
   #value(value: ValueExpr): string {
     switch (value.kind) {
       case "parameter":
-        return arg(value.name);
+        return value.path ? path(arg(value.name), value.path, true) : arg(value.name);
+      case "item":
+        return value.path ? path("item", value.path, true) : "item";
+      case "arith": {
+        this.#helpers.add("amountOf");
+        const op = value.op;
+        const both = `amountOf(${this.#value(value.left)}) ${op} amountOf(${this.#value(value.right)})`;
+        if (op === "/") return `(${both})`;
+        this.#helpers.add("money");
+        return `money(${both})`;
+      }
+      case "aggregate": {
+        const table = this.#tables.get(value.table) as Table;
+        this.#helpers.add("same");
+        const where = value.where.map((w) => `same(${prop("r", w.field)}, ${this.#value(w.value)})`).join(" && ") || "true";
+        const rows = `Object.values(${this.#rows(table)} ?? {}).filter((r: any) => ${where})`;
+        if (value.op === "count") return `${rows}.length`;
+        this.#helpers.add("amountOf");
+        return `${rows}.reduce((n: number, r: any) => n + amountOf(${prop("r", value.field ?? "amount")}), 0)`;
+      }
       case "constant":
         return JSON.stringify(value.value);
       case "today":
@@ -223,7 +321,7 @@ class ServiceWriter {
       case "read":
         return this.#snapshots.get(JSON.stringify(value.place)) ?? this.#place(value.place);
       case "new-key":
-        return "key";
+        return "keyValue";
       case "object":
         return `{ ${Object.entries(value.fields)
           .map(([name, v]) => `${q(name)}: ${v.kind === "parameter" ? `${arg(v.name)} ?? ""` : this.#value(v)}`)
@@ -291,6 +389,13 @@ class ServiceWriter {
         const key = this.#value(rule.key);
         const value = this.#value(rule.value);
         this.lines.push(`ensure(((${map} ?? {})[String(${key})] ?? []).includes(${value}), \`\${${value}} on \${${key}} is not open\`);`);
+        break;
+      }
+      case "compare": {
+        const c = rule.condition;
+        this.lines.push(
+          `ensure(${this.#condition(c)}, \`${conditionText(c)}: \${JSON.stringify(${this.#value(c.left)})}${c.right ? ` vs \${JSON.stringify(${this.#value(c.right)})}` : ""}\`);`,
+        );
         break;
       }
       case "covers": {
@@ -369,7 +474,42 @@ class ServiceWriter {
       }
       case "link": {
         const at = this.#place(rule.place);
-        this.lines.push(`${at} = [...(${at} ?? []), key];`);
+        this.lines.push(`${at} = [...(${at} ?? []), keyValue];`);
+        break;
+      }
+      case "add-values": {
+        const at = this.#place(rule.place);
+        const value = this.#value(rule.value);
+        const items = rule.each ? `(Array.isArray(${arg(rule.each)}) ? ${arg(rule.each)} : [])` : "[null]";
+        this.lines.push(`for (const item of ${items} as any[]) {`);
+        this.lines.push(`  const value = ${value};`);
+        if (rule.unique) {
+          this.#helpers.add("same");
+          this.lines.push(`  if ((${at} ?? []).some((v: unknown) => same(v, value))) continue;`);
+        }
+        this.lines.push(`  ${at} = [...(${at} ?? []), value];`);
+        this.lines.push("}");
+        break;
+      }
+      case "remove-values": {
+        const at = this.#place(rule.place);
+        this.#helpers.add("same");
+        const values = this.#value(rule.values);
+        const of = rule.field ? `e?.${rule.field}` : "e";
+        this.lines.push(`{`);
+        this.lines.push(`  const gone: unknown[] = Array.isArray(${values}) ? ${values} : [${values}];`);
+        this.lines.push(`  ${at} = (${at} ?? []).filter((e: any) => !gone.some((v) => same(${of}, v)));`);
+        this.lines.push(`}`);
+        break;
+      }
+      case "insert": {
+        const table = this.#tables.get(rule.table) as Table;
+        const n = this.#inserts++;
+        this.#newKey(`insertKey${n}`, `insertValue${n}`, table, rule.key);
+        const fields = Object.entries(rule.fields).map(
+          ([name, v]) => `${q(name)}: ${v.kind === "new-key" ? `insertValue${n}` : this.#value(v)}`,
+        );
+        this.lines.push(`(${this.#rows(table)} ??= {})[insertKey${n}] = { ${fields.join(", ")} };`);
         break;
       }
       case "slot-take":
@@ -412,4 +552,29 @@ function ident(entity: string): string {
 /** The key-field argument of `entryIn`, for lists of records. */
 function keyArg(keyField: string | undefined): string {
   return keyField ? `, ${JSON.stringify(keyField)}` : "";
+}
+
+/** A condition in words, for the refusal a broken requirement gives. */
+function conditionText(c: Condition): string {
+  const side = (v: ValueExpr): string =>
+    v.kind === "parameter"
+      ? [v.name, ...(v.path ?? [])].join(".")
+      : v.kind === "read"
+        ? [...v.place.hops.map((h) => h.table), ...v.place.path].join(".")
+        : v.kind === "constant"
+          ? JSON.stringify(v.value)
+          : v.kind;
+  const ops: Record<Condition["op"], string> = {
+    "==": "must equal",
+    "!=": "must differ from",
+    "<": "must be below",
+    "<=": "must be at most",
+    ">": "must be above",
+    ">=": "must be at least",
+    given: "must be given",
+    absent: "must not be set",
+    in: "must be one of",
+    "not-in": "must not be one of",
+  };
+  return `${side(c.left)} ${ops[c.op]}${c.right ? ` ${side(c.right)}` : ""}`;
 }

@@ -48,6 +48,38 @@ function nextNumber(rows: object): string {
   for (const key of Object.keys(rows)) if (Number(key) > last) last = Number(key);
   return String(Math.floor(last) + 1);
 }`,
+  holds: `/** A rule's condition: \`given\`/\`absent\` (is a value there), equality as \`same\` does it, order on numbers and dates, membership. */
+function holds(a: unknown, op: string, b?: unknown): boolean {
+  const there = (v: unknown) => v !== undefined && v !== null && v !== "";
+  const eq = (x: unknown, y: unknown) =>
+    typeof x === "string" && typeof y === "string"
+      ? x.toLowerCase() === y.toLowerCase()
+      : typeof x === "number" || typeof y === "number"
+        ? x !== null && y !== null && x !== undefined && y !== undefined && String(x) === String(y)
+        : JSON.stringify(x) === JSON.stringify(y);
+  const order = (x: unknown, y: unknown) =>
+    typeof x === "number" && typeof y === "number" ? x - y : typeof x === "string" && typeof y === "string" ? (x < y ? -1 : x > y ? 1 : 0) : Number.NaN;
+  switch (op) {
+    case "given": return there(a);
+    case "absent": return !there(a);
+    case "==": return eq(a, b);
+    case "!=": return !eq(a, b);
+    case "<": return order(a, b) < 0;
+    case "<=": return order(a, b) <= 0;
+    case ">": return order(a, b) > 0;
+    case ">=": return order(a, b) >= 0;
+    case "in": return Array.isArray(b) && b.some((v) => eq(a, v));
+    case "not-in": return !(Array.isArray(b) && b.some((v) => eq(a, v)));
+    default: return false;
+  }
+}`,
+  amountOf: `/** A number, or the amount of a money object (\`{amount, currency}\`). */
+function amountOf(value: unknown): number {
+  if (typeof value === "number") return value;
+  if (value && typeof value === "object" && typeof (value as { amount?: unknown }).amount === "number") return (value as { amount: number }).amount;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : 0;
+}`,
   money: `/** Amounts kept to cents, so repeated transfers do not drift. */
 function money(value: number): number {
   return Math.round(value * 100) / 100;
@@ -74,6 +106,12 @@ function nextKey(rows: Record<string, unknown>, prefix: string, digits: number):
     if (Number.isInteger(n) && n > top) top = n;
   }
   return prefix + String(top + 1).padStart(digits, "0");
+}`,
+  counterKey: `/** The next key from a counter the data keeps: its value (as text for the table, as the data writes it in the record), then one more. */
+function counterKey(holder: any, field: string, prefix: string): { key: string; value: unknown } {
+  const n = Number(holder?.[field] ?? 1);
+  if (holder) holder[field] = n + 1;
+  return { key: prefix + String(n), value: prefix === "" ? n : prefix + String(n) };
 }`,
   exactArithmetic: `/**
  * An arithmetic expression (numbers, + - * /, parentheses) evaluated exactly: every number is a

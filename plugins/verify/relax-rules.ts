@@ -36,6 +36,8 @@ function refusalMark(rule: Requirement, entity: string): string | null {
       return `insufficient ${rule.field}`;
     case "record-exists":
       return null;
+    case "compare":
+      return "must ";
   }
 }
 

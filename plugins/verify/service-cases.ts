@@ -107,7 +107,14 @@ function effectsOf(input: ServiceInputs, s: ServiceModel, built: ServiceCall, ch
   s.effects.forEach((entry, i) => {
     const rule = entry.rule as RuleEffect;
     const label = `${entry.source}: ${entry.text}`.slice(0, 160);
-    const at = placeRecord(input.state, subject, record, rule.place);
+    // An effect on a condition is checked by the valid calls not crashing; an insert by its new record.
+    if (entry.when && entry.when.length > 0) return;
+    if (rule.kind === "insert") {
+      out.push({ kind: "adds-record", table: rule.table });
+      if (!checks.has(s.requires.length + i)) checks.set(s.requires.length + i, id);
+      return;
+    }
+    const at = placeRecord(input.state, subject, record, rule.place, built.args);
     if (!at) return;
     let effect: Effect | null = null;
     switch (rule.kind) {
@@ -139,6 +146,10 @@ function effectsOf(input: ServiceInputs, s: ServiceModel, built: ServiceCall, ch
       case "link":
         effect = { kind: "path-grows", ...at, path: rule.place.path, rule: label };
         break;
+      case "add-values":
+        // Values already there are skipped, rightly, when unique: only a plain add must grow the list.
+        if (!rule.unique) effect = { kind: "path-grows", ...at, path: rule.place.path, rule: label };
+        break;
       case "mirror": {
         const list = valueIn(input.state[at.table]?.[at.key], rule.place.path);
         const mirrors = (e: unknown) =>
@@ -167,9 +178,17 @@ function placeRecord(
   subject: { table: string; key: string },
   record: Row | undefined,
   place: Place,
+  args: Row,
 ): { table: string; key: string } | null {
   let at = subject;
   let current = record;
+  if (place.root) {
+    const key = place.root.key?.kind === "parameter" ? args[place.root.key.name] : place.root.key ? undefined : "current";
+    if (key === undefined || key === null) return null;
+    at = { table: place.root.table, key: String(key) };
+    current = state[place.root.table]?.[String(key)];
+    if (!current) return null;
+  }
   for (const hop of place.hops) {
     const key = valueIn(current, hop.field.split("."));
     if (key === undefined || key === null) return null;
