@@ -2,7 +2,7 @@
 // places it can reach; with the rules found so far.
 import type { Field, Table } from "../../lib/contracts/domain-schema.ts";
 import type { DomainState, Row } from "../../lib/contracts/domain-state.ts";
-import type { Effect, Place, Requirement, Rule, RuleSource, ValueExpr } from "../../lib/contracts/tool-rules.ts";
+import type { Condition, Effect, Place, Requirement, Rule, RuleSource, ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import { type Holder, leaves, maps, nameWords, overlap, reachable } from "../../lib/data-pack/places.ts";
 import { entriesOf, valueIn } from "../../lib/domain-model/service-arguments.ts";
 import type { Subject } from "../../lib/service-tools/subject.ts";
@@ -121,9 +121,41 @@ export class RuleContext {
     this.requires.push({ rule, source, text });
   }
 
-  effect(rule: Effect, source: RuleSource, text: string): void {
+  effect(rule: Effect, source: RuleSource, text: string, when?: Condition[]): void {
     if (this.effects.some((r) => JSON.stringify(r.rule) === JSON.stringify(rule))) return;
-    this.effects.push({ rule, source, text });
+    this.effects.push({ rule, source, text, ...(when && when.length > 0 ? { when } : {}) });
+  }
+
+  /** Whether a place is one the call's identifying parameters are compared with (a key, a found-by field). */
+  identifyingPlace(place: Place): boolean {
+    return place.hops.length === 0 && !place.root && place.path.length === 1 && this.identifying.has(place.path[0] as string);
+  }
+
+  /**
+   * An entry made from the call for a list of records: each field from the parameter of its name
+   * (or its words), `…_at`/date fields from the clock, a field a quote in the text sets
+   * (`type: "Comment"`) from it. Null when no field comes from the call.
+   */
+  entryFromCall(fields: readonly Field[], quotes: readonly string[] = []): Record<string, ValueExpr> | null {
+    const element: Record<string, ValueExpr> = {};
+    const taken = new Set<string>([...this.identifying]);
+    let fromCall = 0;
+    for (const f of fields) {
+      const param = this.text.parameters.find((p) => p.name === f.name) ?? this.parameterFor(f.name, taken);
+      if (param && param.type !== "array" && !taken.has(param.name)) {
+        element[f.name] = { kind: "parameter", name: param.name };
+        taken.add(param.name);
+        fromCall += 1;
+      } else if (f.format === "date-time" || /_at$/.test(f.name)) element[f.name] = nowFor(f);
+      else if (f.format === "date" || /(^|_)date$/.test(f.name)) element[f.name] = { kind: "today" };
+      else if (f.enum && f.enum.length === 1) element[f.name] = { kind: "constant", value: f.enum[0] };
+      else {
+        const quoted = quotes.find((q) => f.enum?.some((v) => String(v).toLowerCase() === q.toLowerCase()));
+        if (quoted !== undefined)
+          element[f.name] = { kind: "constant", value: f.enum?.find((v) => String(v).toLowerCase() === quoted.toLowerCase()) };
+      }
+    }
+    return fromCall > 0 ? element : null;
   }
 
   /** Whether an effect already writes this place. */

@@ -13,6 +13,7 @@ import { clockOf } from "../../lib/service-tools/clock.ts";
 import { keyTable, mappingFields, returnsOf, subjectOf } from "../../lib/service-tools/subject.ts";
 import { serviceToolModel } from "../../lib/service-tools/tool-model.ts";
 import { sentencesOf, toolText } from "../../lib/service-tools/tool-text.ts";
+import { clausesOf, readClause } from "./clauses.ts";
 import { RuleContext } from "./context.ts";
 import { deriveCreation } from "./creation.ts";
 import { deriveEffects, targetStatus } from "./effects.ts";
@@ -72,6 +73,8 @@ export function deriveServiceModel(spec: ToolSpec, tables: readonly Table[], dat
       service.newKey = made.newKey;
       service.fields = made.fields;
     }
+    // What else its clauses say it changes (a counter, the record it is made for).
+    for (const clause of clausesOf(c.sentences())) readClause(c, clause);
   } else if (subject.kind === "find" || subject.kind === "list") {
     service.match = matches(text.parameters, subject.table, tables);
   }

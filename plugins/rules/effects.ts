@@ -11,6 +11,7 @@ import { arrays, fieldAt, leaves, nameWords, overlap, reachable } from "../../li
 import { participle, VERBS } from "../../lib/domain-model/lexicon.ts";
 import { valueIn } from "../../lib/domain-model/service-arguments.ts";
 import { keyTable } from "../../lib/service-tools/subject.ts";
+import { clausesOf, readClause } from "./clauses.ts";
 import { heldAt, here, nowFor, type RuleContext } from "./context.ts";
 import { statusesIn } from "./requirements.ts";
 import { changeSlots, slotPool } from "./slots.ts";
@@ -82,6 +83,8 @@ export function deriveEffects(c: RuleContext, to: ReturnType<typeof targetStatus
     relatedStatuses(c);
     dateShifts(c);
     money(c);
+    // What the description's and policy's own clauses say it changes, on any record they name.
+    for (const clause of clausesOf(c.sentences())) readClause(c, clause);
     numbersSet(c);
     parameterFields(c);
     slots?.after();

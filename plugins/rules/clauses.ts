@@ -1,0 +1,332 @@
+// The clauses of a tool's description or of a policy, read for what they say a call does or needs:
+// "the payment's refunded_money grows by the amount", "sets the bill status to AWAITING_PAYMENT",
+// "closed_at and updated_at are set to now", "the comment is appended to the ticket's comments",
+// "amount_money may not exceed the order's net_amount_due_money", "refused when the card is
+// expired". A sentence splits at `;` and `:`; a leading "if/when …," puts a condition on what
+// follows; quoted words are values. A clause yields a rule only when its place and its value are
+// both found in the data (resolve.ts): what cannot be grounded is left to the other passes.
+import type { Condition, RuleSource, ValueExpr } from "../../lib/contracts/tool-rules.ts";
+import type { RuleContext } from "./context.ts";
+import { type Candidate, resolvePlace, resolveValue } from "./resolve.ts";
+
+export interface Clause {
+  /** Lower case, quoted words masked as ⟦n⟧. */
+  text: string;
+  quotes: string[];
+  source: RuleSource;
+  /** The sentence it came from, as written (lower case), for the rule's text. */
+  sentence: string;
+}
+
+/** A text's clauses: its sentences split at `;`, `:` and list markers, quoted words masked. */
+export function clausesOf(sentences: readonly { sentence: string; source: RuleSource }[]): Clause[] {
+  const out: Clause[] = [];
+  for (const { sentence, source } of sentences) {
+    const quotes: string[] = [];
+    const masked = sentence
+      .replace(/`([^`]{1,80})`/g, "$1")
+      .replace(/"([^"]{1,80})"|“([^”]{1,80})”|(?<![a-z0-9])'([^']{1,60})'(?![a-z0-9])/g, (_, a, b, c) => {
+        quotes.push((a ?? b ?? c) as string);
+        return `⟦${quotes.length - 1}⟧`;
+      });
+    for (const part of masked.split(/;|:\s|\(\d\)|\s\(|\)\s?/)) {
+      const text = part.trim().replace(/^(and|then|also)\s+/, "");
+      if (text.length > 3) out.push({ text, quotes, source, sentence });
+    }
+  }
+  return out;
+}
+
+const SET_VERBS = String.raw`(?:is|are|will be|gets|get|is then)\s+(?:set|changed|updated|reset|marked|moved)(?:\s+back)?\s+(?:to|as)`;
+const BECOMES = `(?:becomes|become|changes to|change to|moves to|move to|turns|goes to|go to)`;
+const UP = `(?:grows|grow|increases|increase|goes up|go up|rises|rise|is increased|are increased|is incremented|are incremented|is raised)`;
+const DOWN = `(?:shrinks|shrink|decreases|decrease|goes down|go down|drops|drop|falls|fall|is decreased|are decreased|is decremented|are decremented|is reduced|are reduced|is lowered)`;
+
+/** The rules a clause states, as the context's requirements and effects (with its source). */
+export function readClause(c: RuleContext, clause: Clause): void {
+  const conditional = /^(?:if|when|whenever|once|unless)\s+(.+?),\s+(.+)$/.exec(clause.text);
+  let body = clause.text;
+  let when: Condition[] | undefined;
+  if (conditional) {
+    const parsed = conditions(c, conditional[1] as string, clause.quotes);
+    if (!parsed) return;
+    when = clause.text.startsWith("unless") ? parsed.map(negate) : parsed;
+    body = conditional[2] as string;
+  }
+  if (effect(c, clause, body, when)) return;
+  if (!when) requirement(c, clause, body);
+}
+
+/** An effect the clause states; true when it made one. */
+function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] | undefined): boolean {
+  const add = (place: Candidate, rule: Parameters<RuleContext["effect"]>[0]) => {
+    if (c.writes(place.place) || c.identifyingPlace(place.place)) return;
+    c.effect(rule, clause.source, clause.sentence, when);
+  };
+  let m: RegExpExecArray | null;
+  // sets X to V; X is set to V; X becomes V
+  if (
+    (m = /^(?:sets?|changes?|updates?|marks?|resets?)\s+(.+?)\s+(?:to|as)\s+(.+)$/.exec(body)) ||
+    (m = new RegExp(String.raw`^(.+?)\s+${SET_VERBS}\s+(.+)$`).exec(body)) ||
+    (m = new RegExp(String.raw`^(.+?)\s+${BECOMES}\s+(.+)$`).exec(body))
+  ) {
+    let made = false;
+    for (const part of (m[1] as string).split(/\s*,\s*|\s+and\s+/)) {
+      const place = resolvePlace(c, part);
+      if (!place || place.kind === "array" || place.kind === "object") continue;
+      const value = resolveValue(c, m[2] as string, clause.quotes, place);
+      if (!value || !fits(value, place)) continue;
+      add(place, { kind: "set", place: place.place, value });
+      made = true;
+    }
+    return made;
+  }
+  // X grows/goes down by V; increments X by V; adds V to X; deducts V from X
+  const amount = (phrase: string, sign: 1 | -1, placePhrase: string) => {
+    const place = resolvePlace(c, placePhrase, (k) => k === "number" || k === "money");
+    if (!place) return false;
+    // A money object ({amount, currency}) moves by its amount.
+    const number: Candidate = { ...place, kind: "number" };
+    const value = /^(?:one|1|a unit)$/.test(phrase.trim())
+      ? ({ kind: "constant", value: 1 } as const)
+      : resolveValue(c, phrase, clause.quotes, number);
+    if (!value) return false;
+    const at = place.kind === "money" ? { ...place.place, path: [...place.place.path, "amount"] } : place.place;
+    add(place, { kind: "add", place: at, amount: value, sign });
+    return true;
+  };
+  if ((m = new RegExp(String.raw`^(.+?)\s+${UP}\s+by\s+(.+)$`).exec(body))) return amount(m[2] as string, 1, m[1] as string);
+  if ((m = new RegExp(String.raw`^(.+?)\s+${DOWN}\s+by\s+(.+)$`).exec(body))) return amount(m[2] as string, -1, m[1] as string);
+  if ((m = /^(?:increments|increases|raises|tops up)\s+(.+?)\s+by\s+(.+)$/.exec(body))) return amount(m[2] as string, 1, m[1] as string);
+  if ((m = /^(?:decrements|decreases|reduces|lowers)\s+(.+?)\s+by\s+(.+)$/.exec(body))) return amount(m[2] as string, -1, m[1] as string);
+  if ((m = /^(.+?)\s+(?:is|are)\s+(?:then\s+)?incremented$/.exec(body))) return amount("1", 1, m[1] as string);
+  if ((m = /^(?:adds|credits|refunds|returns)\s+(.+?)\s+(?:to|back to)\s+(.+)$/.exec(body)) && amount(m[1] as string, 1, m[2] as string))
+    return true;
+  if (
+    (m = /^(.+?)\s+(?:is|are)\s+(?:added|credited|refunded|returned|given back)\s+(?:to|back to)\s+(.+)$/.exec(body)) &&
+    amount(m[1] as string, 1, m[2] as string)
+  )
+    return true;
+  if (
+    (m = /^(?:deducts|subtracts|takes|withdraws|debits|charges)\s+(.+?)\s+(?:from|to)\s+(.+)$/.exec(body)) &&
+    amount(m[1] as string, -1, m[2] as string)
+  )
+    return true;
+  if (
+    (m = /^(.+?)\s+(?:is|are)\s+(?:deducted|subtracted|taken|debited|withdrawn)\s+from\s+(.+)$/.exec(body)) &&
+    amount(m[1] as string, -1, m[2] as string)
+  )
+    return true;
+  // V is appended/added to X (a list); removes V from X
+  const list = (placePhrase: string) => resolvePlace(c, placePhrase, (k) => k === "array");
+  if (
+    (m = /^(.+?)\s+(?:is|are)\s+(?:appended|added)\s+to\s+(.+)$/.exec(body)) ||
+    (m = /^(?:appends|adds)\s+(.+?)\s+to\s+(.+)$/.exec(body))
+  ) {
+    const place = list(m[2] as string);
+    if (!place) return false;
+    return appended(c, clause, place, m[1] as string, when);
+  }
+  if ((m = /^(?:removes|deletes)\s+(.+?)\s+from\s+(.+)$/.exec(body)) || (m = /^(.+?)\s+(?:is|are)\s+removed\s+from\s+(.+)$/.exec(body))) {
+    const place = list(m[2] as string);
+    const values = place ? arrayParameter(c, m[1] as string) : null;
+    if (!place || !values) return false;
+    add(place, { kind: "remove-values", place: place.place, values: { kind: "parameter", name: values } });
+    return true;
+  }
+  return false;
+}
+
+/** What a clause appends to a list: the values of an array parameter (tags), or an entry made from the call (a comment). */
+function appended(c: RuleContext, clause: Clause, place: Candidate, phrase: string, when: Condition[] | undefined): boolean {
+  if (c.writes(place.place)) return false;
+  const items = place.field.items;
+  const values = arrayParameter(c, phrase);
+  if (values && items?.type !== "object") {
+    c.effect(
+      {
+        kind: "add-values",
+        place: place.place,
+        value: { kind: "item" },
+        each: values,
+        unique: /\b(skip|already|duplicate|unique|once)/.test(clause.sentence),
+      },
+      clause.source,
+      clause.sentence,
+      when,
+    );
+    return true;
+  }
+  if (items?.type === "object" && items.fields) {
+    const element = c.entryFromCall(items.fields, clause.quotes);
+    if (!element) return false;
+    c.effect({ kind: "append", place: place.place, element }, clause.source, clause.sentence, when);
+    return true;
+  }
+  const param = c.text.parameters.find((p) => phrase.includes(p.name.replaceAll("_", " ")) || phrase.includes(p.name));
+  if (param) {
+    c.effect(
+      { kind: "add-values", place: place.place, value: { kind: "parameter", name: param.name } },
+      clause.source,
+      clause.sentence,
+      when,
+    );
+    return true;
+  }
+  return false;
+}
+
+/** The array parameter a phrase names ("the given tags", "tags"), or null. */
+function arrayParameter(c: RuleContext, phrase: string): string | null {
+  const arrays = c.text.parameters.filter((p) => p.type === "array");
+  return (
+    (
+      arrays.find((p) => phrase.includes(p.name.replaceAll("_", " ")) || phrase.includes(p.name)) ??
+      (/\b(them|these|those|the given)\b/.test(phrase) ? arrays[0] : undefined)
+    )?.name ?? null
+  );
+}
+
+/** A requirement the clause states (an effect it did not state). */
+function requirement(c: RuleContext, clause: Clause, body: string): void {
+  let m: RegExpExecArray | null;
+  // refused/fails/rejected when|if <condition>: the condition must not hold.
+  if ((m = /^(?:it\s+|the call\s+)?(?:is\s+)?(?:refused|fails|rejected|errors|is an error)\s+(?:when|if)\s+(.+)$/.exec(body))) {
+    const parsed = conditions(c, m[1] as string, clause.quotes);
+    if (parsed && parsed.length === 1)
+      c.require({ kind: "compare", condition: negate(parsed[0] as Condition) }, clause.source, clause.sentence);
+    return;
+  }
+  // X must (not) be at most / at least V; X may not exceed V; X must be positive
+  const bound =
+    /^(.+?)\s+(must|may|can|cannot|can't|should)\s+(not\s+)?(?:be\s+)?(at most|no more than|at least|no less than|more than|greater than|above|less than|lower than|below|exceed|positive|non-zero)\s*(.*)$/.exec(
+      body,
+    );
+  if (!bound) return;
+  const [, subject, modal, not, relation, rest] = bound as unknown as [string, string, string, string | undefined, string, string];
+  const left = comparedValue(c, subject, clause.quotes);
+  if (!left) return;
+  const negative = Boolean(not) || modal === "cannot" || modal === "can't";
+  if (relation === "positive" || relation === "non-zero") {
+    const op: Condition["op"] = relation === "positive" ? (negative ? "<=" : ">") : negative ? "==" : "!=";
+    c.require({ kind: "compare", condition: { left, op, right: { kind: "constant", value: 0 } } }, clause.source, clause.sentence);
+    return;
+  }
+  const right = comparedValue(c, rest, clause.quotes);
+  if (!right) return;
+  const ops: Record<string, Condition["op"]> = {
+    "at most": "<=",
+    "no more than": "<=",
+    "at least": ">=",
+    "no less than": ">=",
+    "more than": ">",
+    "greater than": ">",
+    above: ">",
+    exceed: ">",
+    "less than": "<",
+    "lower than": "<",
+    below: "<",
+  };
+  const op = ops[relation] as Condition["op"];
+  c.require({ kind: "compare", condition: { left, op: negative ? flip(op) : op, right } }, clause.source, clause.sentence);
+}
+
+/** A value a requirement compares: a parameter's, a place's, a constant. */
+function comparedValue(c: RuleContext, phrase: string, quotes: readonly string[]): ValueExpr | null {
+  const place = resolvePlace(c, phrase);
+  const value = resolveValue(c, phrase, quotes, place ?? undefined);
+  return (
+    value ??
+    (place
+      ? { kind: "read", place: place.kind === "money" ? { ...place.place, path: [...place.place.path, "amount"] } : place.place }
+      : null)
+  );
+}
+
+/** The conditions a phrase states, every one of them understood, or null. */
+function conditions(c: RuleContext, phrase: string, quotes: readonly string[]): Condition[] | null {
+  const out: Condition[] = [];
+  for (const part of phrase.split(/\s+and\s+(?=(?:the|it|its|a|an|no)\b)/)) {
+    const one = condition(c, part, quotes);
+    if (!one) return null;
+    out.push(one);
+  }
+  return out.length > 0 ? out : null;
+}
+
+function condition(c: RuleContext, phrase: string, quotes: readonly string[]): Condition | null {
+  let m: RegExpExecArray | null;
+  // a parameter given or left out
+  if (
+    (m =
+      /^(?:the\s+)?(?:optional\s+)?([a-z_ ]+?)\s+(?:is|are)\s+(given|provided|set|passed|sent|omitted|missing|not given|not provided|absent|empty|left out)$/.exec(
+        phrase,
+      ))
+  ) {
+    const named = m[1] as string;
+    const param = c.text.parameters.find((p) => p.name === named.replaceAll(" ", "_") || p.name.replaceAll("_", " ") === named);
+    if (param)
+      return {
+        left: { kind: "parameter", name: param.name },
+        op: /omitted|missing|not|absent|empty|left/.test(m[2] as string) ? "absent" : "given",
+      };
+  }
+  if ((m = /^no\s+([a-z_ ]+?)\s+is\s+(?:given|sent|provided)$/.exec(phrase))) {
+    const param = c.text.parameters.find((p) => p.name.replaceAll("_", " ") === m?.[1] || p.name === m?.[1]);
+    if (param) return { left: { kind: "parameter", name: param.name }, op: "absent" };
+  }
+  // the X is (not) V / one of V, V
+  if ((m = /^(.+?)\s+(?:is|are|was|were)\s+(?:still\s+)?(not\s+)?(?:one of\s+|either\s+)?(.+)$/.exec(phrase))) {
+    const subject = (m[1] as string).replace(/^(?:it|the record)$/, c.target?.status ? c.target.status.field : "it");
+    const place = resolvePlace(c, subject === "it" ? (c.target?.status?.field ?? "") : subject);
+    if (!place) return null;
+    const values = (m[3] as string).split(/\s*,\s*|\s+or\s+/).map((v) => resolveValue(c, v, quotes, place));
+    if (values.some((v) => v?.kind !== "constant") || values.length === 0) {
+      if (values.length === 1 && values[0]) return { left: { kind: "read", place: place.place }, op: m[2] ? "!=" : "==", right: values[0] };
+      return null;
+    }
+    const list = values.map((v) => (v as { value: unknown }).value);
+    return list.length === 1
+      ? { left: { kind: "read", place: place.place }, op: m[2] ? "!=" : "==", right: { kind: "constant", value: list[0] } }
+      : { left: { kind: "read", place: place.place }, op: m[2] ? "not-in" : "in", right: { kind: "constant", value: list } };
+  }
+  return null;
+}
+
+function negate(c: Condition): Condition {
+  const opposite: Record<Condition["op"], Condition["op"]> = {
+    "==": "!=",
+    "!=": "==",
+    "<": ">=",
+    "<=": ">",
+    ">": "<=",
+    ">=": "<",
+    given: "absent",
+    absent: "given",
+    in: "not-in",
+    "not-in": "in",
+  };
+  return { ...c, op: opposite[c.op] };
+}
+
+function flip(op: Condition["op"]): Condition["op"] {
+  return ({ ">": "<=", ">=": "<", "<": ">=", "<=": ">" } as Record<string, Condition["op"]>)[op] ?? op;
+}
+
+/** Whether a value can go where the place is: a number into a number, a state into a text field, a time into a date. */
+function fits(value: ValueExpr, place: Candidate): boolean {
+  if (value.kind !== "constant") return true;
+  const v = value.value;
+  switch (place.kind) {
+    case "number":
+    case "money":
+      return typeof v === "number" || v === null;
+    case "boolean":
+      return typeof v === "boolean" || v === null;
+    case "string":
+    case "date":
+      return typeof v === "string" || v === null;
+    default:
+      return true;
+  }
+}

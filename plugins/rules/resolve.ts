@@ -1,0 +1,198 @@
+// What the words of a rule name in the data: a phrase ("the payment's refunded_money", "its
+// status", "account_settings.next_comment_id", "the gift card's balance") to a place a tool can
+// read or write, and a phrase ("'open'", "now", "the amount", "1", "the tier's points") to a value.
+// Places are looked for on the tool's own record, on the records it refers to, on records its
+// parameters name, and on the one record a settings or session collection holds; a phrase that
+// matches none well is no place (a rule from it is not made).
+import type { Field, Table } from "../../lib/contracts/domain-schema.ts";
+import type { Place, ValueExpr } from "../../lib/contracts/tool-rules.ts";
+import { fieldAt, nameWords, reachable } from "../../lib/data-pack/places.ts";
+import { keyTable } from "../../lib/service-tools/subject.ts";
+import { nowFor, type RuleContext } from "./context.ts";
+
+export type PlaceKind = "number" | "money" | "string" | "boolean" | "array" | "object" | "date";
+
+export interface Candidate {
+  place: Place;
+  table: Table;
+  field: Field;
+  kind: PlaceKind;
+  /** Words naming the record the place is on (its entity, and the parameter that names it). */
+  owner: Set<string>;
+  /** Words of the place's own path. */
+  words: string[];
+}
+
+/** Phrases that only point ("the", "its") or count; left out when words are compared. */
+const NOISE = new Set("the a an its their his her this that these those each every any new current given same own of for on in".split(" "));
+
+const wordsOf = (phrase: string) => nameWords(phrase.replace(/'s\b/g, " ")).filter((w) => !NOISE.has(w));
+
+function kindOf(field: Field): PlaceKind {
+  if (field.type === "number" || field.type === "integer") return "number";
+  if (field.type === "boolean") return "boolean";
+  if (field.type === "array") return "array";
+  if (field.type === "object") {
+    const amount = field.fields?.find((f) => f.name === "amount" && (f.type === "number" || f.type === "integer"));
+    return amount ? "money" : "object";
+  }
+  if (field.format === "date" || field.format === "date-time") return "date";
+  return "string";
+}
+
+const known = new WeakMap<RuleContext, Candidate[]>();
+
+/** Every place a tool's rules may speak of, nearest first (made once per tool). */
+export function candidatesOf(c: RuleContext): Candidate[] {
+  let list = known.get(c);
+  if (!list) {
+    list = candidates(c);
+    known.set(c, list);
+  }
+  return list;
+}
+
+function candidates(c: RuleContext): Candidate[] {
+  const target = c.target;
+  const out: Candidate[] = [];
+  const add = (table: Table, base: Omit<Place, "path">, owner: Set<string>) => {
+    const visit = (fields: readonly Field[], prefix: string[]) => {
+      for (const field of fields) {
+        const path = [...prefix, field.name];
+        out.push({ place: { ...base, path }, table, field, kind: kindOf(field), owner, words: nameWords(path.join("_")) });
+        if (field.type === "object" && field.fields && prefix.length < 3) visit(field.fields, path);
+      }
+    };
+    visit(table.fields, []);
+  };
+  const entity = (t: Table) => new Set(nameWords(t.entity.replaceAll(" ", "_")));
+  if (target) {
+    for (const { table, hops } of reachable(c.tables, target)) {
+      const owner = entity(table);
+      // A record reached through a field is named by that field's words too (`card_details.card.id` → card).
+      for (const hop of hops) for (const w of nameWords(hop.field)) if (w !== "id") owner.add(w);
+      add(table, { hops }, owner);
+    }
+  }
+  // Records the call's parameters name (the acting employee, the destination account).
+  for (const p of c.text.parameters) {
+    const table = keyTable(p, [...c.tables.values()]);
+    if (!table || table === target) continue;
+    const owner = entity(table);
+    for (const w of nameWords(p.name)) if (w !== "id") owner.add(w);
+    add(table, { hops: [], root: { table: table.name, key: { kind: "parameter", name: p.name } } }, owner);
+  }
+  for (const table of c.tables.values())
+    if (table.storage === "single") add(table, { hops: [], root: { table: table.name } }, entity(table));
+  return out;
+}
+
+/**
+ * The place a phrase names, or null: `table.field` written out, else the candidate whose path the
+ * phrase's words name best (every word of its last step at least), on the record the phrase's
+ * owner words name (the tool's own record when it names none).
+ */
+export function resolvePlace(c: RuleContext, phrase: string, want?: (kind: PlaceKind) => boolean): Candidate | null {
+  const all = candidatesOf(c).filter((k) => !want || want(k.kind));
+  // Written out: `account_settings.next_comment_id`, `refund_ids`, `satisfaction_rating.score`.
+  for (const token of phrase.match(/[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+/g) ?? []) {
+    const steps = token.split(".");
+    const onTable = all.filter((k) => k.table.name === steps[0] && k.place.path.join(".") === steps.slice(1).join("."));
+    if (onTable.length > 0) return nearest(onTable);
+    const onPath = all.filter((k) => k.place.path.join(".") === token || k.place.path.at(-1) === token);
+    if (onPath.length > 0) return nearest(ownedBy(onPath, wordsOf(phrase.replace(token, ""))));
+  }
+  const words = wordsOf(phrase);
+  if (words.length === 0) return null;
+  let best: { k: Candidate; score: number } | null = null;
+  for (const k of all) {
+    const last = nameWords(k.place.path.at(-1) as string).filter((w) => !NOISE.has(w));
+    if (last.length === 0 || !last.every((w) => words.includes(w))) continue;
+    const named = k.words.filter((w) => words.includes(w)).length;
+    const ownerWords = words.filter((w) => k.owner.has(w)).length;
+    const leftover = words.filter((w) => !k.words.includes(w) && !k.owner.has(w)).length;
+    const distance = k.place.root ? 1 : k.place.hops.length;
+    // Owner words that name another record than this one count against it.
+    const score = named * 10 + ownerWords * 6 - leftover * 3 - distance * 2 - (k.place.path.length - 1);
+    if (!best || score > best.score) best = { k, score };
+  }
+  return best && best.score > 0 ? best.k : null;
+}
+
+function nearest(list: Candidate[]): Candidate {
+  return [...list].sort((a, b) => (a.place.root ? 1 : a.place.hops.length) - (b.place.root ? 1 : b.place.hops.length))[0] as Candidate;
+}
+
+function ownedBy(list: Candidate[], words: readonly string[]): Candidate[] {
+  const named = list.filter((k) => words.some((w) => k.owner.has(w)));
+  return named.length > 0 ? named : list;
+}
+
+const NUMBER = /^-?\d+(?:\.\d+)?$/;
+
+/**
+ * The value a phrase says, for a place of `target`'s kind: a quoted or known state (as the data
+ * spells it), a number, now or today, true/false/null, a parameter (by its name or its words), or
+ * another place's value. Null when it says none of these.
+ */
+export function resolveValue(c: RuleContext, phrase: string, quotes: readonly string[], target?: Candidate): ValueExpr | null {
+  const text = phrase
+    .trim()
+    .replace(/[.,;]+$/, "")
+    .replace(/^(?:the\s+)?(?:value\s+)?/, "");
+  const quoted = /^⟦(\d+)⟧/.exec(text);
+  if (quoted) return constantFor(quotes[Number(quoted[1])] ?? "", target);
+  if (NUMBER.test(text)) return { kind: "constant", value: Number(text) };
+  if (/^(one|once)$/.test(text)) return { kind: "constant", value: 1 };
+  if (/^(now|the current time|the time of the call|the current date and time)\b/.test(text))
+    return target && target.field.format === "date" ? { kind: "today" } : nowFor(target?.field ?? {});
+  if (/^(today|today's date|the current date|the date of the call)\b/.test(text)) return { kind: "today" };
+  if (/^(true|yes)$/.test(text)) return { kind: "constant", value: true };
+  if (/^(false|no)$/.test(text)) return { kind: "constant", value: false };
+  if (/^(null|none|nothing|empty)$/.test(text)) return { kind: "constant", value: target?.kind === "array" ? [] : null };
+  // A parameter by its name, or by its words ("the amount", "the given quantity").
+  const param =
+    c.text.parameters.find((p) => new RegExp(`(^|[^a-z_])${p.name}($|[^a-z_])`).test(text)) ??
+    c.text.parameters.find((p) => {
+      const w = wordsOf(text);
+      const pw = nameWords(p.name).filter((x) => x !== "id");
+      return pw.length > 0 && pw.every((x) => w.includes(x)) && w.length <= pw.length + 1;
+    });
+  if (param) {
+    // Money given as an object ({amount, currency}) added to a number: its amount.
+    const money = param.type === "object" && target && target.kind === "number";
+    return money ? { kind: "parameter", name: param.name, path: ["amount"] } : { kind: "parameter", name: param.name };
+  }
+  const state = target?.field.enum?.find((v) => String(v).toLowerCase() === text.toLowerCase());
+  if (state !== undefined) return { kind: "constant", value: state };
+  const place = resolvePlace(c, text, (kind) => !target || kind === target.kind || (kind === "money" && target.kind === "number"));
+  if (place && place.place.path.length > 0) {
+    const money = place.kind === "money" && target?.kind === "number";
+    return { kind: "read", place: money ? { ...place.place, path: [...place.place.path, "amount"] } : place.place };
+  }
+  return null;
+}
+
+/** A quoted value, spelt as the data spells the field's values (`Active` where the data writes `Active`). */
+function constantFor(value: string, target?: Candidate): ValueExpr {
+  if (target?.kind === "number" && NUMBER.test(value)) return { kind: "constant", value: Number(value) };
+  if (target?.kind === "boolean" && /^(true|false)$/.test(value)) return { kind: "constant", value: value === "true" };
+  const known = target?.field.enum?.find((v) => String(v).toLowerCase() === value.toLowerCase());
+  if (known !== undefined) return { kind: "constant", value: known };
+  const values = (target?.field.enum ?? []).map(String);
+  if (values.length > 0 && values.every((v) => v === v.toUpperCase() && /[A-Z]/.test(v)))
+    return { kind: "constant", value: value.toUpperCase() };
+  if (values.length > 0 && values.every((v) => /^[A-Z][a-z]/.test(v)))
+    return { kind: "constant", value: value.charAt(0).toUpperCase() + value.slice(1).toLowerCase() };
+  return { kind: "constant", value };
+}
+
+/** The field a place is at (for its format and enum), through the table's structs. */
+export function fieldOfPlace(c: RuleContext, place: Place): Field | undefined {
+  const table = place.root
+    ? c.tables.get(place.root.table)
+    : place.hops.length > 0
+      ? c.tables.get((place.hops.at(-1) as { table: string }).table)
+      : c.target;
+  return table ? fieldAt(table, place.path) : undefined;
+}
