@@ -204,6 +204,8 @@ function fill(input: ServiceInputs, args: Row, record: Row | undefined, table: T
   const s = service(model);
   const subject = record ?? args;
   const written = s.kind === "change" ? writtenParameters(s) : new Set<string>();
+  // Optional parameters the effects use are given too, so that the effects are seen.
+  const used = s.kind === "change" ? parametersIn(s.effects) : new Set<string>();
   for (const r of requirement(model, "record-exists")) {
     if (r.parameter in args) continue;
     const own = subject[r.parameter];
@@ -261,7 +263,7 @@ function fill(input: ServiceInputs, args: Row, record: Row | undefined, table: T
     if (own !== undefined && (typeof own !== "object" || own === null) && !written.has(name)) args[name] = own;
     // A new record's free text (a visit reason, a note) reads like the data's own.
     else if (example !== undefined && fieldIsText(schema)) args[name] = example;
-    else if (s.kind === "create" || (input.parameters.required as string[] | undefined)?.includes(name))
+    else if (s.kind === "create" || (input.parameters.required as string[] | undefined)?.includes(name) || used.has(name))
       // A value the call writes is a new one; a value it only names (a code, an email) is one the data holds.
       args[name] = (written.has(name) ? undefined : seenValue(state, name, schema, attempt)) ?? sampleFromSchema(name, schema, rng, clock);
   }
@@ -350,6 +352,21 @@ function writtenParameters(s: ServiceModel): Set<string> {
     else if (value.kind === "object") for (const part of Object.values(value.fields)) visit(part);
   };
   for (const entry of s.effects) if (entry.rule.kind === "set") visit(entry.rule.value);
+  return out;
+}
+
+/** Every parameter a list of rules reads. */
+function parametersIn(rules: readonly { rule: unknown; when?: unknown }[]): Set<string> {
+  const out = new Set<string>();
+  const visit = (value: unknown) => {
+    if (!value || typeof value !== "object") return;
+    const v = value as Record<string, unknown>;
+    if (v.kind === "parameter" && typeof v.name === "string") out.add(v.name);
+    if (typeof v.parameter === "string") out.add(v.parameter);
+    if (typeof v.each === "string") out.add(v.each);
+    for (const item of Object.values(v)) visit(item);
+  };
+  for (const r of rules) visit(r);
   return out;
 }
 

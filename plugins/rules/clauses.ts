@@ -42,8 +42,8 @@ const BECOMES = `(?:becomes|become|changes to|change to|moves to|move to|turns|g
 const UP = `(?:grows|grow|increases|increase|goes up|go up|rises|rise|is increased|are increased|is incremented|are incremented|is raised)`;
 const DOWN = `(?:shrinks|shrink|decreases|decrease|goes down|go down|drops|drop|falls|fall|is decreased|are decreased|is decremented|are decremented|is reduced|are reduced|is lowered)`;
 
-/** The rules a clause states, as the context's requirements and effects (with its source). */
-export function readClause(c: RuleContext, clause: Clause): void {
+/** The rules a clause states, as the context's requirements and (unless told not to) effects, with its source. */
+export function readClause(c: RuleContext, clause: Clause, options: { effects: boolean } = { effects: true }): void {
   const conditional = /^(?:if|when|whenever|once|unless)\s+(.+?),\s+(.+)$/.exec(clause.text);
   let body = clause.text;
   let when: Condition[] | undefined;
@@ -53,7 +53,7 @@ export function readClause(c: RuleContext, clause: Clause): void {
     when = clause.text.startsWith("unless") ? parsed.map(negate) : parsed;
     body = conditional[2] as string;
   }
-  if (effect(c, clause, body, when)) return;
+  if (options.effects && effect(c, clause, body, when)) return;
   if (!when) requirement(c, clause, body);
 }
 

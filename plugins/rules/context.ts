@@ -35,11 +35,11 @@ export class RuleContext {
     return table ? Object.values(this.data[table.name] ?? {}) : [];
   }
 
-  /** Every sentence that may speak of this tool: its description, then the policy's. */
-  sentences(): { sentence: string; source: RuleSource }[] {
+  /** Every sentence that may speak of this tool: its description's, then the policy's (or those of one source). */
+  sentences(source?: "description" | "policy"): { sentence: string; source: RuleSource }[] {
     return [
-      ...this.text.sentences.map((sentence) => ({ sentence, source: "description" as const })),
-      ...this.text.policy.map((sentence) => ({ sentence, source: "policy" as const })),
+      ...(source === "policy" ? [] : this.text.sentences.map((sentence) => ({ sentence, source: "description" as const }))),
+      ...(source === "description" ? [] : this.text.policy.map((sentence) => ({ sentence, source: "policy" as const }))),
     ];
   }
 

@@ -6,8 +6,8 @@ import type { Field, Table } from "../../lib/contracts/domain-schema.ts";
 import type { ServiceModel, ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import { reachable } from "../../lib/data-pack/places.ts";
 import { nowFor, type RuleContext } from "./context.ts";
-import { statusesIn } from "./requirements.ts";
 import { bookingSlots, slotPool } from "./slots.ts";
+import { statusesIn } from "./statuses.ts";
 
 /** The pattern of a table's keys: a shared prefix and digits, numbered in order, when the data's keys are so. */
 export function keyPattern(keys: readonly string[], table: Table): NonNullable<ServiceModel["newKey"]> {

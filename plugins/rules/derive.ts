@@ -13,11 +13,14 @@ import { clockOf } from "../../lib/service-tools/clock.ts";
 import { keyTable, mappingFields, returnsOf, subjectOf } from "../../lib/service-tools/subject.ts";
 import { serviceToolModel } from "../../lib/service-tools/tool-model.ts";
 import { sentencesOf, toolText } from "../../lib/service-tools/tool-text.ts";
-import { clausesOf, readClause } from "./clauses.ts";
-import { RuleContext } from "./context.ts";
+import { here, RuleContext } from "./context.ts";
 import { deriveCreation } from "./creation.ts";
-import { deriveEffects, targetStatus } from "./effects.ts";
-import { deriveRequirements } from "./requirements.ts";
+import { dataPass } from "./passes/data.ts";
+import { descriptionPass } from "./passes/description.ts";
+import { namePass } from "./passes/name.ts";
+import { policyPass } from "./passes/policy.ts";
+import { schemaEffects, schemaRequirements } from "./passes/schema.ts";
+import { targetStatus } from "./statuses.ts";
 
 /** A service domain's rules: every tool's, on the tables read off its data, with the clock its policy sets. */
 export function deriveRules(
@@ -33,6 +36,53 @@ export function deriveRules(
     serviceToolModel(spec.name, toolText(spec, []).parameters, deriveServiceModel(spec, tables, data, policy), tables, true),
   );
   return domainRulesSchema.parse({ domain, ...(clock ? { clock } : {}), tools });
+}
+
+/**
+ * A change's rules, source by source: the state it leads to; what the tables say it needs; slots it
+ * takes; the state set and what the data shows moves with it; then its name, its description and
+ * the policy; the fields its parameters set; slots it gives back. An earlier source's effect on a
+ * place is not overridden by a later one's.
+ */
+function changeRules(c: RuleContext): void {
+  const target = c.target as Table;
+  const to = targetStatus(c);
+  schemaRequirements(c);
+  const status = target.status;
+  const data = dataPass(c, to?.value ?? null, null);
+  if (to && status)
+    c.effect(
+      { kind: "set", place: here([status.field]), value: { kind: "constant", value: to.value } },
+      to.source,
+      `the ${target.entity} becomes ${to.value} (${to.text})`,
+    );
+  namePass(c, to?.value ?? null);
+  descriptionPass(c, to?.value ?? null);
+  policyPass(c, to?.value ?? null);
+  const allowed = allowedStates(c);
+  // Nothing says which states qualify: at least a record already in the state the tool leads to is
+  // refused (a cancelled reservation is not cancelled, and refunded, again).
+  if (!allowed && to && status?.values.includes(to.value)) {
+    const rest = status.values.filter((v) => v !== to.value);
+    if (rest.length > 0)
+      c.require(
+        { kind: "status-in", place: here([status.field]), values: rest.sort() },
+        "name",
+        `only a ${target.entity} that is ${rest.join(" or ")} (${c.text.name} leads to ${to.value}: a ${target.entity} already ${to.value} is refused)`,
+      );
+  }
+  data.transitions();
+  schemaEffects(c);
+  data.after();
+}
+
+/** The states every `status-in` requirement on the record itself allows, or null when none limits them. */
+function allowedStates(c: RuleContext): string[] | null {
+  const lists = c.requires
+    .map((r) => r.rule)
+    .filter((r): r is Extract<Requirement, { kind: "status-in" }> => r.kind === "status-in" && r.place.hops.length === 0);
+  if (lists.length === 0) return null;
+  return lists.reduce<string[]>((acc, r) => acc.filter((v) => r.values.includes(v)), lists[0]?.values ?? []);
 }
 
 /** One tool's service model: its subject, how it selects records, what it requires and changes, what it answers. */
@@ -61,20 +111,16 @@ export function deriveServiceModel(spec: ToolSpec, tables: readonly Table[], dat
           subject.table?.fields.some((f) => f.name === m.parameter && f.references)),
     );
   for (const m of service.match) c.identifying.add(m.parameter);
-  if (subject.kind === "change") {
-    const to = targetStatus(c);
-    deriveRequirements(c, to?.value ?? null);
-    const allowed = c.requires.map((r) => r.rule).find((r): r is Extract<Requirement, { kind: "status-in" }> => r.kind === "status-in");
-    deriveEffects(c, to, allowed?.values ?? null);
-  } else if (subject.kind === "create") {
-    deriveRequirements(c, null);
+  if (subject.kind === "change") changeRules(c);
+  else if (subject.kind === "create") {
+    schemaRequirements(c);
+    descriptionPass(c, null);
+    policyPass(c, null);
     const made = deriveCreation(c);
     if (made) {
       service.newKey = made.newKey;
       service.fields = made.fields;
     }
-    // What else its clauses say it changes (a counter, the record it is made for).
-    for (const clause of clausesOf(c.sentences())) readClause(c, clause);
   } else if (subject.kind === "find" || subject.kind === "list") {
     service.match = matches(text.parameters, subject.table, tables);
   }

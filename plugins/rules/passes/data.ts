@@ -1,0 +1,181 @@
+// Rules from the data's own examples: fields that records in the new state hold and the others do
+// not (a `cancel_reason` set from the reason), entries of a history that records in the new state
+// hold (a refund mirroring each payment, credited back to a balance), pools of open slots a booking
+// takes and a cancellation gives back, and numbers the data keeps for the next key.
+import type { Field, Table } from "../../../lib/contracts/domain-schema.ts";
+import type { Row } from "../../../lib/contracts/domain-state.ts";
+import type { ValueExpr } from "../../../lib/contracts/tool-rules.ts";
+import { heldAt, here, nowFor, type RuleContext } from "../context.ts";
+import { differsFromTwin, entryOfKind, mirrorOf } from "../money.ts";
+import { changeSlots, slotPool } from "../slots.ts";
+
+/**
+ * What the data shows a change does: slots a booking or a move takes (`before`, first of all
+ * effects), fields and history entries records in the new state hold (`transitions`), slots it
+ * gives back (`after`, last).
+ */
+export function dataPass(
+  c: RuleContext,
+  to: string | null,
+  allowed: readonly string[] | null,
+): { transitions: () => void; after: () => void } {
+  const target = c.target;
+  if (!target || c.subject.kind !== "change") return { transitions: () => {}, after: () => {} };
+  const pool = slotPool(c, target);
+  const slots = pool ? changeSlots(c, pool, to, allowed) : null;
+  slots?.before();
+  return {
+    transitions: () => {
+      if (!to || !target.status) return;
+      transitionFields(c, target, to, allowed);
+      transitionArrays(c, target, to, allowed);
+    },
+    after: () => slots?.after(),
+  };
+}
+
+/** Fields the data's records in the new state hold and the others do not, set from parameters, today or now. */
+function transitionFields(c: RuleContext, table: Table, to: string, allowed: readonly string[] | null): void {
+  const field = table.status?.field as string;
+  const rows = c.records(table);
+  const after = rows.filter((r) => r[field] === to);
+  const before = rows.filter((r) => r[field] !== to && (!allowed || allowed.includes(String(r[field]))));
+  if (after.length === 0) return;
+  const share = (set: Row[], name: string) =>
+    set.length === 0 ? 0 : set.filter((r) => r[name] !== undefined && r[name] !== null).length / set.length;
+  const taken = new Set<string>([c.subject.keyParameter ?? ""]);
+  for (const f of table.fields) {
+    if (f.name === field || f.name === table.key) continue;
+    if (share(after, f.name) < 0.8 || share(before, f.name) > 0.2) continue;
+    const param = c.parameterFor(f.name, taken);
+    let value: ValueExpr | null = null;
+    if (param) {
+      value = { kind: "parameter", name: param.name };
+      taken.add(param.name);
+    } else if (f.format === "date") value = { kind: "today" };
+    else if (f.format === "date-time") value = nowFor(f);
+    if (value)
+      c.effect(
+        { kind: "set", place: here([f.name]), value },
+        "data",
+        `${table.entity}s that are ${to} in the data hold ${f.name}, the others do not: it is set from ${param ? param.name : value.kind}`,
+      );
+  }
+}
+
+/**
+ * Arrays of entries that grow with the transition: kinds of entries only records in the new state
+ * hold. An entry that mirrors an earlier one (a refund of each payment: the same amount and method)
+ * is a mirror, with its amount credited back to a balance when the description says so; another is
+ * an entry appended from the call (a replacement charge).
+ */
+function transitionArrays(c: RuleContext, table: Table, to: string, allowed: readonly string[] | null): void {
+  const status = table.status?.field as string;
+  const rows = c.records(table);
+  const after = rows.filter((r) => r[status] === to);
+  const before = rows.filter((r) => r[status] !== to && (!allowed || allowed.includes(String(r[status]))));
+  for (const f of table.fields) {
+    const elementFields = f.items?.fields;
+    if (f.type !== "array" || !elementFields) continue;
+    const kindField =
+      elementFields.find((e) => e.enum && e.type === "string") ??
+      elementFields.find((e) => e.type === "string" && /(^|_)(kind|type)$/.test(e.name));
+    if (!kindField) {
+      negatedMirror(c, table, f, elementFields, after, to);
+      continue;
+    }
+    const kindsOf = (set: Row[]) =>
+      new Set(set.flatMap((r) => ((r[f.name] as Row[] | undefined) ?? []).map((e) => String(e[kindField.name]))));
+    const beforeKinds = kindsOf(before);
+    const newKinds = [...kindsOf(after)].filter((k) => !beforeKinds.has(k));
+    for (const kind of newKinds) {
+      const amountField = elementFields.find((e) => e.type === "number" || e.type === "integer");
+      const mirrored = amountField ? mirrorOf(after, f.name, kindField.name, kind, amountField.name) : null;
+      if (mirrored) {
+        // What a mirror entry does not copy from its twin: its kind, and dates it has its own of.
+        const set: Record<string, ValueExpr> = { [kindField.name]: { kind: "constant", value: kind } };
+        for (const e of elementFields) {
+          if (e.format !== "date" && e.format !== "date-time") continue;
+          if (differsFromTwin(after, f.name, kindField.name, kind, amountField?.name as string, e.name))
+            set[e.name] = e.format === "date" ? { kind: "today" } : nowFor(e);
+        }
+        const methodField = elementFields.find((e) => /(method|source|account|card)/.test(e.name) && e.type === "string");
+        const map = methodField ? c.mapFor(methodField.name) : null;
+        const credits = c
+          .sentences()
+          .some(({ sentence }) => /\b(refund|credit|added back|returned to|added to)/.test(sentence) && /\bbalance\b/.test(sentence));
+        const balance = map?.entryFields.find((e) => e.name === "balance" || /balance/.test(e.name));
+        c.effect(
+          {
+            kind: "mirror",
+            place: here([f.name]),
+            match: { field: kindField.name, value: mirrored },
+            set,
+            ...(map && methodField && balance && credits
+              ? {
+                  credit: {
+                    ...heldAt(map),
+                    entryField: methodField.name,
+                    amountField: amountField?.name as string,
+                    balanceField: balance.name,
+                  },
+                }
+              : {}),
+          },
+          "data",
+          `every ${mirrored} entry of ${f.name} gets a ${kind} entry of the same amount (${table.entity}s that are ${to} in the data hold them)${map && credits ? `, credited back to the ${map.field.name.replaceAll("_", " ")} balance` : ""}`,
+        );
+      } else {
+        const element = entryOfKind(c, elementFields, kindField.name, kind);
+        if (element)
+          c.effect(
+            { kind: "append", place: here([f.name]), element },
+            "data",
+            `a ${kind} entry is appended to ${f.name} (${table.entity}s that are ${to} in the data hold one)`,
+          );
+      }
+    }
+  }
+}
+
+/**
+ * Entries with no kind, where records in the new state hold, for each positive amount, the same
+ * entry with the amount negated (a refund of each payment, written as `-amount`): a mirror that
+ * negates, credited back to a balance when the description says so.
+ */
+function negatedMirror(c: RuleContext, table: Table, f: Field, elements: readonly Field[], after: Row[], to: string): void {
+  const amount = elements.find((e) => e.type === "number" || e.type === "integer");
+  if (!amount || after.length === 0) return;
+  const others = elements.filter((e) => e !== amount).map((e) => e.name);
+  const mirrored = after.every((row) => {
+    const entries = (row[f.name] as Row[] | undefined) ?? [];
+    const negatives = entries.filter((e) => typeof e[amount.name] === "number" && (e[amount.name] as number) < 0);
+    return (
+      negatives.length > 0 &&
+      negatives.every((n) =>
+        entries.some((p) => p[amount.name] === -(n[amount.name] as number) && others.every((o) => p[o] === n[o] || !(o in n))),
+      )
+    );
+  });
+  if (!mirrored) return;
+  const methodField = elements.find((e) => /(method|source|account|card|payment_id)/.test(e.name) && e.type === "string");
+  const map = methodField ? c.mapFor(methodField.name) : null;
+  const balance = map?.entryFields.find((e) => /balance/.test(e.name));
+  const credits = c
+    .sentences()
+    .some(({ sentence }) => /\b(refund|credit|added back|returned to|added to)/.test(sentence) && /\bbalance\b/.test(sentence));
+  c.effect(
+    {
+      kind: "mirror",
+      place: here([f.name]),
+      match: { field: amount.name, value: null },
+      set: {},
+      negate: amount.name,
+      ...(map && methodField && balance && credits
+        ? { credit: { ...heldAt(map), entryField: methodField.name, amountField: amount.name, balanceField: balance.name } }
+        : {}),
+    },
+    "data",
+    `every payment of ${f.name} gets its negation appended (${table.entity}s that are ${to} in the data hold them)`,
+  );
+}

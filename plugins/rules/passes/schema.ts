@@ -1,0 +1,170 @@
+// Rules from the tables read off the data and the tool's parameters: the records and entries its
+// parameters name exist and belong to the record it acts on, a parameter that names the record's
+// owner is checked against it (not written over it), and the fields its parameters set (an optional
+// parameter only when it is given; a struct from its parts).
+import type { Table } from "../../../lib/contracts/domain-schema.ts";
+import type { Condition, ValueExpr } from "../../../lib/contracts/tool-rules.ts";
+import { fieldAt, leaves, nameWords, overlap } from "../../../lib/data-pack/places.ts";
+import { keyTable } from "../../../lib/service-tools/subject.ts";
+import { heldAt, here, type RuleContext } from "../context.ts";
+
+/** What the tables say a call needs: the records and entries it names exist and belong to its record's owner. */
+export function schemaRequirements(c: RuleContext): void {
+  if (c.subject.kind !== "change" && c.subject.kind !== "create") return;
+  belonging(c);
+  if (c.subject.kind === "change" && c.target) ownership(c);
+}
+
+/** What the parameters set, where no other source said what the tool changes there. */
+export function schemaEffects(c: RuleContext): void {
+  if (c.subject.kind === "change" && c.target) parameterFields(c);
+}
+
+/**
+ * A parameter named as a field of the record that refers to another record (a bill's `customer_id`)
+ * names the record's owner: the call is refused for a record of another owner, and the field is
+ * never written over by it. Only where nothing else in the input says the field is what the tool changes.
+ */
+function ownership(c: RuleContext): void {
+  const target = c.target as Table;
+  for (const p of c.text.parameters) {
+    if (c.identifying.has(p.name) || p.type === "array") continue;
+    const field = target.fields.find((f) => f.name === p.name && f.references && f.references !== target.name);
+    const owner = field ? c.tables.get(field.references as string) : undefined;
+    if (!field || !owner) continue;
+    // The owner's own key by its own name (`customer_id`), not a role (`assignee_id`, `requester_id`).
+    if (p.name !== owner.key && p.name !== `${owner.entity.replaceAll(" ", "_")}_id`) continue;
+    // change_line_plan(line_id, plan_id), "moves the ticket to another group": it is what the tool changes.
+    const entity = nameWords(owner.entity.replaceAll(" ", "_"));
+    if (entity.every((w) => c.text.words.includes(w))) continue;
+    const reassigns = new RegExp(
+      `\\b(change|changes|move|moves|reassign|reassigns|transfer|transfers|switch|switches)\\b[^.;]*\\b(${entity.join("|")})`,
+    );
+    if (c.text.sentences.some((s) => reassigns.test(s))) continue;
+    c.identifying.add(p.name);
+    c.require(
+      {
+        kind: "compare",
+        condition: { left: { kind: "read", place: here([field.name]) }, op: "==", right: { kind: "parameter", name: p.name } },
+      },
+      "schema",
+      `the ${target.entity} must belong to the given ${owner.entity} (${p.name} is its owner, not a new value)`,
+    );
+  }
+}
+
+/** The records and entries the parameters name exist, and entries belong to the record's owner. */
+function belonging(c: RuleContext): void {
+  for (const p of c.text.parameters) {
+    if (p.name === c.subject.keyParameter) continue;
+    const table = keyTable(p, [...c.tables.values()]);
+    if (table) {
+      c.require({ kind: "record-exists", parameter: p.name, table: table.name }, "schema", `${p.name} names a ${table.entity}`);
+      continue;
+    }
+    const map = c.mapFor(p.name);
+    if (map && p.type === "string") {
+      c.require(
+        { kind: "entry-of", parameter: p.name, ...heldAt(map) },
+        "data",
+        `${p.name} names one of the ${map.table.entity}'s ${map.field.name.replaceAll("_", " ")}`,
+      );
+      continue;
+    }
+    // item_ids: elements of the record's own array of items.
+    if (p.type === "array" && c.target) {
+      const stem = nameWords(p.name.replace(/_?ids?$/i, "")).join("_");
+      if (stem === "") continue;
+      for (const field of c.target.fields) {
+        const element = field.items?.fields?.find(
+          (f) => nameWords(f.name).join("_") === `${stem}_id` || f.name === p.name.replace(/s$/, ""),
+        );
+        if (field.type === "array" && element && !p.name.startsWith("new")) {
+          c.require(
+            { kind: "elements-of", parameter: p.name, place: here([field.name]), field: element.name },
+            "data",
+            `every id in ${p.name} is one of the ${c.target.entity}'s ${field.name}`,
+          );
+          break;
+        }
+      }
+    }
+  }
+}
+
+/** Fields the parameters set: a whole struct from its parts (an address), else each field named. */
+function parameterFields(c: RuleContext): void {
+  const target = c.target as Table;
+  // A key of another record the target refers to by a same-named field is what it now refers to
+  // (change_line_plan: the line's plan_id becomes the given plan).
+  for (const p of c.text.parameters) {
+    const field = target.fields.find((f) => f.name === p.name && f.references && f.references !== target.name);
+    if (!field || c.identifying.has(p.name) || c.writes(here([field.name]))) continue;
+    c.effect(
+      { kind: "set", place: here([field.name]), value: { kind: "parameter", name: p.name } },
+      "schema",
+      `the ${target.entity}'s ${field.name.replaceAll("_", " ")} becomes the given one`,
+      whenGiven(p),
+    );
+  }
+  const used = new Set<string>([...c.identifying]);
+  // Slots read the parameters without storing them: a new date and time are still the record's.
+  for (const r of [...c.requires, ...c.effects]) if (!r.rule.kind.startsWith("slot-")) for (const p of parametersOf(r.rule)) used.add(p);
+  const free = c.text.parameters.filter((p) => !used.has(p.name) && !keyTable(p, [...c.tables.values()]));
+  if (free.length === 0) return;
+  // A struct whose parts the parameters are (street, city, zip → address).
+  for (const field of target.fields) {
+    if (field.type !== "object" || !field.fields) continue;
+    const parts = field.fields.filter((f) => free.some((p) => p.name === f.name));
+    if (parts.length >= 2 && parts.length >= field.fields.length - 1) {
+      const fields: Record<string, ValueExpr> = {};
+      for (const part of field.fields) {
+        const param = free.find((p) => p.name === part.name);
+        fields[part.name] = param ? { kind: "parameter", name: param.name } : { kind: "constant", value: "" };
+        if (param) used.add(param.name);
+      }
+      c.effect(
+        { kind: "set", place: here([field.name]), value: { kind: "object", fields } },
+        "schema",
+        `the ${field.name.replaceAll("_", " ")} is replaced by the given ${parts.map((p) => p.name).join(", ")}`,
+      );
+    }
+  }
+  for (const p of free) {
+    if (used.has(p.name)) continue;
+    const leaf =
+      leaves(target.fields).find((l) => l.path.at(-1) === p.name) ??
+      leaves(target.fields).find((l) => overlap(p.name, l.path.at(-1) as string) >= 1 && l.path.length === 1);
+    const field = leaf ?? (target.fields.find((f) => f.name === p.name) ? { path: [p.name] } : null);
+    if (!field || field.path[0] === target.key) continue;
+    // The status moves by the tool's own rules; a parameter sets it only when named as it (`update_card(status)`).
+    const status = target.status?.field;
+    if (status && field.path[0] === status && (p.name !== status || c.writes(here(field.path)))) continue;
+    if (fieldAt(target, field.path)?.references) continue;
+    used.add(p.name);
+    c.effect(
+      { kind: "set", place: here(field.path), value: { kind: "parameter", name: p.name } },
+      "schema",
+      `${field.path.join(".")} is set to ${p.name}${p.required ? "" : " when it is given"}`,
+      whenGiven(p),
+    );
+  }
+}
+
+/** An optional parameter's effect applies only when it is given: left out, the field stays as it is. */
+function whenGiven(p: { name: string; required: boolean }): Condition[] | undefined {
+  return p.required ? undefined : [{ left: { kind: "parameter", name: p.name }, op: "given" }];
+}
+
+function parametersOf(rule: object): string[] {
+  const out: string[] = [];
+  const visit = (value: unknown) => {
+    if (!value || typeof value !== "object") return;
+    const v = value as Record<string, unknown>;
+    if (v.kind === "parameter" && typeof v.name === "string") out.push(v.name);
+    if (typeof v.parameter === "string") out.push(v.parameter);
+    for (const item of Object.values(v)) visit(item);
+  };
+  visit(rule);
+  return out;
+}

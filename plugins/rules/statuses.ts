@@ -1,0 +1,170 @@
+// The states of a tool's record: which one the tool leaves it in ("the status becomes 'returned'",
+// else its verb against the data's own states), and which ones a text says it must or must not be
+// in before ("closed tickets cannot be updated", "cancels a pending order", "only while it is
+// waiting"). Each text (the name, the description, the policy) gives its own requirement, so a
+// record must meet all of them.
+import type { RuleSource } from "../../lib/contracts/tool-rules.ts";
+import { nameWords } from "../../lib/data-pack/places.ts";
+import { participle, VERBS } from "../../lib/domain-model/lexicon.ts";
+import { here, type RuleContext } from "./context.ts";
+import { toggleOf } from "./flags.ts";
+
+/** The status values a text mentions, as whole words. */
+export function statusesIn(text: string, values: readonly string[]): string[] {
+  return values.filter((v) =>
+    new RegExp(
+      `(^|[^a-z_])${v
+        .toLowerCase()
+        .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+        .replaceAll("_", "[_ ]")}($|[^a-z_])`,
+    ).test(text.toLowerCase()),
+  );
+}
+
+export interface TargetStatus {
+  value: string;
+  source: "description" | "name" | "data";
+  text: string;
+}
+
+const BECOMES =
+  /\b(?:status\s+)?(?:becomes?|is changed to|changes to|changed to|is set to|will be set to|moves? to|is marked(?: as)?|will be changed to)\s+['"‘“]?([a-z][a-z _()-]*?)['"’”]?(?:[.,;]|\s+and\b|\s+if\b|$)/;
+const NOT_STATUS_VERBS = new Set("update modify change edit set renew pay reschedule rename adjust replace move add remove".split(" "));
+
+/** The state the tool leaves its record in, or null. */
+export function targetStatus(c: RuleContext): TargetStatus | null {
+  const status = c.target?.status;
+  if (!status || c.subject.kind !== "change") return null;
+  // enable_roaming turns a flag on; the record's own status stays.
+  if (toggleOf(c)) return null;
+  const entity = c.target?.entity ?? "";
+  for (const sentence of c.text.sentences) {
+    // "When the requester comments on a pending ticket, its status becomes open": a condition, not the tool's effect.
+    for (const clause of sentence.split(/;|:\s/)) {
+      if (/^\s*(if|when|whenever|unless|once)\b/.test(clause)) continue;
+      const match = BECOMES.exec(clause);
+      if (!match) continue;
+      // The clause's subject must be the record (or its status): "the transfer becomes complete", "the
+      // account's status becomes closed", "its status…"; "the hold (the transfer's …) becomes" is another record.
+      const before = clause
+        .slice(0, match.index)
+        .replace(/\([^)]*\)/g, " ")
+        .trim()
+        .split(/\s+/);
+      const head = entity.split(" ").at(-1) ?? entity;
+      const last = before.at(-1) ?? "";
+      const owner = (before.at(-2) ?? "").replace(/'s$/, "");
+      const ofRecord = last === head || last === `${head}'s` || owner === head || owner === "its" || /^(it|its)$/.test(last);
+      if (!ofRecord && !(last === "status" && (owner === head || owner === "its" || before.length <= 2))) continue;
+      const value = (match[1] as string).trim();
+      const known = status.values.find((v) => v.toLowerCase() === value) ?? statusesIn(value, status.values)[0];
+      // A value that is no state of the data (a time, a number) is some other field's.
+      if (!known && !/^[a-z]+(?:[ _][a-z]+)?$/.test(value)) continue;
+      return { value: known ?? spelt(value, status.values), source: "description", text: sentence };
+    }
+  }
+  if (NOT_STATUS_VERBS.has(c.text.verb)) return null;
+  const verb = c.text.verb;
+  const byParticiple = status.values.find((v) => [participle(verb), `${verb}ed`, `${verb}d`].includes(v.toLowerCase()));
+  if (byParticiple) return { value: byParticiple, source: "name", text: `${verb} → ${byParticiple}` };
+  // A state word made of the verb, as a participle (`cancel` → `canceled`), not a noun (`approve` ↛ `pending_approval`).
+  const byStem = status.values.find((v) =>
+    nameWords(v).some((w) => w === verb || (w.startsWith(verb.replace(/e$/, "")) && /(ed|en|d)$/.test(w))),
+  );
+  if (byStem) return { value: byStem, source: "data", text: `${verb} → the data's state ${byStem}` };
+  // A status verb whose state the sample never shows (no record cancelled yet): its participle,
+  // written as the data writes its states.
+  const state = VERBS.status.has(verb) ? participle(verb) : "";
+  if (state && state !== verb && !status.values.some((v) => v.toLowerCase() === state)) {
+    const value = spelt(state, status.values);
+    return { value, source: "name", text: `${verb} → ${value} (a state the data's records do not show yet)` };
+  }
+  return null;
+}
+
+/** A state written as the data writes its states: `CANCELED`, `Cancelled`, `cancelled`. */
+export function spelt(value: string, values: readonly string[]): string {
+  if (values.length > 0 && values.every((v) => v === v.toUpperCase() && /[A-Z]/.test(v))) return value.toUpperCase().replaceAll(" ", "_");
+  if (values.length > 0 && values.every((v) => /^[A-Z][a-z]/.test(v))) return value.charAt(0).toUpperCase() + value.slice(1);
+  return value;
+}
+
+const EDITS = ["change", "changed", "modify", "modified", "edit", "edited", "update", "updated", "amend", "amended"];
+const NEGATIVE = /\b(cannot|can ?not|can't|may not|must not|never|not allowed|are refused|is refused|fails?|rejected|is an error)\b/;
+const TRANSITION = /\b(becomes?|set (?:back )?to|changes? to|moves? to|is marked|turns|goes to)\b/;
+
+/**
+ * The states a text allows the tool's record to be in (one `status-in` requirement of its source):
+ * the ones it refuses ("closed tickets cannot be updated"), or the ones it limits the tool to ("a
+ * pending order", "only while it is waiting"). `own`: only clauses that speak of the tool's own
+ * action (a policy's sentence may speak of other tools too).
+ */
+export function statusRequirement(
+  c: RuleContext,
+  sentences: readonly string[],
+  source: RuleSource,
+  to: string | null,
+  options: { own: boolean; summary?: string } = { own: false },
+): void {
+  const status = c.target?.status;
+  if (!status || c.subject.kind !== "change") return;
+  const values = status.values;
+  const entity = c.target?.entity ?? "";
+  const forms = [...new Set([c.text.verb, participle(c.text.verb), `${c.text.verb}ed`, `${c.text.verb}d`, ...EDITS])].join("|");
+  const ownAction = new RegExp(`\\b(${forms})\\b`);
+  const allowed = new Set<string>();
+  const refused = new Set<string>();
+  const said: string[] = [];
+  for (const sentence of sentences) {
+    // "a paid invoice may be refunded, never an open one": each side of a "never/not/but" turn is read on its own.
+    for (const clause of sentence.split(/;|:\s|,\s*(?:but\s+)?(?=(?:never|not|no|but)\b)/)) {
+      // A change the text describes ("when X, its status becomes Y") is no precondition.
+      if (TRANSITION.test(clause) || /^\s*(if|when|whenever)\b/.test(clause)) continue;
+      const all = statusesIn(clause, values);
+      // The state the tool leads to is no precondition, unless refused ("already canceled transfers are refused").
+      const mentioned = NEGATIVE.test(clause) ? all : all.filter((v) => v !== to);
+      if (mentioned.length === 0) continue;
+      if (options.own && !ownAction.test(clause)) continue;
+      const qualified = qualifyingStatuses(clause, mentioned, entity);
+      if (NEGATIVE.test(clause)) {
+        for (const v of qualified.length > 0 ? qualified : mentioned) refused.add(v);
+        said.push(clause.trim());
+      } else if (
+        qualified.length > 0 &&
+        (ownAction.test(clause) || /\b(only|while|must be|applies)\b/.test(clause) || clause === options.summary)
+      ) {
+        for (const v of qualified) allowed.add(v);
+        said.push(clause.trim());
+      }
+    }
+  }
+  if (allowed.size === 0 && refused.size === 0) return;
+  const final = (allowed.size > 0 ? [...allowed] : values).filter((v) => !refused.has(v));
+  if (final.length === 0 || final.length === values.length) return;
+  c.require(
+    { kind: "status-in", place: here([status.field]), values: [...final].sort() },
+    source,
+    `only ${/^[aeiou]/i.test(entity) ? "an" : "a"} ${entity} that is ${final.join(" or ")} (${said.join("; ")})`,
+  );
+}
+
+/** The statuses a clause puts right before the entity ("a paid invoice", "closed tickets") or after "while it is", "that are". */
+export function qualifyingStatuses(clause: string, mentioned: readonly string[], entity: string): string[] {
+  if (mentioned.length === 0) return [];
+  const alternatives = mentioned.map((v) => v.toLowerCase().replaceAll("_", "[_ ]")).join("|");
+  const list = `["“']?((?:${alternatives})["”']?(?:\\s*(?:,|or|and|/)\\s*["“']?(?:${alternatives})["”']?)*)`;
+  const noun = `(?:${entity}s?|ones?)`;
+  const patterns = [
+    new RegExp(`(?:^|\\b(?:an?|the|only|any|no|of)\\s+)${list}\\s+${noun}\\b`, "g"),
+    new RegExp(
+      `\\b(?:while|when|if|as long as|unless)\\s+(?:it|the ${entity})\\s+(?:is|has been)\\s+(?:still\\s+)?(?:in\\s+status\\s+)?${list}`,
+      "g",
+    ),
+    new RegExp(`\\b${noun}\\s+(?:that|which)\\s+(?:is|are|has been|have been)\\s+(?:still\\s+)?${list}`, "g"),
+    new RegExp(`\\b(?:in|with)\\s+(?:the\\s+)?(?:status|state)\\s+${list}`, "g"),
+  ];
+  const found = new Set<string>();
+  for (const pattern of patterns)
+    for (const match of clause.toLowerCase().matchAll(pattern)) for (const v of statusesIn(match[1] ?? "", mentioned)) found.add(v);
+  return [...found];
+}
