@@ -74,10 +74,15 @@ export async function buildServer(options: ServerOptions): Promise<EnvServer> {
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof ProtocolError) {
       // /mcp answers in JSON-RPC even when the body could not be read.
-      if (request.url.startsWith("/mcp"))
-        return reply
-          .status(error.status)
-          .send({ jsonrpc: "2.0", id: null, error: { code: error.code === "INVALID_JSON" ? -32700 : -32600, message: error.message } });
+      if (request.url.startsWith("/mcp")) {
+        const id = (request.body as { id?: unknown } | undefined)?.id;
+        const code = error.code === "INVALID_JSON" ? -32700 : error.status === 400 ? -32600 : error.status === 404 ? -32001 : -32000;
+        return reply.status(error.status).send({
+          jsonrpc: "2.0",
+          id: typeof id === "string" || typeof id === "number" ? id : null,
+          error: { code, message: error.message, ...(code === -32000 ? { data: { code: error.code } } : {}) },
+        });
+      }
       return reply.status(error.status).send({ error: { code: error.code, message: error.message } });
     }
     const status = typeof (error as { statusCode?: number }).statusCode === "number" ? (error as { statusCode: number }).statusCode : 500;

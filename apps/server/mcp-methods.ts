@@ -52,10 +52,10 @@ export function initializeResult(requested: unknown, episode: ServedEpisode): un
 export interface RpcSession {
   /** The episode the request speaks of (null: none given, or none open). */
   episode: ServedEpisode | null;
-  /** Start an episode for `openenv/session/create` (params: task_id, seed). */
-  create(params: Record<string, unknown>): Promise<ServedEpisode>;
-  /** End an episode for `openenv/session/close`; false when there was none. */
-  close(id: string): Promise<boolean>;
+  /** Start an episode for `openenv/session/create` (params: task_id, seed): the session id to give the client. */
+  create(params: Record<string, unknown>): Promise<string>;
+  /** End the session named by `openenv/session/close`; false when the caller has none of that id. */
+  close(sessionId: string): Promise<boolean>;
 }
 
 /** Answer one JSON-RPC request (null for a notification, which gets no answer). */
@@ -67,8 +67,7 @@ export async function answerRpc(request: JsonRpcRequest, session: RpcSession): P
       case "ping":
         return rpcResult(id, {});
       case "openenv/session/create": {
-        const episode = await session.create(params);
-        return rpcResult(id, { session_id: episode.id });
+        return rpcResult(id, { session_id: await session.create(params) });
       }
       case "openenv/session/close": {
         const target = params.session_id;

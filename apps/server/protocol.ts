@@ -70,7 +70,10 @@ export const observationSchema = z.object({
   tools: z.array(z.object({ type: z.literal("function"), function: z.record(z.string(), z.json()) })),
   /** At `done`: why the reward is what it is, and the rule it follows. */
   verdict: verdictSchema.nullable(),
-  /** OpenEnv's observation metadata: the episode's id (send it back as `episode_id` over HTTP), the action's metadata. */
+  /**
+   * OpenEnv's observation metadata: the episode's id (send it back as `episode_id` over HTTP), the
+   * action's metadata; at an HTTP reset, the session's secret (send it back as `session_secret`).
+   */
   metadata: z.object({ episode_id: z.string() }).catchall(z.json()),
 });
 export type Observation = z.infer<typeof observationSchema>;
@@ -107,19 +110,25 @@ export const stateSchema = z.object({
 });
 export type EpisodeState = z.infer<typeof stateSchema>;
 
+/** The secret an HTTP reset issued for its session, presented by every later request on it. */
+const sessionSecret = z.string().max(256).optional();
+
 /** OpenEnv's ResetRequest (extra fields allowed), with envscale's `task_id`. */
 export const resetRequestSchema = z.object({
   /** Picks the task (`tasks[seed mod n]`) when `task_id` is absent. */
   seed: z.number().int().min(0).optional(),
   episode_id: z.string().min(1).max(255).optional(),
   task_id: z.string().optional(),
+  /** To replace one's own episode by naming its id. */
+  session_secret: sessionSecret,
 });
 export type ResetRequest = z.infer<typeof resetRequestSchema>;
 
 /** OpenEnv's StepRequest (extra fields allowed); envscale's HTTP episodes are named by `episode_id`. */
 export const stepRequestSchema = z.object({
   action: z.record(z.string(), z.unknown()),
-  episode_id: z.string().min(1),
+  episode_id: z.string().min(1).max(255),
+  session_secret: sessionSecret,
   timeout_s: z.number().positive().optional(),
   request_id: z.string().max(255).optional(),
 });

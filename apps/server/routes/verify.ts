@@ -4,8 +4,8 @@
 //                 → {reward, mask_sample, failure_kind, failure_reason, rule};
 //                 or NeMo Gym's BaseVerifyRequest {responses_create_params, response, task_id…}
 //                 → the request echoed with `reward` (and the verdict) added, as NeMo Gym's agents validate.
-//   POST /seed_session      NeMo Gym's agents call it first: an episode for the named task, in a
-//                           cookie; the verify that carries the cookie ends it.
+//   POST /seed_session      NeMo Gym's agents call it first: an episode for the named task, its
+//                           session secret in a cookie; the verify that carries the cookie ends it.
 //   POST /<tool>            NeMo Gym's agents call tools so: the tool runs in the cookie's episode.
 //   POST /aggregate_metrics NeMo Gym's AggregateMetrics over verify responses.
 // Calls are replayed on a fresh environment: a verdict never trusts what the caller says happened.
@@ -27,7 +27,7 @@ import {
 import { ProtocolError } from "../protocol-error.ts";
 import { parseWith } from "./validate.ts";
 
-/** The cookie NeMo Gym's agents carry from /seed_session to the tool routes. */
+/** The cookie NeMo Gym's agents carry from /seed_session to the tool routes: the episode's session secret. */
 const EPISODE_COOKIE = "envscale_episode";
 /** The keys NeMo Gym's agents name a task by, beside the request. */
 const TASK_KEYS = ["task_id", "problem_id", "instance_id", "_ng_task_index"];
@@ -38,17 +38,15 @@ export function verifyRoutes(app: FastifyInstance, ctx: ServerContext): void {
     if (!(body && typeof body === "object" && "responses_create_params" in body)) return verifyEnvscale(ctx, body);
     const answer = await verifyNemo(ctx, body);
     // Verify ends a NeMo Gym rollout: its seeded episode is done with (the verdict came from a replay).
-    const seeded = request.cookies[EPISODE_COOKIE];
-    if (seeded) await ctx.sessions.close(seeded);
+    await closeSeeded(ctx, request.cookies[EPISODE_COOKIE]);
     return answer;
   });
 
   app.post("/seed_session", async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
-    const previous = request.cookies[EPISODE_COOKIE];
-    if (previous) await ctx.sessions.close(previous);
-    const { episode } = await ctx.sessions.start(ctx.pickTask(body));
-    reply.setCookie(EPISODE_COOKIE, episode.id, { path: "/", httpOnly: true, sameSite: "lax" });
+    await closeSeeded(ctx, request.cookies[EPISODE_COOKIE]);
+    const { secret } = await ctx.sessions.start(ctx.pickTask(body), undefined, { secret: undefined });
+    reply.setCookie(EPISODE_COOKIE, secret, { path: "/", httpOnly: true, sameSite: "lax" });
     return {};
   });
 
@@ -64,11 +62,23 @@ export function verifyRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const args = request.body ?? {};
     if (typeof args !== "object" || Array.isArray(args))
       throw new ProtocolError(400, "VALIDATION_ERROR", `POST /${tool}: the body must be the arguments, a JSON object`);
-    const step = await ctx.sessions.get(id).step({ tool: normalizeToolName(tool), arguments: args as Record<string, never> });
+    const step = await ctx.sessions.bySecret(id).step({ tool: normalizeToolName(tool), arguments: args as Record<string, never> });
     const observation = step.observation as Observation;
     // Resource-server errors are model-visible tool outputs (NeMo Gym's agents pass them on).
     return reply.send(observation.error ? { error: observation.error } : observation.result);
   });
+}
+
+/** End the episode a NeMo Gym cookie holds the secret of, if it is still open. */
+async function closeSeeded(ctx: ServerContext, secret: string | undefined): Promise<void> {
+  if (!secret) return;
+  let id: string;
+  try {
+    id = ctx.sessions.bySecret(secret).id;
+  } catch {
+    return;
+  }
+  await ctx.sessions.close(id);
 }
 
 /** NeMo Gym's MCP-native agents namespace tool names (`mcp__<server>__<tool>`): the bare name. */

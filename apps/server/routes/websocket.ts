@@ -6,7 +6,9 @@
 //   {type: "close"}                                         → the episode ends, the socket closes
 // Anything else is answered {type: "error", data: {code, message}} with OpenEnv's codes
 // (INVALID_JSON, UNKNOWN_TYPE, VALIDATION_ERROR, CAPACITY_REACHED, EXECUTION_ERROR…), and the
-// connection stays.
+// connection stays. The connection's episode is its own: no other socket or HTTP client can read,
+// step, close or replace it (a reset naming another's id is NOT_OWNER), and this socket reaches no
+// other episode.
 import type { FastifyInstance } from "fastify";
 import type { WebSocket } from "ws";
 import type { ServerContext } from "../context.ts";
@@ -23,6 +25,7 @@ export function websocketRoute(app: FastifyInstance, ctx: ServerContext): void {
   const { sessions } = ctx;
   app.register(async (scope) => {
     scope.get("/ws", { websocket: true }, (socket: WebSocket) => {
+      const self = { socket };
       let episodeId: string | null = null;
       let chain: Promise<void> = Promise.resolve();
       const send = (type: string, data: unknown) => {
@@ -37,9 +40,9 @@ export function websocketRoute(app: FastifyInstance, ctx: ServerContext): void {
           if (type === "reset") {
             const request = (data ?? {}) as Record<string, unknown>;
             const body = parseWith(resetRequestSchema, request, "reset");
-            if (episodeId) await sessions.close(episodeId);
+            if (episodeId) await sessions.endIfOwned(episodeId, self);
             episodeId = null;
-            const { episode, result } = await sessions.start(ctx.pickTask(request), body.episode_id);
+            const { episode, result } = await sessions.start(ctx.pickTask(request), body.episode_id, self);
             episodeId = episode.id;
             return send("observation", result);
           }
@@ -48,17 +51,18 @@ export function websocketRoute(app: FastifyInstance, ctx: ServerContext): void {
             if (!rpc.success)
               return send("mcp", { jsonrpc: "2.0", id: null, error: { code: -32600, message: "data must be a JSON-RPC 2.0 request" } });
             const reply = await answerRpc(rpc.data, {
-              episode: episodeId && sessions.has(episodeId) ? sessions.get(episodeId) : null,
+              episode: episodeId ? sessions.get(episodeId, self) : null,
               create: async (params) => {
-                if (episodeId) return sessions.get(episodeId);
-                const { episode } = await sessions.start(ctx.pickTask(params));
+                if (episodeId) return sessions.get(episodeId, self).id;
+                const { episode } = await sessions.start(ctx.pickTask(params), undefined, self);
                 episodeId = episode.id;
-                return episode;
+                return episode.id;
               },
               close: async (id) => {
-                if (!sessions.has(id)) return false;
+                // Only this connection's own episode: another's is refused as unknown here.
+                if (id !== episodeId) return false;
                 await sessions.close(id);
-                if (id === episodeId) episodeId = null;
+                episodeId = null;
                 return true;
               },
             });
@@ -66,15 +70,15 @@ export function websocketRoute(app: FastifyInstance, ctx: ServerContext): void {
             return;
           }
           if (type === "close") {
-            if (episodeId) await sessions.close(episodeId);
+            if (episodeId) await sessions.endIfOwned(episodeId, self);
             episodeId = null;
             socket.close(1000, "closed");
             return;
           }
           if (!episodeId) throw new ProtocolError(409, "NO_EPISODE", "send a reset first");
-          if (type === "state") return send("state", sessions.get(episodeId).state());
+          if (type === "state") return send("state", sessions.get(episodeId, self).state());
           const action = parseWith(actionShapeOf(data), data, "step");
-          return send("observation", await sessions.get(episodeId).step(action));
+          return send("observation", await sessions.get(episodeId, self).step(action));
         } catch (error) {
           send(
             "error",
@@ -89,7 +93,7 @@ export function websocketRoute(app: FastifyInstance, ctx: ServerContext): void {
       });
       socket.on("close", () => {
         chain = chain.then(async () => {
-          if (episodeId) await sessions.close(episodeId);
+          if (episodeId) await sessions.endIfOwned(episodeId, self);
           episodeId = null;
         });
       });
