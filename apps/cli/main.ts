@@ -138,6 +138,9 @@ Run \`envscale <command> --help\` for a command's options.`,
     .option("--processes <n>", "sandbox processes (default: CPU cores)", parseInteger("--processes", 1))
     .option("--llm <provider>", "the simulated user: offline (scripted, default), openai, replay:CASSETTE")
     .option("--config <file>", "config file (its llm settings apply)")
+    .addOption(
+      new Option("--token <token>", "bearer token every request must carry (required off loopback; 16+ characters)").env("ENVSCALE_TOKEN"),
+    )
     .action(async (run: string, flags) => {
       const { serveCommand } = await import("./serve-command.ts");
       await serveCommand(run, flags, io);

@@ -14,6 +14,7 @@ import type { JudgeContext } from "../../lib/episodes/judge/judge.ts";
 import { type LoadedRun, storedModule } from "../../lib/episodes/run-directory.ts";
 import type { LlmService } from "../../lib/llm/port.ts";
 import type { Sandbox } from "../../sandbox/index.ts";
+import { requireBearerToken } from "./bearer-token.ts";
 import { type ServerContext, taskPicker } from "./context.ts";
 import { parseJsonBody } from "./json-body.ts";
 import { ProtocolError } from "./protocol-error.ts";
@@ -33,6 +34,8 @@ export interface ServerOptions {
   exactMatch: boolean;
   /** Warm environments kept between episodes. */
   pool?: SessionLimits["pool"];
+  /** A bearer token every request must carry (`Authorization: Bearer <token>`); none: no check. */
+  token?: string;
 }
 
 export interface EnvServer {
@@ -69,6 +72,8 @@ export async function buildServer(options: ServerOptions): Promise<EnvServer> {
       done(error as Error, undefined);
     }
   });
+  // Before every route, the WebSocket upgrade included.
+  if (options.token) requireBearerToken(app, options.token);
   await app.register(cookie);
   await app.register(websocket, { options: { maxPayload: 4 * 1024 * 1024 } });
   app.setErrorHandler((error, request, reply) => {
