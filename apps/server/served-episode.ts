@@ -13,7 +13,7 @@ import { answerOf, type JudgeContext, judgeOutcome } from "../../lib/episodes/ju
 import { toolDefinitions } from "../../lib/episodes/task-episode.ts";
 import { ModelUser, ScriptedUser, type UserActor } from "../../lib/episodes/users.ts";
 import type { ChatMessage, LlmService, ToolDefinition } from "../../lib/llm/port.ts";
-import type { CallOutcome, CompiledModule, JsonObject, Sandbox, SandboxEnvironment } from "../../sandbox/index.ts";
+import type { CallOutcome, CompiledModule, Sandbox, SandboxEnvironment } from "../../sandbox/index.ts";
 import type { Action, EpisodeState, Observation, OpenEnvTool, StepResult, toolErrorTypes } from "./protocol.ts";
 import { ProtocolError } from "./protocol-error.ts";
 
@@ -95,18 +95,13 @@ export class ServedEpisode {
     this.#messages = [{ role: "system", content: agentSystemPrompt(task) }];
   }
 
-  /**
-   * Start the task on an environment of its domain (opened on the task's state, or a warm one to
-   * reset to it) and hear the user's opening. The caller owns `env` until this resolves.
-   */
+  /** Start the task on an environment at its start and hear the user's opening. The caller owns `env` until this resolves. */
   static async start(
     id: string,
     task: Task,
     services: EpisodeServices,
     env: SandboxEnvironment,
-    warm: boolean,
   ): Promise<{ episode: ServedEpisode; result: StepResult }> {
-    if (warm) await env.reset(task.initial_state as JsonObject, { clock: task.clock, seed: task.seed });
     const served = new ServedEpisode(id, task, services, env);
     const opening = await served.#user.next(served.#messages);
     served.#messages.push({ role: "user", content: opening.text });

@@ -52,6 +52,8 @@ export class Sessions {
   readonly #limits: SessionLimits;
   readonly pool: EnvironmentPool;
   readonly #sweeper: NodeJS.Timeout;
+  /** Environments lent out (a verify's replay): they count under the cap as sessions do. */
+  #leases = 0;
   #closed = false;
 
   constructor(services: EpisodeServices, limits: SessionLimits) {
@@ -96,8 +98,7 @@ export class Sessions {
       entry.opening = replaced;
       return replaced;
     }
-    if (this.#entries.size >= this.#limits.maxSessions)
-      throw new ProtocolError(503, "CAPACITY_REACHED", `all ${this.#limits.maxSessions} sessions are in use; close one or try later`);
+    this.#checkCapacity();
     const entry = this.#reserve(name, by);
     const opened = this.#open(entry, task);
     entry.opening = opened;
@@ -118,18 +119,17 @@ export class Sessions {
     return entry;
   }
 
-  /** Open the entry's episode on a warm environment of its domain, or a new one; on failure the entry (and any environment) goes. */
+  #checkCapacity(): void {
+    if (this.#entries.size + this.#leases >= this.#limits.maxSessions)
+      throw new ProtocolError(503, "CAPACITY_REACHED", `all ${this.#limits.maxSessions} sessions are in use; close one or try later`);
+  }
+
+  /** Open the entry's episode; on failure the entry (and any environment) goes. */
   async #open(entry: Entry, task: Task): Promise<{ episode: ServedEpisode; secret: string; result: StepResult }> {
     let env: SandboxEnvironment | undefined;
     try {
-      const warm = this.pool.take(task.domain);
-      env =
-        warm ??
-        (await this.#services.sandbox.open(await this.#services.module(task.domain), task.initial_state as JsonObject, {
-          clock: task.clock,
-          seed: task.seed,
-        }));
-      const started = await ServedEpisode.start(entry.id, task, this.#services, env, warm !== undefined);
+      env = await this.#environment(task);
+      const started = await ServedEpisode.start(entry.id, task, this.#services, env);
       if (this.#closed) throw new ProtocolError(503, "SHUTTING_DOWN", "the server is shutting down");
       entry.episode = started.episode;
       return { ...started, secret: entry.secret };
@@ -139,6 +139,45 @@ export class Sessions {
       throw error;
     } finally {
       entry.opening = null;
+    }
+  }
+
+  /** An environment at `task`'s start: a warm one of its domain reset to the task's state, or a new one. */
+  async #environment(task: Task): Promise<SandboxEnvironment> {
+    const state = task.initial_state as JsonObject;
+    const options = { clock: task.clock, seed: task.seed };
+    const warm = this.pool.take(task.domain);
+    if (!warm) return this.#services.sandbox.open(await this.#services.module(task.domain), state, options);
+    try {
+      await warm.reset(state, options);
+    } catch (error) {
+      await warm.close().catch(() => {});
+      throw error;
+    }
+    return warm;
+  }
+
+  /**
+   * Run `use` on an environment at `task`'s start that no session sees (a verify's replay). It takes
+   * a place under the cap while it runs, and goes back to the pool after.
+   */
+  async lease<T>(task: Task, use: (env: SandboxEnvironment) => Promise<T>): Promise<T> {
+    if (this.#closed) throw new ProtocolError(503, "SHUTTING_DOWN", "the server is shutting down");
+    this.#checkCapacity();
+    this.#leases += 1;
+    try {
+      const env = await this.#environment(task);
+      let result: T;
+      try {
+        result = await use(env);
+      } catch (error) {
+        await env.close().catch(() => {});
+        throw error;
+      }
+      if (!(await this.#keep(task.domain, env))) await env.close();
+      return result;
+    } finally {
+      this.#leases -= 1;
     }
   }
 
@@ -197,17 +236,20 @@ export class Sessions {
     this.#bySecret.delete(entry.secret);
   }
 
-  /** End an episode; its environment, reset to let go of the episode's calls and state, goes to the pool or is closed. */
+  /** End an episode; its environment goes to the pool or is closed. */
   #release(episode: ServedEpisode): Promise<void> {
-    return episode.close(async (env) => {
-      if (this.#closed) return false;
-      try {
-        await env.reset();
-      } catch {
-        return false;
-      }
-      return this.pool.give(episode.task.domain, env);
-    });
+    return episode.close((env) => this.#keep(episode.task.domain, env));
+  }
+
+  /** Give an environment to the pool, reset first so that it lets go of its episode's calls and state; false: close it. */
+  async #keep(domain: string, env: SandboxEnvironment): Promise<boolean> {
+    if (this.#closed) return false;
+    try {
+      await env.reset();
+    } catch {
+      return false;
+    }
+    return this.pool.give(domain, env);
   }
 
   #authorize(entry: Entry, by: Requester): void {

@@ -9,6 +9,7 @@
 // by a reset naming its id does too.
 //   GET  /schema, /metadata, /health            → OpenEnv's SchemaResponse, EnvironmentMetadata, HealthResponse
 //   GET  /info, /tasks                          → envscale's own: the run, capacity; the tasks
+import { basename } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { ServerContext } from "../context.ts";
@@ -21,12 +22,14 @@ const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 export function openEnvHttpRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { run, sessions } = ctx;
+  // The run by its name: where it lives on disk is the operator's business, not a client's.
+  const runName = basename(run.runDir);
   app.get("/health", async () => ({ status: "healthy" }));
   app.get("/metadata", async () => ({
     name: "envscale",
     description:
       "verified tool-use environments synthesised by envscale: a task per episode, tool calls in a sandbox, reward by the task's outcome",
-    readme_content: `Serves the ${run.tasks.length} tasks of ${run.runDir} in ${Object.keys(run.environments).length} environments. Reset picks a task (task_id, or seed mod ${run.tasks.length}); actions are tool calls ({tool, arguments} or OpenEnv's call_tool), words to the user ({message, end}) and list_tools. The reward at done is 1 when the task's outcome is met: the gold state for a task that writes, the reads made and their facts told for a read-only one.`,
+    readme_content: `Serves the ${run.tasks.length} tasks of ${runName} in ${Object.keys(run.environments).length} environments. Reset picks a task (task_id, or seed mod ${run.tasks.length}); actions are tool calls ({tool, arguments} or OpenEnv's call_tool), words to the user ({message, end}) and list_tools. The reward at done is 1 when the task's outcome is met: the gold state for a task that writes, the reads made and their facts told for a read-only one.`,
     version: "1",
   }));
   app.get("/schema", async () => protocolSchemas());
@@ -39,7 +42,7 @@ export function openEnvHttpRoutes(app: FastifyInstance, ctx: ServerContext): voi
     const sandbox = await ctx.judge.sandbox.stats({ collect });
     const memory = process.memoryUsage();
     return {
-      run: run.runDir,
+      run: runName,
       tasks: run.tasks.length,
       domains: Object.keys(run.environments).sort(),
       max_turns: ctx.maxTurns,

@@ -30,12 +30,18 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-/** Open a WebSocket with these headers: "open", or the HTTP status the upgrade was refused with. */
+/**
+ * Open a WebSocket with these headers: "open", or the HTTP status the upgrade was refused with,
+ * once the server has closed the refused connection.
+ */
 function upgrade(headers: Record<string, string>): Promise<{ outcome: string; socket: WebSocket }> {
   const socket = new WebSocket(served.ws, { headers });
   return new Promise((resolve) => {
     socket.once("open", () => resolve({ outcome: "open", socket }));
-    socket.once("unexpected-response", (_request, response) => resolve({ outcome: String(response.statusCode), socket }));
+    socket.once("unexpected-response", (_request, response) => {
+      response.resume();
+      response.socket.once("close", () => resolve({ outcome: String(response.statusCode), socket }));
+    });
     socket.once("error", (error) => resolve({ outcome: `error: ${error.message}`, socket }));
   });
 }
