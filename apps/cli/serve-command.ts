@@ -14,6 +14,10 @@ export interface ServeFlags {
   maxSessions: number;
   idleTimeout: number;
   maxTurns: number;
+  maxVerifyCalls?: number;
+  maxBodyMb?: number;
+  /** Seconds. */
+  requestTimeout?: number;
   exactMatch?: boolean;
   processes?: number;
   llm?: string;
@@ -70,6 +74,9 @@ export async function serveCommand(runDir: string, flags: ServeFlags, io: CliIo)
     maxTurns: flags.maxTurns,
     exactMatch: flags.exactMatch ?? false,
     ...(token ? { token } : {}),
+    ...(flags.maxVerifyCalls ? { maxVerifyCalls: flags.maxVerifyCalls } : {}),
+    ...(flags.maxBodyMb ? { maxBodyBytes: flags.maxBodyMb * 1024 * 1024 } : {}),
+    ...(flags.requestTimeout ? { requestTimeoutMs: flags.requestTimeout * 1000 } : {}),
   });
   let address: string;
   try {

@@ -3,7 +3,7 @@
 // tools/call, and OpenEnv's session methods (openenv/session/create, openenv/session/close).
 // Failures are JSON-RPC errors, never HTTP errors: a tool the agent may not call, an episode that is
 // done, parameters that do not fit.
-import type { JsonRpcRequest } from "./protocol.ts";
+import { type JsonRpcRequest, MAX_TOOL_NAME } from "./protocol.ts";
 import { ProtocolError } from "./protocol-error.ts";
 import type { ServedEpisode } from "./served-episode.ts";
 
@@ -86,7 +86,8 @@ export async function answerRpc(request: JsonRpcRequest, session: RpcSession): P
       case "tools/call": {
         const name = params.name;
         const args = params.arguments ?? {};
-        if (typeof name !== "string" || !name) return rpcError(id, RPC.INVALID_PARAMS, "tools/call needs params.name");
+        if (typeof name !== "string" || !name || name.length > MAX_TOOL_NAME)
+          return rpcError(id, RPC.INVALID_PARAMS, `tools/call needs params.name, a tool name of at most ${MAX_TOOL_NAME} characters`);
         if (typeof args !== "object" || args === null || Array.isArray(args))
           return rpcError(id, RPC.INVALID_PARAMS, "tools/call needs params.arguments to be an object");
         return rpcResult(id, await episode.callTool(name, args as Record<string, unknown>));

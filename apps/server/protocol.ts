@@ -8,12 +8,16 @@
 import { z } from "zod";
 import { chatMessageSchema } from "../../lib/contracts/trajectory.ts";
 
+/** Longest tool name an action may give (the sandbox keeps the name of every call, an unknown tool's too). */
+export const MAX_TOOL_NAME = 256;
+const toolName = z.string().min(1).max(MAX_TOOL_NAME);
+
 /** Every OpenEnv Action carries `metadata`; envscale keeps it with the step and passes it back. */
 const actionMetadata = z.record(z.string(), z.json()).optional();
 
 export const toolActionSchema = z.strictObject({
   /** A tool of the episode's environment. */
-  tool: z.string().min(1),
+  tool: toolName,
   arguments: z.record(z.string(), z.json()).default({}),
   metadata: actionMetadata,
 });
@@ -28,7 +32,7 @@ export const listToolsActionSchema = z.strictObject({ type: z.literal("list_tool
 /** OpenEnv's CallToolAction: the same as a tool action. */
 export const callToolActionSchema = z.strictObject({
   type: z.literal("call_tool"),
-  tool_name: z.string().min(1),
+  tool_name: toolName,
   arguments: z.record(z.string(), z.json()).default({}),
   metadata: actionMetadata,
 });

@@ -96,7 +96,7 @@ describe("a server with --token", () => {
   });
 });
 
-describe("envscale serve on an address other than loopback", () => {
+describe("envscale serve: --token off loopback, and the limits' flags", () => {
   it("refuses to start without --token, naming the flag; a short token too", async () => {
     const runDir = sharedExampleRun().runDir;
     const bare = await runCli(["serve", runDir, "--host", "0.0.0.0", "--port", "0"], { env: { ENVSCALE_TOKEN: "" } });
@@ -109,12 +109,18 @@ describe("envscale serve on an address other than loopback", () => {
     expect(short.stderr).toMatch(/--token must be at least 16 characters/);
   });
 
-  it("serves with a token, to requests that carry it", async () => {
-    const serving = await startServe(sharedExampleRun().runDir, ["--host", "0.0.0.0", "--processes", "1"], { ENVSCALE_TOKEN: TOKEN });
+  it("serves with a token, to requests that carry it, within the limits its flags set", async () => {
+    const flags = ["--host", "0.0.0.0", "--processes", "1", "--max-verify-calls", "2", "--max-body-mb", "1", "--request-timeout", "5"];
+    const serving = await startServe(sharedExampleRun().runDir, flags, { ENVSCALE_TOKEN: TOKEN });
     try {
-      const port = new URL(serving.address).port;
-      expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(401);
-      expect((await fetch(`http://127.0.0.1:${port}/health`, { headers: auth })).status).toBe(200);
+      const base = `http://127.0.0.1:${new URL(serving.address).port}`;
+      expect((await fetch(`${base}/health`)).status).toBe(401);
+      expect((await fetch(`${base}/health`, { headers: auth })).status).toBe(200);
+      const calls = Array.from({ length: 3 }, () => ({ tool: "x", arguments: {} }));
+      const many = await post(base, "/verify", { task_id: task.id, calls }, auth);
+      expect([many.status, many.json.error.code]).toEqual([413, "TOO_MANY_CALLS"]);
+      const large = await post(base, "/verify", { task_id: task.id, calls: [], answer: "x".repeat(1024 * 1024) }, auth);
+      expect([large.status, large.json.error.code]).toEqual([413, "BODY_TOO_LARGE"]);
     } finally {
       await serving.stop();
     }

@@ -61,6 +61,41 @@ describe("/verify's bounds", () => {
   });
 });
 
+describe("tool names", () => {
+  it("are at most 256 characters in every transport (the sandbox keeps the name of every call)", async () => {
+    const long = "t".repeat(257);
+    const { episode_id, session_secret } = (await post(served.base, "/reset", { task_id: task.id })).json.observation.metadata;
+    for (const action of [
+      { tool: long, arguments: {} },
+      { type: "call_tool", tool_name: long, arguments: {} },
+    ]) {
+      const answer = await post(served.base, "/step", { episode_id, session_secret, action });
+      expect(answer.status).toBe(400);
+      expect(answer.json.error.code).toBe("VALIDATION_ERROR");
+    }
+    const opened = await post(served.base, `/mcp?task_id=${task.id}`, { jsonrpc: "2.0", id: 1, method: "initialize", params: {} });
+    const mcp = await post(
+      served.base,
+      "/mcp",
+      { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: long, arguments: {} } },
+      { "mcp-session-id": opened.headers.get("mcp-session-id") as string },
+    );
+    expect(mcp.json.error).toMatchObject({ code: -32602 });
+    const seeded = await fetch(`${served.base}/seed_session`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    const cookie = seeded.headers.getSetCookie()[0]?.split(";")[0] as string;
+    // Fastify's own bound on a route parameter (100 characters) comes first.
+    const nemo = await post(served.base, `/${long}`, {}, { cookie });
+    expect(nemo.status).toBe(414);
+    expect(
+      (await post(served.base, "/step", { episode_id, session_secret, action: { tool: "t".repeat(256), arguments: {} } })).status,
+    ).toBe(200);
+  });
+});
+
 describe("a huge /verify beside a session's steps", () => {
   it("lets the other session's step through while it replays: the step is answered long before the replay ends", async () => {
     const big = await serve(sharedExampleRun().runDir, sandbox, { maxVerifyCalls: 20_000, maxBodyBytes: 8 * 1024 * 1024 });
