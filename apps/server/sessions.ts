@@ -94,7 +94,11 @@ export class Sessions {
       existing.episode = null;
       this.#forget(existing);
       const entry = this.#reserve(name, by, existing.socket === null ? existing.secret : undefined);
-      const replaced = this.#release(old).then(() => this.#open(entry, task));
+      // The old episode's end cannot fail the new one's start (its environment is closed or pooled either way).
+      const replaced = this.#release(old).then(
+        () => this.#open(entry, task),
+        () => this.#open(entry, task),
+      );
       entry.opening = replaced;
       return replaced;
     }

@@ -88,8 +88,7 @@ export function openEnvHttpRoutes(app: FastifyInstance, ctx: ServerContext): voi
   });
   app.post("/close", async (request) => {
     const { episode_id } = parseWith(episodeNamed, request.body, "close");
-    sessions.get(episode_id, { secret: secretOf(request) });
-    await sessions.close(episode_id);
+    await sessions.end(episode_id, { secret: secretOf(request) });
     return { closed: true, episode_id };
   });
 }
