@@ -134,10 +134,21 @@ Run \`envscale <command> --help\` for a command's options.`,
     .option("--max-sessions <n>", "episodes open at once", parseInteger("--max-sessions", 1), 512)
     .option("--idle-timeout <s>", "close an episode idle this many seconds", parseInteger("--idle-timeout", 1), 300)
     .option("--max-turns <n>", "most actions in an episode", parseInteger("--max-turns", 1), 30)
+    .option("--max-verify-calls <n>", "most calls a /verify replays", parseInteger("--max-verify-calls", 1), 256)
+    .option("--max-body-mb <n>", "largest request body or WebSocket message (MB)", parseInteger("--max-body-mb", 1), 4)
+    .option(
+      "--request-timeout <s>",
+      "drop a request (or WebSocket frame) not received whole within this many seconds",
+      parseInteger("--request-timeout", 1),
+      30,
+    )
     .option("--exact-match", "the reward also asks for exact match of the calls (default: state alignment only)")
     .option("--processes <n>", "sandbox processes (default: CPU cores)", parseInteger("--processes", 1))
     .option("--llm <provider>", "the simulated user: offline (scripted, default), openai, replay:CASSETTE")
     .option("--config <file>", "config file (its llm settings apply)")
+    .addOption(
+      new Option("--token <token>", "bearer token every request must carry (required off loopback; 16+ characters)").env("ENVSCALE_TOKEN"),
+    )
     .action(async (run: string, flags) => {
       const { serveCommand } = await import("./serve-command.ts");
       await serveCommand(run, flags, io);

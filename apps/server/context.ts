@@ -12,6 +12,8 @@ export interface ServerContext {
   sessions: Sessions;
   judge: JudgeContext;
   maxTurns: number;
+  /** Most calls a verify replays. */
+  maxVerifyCalls: number;
   exactMatch: boolean;
   spec(domain: string): EnvironmentSpec;
   task(id: string): Task;

@@ -3,7 +3,7 @@
 // tools/call, and OpenEnv's session methods (openenv/session/create, openenv/session/close).
 // Failures are JSON-RPC errors, never HTTP errors: a tool the agent may not call, an episode that is
 // done, parameters that do not fit.
-import type { JsonRpcRequest } from "./protocol.ts";
+import { type JsonRpcRequest, MAX_TOOL_NAME } from "./protocol.ts";
 import { ProtocolError } from "./protocol-error.ts";
 import type { ServedEpisode } from "./served-episode.ts";
 
@@ -52,10 +52,10 @@ export function initializeResult(requested: unknown, episode: ServedEpisode): un
 export interface RpcSession {
   /** The episode the request speaks of (null: none given, or none open). */
   episode: ServedEpisode | null;
-  /** Start an episode for `openenv/session/create` (params: task_id, seed). */
-  create(params: Record<string, unknown>): Promise<ServedEpisode>;
-  /** End an episode for `openenv/session/close`; false when there was none. */
-  close(id: string): Promise<boolean>;
+  /** Start an episode for `openenv/session/create` (params: task_id, seed): the session id to give the client. */
+  create(params: Record<string, unknown>): Promise<string>;
+  /** End the session named by `openenv/session/close`; false when the caller has none of that id. */
+  close(sessionId: string): Promise<boolean>;
 }
 
 /** Answer one JSON-RPC request (null for a notification, which gets no answer). */
@@ -67,8 +67,7 @@ export async function answerRpc(request: JsonRpcRequest, session: RpcSession): P
       case "ping":
         return rpcResult(id, {});
       case "openenv/session/create": {
-        const episode = await session.create(params);
-        return rpcResult(id, { session_id: episode.id });
+        return rpcResult(id, { session_id: await session.create(params) });
       }
       case "openenv/session/close": {
         const target = params.session_id;
@@ -87,7 +86,8 @@ export async function answerRpc(request: JsonRpcRequest, session: RpcSession): P
       case "tools/call": {
         const name = params.name;
         const args = params.arguments ?? {};
-        if (typeof name !== "string" || !name) return rpcError(id, RPC.INVALID_PARAMS, "tools/call needs params.name");
+        if (typeof name !== "string" || !name || name.length > MAX_TOOL_NAME)
+          return rpcError(id, RPC.INVALID_PARAMS, `tools/call needs params.name, a tool name of at most ${MAX_TOOL_NAME} characters`);
         if (typeof args !== "object" || args === null || Array.isArray(args))
           return rpcError(id, RPC.INVALID_PARAMS, "tools/call needs params.arguments to be an object");
         return rpcResult(id, await episode.callTool(name, args as Record<string, unknown>));

@@ -8,12 +8,16 @@
 import { z } from "zod";
 import { chatMessageSchema } from "../../lib/contracts/trajectory.ts";
 
+/** Longest tool name an action may give (the sandbox keeps the name of every call, an unknown tool's too). */
+export const MAX_TOOL_NAME = 256;
+const toolName = z.string().min(1).max(MAX_TOOL_NAME);
+
 /** Every OpenEnv Action carries `metadata`; envscale keeps it with the step and passes it back. */
 const actionMetadata = z.record(z.string(), z.json()).optional();
 
 export const toolActionSchema = z.strictObject({
   /** A tool of the episode's environment. */
-  tool: z.string().min(1),
+  tool: toolName,
   arguments: z.record(z.string(), z.json()).default({}),
   metadata: actionMetadata,
 });
@@ -28,7 +32,7 @@ export const listToolsActionSchema = z.strictObject({ type: z.literal("list_tool
 /** OpenEnv's CallToolAction: the same as a tool action. */
 export const callToolActionSchema = z.strictObject({
   type: z.literal("call_tool"),
-  tool_name: z.string().min(1),
+  tool_name: toolName,
   arguments: z.record(z.string(), z.json()).default({}),
   metadata: actionMetadata,
 });
@@ -36,15 +40,36 @@ export const actionSchema = z.union([toolActionSchema, messageActionSchema, list
 export type Action = z.infer<typeof actionSchema>;
 
 /**
+ * A JSON object field of a request, taken as the body parser left it: JSON.parse made it JSON and
+ * json-body.ts walked it for depth and poisoning keys. Validating it with z.json() would walk and
+ * copy every node again, on the event loop every session shares (1.5 s for 256 calls of 1,000
+ * keys). The published schemas (`GET /schema`) keep saying what it is: a JSON object of JSON values.
+ */
+const parsedObject = z.custom<Record<string, z.core.util.JSONType>>(
+  (value) => value !== null && typeof value === "object" && !Array.isArray(value),
+  { message: "expected a JSON object" },
+);
+const parsedArguments = parsedObject.default({});
+const parsedMetadata = parsedObject.optional();
+
+/** The action schemas a request is validated with: the published ones, their JSON object fields taken as parsed. */
+const requestActions = {
+  tool: toolActionSchema.extend({ arguments: parsedArguments, metadata: parsedMetadata }),
+  message: messageActionSchema.extend({ metadata: parsedMetadata }),
+  listTools: listToolsActionSchema.extend({ metadata: parsedMetadata }),
+  callTool: callToolActionSchema.extend({ arguments: parsedArguments, metadata: parsedMetadata }),
+};
+
+/**
  * The action schema a value is meant for, from its shape, so that a bad action is told what is wrong
  * with it rather than that it matches none of four shapes.
  */
 export function actionShapeOf(value: unknown): z.ZodType<Action> {
   const record = value && typeof value === "object" ? (value as Record<string, unknown>) : {};
-  if (record.type === "list_tools") return listToolsActionSchema;
-  if (record.type === "call_tool") return callToolActionSchema;
-  if ("message" in record) return messageActionSchema;
-  return toolActionSchema;
+  if (record.type === "list_tools") return requestActions.listTools;
+  if (record.type === "call_tool") return requestActions.callTool;
+  if ("message" in record) return requestActions.message;
+  return requestActions.tool;
 }
 
 export const verdictSchema = z.object({
@@ -70,7 +95,10 @@ export const observationSchema = z.object({
   tools: z.array(z.object({ type: z.literal("function"), function: z.record(z.string(), z.json()) })),
   /** At `done`: why the reward is what it is, and the rule it follows. */
   verdict: verdictSchema.nullable(),
-  /** OpenEnv's observation metadata: the episode's id (send it back as `episode_id` over HTTP), the action's metadata. */
+  /**
+   * OpenEnv's observation metadata: the episode's id (send it back as `episode_id` over HTTP), the
+   * action's metadata; at an HTTP reset, the session's secret (send it back as `session_secret`).
+   */
   metadata: z.object({ episode_id: z.string() }).catchall(z.json()),
 });
 export type Observation = z.infer<typeof observationSchema>;
@@ -107,19 +135,25 @@ export const stateSchema = z.object({
 });
 export type EpisodeState = z.infer<typeof stateSchema>;
 
+/** The secret an HTTP reset issued for its session, presented by every later request on it. */
+const sessionSecret = z.string().max(256).optional();
+
 /** OpenEnv's ResetRequest (extra fields allowed), with envscale's `task_id`. */
 export const resetRequestSchema = z.object({
   /** Picks the task (`tasks[seed mod n]`) when `task_id` is absent. */
   seed: z.number().int().min(0).optional(),
   episode_id: z.string().min(1).max(255).optional(),
   task_id: z.string().optional(),
+  /** To replace one's own episode by naming its id. */
+  session_secret: sessionSecret,
 });
 export type ResetRequest = z.infer<typeof resetRequestSchema>;
 
 /** OpenEnv's StepRequest (extra fields allowed); envscale's HTTP episodes are named by `episode_id`. */
 export const stepRequestSchema = z.object({
   action: z.record(z.string(), z.unknown()),
-  episode_id: z.string().min(1),
+  episode_id: z.string().min(1).max(255),
+  session_secret: sessionSecret,
   timeout_s: z.number().positive().optional(),
   request_id: z.string().max(255).optional(),
 });
@@ -140,7 +174,7 @@ export const verifyRequestSchema = z
     /** The dialogue in the OpenAI chat format (its tool calls are replayed). */
     messages: z.array(chatMessageSchema).optional(),
     /** Or just the calls made. */
-    calls: z.array(z.object({ tool: z.string(), arguments: z.record(z.string(), z.json()).default({}) })).optional(),
+    calls: z.array(z.object({ tool: z.string(), arguments: parsedArguments })).optional(),
     /** With `calls`: what the agent told the user (a read-only task's answer must state its facts). */
     answer: z.string().optional(),
     /** The dialogue was cut short (turn limit): judged, but masked from training. */

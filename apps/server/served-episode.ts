@@ -8,8 +8,9 @@ import type { DomainState } from "../../lib/contracts/domain-state.ts";
 import type { EnvironmentSpec } from "../../lib/contracts/environment-spec.ts";
 import type { Task } from "../../lib/contracts/task.ts";
 import { agentSystemPrompt } from "../../lib/episodes/dialogue.ts";
+import type { MadeCall } from "../../lib/episodes/judge/exact-match.ts";
 import { answerOf, type JudgeContext, judgeOutcome } from "../../lib/episodes/judge/judge.ts";
-import { observationText, TaskEpisode, toolDefinitions } from "../../lib/episodes/task-episode.ts";
+import { toolDefinitions } from "../../lib/episodes/task-episode.ts";
 import { ModelUser, ScriptedUser, type UserActor } from "../../lib/episodes/users.ts";
 import type { ChatMessage, LlmService, ToolDefinition } from "../../lib/llm/port.ts";
 import type { CallOutcome, CompiledModule, Sandbox, SandboxEnvironment } from "../../sandbox/index.ts";
@@ -39,6 +40,17 @@ function toolsOf(spec: EnvironmentSpec): ToolDefinition[] {
   return tools;
 }
 
+/** The tool names a module declares, one set per module. */
+const toolNameSets = new WeakMap<CompiledModule, ReadonlySet<string>>();
+function toolNamesOf(module: CompiledModule): ReadonlySet<string> {
+  let names = toolNameSets.get(module);
+  if (!names) {
+    names = new Set(module.tools.map((t) => t.name));
+    toolNameSets.set(module, names);
+  }
+  return names;
+}
+
 /** A tool's answer as MCP's CallToolResult (what `tools/call` returns). */
 export interface McpToolResult {
   content: { type: "text"; text: string }[];
@@ -50,11 +62,20 @@ export class ServedEpisode {
   readonly id: string;
   readonly task: Task;
   readonly #services: EpisodeServices;
-  readonly #episode: TaskEpisode;
+  readonly #env: SandboxEnvironment;
+  /** The tools the module declares: a call of any other is refused without its arguments. */
+  readonly #toolNames: ReadonlySet<string>;
   readonly #user: UserActor;
   readonly #tools: ToolDefinition[];
-  /** The dialogue so far, in the chat format (what a model user reads, and what the agent told the user). */
+  /**
+   * The dialogue's words so far, in the chat format: what a model user reads and what the agent told
+   * the user. Tool traffic is not kept: neither reads it.
+   */
   readonly #messages: ChatMessage[];
+  /** The calls that went through, with their arguments: all the reward needs of the calls (refused ones only count). */
+  readonly #made: MadeCall[] = [];
+  #toolCalls = 0;
+  #toolErrors = 0;
   #steps = 0;
   #done = false;
   #reward: number | null = null;
@@ -63,26 +84,24 @@ export class ServedEpisode {
   #queue: Promise<unknown> = Promise.resolve();
   lastActivity = Date.now();
 
-  private constructor(id: string, task: Task, services: EpisodeServices, episode: TaskEpisode) {
+  private constructor(id: string, task: Task, services: EpisodeServices, env: SandboxEnvironment) {
     this.id = id;
     this.task = task;
     this.#services = services;
-    this.#episode = episode;
+    this.#env = env;
+    this.#toolNames = toolNamesOf(env.module);
     this.#tools = toolsOf(services.spec(task.domain));
     this.#user = services.llm.kind === "model" ? new ModelUser(services.llm, task, `user:${id}`) : new ScriptedUser(task);
     this.#messages = [{ role: "system", content: agentSystemPrompt(task) }];
   }
 
-  /** Open the task's environment (or reset a warm one of its domain) and hear the user's opening. */
+  /** Start the task on an environment at its start and hear the user's opening. The caller owns `env` until this resolves. */
   static async start(
     id: string,
     task: Task,
     services: EpisodeServices,
-    warm?: SandboxEnvironment,
+    env: SandboxEnvironment,
   ): Promise<{ episode: ServedEpisode; result: StepResult }> {
-    const env = warm
-      ? await TaskEpisode.attach(warm, task)
-      : await TaskEpisode.open(services.sandbox, await services.module(task.domain), task);
     const served = new ServedEpisode(id, task, services, env);
     const opening = await served.#user.next(served.#messages);
     served.#messages.push({ role: "user", content: opening.text });
@@ -143,17 +162,16 @@ export class ServedEpisode {
     return { ...result, reward: this.#reward, done: this.#done };
   }
 
-  /** Run a tool call, keeping it in the dialogue as the chat format does. */
+  /**
+   * Run a tool call. Its arguments are kept only when it went through (the reward compares them);
+   * a tool the module does not declare is refused by the sandbox without them.
+   */
   async #call(tool: string, args: Record<string, unknown>): Promise<CallOutcome> {
-    const text = JSON.stringify(args ?? {});
-    const callId = `call_${this.#steps}`;
-    this.#messages.push({
-      role: "assistant",
-      content: null,
-      tool_calls: [{ id: callId, type: "function", function: { name: tool, arguments: text } }],
-    });
-    const outcome = await this.#episode.call(tool, text);
-    this.#messages.push({ role: "tool", tool_call_id: callId, content: observationText(outcome) });
+    const known = this.#toolNames.has(tool);
+    const outcome = await this.#env.call(tool, known ? args : {});
+    this.#toolCalls += 1;
+    if (outcome.ok) this.#made.push({ tool, arguments: args });
+    else this.#toolErrors += 1;
     return outcome;
   }
 
@@ -179,17 +197,12 @@ export class ServedEpisode {
    */
   async #finish(): Promise<void> {
     // The final state crosses from the sandbox only when its hash is not the gold one.
-    const hash = await this.#episode.stateHash();
-    const steps = this.#episode.steps.filter((s) => s.arguments !== null);
+    const hash = await this.#env.stateHash();
     const verdict = await judgeOutcome(
       this.#services.judge,
       this.task,
-      { state: async () => (await this.#episode.state()) as DomainState, hash },
-      {
-        made: steps.map((s) => ({ tool: s.tool, arguments: s.arguments })),
-        succeeded: steps.map((s) => s.outcome.ok),
-        answer: answerOf(this.#messages),
-      },
+      { state: async () => (await this.#env.state()) as DomainState, hash },
+      { made: this.#made, succeeded: this.#made.map(() => true), answer: answerOf(this.#messages) },
       { exactMatch: this.#services.exactMatch },
     );
     this.#done = true;
@@ -263,15 +276,18 @@ export class ServedEpisode {
       domain: this.task.domain,
       done: this.#done,
       reward: this.#reward,
-      tool_calls: this.#episode.steps.length,
-      tool_errors: this.#episode.steps.filter((s) => !s.outcome.ok).length,
+      tool_calls: this.#toolCalls,
+      tool_errors: this.#toolErrors,
       ended_by: this.#endedBy,
     };
   }
 
-  /** End the episode; its environment goes to `keep` for another episode of the domain, or is closed. */
-  close(keep?: (env: SandboxEnvironment) => boolean): Promise<void> {
+  /** End the episode once its steps under way are done; its environment goes to `keep` for another episode of the domain, or is closed. */
+  close(keep?: (env: SandboxEnvironment) => Promise<boolean>): Promise<void> {
     this.#done = true;
-    return this.#queue.then(() => (keep?.(this.#episode.env) ? undefined : this.#episode.close()));
+    return this.#queue.then(async () => {
+      this.#made.length = 0;
+      if (!(await keep?.(this.#env))) await this.#env.close();
+    });
   }
 }

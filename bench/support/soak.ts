@@ -33,13 +33,15 @@ export async function playEpisodes(address: string, tasks: readonly Task[], coun
     for (let n = next++; n < count; n = next++) {
       const task = tasks[n % tasks.length] as Task;
       const reset = await post("/reset", { task_id: task.id });
-      const id = (reset.observation as { metadata: { episode_id: string } }).metadata.episode_id;
-      for (const call of task.gold_calls) await post("/step", { episode_id: id, action: { tool: call.tool, arguments: call.arguments } });
+      // The episode's id and the session secret every later request on it presents.
+      const session = (reset.observation as { metadata: { episode_id: string; session_secret: string } }).metadata;
+      const named = { episode_id: session.episode_id, session_secret: session.session_secret };
+      for (const call of task.gold_calls) await post("/step", { ...named, action: { tool: call.tool, arguments: call.arguments } });
       const answer = (task.answer_facts ?? []).map((fact) => `${fact.path}: ${fact.value}`).join("; ") || "Done.";
-      const end = await post("/step", { episode_id: id, action: { message: answer, end: true } });
+      const end = await post("/step", { ...named, action: { message: answer, end: true } });
       const reward = String(end.reward);
       rewards[reward] = (rewards[reward] ?? 0) + 1;
-      await post("/close", { episode_id: id });
+      await post("/close", named);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

@@ -52,8 +52,8 @@ export async function post(
   return { status: response.status, json: text ? JSON.parse(text) : null, headers: response.headers };
 }
 
-export async function getJson(base: string, path: string): Promise<{ status: number; json: Json }> {
-  const response = await fetch(`${base}${path}`);
+export async function getJson(base: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; json: Json }> {
+  const response = await fetch(`${base}${path}`, { headers });
   const text = await response.text();
   return { status: response.status, json: text ? JSON.parse(text) : null };
 }

@@ -1,9 +1,11 @@
 // MCP's Streamable HTTP transport on /mcp (MCP specification, basic/transports), answering in JSON:
 //   POST   a JSON-RPC request → its JSON-RPC answer (200); a notification → 202, no body.
 //          `initialize` creates a session (a new episode, or the existing one named by
-//          `?episode_id=`; `?task_id=` or `?seed=` pick the task) and names it in `Mcp-Session-Id`.
-//          Every later request names its session in that header (OpenEnv's clients send
-//          `params.session_id` instead, and open one with `openenv/session/create`).
+//          `?episode_id=` with its session secret; `?task_id=` or `?seed=` pick the task) and names
+//          it in `Mcp-Session-Id`. Every later request names its session in that header (OpenEnv's
+//          clients send `params.session_id` instead, and open one with `openenv/session/create`).
+//          The session id is the episode's session secret, issued by the server: holding it is
+//          what lets a client act on the episode (MCP asks for a cryptographically secure one).
 //   GET    405: this server opens no server-to-client stream.
 //   DELETE the session named in `Mcp-Session-Id` ends, and its episode with it.
 // A request for a session that does not exist (never made, ended, timed out) gets HTTP 404, as the
@@ -14,6 +16,7 @@ import type { ServerContext } from "../context.ts";
 import { answerRpc, initializeResult, MCP_VERSIONS, RPC, rpcError, rpcResult } from "../mcp-methods.ts";
 import { jsonRpcRequestSchema } from "../protocol.ts";
 import type { ServedEpisode } from "../served-episode.ts";
+import { secretOf } from "../session-secret.ts";
 
 const SESSION_HEADER = "mcp-session-id";
 
@@ -21,17 +24,23 @@ export function mcpRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { sessions } = ctx;
   const sessionOf = (request: FastifyRequest, params: Record<string, unknown> = {}): string | undefined => {
     const header = request.headers[SESSION_HEADER];
-    const query = (request.query ?? {}) as Record<string, unknown>;
-    const named = (Array.isArray(header) ? header[0] : header) ?? params.session_id ?? query.episode_id;
+    const named = (Array.isArray(header) ? header[0] : header) ?? params.session_id;
     return typeof named === "string" && named ? named : undefined;
   };
-  const create = async (params: Record<string, unknown>): Promise<ServedEpisode> => {
-    const { episode } = await sessions.start(ctx.pickTask(params));
-    return episode;
+  /** The open episode of a session id, or undefined. */
+  const episodeOf = (sessionId: string): ServedEpisode | undefined => {
+    try {
+      return sessions.bySecret(sessionId);
+    } catch {
+      return undefined;
+    }
   };
-  const close = async (id: string): Promise<boolean> => {
-    if (!sessions.has(id)) return false;
-    await sessions.close(id);
+  const create = async (params: Record<string, unknown>): Promise<string> =>
+    (await sessions.start(ctx.pickTask(params), undefined, { secret: undefined })).secret;
+  const close = async (sessionId: string): Promise<boolean> => {
+    const episode = episodeOf(sessionId);
+    if (!episode) return false;
+    await sessions.close(episode.id);
     return true;
   };
 
@@ -61,11 +70,14 @@ export function mcpRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const query = (request.query ?? {}) as Record<string, unknown>;
       let episode: ServedEpisode;
       if (named) {
-        if (!sessions.has(named))
-          return reply.status(404).send(rpcError(rpc.id, RPC.SESSION_NOT_FOUND, `no open episode ${named} to bind`));
-        episode = sessions.get(named);
-      } else episode = await create(query);
-      reply.header("Mcp-Session-Id", episode.id);
+        const found = episodeOf(named);
+        if (!found) return reply.status(404).send(rpcError(rpc.id, RPC.SESSION_NOT_FOUND, "no open session of that id to bind"));
+        episode = found;
+      } else if (typeof query.episode_id === "string" && query.episode_id) {
+        // Binding an episode opened elsewhere (an HTTP reset) takes its session secret.
+        episode = sessions.get(query.episode_id, { secret: secretOf(request, query) });
+      } else episode = sessions.bySecret(await create(query));
+      reply.header("Mcp-Session-Id", sessions.secretOf(episode));
       return rpcResult(rpc.id, initializeResult(params.protocolVersion, episode));
     }
     if (rpc.method.startsWith("openenv/session/")) {
@@ -78,8 +90,9 @@ export function mcpRoutes(app: FastifyInstance, ctx: ServerContext): void {
       return reply
         .status(400)
         .send(rpcError(rpc.id, RPC.SERVER_ERROR, "no session: initialize first and send its Mcp-Session-Id header (or params.session_id)"));
-    if (!sessions.has(id)) return reply.status(404).send(rpcError(rpc.id, RPC.SESSION_NOT_FOUND, `Session not found: ${id}`));
-    return answerRpc(rpc, { episode: sessions.get(id), create, close });
+    const episode = episodeOf(id);
+    if (!episode) return reply.status(404).send(rpcError(rpc.id, RPC.SESSION_NOT_FOUND, "Session not found"));
+    return answerRpc(rpc, { episode, create, close });
   });
 
   app.get("/mcp", async (_request, reply) =>
@@ -92,7 +105,7 @@ export function mcpRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.delete("/mcp", async (request, reply) => {
     const id = sessionOf(request);
     if (!id) return reply.status(400).send(rpcError(null, RPC.SERVER_ERROR, "no Mcp-Session-Id header: which session to end?"));
-    if (!(await close(id))) return reply.status(404).send(rpcError(null, RPC.SESSION_NOT_FOUND, `Session not found: ${id}`));
+    if (!(await close(id))) return reply.status(404).send(rpcError(null, RPC.SESSION_NOT_FOUND, "Session not found"));
     return reply.status(200).send();
   });
 }

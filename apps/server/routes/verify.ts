@@ -4,15 +4,16 @@
 //                 → {reward, mask_sample, failure_kind, failure_reason, rule};
 //                 or NeMo Gym's BaseVerifyRequest {responses_create_params, response, task_id…}
 //                 → the request echoed with `reward` (and the verdict) added, as NeMo Gym's agents validate.
-//   POST /seed_session      NeMo Gym's agents call it first: an episode for the named task, in a
-//                           cookie; the verify that carries the cookie ends it.
+//   POST /seed_session      NeMo Gym's agents call it first: an episode for the named task, its
+//                           session secret in a cookie; the verify that carries the cookie ends it.
 //   POST /<tool>            NeMo Gym's agents call tools so: the tool runs in the cookie's episode.
 //   POST /aggregate_metrics NeMo Gym's AggregateMetrics over verify responses.
-// Calls are replayed on a fresh environment: a verdict never trusts what the caller says happened.
+// Calls are replayed from the task's start: a verdict never trusts what the caller says happened.
+// At most --max-verify-calls of them, in slices that let other sessions through (verify-replay.ts).
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { Task } from "../../../lib/contracts/task.ts";
 import type { Trajectory } from "../../../lib/contracts/trajectory.ts";
-import { answerOf, callsMade, judgeCalls } from "../../../lib/episodes/judge/judge.ts";
+import { answerOf, callsMade } from "../../../lib/episodes/judge/judge.ts";
 import { defaultValidityRules, validityProblems } from "../../../lib/episodes/judge/validity.ts";
 import { parseArguments, toolDefinitions } from "../../../lib/episodes/task-episode.ts";
 import type { ServerContext } from "../context.ts";
@@ -25,9 +26,10 @@ import {
   verifyRequestSchema,
 } from "../protocol.ts";
 import { ProtocolError } from "../protocol-error.ts";
+import { checkVerifySize, judgeReplay } from "../verify-replay.ts";
 import { parseWith } from "./validate.ts";
 
-/** The cookie NeMo Gym's agents carry from /seed_session to the tool routes. */
+/** The cookie NeMo Gym's agents carry from /seed_session to the tool routes: the episode's session secret. */
 const EPISODE_COOKIE = "envscale_episode";
 /** The keys NeMo Gym's agents name a task by, beside the request. */
 const TASK_KEYS = ["task_id", "problem_id", "instance_id", "_ng_task_index"];
@@ -35,20 +37,19 @@ const TASK_KEYS = ["task_id", "problem_id", "instance_id", "_ng_task_index"];
 export function verifyRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post("/verify", async (request) => {
     const body = request.body as Record<string, unknown> | null;
+    checkVerifySize(ctx, body);
     if (!(body && typeof body === "object" && "responses_create_params" in body)) return verifyEnvscale(ctx, body);
-    const answer = await verifyNemo(ctx, body);
-    // Verify ends a NeMo Gym rollout: its seeded episode is done with (the verdict came from a replay).
-    const seeded = request.cookies[EPISODE_COOKIE];
-    if (seeded) await ctx.sessions.close(seeded);
-    return answer;
+    // Verify ends a NeMo Gym rollout: its seeded episode is done with (the verdict comes from a
+    // replay), and its place is free for the replay's environment.
+    await closeSeeded(ctx, request.cookies[EPISODE_COOKIE]);
+    return verifyNemo(ctx, body);
   });
 
   app.post("/seed_session", async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
-    const previous = request.cookies[EPISODE_COOKIE];
-    if (previous) await ctx.sessions.close(previous);
-    const { episode } = await ctx.sessions.start(ctx.pickTask(body));
-    reply.setCookie(EPISODE_COOKIE, episode.id, { path: "/", httpOnly: true, sameSite: "lax" });
+    await closeSeeded(ctx, request.cookies[EPISODE_COOKIE]);
+    const { secret } = await ctx.sessions.start(ctx.pickTask(body), undefined, { secret: undefined });
+    reply.setCookie(EPISODE_COOKIE, secret, { path: "/", httpOnly: true, sameSite: "lax" });
     return {};
   });
 
@@ -64,11 +65,23 @@ export function verifyRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const args = request.body ?? {};
     if (typeof args !== "object" || Array.isArray(args))
       throw new ProtocolError(400, "VALIDATION_ERROR", `POST /${tool}: the body must be the arguments, a JSON object`);
-    const step = await ctx.sessions.get(id).step({ tool: normalizeToolName(tool), arguments: args as Record<string, never> });
+    const step = await ctx.sessions.bySecret(id).step({ tool: normalizeToolName(tool), arguments: args as Record<string, never> });
     const observation = step.observation as Observation;
     // Resource-server errors are model-visible tool outputs (NeMo Gym's agents pass them on).
     return reply.send(observation.error ? { error: observation.error } : observation.result);
   });
+}
+
+/** End the episode a NeMo Gym cookie holds the secret of, if it is still open. */
+async function closeSeeded(ctx: ServerContext, secret: string | undefined): Promise<void> {
+  if (!secret) return;
+  let id: string;
+  try {
+    id = ctx.sessions.bySecret(secret).id;
+  } catch {
+    return;
+  }
+  await ctx.sessions.close(id);
 }
 
 /** NeMo Gym's MCP-native agents namespace tool names (`mcp__<server>__<tool>`): the bare name. */
@@ -91,10 +104,10 @@ async function verifyEnvscale(ctx: ServerContext, raw: unknown): Promise<VerifyR
     const problems = validityProblems(trajectory, { ...defaultValidityRules, maxTurns: ctx.maxTurns }).filter(
       (p) => !(body.truncated && p.startsWith("the dialogue did not terminate")),
     );
-    const verdict = await judgeCalls(ctx.judge, task, callsMade(trajectory), { exactMatch, answer: answerOf(messages) });
+    const verdict = await judgeReplay(ctx, task, callsMade(trajectory), { exactMatch, answer: answerOf(messages) });
     return verifyResult(problems.length > 0 ? { ...verdict, failed: "validity", reasons: problems } : verdict, body.truncated === true);
   }
-  const verdict = await judgeCalls(ctx.judge, task, body.calls ?? [], { exactMatch, answer: body.answer ?? "" });
+  const verdict = await judgeReplay(ctx, task, body.calls ?? [], { exactMatch, answer: body.answer ?? "" });
   return verifyResult(verdict, body.truncated === true);
 }
 
@@ -147,7 +160,7 @@ async function verifyNemo(ctx: ServerContext, raw: Record<string, unknown>): Pro
       else malformed.push(`malformed call of ${name}: ${parsed.error}`);
     } else if (item.type === "message" && (item.role ?? "assistant") === "assistant") said.push(messageText(item.content));
   }
-  const verdict = await judgeCalls(ctx.judge, task, calls, { exactMatch: ctx.exactMatch, answer: said.join("\n") });
+  const verdict = await judgeReplay(ctx, task, calls, { exactMatch: ctx.exactMatch, answer: said.join("\n") });
   const failed = malformed.length > 0 ? "validity" : verdict.failed;
   const reasons = malformed.length > 0 ? malformed : verdict.reasons;
   return { ...raw, reward: failed === null ? 1 : 0, verdict: { failed, reasons, rule: verdict.rule } };

@@ -6,7 +6,10 @@
 //   {type: "close"}                                         → the episode ends, the socket closes
 // Anything else is answered {type: "error", data: {code, message}} with OpenEnv's codes
 // (INVALID_JSON, UNKNOWN_TYPE, VALIDATION_ERROR, CAPACITY_REACHED, EXECUTION_ERROR…), and the
-// connection stays.
+// connection stays. The connection's episode is its own: no other socket or HTTP client can read,
+// step, close or replace it (a reset naming another's id is NOT_OWNER), and this socket reaches no
+// other episode. A frame begun and not finished within `frameTimeoutMs` drops the connection; one
+// silent for `idleTimeoutMs` (the session idle timeout) is closed with 1001.
 import type { FastifyInstance } from "fastify";
 import type { WebSocket } from "ws";
 import type { ServerContext } from "../context.ts";
@@ -15,18 +18,22 @@ import { answerRpc } from "../mcp-methods.ts";
 import { messageText } from "../message-text.ts";
 import { actionShapeOf, jsonRpcRequestSchema, resetRequestSchema } from "../protocol.ts";
 import { ProtocolError } from "../protocol-error.ts";
+import { type SocketTimeouts, watchTimeouts } from "../socket-timeouts.ts";
 import { parseWith } from "./validate.ts";
 
 const TYPES = ["reset", "step", "state", "close", "mcp"];
 
-export function websocketRoute(app: FastifyInstance, ctx: ServerContext): void {
+export function websocketRoute(app: FastifyInstance, ctx: ServerContext, timeouts: SocketTimeouts): void {
   const { sessions } = ctx;
   app.register(async (scope) => {
-    scope.get("/ws", { websocket: true }, (socket: WebSocket) => {
+    scope.get("/ws", { websocket: true }, (socket: WebSocket, request) => {
+      const self = { socket };
+      const clock = watchTimeouts(socket, request.raw.socket, timeouts);
       let episodeId: string | null = null;
       let chain: Promise<void> = Promise.resolve();
       const send = (type: string, data: unknown) => {
         if (socket.readyState === socket.OPEN) socket.send(messageText(type, data));
+        clock.active();
       };
       const handle = async (raw: string) => {
         try {
@@ -37,9 +44,9 @@ export function websocketRoute(app: FastifyInstance, ctx: ServerContext): void {
           if (type === "reset") {
             const request = (data ?? {}) as Record<string, unknown>;
             const body = parseWith(resetRequestSchema, request, "reset");
-            if (episodeId) await sessions.close(episodeId);
+            if (episodeId) await sessions.endIfOwned(episodeId, self);
             episodeId = null;
-            const { episode, result } = await sessions.start(ctx.pickTask(request), body.episode_id);
+            const { episode, result } = await sessions.start(ctx.pickTask(request), body.episode_id, self);
             episodeId = episode.id;
             return send("observation", result);
           }
@@ -48,17 +55,18 @@ export function websocketRoute(app: FastifyInstance, ctx: ServerContext): void {
             if (!rpc.success)
               return send("mcp", { jsonrpc: "2.0", id: null, error: { code: -32600, message: "data must be a JSON-RPC 2.0 request" } });
             const reply = await answerRpc(rpc.data, {
-              episode: episodeId && sessions.has(episodeId) ? sessions.get(episodeId) : null,
+              episode: episodeId ? sessions.get(episodeId, self) : null,
               create: async (params) => {
-                if (episodeId) return sessions.get(episodeId);
-                const { episode } = await sessions.start(ctx.pickTask(params));
+                if (episodeId) return sessions.get(episodeId, self).id;
+                const { episode } = await sessions.start(ctx.pickTask(params), undefined, self);
                 episodeId = episode.id;
-                return episode;
+                return episode.id;
               },
               close: async (id) => {
-                if (!sessions.has(id)) return false;
+                // Only this connection's own episode: another's is refused as unknown here.
+                if (id !== episodeId) return false;
                 await sessions.close(id);
-                if (id === episodeId) episodeId = null;
+                episodeId = null;
                 return true;
               },
             });
@@ -66,15 +74,15 @@ export function websocketRoute(app: FastifyInstance, ctx: ServerContext): void {
             return;
           }
           if (type === "close") {
-            if (episodeId) await sessions.close(episodeId);
+            if (episodeId) await sessions.endIfOwned(episodeId, self);
             episodeId = null;
             socket.close(1000, "closed");
             return;
           }
           if (!episodeId) throw new ProtocolError(409, "NO_EPISODE", "send a reset first");
-          if (type === "state") return send("state", sessions.get(episodeId).state());
+          if (type === "state") return send("state", sessions.get(episodeId, self).state());
           const action = parseWith(actionShapeOf(data), data, "step");
-          return send("observation", await sessions.get(episodeId).step(action));
+          return send("observation", await sessions.get(episodeId, self).step(action));
         } catch (error) {
           send(
             "error",
@@ -89,7 +97,7 @@ export function websocketRoute(app: FastifyInstance, ctx: ServerContext): void {
       });
       socket.on("close", () => {
         chain = chain.then(async () => {
-          if (episodeId) await sessions.close(episodeId);
+          if (episodeId) await sessions.endIfOwned(episodeId, self);
           episodeId = null;
         });
       });

@@ -19,14 +19,14 @@ const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}
 
 describe("deep nesting and poisoning keys", () => {
   it("HTTP: step arguments nested 5,000 deep are a 400 naming the limit; 60 deep is served", async () => {
-    const id = (await post(served.base, "/reset", { task_id: task.id })).json.observation.metadata.episode_id;
+    const { episode_id: id, session_secret: secret } = (await post(served.base, "/reset", { task_id: task.id })).json.observation.metadata;
     const tool = task.gold_calls[0]?.tool;
-    const deep = `{"episode_id":"${id}","action":{"tool":"${tool}","arguments":{"x":${nested(5000)}}}}`;
+    const deep = `{"episode_id":"${id}","session_secret":"${secret}","action":{"tool":"${tool}","arguments":{"x":${nested(5000)}}}}`;
     const refused = await post(served.base, "/step", deep);
     expect(refused.status).toBe(400);
     expect(refused.json.error).toMatchObject({ code: "TOO_DEEP" });
     expect(refused.json.error.message).toContain(String(MAX_DEPTH));
-    const fine = `{"episode_id":"${id}","action":{"tool":"${tool}","arguments":{"x":${nested(MAX_DEPTH - 5)}}}}`;
+    const fine = `{"episode_id":"${id}","session_secret":"${secret}","action":{"tool":"${tool}","arguments":{"x":${nested(MAX_DEPTH - 5)}}}}`;
     const served_ = await post(served.base, "/step", fine);
     expect(served_.status).toBe(200);
     for (const path of ["/reset", "/verify", "/seed_session", "/aggregate_metrics"]) {

@@ -19,14 +19,14 @@ describe("episodes", () => {
   it("the simulated user answers messages and ends the episode once everything is said", async () => {
     const task = served.tasks.find((t) => t.intents.length >= 2) as Task;
     const reset = await post(served.base, "/reset", { task_id: task.id });
-    const id = reset.json.observation.metadata.episode_id;
+    const { episode_id: id, session_secret } = reset.json.observation.metadata;
     expect(reset.json.observation.user_message).toContain(task.intents[0]);
     let last = reset.json;
     for (let i = 0; i < task.intents.length; i++)
-      last = (await post(served.base, "/step", { episode_id: id, action: { message: "What next?" } })).json;
+      last = (await post(served.base, "/step", { episode_id: id, session_secret, action: { message: "What next?" } })).json;
     expect(last.done).toBe(true);
     expect(last.reward).toBe(0);
-    expect((await getJson(served.base, `/state?episode_id=${id}`)).json.ended_by).toBe("user");
+    expect((await getJson(served.base, `/state?episode_id=${id}&session_secret=${session_secret}`)).json.ended_by).toBe("user");
   });
 
   it("serves each domain from the run's stored bundle, with no recompilation", async () => {
@@ -58,12 +58,12 @@ describe("episodes", () => {
     const missing = await fetch(`${served.base}/nowhere`);
     expect(missing.status).toBe(404);
 
-    const id = (await post(served.base, "/reset", { task_id: task.id })).json.observation.metadata.episode_id;
-    await post(served.base, "/step", { episode_id: id, action: { message: "bye", end: true } });
-    const late = await post(served.base, "/step", { episode_id: id, action: { message: "hello" } });
+    const { episode_id: id, session_secret } = (await post(served.base, "/reset", { task_id: task.id })).json.observation.metadata;
+    await post(served.base, "/step", { episode_id: id, session_secret, action: { message: "bye", end: true } });
+    const late = await post(served.base, "/step", { episode_id: id, session_secret, action: { message: "hello" } });
     expect(late.status).toBe(409);
     expect(late.json.error.code).toBe("EPISODE_DONE");
-    expect((await post(served.base, "/close", { episode_id: id })).json).toEqual({ closed: true, episode_id: id });
+    expect((await post(served.base, "/close", { episode_id: id, session_secret })).json).toEqual({ closed: true, episode_id: id });
   });
 });
 
@@ -71,13 +71,14 @@ describe("session limits and the warm pool", () => {
   it("refuses sessions past the cap, closes idle ones, and resets a warm environment for the next episode", async () => {
     const small = await serve(sharedExampleRun().runDir, sandbox, { maxSessions: 2, idleTimeoutMs: 150 });
     try {
-      const first = (await post(small.base, "/reset", { seed: 0 })).json.observation.metadata.episode_id;
+      const first = (await post(small.base, "/reset", { seed: 0 })).json.observation.metadata;
       await post(small.base, "/reset", { seed: 1 });
       const third = await post(small.base, "/reset", { seed: 2 });
       expect(third.status).toBe(503);
       expect(third.json.error.code).toBe("CAPACITY_REACHED");
       await new Promise((r) => setTimeout(r, 400));
-      expect((await getJson(small.base, `/state?episode_id=${first}`)).status).toBe(404);
+      const gone = await getJson(small.base, `/state?episode_id=${first.episode_id}`, { "envscale-session-secret": first.session_secret });
+      expect(gone.status).toBe(404);
       expect(small.server.sessions.size).toBe(0);
       expect(small.server.sessions.pool.size).toBe(2);
       // Same domain as task 0: its warm environment is reset to the new task's state.
@@ -85,13 +86,12 @@ describe("session limits and the warm pool", () => {
       expect(again.status).toBe(200);
       expect(small.server.sessions.pool.counters.reused).toBe(1);
       const task = small.tasks[0] as Task;
+      const { episode_id, session_secret } = again.json.observation.metadata;
       for (const call of task.gold_calls)
-        await post(small.base, "/step", {
-          episode_id: again.json.observation.metadata.episode_id,
-          action: { tool: call.tool, arguments: call.arguments },
-        });
+        await post(small.base, "/step", { episode_id, session_secret, action: { tool: call.tool, arguments: call.arguments } });
       const end = await post(small.base, "/step", {
-        episode_id: again.json.observation.metadata.episode_id,
+        episode_id,
+        session_secret,
         action: { message: `${(task.answer_facts ?? []).map((f) => f.value).join(", ")}`, end: true },
       });
       expect(end.json.reward).toBe(1);

@@ -47,29 +47,33 @@ describe("the MCP SDK's client", () => {
     expect(refused.isError).toBe(true);
     expect(await client.ping()).toEqual({});
 
-    // The session is the episode: OpenEnv's HTTP routes see it, and end it with the reward.
-    const state = await getJson(served.base, `/state?episode_id=${session}`);
+    // The session is the episode, and its id the episode's session secret: OpenEnv's HTTP routes
+    // see the episode with it, and end it with the reward.
+    const episode = /^Episode (\S+) of task/.exec(client.getInstructions() ?? "")?.[1] as string;
+    const state = await getJson(served.base, `/state?episode_id=${episode}`, { "envscale-session-secret": session });
     expect(state.json).toMatchObject({ task_id: task.id, tool_calls: task.gold_calls.length + 1, tool_errors: 1 });
-    const end = await post(served.base, "/step", { episode_id: session, action: { message: "Done.", end: true } });
+    const end = await post(served.base, "/step", { episode_id: episode, session_secret: session, action: { message: "Done.", end: true } });
     expect(end.json).toMatchObject({ done: true, reward: 1 });
     // A done episode answers in JSON-RPC, not with an HTTP error.
     await expect(client.callTool({ name: task.gold_calls[0]?.tool as string, arguments: {} })).rejects.toThrow(/done/);
 
     await transport.terminateSession();
-    expect(served.server.sessions.has(session)).toBe(false);
+    expect(served.server.sessions.ids()).not.toContain(episode);
     await client.close();
   });
 
-  it("binds a session to an episode opened by reset; DELETE ends that episode", async () => {
+  it("binds a session to an episode opened by reset, with its secret; DELETE ends that episode", async () => {
     const reset = await post(served.base, "/reset", { task_id: task.id, episode_id: "bound-episode" });
     expect(reset.status).toBe(200);
-    const { client, transport } = await connect("episode_id=bound-episode");
-    expect(transport.sessionId).toBe("bound-episode");
+    const secret = reset.json.observation.metadata.session_secret as string;
+    const { client, transport } = await connect(`episode_id=bound-episode&session_secret=${secret}`);
+    expect(transport.sessionId).toBe(secret);
     const [first] = task.gold_calls;
     expect((await client.callTool({ name: first?.tool as string, arguments: first?.arguments })).isError).toBe(false);
-    expect((await getJson(served.base, "/state?episode_id=bound-episode")).json.tool_calls).toBe(1);
+    const headers = { "envscale-session-secret": secret };
+    expect((await getJson(served.base, "/state?episode_id=bound-episode", headers)).json.tool_calls).toBe(1);
     await transport.terminateSession();
-    expect((await getJson(served.base, "/state?episode_id=bound-episode")).status).toBe(404);
+    expect((await getJson(served.base, "/state?episode_id=bound-episode", headers)).status).toBe(404);
     await client.close();
   });
 });

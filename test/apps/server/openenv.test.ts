@@ -132,18 +132,22 @@ describe("OpenEnv over HTTP", () => {
     const id = "http-episode-1";
     const reset = await post(served.base, "/reset", { task_id: writeTask.id, episode_id: id });
     expect(reset.json.observation.metadata.episode_id).toBe(id);
+    // The session's secret comes with the reset; every later request on the episode presents it.
+    const secret = reset.json.observation.metadata.session_secret;
+    expect(reset.headers.get("envscale-session-secret")).toBe(secret);
     for (const call of writeTask.gold_calls) {
       const step = await post(served.base, "/step", {
         episode_id: id,
+        session_secret: secret,
         action: { tool: call.tool, arguments: call.arguments, metadata: {} },
       });
       expect(step.status).toBe(200);
       expect(keys(step.json)).toEqual(peer.closed_models.StepResponse.slice().sort());
       expect(step.json.observation.result).not.toBeNull();
     }
-    const end = await post(served.base, "/step", { episode_id: id, action: { message: "Done", end: true } });
+    const end = await post(served.base, "/step", { episode_id: id, session_secret: secret, action: { message: "Done", end: true } });
     expect(end.json).toMatchObject({ done: true, reward: 1 });
-    const state = await getJson(served.base, `/state?episode_id=${id}`);
+    const state = await getJson(served.base, `/state?episode_id=${id}`, { "envscale-session-secret": secret });
     expect(state.json).toMatchObject({ episode_id: id, done: true, reward: 1, tool_calls: writeTask.gold_calls.length, tool_errors: 0 });
   });
 

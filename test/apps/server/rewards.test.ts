@@ -3,7 +3,7 @@
 // read-only task, its facts told) earn 1. The verdict names the rule the reward follows.
 import { describe, expect, it } from "vitest";
 import type { Task } from "../../../lib/contracts/task.ts";
-import { connect, post, type Served, serveExampleRun } from "../../support/server.ts";
+import { connect, type Json, post, type Served, serveExampleRun } from "../../support/server.ts";
 
 let served: Served;
 
@@ -54,14 +54,15 @@ describe("rewards in live episodes", () => {
 
   it("a writing task over HTTP: the gold calls 1, nothing 0; every episode has its own state", async () => {
     const task = served.tasks.find((t) => !t.read_only) as Task;
-    const a = (await post(served.base, "/reset", { task_id: task.id })).json.observation.metadata.episode_id;
-    const b = (await post(served.base, "/reset", { task_id: task.id })).json.observation.metadata.episode_id;
-    for (const call of task.gold_calls)
-      await post(served.base, "/step", { episode_id: a, action: { tool: call.tool, arguments: call.arguments } });
-    const endB = await post(served.base, "/step", { episode_id: b, action: { message: "done", end: true } });
+    const a = (await post(served.base, "/reset", { task_id: task.id })).json.observation.metadata;
+    const b = (await post(served.base, "/reset", { task_id: task.id })).json.observation.metadata;
+    const step = (episode: Json, action: unknown) =>
+      post(served.base, "/step", { episode_id: episode.episode_id, session_secret: episode.session_secret, action });
+    for (const call of task.gold_calls) await step(a, { tool: call.tool, arguments: call.arguments });
+    const endB = await step(b, { message: "done", end: true });
     expect(endB.json).toMatchObject({ done: true, reward: 0 });
     expect(endB.json.observation.verdict.failed).toBe("state-alignment");
-    const endA = await post(served.base, "/step", { episode_id: a, action: { message: "done", end: true } });
+    const endA = await step(a, { message: "done", end: true });
     expect(endA.json).toMatchObject({ done: true, reward: 1 });
   });
 });
