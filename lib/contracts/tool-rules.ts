@@ -44,8 +44,8 @@ export type ValueExpr =
   | { kind: "now"; wholeSeconds?: boolean }
   /** The value at a place. */
   | { kind: "read"; place: Place }
-  /** The key of the record a create (or insert) tool makes. */
-  | { kind: "new-key" }
+  /** The key of the record a create (or insert) tool makes; with `number`, its number alone (`1049` of `ord_1049`). */
+  | { kind: "new-key"; number?: boolean }
   /** An object of values (a new address from its parts). */
   | { kind: "object"; fields: Record<string, ValueExpr> }
   /** Arithmetic on two numbers (a price per GB times the GB added; money rounded to cents). */
@@ -56,7 +56,11 @@ export type ValueExpr =
    */
   | { kind: "aggregate"; op: "sum" | "count"; table: string; field?: string; where: { field: string; value: ValueExpr }[] }
   /** The element of an array parameter an `each` effect is at. */
-  | { kind: "item"; path?: string[] };
+  | { kind: "item"; path?: string[] }
+  /** The next number a counter the data keeps gives (`account_settings.next_comment_id`), with the data's prefix; the counter moves on. */
+  | { kind: "next"; counter: Place; prefix: string }
+  /** Texts and numbers written one after another (`#T` and the new key's number). */
+  | { kind: "concat"; parts: ValueExpr[] };
 
 export const valueExprSchema: z.ZodType<ValueExpr> = z.lazy(() => valueExprUnion);
 const valueExprUnion = z.discriminatedUnion("kind", [
@@ -65,7 +69,7 @@ const valueExprUnion = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("today") }),
   z.object({ kind: z.literal("now"), wholeSeconds: z.boolean().optional() }),
   z.object({ kind: z.literal("read"), place: placeSchema }),
-  z.object({ kind: z.literal("new-key") }),
+  z.object({ kind: z.literal("new-key"), number: z.boolean().optional() }),
   z.object({
     kind: z.literal("object"),
     fields: z.record(
@@ -87,6 +91,8 @@ const valueExprUnion = z.discriminatedUnion("kind", [
     where: z.array(z.object({ field: z.string(), value: z.lazy(() => valueExprSchema) })),
   }),
   z.object({ kind: z.literal("item"), path: z.array(z.string()).optional() }),
+  z.object({ kind: z.literal("next"), counter: placeSchema, prefix: z.string() }),
+  z.object({ kind: z.literal("concat"), parts: z.array(z.lazy(() => valueExprSchema)) }),
 ]);
 
 export const compareOps = ["==", "!=", "<", "<=", ">", ">=", "given", "absent", "in", "not-in"] as const;

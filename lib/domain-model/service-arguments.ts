@@ -192,6 +192,10 @@ export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | u
     }
     case "read":
       return valueIn(reachRecord(input.state, record, value.place, args), value.place.path);
+    case "concat": {
+      const parts = value.parts.map((p) => evaluate(input, p, record, args));
+      return parts.some((p) => p === undefined) ? undefined : parts.map(String).join("");
+    }
     default:
       return undefined;
   }

@@ -321,7 +321,14 @@ class ServiceWriter {
       case "read":
         return this.#snapshots.get(JSON.stringify(value.place)) ?? this.#place(value.place);
       case "new-key":
-        return "keyValue";
+        return value.number ? `Number(String(keyValue).replace(/^\\D+/, ""))` : "keyValue";
+      case "next": {
+        this.#helpers.add("counterKey");
+        const holder = this.#place({ ...value.counter, path: value.counter.path.slice(0, -1) });
+        return `counterKey(${holder}, ${q(value.counter.path.at(-1) as string)}, ${q(value.prefix)}).value`;
+      }
+      case "concat":
+        return `[${value.parts.map((p) => this.#value(p)).join(", ")}].map((part) => String(part ?? "")).join("")`;
       case "object":
         return `{ ${Object.entries(value.fields)
           .map(([name, v]) => `${q(name)}: ${v.kind === "parameter" ? `${arg(v.name)} ?? ""` : this.#value(v)}`)

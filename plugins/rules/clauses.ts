@@ -158,7 +158,10 @@ function appended(c: RuleContext, clause: Clause, place: Candidate, phrase: stri
     return true;
   }
   if (items?.type === "object" && items.fields) {
-    const element = c.entryFromCall(items.fields, clause.quotes);
+    const element = c.entryFromCall(items.fields, clause.quotes, {
+      name: place.place.path.at(-1) as string,
+      entries: c.entriesAt(place.table, place.place.path),
+    });
     if (!element) return false;
     c.effect({ kind: "append", place: place.place, element }, clause.source, clause.sentence, when);
     return true;

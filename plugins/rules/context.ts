@@ -5,8 +5,10 @@ import type { DomainState, Row } from "../../lib/contracts/domain-state.ts";
 import type { Condition, Effect, Place, Requirement, Rule, RuleSource, ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import { type Holder, leaves, maps, nameWords, overlap, reachable } from "../../lib/data-pack/places.ts";
 import { entriesOf, valueIn } from "../../lib/domain-model/service-arguments.ts";
+import { singular } from "../../lib/domain-model/words.ts";
 import type { Subject } from "../../lib/service-tools/subject.ts";
 import type { Parameter, ToolText } from "../../lib/service-tools/tool-text.ts";
+import { counterFor, entryKeyField } from "./counters.ts";
 
 export class RuleContext {
   readonly text: ToolText;
@@ -28,6 +30,14 @@ export class RuleContext {
 
   get target(): Table | null {
     return this.subject.table;
+  }
+
+  /** The entries of the lists at `path` of every record of `table`, in the data. */
+  entriesAt(table: Table, path: readonly string[]): Row[] {
+    return this.records(table).flatMap((r) => {
+      const list = valueIn(r, path);
+      return Array.isArray(list) ? (list.filter((e) => e && typeof e === "object") as Row[]) : [];
+    });
   }
 
   /** The target's records in the data. */
@@ -136,11 +146,27 @@ export class RuleContext {
    * (or its words), `…_at`/date fields from the clock, a field a quote in the text sets
    * (`type: "Comment"`) from it. Null when no field comes from the call.
    */
-  entryFromCall(fields: readonly Field[], quotes: readonly string[] = []): Record<string, ValueExpr> | null {
+  entryFromCall(
+    fields: readonly Field[],
+    quotes: readonly string[] = [],
+    list?: { name: string; entries: readonly Row[] },
+  ): Record<string, ValueExpr> | null {
     const element: Record<string, ValueExpr> = {};
     const taken = new Set<string>([...this.identifying]);
     let fromCall = 0;
+    // An entry's own key from the counter the data keeps for its kind (`next_comment_id`).
+    const keyField = list ? entryKeyField(list.name, fields, list.entries) : null;
+    if (list && keyField) {
+      const counter = counterFor(
+        this.tables,
+        this.data,
+        nameWords(singular(list.name)),
+        list.entries.map((e) => e[keyField]),
+      );
+      if (counter) element[keyField] = { kind: "next", counter: counter.place, prefix: counter.prefix };
+    }
     for (const f of fields) {
+      if (element[f.name]) continue;
       const param = this.text.parameters.find((p) => p.name === f.name) ?? this.parameterFor(f.name, taken);
       if (param && param.type !== "array" && !taken.has(param.name)) {
         element[f.name] = { kind: "parameter", name: param.name };

@@ -4,8 +4,9 @@
 // they were made, and its key linked into the records that list theirs (`member.holds`).
 import type { Field, Table } from "../../lib/contracts/domain-schema.ts";
 import type { ServiceModel, ValueExpr } from "../../lib/contracts/tool-rules.ts";
-import { reachable } from "../../lib/data-pack/places.ts";
+import { nameWords, reachable } from "../../lib/data-pack/places.ts";
 import { nowFor, type RuleContext } from "./context.ts";
+import { counterFor, keyEchoes, keyValues } from "./counters.ts";
 import { bookingSlots, slotPool } from "./slots.ts";
 import { statusesIn } from "./statuses.ts";
 
@@ -25,7 +26,15 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
   const table = c.target;
   if (!table || c.subject.kind !== "create") return null;
   const rows = c.records(table);
-  const newKey = keyPattern(Object.keys(c.data[table.name] ?? {}), table);
+  const pattern = keyPattern(Object.keys(c.data[table.name] ?? {}), table);
+  const keys = keyValues(rows, table);
+  // A number the data keeps for the next key, else the next after the data's own; keys as the records write them.
+  const counter = counterFor(c.tables, c.data, nameWords(table.entity.replaceAll(" ", "_")), keys);
+  const numeric = keys.length > 0 && keys.every((k) => typeof k === "number");
+  const newKey = counter
+    ? { ...pattern, counter: counter.place, prefix: counter.prefix, numeric: counter.numeric }
+    : { ...pattern, ...(numeric ? { numeric } : {}) };
+  const echoes = keyEchoes(rows, table);
   const initial = initialStatus(c, table);
   // Fields that records in the first state hold (a cancelled hold's reason is not one of them).
   const usual = initial && table.status ? rows.filter((r) => r[table.status?.field as string] === initial) : rows;
@@ -36,6 +45,11 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
   for (const f of table.fields) {
     if (f.name === table.key) {
       fields[f.name] = { kind: "new-key" };
+      continue;
+    }
+    const echo = echoes[f.name];
+    if (echo) {
+      fields[f.name] = echo;
       continue;
     }
     const param = c.text.parameters.find((p) => p.name === f.name) ?? c.parameterFor(f.name, taken);

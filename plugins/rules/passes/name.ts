@@ -71,7 +71,7 @@ function namedList(c: RuleContext): void {
     return;
   }
   if (records && adds) {
-    const element = c.entryFromCall(records);
+    const element = c.entryFromCall(records, [], { name: field.name, entries: c.entriesAt(target, [field.name]) });
     if (element)
       c.effect(
         { kind: "append", place, element },

@@ -1,0 +1,112 @@
+// Numbers a service keeps for the keys it gives out (`account_settings.next_ticket_id`,
+// `counters.next_transfer_id`, `settings.next_order_number`): a field of a single-record
+// collection named for an entity, whose value is past every number that entity's keys hold. A new
+// record (or a new entry of a list) takes its number from it, and it moves on.
+import type { Field, Table } from "../../lib/contracts/domain-schema.ts";
+import type { DomainState, Row } from "../../lib/contracts/domain-state.ts";
+import type { Place, ValueExpr } from "../../lib/contracts/tool-rules.ts";
+import { nameWords } from "../../lib/data-pack/places.ts";
+import { singular } from "../../lib/domain-model/words.ts";
+
+export interface Counter {
+  /** The counter's place (rooted at its single-record collection). */
+  place: Place;
+  /** What the data writes before the number (`ord_`, `#T`), empty for plain numbers. */
+  prefix: string;
+  /** Whether the keys are numbers in the records (`35463`), not text. */
+  numeric: boolean;
+}
+
+const NAMED = /^(?:next|new)_(.+?)(?:_(?:id|number|no|num|key))?$|^(.+?)_(?:counter|seq|sequence)$/;
+
+/**
+ * The counter for keys of the entity `words` names, given the keys the data holds (the table's, or
+ * a list's elements'): null when no counter is named for it or its value is not past every key.
+ */
+export function counterFor(
+  tables: ReadonlyMap<string, Table>,
+  data: DomainState,
+  words: readonly string[],
+  keys: readonly unknown[],
+): Counter | null {
+  const numbers = keys.map(numberOf).filter((n): n is number => n !== null);
+  const prefixes = new Set(keys.map((k) => (typeof k === "string" ? (/^(.*?)\d+$/.exec(k)?.[1] ?? null) : "")));
+  if (keys.length > 0 && numbers.length < keys.length) return null;
+  for (const table of tables.values()) {
+    if (table.storage !== "single") continue;
+    const record = Object.values(data[table.name] ?? {})[0] ?? {};
+    for (const field of table.fields) {
+      const m = NAMED.exec(field.name);
+      if (!m || (field.type !== "integer" && field.type !== "number")) continue;
+      const stem = nameWords((m[1] ?? m[2]) as string);
+      const entity = [...words];
+      // `next_ticket_id` for tickets; `next_adjustment_id` for inventory adjustments (the entity's last words).
+      const named = stem.length > 0 && stem.every((w, i) => entity[entity.length - stem.length + i] === w);
+      if (!named) continue;
+      const value = record[field.name];
+      if (typeof value !== "number" || (numbers.length > 0 && value <= Math.max(...numbers))) continue;
+      const prefix = prefixes.size === 1 ? ([...prefixes][0] ?? "") : "";
+      return {
+        place: { hops: [], root: { table: table.name }, path: [field.name] },
+        prefix: prefix ?? "",
+        numeric: keys.length > 0 ? keys.every((k) => typeof k === "number") : true,
+      };
+    }
+  }
+  return null;
+}
+
+function numberOf(key: unknown): number | null {
+  if (typeof key === "number" && Number.isInteger(key)) return key;
+  if (typeof key !== "string") return null;
+  const m = /(\d+)$/.exec(key);
+  return m ? Number(m[1]) : null;
+}
+
+/** The values of a table's key field as its records hold them. */
+export function keyValues(rows: readonly Row[], table: Table): unknown[] {
+  return rows.map((r) => (table.key ? r[table.key] : undefined)).filter((v) => v !== undefined);
+}
+
+/**
+ * Fields of the data's records that repeat their key's number (`number: 1001` of `ord_1001`), or
+ * write it after a prefix (`name: "#T1001"`): what a new record's fields are, from its new key.
+ */
+export function keyEchoes(rows: readonly Row[], table: Table): Record<string, ValueExpr> {
+  const out: Record<string, ValueExpr> = {};
+  const numberOfKey = (r: Row) => numberOf(r[table.key]);
+  for (const f of table.fields) {
+    if (f.name === table.key || rows.length === 0) continue;
+    const values = rows.map((r) => [r[f.name], numberOfKey(r)] as const).filter(([, n]) => n !== null);
+    if (values.length < Math.max(2, rows.length * 0.9)) continue;
+    if ((f.type === "integer" || f.type === "number") && values.every(([v, n]) => v === n)) {
+      out[f.name] = { kind: "new-key", number: true };
+      continue;
+    }
+    if (f.type !== "string") continue;
+    const prefixes = new Set(
+      values.map(([v, n]) => (typeof v === "string" && v.endsWith(String(n)) ? v.slice(0, -String(n).length) : null)),
+    );
+    const [prefix] = [...prefixes];
+    if (prefixes.size === 1 && prefix !== null && prefix !== undefined)
+      out[f.name] = {
+        kind: "concat",
+        parts: [
+          { kind: "constant", value: prefix },
+          { kind: "new-key", number: true },
+        ],
+      };
+  }
+  return out;
+}
+
+/** The field of a list's entries that keys them (`id`, `comment_id` for `comments`), when every entry holds a distinct one. */
+export function entryKeyField(list: string, fields: readonly Field[], entries: readonly Row[]): string | null {
+  for (const name of ["id", `${singular(list)}_id`]) {
+    if (!fields.some((f) => f.name === name)) continue;
+    const values = entries.map((e) => e[name]);
+    if (values.length > 0 && values.every((v) => v !== undefined && v !== null) && new Set(values.map(String)).size === values.length)
+      return name;
+  }
+  return null;
+}
