@@ -16,6 +16,8 @@ export const domainRulesSchema = z.object({
   /** The task clock the service keeps (the policy's "today"), when its texts say; ISO 8601. */
   clock: z.string().optional(),
   tools: z.array(ruledToolSchema),
+  /** Tools whose rules could not be derived (a defect of derivation), each with the problem: they keep their subject alone. */
+  problems: z.array(z.object({ tool: z.string(), problem: z.string() })).optional(),
 });
 export type DomainRules = z.infer<typeof domainRulesSchema>;
 

@@ -42,8 +42,8 @@ export type ValueExpr =
   | { kind: "today" }
   /** The task clock; with `wholeSeconds`, written without milliseconds, as the data writes its times. */
   | { kind: "now"; wholeSeconds?: boolean }
-  /** The value at a place. */
-  | { kind: "read"; place: Place }
+  /** The value at a place: as it was before the call's effects, or with `after`, as they leave it (a balance after a change). */
+  | { kind: "read"; place: Place; after?: boolean }
   /** The key of the record a create (or insert) tool makes; with `number`, its number alone (`1049` of `ord_1049`). */
   | { kind: "new-key"; number?: boolean }
   /** An object of values (a new address from its parts). */
@@ -68,7 +68,7 @@ const valueExprUnion = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("constant"), value: z.json() }),
   z.object({ kind: z.literal("today") }),
   z.object({ kind: z.literal("now"), wholeSeconds: z.boolean().optional() }),
-  z.object({ kind: z.literal("read"), place: placeSchema }),
+  z.object({ kind: z.literal("read"), place: placeSchema, after: z.boolean().optional() }),
   z.object({ kind: z.literal("new-key"), number: z.boolean().optional() }),
   z.object({
     kind: z.literal("object"),

@@ -177,7 +177,7 @@ class ServiceWriter {
     const reads: Place[] = [];
     const visit = (value: ValueExpr | undefined) => {
       if (!value) return;
-      if (value.kind === "read") reads.push(value.place);
+      if (value.kind === "read" && !value.after) reads.push(value.place);
       else if (value.kind === "object") for (const part of Object.values(value.fields)) visit(part);
       else if (value.kind === "arith") {
         visit(value.left);
@@ -319,7 +319,7 @@ class ServiceWriter {
       case "now":
         return value.wholeSeconds ? 'now().replace(/\\.\\d+Z$/, "Z")' : "now()";
       case "read":
-        return this.#snapshots.get(JSON.stringify(value.place)) ?? this.#place(value.place);
+        return (!value.after && this.#snapshots.get(JSON.stringify(value.place))) || this.#place(value.place);
       case "new-key":
         return value.number ? `Number(String(keyValue).replace(/^\\D+/, ""))` : "keyValue";
       case "next": {

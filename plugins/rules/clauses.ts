@@ -5,8 +5,12 @@
 // expired". A sentence splits at `;` and `:`; a leading "if/when …," puts a condition on what
 // follows; quoted words are values. A clause yields a rule only when its place and its value are
 // both found in the data (resolve.ts): what cannot be grounded is left to the other passes.
+
+import type { Table } from "../../lib/contracts/domain-schema.ts";
 import type { Condition, RuleSource, ValueExpr } from "../../lib/contracts/tool-rules.ts";
-import type { RuleContext } from "./context.ts";
+import { nameWords } from "../../lib/data-pack/places.ts";
+import { nowFor, type RuleContext } from "./context.ts";
+import { counterFor, keyPattern, keyValues } from "./counters.ts";
 import { type Candidate, resolvePlace, resolveValue } from "./resolve.ts";
 
 export interface Clause {
@@ -79,7 +83,7 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
       add(place, { kind: "set", place: place.place, value });
       made = true;
     }
-    return made;
+    if (made) return true;
   }
   // X grows/goes down by V; increments X by V; adds V to X; deducts V from X
   const amount = (phrase: string, sign: 1 | -1, placePhrase: string) => {
@@ -95,11 +99,13 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
     add(place, { kind: "add", place: at, amount: value, sign });
     return true;
   };
-  if ((m = new RegExp(String.raw`^(.+?)\s+${UP}\s+by\s+(.+)$`).exec(body))) return amount(m[2] as string, 1, m[1] as string);
-  if ((m = new RegExp(String.raw`^(.+?)\s+${DOWN}\s+by\s+(.+)$`).exec(body))) return amount(m[2] as string, -1, m[1] as string);
-  if ((m = /^(?:increments|increases|raises|tops up)\s+(.+?)\s+by\s+(.+)$/.exec(body))) return amount(m[2] as string, 1, m[1] as string);
-  if ((m = /^(?:decrements|decreases|reduces|lowers)\s+(.+?)\s+by\s+(.+)$/.exec(body))) return amount(m[2] as string, -1, m[1] as string);
-  if ((m = /^(.+?)\s+(?:is|are)\s+(?:then\s+)?incremented$/.exec(body))) return amount("1", 1, m[1] as string);
+  if ((m = new RegExp(String.raw`^(.+?)\s+${UP}\s+by\s+(.+)$`).exec(body)) && amount(m[2] as string, 1, m[1] as string)) return true;
+  if ((m = new RegExp(String.raw`^(.+?)\s+${DOWN}\s+by\s+(.+)$`).exec(body)) && amount(m[2] as string, -1, m[1] as string)) return true;
+  if ((m = /^(?:increments|increases|raises|tops up)\s+(.+?)\s+by\s+(.+)$/.exec(body)) && amount(m[2] as string, 1, m[1] as string))
+    return true;
+  if ((m = /^(?:decrements|decreases|reduces|lowers)\s+(.+?)\s+by\s+(.+)$/.exec(body)) && amount(m[2] as string, -1, m[1] as string))
+    return true;
+  if ((m = /^(.+?)\s+(?:is|are)\s+(?:then\s+)?incremented$/.exec(body)) && amount("1", 1, m[1] as string)) return true;
   if ((m = /^(?:adds|credits|refunds|returns)\s+(.+?)\s+(?:to|back to)\s+(.+)$/.exec(body)) && amount(m[1] as string, 1, m[2] as string))
     return true;
   if (
@@ -117,6 +123,21 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
     amount(m[1] as string, -1, m[2] as string)
   )
     return true;
+  // A record of another table made by the call: "appends an entry to the inventory adjustment
+  // history", "two Transactions are posted", "a PaymentRefund {…} is stored".
+  if (
+    (m =
+      /^(?:.*?\s)?(?:appends|adds|records|logs|writes|creates|stores|posts|inserts)\s+(?:an?|one|two|\d+|the)?\s*(.*?)(?:\s+(?:to|in|into)\s+(?:the\s+)?(.+?))?(?:\s*⟦|\s*\{|$)/.exec(
+        body,
+      )) ||
+    (m = /^(?:an?|one|two|\d+|the)?\s*(.+?)\s+(?:is|are)\s+(?:stored|created|recorded|appended|logged|posted|inserted|written)\b/.exec(
+      body,
+    ))
+  ) {
+    const table = tableNamed(c, `${m[1] ?? ""} ${m[2] ?? ""}`);
+    if (table && table !== c.target && !c.effects.some((r) => r.rule.kind === "insert" && r.rule.table === table.name))
+      return inserted(c, clause, table, body, when);
+  }
   // V is appended/added to X (a list); removes V from X
   const list = (placePhrase: string) => resolvePlace(c, placePhrase, (k) => k === "array");
   if (
@@ -177,6 +198,82 @@ function appended(c: RuleContext, clause: Clause, place: Candidate, phrase: stri
     return true;
   }
   return false;
+}
+
+/** The table a phrase names by its entity: every word of it, or its head word when only one table has it. */
+function tableNamed(c: RuleContext, phrase: string): Table | null {
+  const words = new Set(nameWords(phrase.replace(/[^a-z_ ]/gi, " ")));
+  let best: { table: Table; score: number } | null = null;
+  let tied = false;
+  for (const table of c.tables.values()) {
+    if (table.storage === "single") continue;
+    const entity = nameWords(table.entity.replaceAll(" ", "_"));
+    const head = entity.at(-1) as string;
+    if (!words.has(head)) continue;
+    const score = entity.filter((w) => words.has(w)).length * 10 - entity.length;
+    if (!best || score > best.score) {
+      best = { table, score };
+      tied = false;
+    } else if (score === best.score) tied = true;
+  }
+  return best && !tied ? best.table : null;
+}
+
+/**
+ * A record the call makes in another table: each field from the parameter of its name, the
+ * tool's own record's field of that name, a quoted value the clause gives it (`quantity_name:
+ * "available"`), the clock for times, the amount the call moves for a change's size (`delta`), the
+ * number it leaves for an `…_after` field; its key from the counter the data keeps, else the next.
+ */
+function inserted(c: RuleContext, clause: Clause, table: Table, body: string, when: Condition[] | undefined): boolean {
+  const rows = c.records(table);
+  const keys = keyValues(rows, table);
+  const pattern = keyPattern(Object.keys(c.data[table.name] ?? {}), table);
+  const counter = counterFor(c.tables, c.data, nameWords(table.entity.replaceAll(" ", "_")), keys);
+  const numeric = keys.length > 0 && keys.every((k) => typeof k === "number");
+  const key = counter
+    ? { ...pattern, counter: counter.place, prefix: counter.prefix, numeric: counter.numeric }
+    : { ...pattern, ...(numeric ? { numeric } : {}) };
+  const moved = c.effects.map((r) => r.rule).find((r) => r.kind === "add");
+  const given = Object.fromEntries([...clause.sentence.matchAll(/([a-z_]+):\s*"([^"]+)"/g)].map((g) => [g[1] as string, g[2] as string]));
+  const fields: Record<string, ValueExpr> = {};
+  let fromCall = 0;
+  for (const f of table.fields) {
+    if (f.name === table.key) {
+      fields[f.name] = { kind: "new-key" };
+      continue;
+    }
+    const param = c.text.parameters.find((p) => p.name === f.name && p.type !== "array");
+    const own = c.target?.fields.find((g) => g.name === f.name);
+    if (given[f.name] !== undefined) fields[f.name] = { kind: "constant", value: given[f.name] };
+    else if (param) {
+      fields[f.name] = { kind: "parameter", name: param.name };
+      fromCall += 1;
+    } else if (own && c.subject.kind === "change") {
+      fields[f.name] = { kind: "read", place: { hops: [], path: [own.name] }, after: true };
+      fromCall += 1;
+    } else if (f.format === "date-time" || /_at$/.test(f.name)) fields[f.name] = f.format === "date" ? { kind: "today" } : nowFor(f);
+    else if (f.format === "date" || /(^|_)date$/.test(f.name)) fields[f.name] = { kind: "today" };
+    else if (
+      moved &&
+      moved.kind === "add" &&
+      /(^|_)(delta|change|amount|quantity|diff)$/.test(f.name) &&
+      (f.type === "number" || f.type === "integer")
+    )
+      fields[f.name] =
+        moved.sign < 0 ? { kind: "arith", op: "-", left: { kind: "constant", value: 0 }, right: moved.amount } : moved.amount;
+    else if (moved && moved.kind === "add" && /_after/.test(f.name)) fields[f.name] = { kind: "read", place: moved.place, after: true };
+    else if (f.nullable) fields[f.name] = { kind: "constant", value: null };
+  }
+  if (fromCall === 0) return false;
+  c.inserts.push({
+    rule: { kind: "insert", table: table.name, key, fields },
+    source: clause.source,
+    text: clause.sentence,
+    ...(when ? { when } : {}),
+  });
+  void body;
+  return true;
 }
 
 /** The array parameter a phrase names ("the given tags", "tags"), or null. */

@@ -17,6 +17,8 @@ export class RuleContext {
   readonly data: DomainState;
   readonly requires: Rule[] = [];
   readonly effects: Rule[] = [];
+  /** Records of other tables the call makes: they run after every other effect, so they see what the call left. */
+  readonly inserts: Rule[] = [];
   /** Parameters that say which record the tool acts on (its key, or the fields that find it): never values it writes. */
   readonly identifying = new Set<string>();
 

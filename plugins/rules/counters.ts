@@ -4,7 +4,7 @@
 // record (or a new entry of a list) takes its number from it, and it moves on.
 import type { Field, Table } from "../../lib/contracts/domain-schema.ts";
 import type { DomainState, Row } from "../../lib/contracts/domain-state.ts";
-import type { Place, ValueExpr } from "../../lib/contracts/tool-rules.ts";
+import type { Place, ServiceModel, ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import { nameWords } from "../../lib/data-pack/places.ts";
 import { singular } from "../../lib/domain-model/words.ts";
 
@@ -109,4 +109,16 @@ export function entryKeyField(list: string, fields: readonly Field[], entries: r
       return name;
   }
   return null;
+}
+
+/** The pattern of a table's keys: a shared prefix and digits, numbered in order, when the data's keys are so. */
+export function keyPattern(keys: readonly string[], table: Table): NonNullable<ServiceModel["newKey"]> {
+  const parsed = keys.map((k) => /^(.*?)(\d+)$/.exec(k)).filter((m): m is RegExpExecArray => m !== null);
+  const prefixes = new Set(parsed.map((m) => m[1]));
+  if (parsed.length === keys.length && parsed.length > 0 && prefixes.size === 1) {
+    const first = parsed[0] as RegExpExecArray;
+    const widths = new Set(parsed.map((m) => (m[2] as string).length));
+    return { prefix: first[1] as string, digits: widths.size === 1 ? (first[2] as string).length : 1, sequential: true };
+  }
+  return { prefix: `${table.idPrefix}_`, digits: 6, sequential: false };
 }

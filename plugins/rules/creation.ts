@@ -6,21 +6,9 @@ import type { Field, Table } from "../../lib/contracts/domain-schema.ts";
 import type { ServiceModel, ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import { nameWords, reachable } from "../../lib/data-pack/places.ts";
 import { nowFor, type RuleContext } from "./context.ts";
-import { counterFor, keyEchoes, keyValues } from "./counters.ts";
+import { counterFor, keyEchoes, keyPattern, keyValues } from "./counters.ts";
 import { bookingSlots, slotPool } from "./slots.ts";
 import { statusesIn } from "./statuses.ts";
-
-/** The pattern of a table's keys: a shared prefix and digits, numbered in order, when the data's keys are so. */
-export function keyPattern(keys: readonly string[], table: Table): NonNullable<ServiceModel["newKey"]> {
-  const parsed = keys.map((k) => /^(.*?)(\d+)$/.exec(k)).filter((m): m is RegExpExecArray => m !== null);
-  const prefixes = new Set(parsed.map((m) => m[1]));
-  if (parsed.length === keys.length && parsed.length > 0 && prefixes.size === 1) {
-    const first = parsed[0] as RegExpExecArray;
-    const widths = new Set(parsed.map((m) => (m[2] as string).length));
-    return { prefix: first[1] as string, digits: widths.size === 1 ? (first[2] as string).length : 1, sequential: true };
-  }
-  return { prefix: `${table.idPrefix}_`, digits: 6, sequential: false };
-}
 
 export function deriveCreation(c: RuleContext): { fields: Record<string, ValueExpr>; newKey: NonNullable<ServiceModel["newKey"]> } | null {
   const table = c.target;

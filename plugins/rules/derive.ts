@@ -32,10 +32,30 @@ export function deriveRules(
 ): DomainRules {
   const policy = policyText ? sentencesOf(policyText) : [];
   const clock = policyText ? clockOf(policyText) : null;
-  const tools = specs.map((spec) =>
-    serviceToolModel(spec.name, toolText(spec, []).parameters, deriveServiceModel(spec, tables, data, policy), tables, true),
-  );
-  return domainRulesSchema.parse({ domain, ...(clock ? { clock } : {}), tools });
+  const problems: DomainRules["problems"] = [];
+  const tools = specs.map((spec) => {
+    const parameters = toolText(spec, []).parameters;
+    try {
+      return serviceToolModel(spec.name, parameters, deriveServiceModel(spec, tables, data, policy), tables, true);
+    } catch (error) {
+      // A defect of derivation on one tool's words costs that tool its rules, not the run: it keeps
+      // what it is about (its record, read or write) and the problem is reported with the rules.
+      problems.push({ tool: spec.name, problem: error instanceof Error ? error.message : String(error) });
+      const subject = subjectOf(toolText(spec, policy), tables);
+      const bare: ServiceModel = {
+        kind: subject.kind,
+        ...(subject.utility ? { utility: subject.utility } : {}),
+        ...(subject.table ? { table: subject.table.name } : {}),
+        ...(subject.keyParameter ? { keyParameter: subject.keyParameter } : {}),
+        match: [],
+        returns: returnsOf(subject, spec),
+        requires: [],
+        effects: [],
+      };
+      return serviceToolModel(spec.name, parameters, bare, tables, true);
+    }
+  });
+  return domainRulesSchema.parse({ domain, ...(clock ? { clock } : {}), tools, ...(problems.length > 0 ? { problems } : {}) });
 }
 
 /**
@@ -125,7 +145,7 @@ export function deriveServiceModel(spec: ToolSpec, tables: readonly Table[], dat
     service.match = matches(text.parameters, subject.table, tables);
   }
   service.requires = c.requires;
-  service.effects = c.effects;
+  service.effects = [...c.effects, ...c.inserts];
   service.returns = returnsOf(subject, spec);
   if (service.returns === "mapping" && subject.table) service.summary = mappingFields(subject.table);
   return service;

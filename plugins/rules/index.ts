@@ -47,6 +47,8 @@ export default defineStage({
       const tools = schema.tools.map((t) => specs.get(t.tool)).filter((spec): spec is ToolSpec => Boolean(spec));
       out[domain] = deriveRules(domain, tools, schema.tables, pack.data, pack.policy ?? null);
       const derived = out[domain].tools;
+      for (const p of out[domain].problems ?? [])
+        ctx.logger.warn({ domain, tool: p.tool, problem: p.problem }, `${domain}: no rules derived for ${p.tool}: ${p.problem}`);
       ctx.logger.info(
         { domain, tools: derived.length, writes: derived.filter((t) => t.access === "write").length, clock: out[domain].clock ?? null },
         `${domain}: rules for ${derived.length} tools`,
