@@ -135,7 +135,7 @@ class ServiceWriter {
 
   #change(): void {
     this.lines.push(`const record = ${this.#subject()};`);
-    for (const r of this.#service.requires) this.#requirement(r.rule as Requirement);
+    for (const r of this.#service.requires) this.#guarded(this.#when(r), () => this.#requirement(r.rule as Requirement));
     this.#snapshotReads(this.#service.effects.map((r) => r.rule as Effect));
     const when = this.#conditionsFirst(this.#service.effects);
     for (const [i, r] of this.#service.effects.entries()) this.#guarded(when[i] ?? null, () => this.#effect(r.rule as Effect));
@@ -162,6 +162,11 @@ class ServiceWriter {
     write();
     const body = this.lines.splice(start).map((line) => `  ${line}`);
     this.lines.push(`if (${when}) {`, ...body, "}");
+  }
+
+  /** A requirement's condition, inline (it is checked where it stands, before any effect). */
+  #when(r: Rule): string | null {
+    return r.when && r.when.length > 0 ? r.when.map((c) => this.#condition(c)).join(" && ") : null;
   }
 
   #condition(c: Condition): string {
@@ -213,7 +218,7 @@ class ServiceWriter {
     this.lines.push(`const record: any = { ${fields.join(", ")} };`);
     // The new record is built from the call alone; what it requires is checked before it is stored
     // (a refused call changes nothing, the counter a key was taken from included).
-    for (const r of s.requires) this.#requirement(r.rule as Requirement, false);
+    for (const r of s.requires) this.#guarded(this.#when(r), () => this.#requirement(r.rule as Requirement, false));
     this.lines.push(`${this.#rows(table)}[key] = record;`);
     const effects = s.effects.filter((r) => r.rule.kind !== "set" || r.rule.place.path.length > 0 || r.rule.place.root);
     const when = this.#conditionsFirst(effects);

@@ -130,7 +130,15 @@ export class RuleContext {
 
   require(rule: Requirement, source: RuleSource, text: string): void {
     if (this.requires.some((r) => JSON.stringify(r.rule) === JSON.stringify(rule))) return;
-    this.requires.push({ rule, source, text });
+    // A requirement on an optional parameter holds when it is given: left out, there is nothing to check.
+    const on =
+      "parameter" in rule
+        ? rule.parameter
+        : rule.kind === "compare" && rule.condition.left.kind === "parameter"
+          ? rule.condition.left.name
+          : null;
+    const optional = on !== null && this.parameter(on)?.required === false;
+    this.requires.push({ rule, source, text, ...(optional ? { when: [{ left: { kind: "parameter", name: on }, op: "given" }] } : {}) });
   }
 
   effect(rule: Effect, source: RuleSource, text: string, when?: Condition[]): void {

@@ -5,6 +5,7 @@
 import type { Field, Table } from "../../lib/contracts/domain-schema.ts";
 import type { ServiceModel, ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import { nameWords, reachable } from "../../lib/data-pack/places.ts";
+import { keyTable } from "../../lib/service-tools/subject.ts";
 import { nowFor, type RuleContext } from "./context.ts";
 import { counterFor, keyEchoes, keyPattern, keyValues } from "./counters.ts";
 import { bookingSlots, slotPool } from "./slots.ts";
@@ -44,6 +45,17 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
     if (param) {
       fields[f.name] = { kind: "parameter", name: param.name };
       taken.add(param.name);
+      continue;
+    }
+    // A field no parameter gives that a record a parameter names holds (a payment's customer is its order's).
+    const via = c.text.parameters
+      .map((p) => ({ p, table: keyTable(p, [...c.tables.values()]) }))
+      .find(({ table: t }) => t && t !== table && t.fields.some((g) => g.name === f.name && g.name !== t.key));
+    if (via?.table && (f.references || /_id$/.test(f.name))) {
+      fields[f.name] = {
+        kind: "read",
+        place: { hops: [], path: [f.name], root: { table: via.table.name, key: { kind: "parameter", name: via.p.name } } },
+      };
       continue;
     }
     if (!held(f)) continue;

@@ -130,6 +130,15 @@ export function deriveServiceModel(spec: ToolSpec, tables: readonly Table[], dat
         (keyTable(text.parameters.find((p) => p.name === m.parameter) ?? { name: m.parameter, type: "string" }, tables) !== undefined ||
           subject.table?.fields.some((f) => f.name === m.parameter && f.references)),
     );
+  // A get whose key is optional (`retrieve_gift_card(gift_card_id?, gan?)`): the record whose fields equal whichever are given.
+  if (subject.kind === "get" && subject.keyParameter && subject.table && c.parameter(subject.keyParameter)?.required === false) {
+    const key = subject.table.key;
+    service.match = [
+      { parameter: subject.keyParameter, path: [key], mode: "equal" },
+      ...matches(text.parameters, subject.table, tables).filter((m) => m.mode === "equal" && m.parameter !== subject.keyParameter),
+    ];
+    delete service.keyParameter;
+  }
   for (const m of service.match) c.identifying.add(m.parameter);
   if (subject.kind === "change") changeRules(c);
   else if (subject.kind === "create") {

@@ -125,9 +125,15 @@ export function statusRequirement(
       const mentioned = NEGATIVE.test(clause) ? all : all.filter((v) => v !== to);
       if (mentioned.length === 0) continue;
       if (options.own && !ownAction.test(clause)) continue;
-      const qualified = qualifyingStatuses(clause, mentioned, entity);
+      // Qualify with every state named ("a new or concept order"), then leave out the one it leads to.
+      const qualified = qualifyingStatuses(clause, all, entity).filter((v) => mentioned.includes(v));
       if (NEGATIVE.test(clause)) {
-        for (const v of qualified.length > 0 ? qualified : mentioned) refused.add(v);
+        // A state named nowhere near the record ("cannot get new items") refuses nothing.
+        const head = entity.split(" ").at(-1) ?? entity;
+        const refusing =
+          qualified.length > 0 ? qualified : mentioned.length === 1 && new RegExp(`\\b(${head}|it)\\b`).test(clause) ? mentioned : [];
+        if (refusing.length === 0) continue;
+        for (const v of refusing) refused.add(v);
         said.push(clause.trim());
       } else if (
         qualified.length > 0 &&
@@ -154,13 +160,14 @@ export function qualifyingStatuses(clause: string, mentioned: readonly string[],
   const alternatives = mentioned.map((v) => v.toLowerCase().replaceAll("_", "[_ ]")).join("|");
   const list = `["“']?((?:${alternatives})["”']?(?:\\s*(?:,|or|and|/)\\s*["“']?(?:${alternatives})["”']?)*)`;
   const noun = `(?:${entity}s?|ones?)`;
+  const adverb = "(?:still\\s+|already\\s+|currently\\s+)?";
   const patterns = [
-    new RegExp(`(?:^|\\b(?:an?|the|only|any|no|of)\\s+)${list}\\s+${noun}\\b`, "g"),
+    new RegExp(`(?:^|[(,]\\s*|\\b(?:an?|the|only|any|no|of|for|on|onto|to)\\s+)${adverb}${list}\\s+${noun}\\b`, "g"),
     new RegExp(
-      `\\b(?:while|when|if|as long as|unless)\\s+(?:it|the ${entity})\\s+(?:is|has been)\\s+(?:still\\s+)?(?:in\\s+status\\s+)?${list}`,
+      `\\b(?:while|when|if|as long as|unless)\\s+(?:it|the ${entity})\\s+(?:is|has been)\\s+${adverb}(?:in\\s+status\\s+)?${list}`,
       "g",
     ),
-    new RegExp(`\\b${noun}\\s+(?:that|which)\\s+(?:is|are|has been|have been)\\s+(?:still\\s+)?${list}`, "g"),
+    new RegExp(`\\b${noun}\\s+(?:that|which)\\s+(?:is|are|has been|have been)\\s+${adverb}(?:in\\s+status\\s+)?${list}`, "g"),
     new RegExp(`\\b(?:in|with)\\s+(?:the\\s+)?(?:status|state)\\s+${list}`, "g"),
   ];
   const found = new Set<string>();

@@ -71,11 +71,14 @@ function belonging(c: RuleContext): void {
       );
       continue;
     }
-    // item_ids: elements of the record's own array of items.
-    if (p.type === "array" && c.target) {
+    // item_ids: elements of the record's own array of items (ids, not records given whole).
+    if (p.type === "array" && c.target && p.itemType !== "object") {
       const stem = nameWords(p.name.replace(/_?ids?$/i, "")).join("_");
       if (stem === "") continue;
       for (const field of c.target.fields) {
+        // The list itself is named by the parameter (items ↔ item_ids), not a list that merely holds such keys.
+        const listWords = nameWords(field.name);
+        if (!listWords.every((w) => stem.split("_").includes(w)) && !stem.split("_").every((w) => listWords.includes(w))) continue;
         const element = field.items?.fields?.find(
           (f) => nameWords(f.name).join("_") === `${stem}_id` || f.name === p.name.replace(/s$/, ""),
         );
