@@ -246,7 +246,8 @@ export const serviceModelSchema = z.object({
       z.object({
         parameter: z.string(),
         path: z.array(z.string()),
-        mode: z.enum(["equal", "text"]),
+        /** equal: the field equals the argument; contains: its text holds the argument's (any case); text: any text field holds every word. */
+        mode: z.enum(["equal", "contains", "text"]),
         /**
          * The field is in a record of another table that refers to this one (a customer found by a
          * phone number their line holds): some record of `via.table` whose `via.field` is this

@@ -30,7 +30,12 @@ function tableOf(name: string, rows: Record<string, Row>, storage: Table["storag
   const keyField = storage ? null : storedKey(rows, entity);
   const fields = fieldsOf(records);
   // A record of settings or a list of keyless entries keeps the fields the data gives it, no invented key.
-  const key = storage ? "" : (keyField ?? `${entity.replaceAll(" ", "_")}_id`);
+  // Records keyed by something none of their fields holds (a username): the key gets a name of its
+  // own, never one of a field they do hold with other values (their `user_id`).
+  const invented = [`${entity.replaceAll(" ", "_")}_id`, `${entity.replaceAll(" ", "_")}_key`, "key"].find(
+    (name) => !fields.some((f) => f.name === name),
+  ) as string;
+  const key = storage ? "" : (keyField ?? invented);
   if (!keyField && !storage) fields.unshift({ name: key, type: "string" });
   const status = fields.find((f) => /(^|_)(status|state)$/.test(f.name) && f.type === "string" && f.enum);
   const table: Table = {

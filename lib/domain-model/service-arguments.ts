@@ -92,7 +92,7 @@ export function serviceCall(input: ServiceInputs, attempt = 0, options: { wrap?:
       if (!record) return null;
       const args: Row = {};
       if (s.kind === "get" && s.keyParameter) args[s.keyParameter] = keyOf(record, table);
-      for (const m of s.match) if (m.mode === "equal") args[m.parameter] = matchValue(state, table, record, m);
+      for (const m of s.match) if (m.mode !== "text") args[m.parameter] = matchValue(state, table, record, m);
       return fill(input, args, record, table);
     }
     case "change": {
@@ -128,11 +128,17 @@ export function serviceCall(input: ServiceInputs, attempt = 0, options: { wrap?:
 function sortedRows(state: DomainState, table: Table): Row[] {
   return Object.entries(state[table.name] ?? {})
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([, r]) => r);
+    .map(([key, r]) => {
+      if (r && typeof r === "object") mapKeys.set(r, key);
+      return r;
+    });
 }
 
+/** Each record's key: the key field it holds, else the key the data files it under (a map keyed by id whose records hold none). */
+const mapKeys = new WeakMap<Row, string>();
+
 function keyOf(record: Row, table: Table): unknown {
-  return record[table.key];
+  return record[table.key] ?? mapKeys.get(record);
 }
 
 /** Whether a record meets the requirements that speak of the record itself (its state, its counters). */

@@ -103,6 +103,8 @@ class ServiceWriter {
         this.#helpers.add("mentions");
         return `(${arg(m.parameter)} === undefined || mentions(${variable}, String(${arg(m.parameter)})))`;
       }
+      if (m.mode === "contains")
+        return `(${arg(m.parameter)} === undefined || String(${path(variable, m.path, true)} ?? "").toLowerCase().includes(String(${arg(m.parameter)}).toLowerCase()))`;
       if (m.via) {
         const other = this.#tables.get(m.via.table) as Table;
         const key = (this.table as Table).key;
@@ -115,9 +117,10 @@ class ServiceWriter {
   #find(): void {
     const table = this.table as Table;
     const conditions = this.#conditions("r");
-    this.lines.push(`const found = Object.values(${this.#rows(table)} ?? {}).find((r) => ${conditions.join(" && ") || "true"});`);
+    // The key the record is filed under: the data may keep it only there (a map keyed by id).
+    this.lines.push(`const found = Object.entries(${this.#rows(table)} ?? {}).find(([, r]) => ${conditions.join(" && ") || "true"});`);
     this.lines.push(`if (!found) fail(\`no ${table.entity} matches \${JSON.stringify(args)}\`);`);
-    this.lines.push(`return ${prop("found", table.key)};`);
+    this.lines.push(table.key && !table.storage ? `return ${prop("found[1]", table.key)} ?? found[0];` : "return found[0];");
   }
 
   #list(): void {

@@ -11,7 +11,7 @@ import type { Condition, RuleSource, ValueExpr } from "../../lib/contracts/tool-
 import { nameWords } from "../../lib/data-pack/places.ts";
 import { nowFor, type RuleContext } from "./context.ts";
 import { counterFor, keyPattern, keyValues } from "./counters.ts";
-import { type Candidate, resolvePlace, resolveValue } from "./resolve.ts";
+import { type Candidate, resolvePlace, resolveStatusPlaces, resolveValue } from "./resolve.ts";
 
 export interface Clause {
   /** Lower case, quoted words masked as ⟦n⟧. */
@@ -154,6 +154,20 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
     if (!place || !values) return false;
     add(place, { kind: "remove-values", place: place.place, values: { kind: "parameter", name: values } });
     return true;
+  }
+  // X is cleared; clears X: nothing there any more (an empty list for a list).
+  if (
+    (m = /^(?:clears|resets|unsets|empties|nulls out|wipes)\s+(.+)$/.exec(body)) ||
+    (m = /^(.+?)\s+(?:is|are)\s+(?:cleared|reset|unset|emptied|removed|set to null|nulled)$/.exec(body))
+  ) {
+    let made = false;
+    for (const part of (m[1] as string).split(/\s*,\s*|\s+and\s+/)) {
+      const place = resolvePlace(c, part);
+      if (!place) continue;
+      add(place, { kind: "set", place: place.place, value: { kind: "constant", value: place.kind === "array" ? [] : null } });
+      made = true;
+    }
+    if (made) return true;
   }
   return false;
 }
@@ -302,7 +316,10 @@ function requirement(c: RuleContext, clause: Clause, body: string): void {
     /^(.+?)\s+(must|may|can|cannot|can't|should)\s+(not\s+)?(?:be\s+)?(at most|no more than|at least|no less than|more than|greater than|above|less than|lower than|below|exceed|positive|non-zero)\s*(.*)$/.exec(
       body,
     );
-  if (!bound) return;
+  if (!bound) {
+    mustBe(c, clause, body);
+    return;
+  }
   const [, subject, modal, not, relation, rest] = bound as unknown as [string, string, string, string | undefined, string, string];
   const left = comparedValue(c, subject, clause.quotes);
   if (!left) return;
@@ -329,6 +346,34 @@ function requirement(c: RuleContext, clause: Clause, body: string): void {
   };
   const op = ops[relation] as Condition["op"];
   c.require({ kind: "compare", condition: { left, op: negative ? flip(op) : op, right } }, clause.source, clause.sentence);
+}
+
+/**
+ * "X must (not) be V" where V is a value of X ("the line must be Active", "the card must not be
+ * expired"): an equality the call needs; for the record itself or a record it reaches, a state of it.
+ */
+function mustBe(c: RuleContext, clause: Clause, body: string): boolean {
+  const m = /^(.+?)\s+(?:must|has to|needs to|should)\s+(not\s+)?be\s+(.+)$/.exec(body);
+  if (!m) return false;
+  const subject = m[1] as string;
+  const place = resolvePlace(c, subject) ?? statusOfNamed(c, subject);
+  if (!place) return false;
+  const right = resolveValue(c, m[3] as string, clause.quotes, place);
+  if (!right || right.kind !== "constant") return false;
+  c.require(
+    { kind: "compare", condition: { left: { kind: "read", place: place.place }, op: m[2] ? "!=" : "==", right } },
+    clause.source,
+    clause.sentence,
+  );
+  return true;
+}
+
+/** The status field of the record a phrase names ("the account", "the order"), for "the account must be open". */
+function statusOfNamed(c: RuleContext, phrase: string): Candidate | null {
+  const words = nameWords(phrase);
+  for (const k of resolveStatusPlaces(c))
+    if (k.owner.size > 0 && [...k.owner].some((w) => words.includes(w)) && words.length <= 3) return k;
+  return null;
 }
 
 /** A value a requirement compares: a parameter's, a place's, a constant. */

@@ -8,7 +8,7 @@ import type { Field, Table } from "../../lib/contracts/domain-schema.ts";
 import type { DomainState } from "../../lib/contracts/domain-state.ts";
 import type { Requirement, ServiceModel } from "../../lib/contracts/tool-rules.ts";
 import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
-import { leaves, overlap } from "../../lib/data-pack/places.ts";
+import { leaves, nameWords } from "../../lib/data-pack/places.ts";
 import { clockOf } from "../../lib/service-tools/clock.ts";
 import { keyTable, mappingFields, returnsOf, subjectOf } from "../../lib/service-tools/subject.ts";
 import { serviceToolModel } from "../../lib/service-tools/tool-model.ts";
@@ -160,27 +160,44 @@ export function deriveServiceModel(spec: ToolSpec, tables: readonly Table[], dat
   return service;
 }
 
-/** How a find or list tool's parameters select records: each equal to the field it names, at any depth of the record. */
+/**
+ * How a find or list tool's parameters select records: each equal to the field it names (by its
+ * name, its path written out, or words that say no more and no less: `merchant_name` is no
+ * `merchant_id`), at any depth of the record; `contains` where its description says part of the
+ * text matches; or equal to a field of a record that refers to this one (the customer whose line
+ * has this number).
+ */
 function matches(
   parameters: ReturnType<typeof toolText>["parameters"],
   table: Table | null,
   tables: readonly Table[] = [],
 ): ServiceModel["match"] {
   if (!table) return [];
+  const words = (name: string) => nameWords(name).filter((w) => w !== "id");
+  const isId = (name: string) => /(^|_)id$|Id$/.test(name);
   const find = (fields: readonly Field[], name: string) => {
     const paths = leaves(fields);
+    const mine = words(name);
     return (
-      paths.find((l) => l.path.at(-1) === name) ?? paths.find((l) => overlap(name, l.path.at(-1) as string) >= 1 && !l.field.references)
+      paths.find((l) => l.path.at(-1) === name) ??
+      paths.find((l) => l.path.join("_") === name) ??
+      paths.find((l) => {
+        const last = l.path.at(-1) as string;
+        if (isId(last) !== isId(name) || l.field.references) return false;
+        const theirs = nameWords(l.path.join("_")).filter((w) => w !== "id");
+        return mine.length > 0 && mine.every((w) => theirs.includes(w)) && words(last).every((w) => mine.includes(w));
+      })
     );
   };
   const out: ServiceModel["match"] = [];
-  for (const p of parameters as { name: string; type?: string }[]) {
+  for (const p of parameters) {
     const near = find(table.fields, p.name);
     if (near) {
-      out.push({ parameter: p.name, path: near.path, mode: "equal" });
+      const partial = /\b(any part|part of|contains|substring|partial|fuzzy)\b/i.test(p.description);
+      out.push({ parameter: p.name, path: near.path, mode: partial && near.field.type === "string" ? "contains" : "equal" });
       continue;
     }
-    if (/^(query|q|keyword|keywords|search|term|text)$/.test(p.name)) {
+    if (/^(query|q|keyword|keywords|search|term|text|text_filter|search_text)$/.test(p.name)) {
       out.push({ parameter: p.name, path: [], mode: "text" });
       continue;
     }

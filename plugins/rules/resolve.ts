@@ -140,6 +140,20 @@ export function resolveValue(c: RuleContext, phrase: string, quotes: readonly st
     .trim()
     .replace(/[.,;]+$/, "")
     .replace(/^(?:the\s+)?(?:value\s+)?/, "");
+  // Arithmetic: "price_each_in_cents x quantity x days", "the balance minus the amount".
+  for (const [pattern, op] of [
+    [/\s+(?:plus|\+)\s+/, "+"],
+    [/\s+(?:minus|less|-)\s+/, "-"],
+    [/\s+(?:x|×|\*|times|multiplied by)\s+/, "*"],
+    [/\s+(?:divided by|\/)\s+/, "/"],
+  ] as const) {
+    const parts = text.split(pattern);
+    if (parts.length < 2) continue;
+    const number: Candidate | undefined = target ? { ...target, kind: "number" } : undefined;
+    const values = parts.map((part) => resolveValue(c, part, quotes, number));
+    if (values.some((v) => !v)) return null;
+    return (values as ValueExpr[]).reduce((left, right) => ({ kind: "arith", op, left, right }));
+  }
   const quoted = /^⟦(\d+)⟧/.exec(text);
   if (quoted) return constantFor(quotes[Number(quoted[1])] ?? "", target);
   if (NUMBER.test(text)) return { kind: "constant", value: Number(text) };
@@ -195,4 +209,12 @@ export function fieldOfPlace(c: RuleContext, place: Place): Field | undefined {
       ? c.tables.get((place.hops.at(-1) as { table: string }).table)
       : c.target;
   return table ? fieldAt(table, place.path) : undefined;
+}
+
+/** The status fields of the records a tool reaches (its own first), as places. */
+export function resolveStatusPlaces(c: RuleContext): Candidate[] {
+  return candidatesOf(c).filter((k) => {
+    const status = k.table.status?.field;
+    return status !== undefined && k.place.path.length === 1 && k.place.path[0] === status;
+  });
 }
