@@ -35,16 +35,34 @@ function isoIn(sentence: string): string | null {
     sentence,
   );
   if (!m) return null;
-  return utc(Number(m[1]), Number(m[2]), Number(m[3]), m[4], m[5], m[6], m[7]);
+  if (m[4]) return utc(Number(m[1]), Number(m[2]), Number(m[3]), m[4], m[5], m[6], m[7]);
+  // "Today is 2025-05-06 and the time is 10:00 UTC": the time said elsewhere in the sentence.
+  const time = timeIn(sentence.slice((m.index ?? 0) + m[0].length));
+  return utc(Number(m[1]), Number(m[2]), Number(m[3]), time?.hour, time?.minute, time?.second, time?.zone);
 }
 
 function wordsIn(sentence: string): string | null {
   const m = new RegExp(`\\b(${MONTHS.join("|")})\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})`, "i").exec(sentence);
   if (!m) return null;
-  const time = /\b(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm)?\s*([A-Za-z]{1,4}\b)?/i.exec(sentence.slice((m.index ?? 0) + m[0].length));
-  let hour = time?.[1];
-  if (time?.[4]) hour = String((Number(time[1]) % 12) + (time[4].toLowerCase() === "pm" ? 12 : 0));
-  return utc(Number(m[3]), MONTHS.indexOf((m[1] as string).toLowerCase()) + 1, Number(m[2]), hour, time?.[2], time?.[3], time?.[5]);
+  const time = timeIn(sentence.slice((m.index ?? 0) + m[0].length));
+  return utc(
+    Number(m[3]),
+    MONTHS.indexOf((m[1] as string).toLowerCase()) + 1,
+    Number(m[2]),
+    time?.hour,
+    time?.minute,
+    time?.second,
+    time?.zone,
+  );
+}
+
+/** A time of day said in a text (`10:00 UTC`, `3:30 pm EST`). */
+function timeIn(text: string): { hour: string; minute: string; second?: string; zone?: string } | null {
+  const t = /\b(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm)?\s*([A-Za-z]{1,4}\b)?/i.exec(text);
+  if (!t) return null;
+  const hour = t[4] ? String((Number(t[1]) % 12) + (t[4].toLowerCase() === "pm" ? 12 : 0)) : (t[1] as string);
+  const zone = t[5] && ZONES[t[5].toLowerCase()] ? t[5] : undefined;
+  return { hour, minute: t[2] as string, ...(t[3] ? { second: t[3] } : {}), ...(zone ? { zone } : {}) };
 }
 
 function utc(y: number, mo: number, d: number, h?: string, mi?: string, s?: string, zone?: string): string | null {

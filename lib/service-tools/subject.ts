@@ -155,6 +155,8 @@ export function subjectOf(text: ToolText, tables: readonly Table[]): Subject {
         return { kind: "get", table: own.table, keyParameter: own.parameter };
     }
     if (single(named)) return { kind: "get", table: named };
+    // get_customer_by_phone, "Find the customer who holds…": one record, found by the fields given.
+    if (named && !plural && !LIST_VERBS.has(verb) && text.parameters.length > 0) return { kind: "get", table: named };
     if (named) return { kind: "list", table: named };
     const guessed = guessTable(text, tables);
     if (single(guessed) && text.parameters.length === 0) return { kind: "get", table: guessed };

@@ -22,8 +22,10 @@ export interface ToolText {
   parameters: Parameter[];
   /** The description's sentences, lower case. */
   sentences: string[];
-  /** The policy's sentences that speak of this tool (its name, or its verb and object). */
+  /** The policy's sentences that speak of this tool (its name, or its verb and object), lower case. */
   policy: string[];
+  /** The same sentences as written (their case kept: `AWAITING_PAYMENT`), index for index. */
+  written: { sentences: string[]; policy: string[] };
 }
 
 export function toolText(spec: ToolSpec, policy: readonly string[]): ToolText {
@@ -45,23 +47,31 @@ export function toolText(spec: ToolSpec, policy: readonly string[]): ToolText {
   const object = words.slice(1).map(singular);
   const mentions = (sentence: string) =>
     sentence.includes(spec.name.toLowerCase()) || (sentence.includes(verb) && object.some((w) => w.length > 2 && sentence.includes(w)));
+  const written = writtenSentencesOf(spec.description);
+  const policyWritten = policy.filter((s) => mentions(s.toLowerCase()));
   return {
     spec,
     name: spec.name,
     words,
     verb,
     parameters,
-    sentences: sentencesOf(spec.description),
-    policy: policy.filter(mentions),
+    sentences: written.map((s) => s.toLowerCase()),
+    policy: policyWritten.map((s) => s.toLowerCase()),
+    written: { sentences: written, policy: policyWritten },
   };
 }
 
 /** A text's sentences, lower case, without list markers (Markdown bullets and headings). */
 export function sentencesOf(text: string): string[] {
+  return writtenSentencesOf(text).map((s) => s.toLowerCase());
+}
+
+/** A text's sentences as written (case kept), without list markers. */
+export function writtenSentencesOf(text: string): string[] {
   return text
     .replace(/^\s*(#+|[-*]|\d+\.)\s+/gm, "")
     .split(/(?<=[.!?])\s+|\n{2,}|\n(?=\s*[-*]\s)/)
-    .map((s) => s.replace(/\s+/g, " ").trim().toLowerCase())
+    .map((s) => s.replace(/\s+/g, " ").trim())
     .filter((s) => s.length > 0);
 }
 

@@ -16,6 +16,8 @@ import { type Candidate, resolvePlace, resolveStatusPlaces, resolveValue } from 
 export interface Clause {
   /** Lower case, quoted words masked as ⟦n⟧. */
   text: string;
+  /** The same clause as written (case kept), index for index with `text`. */
+  written: string;
   quotes: string[];
   source: RuleSource;
   /** The sentence it came from, as written (lower case), for the rule's text. */
@@ -23,19 +25,23 @@ export interface Clause {
 }
 
 /** A text's clauses: its sentences split at `;`, `:` and list markers, quoted words masked. */
-export function clausesOf(sentences: readonly { sentence: string; source: RuleSource }[]): Clause[] {
+export function clausesOf(sentences: readonly { sentence: string; source: RuleSource; written?: string }[]): Clause[] {
   const out: Clause[] = [];
-  for (const { sentence, source } of sentences) {
+  for (const { sentence, source, written } of sentences) {
     const quotes: string[] = [];
-    const masked = sentence
+    const masked = (written ?? sentence)
       .replace(/`([^`]{1,80})`/g, "$1")
-      .replace(/"([^"]{1,80})"|“([^”]{1,80})”|(?<![a-z0-9])'([^']{1,60})'(?![a-z0-9])/g, (_, a, b, c) => {
+      .replace(/"([^"]{1,80})"|“([^”]{1,80})”|(?<![A-Za-z0-9])'([^']{1,60})'(?![A-Za-z0-9])/g, (_, a, b, c) => {
         quotes.push((a ?? b ?? c) as string);
         return `⟦${quotes.length - 1}⟧`;
       });
     for (const part of masked.split(/;|:\s|\(\d\)|\s\(|\)\s?/)) {
-      const text = part.trim().replace(/^(and|then|also)\s+/, "");
-      if (text.length > 3) out.push({ text, quotes, source, sentence });
+      const kept = part.trim().replace(/^(and|then|also)\s+/i, "");
+      // "its status becomes active and the suspension date is cleared": each side that has a verb of its own.
+      for (const piece of kept.split(/\s+and\s+(?=(?:the|its|their|every|each)\b[^,]*?\b(?:is|are|becomes|become|goes|go|gets|get)\b)/i)) {
+        const bare = piece.replace(/[.,;!]+$/, "").trim();
+        if (bare.length > 3) out.push({ text: bare.toLowerCase(), written: bare, quotes, source, sentence });
+      }
     }
   }
   return out;
@@ -78,7 +84,7 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
     for (const part of (m[1] as string).split(/\s*,\s*|\s+and\s+/)) {
       const place = resolvePlace(c, part);
       if (!place || place.kind === "array" || place.kind === "object") continue;
-      const value = resolveValue(c, m[2] as string, clause.quotes, place);
+      const value = resolveValue(c, m[2] as string, clause.quotes, place, writtenOf(clause, m[2] as string));
       if (!value || !fits(value, place)) continue;
       add(place, { kind: "set", place: place.place, value });
       made = true;
@@ -130,9 +136,11 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
       /^(?:.*?\s)?(?:appends|adds|records|logs|writes|creates|stores|posts|inserts)\s+(?:an?|one|two|\d+|the)?\s*(.*?)(?:\s+(?:to|in|into)\s+(?:the\s+)?(.+?))?(?:\s*⟦|\s*\{|$)/.exec(
         body,
       )) ||
-    (m = /^(?:an?|one|two|\d+|the)?\s*(.+?)\s+(?:is|are)\s+(?:stored|created|recorded|appended|logged|posted|inserted|written)\b/.exec(
+    // Passive: a new record named by its entity ("a PaymentRefund … is stored"), not a field of one ("the condition of the item is recorded").
+    ((m = /^(?:an?|one|two|\d+|new)\s+(.+?)\s+(?:is|are)\s+(?:stored|created|recorded|appended|logged|posted|inserted|written)\b/.exec(
       body,
-    ))
+    )) &&
+      !/\b(of|for)\b/.test(m[1] as string))
   ) {
     const table = tableNamed(c, `${m[1] ?? ""} ${m[2] ?? ""}`);
     if (table && table !== c.target && !c.effects.some((r) => r.rule.kind === "insert" && r.rule.table === table.name))
@@ -170,6 +178,12 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
     if (made) return true;
   }
   return false;
+}
+
+/** A phrase of the clause as written (its case kept), for values such as `AWAITING_PAYMENT`. */
+function writtenOf(clause: Clause, phrase: string): string {
+  const at = clause.text.indexOf(phrase);
+  return at < 0 ? phrase : clause.written.slice(at, at + phrase.length);
 }
 
 /** What a clause appends to a list: the values of an array parameter (tags), or an entry made from the call (a comment). */

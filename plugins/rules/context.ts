@@ -48,10 +48,15 @@ export class RuleContext {
   }
 
   /** Every sentence that may speak of this tool: its description's, then the policy's (or those of one source). */
-  sentences(source?: "description" | "policy"): { sentence: string; source: RuleSource }[] {
+  sentences(source?: "description" | "policy"): { sentence: string; source: RuleSource; written: string }[] {
+    const { sentences, policy, written } = this.text;
     return [
-      ...(source === "policy" ? [] : this.text.sentences.map((sentence) => ({ sentence, source: "description" as const }))),
-      ...(source === "description" ? [] : this.text.policy.map((sentence) => ({ sentence, source: "policy" as const }))),
+      ...(source === "policy"
+        ? []
+        : sentences.map((sentence, i) => ({ sentence, source: "description" as const, written: written.sentences[i] ?? sentence }))),
+      ...(source === "description"
+        ? []
+        : policy.map((sentence, i) => ({ sentence, source: "policy" as const, written: written.policy[i] ?? sentence }))),
     ];
   }
 

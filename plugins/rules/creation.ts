@@ -91,12 +91,20 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
 
 function initialStatus(c: RuleContext, table: Table): string | null {
   if (!table.status) return null;
-  for (const { sentence } of c.sentences()) {
+  const values = table.status.values;
+  for (const { sentence, written } of c.sentences("description")) {
+    // "its status is 'new'", "created with status pending", "the status starts as draft".
+    const said =
+      /\bstatus\s+(?:is|will be|becomes|starts as|of|:)?\s*["'“`]?([A-Za-z][A-Za-z _-]*?)["'”`]?(?:[.,;)]|\s+(?:when|if|and|unless|until)\b|$)/i.exec(
+        written,
+      );
+    if (said?.[1] && /\b(created|placed|made|opened|booked|starts?|new|initial|is)\b/.test(sentence)) {
+      const word = said[1].trim();
+      return values.find((v) => v.toLowerCase() === word.toLowerCase()) ?? word;
+    }
     if (!/\b(created|placed|made|opened|booked|starts?)\b/.test(sentence)) continue;
-    const named = statusesIn(sentence, table.status.values)[0];
+    const named = statusesIn(sentence, values)[0];
     if (named) return named;
-    const quoted = /status\s+['"]([a-z _]+)['"]/.exec(sentence);
-    if (quoted?.[1]) return quoted[1];
   }
   return table.status.initial;
 }

@@ -6,13 +6,13 @@
 import { type DomainRules, domainRulesSchema } from "../../lib/contracts/domain-rules.ts";
 import type { Field, Table } from "../../lib/contracts/domain-schema.ts";
 import type { DomainState } from "../../lib/contracts/domain-state.ts";
-import type { Requirement, ServiceModel } from "../../lib/contracts/tool-rules.ts";
+import type { Requirement, Rule, ServiceModel } from "../../lib/contracts/tool-rules.ts";
 import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
 import { leaves, nameWords } from "../../lib/data-pack/places.ts";
 import { clockOf } from "../../lib/service-tools/clock.ts";
 import { keyTable, mappingFields, returnsOf, subjectOf } from "../../lib/service-tools/subject.ts";
 import { serviceToolModel } from "../../lib/service-tools/tool-model.ts";
-import { sentencesOf, toolText } from "../../lib/service-tools/tool-text.ts";
+import { toolText, writtenSentencesOf } from "../../lib/service-tools/tool-text.ts";
 import { here, RuleContext } from "./context.ts";
 import { deriveCreation } from "./creation.ts";
 import { dataPass } from "./passes/data.ts";
@@ -30,7 +30,7 @@ export function deriveRules(
   data: DomainState,
   policyText: string | null,
 ): DomainRules {
-  const policy = policyText ? sentencesOf(policyText) : [];
+  const policy = policyText ? writtenSentencesOf(policyText) : [];
   const clock = policyText ? clockOf(policyText) : null;
   const problems: DomainRules["problems"] = [];
   const tools = specs.map((spec) => {
@@ -105,6 +105,24 @@ function allowedStates(c: RuleContext): string[] | null {
   return lists.reduce<string[]>((acc, r) => acc.filter((v) => r.values.includes(v)), lists[0]?.values ?? []);
 }
 
+/**
+ * A counter a key is taken from moves on by itself: the clause that says so ("which is then
+ * incremented") is no second step.
+ */
+function withoutCounterSteps(effects: Rule[], newKey: ServiceModel["newKey"]): Rule[] {
+  const counters = new Set<string>();
+  const visit = (value: unknown) => {
+    if (!value || typeof value !== "object") return;
+    const v = value as Record<string, unknown>;
+    if (v.kind === "next" && v.counter) counters.add(JSON.stringify(v.counter));
+    if (v.counter && v.prefix !== undefined && "sequential" in v) counters.add(JSON.stringify(v.counter));
+    for (const item of Object.values(v)) visit(item);
+  };
+  visit(effects);
+  if (newKey?.counter) counters.add(JSON.stringify(newKey.counter));
+  return effects.filter((r) => !(r.rule.kind === "add" && counters.has(JSON.stringify(r.rule.place))));
+}
+
 /** One tool's service model: its subject, how it selects records, what it requires and changes, what it answers. */
 export function deriveServiceModel(spec: ToolSpec, tables: readonly Table[], data: DomainState, policy: readonly string[]): ServiceModel {
   const byName = new Map(tables.map((t) => [t.name, t]));
@@ -122,7 +140,9 @@ export function deriveServiceModel(spec: ToolSpec, tables: readonly Table[], dat
     effects: [],
   };
   // A record no key names, not the one record of its collection: found by the fields the call gives.
-  if ((subject.kind === "change" || subject.kind === "get") && !subject.keyParameter && subject.table?.storage !== "single")
+  if (subject.kind === "get" && !subject.keyParameter && subject.table?.storage !== "single")
+    service.match = matches(text.parameters, subject.table, tables).filter((m) => m.mode !== "text");
+  if (subject.kind === "change" && !subject.keyParameter && subject.table?.storage !== "single")
     service.match = matches(text.parameters, subject.table, tables).filter(
       (m) =>
         m.mode === "equal" &&
@@ -154,7 +174,7 @@ export function deriveServiceModel(spec: ToolSpec, tables: readonly Table[], dat
     service.match = matches(text.parameters, subject.table, tables);
   }
   service.requires = c.requires;
-  service.effects = [...c.effects, ...c.inserts];
+  service.effects = withoutCounterSteps([...c.effects, ...c.inserts], service.newKey);
   service.returns = returnsOf(subject, spec);
   if (service.returns === "mapping" && subject.table) service.summary = mappingFields(subject.table);
   return service;

@@ -135,7 +135,13 @@ const NUMBER = /^-?\d+(?:\.\d+)?$/;
  * spells it), a number, now or today, true/false/null, a parameter (by its name or its words), or
  * another place's value. Null when it says none of these.
  */
-export function resolveValue(c: RuleContext, phrase: string, quotes: readonly string[], target?: Candidate): ValueExpr | null {
+export function resolveValue(
+  c: RuleContext,
+  phrase: string,
+  quotes: readonly string[],
+  target?: Candidate,
+  written?: string,
+): ValueExpr | null {
   const text = phrase
     .trim()
     .replace(/[.,;]+$/, "")
@@ -163,6 +169,9 @@ export function resolveValue(c: RuleContext, phrase: string, quotes: readonly st
   if (/^(today|today's date|the current date|the date of the call)\b/.test(text)) return { kind: "today" };
   if (/^(true|yes)$/.test(text)) return { kind: "constant", value: true };
   if (/^(false|no)$/.test(text)) return { kind: "constant", value: false };
+  // A flag said in words: "wifi must be on", "roaming becomes disabled".
+  if (target?.kind === "boolean" && /^(on|enabled|active|allowed|set)$/.test(text)) return { kind: "constant", value: true };
+  if (target?.kind === "boolean" && /^(off|disabled|inactive|blocked|unset)$/.test(text)) return { kind: "constant", value: false };
   if (/^(null|none|nothing|empty)$/.test(text)) return { kind: "constant", value: target?.kind === "array" ? [] : null };
   // A parameter by its name, or by its words ("the amount", "the given quantity").
   const param =
@@ -184,6 +193,16 @@ export function resolveValue(c: RuleContext, phrase: string, quotes: readonly st
     const money = place.kind === "money" && target?.kind === "number";
     return { kind: "read", place: money ? { ...place.place, path: [...place.place.path, "amount"] } : place.place };
   }
+  // A code written out for a state or a closed set of values ("AWAITING_PAYMENT", "on_hold"), as written.
+  const bare = (written ?? phrase).trim().replace(/[.,;]+$/, "");
+  const closed = target && (target.field.enum !== undefined || target.table.status?.field === target.place.path.at(-1));
+  if (
+    target &&
+    (target.kind === "string" || target.kind === "date") &&
+    /^[A-Za-z][A-Za-z0-9_-]*$/.test(bare) &&
+    (closed || /[_A-Z]{3,}/.test(bare))
+  )
+    return constantFor(bare, target);
   return null;
 }
 
@@ -193,6 +212,8 @@ function constantFor(value: string, target?: Candidate): ValueExpr {
   if (target?.kind === "boolean" && /^(true|false)$/.test(value)) return { kind: "constant", value: value === "true" };
   const known = target?.field.enum?.find((v) => String(v).toLowerCase() === value.toLowerCase());
   if (known !== undefined) return { kind: "constant", value: known };
+  // Written with a case of its own (`AWAITING_PAYMENT`, `InProgress`): kept as written.
+  if (value !== value.toLowerCase()) return { kind: "constant", value };
   const values = (target?.field.enum ?? []).map(String);
   if (values.length > 0 && values.every((v) => v === v.toUpperCase() && /[A-Z]/.test(v)))
     return { kind: "constant", value: value.toUpperCase() };
