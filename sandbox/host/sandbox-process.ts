@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { ModuleLoadError } from "../shared/call-errors.ts";
 import { COLLECTOR_GLOBAL } from "../shared/collector.ts";
 import type { Reply, ReplyMessage, Request, RequestMessage } from "../shared/protocol.ts";
+import { SandboxError } from "../shared/sandbox-error.ts";
 import type { CallError, CallOutcome, CompiledModule } from "../shared/tool-module.ts";
 
 const PROCESS_MAIN = join(import.meta.dirname, "..", "process", "main.ts");
@@ -121,12 +122,13 @@ export class SandboxProcess {
     if (!pending) return;
     this.#pending.delete(reply.id);
     if (reply.ok) pending.resolve(reply.value);
-    else pending.reject(reply.error.code ? new ModuleLoadError(reply.error.code, reply.error.message) : new Error(reply.error.message));
+    else if (reply.error.code) pending.reject(new ModuleLoadError(reply.error.code, reply.error.message));
+    else pending.reject(new SandboxError(reply.error.message, reply.error.details ? { details: reply.error.details } : {}));
   }
 
   async sendModule(module: CompiledModule): Promise<void> {
     if (this.modules.has(module.hash)) return;
-    await this.request({ op: "module", module });
+    await this.request({ op: "module", module: JSON.stringify(module) });
     this.modules.add(module.hash);
   }
 

@@ -6,6 +6,7 @@
 // equal, so a hash taken on either side of the boundary agrees. States reach this code already
 // checked as plain JSON; a value JSON cannot represent is a TypeError.
 import { createHash } from "node:crypto";
+import { MAX_STATE_CHARS, MAX_STATE_DEPTH, pathText, StateBoundsError } from "./state-bounds.ts";
 
 export type JsonPrimitive = string | number | boolean | null;
 export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
@@ -14,43 +15,104 @@ export type JsonObject = { [key: string]: JsonValue };
 
 /** Compact canonical JSON: sorted keys, no whitespace, `undefined` members skipped as JSON.stringify does. */
 export function canonicalText(value: unknown): string {
-  const parts: string[] = [];
-  write(value, parts, new Set());
-  return parts.join("");
+  return new CanonicalWriter(false).text(value);
 }
 
-function write(value: unknown, out: string[], seen: Set<object>): void {
-  if (typeof value === "string") out.push(JSON.stringify(value));
-  else if (typeof value === "number") {
-    if (!Number.isFinite(value)) throw new TypeError(`${value} is not representable in JSON`);
-    out.push(Object.is(value, -0) ? "0" : String(value));
-  } else if (typeof value === "boolean") out.push(value ? "true" : "false");
-  else if (value === null) out.push("null");
-  else if (typeof value === "object") {
-    if (seen.has(value)) throw new TypeError("cyclic value is not representable in JSON");
-    seen.add(value);
+/**
+ * A state's canonical text, held to the bounds of state-bounds.ts as it is written: deeper than
+ * MAX_STATE_DEPTH, longer than MAX_STATE_CHARS, a number JSON cannot write, a `__proto__` key or a
+ * value that is not JSON throw a StateBoundsError naming the place (`db.orders.o1`). The walk
+ * never goes past the depth bound, so no state can overflow the stack here.
+ */
+export function canonicalStateText(state: unknown): string {
+  if (typeof state !== "object" || state === null || Array.isArray(state))
+    throw new StateBoundsError("value", "db", "a state must be a JSON object");
+  return new CanonicalWriter(true).text(state);
+}
+
+class CanonicalWriter {
+  readonly #bounded: boolean;
+  readonly #parts: string[] = [];
+  readonly #seen = new Set<object>();
+  /** The keys from the root to the value being written (for messages). */
+  readonly #keys: (string | number)[] = [];
+  #chars = 0;
+
+  constructor(bounded: boolean) {
+    this.#bounded = bounded;
+  }
+
+  text(value: unknown): string {
+    this.#write(value);
+    return this.#parts.join("");
+  }
+
+  #push(part: string): void {
+    this.#parts.push(part);
+    if (this.#bounded && (this.#chars += part.length) > MAX_STATE_CHARS) throw StateBoundsError.size();
+  }
+
+  #fail(bound: "number" | "key" | "value", message: string): never {
+    if (!this.#bounded) throw new TypeError(message);
+    const path = pathText(this.#keys);
+    throw new StateBoundsError(bound, path, `the state holds ${message.replace("%s", path)}`);
+  }
+
+  #write(value: unknown): void {
+    if (typeof value === "string") {
+      // Refused before a huge string is escaped into another.
+      if (this.#bounded && this.#chars + value.length > MAX_STATE_CHARS) throw StateBoundsError.size();
+      this.#push(JSON.stringify(value));
+    } else if (typeof value === "number") {
+      if (!Number.isFinite(value))
+        this.#fail(
+          "number",
+          this.#bounded
+            ? `${value} at %s, which JSON cannot write (a number such as 1e400 is too large)`
+            : `${value} is not representable in JSON`,
+        );
+      this.#push(Object.is(value, -0) ? "0" : String(value));
+    } else if (typeof value === "boolean") this.#push(value ? "true" : "false");
+    else if (value === null) this.#push("null");
+    else if (typeof value === "object") this.#container(value);
+    else this.#fail("value", this.#bounded ? `a ${typeof value} at %s, which is not JSON` : `${typeof value} is not representable in JSON`);
+  }
+
+  #container(value: object): void {
+    if (this.#seen.has(value))
+      this.#fail("value", this.#bounded ? "a cycle at %s, which is not JSON" : "cyclic value is not representable in JSON");
+    if (this.#bounded && this.#seen.size >= MAX_STATE_DEPTH) throw StateBoundsError.depth(pathText(this.#keys));
+    this.#seen.add(value);
+    const keys = this.#keys;
     if (Array.isArray(value)) {
-      out.push("[");
+      this.#push("[");
       value.forEach((item, i) => {
-        if (i > 0) out.push(",");
-        if (item === undefined || typeof item === "function" || typeof item === "symbol") out.push("null");
-        else write(item, out, seen);
+        if (i > 0) this.#push(",");
+        keys.push(i);
+        if (item === undefined || typeof item === "function" || typeof item === "symbol") this.#push("null");
+        else this.#write(item);
+        keys.pop();
       });
-      out.push("]");
+      this.#push("]");
     } else {
-      out.push("{");
+      this.#push("{");
       let first = true;
       for (const key of Object.keys(value).sort()) {
         const item = (value as Record<string, unknown>)[key];
         if (item === undefined || typeof item === "function" || typeof item === "symbol") continue;
-        out.push(first ? "" : ",", JSON.stringify(key), ":");
+        if (this.#bounded && key === "__proto__") this.#fail("key", `the key "__proto__" at %s (it would set an object's prototype)`);
+        keys.push(key);
+        this.#push(first ? "" : ",");
+        this.#push(JSON.stringify(key));
+        this.#push(":");
         first = false;
-        write(item, out, seen);
+        this.#write(item);
+        keys.pop();
       }
-      out.push("}");
+      this.#push("}");
     }
-    seen.delete(value);
-  } else throw new TypeError(`${typeof value} is not representable in JSON`);
+    this.#seen.delete(value);
+  }
 }
 
 export function sha256(data: string | Uint8Array): string {
