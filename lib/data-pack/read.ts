@@ -15,7 +15,12 @@ export interface ReadData {
   lists: Record<string, string>;
 }
 
-const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
+/**
+ * The one key a collection may not hold: JSON.parse makes `__proto__` an own property, but every
+ * copy of the collection (`out[key] = record`) would set a prototype instead and lose the record.
+ * `constructor`, `prototype` and the like are ordinary data.
+ */
+const PROTO = "__proto__";
 
 /** Read the data at `path` (a JSON file or a folder of them). */
 export async function readData(path: string): Promise<ReadData> {
@@ -50,11 +55,20 @@ export function keyedCollections(collections: Record<string, unknown>, origin: s
       const key = listKey(name, value, where);
       out.lists[name] = key;
       const rows: Record<string, Row> = {};
-      for (const record of value as Row[]) rows[String(record[key])] = record;
+      for (const [i, record] of (value as Row[]).entries()) {
+        const id = String(record[key]);
+        if (id === PROTO)
+          throw new EnvscaleError(
+            "E_INPUT_UNREADABLE",
+            `${where}: record ${i + 1} has "${PROTO}" in its key field ${key}, which cannot key a record (it would be lost); rename it`,
+          );
+        rows[id] = record;
+      }
       out.data[name] = rows;
     } else if (isObject(value)) {
       for (const [key, record] of Object.entries(value)) {
-        if (FORBIDDEN.has(key)) throw new EnvscaleError("E_INPUT_UNREADABLE", `${where}: the key ${key} is refused`);
+        if (key === PROTO)
+          throw new EnvscaleError("E_INPUT_UNREADABLE", `${where}: the key ${PROTO} is refused (it would set a prototype)`);
         if (!isObject(record)) throw new EnvscaleError("E_INPUT_UNREADABLE", `${where}: record ${JSON.stringify(key)} is not an object`);
       }
       out.data[name] = value as Record<string, Row>;
@@ -72,12 +86,13 @@ export function keyedCollections(collections: Record<string, unknown>, origin: s
 export function inDataShape(state: DomainState, lists: Readonly<Record<string, string>>, original?: DomainState): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, rows] of Object.entries(state)) {
-    if (!(name in lists)) {
+    // Own keys only: a collection or record named `constructor` is data, not Object.prototype's.
+    if (!Object.hasOwn(lists, name)) {
       out[name] = rows;
       continue;
     }
-    const before = Object.keys(original?.[name] ?? {});
-    const order = [...before.filter((key) => key in rows), ...Object.keys(rows).filter((key) => !before.includes(key))];
+    const before = original && Object.hasOwn(original, name) ? Object.keys(original[name] ?? {}) : [];
+    const order = [...before.filter((key) => Object.hasOwn(rows, key)), ...Object.keys(rows).filter((key) => !before.includes(key))];
     out[name] = order.map((key) => rows[key]);
   }
   return out;
