@@ -10,10 +10,11 @@ export { Sandbox, type SandboxOptions } from "./host/sandbox.ts";
 export { type EpisodeResult, SandboxEnvironment, type SandboxMetrics } from "./host/sandbox-environment.ts";
 export { type CallErrorCode, callErrorCatalog, type ModuleLoadCode, ModuleLoadError } from "./shared/call-errors.ts";
 export { canonicalStateText, canonicalText, type JsonObject, type JsonValue, sha256 } from "./shared/canonical-state.ts";
-export { DEFAULT_CLOCK, type EnvironmentOptions, type ResetOptions } from "./shared/environment-options.ts";
+export { DEFAULT_CLOCK, DEFAULT_MEMORY_MB, type EnvironmentOptions, type ResetOptions } from "./shared/environment-options.ts";
 export type { ProcessStats } from "./shared/protocol.ts";
 export { SandboxError } from "./shared/sandbox-error.ts";
-export { MAX_STATE_CHARS, MAX_STATE_DEPTH, type StateBound, StateBoundsError } from "./shared/state-bounds.ts";
+export { MAX_DEPTH, maxStateChars } from "./shared/state-bounds.ts";
+export { type StateBound, StateBoundsError } from "./shared/state-checks.ts";
 export {
   type CallError,
   type CallOutcome,

@@ -71,16 +71,16 @@ const isRecord = (value: unknown) => typeof value === "object" && value !== null
  * (of plain values, empty) stay as they are. A state past the sandbox's bounds (depth, size, a
  * number JSON cannot write, a `__proto__` key) is a usage error naming the bound.
  */
-async function readState(path: string): Promise<{ state: JsonObject; lists: Record<string, string> }> {
+async function readState(path: string, memoryMb: number | undefined): Promise<{ state: JsonObject; lists: Record<string, string> }> {
   const info = await stat(path).catch(() => null);
   if (info?.isDirectory()) {
     const read = await readData(path);
-    return { state: await withinBounds(read.data as JsonObject, `state folder ${path}`), lists: read.lists };
+    return { state: await withinBounds(read.data as JsonObject, `state folder ${path}`, memoryMb), lists: read.lists };
   }
   const value = await readJsonFile(path, "state file");
   if (typeof value !== "object" || value === null || Array.isArray(value))
     throw new EnvscaleError("E_USAGE", `state file ${path} must hold a JSON object`);
-  await withinBounds(value as JsonObject, `state file ${path}`);
+  await withinBounds(value as JsonObject, `state file ${path}`, memoryMb);
   const listed = Object.fromEntries(Object.entries(value).filter(([, v]) => Array.isArray(v) && v.length > 0 && v.every(isRecord)));
   if (Object.keys(listed).length === 0) return { state: value as JsonObject, lists: {} };
   const keyed = keyedCollections(listed, `state file ${path}`);
@@ -88,10 +88,10 @@ async function readState(path: string): Promise<{ state: JsonObject; lists: Reco
 }
 
 /** The state, or a usage error naming the bound it breaks (the sandbox would refuse it the same way). */
-async function withinBounds(state: JsonObject, origin: string): Promise<JsonObject> {
-  const { canonicalStateText, StateBoundsError } = await import("../../sandbox/index.ts");
+async function withinBounds(state: JsonObject, origin: string, memoryMb: number | undefined): Promise<JsonObject> {
+  const { canonicalStateText, DEFAULT_MEMORY_MB, StateBoundsError } = await import("../../sandbox/index.ts");
   try {
-    canonicalStateText(state);
+    canonicalStateText(state, memoryMb ?? DEFAULT_MEMORY_MB);
   } catch (error) {
     if (error instanceof StateBoundsError) throw new EnvscaleError("E_USAGE", `${origin}: ${error.message}`);
     throw error;
@@ -187,7 +187,7 @@ export async function callCommand(modulePath: string, flags: CallFlags, io: CliI
       throw new EnvscaleError("E_USAGE", `--args is not JSON: ${(error as Error).message}`);
     }
   }
-  const { state, lists } = flags.state ? await readState(flags.state) : { state: {}, lists: {} };
+  const { state, lists } = flags.state ? await readState(flags.state, flags.memoryMb) : { state: {}, lists: {} };
   const spec = flags.spec ? await readSpec(flags.spec) : undefined;
   const tools = spec?.tools;
   // Calls name tools as the catalog does; the module's functions may be named otherwise.

@@ -5,7 +5,7 @@
 // error (its calls answer INTERNAL, its state is refused) until it is reset.
 import { hitLimit, ModuleLoadError } from "../shared/call-errors.ts";
 import type { JsonObject } from "../shared/canonical-state.ts";
-import type { EnvironmentOptions, ResetOptions } from "../shared/environment-options.ts";
+import { DEFAULT_MEMORY_MB, type EnvironmentOptions, type ResetOptions } from "../shared/environment-options.ts";
 import type { EpisodeReply, OutcomesReply } from "../shared/protocol.ts";
 import { SandboxError } from "../shared/sandbox-error.ts";
 import type { CallOutcome, CompiledModule, ToolCall } from "../shared/tool-module.ts";
@@ -42,6 +42,8 @@ export class SandboxEnvironment {
   readonly ready: Promise<void>;
   readonly #home: EnvironmentHome;
   readonly #options: EnvironmentOptions;
+  /** The memory limit of its isolate, which bounds the size of its states. */
+  readonly #memoryMb: number;
   #process: SandboxProcess | null = null;
   /** The episode's initial state and reset options, and the calls since: enough to rebuild it anywhere. */
   readonly #journal: EpisodeJournal;
@@ -52,7 +54,8 @@ export class SandboxEnvironment {
 
   /** Throws a SandboxError, before anything is sent, for a state past the bounds of a state. */
   constructor(home: EnvironmentHome, id: number, module: CompiledModule, options: EnvironmentOptions, state: JsonObject) {
-    stateToSend(state);
+    this.#memoryMb = options.memoryMb ?? DEFAULT_MEMORY_MB;
+    stateToSend(state, this.#memoryMb);
     this.#home = home;
     this.id = id;
     this.module = module;
@@ -116,6 +119,7 @@ export class SandboxEnvironment {
       const encoded = episode.calls.map(encodeCall);
       if (encoded.some((call) => "refused" in call)) return this.#episodeStepByStep(state, options, episode);
       const texts = encoded.map((call) => (call as { text: string }).text);
+      const joined = texts.join(",");
       this.#begin(state, options);
       try {
         const process = await this.#live();
@@ -125,11 +129,11 @@ export class SandboxEnvironment {
           env: this.id,
           ...sent,
           options,
-          calls: `[${texts.join(",")}]`,
+          calls: `[${joined}]`,
           ...(episode.exportState ? { export: true } : {}),
         });
         const outcomes = JSON.parse(reply.outcomes) as CallOutcome[];
-        this.#journal.record(texts, outcomes, reply.checks);
+        this.#journal.record(texts, joined, outcomes, reply);
         this.#journal.acknowledge(reply.stateHash);
         this.#home.counters.calls += episode.calls.length;
         return {
@@ -176,6 +180,7 @@ export class SandboxEnvironment {
       if (encoded.some((calls) => calls.some((call) => "refused" in call))) return null;
       this.#begin(run.state, options);
       const texts = encoded.map((calls) => calls.map((call) => (call as { text: string }).text));
+      const joined = texts.map((calls) => calls.join(","));
       try {
         const process = await this.#live();
         const replies = await process.request<EpisodeReply[]>({
@@ -183,9 +188,7 @@ export class SandboxEnvironment {
           env: this.id,
           ...sent,
           options,
-          episodes: `[${run.episodes
-            .map((e, i) => `{"calls":[${(texts[i] as string[]).join(",")}]${e.exportState ? ',"export":true' : ""}}`)
-            .join(",")}]`,
+          episodes: `[${run.episodes.map((e, i) => `{"calls":[${joined[i]}]${e.exportState ? ',"export":true' : ""}}`).join(",")}]`,
           ...(run.stopAfterFatal !== undefined ? { stopAfterFatal: run.stopAfterFatal } : {}),
         });
         const results = replies.map((reply) => ({
@@ -196,7 +199,7 @@ export class SandboxEnvironment {
         this.#home.counters.episodes += results.length;
         const last = results.length - 1;
         if (last >= 0) {
-          this.#journal.record(texts[last] ?? [], results[last]?.outcomes ?? [], replies[last]?.checks ?? []);
+          this.#journal.record(texts[last] ?? [], joined[last] ?? "", results[last]?.outcomes ?? [], replies[last] as EpisodeReply);
           this.#journal.acknowledge(results[last]?.stateHash as string);
         }
         for (const [i, result] of results.entries()) this.#home.counters.calls += run.episodes[i]?.calls.length ?? result.outcomes.length;
@@ -234,7 +237,7 @@ export class SandboxEnvironment {
   /** The state fields of a request: none for the state the environment already holds (not sent, nor re-read by the process). */
   #stateToSend(state: JsonObject | undefined): { state: string; stateKey: number } | Record<string, never> {
     if (state === undefined || state === this.#journal.state) return {};
-    const { text, key } = stateToSend(state);
+    const { text, key } = stateToSend(state, this.#memoryMb);
     return { state: text, stateKey: key };
   }
 
@@ -288,9 +291,10 @@ export class SandboxEnvironment {
     try {
       const process = await this.#live();
       if (this.#ended !== null) return ended();
-      const reply = await process.request<OutcomesReply>({ op: "callMany", env: this.id, calls: `[${texts.join(",")}]` });
+      const joined = texts.join(",");
+      const reply = await process.request<OutcomesReply>({ op: "callMany", env: this.id, calls: `[${joined}]` });
       const outcomes = JSON.parse(reply.outcomes) as CallOutcome[];
-      this.#journal.record(texts, outcomes, reply.checks);
+      this.#journal.record(texts, joined, outcomes, reply);
       return outcomes;
     } catch (error) {
       if (!(error instanceof ProcessDied)) throw error;
@@ -330,7 +334,7 @@ export class SandboxEnvironment {
     const journal = this.#journal;
     for (let attempt = 0; ; attempt++) {
       const process = await this.#home.place(this.id, this.module.hash);
-      const { text, key } = stateToSend(journal.state);
+      const { text, key } = stateToSend(journal.state, this.#memoryMb);
       try {
         await process.sendModule(this.module);
         await process.request({

@@ -18,17 +18,25 @@
 // - Same module, state, seed, clock and calls: same results, same states, same hashes.
 
 import { canonicalStateText, canonicalText, type JsonObject, sha256 } from "../shared/canonical-state.ts";
-import { DEFAULT_CLOCK, type EnvironmentOptions, type ResetOptions } from "../shared/environment-options.ts";
-import { type OutcomeCheck, outcomeCheck } from "../shared/outcome-check.ts";
-import { StateBoundsError, stateTextBound } from "../shared/state-bounds.ts";
+import { DEFAULT_CLOCK, DEFAULT_MEMORY_MB, type EnvironmentOptions, type ResetOptions } from "../shared/environment-options.ts";
+import { type OutcomeChecks, outcomeHash } from "../shared/outcome-check.ts";
+import { maxStateChars } from "../shared/state-bounds.ts";
+import { StateBoundsError, stateTextBound } from "../shared/state-checks.ts";
 import type { CallError, CallOutcome, CompiledModule, ToolCall } from "../shared/tool-module.ts";
 import { describeArgErrors } from "./argument-validators.ts";
-import { IsolateHost, type IsolateLimits, type SlotTenant, STATE_LIMIT_MS, type StateInput } from "./isolate-host.ts";
-import { batchJson, type JournalEntry, type Prepared, ReplayStopped, replayJournal } from "./journal-replay.ts";
+import { IsolateHost, type IsolateLimits, type Prepared, type SlotTenant, STATE_LIMIT_MS, type StateInput } from "./isolate-host.ts";
+import { checksOf, Journal, ReplayStopped } from "./journal-replay.ts";
 import { TOOL_ERROR_TAG } from "./source-lines.ts";
 import { Watchdog } from "./watchdog.ts";
 
-const defaults = { memoryMb: 64, timeoutMs: 1000, seed: 0, clock: DEFAULT_CLOCK, clockStepMs: 1000, maxResultBytes: 1 << 20 };
+const defaults = {
+  memoryMb: DEFAULT_MEMORY_MB,
+  timeoutMs: 1000,
+  seed: 0,
+  clock: DEFAULT_CLOCK,
+  clockStepMs: 1000,
+  maxResultBytes: 1 << 20,
+};
 
 /** One watchdog per process, shared by all its environments. */
 let processWatchdog: Watchdog | null = null;
@@ -67,7 +75,7 @@ export class Environment implements SlotTenant {
   readonly #clockStepMs: number;
   #episode: Episode;
   /** Calls of this episode that ran to an outcome, each with its outcome's check: replayed after a rebuild. */
-  #journal: JournalEntry[] = [];
+  #journal = new Journal();
   /** The last state hash handed out, and after how many calls of the journal. */
   #acked: { calls: number; hash: string } | null = null;
   /** Why the episode ended (it answers INTERNAL until reset), or null. */
@@ -163,7 +171,7 @@ export class Environment implements SlotTenant {
    * `callMany`, with each outcome as JSON text. `checks`, when given, receives each outcome's
    * check (shared/outcome-check.ts), in order: what the host keeps in its journal.
    */
-  callManyText(calls: readonly ToolCall[], checks?: OutcomeCheck[]): string[] {
+  callManyText(calls: readonly ToolCall[], checks?: OutcomeChecks): string[] {
     const outcomes = new Array<string>(calls.length);
     const batch: Prepared[] = [];
     const positions: number[] = [];
@@ -171,17 +179,23 @@ export class Environment implements SlotTenant {
       const prepared = this.#prepare(call.tool, call.arguments);
       if (typeof prepared === "string") {
         outcomes[i] = prepared;
-        if (checks) checks[i] = outcomeCheck(prepared);
+        if (checks) {
+          checks.lengths[i] = prepared.length;
+          checks.hashes[i] = outcomeHash(prepared);
+        }
       } else {
         batch.push(prepared);
         positions.push(i);
       }
     });
-    const ran = batch.length > 0 ? this.#run(batch) : { texts: [], checks: [] };
+    const ran = batch.length > 0 ? this.#run(batch) : NONE;
     for (let i = 0; i < positions.length; i++) {
       const at = positions[i] as number;
       outcomes[at] = ran.texts[i] as string;
-      if (checks) checks[at] = ran.checks[i] as string;
+      if (checks) {
+        checks.lengths[at] = ran.lengths[i] as number;
+        checks.hashes[at] = ran.hashes[i] as number;
+      }
     }
     return outcomes;
   }
@@ -201,11 +215,12 @@ export class Environment implements SlotTenant {
     host.enter(this.#slot);
     const seq = host.watchdog.reserve(1);
     const text = host.watchdog.run(host.target, seq, STATE_LIMIT_MS, () => host.refs.exportState.applySync(undefined, []));
-    const bound = stateTextBound(text);
-    if (bound === "size") throw StateBoundsError.size();
+    const memoryMb = host.limits.memoryMb;
+    const bound = stateTextBound(text, memoryMb);
+    if (bound === "size") throw StateBoundsError.size(maxStateChars(memoryMb));
     if (bound === "depth") {
       // Names the place: JSON.parse does not recurse, and the bounded walk stops at the bound.
-      canonicalStateText(JSON.parse(text));
+      canonicalStateText(JSON.parse(text), memoryMb);
       throw StateBoundsError.depth("db");
     }
     return text;
@@ -235,7 +250,7 @@ export class Environment implements SlotTenant {
       seed: options.seed ?? this.#episode.seed,
       clockMs: options.clock !== undefined ? toClockMs(options.clock) : this.#episode.clockMs,
     };
-    this.#journal = [];
+    this.#journal = new Journal();
     this.#acked = null;
     this.#ended = null;
     this.#startEpisode();
@@ -246,24 +261,24 @@ export class Environment implements SlotTenant {
    * that held it died): the calls, each outcome's check and, if one was acknowledged after the
    * last call, the state hash. Throws, ending the episode, when the replay diverges or cannot complete.
    */
-  replay(calls: readonly ToolCall[], checks: readonly OutcomeCheck[], hash?: string): void {
+  replay(calls: readonly ToolCall[], checks: OutcomeChecks, hash?: string): void {
     this.#usable();
-    const entries: JournalEntry[] = [];
+    const journal = new Journal();
     for (const [i, call] of calls.entries()) {
       const prepared = this.#prepare(call.tool, call.arguments);
+      const length = checks.lengths[i] ?? -1;
+      const expected = checks.hashes[i] ?? -1;
       // A call refused before it reached the isolate is refused again: nothing to run, only to check.
-      if (typeof prepared === "string") {
-        if (outcomeCheck(prepared) !== checks[i])
-          this.#end(
-            `its replay diverged from the journal at call ${i + 1} of ${calls.length} (${call.tool}): the outcome differs from the one acknowledged`,
-          );
-        if (this.#ended !== null) throw new Error(this.#endedMessage());
-        continue;
+      if (typeof prepared !== "string") journal.add(prepared, length, expected);
+      else if (prepared.length !== length || outcomeHash(prepared) !== expected) {
+        this.#end(
+          `its replay diverged from the journal at call ${i + 1} of ${calls.length} (${call.tool}): the outcome differs from the one acknowledged`,
+        );
+        throw new Error(this.#endedMessage());
       }
-      entries.push({ ...prepared, check: checks[i] ?? "" });
     }
-    this.#journal = entries;
-    this.#acked = hash === undefined ? null : { calls: entries.length, hash };
+    this.#journal = journal;
+    this.#acked = hash === undefined ? null : { calls: journal.length, hash };
     this.#restore();
     if (this.#ended !== null) throw new Error(this.#endedMessage());
   }
@@ -320,7 +335,7 @@ export class Environment implements SlotTenant {
   #restore(): void {
     try {
       this.#startEpisode();
-      replayJournal(this.#host, this.#slot, this.#journal);
+      this.#journal.replayInto(this.#host, this.#slot);
       this.#checkAckedHash();
     } catch (error) {
       if (this.#ended !== null) return;
@@ -404,7 +419,7 @@ export class Environment implements SlotTenant {
     } catch (error) {
       return failure("INVALID_ARGS", `arguments are not JSON: ${(error as Error).message}`);
     }
-    return { index, json, tool };
+    return { index, json };
   }
 
   /** Run prepared calls as one crossing (outcomes as JSON text, and their checks); on a fatal failure, rebuild and go on with the rest. */
@@ -414,39 +429,26 @@ export class Environment implements SlotTenant {
       return unjournalled(batch.map(() => failure("INTERNAL", reason)));
     }
     const host = this.#host;
-    const watchdog = host.watchdog;
     let first = 0;
     let outcomes: string[];
     try {
       host.ensureLive();
-      first = watchdog.reserve(batch.length);
-      // The crossing selects this environment's slot itself.
-      host.entered(this.#slot);
-      const slot = this.#slot;
-      const only = batch.length === 1 ? batch[0] : undefined;
-      outcomes = only
-        ? [
-            watchdog.run(host.target, first, host.limits.timeoutMs, () =>
-              host.refs.call.applySync(undefined, [slot, only.index, only.json]),
-            ),
-          ]
-        : watchdog
-            .run(host.target, first, host.limits.timeoutMs, () => host.refs.callMany.applySync(undefined, [slot, batchJson(batch), first]))
-            .split("\n");
+      first = host.watchdog.reserve(batch.length);
+      outcomes = host.runCalls(this.#slot, batch, first);
     } catch (error) {
       return this.#recover(batch, first, error);
     }
-    const checks = new Array<OutcomeCheck>(outcomes.length);
+    const lengths = new Array<number>(outcomes.length);
+    const hashes = new Array<number>(outcomes.length);
     for (let i = 0; i < outcomes.length; i++) {
       const text = outcomes[i] as string;
-      const check = outcomeCheck(text);
-      checks[i] = check;
-      this.#journal.push({ ...(batch[i] as Prepared), check });
+      lengths[i] = text.length;
+      hashes[i] = this.#journal.record(batch[i] as Prepared, text);
       // Told apart by the tag the bootstrap writes first, never by what a result holds: only a
       // TOOL_ERROR carries stack frames, turned here into lines of the tool's own source.
       if (text.startsWith(TOOL_ERROR_TAG)) outcomes[i] = host.sourceLines.locate(text);
     }
-    return { texts: outcomes, checks };
+    return { texts: outcomes, lengths, hashes };
   }
 
   /**
@@ -490,14 +492,14 @@ export class Environment implements SlotTenant {
       const ended = this.#endedMessage();
       return unjournalled(batch.map((_, i) => (i === at ? failed : failure("INTERNAL", ended))));
     }
-    const none: Ran = { texts: [], checks: [] };
-    const before = at > 0 ? this.#run(batch.slice(0, at)) : none;
+    const before = at > 0 ? this.#run(batch.slice(0, at)) : NONE;
     // Alone now, the call runs again: it fails only if it fails without neighbours.
     const atFault = crowded ? this.#run([batch[at] as Prepared]) : unjournalled([failed]);
-    const after = at + 1 < batch.length ? this.#run(batch.slice(at + 1)) : none;
+    const after = at + 1 < batch.length ? this.#run(batch.slice(at + 1)) : NONE;
     return {
       texts: [...before.texts, ...atFault.texts, ...after.texts],
-      checks: [...before.checks, ...atFault.checks, ...after.checks],
+      lengths: [...before.lengths, ...atFault.lengths, ...after.lengths],
+      hashes: [...before.hashes, ...atFault.hashes, ...after.hashes],
     };
   }
 
@@ -515,15 +517,16 @@ export class Environment implements SlotTenant {
   }
 }
 
-/** Outcomes of a crossing as JSON text, and each one's check. */
-interface Ran {
+/** Outcomes of a crossing as JSON text, and each one's check (of the text as the isolate wrote it). */
+interface Ran extends OutcomeChecks {
   texts: string[];
-  checks: OutcomeCheck[];
 }
+
+const NONE: Ran = { texts: [], lengths: [], hashes: [] };
 
 /** Outcomes of calls that did not run (checked all the same: a caller keeps every outcome's check, and journals only what happened). */
 function unjournalled(texts: string[]): Ran {
-  return { texts, checks: texts.map(outcomeCheck) };
+  return { texts, ...checksOf(texts) };
 }
 
 /** A failure outcome as JSON text. */

@@ -18,7 +18,8 @@ import type { IsolateKernel } from "../isolate/bootstrap.ts";
 import { ModuleLoadError } from "../shared/call-errors.ts";
 import { canonicalStateText, type JsonObject } from "../shared/canonical-state.ts";
 import { COLLECT_EVERY_RESETS } from "../shared/collector.ts";
-import { StateBoundsError, stateTextBound } from "../shared/state-bounds.ts";
+import { maxStateChars } from "../shared/state-bounds.ts";
+import { StateBoundsError, stateTextBound } from "../shared/state-checks.ts";
 import type { CompiledModule } from "../shared/tool-module.ts";
 import { validatorsFor } from "./argument-validators.ts";
 import { bootstrapSource } from "./bootstrap-script.ts";
@@ -83,6 +84,12 @@ export interface SlotTenant {
    * kills the isolate leaves it disposed, and the host rebuilds again without that tenant.
    */
   restoreAfterRebuild(): void;
+}
+
+/** A call checked on this side of the boundary: the tool's index and its arguments as JSON text. */
+export interface Prepared {
+  index: number;
+  json: string;
 }
 
 /**
@@ -183,6 +190,25 @@ export class IsolateHost {
     this.#live = slot;
   }
 
+  /**
+   * Run prepared calls of slot `slot` in one crossing (which selects the slot), call i as watchdog
+   * sequence `first + i` under the call time limit: their outcomes' JSON texts. Throws when the
+   * isolate dies or the bootstrap fails; the caller finds the call at fault by its sequence.
+   */
+  runCalls(slot: number, batch: readonly Prepared[], first: number): string[] {
+    this.entered(slot);
+    const only = batch.length === 1 ? batch[0] : undefined;
+    if (only)
+      return [
+        this.watchdog.run(this.target, first, this.limits.timeoutMs, () =>
+          this.refs.call.applySync(undefined, [slot, only.index, only.json]),
+        ),
+      ];
+    return this.watchdog
+      .run(this.target, first, this.limits.timeoutMs, () => this.refs.callMany.applySync(undefined, [slot, batchJson(batch), first]))
+      .split("\n");
+  }
+
   /** A call crossing selects its slot itself (no crossing of its own): the host records it as live. */
   entered(slot: number): void {
     this.#live = slot;
@@ -239,7 +265,8 @@ export class IsolateHost {
 
   #loadOrFind(state: StateInput): number {
     const same = typeof state === "string" ? undefined : this.#objectIds.get(state);
-    const text = same !== undefined && this.#states.has(same) ? (this.#states.get(same) as string) : boundedText(state);
+    const text =
+      same !== undefined && this.#states.has(same) ? (this.#states.get(same) as string) : boundedText(state, this.limits.memoryMb);
     const known = this.#stateIds.get(text);
     if (known !== undefined && this.#states.has(known)) {
       if (typeof state !== "string") this.#objectIds.set(state, known);
@@ -417,14 +444,21 @@ export class IsolateHost {
  * The canonical text of a state, within the bounds. A text is the host's (host/state-keys.ts
  * wrote it canonical, within the bounds): scanned again before the isolate parses it.
  */
-function boundedText(state: StateInput): string {
-  if (typeof state !== "string") return canonicalStateText(state);
-  const bound = stateTextBound(state);
-  if (bound === "size") throw StateBoundsError.size();
+function boundedText(state: StateInput, memoryMb: number): string {
+  if (typeof state !== "string") return canonicalStateText(state, memoryMb);
+  const bound = stateTextBound(state, memoryMb);
+  if (bound === "size") throw StateBoundsError.size(maxStateChars(memoryMb));
   if (bound === "depth") {
     // Parsed only to name the place (JSON.parse does not recurse); the bounded walk stops at the bound.
-    canonicalStateText(JSON.parse(state));
+    canonicalStateText(JSON.parse(state), memoryMb);
     throw StateBoundsError.depth("db");
   }
   return state;
+}
+
+/** `[[toolIndex, args], …]` as JSON text: what the bootstrap's callMany takes. */
+function batchJson(batch: readonly Prepared[]): string {
+  let out = "[";
+  for (let i = 0; i < batch.length; i++) out += `${i > 0 ? "," : ""}[${(batch[i] as Prepared).index},${(batch[i] as Prepared).json}]`;
+  return `${out}]`;
 }

@@ -5,9 +5,9 @@
 import { hitLimit, ModuleLoadError } from "../shared/call-errors.ts";
 import { COLLECTOR_GLOBAL } from "../shared/collector.ts";
 import type { EnvironmentOptions } from "../shared/environment-options.ts";
-import type { OutcomeCheck } from "../shared/outcome-check.ts";
+import type { OutcomeChecks } from "../shared/outcome-check.ts";
 import type { EpisodeReply, OutcomesReply, ProcessStats, Reply, ReplyMessage, Request, RequestMessage } from "../shared/protocol.ts";
-import { boundsDetails, StateBoundsError } from "../shared/state-bounds.ts";
+import { boundsDetails, StateBoundsError } from "../shared/state-checks.ts";
 import type { CallOutcome, CompiledModule, ToolCall } from "../shared/tool-module.ts";
 import { Environment, isolateLimits, sharedWatchdog } from "./environment.ts";
 import { IsolateHost, type IsolateLimits } from "./isolate-host.ts";
@@ -123,9 +123,9 @@ function runEpisode(env: Environment, batch: readonly ToolCall[], exportState: b
 /** Calls on an environment: the reply (outcomes as one JSON text, which the host parses once; each outcome's check) and the texts. */
 function runCalls(env: Environment, batch: readonly ToolCall[]): { reply: OutcomesReply; texts: string[] } {
   calls += batch.length;
-  const checks: OutcomeCheck[] = [];
+  const checks: OutcomeChecks = { lengths: [], hashes: [] };
   const texts = env.callManyText(batch, checks);
-  return { reply: { outcomes: `[${texts.join(",")}]`, checks }, texts };
+  return { reply: { outcomes: `[${texts.join(",")}]`, ...checks }, texts };
 }
 
 function handle(request: Request): unknown {
@@ -148,7 +148,7 @@ function handle(request: Request): unknown {
     case "callMany":
       return runCalls(need(request.env), JSON.parse(request.calls) as ToolCall[]).reply;
     case "replay":
-      need(request.env).replay(JSON.parse(request.calls) as ToolCall[], request.checks, request.hash);
+      need(request.env).replay(JSON.parse(request.calls) as ToolCall[], { lengths: request.lengths, hashes: request.hashes }, request.hash);
       return null;
     case "state":
       return need(request.env).stateText();

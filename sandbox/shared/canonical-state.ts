@@ -6,7 +6,8 @@
 // equal, so a hash taken on either side of the boundary agrees. States reach this code already
 // checked as plain JSON; a value JSON cannot represent is a TypeError.
 import { createHash } from "node:crypto";
-import { MAX_STATE_CHARS, MAX_STATE_DEPTH, pathText, StateBoundsError } from "./state-bounds.ts";
+import { MAX_DEPTH, maxStateChars } from "./state-bounds.ts";
+import { pathText, StateBoundsError } from "./state-checks.ts";
 
 export type JsonPrimitive = string | number | boolean | null;
 export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
@@ -15,30 +16,33 @@ export type JsonObject = { [key: string]: JsonValue };
 
 /** Compact canonical JSON: sorted keys, no whitespace, `undefined` members skipped as JSON.stringify does. */
 export function canonicalText(value: unknown): string {
-  return new CanonicalWriter(false).text(value);
+  return new CanonicalWriter(Number.POSITIVE_INFINITY, false).text(value);
 }
 
 /**
- * A state's canonical text, held to the bounds of state-bounds.ts as it is written: deeper than
- * MAX_STATE_DEPTH, longer than MAX_STATE_CHARS, a number JSON cannot write, a `__proto__` key or a
- * value that is not JSON throw a StateBoundsError naming the place (`db.orders.o1`). The walk
- * never goes past the depth bound, so no state can overflow the stack here.
+ * A state's canonical text, held to the bounds of state-bounds.ts (for an isolate of `memoryMb`)
+ * as it is written: deeper than MAX_DEPTH, larger than maxStateChars, a number JSON cannot write, a
+ * `__proto__` key or a value that is not JSON throw a StateBoundsError naming the place
+ * (`db.orders.o1`). The walk never goes past the depth bound, so no state can overflow the stack
+ * here. Size is counted as the isolate counts it: a string by its own length, not its escapes.
  */
-export function canonicalStateText(state: unknown): string {
+export function canonicalStateText(state: unknown, memoryMb: number): string {
   if (typeof state !== "object" || state === null || Array.isArray(state))
     throw new StateBoundsError("value", "db", "a state must be a JSON object");
-  return new CanonicalWriter(true).text(state);
+  return new CanonicalWriter(maxStateChars(memoryMb), true).text(state);
 }
 
 class CanonicalWriter {
   readonly #bounded: boolean;
+  readonly #maxChars: number;
   readonly #parts: string[] = [];
   readonly #seen = new Set<object>();
   /** The keys from the root to the value being written (for messages). */
   readonly #keys: (string | number)[] = [];
   #chars = 0;
 
-  constructor(bounded: boolean) {
+  constructor(maxChars: number, bounded: boolean) {
+    this.#maxChars = maxChars;
     this.#bounded = bounded;
   }
 
@@ -47,9 +51,10 @@ class CanonicalWriter {
     return this.#parts.join("");
   }
 
-  #push(part: string): void {
+  /** Add `part`, `size` characters of the state as the isolate counts them. */
+  #push(part: string, size = part.length): void {
     this.#parts.push(part);
-    if (this.#bounded && (this.#chars += part.length) > MAX_STATE_CHARS) throw StateBoundsError.size();
+    if (this.#bounded && (this.#chars += size) > this.#maxChars) throw StateBoundsError.size(this.#maxChars);
   }
 
   #fail(bound: "number" | "key" | "value", message: string): never {
@@ -61,8 +66,8 @@ class CanonicalWriter {
   #write(value: unknown): void {
     if (typeof value === "string") {
       // Refused before a huge string is escaped into another.
-      if (this.#bounded && this.#chars + value.length > MAX_STATE_CHARS) throw StateBoundsError.size();
-      this.#push(JSON.stringify(value));
+      if (this.#bounded && this.#chars + value.length > this.#maxChars) throw StateBoundsError.size(this.#maxChars);
+      this.#push(JSON.stringify(value), value.length + 2);
     } else if (typeof value === "number") {
       if (!Number.isFinite(value))
         this.#fail(
@@ -81,7 +86,7 @@ class CanonicalWriter {
   #container(value: object): void {
     if (this.#seen.has(value))
       this.#fail("value", this.#bounded ? "a cycle at %s, which is not JSON" : "cyclic value is not representable in JSON");
-    if (this.#bounded && this.#seen.size >= MAX_STATE_DEPTH) throw StateBoundsError.depth(pathText(this.#keys));
+    if (this.#bounded && this.#seen.size >= MAX_DEPTH) throw StateBoundsError.depth(pathText(this.#keys));
     this.#seen.add(value);
     const keys = this.#keys;
     if (Array.isArray(value)) {
@@ -103,7 +108,7 @@ class CanonicalWriter {
         if (this.#bounded && key === "__proto__") this.#fail("key", `the key "__proto__" at %s (it would set an object's prototype)`);
         keys.push(key);
         this.#push(first ? "" : ",");
-        this.#push(JSON.stringify(key));
+        this.#push(JSON.stringify(key), key.length + 2);
         this.#push(":");
         first = false;
         this.#write(item);

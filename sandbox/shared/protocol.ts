@@ -10,7 +10,7 @@
 
 import type { ModuleLoadCode } from "./call-errors.ts";
 import type { EnvironmentOptions, ResetOptions } from "./environment-options.ts";
-import type { OutcomeCheck } from "./outcome-check.ts";
+import type { OutcomeChecks } from "./outcome-check.ts";
 
 export type Request =
   /** `module`: the JSON text of a CompiledModule. */
@@ -25,11 +25,11 @@ export type Request =
   | { id: number; op: "callMany"; env: number; calls: string }
   /**
    * Rebuild an episode on a new process: replay its journal (`calls`, the JSON text of a
-   * ToolCall[]) in bounded pieces, each outcome checked against the one acknowledged (`checks`),
-   * and, with `hash`, the state hash after the last call. Fails, ending the episode, with a
-   * message that says where the replay diverged or why it could not complete.
+   * ToolCall[]) in bounded pieces, each outcome checked against the one acknowledged (`lengths`,
+   * `hashes`), and, with `hash`, the state hash after the last call. Fails, ending the episode,
+   * with a message that says where the replay diverged or why it could not complete.
    */
-  | { id: number; op: "replay"; env: number; calls: string; checks: OutcomeCheck[]; hash?: string }
+  | ({ id: number; op: "replay"; env: number; calls: string; hash?: string } & OutcomeChecks)
   | { id: number; op: "state"; env: number }
   | { id: number; op: "hash"; env: number }
   | { id: number; op: "reset"; env: number; state?: string; stateKey?: number; options?: ResetOptions }
@@ -63,9 +63,8 @@ export type Request =
   | { id: number; op: "stats"; collect?: boolean };
 
 /** Calls' outcomes as they cross: their JSON text (an array), and each one's check for the journal. */
-export interface OutcomesReply {
+export interface OutcomesReply extends OutcomeChecks {
   outcomes: string;
-  checks: OutcomeCheck[];
 }
 
 /** An episode as it crosses back: its outcomes, the state hash and, if asked for, the state's JSON text. */

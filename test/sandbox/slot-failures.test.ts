@@ -9,7 +9,7 @@ import {
   type CompiledModule,
   compileToolModule,
   type JsonObject,
-  MAX_STATE_DEPTH,
+  MAX_DEPTH,
   ModuleLoadError,
   Sandbox,
   SandboxError,
@@ -118,14 +118,14 @@ describe("the channel between the host and a sandbox process", () => {
     await withSandbox(async (sandbox) => {
       const module = await compiled();
       const [pid] = sandbox.pids();
-      for (const levels of [MAX_STATE_DEPTH + 1, 1800, 5000]) {
+      for (const levels of [MAX_DEPTH + 1, 1800, 5000]) {
         const error = await rejection(sandbox.open(module, deepState(levels)));
         expect(error).toBeInstanceOf(SandboxError);
         expect(error.message).toMatch(/^the state is nested more than 64 levels deep at db\.tree\.child\.child/);
         expect((error as SandboxError).details).toMatchObject({ bound: "depth", limit: 64 });
       }
       // The deepest state allowed opens.
-      const env = await sandbox.open(module, deepState(MAX_STATE_DEPTH));
+      const env = await sandbox.open(module, deepState(MAX_DEPTH));
       expect((await rejection(env.reset(deepState(1800)))).message).toMatch(/nested more than 64 levels deep/);
       expect((await rejection(env.runEpisode({ state: deepState(1800), calls: [] }))).message).toMatch(/nested more than 64 levels deep/);
       // Nothing died, and the environment still holds its episode.
@@ -141,7 +141,7 @@ describe("the channel between the host and a sandbox process", () => {
       const module = await compiled();
       const big = { ...STATE, items: { blob: { text: "y".repeat(17 * 1024 * 1024) } } };
       const cases: [JsonObject, RegExp][] = [
-        [big, /^the state is larger than the bound of 16 MiB of JSON text \(16,777,216 characters\)/],
+        [big, /^the state is larger than its bound of 16,777,216 characters of JSON \(16 MiB: a quarter of the isolate's memory limit\)/],
         [
           { ...STATE, items: { a: { value: Number.POSITIVE_INFINITY } } },
           /^the state holds Infinity at db\.items\.a\.value, which JSON cannot write/,
@@ -153,6 +153,10 @@ describe("the channel between the host and a sandbox process", () => {
         expect(error).toBeInstanceOf(SandboxError);
         expect(error.message).toMatch(message);
       }
+      // The size bound follows the isolate's memory limit: 4 MiB for 16 MB.
+      const five = { ...STATE, items: { blob: { text: "y".repeat(5 * 1024 * 1024) } } };
+      const small = await rejection(sandbox.open(module, five, { memoryMb: 16 }));
+      expect((small as SandboxError).details).toEqual({ bound: "size", path: "db", limit: 4 * 1024 * 1024 });
       expect(sandbox.metrics().process_crashes).toBe(0);
     });
   });
@@ -165,7 +169,7 @@ describe("the channel between the host and a sandbox process", () => {
       const outcomes: CallOutcome[] = [];
       for (let i = 0; i < 26; i++) outcomes.push(await env.call("nest", { levels: 95 }));
       const committed = outcomes.filter((outcome) => outcome.ok).length;
-      if (committed * 95 + 3 > MAX_STATE_DEPTH) {
+      if (committed * 95 + 3 > MAX_DEPTH) {
         // The isolate let the state grow past the bound: exporting it is refused, naming the bound.
         const error = await rejection(env.state());
         expect(error).toBeInstanceOf(SandboxError);
@@ -366,15 +370,17 @@ describe("the host's journal", () => {
       { ok: false, error: { code: "TOOL_ERROR", message: "refused" } },
       { ok: false, error: { code: "MEMORY_LIMIT", message: "past the memory limit" } },
     ];
-    journal.record(texts, outcomes, ["c1", "c2", "c3", "c4", "c5"]);
+    journal.record(texts, texts.join(","), outcomes, { lengths: [11, 12, 13, 14, 15], hashes: [21, 22, 23, 24, 25] });
     journal.acknowledge("h1");
     expect(journal.replay()).toEqual({
       calls: '[{"tool":"add","arguments":{"key":"a"}},{"tool":"add","arguments":{"key":"d"}}]',
-      checks: ["c1", "c4"],
+      lengths: [11, 14],
+      hashes: [21, 24],
       hash: "h1",
     });
     // A hash acknowledged before later calls says nothing of the state after them.
-    journal.record([texts[0] as string], [{ ok: true, result: 2 }], ["c6"]);
+    journal.record([texts[0] as string], texts[0] as string, [{ ok: true, result: 2 }], { lengths: [16], hashes: [26] });
+    expect(journal.replay()).toMatchObject({ lengths: [11, 14, 16], hashes: [21, 24, 26] });
     expect(journal.replay()).not.toHaveProperty("hash");
   });
 
@@ -385,6 +391,8 @@ describe("the host's journal", () => {
     expect(encoded).toEqual({ text: '{"tool":"add","arguments":{"key":"a"}}' });
     args.self = args;
     expect(encodeCall({ tool: "add", arguments: args })).toMatchObject({ refused: { ok: false, error: { code: "INVALID_ARGS" } } });
+    // A call without arguments crosses as one (the sandbox process takes them as {}).
+    expect(encodeCall({ tool: "count", arguments: undefined })).toEqual({ text: '{"tool":"count"}' });
   });
 });
 

@@ -199,7 +199,7 @@ describe("envscale call --state: hostile states", () => {
       [
         "large.json",
         `{"notes":{"n1":{"id":"n1","text":"${"z".repeat(86 * 1024 * 1024)}"}}}`,
-        /larger than the bound of 16 MiB of JSON text/,
+        /larger than its bound of 16,777,216 characters of JSON \(16 MiB: a quarter of the isolate's memory limit\)/,
       ],
     ];
     for (const [file, text, message] of cases) {
