@@ -192,6 +192,29 @@ describe("the channel between the host and a sandbox process", () => {
   });
 });
 
+describe("arguments of any depth", () => {
+  it("never crash either side: too deep to write is INVALID_ARGS, too deep to return is INVALID_RESULT", async () => {
+    const nested = (levels: number) => {
+      let value: unknown = "core";
+      for (let i = 0; i < levels; i++) value = { inner: value };
+      return value;
+    };
+    await withSandbox(async (sandbox) => {
+      const module = await compiled();
+      const env = await sandbox.open(module, STATE);
+      const [pid] = sandbox.pids();
+      expect(await env.call("echo", { value: nested(200_000) })).toMatchObject({
+        ok: false,
+        error: { code: "INVALID_ARGS", message: expect.stringMatching(/^arguments are not JSON: Maximum call stack size exceeded/) },
+      });
+      expect(await env.call("echo", { value: nested(500) })).toMatchObject({ ok: false, error: { code: "INVALID_RESULT" } });
+      expect(await env.call("echo", { value: nested(10) })).toEqual({ ok: true, result: nested(10) });
+      expect(sandbox.pids()).toEqual([pid]);
+      await env.close();
+    });
+  });
+});
+
 describe("when a slot-mate fails", () => {
   it("replays an episode of 40 writes of 0.9 MB in bounded pieces after a slot-mate's TIMEOUT: its next call and hash are as before", async () => {
     const module = await compiled();
@@ -356,6 +379,69 @@ describe("when a slot-mate fails", () => {
       { timeoutMs: 300 },
     );
   });
+});
+
+describe("an episode beside failing slot-mates", () => {
+  it("gives byte-identical outcomes, state and hash alone, beside and after each kind of failure", async () => {
+    const module = await compiled();
+    // A time limit the 30 MB allocation keeps well within even on a busy machine (each hostile
+    // failure below costs it: the test takes ~20 s).
+    const limits = { timeoutMs: 2000, memoryMb: 64, seed: 7 };
+    const episode: { tool: string; arguments: object }[] = [
+      { tool: "add", arguments: { key: "a", value: 1 } },
+      { tool: "write_file", arguments: { name: "f", content: "text" } },
+      { tool: "refuse", arguments: { why: "no" } },
+      { tool: "allocate", arguments: { mb: 30 } },
+      { tool: "add", arguments: { key: "b", value: 2 } },
+      { tool: "echo", arguments: { value: { frames: [1] } } },
+      { tool: "count", arguments: {} },
+    ];
+    const alone = Environment.open(module, STATE, limits);
+    const expected = { outcomes: JSON.stringify(episode.map((c) => alone.call(c.tool, c.arguments))), hash: alone.stateHash() };
+    const expectedState = JSON.stringify(alone.state());
+    alone.close();
+    type Hostile = (host: IsolateHost, step: number, mates: Environment[]) => void;
+    const hostiles: [string, Hostile][] = [
+      [
+        "a slot-mate that runs past its time limit",
+        (host, step, mates) => {
+          if (step === 0) mates.push(Environment.openOn(host, STATE, limits));
+          if (step === 0 || step === 4) (mates[0] as Environment).call("spin", {});
+        },
+      ],
+      [
+        "a slot-mate holding 56 MB",
+        (host, step, mates) => {
+          if (step === 0) mates.push(Environment.openOn(host, STATE, limits));
+          if (step === 2) (mates[0] as Environment).call("hold", { mb: 56 });
+        },
+      ],
+      [
+        "a slot-mate whose module's top-level code runs past its limit as it opens",
+        (host, step) => {
+          if (step === 1 || step === 5)
+            expect(() => Environment.openOn(host, STATE, { ...limits, clock: "2030-01-01T00:00:00Z" })).toThrow(ModuleLoadError);
+        },
+      ],
+    ];
+    for (const [name, hostile] of hostiles) {
+      const host = IsolateHost.boot(module, isolateLimits(limits), sharedWatchdog());
+      const mates: Environment[] = [];
+      hostile(host, -1, mates);
+      const env = Environment.openOn(host, STATE, limits);
+      const outcomes = episode.map((call, step) => {
+        const outcome = env.call(call.tool, call.arguments);
+        hostile(host, step, mates);
+        return outcome;
+      });
+      expect(JSON.stringify(outcomes), name).toBe(expected.outcomes);
+      expect(env.stateHash(), name).toBe(expected.hash);
+      expect(JSON.stringify(env.state()), name).toBe(expectedState);
+      env.close();
+      for (const mate of mates) mate.close();
+      host.close();
+    }
+  }, 90_000);
 });
 
 describe("the host's journal", () => {
