@@ -382,24 +382,29 @@ export class Environment implements SlotTenant {
   /**
    * Leave a shared isolate for one of its own: this episode's state loaded there, its journal
    * replayed. The shared isolate is rebuilt for the others if this episode's failure destroyed it.
+   * When no isolate of its own can be had, the episode ends where it is.
    */
   #moveAlone(): void {
     const shared = this.#host;
-    const text = shared.stateText(this.#episode.stateId);
-    shared.detach(this.#slot);
-    // Inside a rebuild of the shared isolate (this episode's replay filled it), that rebuild goes on without this one.
-    if (shared.slots > 0 && shared.isolate.isDisposed && !shared.rebuilding) shared.rebuild();
+    let own: IsolateHost | null = null;
+    let stateId: number;
     try {
+      const text = shared.stateText(this.#episode.stateId);
       if (text === undefined) throw new Error("its state is no longer loaded");
-      const own = IsolateHost.boot(this.module, shared.limits, shared.watchdog);
-      this.#host = own;
-      this.#ownsHost = true;
-      this.#slot = own.attach(this);
-      this.#episode = { ...this.#episode, stateId: own.load(text) };
+      own = IsolateHost.boot(this.module, shared.limits, shared.watchdog);
+      stateId = own.load(text);
     } catch (error) {
+      own?.close();
       this.#end(`it could not be given an isolate of its own (${(error as Error).message})`);
       return;
     }
+    shared.detach(this.#slot);
+    // Inside a rebuild of the shared isolate (this episode's replay filled it), that rebuild goes on without this one.
+    if (shared.slots > 0 && shared.isolate.isDisposed && !shared.rebuilding) shared.rebuild();
+    this.#host = own;
+    this.#ownsHost = true;
+    this.#slot = own.attach(this);
+    this.#episode = { ...this.#episode, stateId };
     this.#restore();
   }
 
