@@ -112,7 +112,7 @@ export class SandboxProcess {
     const requests = this.#outbox;
     this.#outbox = [];
     if (requests.length === 0 || !this.alive || !this.child.connected) return;
-    const message: RequestMessage = requests.length === 1 ? (requests[0] as Request) : { op: "batch", requests };
+    const message: RequestMessage = requests.length === 1 ? (requests[0] as Request) : batchOf(requests);
     // A channel that closes under the send is a dying process: its exit rejects what is pending.
     this.child.send(message, () => {});
   };
@@ -135,6 +135,26 @@ export class SandboxProcess {
   close(): void {
     if (this.alive && this.child.connected) this.child.disconnect();
   }
+}
+
+/** Requests as one message, each state text once (in `states`, by key) however many requests send it. */
+function batchOf(requests: Request[]): RequestMessage {
+  const states: Record<number, string> = {};
+  let shared = false;
+  const seen = new Set<number>();
+  for (const request of requests) {
+    if (!("stateKey" in request) || request.stateKey === undefined || typeof request.state !== "string") continue;
+    if (seen.has(request.stateKey)) shared = true;
+    seen.add(request.stateKey);
+  }
+  if (!shared) return { op: "batch", requests };
+  const slim = requests.map((request) => {
+    if (!("stateKey" in request) || request.stateKey === undefined || typeof request.state !== "string") return request;
+    states[request.stateKey] = request.state;
+    const { state: _sent, ...rest } = request;
+    return rest as Request;
+  });
+  return { op: "batch", requests: slim, states };
 }
 
 export function crashOutcome(error: ProcessDied): CallOutcome {

@@ -9,6 +9,9 @@ import type { IsolateHost, Prepared } from "./isolate-host.ts";
 const PIECE_CHARS = 1 << 20;
 /** Calls one piece carries at most. */
 const PIECE_CALLS = 512;
+/** Slots of the journal's array a call takes, and the base its hash is split in (two small integers). */
+const STRIDE = 5;
+const HALF = 2 ** 26;
 
 /** Why a replay stopped: a call hit a limit or the sandbox failed (it could not complete), or an outcome differs. */
 export class ReplayStopped extends Error {
@@ -21,17 +24,16 @@ export class ReplayStopped extends Error {
 }
 
 /**
- * The calls of an episode that ran to an outcome, each with its outcome's check, as parallel
- * arrays of numbers and strings: an episode of millions of calls costs a few words a call.
+ * The calls of an episode that ran to an outcome, each with its outcome's check, in one flat array
+ * of small integers and strings (STRIDE slots a call): an episode of millions of calls costs a few
+ * words a call, and an idle session's journal one array.
  */
 export class Journal {
-  readonly #indices: number[] = [];
-  readonly #jsons: string[] = [];
-  readonly #lengths: number[] = [];
-  readonly #hashes: number[] = [];
+  /** Per call: tool index, argument text, outcome length, outcome hash in two 26-bit halves. */
+  readonly #slots: (number | string)[] = [];
 
   get length(): number {
-    return this.#indices.length;
+    return this.#slots.length / STRIDE;
   }
 
   /** Keep a call and its outcome's check; returns the outcome's hash. */
@@ -43,28 +45,41 @@ export class Journal {
 
   /** Keep a call whose outcome's check is known (a journal sent by the host). */
   add(call: Prepared, length: number, hash: number): void {
-    this.#indices.push(call.index);
-    this.#jsons.push(call.json);
-    this.#lengths.push(length);
-    this.#hashes.push(hash);
+    this.#slots.push(call.index, call.json, length, Math.floor(hash / HALF), hash % HALF);
+  }
+
+  #index(i: number): number {
+    return this.#slots[i * STRIDE] as number;
+  }
+
+  #json(i: number): string {
+    return this.#slots[i * STRIDE + 1] as string;
+  }
+
+  #length(i: number): number {
+    return this.#slots[i * STRIDE + 2] as number;
+  }
+
+  #hash(i: number): number {
+    return (this.#slots[i * STRIDE + 3] as number) * HALF + (this.#slots[i * STRIDE + 4] as number);
   }
 
   /** Replay into slot `slot` (reset to its episode's start) of `host`, checking each outcome; throws ReplayStopped. */
   replayInto(host: IsolateHost, slot: number): void {
     const n = this.length;
-    const name = (i: number) => host.module.tools[this.#indices[i] as number]?.name ?? "?";
+    const name = (i: number) => host.module.tools[this.#index(i)]?.name ?? "?";
     let start = 0;
     while (start < n) {
       let end = start;
       let chars = 0;
       while (end < n && end - start < PIECE_CALLS) {
-        const size = (this.#jsons[end] as string).length + (this.#lengths[end] as number);
+        const size = this.#json(end).length + this.#length(end);
         if (end > start && chars + size > PIECE_CHARS) break;
         chars += size;
         end += 1;
       }
       const piece: Prepared[] = [];
-      for (let i = start; i < end; i++) piece.push({ index: this.#indices[i] as number, json: this.#jsons[i] as string });
+      for (let i = start; i < end; i++) piece.push({ index: this.#index(i), json: this.#json(i) });
       const watchdog = host.watchdog;
       const first = watchdog.reserve(end - start);
       let texts: string[];
@@ -86,7 +101,7 @@ export class Journal {
       }
       for (let i = start; i < end; i++) {
         const text = texts[i - start] ?? "";
-        if (text.length !== this.#lengths[i] || outcomeHash(text) !== this.#hashes[i])
+        if (text.length !== this.#length(i) || outcomeHash(text) !== this.#hash(i))
           throw new ReplayStopped(
             "DIVERGED",
             `its replay diverged from the journal at call ${i + 1} of ${n} (${name(i)}): the outcome differs from the one acknowledged`,

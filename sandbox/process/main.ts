@@ -219,6 +219,13 @@ function handle(request: Request): unknown {
   }
 }
 
+/** A request of a batch whose state travelled once for the batch: the state text put back by its key. */
+function withState(request: Request, states: Record<number, string> | undefined): Request {
+  if (states === undefined || !("stateKey" in request) || request.stateKey === undefined || "state" in request) return request;
+  const state = states[request.stateKey];
+  return state === undefined ? request : ({ ...request, state } as Request);
+}
+
 function answer(request: Request): Reply {
   try {
     return { id: request.id, ok: true, value: handle(request) };
@@ -237,7 +244,8 @@ function answer(request: Request): Reply {
 
 // Requests the host made in one turn arrive as one message; their replies leave as one.
 process.on("message", (message: RequestMessage) => {
-  const reply: ReplyMessage = message.op === "batch" ? { batch: message.requests.map(answer) } : answer(message);
+  const reply: ReplyMessage =
+    message.op === "batch" ? { batch: message.requests.map((request) => answer(withState(request, message.states))) } : answer(message);
   process.send?.(reply);
 });
 

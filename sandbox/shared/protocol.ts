@@ -102,7 +102,8 @@ export type Reply =
 /**
  * What crosses the channel: requests made in one turn of the host's event loop travel as one
  * message, and their replies as one (a message is a system call and a frame each way; under load
- * hundreds of episodes ask at once).
+ * hundreds of episodes ask at once). A state several requests of a batch send (sessions opening
+ * on one task) travels once, in `states` by its key; those requests carry only the key.
  */
-export type RequestMessage = Request | { op: "batch"; requests: Request[] };
+export type RequestMessage = Request | { op: "batch"; requests: Request[]; states?: Record<number, string> };
 export type ReplyMessage = Reply | { batch: Reply[] };
