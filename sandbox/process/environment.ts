@@ -211,11 +211,8 @@ export class Environment implements SlotTenant {
    */
   stateText(): string {
     this.#usable();
-    const host = this.#host;
-    host.enter(this.#slot);
-    const seq = host.watchdog.reserve(1);
-    const text = host.watchdog.run(host.target, seq, STATE_LIMIT_MS, () => host.refs.exportState.applySync(undefined, []));
-    const memoryMb = host.limits.memoryMb;
+    const text = this.#exported();
+    const memoryMb = this.#host.limits.memoryMb;
     const bound = stateTextBound(text, memoryMb);
     if (bound === "size") throw StateBoundsError.size(maxStateChars(memoryMb));
     if (bound === "depth") {
@@ -359,6 +356,19 @@ export class Environment implements SlotTenant {
     }
   }
 
+  /** The committed database as the isolate writes it (JSON text, the episode's key order), unchecked. */
+  #exported(): string {
+    const host = this.#host;
+    host.enter(this.#slot);
+    const seq = host.watchdog.reserve(1);
+    return host.watchdog.run(host.target, seq, STATE_LIMIT_MS, () => host.refs.exportState.applySync(undefined, []));
+  }
+
+  /**
+   * The state hash. Hashing reads the state without the bounds scan `stateText` makes before a
+   * state leaves the process: the hash leaves, not the state, and the isolate's commit holds a
+   * state within its depth (a walk past the stack's depth would throw, caught, not crash).
+   */
   #hash(): string {
     const host = this.#host;
     host.enter(this.#slot);
@@ -366,12 +376,12 @@ export class Environment implements SlotTenant {
       const id = this.#episode.stateId;
       let hash = host.stateHashes.get(id);
       if (hash === undefined) {
-        hash = sha256(host.stateText(id) ?? canonicalText(this.state()));
+        hash = sha256(host.stateText(id) ?? canonicalText(JSON.parse(this.#exported())));
         host.stateHashes.set(id, hash);
       }
       return hash;
     }
-    return sha256(canonicalText(this.state()));
+    return sha256(canonicalText(JSON.parse(this.#exported())));
   }
 
   /** Whether other episodes share this one's isolate (whose memory they take too). */

@@ -16,24 +16,61 @@ export type JsonObject = { [key: string]: JsonValue };
 
 /** Compact canonical JSON: sorted keys, no whitespace, `undefined` members skipped as JSON.stringify does. */
 export function canonicalText(value: unknown): string {
-  return new CanonicalWriter(Number.POSITIVE_INFINITY, false).text(value);
+  const parts: string[] = [];
+  write(value, parts, new Set());
+  return parts.join("");
+}
+
+function write(value: unknown, out: string[], seen: Set<object>): void {
+  if (typeof value === "string") out.push(JSON.stringify(value));
+  else if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new TypeError(`${value} is not representable in JSON`);
+    out.push(Object.is(value, -0) ? "0" : String(value));
+  } else if (typeof value === "boolean") out.push(value ? "true" : "false");
+  else if (value === null) out.push("null");
+  else if (typeof value === "object") {
+    if (seen.has(value)) throw new TypeError("cyclic value is not representable in JSON");
+    seen.add(value);
+    if (Array.isArray(value)) {
+      out.push("[");
+      value.forEach((item, i) => {
+        if (i > 0) out.push(",");
+        if (item === undefined || typeof item === "function" || typeof item === "symbol") out.push("null");
+        else write(item, out, seen);
+      });
+      out.push("]");
+    } else {
+      out.push("{");
+      let first = true;
+      for (const key of Object.keys(value).sort()) {
+        const item = (value as Record<string, unknown>)[key];
+        if (item === undefined || typeof item === "function" || typeof item === "symbol") continue;
+        out.push(first ? "" : ",", JSON.stringify(key), ":");
+        first = false;
+        write(item, out, seen);
+      }
+      out.push("}");
+    }
+    seen.delete(value);
+  } else throw new TypeError(`${typeof value} is not representable in JSON`);
 }
 
 /**
- * A state's canonical text, held to the bounds of state-bounds.ts (for an isolate of `memoryMb`)
- * as it is written: deeper than MAX_DEPTH, larger than maxStateChars, a number JSON cannot write, a
- * `__proto__` key or a value that is not JSON throw a StateBoundsError naming the place
- * (`db.orders.o1`). The walk never goes past the depth bound, so no state can overflow the stack
- * here. Size is counted as the isolate counts it: a string by its own length, not its escapes.
+ * A state's canonical text (the same text as `canonicalText`), held to the bounds of
+ * state-bounds.ts for an isolate of `memoryMb` as it is written: deeper than MAX_DEPTH, larger than
+ * maxStateChars, a number JSON cannot write, a `__proto__` key or a value that is not JSON throw a
+ * StateBoundsError naming the place (`db.orders.o1`). The walk never goes past the depth bound, so
+ * no state can overflow the stack here. Size is counted as the isolate counts it: a string by its
+ * own length, not its escapes. (The host writes a state it sends with this; hashing, on states
+ * already within the bounds, keeps to the plain walk above.)
  */
 export function canonicalStateText(state: unknown, memoryMb: number): string {
   if (typeof state !== "object" || state === null || Array.isArray(state))
     throw new StateBoundsError("value", "db", "a state must be a JSON object");
-  return new CanonicalWriter(maxStateChars(memoryMb), true).text(state);
+  return new BoundedWriter(maxStateChars(memoryMb)).text(state);
 }
 
-class CanonicalWriter {
-  readonly #bounded: boolean;
+class BoundedWriter {
   readonly #maxChars: number;
   readonly #parts: string[] = [];
   readonly #seen = new Set<object>();
@@ -41,9 +78,8 @@ class CanonicalWriter {
   readonly #keys: (string | number)[] = [];
   #chars = 0;
 
-  constructor(maxChars: number, bounded: boolean) {
+  constructor(maxChars: number) {
     this.#maxChars = maxChars;
-    this.#bounded = bounded;
   }
 
   text(value: unknown): string {
@@ -54,39 +90,31 @@ class CanonicalWriter {
   /** Add `part`, `size` characters of the state as the isolate counts them. */
   #push(part: string, size = part.length): void {
     this.#parts.push(part);
-    if (this.#bounded && (this.#chars += size) > this.#maxChars) throw StateBoundsError.size(this.#maxChars);
+    if ((this.#chars += size) > this.#maxChars) throw StateBoundsError.size(this.#maxChars);
   }
 
-  #fail(bound: "number" | "key" | "value", message: string): never {
-    if (!this.#bounded) throw new TypeError(message);
+  #fail(bound: "number" | "key" | "value", what: string): never {
     const path = pathText(this.#keys);
-    throw new StateBoundsError(bound, path, `the state holds ${message.replace("%s", path)}`);
+    throw new StateBoundsError(bound, path, `the state holds ${what.replace("%s", path)}`);
   }
 
   #write(value: unknown): void {
     if (typeof value === "string") {
       // Refused before a huge string is escaped into another.
-      if (this.#bounded && this.#chars + value.length > this.#maxChars) throw StateBoundsError.size(this.#maxChars);
+      if (this.#chars + value.length > this.#maxChars) throw StateBoundsError.size(this.#maxChars);
       this.#push(JSON.stringify(value), value.length + 2);
     } else if (typeof value === "number") {
-      if (!Number.isFinite(value))
-        this.#fail(
-          "number",
-          this.#bounded
-            ? `${value} at %s, which JSON cannot write (a number such as 1e400 is too large)`
-            : `${value} is not representable in JSON`,
-        );
+      if (!Number.isFinite(value)) this.#fail("number", `${value} at %s, which JSON cannot write (a number such as 1e400 is too large)`);
       this.#push(Object.is(value, -0) ? "0" : String(value));
     } else if (typeof value === "boolean") this.#push(value ? "true" : "false");
     else if (value === null) this.#push("null");
     else if (typeof value === "object") this.#container(value);
-    else this.#fail("value", this.#bounded ? `a ${typeof value} at %s, which is not JSON` : `${typeof value} is not representable in JSON`);
+    else this.#fail("value", `a ${typeof value} at %s, which is not JSON`);
   }
 
   #container(value: object): void {
-    if (this.#seen.has(value))
-      this.#fail("value", this.#bounded ? "a cycle at %s, which is not JSON" : "cyclic value is not representable in JSON");
-    if (this.#bounded && this.#seen.size >= MAX_DEPTH) throw StateBoundsError.depth(pathText(this.#keys));
+    if (this.#seen.has(value)) this.#fail("value", "a cycle at %s, which is not JSON");
+    if (this.#seen.size >= MAX_DEPTH) throw StateBoundsError.depth(pathText(this.#keys));
     this.#seen.add(value);
     const keys = this.#keys;
     if (Array.isArray(value)) {
@@ -105,7 +133,7 @@ class CanonicalWriter {
       for (const key of Object.keys(value).sort()) {
         const item = (value as Record<string, unknown>)[key];
         if (item === undefined || typeof item === "function" || typeof item === "symbol") continue;
-        if (this.#bounded && key === "__proto__") this.#fail("key", `the key "__proto__" at %s (it would set an object's prototype)`);
+        if (key === "__proto__") this.#fail("key", `the key "__proto__" at %s (it would set an object's prototype)`);
         keys.push(key);
         this.#push(first ? "" : ",");
         this.#push(JSON.stringify(key), key.length + 2);
