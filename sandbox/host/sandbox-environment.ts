@@ -142,7 +142,7 @@ export class SandboxEnvironment {
           ...(reply.state !== undefined ? { state: JSON.parse(reply.state) as JsonObject } : {}),
         };
       } catch (error) {
-        if (!(error instanceof ProcessDied)) throw error;
+        if (!(error instanceof ProcessDied)) throw this.#endWith(error);
         // Step by step on a fresh process, so the call at fault is found and reported.
         return this.#episodeStepByStep(state, options, episode);
       }
@@ -205,7 +205,7 @@ export class SandboxEnvironment {
         for (const [i, result] of results.entries()) this.#home.counters.calls += run.episodes[i]?.calls.length ?? result.outcomes.length;
         return results;
       } catch (error) {
-        if (!(error instanceof ProcessDied)) throw error;
+        if (!(error instanceof ProcessDied)) throw this.#endWith(error);
         return null;
       }
     });
@@ -248,6 +248,15 @@ export class SandboxEnvironment {
   #begin(state: JsonObject, options: ResetOptions): void {
     this.#ended = null;
     this.#journal.begin(state, options);
+  }
+
+  /**
+   * An episode whose request failed after its calls may have run (its state refused on the way
+   * out, its module failing to load for it): what it holds is unknown, so it ends until a reset.
+   */
+  #endWith(error: unknown): unknown {
+    this.#ended = `the episode ended: ${error instanceof Error ? error.message : String(error)}; reset the environment`;
+    return error;
   }
 
   #refuseIfEnded(): void {

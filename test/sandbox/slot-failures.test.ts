@@ -179,6 +179,9 @@ describe("the channel between the host and a sandbox process", () => {
         const exported = await rejection(env.runEpisode({ calls: nests, exportState: true }));
         expect(exported).toBeInstanceOf(SandboxError);
         expect((exported as SandboxError).details).toMatchObject({ bound: "depth", limit: 64 });
+        // That episode's outcomes never came back: it ended, until a reset.
+        expect(await env.call("count", {})).toMatchObject({ ok: false, error: { code: "INTERNAL" } });
+        await env.reset();
       } else {
         // The isolate refused the commits that would pass the bound.
         expect(outcomes.at(-1)).toMatchObject({ ok: false, error: { code: "INVALID_STATE" } });
