@@ -6,12 +6,15 @@
 // an isolate; protocol.ts and the types here are shared by the sides (see README.md).
 
 export { type CompileOptions, type CompileResult, compileToolModule } from "./host/compile.ts";
-export { Sandbox, SandboxEnvironment, type SandboxMetrics, type SandboxOptions } from "./host/sandbox.ts";
+export { Sandbox, type SandboxOptions } from "./host/sandbox.ts";
+export { type EpisodeResult, SandboxEnvironment, type SandboxMetrics } from "./host/sandbox-environment.ts";
 export { type CallErrorCode, callErrorCatalog, type ModuleLoadCode, ModuleLoadError } from "./shared/call-errors.ts";
-export { canonicalText, type JsonObject, type JsonValue, sha256 } from "./shared/canonical-state.ts";
-export { DEFAULT_CLOCK, type EnvironmentOptions, type ResetOptions } from "./shared/environment-options.ts";
-export type { EpisodeResult, ProcessStats } from "./shared/protocol.ts";
+export { canonicalStateText, canonicalText, type JsonObject, type JsonValue, sha256 } from "./shared/canonical-state.ts";
+export { DEFAULT_CLOCK, DEFAULT_MEMORY_MB, type EnvironmentOptions, type ResetOptions } from "./shared/environment-options.ts";
+export type { ProcessStats } from "./shared/protocol.ts";
 export { SandboxError } from "./shared/sandbox-error.ts";
+export { MAX_DEPTH, maxStateChars } from "./shared/state-bounds.ts";
+export { type StateBound, StateBoundsError } from "./shared/state-checks.ts";
 export {
   type CallError,
   type CallOutcome,

@@ -45,39 +45,58 @@ async function readJsonFile(path: string, what: string): Promise<unknown> {
   }
 }
 
-/** Keys a state may not hold: JSON.parse makes them own properties, a tool's code would see a prototype. */
-const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+/** Levels a call line may nest (as a state may: the sandbox keeps nothing deeper). */
+const MAX_CALL_DEPTH = 64;
 
-function forbiddenKey(value: unknown, path: string[] = []): string | null {
+/**
+ * What a call line holds that is refused, or null: the key `__proto__` (JSON.parse makes it an own
+ * property, a copy would set a prototype), or nesting past the depth bound (walked no deeper).
+ */
+function refusedInCall(value: unknown, path: string[] = []): string | null {
   if (typeof value !== "object" || value === null) return null;
+  if (path.length >= MAX_CALL_DEPTH) return `nesting more than ${MAX_CALL_DEPTH} levels deep at ${path.slice(0, 8).join(".")}…`;
   for (const [key, inner] of Object.entries(value)) {
-    if (FORBIDDEN_KEYS.has(key)) return [...path, key].join(".");
-    const found = forbiddenKey(inner, [...path, key]);
+    if (key === "__proto__") return `the key ${[...path, key].join(".")}`;
+    const found = refusedInCall(inner, [...path, key]);
     if (found) return found;
   }
   return null;
 }
 
+const isRecord = (value: unknown) => typeof value === "object" && value !== null && !Array.isArray(value);
+
 /**
- * The initial state: a JSON object of tables, or a domain pack's data (a file or folder whose
- * collections may be lists of records). Lists are keyed as the environment keys them.
+ * The initial state: any JSON object, or a domain pack's data (a file or folder whose collections
+ * may be lists of records). Lists of records are keyed as the environment keys them; other lists
+ * (of plain values, empty) stay as they are. A state past the sandbox's bounds (depth, size, a
+ * number JSON cannot write, a `__proto__` key) is a usage error naming the bound.
  */
-async function readState(path: string): Promise<{ state: JsonObject; shape: DataShape }> {
+async function readState(path: string, memoryMb: number | undefined): Promise<{ state: JsonObject; shape: DataShape }> {
   const info = await stat(path).catch(() => null);
   if (info?.isDirectory()) {
     const read = await readData(path);
-    return { state: read.data as JsonObject, shape: read };
+    return { state: await withinBounds(read.data as JsonObject, `state folder ${path}`, memoryMb), shape: read };
   }
   const value = await readJsonFile(path, "state file");
   if (typeof value !== "object" || value === null || Array.isArray(value))
     throw new EnvscaleError("E_USAGE", `state file ${path} must hold a JSON object`);
-  const refused = forbiddenKey(value);
-  if (refused)
-    throw new EnvscaleError("E_USAGE", `state file ${path}: the key ${refused} is refused (it would reach an object's prototype)`);
-  const listed = Object.fromEntries(Object.entries(value).filter(([, v]) => Array.isArray(v)));
+  await withinBounds(value as JsonObject, `state file ${path}`, memoryMb);
+  const listed = Object.fromEntries(Object.entries(value).filter(([, v]) => Array.isArray(v) && v.length > 0 && v.every(isRecord)));
   if (Object.keys(listed).length === 0) return { state: value as JsonObject, shape: { lists: {} } };
   const keyed = keyedCollections(listed, `state file ${path}`);
   return { state: { ...(value as JsonObject), ...(keyed.data as JsonObject) }, shape: keyed };
+}
+
+/** The state, or a usage error naming the bound it breaks (the sandbox would refuse it the same way). */
+async function withinBounds(state: JsonObject, origin: string, memoryMb: number | undefined): Promise<JsonObject> {
+  const { canonicalStateText, DEFAULT_MEMORY_MB, StateBoundsError } = await import("../../sandbox/index.ts");
+  try {
+    canonicalStateText(state, memoryMb ?? DEFAULT_MEMORY_MB);
+  } catch (error) {
+    if (error instanceof StateBoundsError) throw new EnvscaleError("E_USAGE", `${origin}: ${error.message}`);
+    throw error;
+  }
+  return state;
 }
 
 async function writeState(path: string, state: unknown): Promise<void> {
@@ -134,8 +153,8 @@ async function readCalls(path: string): Promise<{ tool: string; arguments: unkno
     } catch (error) {
       throw new EnvscaleError("E_USAGE", `${path}:${i + 1}: not JSON: ${(error as Error).message}`);
     }
-    const refused = forbiddenKey(value);
-    if (refused) throw new EnvscaleError("E_USAGE", `${path}:${i + 1}: the key ${refused} is refused`);
+    const refused = refusedInCall(value);
+    if (refused) throw new EnvscaleError("E_USAGE", `${path}:${i + 1}: ${refused} is refused`);
     const parsed = callLineSchema.safeParse(value);
     if (!parsed.success)
       throw new EnvscaleError(
@@ -168,7 +187,7 @@ export async function callCommand(modulePath: string, flags: CallFlags, io: CliI
       throw new EnvscaleError("E_USAGE", `--args is not JSON: ${(error as Error).message}`);
     }
   }
-  const { state, shape } = flags.state ? await readState(flags.state) : { state: {}, shape: { lists: {} } };
+  const { state, shape } = flags.state ? await readState(flags.state, flags.memoryMb) : { state: {}, shape: { lists: {} } };
   const spec = flags.spec ? await readSpec(flags.spec) : undefined;
   const tools = spec?.tools;
   // Calls name tools as the catalog does; the module's functions may be named otherwise.

@@ -28,7 +28,12 @@ export const SINGLE_KEY = "current";
 /** The key field of a list keyed by position. */
 export const BY_POSITION = "#";
 
-const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
+/**
+ * The one key a collection may not hold: JSON.parse makes `__proto__` an own property, but every
+ * copy of the collection (`out[key] = record`) would set a prototype instead and lose the record.
+ * `constructor`, `prototype` and the like are ordinary data.
+ */
+const PROTO = "__proto__";
 
 /** Read the data at `path` (a JSON file or a folder of them). */
 export async function readData(path: string): Promise<ReadData> {
@@ -67,13 +72,17 @@ export function keyedCollections(collections: Record<string, unknown>, origin: s
       const rows: Record<string, Row> = {};
       value.forEach((record, i) => {
         const id = key === BY_POSITION ? String(i) : String(record[key]);
-        if (FORBIDDEN.has(id)) throw new EnvscaleError("E_INPUT_UNREADABLE", `${where}: the key ${id} of record ${i} is refused`);
+        if (id === PROTO)
+          throw new EnvscaleError(
+            "E_INPUT_UNREADABLE",
+            `${where}: record ${i + 1} has "${PROTO}" in its key field ${key}, which cannot key a record (it would be lost); rename it`,
+          );
         rows[id] = record;
       });
       out.data[name] = rows;
     } else if (isObject(value)) {
-      for (const key of Object.keys(value))
-        if (FORBIDDEN.has(key)) throw new EnvscaleError("E_INPUT_UNREADABLE", `${where}: the key ${key} is refused`);
+      if (Object.hasOwn(value, PROTO))
+        throw new EnvscaleError("E_INPUT_UNREADABLE", `${where}: the key ${PROTO} is refused (it would set a prototype)`);
       if (isMapOfRecords(value)) out.data[name] = value as Record<string, Row>;
       else {
         // Settings, counters, a session: one record of fields, kept as it is.
@@ -119,12 +128,13 @@ export function inDataShape(state: DomainState, shape: DataShape, original?: Dom
       out[name] = rows?.[SINGLE_KEY] ?? {};
       continue;
     }
-    if (!(name in shape.lists)) {
+    // Own keys only: a collection or record named `constructor` is data, not Object.prototype's.
+    if (!Object.hasOwn(shape.lists, name)) {
       out[name] = rows;
       continue;
     }
-    const before = Object.keys(original?.[name] ?? {});
-    const order = [...before.filter((key) => key in rows), ...Object.keys(rows).filter((key) => !before.includes(key))];
+    const before = original && Object.hasOwn(original, name) ? Object.keys(original[name] ?? {}) : [];
+    const order = [...before.filter((key) => Object.hasOwn(rows, key)), ...Object.keys(rows).filter((key) => !before.includes(key))];
     out[name] = order.map((key) => rows[key]);
   }
   return out;

@@ -52,9 +52,18 @@ export class TaskEpisode {
     return new TaskEpisode(task, env);
   }
 
-  /** Start the task on an environment of its domain that is already open (reset to the task's state). */
+  /**
+   * Start the task on an environment of its domain that is already open (reset to the task's
+   * state). An environment that cannot take the task (its module's top-level code fails on the
+   * task's clock, a state past the sandbox's bounds) is closed, never left to leak.
+   */
   static async attach(env: SandboxEnvironment, task: Task): Promise<TaskEpisode> {
-    await env.reset(task.initial_state as JsonObject, { clock: task.clock, seed: task.seed });
+    try {
+      await env.reset(task.initial_state as JsonObject, { clock: task.clock, seed: task.seed });
+    } catch (error) {
+      await env.close();
+      throw error;
+    }
     return new TaskEpisode(task, env);
   }
 

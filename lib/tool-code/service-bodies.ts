@@ -87,8 +87,9 @@ class ServiceWriter {
     const s = this.#service;
     if (s.keyParameter) return `requireRecord(${this.#rows(table)}, ${arg(s.keyParameter)}, ${q(table.entity)})`;
     if (table.storage === "single") {
-      this.lines.push(`if (!${this.#rows(table)}?.current) fail(${q(`there is no ${table.entity}`)});`);
-      return `${this.#rows(table)}.current`;
+      this.lines.push(`const one = ${single(this.#rows(table))};`);
+      this.lines.push(`if (!one) fail(${q(`there is no ${table.entity}`)});`);
+      return "one";
     }
     const conditions = this.#conditions("r");
     this.lines.push(`const found = Object.values(${this.#rows(table)} ?? {}).find((r) => ${conditions.join(" && ") || "true"});`);
@@ -269,7 +270,7 @@ class ServiceWriter {
       const name = `${ident(table.entity)}${this.#reached.size + 1}`;
       this.lines.push(
         table.storage === "single"
-          ? `const ${name} = ${this.#rows(table)}?.current ?? fail(${q(`there is no ${table.entity}`)});`
+          ? `const ${name} = ${single(this.#rows(table))} ?? fail(${q(`there is no ${table.entity}`)});`
           : `const ${name} = requireRecord(${this.#rows(table)}, ${path(variable, hop.field.split("."), true)}, ${q(table.entity)});`,
       );
       this.#reached.set(chain, name);
@@ -290,7 +291,7 @@ class ServiceWriter {
     if (known) return known;
     const name = `${ident(table.entity)}${this.#reached.size + 1}`;
     if (!root.key || table.storage === "single") {
-      this.lines.push(`const ${name} = ${this.#rows(table)}?.current;`);
+      this.lines.push(`const ${name} = ${single(this.#rows(table))};`);
       this.lines.push(`if (!${name}) fail(${q(`there is no ${table.entity}`)});`);
     } else this.lines.push(`const ${name} = requireRecord(${this.#rows(table)}, ${this.#value(root.key)}, ${q(table.entity)});`);
     this.#reached.set(id, name);
@@ -592,4 +593,12 @@ function conditionText(c: Condition): string {
     "not-in": "must not be one of",
   };
   return `${side(c.left)} ${ops[c.op]}${c.right ? ` ${side(c.right)}` : ""}`;
+}
+
+/**
+ * The one record of a collection that holds one (a session, settings): under `current` as envscale
+ * reads a service's data, or the collection itself as a state file may give it.
+ */
+function single(rows: string): string {
+  return `(${rows}?.current ?? ${rows})`;
 }

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { ModuleLoadError } from "../shared/call-errors.ts";
 import { COLLECTOR_GLOBAL } from "../shared/collector.ts";
 import type { Reply, ReplyMessage, Request, RequestMessage } from "../shared/protocol.ts";
+import { SandboxError } from "../shared/sandbox-error.ts";
 import type { CallError, CallOutcome, CompiledModule } from "../shared/tool-module.ts";
 
 const PROCESS_MAIN = join(import.meta.dirname, "..", "process", "main.ts");
@@ -111,7 +112,7 @@ export class SandboxProcess {
     const requests = this.#outbox;
     this.#outbox = [];
     if (requests.length === 0 || !this.alive || !this.child.connected) return;
-    const message: RequestMessage = requests.length === 1 ? (requests[0] as Request) : { op: "batch", requests };
+    const message: RequestMessage = requests.length === 1 ? (requests[0] as Request) : batchOf(requests);
     // A channel that closes under the send is a dying process: its exit rejects what is pending.
     this.child.send(message, () => {});
   };
@@ -121,18 +122,39 @@ export class SandboxProcess {
     if (!pending) return;
     this.#pending.delete(reply.id);
     if (reply.ok) pending.resolve(reply.value);
-    else pending.reject(reply.error.code ? new ModuleLoadError(reply.error.code, reply.error.message) : new Error(reply.error.message));
+    else if (reply.error.code) pending.reject(new ModuleLoadError(reply.error.code, reply.error.message));
+    else pending.reject(new SandboxError(reply.error.message, reply.error.details ? { details: reply.error.details } : {}));
   }
 
   async sendModule(module: CompiledModule): Promise<void> {
     if (this.modules.has(module.hash)) return;
-    await this.request({ op: "module", module });
+    await this.request({ op: "module", module: JSON.stringify(module) });
     this.modules.add(module.hash);
   }
 
   close(): void {
     if (this.alive && this.child.connected) this.child.disconnect();
   }
+}
+
+/** Requests as one message, each state text once (in `states`, by key) however many requests send it. */
+function batchOf(requests: Request[]): RequestMessage {
+  const states: Record<number, string> = {};
+  let shared = false;
+  const seen = new Set<number>();
+  for (const request of requests) {
+    if (!("stateKey" in request) || request.stateKey === undefined || typeof request.state !== "string") continue;
+    if (seen.has(request.stateKey)) shared = true;
+    seen.add(request.stateKey);
+  }
+  if (!shared) return { op: "batch", requests };
+  const slim = requests.map((request) => {
+    if (!("stateKey" in request) || request.stateKey === undefined || typeof request.state !== "string") return request;
+    states[request.stateKey] = request.state;
+    const { state: _sent, ...rest } = request;
+    return rest as Request;
+  });
+  return { op: "batch", requests: slim, states };
 }
 
 export function crashOutcome(error: ProcessDied): CallOutcome {

@@ -7,14 +7,19 @@
 //
 // Limits are the isolate's: a call that runs past its time or memory limit destroys the isolate of
 // every slot on it, so the host rebuilds it and every slot replays its own journal (execution is
-// deterministic) — the other episodes go on as if nothing happened.
+// deterministic; each replay is checked against what was acknowledged) — the other episodes go on
+// as if nothing happened. An isolate found disposed at any later use (a module's top-level code
+// that ran past its limit while an episode opened) is rebuilt first, so no slot ever meets a
+// disposed isolate.
 
 import type { ValidateFunction } from "ajv/dist/2020.js";
 import ivm from "isolated-vm";
 import type { IsolateKernel } from "../isolate/bootstrap.ts";
 import { ModuleLoadError } from "../shared/call-errors.ts";
-import { canonicalText, type JsonObject } from "../shared/canonical-state.ts";
+import { canonicalStateText, type JsonObject } from "../shared/canonical-state.ts";
 import { COLLECT_EVERY_RESETS } from "../shared/collector.ts";
+import { maxStateChars } from "../shared/state-bounds.ts";
+import { StateBoundsError, stateTextBound } from "../shared/state-checks.ts";
 import type { CompiledModule } from "../shared/tool-module.ts";
 import { validatorsFor } from "./argument-validators.ts";
 import { bootstrapSource } from "./bootstrap-script.ts";
@@ -67,12 +72,31 @@ const REF_NAMES = [
 
 /** What the host asks of an episode when its isolate is rebuilt: take its slot back as it was. */
 export interface SlotTenant {
-  readonly slot: number;
   /** The state id its episode starts from. */
   readonly stateId: number;
-  /** Reset the slot to the episode's start and replay its journal on the new isolate. */
+  /** Whether its episode ended (nothing to restore until it is reset). */
+  readonly ended: boolean;
+  /** End its episode: it answers with `reason` until it is reset. */
+  end(reason: string): void;
+  /**
+   * Reset the slot to the episode's start and replay its journal on the new isolate. A replay that
+   * cannot complete or diverges ends the episode (the tenant says so at its next use); one that
+   * kills the isolate leaves it disposed, and the host rebuilds again without that tenant.
+   */
   restoreAfterRebuild(): void;
 }
+
+/** A call checked on this side of the boundary: the tool's index and its arguments as JSON text. */
+export interface Prepared {
+  index: number;
+  json: string;
+}
+
+/**
+ * A state as the sandbox receives it: a JSON object (callers in this process), or its canonical
+ * text (shared/canonical-state.ts), which is how a state crosses from the host.
+ */
+export type StateInput = JsonObject | string;
 
 export class IsolateHost {
   readonly module: CompiledModule;
@@ -101,6 +125,7 @@ export class IsolateHost {
   #live = 0;
   #resets = 0;
   #closed = false;
+  #rebuilding = false;
   /** How many times the isolate was rebuilt (after timeouts, memory limits, internal errors). */
   rebuilds = 0;
 
@@ -129,12 +154,14 @@ export class IsolateHost {
     return this.#tenants.size;
   }
 
-  /** Take a slot for an episode (its reset follows). */
-  attach(tenant: (slot: number) => SlotTenant): SlotTenant {
+  /** Called when the last episode leaves (a sandbox process keeps the isolate warm, or closes it). */
+  onEmptied: ((host: IsolateHost) => void) | null = null;
+
+  /** Take a slot for an episode (its reset follows); returns the slot. */
+  attach(tenant: SlotTenant): number {
     const slot = this.#nextSlot++;
-    const attached = tenant(slot);
-    this.#tenants.set(slot, attached);
-    return attached;
+    this.#tenants.set(slot, tenant);
+    return slot;
   }
 
   detach(slot: number): void {
@@ -142,13 +169,44 @@ export class IsolateHost {
     if (!this.isolate.isDisposed) this.refs.dropSlot.applySync(undefined, [slot]);
     if (this.#live === slot) this.#live = 0;
     this.#trimStates();
+    if (this.#tenants.size === 0) this.onEmptied?.(this);
+  }
+
+  /**
+   * Ready for a crossing: an isolate found disposed (its watchdog killed it outside any call of a
+   * tenant's, or a rebuild failed) is rebuilt first, every tenant replaying its episode.
+   */
+  ensureLive(): void {
+    if (!this.isolate.isDisposed || this.#closed) return;
+    this.rebuild();
+    if (this.isolate.isDisposed) throw new Error("the isolate could not be rebuilt");
   }
 
   /** Make `slot` the live one in the isolate (a crossing only when another slot was live). */
   enter(slot: number): void {
+    this.ensureLive();
     if (this.#live === slot) return;
     this.refs.select.applySync(undefined, [slot]);
     this.#live = slot;
+  }
+
+  /**
+   * Run prepared calls of slot `slot` in one crossing (which selects the slot), call i as watchdog
+   * sequence `first + i` under the call time limit: their outcomes' JSON texts. Throws when the
+   * isolate dies or the bootstrap fails; the caller finds the call at fault by its sequence.
+   */
+  runCalls(slot: number, batch: readonly Prepared[], first: number): string[] {
+    this.entered(slot);
+    const only = batch.length === 1 ? batch[0] : undefined;
+    if (only)
+      return [
+        this.watchdog.run(this.target, first, this.limits.timeoutMs, () =>
+          this.refs.call.applySync(undefined, [slot, only.index, only.json]),
+        ),
+      ];
+    return this.watchdog
+      .run(this.target, first, this.limits.timeoutMs, () => this.refs.callMany.applySync(undefined, [slot, batchJson(batch), first]))
+      .split("\n");
   }
 
   /** A call crossing selects its slot itself (no crossing of its own): the host records it as live. */
@@ -159,6 +217,7 @@ export class IsolateHost {
   /** Start `slot`'s episode on state `stateId`: a fresh module instance under the call's limits. */
   resetSlot(slot: number, stateId: number, seed: number, clockMs: number, stepMs: number): void {
     this.enter(slot);
+    if (!this.#states.has(stateId)) throw new Error(`state ${stateId} is not loaded in this isolate`);
     // Between episodes, now and then, a full collection (shared/collector.ts): dead episodes pile up otherwise.
     if (++this.#resets % COLLECT_EVERY_RESETS === 0) this.collect();
     const seq = this.watchdog.reserve(1);
@@ -170,6 +229,8 @@ export class IsolateHost {
       this.watchdog.run(this.target, load, this.limits.timeoutMs, () => this.refs.instantiate.applySync(undefined, []));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      // A disposed isolate is rebuilt at its next use (ensureLive), once this episode is marked
+      // as not loaded: its slot-mates then replay, and this one does not.
       if (this.watchdog.killedSeq() === load)
         throw new ModuleLoadError("TIMEOUT", `the module's top-level code ran past the limit of ${this.limits.timeoutMs} ms`);
       if (/memory limit/i.test(message) || this.isolate.isDisposed)
@@ -183,8 +244,9 @@ export class IsolateHost {
    * it stays loaded). `key`: the host's key for the object it sent (host/state-keys.ts), which
    * finds a loaded state without canonicalising it again.
    */
-  load(state: JsonObject, key?: number): number {
-    if (typeof state !== "object" || state === null || Array.isArray(state)) throw new TypeError("a state must be a JSON object");
+  load(state: StateInput, key?: number): number {
+    if (typeof state !== "string" && (typeof state !== "object" || state === null || Array.isArray(state)))
+      throw new TypeError("a state must be a JSON object");
     const keyed = key === undefined ? undefined : this.#keyIds.get(key);
     if (keyed !== undefined && this.#states.has(keyed)) {
       const text = this.#states.get(keyed) as string;
@@ -201,12 +263,13 @@ export class IsolateHost {
     return id;
   }
 
-  #loadOrFind(state: JsonObject): number {
-    const same = this.#objectIds.get(state);
-    const text = same !== undefined && this.#states.has(same) ? (this.#states.get(same) as string) : canonicalText(state);
+  #loadOrFind(state: StateInput): number {
+    const same = typeof state === "string" ? undefined : this.#objectIds.get(state);
+    const text =
+      same !== undefined && this.#states.has(same) ? (this.#states.get(same) as string) : boundedText(state, this.limits.memoryMb);
     const known = this.#stateIds.get(text);
     if (known !== undefined && this.#states.has(known)) {
-      this.#objectIds.set(state, known);
+      if (typeof state !== "string") this.#objectIds.set(state, known);
       // Most recently used last.
       this.#states.delete(known);
       this.#states.set(known, text);
@@ -216,7 +279,7 @@ export class IsolateHost {
     this.#loadInto(id, text);
     this.#states.set(id, text);
     this.#stateIds.set(text, id);
-    this.#objectIds.set(state, id);
+    if (typeof state !== "string") this.#objectIds.set(state, id);
     this.#trimStates();
     return id;
   }
@@ -228,17 +291,51 @@ export class IsolateHost {
 
   /**
    * A new isolate after the old one died: every kept state loaded again, every slot's episode
-   * reset and replayed. A slot whose replay fails is told so by its own restore (it marks itself
-   * broken); the others go on.
+   * reset and replayed. A slot whose replay fails ends its own episode (it says so at its next
+   * use); one whose replay kills the new isolate too ends, and the isolate is built again for the
+   * others, so each pass leaves out at least one more and the rebuild ends. When no isolate can be
+   * built, every episode on it ends; the next use tries again.
    */
   rebuild(): void {
     this.rebuilds += 1;
-    this.watchdog.unregister(this.target);
-    if (!this.isolate.isDisposed) this.isolate.dispose();
-    this.#live = 0;
-    this.#boot();
-    for (const [id, text] of this.#states) this.#loadInto(id, text);
-    for (const tenant of this.#tenants.values()) tenant.restoreAfterRebuild();
+    this.#rebuilding = true;
+    try {
+      this.#rebuildUntilIntact();
+    } finally {
+      this.#rebuilding = false;
+    }
+  }
+
+  /** Whether a rebuild is under way (a tenant moving out during it leaves the rest to it). */
+  get rebuilding(): boolean {
+    return this.#rebuilding;
+  }
+
+  #rebuildUntilIntact(): void {
+    for (;;) {
+      this.watchdog.unregister(this.target);
+      if (!this.isolate.isDisposed) this.isolate.dispose();
+      this.#live = 0;
+      try {
+        this.#boot();
+        for (const [id, text] of this.#states) this.#loadInto(id, text, false);
+      } catch (error) {
+        if (!this.isolate.isDisposed) this.isolate.dispose();
+        const reason = `its isolate could not be rebuilt (${error instanceof Error ? error.message : String(error)})`;
+        for (const tenant of this.#tenants.values()) tenant.end(reason);
+        return;
+      }
+      let intact = true;
+      for (const [slot, tenant] of [...this.#tenants]) {
+        if (tenant.ended || !this.#tenants.has(slot)) continue;
+        tenant.restoreAfterRebuild();
+        if (this.isolate.isDisposed) {
+          intact = false;
+          break;
+        }
+      }
+      if (intact) return;
+    }
   }
 
   /** A full garbage collection in the isolate, when its process provides the collector; false otherwise. */
@@ -271,12 +368,14 @@ export class IsolateHost {
 
   // ------------------------------------------------------------------ internals
 
-  #loadInto(id: number, text: string): void {
+  #loadInto(id: number, text: string, revive = true): void {
+    if (revive) this.ensureLive();
     const seq = this.watchdog.reserve(1);
     try {
       this.watchdog.run(this.target, seq, STATE_LIMIT_MS, () => this.refs.loadState.applySync(undefined, [id, text]));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      if (!revive) throw error;
       if (this.isolate.isDisposed) this.rebuild();
       throw new TypeError(`the state cannot be loaded: ${message}`);
     }
@@ -339,4 +438,27 @@ export class IsolateHost {
     this.refs = refs;
     this.target = this.watchdog.register(isolate);
   }
+}
+
+/**
+ * The canonical text of a state, within the bounds. A text is the host's (host/state-keys.ts
+ * wrote it canonical, within the bounds): scanned again before the isolate parses it.
+ */
+function boundedText(state: StateInput, memoryMb: number): string {
+  if (typeof state !== "string") return canonicalStateText(state, memoryMb);
+  const bound = stateTextBound(state, memoryMb);
+  if (bound === "size") throw StateBoundsError.size(maxStateChars(memoryMb));
+  if (bound === "depth") {
+    // Parsed only to name the place (JSON.parse does not recurse); the bounded walk stops at the bound.
+    canonicalStateText(JSON.parse(state), memoryMb);
+    throw StateBoundsError.depth("db");
+  }
+  return state;
+}
+
+/** `[[toolIndex, args], …]` as JSON text: what the bootstrap's callMany takes. */
+function batchJson(batch: readonly Prepared[]): string {
+  let out = "[";
+  for (let i = 0; i < batch.length; i++) out += `${i > 0 ? "," : ""}[${(batch[i] as Prepared).index},${(batch[i] as Prepared).json}]`;
+  return `${out}]`;
 }

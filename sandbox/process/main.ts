@@ -5,7 +5,9 @@
 import { hitLimit, ModuleLoadError } from "../shared/call-errors.ts";
 import { COLLECTOR_GLOBAL } from "../shared/collector.ts";
 import type { EnvironmentOptions } from "../shared/environment-options.ts";
-import type { ProcessStats, Reply, ReplyMessage, Request, RequestMessage } from "../shared/protocol.ts";
+import type { OutcomeChecks } from "../shared/outcome-check.ts";
+import type { EpisodeReply, OutcomesReply, ProcessStats, Reply, ReplyMessage, Request, RequestMessage } from "../shared/protocol.ts";
+import { boundsDetails, StateBoundsError } from "../shared/state-checks.ts";
 import type { CallOutcome, CompiledModule, ToolCall } from "../shared/tool-module.ts";
 import { Environment, isolateLimits, sharedWatchdog } from "./environment.ts";
 import { IsolateHost, type IsolateLimits } from "./isolate-host.ts";
@@ -41,27 +43,46 @@ function isolateFor(module: CompiledModule, options: EnvironmentOptions): Isolat
   const list = isolates.get(key) ?? [];
   const heapBound = limits.memoryMb * 1024 * 1024 * HEAP_SHARE_FOR_NEW_SLOTS;
   for (const host of list) {
-    if (host.isolate.isDisposed) continue;
+    // A disposed isolate is never handed out: an empty one is closed (a new one costs the same as
+    // a rebuild), one with episodes is rebuilt first (they need it too).
+    if (host.isolate.isDisposed) {
+      if (host.slots === 0) {
+        retire(host);
+        continue;
+      }
+      try {
+        host.ensureLive();
+      } catch {
+        continue;
+      }
+    }
     if (host.slots === 0 || (host.slots < SLOTS_PER_ISOLATE && host.heapBytes() < heapBound)) return host;
   }
   const host = IsolateHost.boot(module, limits, sharedWatchdog());
-  list.push(host);
-  isolates.set(key, list);
+  host.onEmptied = emptied;
+  isolates.set(key, [...(isolates.get(key) ?? []), host]);
   return host;
 }
 
-/** An isolate whose last episode closed waits, warm, for the next one; the oldest beyond the bound are closed. */
+/**
+ * An isolate whose last episode closed waits, warm, for the next one; the oldest beyond the bound
+ * are closed, and so is one left disposed (nothing on it to rebuild).
+ */
 function emptied(host: IsolateHost): void {
   empty.delete(host);
+  if (host.isolate.isDisposed || host.closed) {
+    retire(host);
+    return;
+  }
   empty.add(host);
   for (const oldest of empty) {
-    if (empty.size <= IDLE_TOTAL && !oldest.isolate.isDisposed) break;
-    empty.delete(oldest);
+    if (empty.size <= IDLE_TOTAL) break;
     retire(oldest);
   }
 }
 
 function retire(host: IsolateHost): void {
+  empty.delete(host);
   host.close();
   const key = isolateKey(host.module.hash, host.limits);
   const list = (isolates.get(key) ?? []).filter((other) => other !== host);
@@ -69,8 +90,11 @@ function retire(host: IsolateHost): void {
   else isolates.delete(key);
 }
 
+/** Every isolate: the warm ones by module, and those episodes were given of their own (environment.ts). */
 function allIsolates(): IsolateHost[] {
-  return [...isolates.values()].flat();
+  const all = new Set([...isolates.values()].flat());
+  for (const env of environments.values()) all.add(env.host);
+  return [...all];
 }
 let calls = 0;
 
@@ -91,40 +115,43 @@ function need(id: number): Environment {
  * wrote and the host parses once; the state hash; the state if asked for) and the last call's
  * outcome text, for `episodes` to tell a call that hit its limit.
  */
-function runEpisode(env: Environment, batch: readonly ToolCall[], exportState: boolean) {
+function runEpisode(env: Environment, batch: readonly ToolCall[], exportState: boolean): { reply: EpisodeReply; last: string | undefined } {
+  const { reply, texts } = runCalls(env, batch);
+  return { reply: { ...reply, stateHash: env.stateHash(), ...(exportState ? { state: env.stateText() } : {}) }, last: texts.at(-1) };
+}
+
+/** Calls on an environment: the reply (outcomes as one JSON text, which the host parses once; each outcome's check) and the texts. */
+function runCalls(env: Environment, batch: readonly ToolCall[]): { reply: OutcomesReply; texts: string[] } {
   calls += batch.length;
-  const texts = env.callManyText(batch);
-  return {
-    reply: { outcomes: `[${texts.join(",")}]`, stateHash: env.stateHash(), ...(exportState ? { state: env.state() } : {}) },
-    last: texts.at(-1),
-  };
+  const checks: OutcomeChecks = { lengths: [], hashes: [] };
+  const texts = env.callManyText(batch, checks);
+  return { reply: { outcomes: `[${texts.join(",")}]`, ...checks }, texts };
 }
 
 function handle(request: Request): unknown {
   switch (request.op) {
-    case "module":
-      modules.set(request.module.hash, request.module);
+    case "module": {
+      const module = JSON.parse(request.module) as CompiledModule;
+      modules.set(module.hash, module);
       return null;
+    }
     case "open": {
       const module = modules.get(request.module);
       if (!module) throw new Error(`module ${request.module} was not sent to this sandbox process`);
       const host = isolateFor(module, request.options);
       empty.delete(host);
-      try {
-        environments.set(request.env, Environment.openOn(host, request.state, request.options, request.stateKey));
-      } finally {
-        if (host.slots === 0) emptied(host);
-      }
+      // An open that fails closes its environment, and the isolate, if that emptied it, is kept warm or closed.
+      environments.set(request.env, Environment.openOn(host, request.state, request.options, request.stateKey));
       return null;
     }
     // Outcomes travel as JSON text: the isolate wrote it, the host parses it once.
-    case "callMany": {
-      const batch = JSON.parse(request.calls) as ToolCall[];
-      calls += batch.length;
-      return `[${need(request.env).callManyText(batch).join(",")}]`;
-    }
+    case "callMany":
+      return runCalls(need(request.env), JSON.parse(request.calls) as ToolCall[]).reply;
+    case "replay":
+      need(request.env).replay(JSON.parse(request.calls) as ToolCall[], { lengths: request.lengths, hashes: request.hashes }, request.hash);
+      return null;
     case "state":
-      return need(request.env).state();
+      return need(request.env).stateText();
     case "hash":
       return need(request.env).stateHash();
     case "reset":
@@ -138,7 +165,7 @@ function handle(request: Request): unknown {
     case "episodes": {
       const env = need(request.env);
       const list = JSON.parse(request.episodes) as { calls: ToolCall[]; export?: boolean }[];
-      const replies: ReturnType<typeof runEpisode>["reply"][] = [];
+      const replies: EpisodeReply[] = [];
       let fatal = 0;
       for (const [i, episode] of list.entries()) {
         if (i === 0) env.reset(request.state, request.options ?? {}, request.stateKey);
@@ -157,10 +184,8 @@ function handle(request: Request): unknown {
     case "close": {
       const env = environments.get(request.env);
       environments.delete(request.env);
-      if (env) {
-        env.close();
-        if (env.host.slots === 0) emptied(env.host);
-      }
+      // Its isolate, emptied, is kept warm or closed (IsolateHost.onEmptied).
+      env?.close();
       return null;
     }
     case "stats": {
@@ -194,6 +219,13 @@ function handle(request: Request): unknown {
   }
 }
 
+/** A request of a batch whose state travelled once for the batch: the state text put back by its key. */
+function withState(request: Request, states: Record<number, string> | undefined): Request {
+  if (states === undefined || !("stateKey" in request) || request.stateKey === undefined || "state" in request) return request;
+  const state = states[request.stateKey];
+  return state === undefined ? request : ({ ...request, state } as Request);
+}
+
 function answer(request: Request): Reply {
   try {
     return { id: request.id, ok: true, value: handle(request) };
@@ -204,6 +236,7 @@ function answer(request: Request): Reply {
       error: {
         message: error instanceof Error ? error.message : String(error),
         ...(error instanceof ModuleLoadError ? { code: error.code } : {}),
+        ...(error instanceof StateBoundsError ? { details: boundsDetails(error) } : {}),
       },
     };
   }
@@ -211,7 +244,8 @@ function answer(request: Request): Reply {
 
 // Requests the host made in one turn arrive as one message; their replies leave as one.
 process.on("message", (message: RequestMessage) => {
-  const reply: ReplyMessage = message.op === "batch" ? { batch: message.requests.map(answer) } : answer(message);
+  const reply: ReplyMessage =
+    message.op === "batch" ? { batch: message.requests.map((request) => answer(withState(request, message.states))) } : answer(message);
   process.send?.(reply);
 });
 

@@ -3,6 +3,13 @@
 import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
 import { type CallError, type CompiledModule, SCRIPT_PREFIX_LENGTH } from "../shared/tool-module.ts";
 
+/**
+ * How a TOOL_ERROR outcome's text begins, as the bootstrap writes it (isolate/bootstrap.ts,
+ * `failure`): the tag outcomes are told apart by. A result's text begins `{"ok":true`, whatever
+ * the result holds, so it can never be taken for an error's stack frames.
+ */
+export const TOOL_ERROR_TAG = '{"ok":false,"error":{"code":"TOOL_ERROR",';
+
 export class SourceLines {
   readonly #module: CompiledModule;
   /** Parsed on the first error: most modules never throw. */

@@ -26,6 +26,15 @@ export function hitLimit(outcome: { ok: boolean; error?: { code: string } } | un
   return outcome !== undefined && !outcome.ok && (outcome.error?.code === "TIMEOUT" || outcome.error?.code === "MEMORY_LIMIT");
 }
 
+/**
+ * Whether a call happened: it ran to an outcome that stands (a success or any refusal of the tool
+ * or its arguments). A call that hit its time or memory limit, or was answered INTERNAL (the
+ * sandbox failed around it, or its episode had ended), changed nothing and is never replayed.
+ */
+export function happened(outcome: { ok: boolean; error?: { code: string } } | undefined): boolean {
+  return outcome !== undefined && (outcome.ok || (!hitLimit(outcome) && outcome.error?.code !== "INTERNAL"));
+}
+
 /** Codes a module can fail to load with: its top-level code ran too long, took too much memory, or threw. */
 export type ModuleLoadCode = Extract<CallErrorCode, "TIMEOUT" | "MEMORY_LIMIT" | "TOOL_ERROR">;
 

@@ -22,3 +22,5 @@ export interface ResetOptions {
 }
 
 export const DEFAULT_CLOCK = "2025-01-01T09:00:00.000Z";
+/** Heap limit of an isolate when none is given, MB. */
+export const DEFAULT_MEMORY_MB = 64;

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { canonicalStringify } from "../../kernel/canonical-json.ts";
 import { Rng } from "../../kernel/rng.ts";
-import { canonicalText } from "../../sandbox/index.ts";
+import { canonicalStateText, canonicalText } from "../../sandbox/index.ts";
 
 const KEYS = ["a", "B", "10", "9", "", "é", "😀", "__proto__x", "a b", "\u0000", "z", "Z"];
 
@@ -37,6 +37,14 @@ describe("the sandbox's canonical state text", () => {
     for (let i = 0; i < 2000; i++) {
       const value = randomValue(rng, 0);
       expect(canonicalText(value)).toBe(canonicalStringify(value));
+    }
+  });
+
+  it("is the same text when written within the bounds of a state, for a state that keeps them", () => {
+    const rng = Rng.forRun(11);
+    for (let i = 0; i < 2000; i++) {
+      const state = { table: randomValue(rng, 0) };
+      expect(canonicalStateText(state, 64)).toBe(canonicalText(state));
     }
   });
 

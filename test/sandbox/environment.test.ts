@@ -214,7 +214,7 @@ describe("Environment", () => {
     expect(() => Environment.open(module, [] as unknown as JsonObject)).toThrow("a state must be a JSON object");
     const env = Environment.open(module, STATE);
     expect(() => env.reset(JSON.parse('{"t": {"__proto__": {"x": 1}}}'))).toThrow(
-      'the state cannot be loaded: db.t.__proto__: the key "__proto__" is not allowed in a state',
+      'the state holds the key "__proto__" at db.t (it would set an object\'s prototype)',
     );
     expect(env.call("get_order", { order_id: "o1" }).ok).toBe(true);
     env.close();

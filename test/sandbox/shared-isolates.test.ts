@@ -94,8 +94,10 @@ describe("environments sharing an isolate", () => {
 
   it("survive a call that kills the shared isolate: the others replay and go on where they were", async () => {
     const module = await compiled();
-    const host = IsolateHost.boot(module, isolateLimits({ timeoutMs: 400, memoryMb: 16 }), sharedWatchdog());
-    const [calm, rogue] = [1, 2].map((seed) => Environment.openOn(host, STATE, { seed, timeoutMs: 400, memoryMb: 16 })) as [
+    // A time limit the memory bomb stays well within (it fills 16 MB in ~300 ms, and runs a second
+    // time alone after failing beside its slot-mate).
+    const host = IsolateHost.boot(module, isolateLimits({ timeoutMs: 1500, memoryMb: 16 }), sharedWatchdog());
+    const [calm, rogue] = [1, 2].map((seed) => Environment.openOn(host, STATE, { seed, timeoutMs: 1500, memoryMb: 16 })) as [
       Environment,
       Environment,
     ];

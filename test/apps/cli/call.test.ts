@@ -178,3 +178,97 @@ export function open_account(db, args) {
     expect(proto.stderr).toContain("__proto__");
   });
 });
+
+describe("envscale call --state: hostile states", () => {
+  /** A state whose `notes` nests `levels` objects below its root (the root is one level). */
+  const deep = (levels: number) => {
+    let text = "{}";
+    for (let i = 2; i < levels; i++) text = `{"child":${text}}`;
+    return `{"notes":${text}}`;
+  };
+  const run = (dir: string, stateFile: string, extra: string[] = []) =>
+    runCli(["call", "tools.ts", "--tool", "create_note", "--args", '{"text":"hi"}', "--state", stateFile, ...extra], { cwd: dir });
+
+  it("refuses a state past the depth or size bound, or with a number JSON cannot hold, as a usage error naming the bound", async () => {
+    const dir = setup();
+    const cases: [string, string, RegExp][] = [
+      ["deep-5000.json", deep(5000), /nested more than 64 levels deep at db\.notes\.child\.child/],
+      ["deep-2500.json", deep(2500), /nested more than 64 levels deep/],
+      ["deep-65.json", deep(65), /nested more than 64 levels deep/],
+      ["huge-number.json", '{"notes":{"n1":{"id":"n1","size":1e400}}}', /Infinity at db\.notes\.n1\.size, which JSON cannot write/],
+      [
+        "large.json",
+        `{"notes":{"n1":{"id":"n1","text":"${"z".repeat(86 * 1024 * 1024)}"}}}`,
+        /larger than its bound of 16,777,216 characters of JSON \(16 MiB: a quarter of the isolate's memory limit\)/,
+      ],
+    ];
+    for (const [file, text, message] of cases) {
+      writeFileSync(join(dir, file), text);
+      const result = await run(dir, file);
+      expect(result.code, file).toBe(2);
+      expect(result.stdout, file).toBe("");
+      expect(result.stderr, file).toMatch(message);
+      expect(result.stderr, file).not.toContain("E_INTERNAL");
+    }
+    // The deepest state allowed runs.
+    writeFileSync(join(dir, "deep-64.json"), deep(64));
+    expect((await run(dir, "deep-64.json")).code).toBe(0);
+  });
+
+  it("refuses a list whose key field holds __proto__, naming the record, rather than losing it", async () => {
+    const dir = setup();
+    writeFileSync(
+      join(dir, "proto-key.json"),
+      JSON.stringify({
+        notes: [
+          { id: "a", text: "kept" },
+          { id: "__proto__", text: "would vanish" },
+        ],
+      }),
+    );
+    const result = await run(dir, "proto-key.json");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/collection "notes": record 2 has "__proto__" in its key field id/);
+  });
+
+  it("takes fields and records named constructor or prototype as ordinary data", async () => {
+    const dir = setup();
+    writeFileSync(
+      join(dir, "ordinary.json"),
+      JSON.stringify({
+        notes: { constructor: { id: "constructor", text: "a", prototype: { x: 1 } } },
+        shelves: [
+          { id: "prototype", constructor: "oak" },
+          { id: "s2", constructor: "pine" },
+        ],
+      }),
+    );
+    const result = await run(dir, "ordinary.json", ["--state-out", "out.json"]);
+    expect(result.code, result.stderr).toBe(0);
+    const out = JSON.parse(readFileSync(join(dir, "out.json"), "utf8"));
+    expect(out.notes.constructor).toEqual({ id: "constructor", text: "a", prototype: { x: 1 } });
+    expect(Object.keys(out.notes)).toHaveLength(2);
+    expect(out.shelves).toEqual([
+      { id: "prototype", constructor: "oak" },
+      { id: "s2", constructor: "pine" },
+    ]);
+  });
+
+  it("takes any JSON object as a state: a collection that is a list of plain values stays a list", async () => {
+    const dir = setup();
+    writeFileSync(
+      join(dir, "list-tools.ts"),
+      "export function first(db) { return db.items[0]; }\nexport function push(db, args) { db.items.push(args.value); return db.items.length; }\n",
+    );
+    writeFileSync(join(dir, "plain-list.json"), JSON.stringify({ items: [1, 2], empty: [] }));
+    const first = await runCli(["call", "list-tools.ts", "--tool", "first", "--state", "plain-list.json"], { cwd: dir });
+    expect(first.code, first.stderr).toBe(0);
+    expect(line(first.stdout)).toMatchObject({ ok: true, result: 1 });
+    const pushed = await runCli(
+      ["call", "list-tools.ts", "--tool", "push", "--args", '{"value":3}', "--state", "plain-list.json", "--state-out", "out.json"],
+      { cwd: dir },
+    );
+    expect(line(pushed.stdout)).toMatchObject({ ok: true, result: 3 });
+    expect(JSON.parse(readFileSync(join(dir, "out.json"), "utf8"))).toEqual({ items: [1, 2, 3], empty: [] });
+  });
+});
