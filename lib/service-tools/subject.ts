@@ -188,7 +188,17 @@ export function subjectOf(text: ToolText, tables: readonly Table[]): Subject {
   if (single(guessed)) return { kind: "change", table: guessed };
   if (named) return { kind: creates || keyed.length === 0 ? "create" : "change", table: named };
   if (guessed) return { kind: "change", table: guessed };
+  // pause_playback(): the one record whose fields the description names (`is_playing becomes false`).
+  const described = describedSingle(text, tables);
+  if (described) return { kind: "change", table: described };
   return { kind: "utility", utility: "think", table: null };
+}
+
+/** The single-record table whose fields a tool's description names by their own names, when only one does. */
+function describedSingle(text: ToolText, tables: readonly Table[]): Table | null {
+  const said = new Set(text.sentences.join(" ").match(/[a-z][a-z0-9]*(?:_[a-z0-9]+)+/g) ?? []);
+  const hits = tables.filter((t) => t.storage === "single" && t.fields.some((f) => said.has(f.name)));
+  return hits.length === 1 ? (hits[0] as Table) : null;
 }
 
 /** Calculators, scratchpads and hand-offs to people: tools that touch no data. */

@@ -42,6 +42,8 @@ function normalise(
   created: ReadonlySet<string>,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  // A record a tool set to something else than a record (null, a value) is compared as it is.
+  if (record === null || typeof record !== "object" || Array.isArray(record)) return { value: record };
   for (const [field, value] of Object.entries(record)) {
     if (!original && field === table?.key) continue;
     if (isTimestamp(table, field, value) && JSON.stringify(value) !== JSON.stringify(original?.[field])) {

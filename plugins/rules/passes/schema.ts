@@ -135,9 +135,14 @@ function parameterFields(c: RuleContext): void {
   }
   for (const p of free) {
     if (used.has(p.name)) continue;
-    const leaf =
-      leaves(target.fields).find((l) => l.path.at(-1) === p.name) ??
-      leaves(target.fields).find((l) => overlap(p.name, l.path.at(-1) as string) >= 1 && l.path.length === 1);
+    // By its name; else the field it shares words with that the tool's name speaks of too
+    // (`set_repeat_mode(state)` sets `repeat_state`, not `shuffle_state`).
+    const named = new Set(c.text.words);
+    const near = leaves(target.fields)
+      .filter((l) => overlap(p.name, l.path.at(-1) as string) >= 1 && l.path.length === 1)
+      .map((l) => ({ l, score: nameWords(l.path.at(-1) as string).filter((w) => named.has(w)).length }))
+      .sort((a, b) => b.score - a.score);
+    const leaf = leaves(target.fields).find((l) => l.path.at(-1) === p.name) ?? near[0]?.l;
     const field = leaf ?? (target.fields.find((f) => f.name === p.name) ? { path: [p.name] } : null);
     if (!field || field.path[0] === target.key) continue;
     // The status moves by the tool's own rules; a parameter sets it only when named as it (`update_card(status)`).
