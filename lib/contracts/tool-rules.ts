@@ -212,6 +212,8 @@ export const effectSchema = z.discriminatedUnion("kind", [
   }),
   /** Elements leave the array at `place`: those equal to one of `values` (an array), or whose `field` is. */
   z.object({ kind: z.literal("remove-values"), place: placeSchema, values: valueExprSchema, field: z.string().optional() }),
+  /** An entry goes into the map of records at `place` (a certificate among a user's payment methods), keyed as `key` says. */
+  z.object({ kind: z.literal("put"), place: placeSchema, key: newKeySchema, fields: z.record(z.string(), valueExprSchema) }),
   /** A record is made in another table (a history entry, a ledger line), keyed as `key` says, with these fields. */
   z.object({ kind: z.literal("insert"), table: z.string(), key: newKeySchema, fields: z.record(z.string(), valueExprSchema) }),
   /** `value` leaves (take) or rejoins, in order (release), the list at `key` of the map at `place`: a slot booked or given back. */

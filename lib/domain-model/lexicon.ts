@@ -60,6 +60,8 @@ export function participle(verb: string): string {
   const known = PARTICIPLES[verb];
   if (known) return known;
   if (verb.endsWith("e")) return `${verb}d`;
+  // modify → modified, deny → denied (a vowel before the y keeps it: delay → delayed).
+  if (/[^aeiou]y$/.test(verb)) return `${verb.slice(0, -1)}ied`;
   if (/[^aeiou][aeiou][bdgkmnprt]$/.test(verb) && verb.length <= 4) return `${verb}${verb.at(-1)}ed`;
   return `${verb}ed`;
 }

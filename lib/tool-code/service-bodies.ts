@@ -518,6 +518,20 @@ class ServiceWriter {
         this.lines.push(`}`);
         break;
       }
+      case "put": {
+        const at = this.#place(rule.place);
+        const n = this.#inserts++;
+        this.lines.push(`const entries${n} = (${at} ??= {});`);
+        if (rule.key.sequential) {
+          this.#helpers.add("nextKey");
+          this.lines.push(`const entryKey${n} = nextKey(entries${n}, ${q(rule.key.prefix)}, ${rule.key.digits});`);
+        } else this.lines.push(`const entryKey${n} = newId(${q(rule.key.prefix.replace(/_$/, ""))});`);
+        const fields = Object.entries(rule.fields).map(
+          ([name, v]) => `${q(name)}: ${v.kind === "new-key" ? `entryKey${n}` : this.#value(v)}`,
+        );
+        this.lines.push(`entries${n}[entryKey${n}] = { ${fields.join(", ")} };`);
+        break;
+      }
       case "insert": {
         const table = this.#tables.get(rule.table) as Table;
         const n = this.#inserts++;

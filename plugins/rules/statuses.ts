@@ -6,6 +6,7 @@
 import type { RuleSource } from "../../lib/contracts/tool-rules.ts";
 import { nameWords } from "../../lib/data-pack/places.ts";
 import { participle, VERBS } from "../../lib/domain-model/lexicon.ts";
+import { singular } from "../../lib/domain-model/words.ts";
 import { here, type RuleContext } from "./context.ts";
 import { toggleOf } from "./flags.ts";
 
@@ -63,8 +64,18 @@ export function targetStatus(c: RuleContext): TargetStatus | null {
       return { value: known ?? spelt(value, status.values), source: "description", text: sentence };
     }
   }
-  if (NOT_STATUS_VERBS.has(c.text.verb)) return null;
   const verb = c.text.verb;
+  // A state the data shows that names the tool's act and what it acts on ("pending (item modified)"
+  // for modify_pending_order_items): every other word of it is in the tool's name.
+  const named = new Set(c.text.words.map(singular));
+  const stem = verb.replace(/(e|y)$/, "");
+  const composite = status.values.find((v) => {
+    const words = nameWords(v);
+    const act = words.findIndex((w) => w === participle(verb) || (w.startsWith(stem) && /(ed|en)$/.test(w)));
+    return act >= 0 && words.length > 1 && words.every((w, i) => i === act || named.has(w));
+  });
+  if (composite) return { value: composite, source: "data", text: `${c.text.name} → the data's state ${composite}` };
+  if (NOT_STATUS_VERBS.has(c.text.verb)) return null;
   const byParticiple = status.values.find((v) => [participle(verb), `${verb}ed`, `${verb}d`].includes(v.toLowerCase()));
   if (byParticiple) return { value: byParticiple, source: "name", text: `${verb} → ${byParticiple}` };
   // A state word made of the verb, as a participle (`cancel` → `canceled`), not a noun (`approve` ↛ `pending_approval`).

@@ -146,6 +146,9 @@ function effectsOf(input: ServiceInputs, s: ServiceModel, built: ServiceCall, ch
       case "link":
         effect = { kind: "path-grows", ...at, path: rule.place.path, rule: label };
         break;
+      case "put":
+        effect = { kind: "path-grows", ...at, path: rule.place.path, rule: label };
+        break;
       case "add-values":
         // Values already there are skipped, rightly, when unique: only a plain add must grow the list.
         if (!rule.unique) effect = { kind: "path-grows", ...at, path: rule.place.path, rule: label };

@@ -3,6 +3,7 @@
 // adds to or takes from (`add_ticket_tags`, `remove_line`, `add_ticket_comment`).
 import type { Table } from "../../../lib/contracts/domain-schema.ts";
 import type { Row } from "../../../lib/contracts/domain-state.ts";
+import type { ValueExpr } from "../../../lib/contracts/tool-rules.ts";
 import { nameWords } from "../../../lib/data-pack/places.ts";
 import { singular } from "../../../lib/domain-model/words.ts";
 import { here, type RuleContext } from "../context.ts";
@@ -22,6 +23,62 @@ export function namePass(c: RuleContext, to: string | null): void {
       `${c.text.name} turns ${toggle.place.path.join(".")} ${toggle.value ? "on" : "off"} (true/false in the data)`,
     );
   namedList(c);
+  namedEntry(c);
+}
+
+const GIVES = new Set("add send issue give grant award create open attach".split(" "));
+
+/**
+ * `send_certificate(user_id, amount)`, `add_note(customer_id, text)`: an entry of the kind the name
+ * says goes into the record's map (or list) of entries, where the data's entries of that kind show
+ * how one looks (its kind field, its key's prefix, the fields the call gives).
+ */
+function namedEntry(c: RuleContext): void {
+  const target = c.target;
+  if (!target || c.subject.kind !== "change" || !GIVES.has(c.text.verb) || c.effects.length > 0) return;
+  const entity = new Set(nameWords(target.entity.replaceAll(" ", "_")));
+  const kind = c.text.words
+    .slice(1)
+    .map(singular)
+    .filter((w) => !entity.has(w) && !["to", "for", "a", "an", "the", "new"].includes(w));
+  if (kind.length === 0) return;
+  for (const field of target.fields) {
+    const map = field.entries;
+    if (!map) continue;
+    const entries = c.records(target).flatMap((r: Row) => Object.entries((r[field.name] as Record<string, Row> | undefined) ?? {}));
+    const ofKind = entries.filter(([key, e]) =>
+      kind.some((w) => key.toLowerCase().startsWith(w) || Object.values(e).some((v) => typeof v === "string" && v.toLowerCase() === w)),
+    );
+    if (ofKind.length === 0) continue;
+    const kindField = map.find((f) =>
+      ofKind.every(([, e]) => typeof e[f.name] === "string" && kind.includes((e[f.name] as string).toLowerCase())),
+    );
+    const prefix = /^(.*?)(\d+)$/.exec(ofKind[0]?.[0] ?? "");
+    const fields: Record<string, ValueExpr> = {};
+    const taken = new Set<string>([...c.identifying]);
+    for (const f of map) {
+      const param = c.text.parameters.find((p) => p.name === f.name) ?? c.parameterFor(f.name, taken);
+      if (param && param.type !== "array") {
+        fields[f.name] = { kind: "parameter", name: param.name };
+        taken.add(param.name);
+      } else if (f === kindField) fields[f.name] = { kind: "constant", value: ofKind[0]?.[1][f.name] };
+      else if (/^(id|key)$/.test(f.name) || f.name === `${field.name.replace(/s$/, "")}_id`) fields[f.name] = { kind: "new-key" };
+      else if (f.format === "date-time" || /_at$/.test(f.name)) fields[f.name] = { kind: "now", wholeSeconds: true };
+      else if (f.format === "date") fields[f.name] = { kind: "today" };
+    }
+    if (taken.size === c.identifying.size) continue;
+    c.effect(
+      {
+        kind: "put",
+        place: here([field.name]),
+        key: { prefix: prefix?.[1] ?? `${kind.join("_")}_`, digits: prefix?.[2]?.length ?? 6, sequential: Boolean(prefix) },
+        fields,
+      },
+      "name",
+      `${c.text.name} adds a ${kind.join(" ")} to the ${target.entity}'s ${field.name.replaceAll("_", " ")} (the data's entries of that kind show its fields)`,
+    );
+    return;
+  }
 }
 
 /** `renew_active_loan` acts on active loans: a status word of the name that is not where it leads. */

@@ -116,10 +116,10 @@ describe("envscale CLI", () => {
     expect(packs[0].tools).toHaveLength(18);
     expect(Object.keys(packs[0].data)).toEqual(expect.arrayContaining(["members", "loans", "holds"]));
 
-    writeFileSync(join(dir, "bad.json"), JSON.stringify({ loans: [{ note: "a" }, { note: "a" }] }));
+    writeFileSync(join(dir, "bad.json"), JSON.stringify({ loans: [{ note: "a" }, "a"] }));
     const bad = await runCli(["run", join(pack, "tools.json"), "--data", "bad.json", "--out", "bad"], { cwd: dir });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/bad\.json, collection "loans": no field keys its records/);
+    expect(bad.stderr).toMatch(/bad\.json, collection "loans": a list collection must hold records/);
     const mismatched = await runCli(["run", "a.json", "b.json", "c.json", "--data", "x.json", "--data", "y.json"], { cwd: dir });
     expect(mismatched.code).toBe(2);
     expect(mismatched.stderr).toContain("2 --data for 3 catalogs");

@@ -251,6 +251,57 @@ describe("shapes a service keeps its data in", () => {
   });
 });
 
+describe("a club: entries of a kind the name gives, and a state that names the act", () => {
+  const club = () => ({
+    members: {
+      m1: {
+        member_id: "m1",
+        wallet: {
+          card_1: { id: "card_1", source: "card", brand: "visa" },
+          voucher_1000001: { id: "voucher_1000001", source: "voucher", amount: 20 },
+        },
+      },
+    },
+    visits: {
+      v1: { visit_id: "v1", member_id: "m1", status: "scheduled", time: "10:00" },
+      v2: { visit_id: "v2", member_id: "m1", status: "scheduled (time changed)", time: "11:00" },
+      v3: { visit_id: "v3", member_id: "m1", status: "done", time: "09:00" },
+    },
+  });
+  const tools = [
+    toolSpec("issue_voucher", { member_id: S(), amount: N("Its value.") }, ["member_id", "amount"], "Issue a voucher to a member."),
+    toolSpec(
+      "change_scheduled_visit_time",
+      { visit_id: S(), time: S("HH:MM") },
+      ["visit_id", "time"],
+      "Move a scheduled visit to another time.",
+    ),
+  ];
+
+  it("puts an entry of the named kind among the record's entries, shaped as the data's entries of that kind", async () => {
+    const env = await serviceEnvironment(sandbox, tools, club());
+    const { outcomes, state } = await env.run([{ tool: "issue_voucher", arguments: { member_id: "m1", amount: 35 } }]);
+    expect(outcomes[0]?.ok).toBe(true);
+    const wallet = ((state.members as Record<string, Record<string, unknown>>).m1 as Record<string, unknown>).wallet as Record<
+      string,
+      unknown
+    >;
+    expect(wallet.voucher_1000002).toEqual({ id: "voucher_1000002", source: "voucher", amount: 35 });
+  });
+
+  it("leads to the data's state that names the act and what it acts on", async () => {
+    const env = await serviceEnvironment(sandbox, tools, club());
+    const { outcomes, state } = await env.run([{ tool: "change_scheduled_visit_time", arguments: { visit_id: "v1", time: "12:30" } }]);
+    expect(outcomes[0]?.ok).toBe(true);
+    expect((state.visits as Record<string, unknown>).v1).toEqual({
+      visit_id: "v1",
+      member_id: "m1",
+      status: "scheduled (time changed)",
+      time: "12:30",
+    });
+  });
+});
+
 describe("a rule goes where its words point", () => {
   it("puts a policy's list of reasons on the reason, not on the order it is about", async () => {
     const data = { orders: { o1: { order_id: "o1", status: "pending" }, o2: { order_id: "o2", status: "shipped" } } };
