@@ -1,0 +1,78 @@
+// Eight services written blind (their data, policy, reference and gold calls written from public API
+// documentation before envscale ran on them; see each examples/packs/<pack>/SOURCE.md), kept as
+// regression tests: the environment built offline (through verification) replays their gold calls
+// against their references no worse than it did when this test was written. The floors are what
+// was measured then, a little lower; bench/RESULTS.md has the first-run figures and each step since.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Fidelity, type GoldTask, measureFidelity, type Reference } from "../../../bench/support/fidelity.ts";
+import { declarationsOf, type EnvironmentSpec } from "../../../lib/contracts/environment-spec.ts";
+import { compileToolModule, Sandbox } from "../../../sandbox/index.ts";
+import { builtInStages } from "../../support/built-in-stages.ts";
+import { repoRoot } from "../../support/helpers.ts";
+import { runStages } from "../../support/pipeline.ts";
+
+/** Per pack: the share of gold calls alike, and of changing tasks that change the same records, at least. */
+const FLOORS: Record<string, { calls: number; same: number }> = {
+  bank: { calls: 0.93, same: 0.25 },
+  helpdesk: { calls: 0.87, same: 0.45 },
+  player: { calls: 0.9, same: 0.17 },
+  registrar: { calls: 0.92, same: 0.22 },
+  rental: { calls: 0.84, same: 0.17 },
+  storefront: { calls: 0.88, same: 0.2 },
+  timeoff: { calls: 0.91, same: 0.15 },
+  warehouse: { calls: 0.9, same: 0.5 },
+};
+const THROUGH_VERIFY = new Set(["ingest", "tool-graph", "domains", "schema", "rules", "codegen", "verify"]);
+
+let sandbox: Sandbox;
+const measured = new Map<string, { fidelity: Fidelity; missing: number }>();
+
+beforeAll(async () => {
+  sandbox = await Sandbox.start({ processes: 1 });
+  for (const name of Object.keys(FLOORS)) {
+    const dir = join(repoRoot, "examples", "packs", name);
+    const catalog = join(dir, "tools.json");
+    const run = await runStages({
+      stages: builtInStages.filter((s) => THROUGH_VERIFY.has(s.name)),
+      config: { stages: { ingest: { sources: [catalog], packs: [{ catalog, data: join(dir, "data"), policy: join(dir, "policy.md") }] } } },
+    });
+    const environment = run.json<EnvironmentSpec>(`envs/${name}/environment.json`);
+    const compiled = await compileToolModule(run.text(`envs/${name}/tools.ts`), {
+      filename: "tools.ts",
+      tools: declarationsOf(environment),
+    });
+    if (!compiled.ok) throw new Error(`the ${name} module does not compile: ${compiled.findings[0]?.message}`);
+    const tools = (JSON.parse(readFileSync(catalog, "utf8")) as unknown[]).length;
+    const gold = readFileSync(join(repoRoot, "test", "fixtures", "packs", name, "tasks.jsonl"), "utf8")
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .map((line) => JSON.parse(line) as GoldTask);
+    const { tools: reference } = (await import(join(repoRoot, "test", "fixtures", "packs", name, "reference.ts"))) as { tools: Reference };
+    const fidelity = await measureFidelity({
+      sandbox,
+      module: compiled.module,
+      reference,
+      dataPath: join(dir, "data"),
+      tasks: gold,
+      clock: environment.clock,
+      functionOf: new Map(environment.tools.map((t) => [t.catalogName, t.name])),
+    });
+    measured.set(name, { fidelity, missing: tools - environment.tools.length });
+  }
+}, 240_000);
+
+afterAll(async () => {
+  await sandbox?.close();
+});
+
+describe.each(Object.keys(FLOORS))("the %s pack, written blind", (name) => {
+  it("gives every tool an environment and replays the gold calls no worse than it did", () => {
+    const { fidelity: f, missing } = measured.get(name) as { fidelity: Fidelity; missing: number };
+    const floor = FLOORS[name] as { calls: number; same: number };
+    expect(missing).toBe(0);
+    expect(f.callsAgreed / f.calls).toBeGreaterThanOrEqual(floor.calls);
+    expect(f.sameRecords / f.changingTasks).toBeGreaterThanOrEqual(floor.same);
+  });
+});
