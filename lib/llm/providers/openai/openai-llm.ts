@@ -85,7 +85,7 @@ export class OpenAiLlm implements LlmService {
       return error;
     }
     if (error instanceof EnvscaleError) return error;
-    const failed = describeFailure(error, purpose, this.#settings.baseUrl);
+    const failed = describeFailure(error, purpose, this.#settings.baseUrl, this.#settings.timeoutMs);
     // Given up by the caller (the stage stopping, the run interrupted): no verdict on the endpoint.
     if (signal?.aborted || error instanceof OpenAI.APIUserAbortError)
       return new EnvscaleError("E_LLM", failed.message, { details: failed.details, cause: error });
@@ -238,6 +238,7 @@ function describeFailure(
   error: unknown,
   purpose: string,
   baseUrl: string | undefined,
+  timeoutMs: number | undefined,
 ): { message: string; details: Record<string, unknown> } {
   const where = baseUrl ?? "the OpenAI API";
   if (error instanceof OpenAI.APIError && error.status !== undefined)
@@ -247,6 +248,12 @@ function describeFailure(
     };
   const retried = error instanceof OpenAI.APIConnectionError || error instanceof ResponseBodyError;
   // The SDK's "Connection error." says little; its causes say what happened ("other side closed").
+  // The SDK's "Request timed out." does not say which limit: name it as the body's own timeout does.
+  if (error instanceof OpenAI.APIConnectionTimeoutError && timeoutMs !== undefined)
+    return {
+      message: `${purpose}: request to ${where} failed after all retries: the response did not arrive within ${timeoutMs} ms`,
+      details: { purpose },
+    };
   const causes: string[] = [];
   for (let cause = error instanceof OpenAI.APIConnectionError ? error.cause : undefined; cause instanceof Error; cause = cause.cause)
     causes.push(cause.message);
