@@ -52,11 +52,14 @@ export function targetStatus(c: RuleContext): TargetStatus | null {
         .replace(/\([^)]*\)/g, " ")
         .trim()
         .split(/\s+/);
+      // The pattern may have taken the word "status" itself: then it is the subject.
+      if (/^status\b/.test(match[0])) before.push("status");
       const head = entity.split(" ").at(-1) ?? entity;
-      const last = before.at(-1) ?? "";
-      const owner = (before.at(-2) ?? "").replace(/'s$/, "");
+      const last = before.filter((w) => w !== "").at(-1) ?? "";
+      const owner = (before.filter((w) => w !== "").at(-2) ?? "").replace(/'s$/, "");
       const ofRecord = last === head || last === `${head}'s` || owner === head || owner === "its" || /^(it|its)$/.test(last);
-      if (!ofRecord && !(last === "status" && (owner === head || owner === "its" || before.length <= 2))) continue;
+      const words = before.filter((w) => w !== "");
+      if (!ofRecord && !(last === "status" && (owner === head || owner === "its" || words.length <= 2))) continue;
       const value = (match[1] as string).trim();
       const known = status.values.find((v) => v.toLowerCase() === value) ?? statusesIn(value, status.values)[0];
       // A value that is no state of the data (a time, a number) is some other field's.
@@ -135,7 +138,11 @@ export function statusRequirement(
       // The state the tool leads to is no precondition, unless refused ("already canceled transfers are refused").
       const mentioned = NEGATIVE.test(clause) ? all : all.filter((v) => v !== to);
       if (mentioned.length === 0) continue;
-      if (options.own && !ownAction.test(clause)) continue;
+      // The tool's own verb, not a state that qualifies a record ("a reserved order cannot get extra items").
+      const acts = ownAction.test(
+        clause.replace(new RegExp(`\\b(${all.map((v) => v.toLowerCase()).join("|") || "-"})\\s+(${entity}s?|ones?)\\b`, "g"), ""),
+      );
+      if (options.own && !acts) continue;
       // Qualify with every state named ("a new or concept order"), then leave out the one it leads to.
       const qualified = qualifyingStatuses(clause, all, entity).filter((v) => mentioned.includes(v));
       if (NEGATIVE.test(clause)) {
@@ -146,10 +153,7 @@ export function statusRequirement(
         if (refusing.length === 0) continue;
         for (const v of refusing) refused.add(v);
         said.push(clause.trim());
-      } else if (
-        qualified.length > 0 &&
-        (ownAction.test(clause) || /\b(only|while|must be|applies)\b/.test(clause) || clause === options.summary)
-      ) {
+      } else if (qualified.length > 0 && (acts || /\b(only|while|applies)\b/.test(clause) || clause === options.summary)) {
         for (const v of qualified) allowed.add(v);
         said.push(clause.trim());
       }
@@ -173,7 +177,8 @@ export function qualifyingStatuses(clause: string, mentioned: readonly string[],
   const noun = `(?:${entity}s?|ones?)`;
   const adverb = "(?:still\\s+|already\\s+|currently\\s+)?";
   const patterns = [
-    new RegExp(`(?:^|[(,]\\s*|\\b(?:an?|the|only|any|no|of|for|on|onto|to)\\s+)${adverb}${list}\\s+${noun}\\b`, "g"),
+    // ("no stopped order" speaks of another record than the one the tool acts on.)
+    new RegExp(`(?:^|[(,]\\s*|\\b(?:an?|the|only|any|of|for|on|onto|to)\\s+)${adverb}${list}\\s+${noun}\\b`, "g"),
     new RegExp(
       `\\b(?:while|when|if|as long as|unless)\\s+(?:it|the ${entity})\\s+(?:is|has been)\\s+${adverb}(?:in\\s+status\\s+)?${list}`,
       "g",
