@@ -102,6 +102,11 @@ export class RuleContext {
    * `payment_methods`), by its description ("a payment method of the patient's wallet"), or by
    * the data (the values of fields of that name elsewhere are keys of the map).
    */
+  /** The keys of the entries a holder keeps, over every record of its table. */
+  entryKeys(holder: Holder): Set<string> {
+    return new Set(this.records(holder.table).flatMap((r) => Object.keys(entriesOf(valueIn(r, holder.place.path), holder.keyField))));
+  }
+
   mapFor(parameter: string): Holder | null {
     if (!this.target) return null;
     const candidates = maps(this.tables, this.target);
@@ -114,9 +119,7 @@ export class RuleContext {
     const values = valuesNamed(this.data, parameter);
     if (values.size === 0) return null;
     for (const holder of candidates) {
-      const keys = new Set(
-        this.records(holder.table).flatMap((r) => Object.keys(entriesOf(valueIn(r, holder.place.path), holder.keyField))),
-      );
+      const keys = this.entryKeys(holder);
       const inside = [...values].filter((v) => keys.has(v)).length;
       if (inside / values.size >= 0.9) return holder;
     }
@@ -144,6 +147,13 @@ export class RuleContext {
           : null;
     const optional = on !== null && this.parameter(on)?.required === false;
     this.requires.push({ rule, source, text, ...(optional ? { when: [{ left: { kind: "parameter", name: on }, op: "given" }] } : {}) });
+  }
+
+  /** A requirement that holds only on calls that meet `when` (a status a parameter sets). */
+  requireWhen(rule: Requirement, when: Condition[], source: RuleSource, text: string): void {
+    if (this.requires.some((r) => JSON.stringify(r.rule) === JSON.stringify(rule) && JSON.stringify(r.when) === JSON.stringify(when)))
+      return;
+    this.requires.push({ rule, source, text, when });
   }
 
   effect(rule: Effect, source: RuleSource, text: string, when?: Condition[]): void {

@@ -79,6 +79,7 @@ function changeRules(c: RuleContext): void {
   namePass(c, to?.value ?? null);
   descriptionPass(c, to?.value ?? null);
   policyPass(c, to?.value ?? null);
+  resolveContradictions(c);
   const allowed = allowedStates(c);
   // Nothing says which states qualify: at least a record already in the state the tool leads to is
   // refused (a cancelled reservation is not cancelled, and refunded, again).
@@ -96,9 +97,26 @@ function changeRules(c: RuleContext): void {
   data.after();
 }
 
+/** Which source speaks of the tool most closely: its own description, then the data's and the schema's facts, its name, the policy. */
+const CLOSENESS = ["user", "description", "data", "schema", "name", "policy"];
+
+/**
+ * Texts that contradict each other on the states a record may be in (the description: "reserve a new
+ * or concept order"; a policy sentence read as "only started or stopped orders") leave no call
+ * possible: the source further from the tool gives way, until some state is allowed.
+ */
+function resolveContradictions(c: RuleContext): void {
+  const unconditional = (r: (typeof c.requires)[number]) => r.rule.kind === "status-in" && r.rule.place.hops.length === 0 && !r.when;
+  while ((allowedStates(c, unconditional) ?? ["any"]).length === 0) {
+    const furthest = c.requires.filter(unconditional).reduce((a, b) => (CLOSENESS.indexOf(b.source) > CLOSENESS.indexOf(a.source) ? b : a));
+    c.requires.splice(c.requires.indexOf(furthest), 1);
+  }
+}
+
 /** The states every `status-in` requirement on the record itself allows, or null when none limits them. */
-function allowedStates(c: RuleContext): string[] | null {
+function allowedStates(c: RuleContext, counts: (r: RuleContext["requires"][number]) => boolean = () => true): string[] | null {
   const lists = c.requires
+    .filter(counts)
     .map((r) => r.rule)
     .filter((r): r is Extract<Requirement, { kind: "status-in" }> => r.kind === "status-in" && r.place.hops.length === 0);
   if (lists.length === 0) return null;

@@ -67,6 +67,22 @@ export function targetStatus(c: RuleContext): TargetStatus | null {
       return { value: known ?? spelt(value, status.values), source: "description", text: sentence };
     }
   }
+  // "status draft -> ready_to_ship": a transition written as an arrow ends in the state it leads to.
+  for (const sentence of c.text.sentences) {
+    const arrow = /([a-z_]+)["'”’]?\s*(?:->|→)\s*["'“‘]?([a-z_]+)/i.exec(sentence);
+    const known = arrow ? status.values.find((v) => v.toLowerCase() === arrow[2]?.toLowerCase()) : undefined;
+    if (known && arrow && status.values.some((v) => v.toLowerCase() === arrow[1]?.toLowerCase()))
+      return { value: known, source: "description", text: sentence };
+  }
+  // mark_transfer_ready_to_ship: a state the name puts after the record is where it leads ("renew_active_loan"
+  // puts it before: a state the record must be in).
+  const head = (c.target?.entity ?? "").split(" ").at(-1) ?? "";
+  const words = c.text.words.map(singular);
+  const after = words.indexOf(head);
+  if (after > 0) {
+    const tail = statusesIn(c.text.words.slice(after + 1).join(" "), status.values);
+    if (tail.length === 1 && tail[0]) return { value: tail[0], source: "name", text: `${c.text.name} → ${tail[0]}` };
+  }
   const verb = c.text.verb;
   // A state the data shows that names the tool's act and what it acts on ("pending (item modified)"
   // for modify_pending_order_items): every other word of it is in the tool's name.
@@ -135,8 +151,16 @@ export function statusRequirement(
       // A change the text describes ("when X, its status becomes Y") is no precondition.
       if (TRANSITION.test(clause) || /^\s*(if|when|whenever)\b/.test(clause)) continue;
       const all = statusesIn(clause, values);
-      // The state the tool leads to is no precondition, unless refused ("already canceled transfers are refused").
-      const mentioned = NEGATIVE.test(clause) ? all : all.filter((v) => v !== to);
+      // "only solved tickets can be closed": a condition on the state a parameter sets, not on every call.
+      const settable = settableState(c, clause, all);
+      if (settable) {
+        conditional(c, clause, all, settable, source);
+        continue;
+      }
+      // The state the tool leads to is no precondition, unless refused ("already canceled transfers are
+      // refused") or named beside others ("book onto a new or concept order", and it becomes concept).
+      const listed = to !== null && qualifyingStatuses(clause, all, entity).length > 1;
+      const mentioned = NEGATIVE.test(clause) || listed ? all : all.filter((v) => v !== to);
       if (mentioned.length === 0) continue;
       // The tool's own verb, not a state that qualifies a record ("a reserved order cannot get extra items").
       const acts = ownAction.test(
@@ -153,7 +177,7 @@ export function statusRequirement(
         if (refusing.length === 0) continue;
         for (const v of refusing) refused.add(v);
         said.push(clause.trim());
-      } else if (qualified.length > 0 && (acts || /\b(only|while|applies)\b/.test(clause) || clause === options.summary)) {
+      } else if (qualified.length > 0 && (acts || limits(clause, qualified) || clause === options.summary)) {
         for (const v of qualified) allowed.add(v);
         said.push(clause.trim());
       }
@@ -169,22 +193,81 @@ export function statusRequirement(
   );
 }
 
+/**
+ * Whether a clause limits the tool to the states it names: "only a pending order", "only while it is
+ * open", "applies to requested ones"; not "a solved ticket accepts only a status" (the record is the
+ * subject, what follows "only" is something else).
+ */
+function limits(clause: string, qualified: readonly string[]): boolean {
+  const text = clause.toLowerCase();
+  if (/\b(while|applies)\b/.test(text)) return true;
+  const only = text.search(/\bonly\b/);
+  if (only < 0) return false;
+  const first = Math.min(...qualified.map((v) => text.search(new RegExp(v.toLowerCase().replaceAll("_", "[_ ]")))).filter((i) => i >= 0));
+  return only < first;
+}
+
+/**
+ * The state a clause says the record "can be" put in ("only solved tickets can be closed"), when a
+ * parameter of the tool sets the status to it: the clause limits the calls that set it.
+ */
+function settableState(c: RuleContext, clause: string, all: readonly string[]): { parameter: string; values: string[] } | null {
+  const text = clause.toLowerCase();
+  // "… can be closed", or '"approved" and "denied" apply only to …' (the states the call sets come first).
+  const named =
+    /\b(?:can|may|must)\s+(?:only\s+)?be\s+([a-z_]+)/.exec(text)?.[1] ??
+    /^(.*?)\s+(?:apply|applies|are allowed|is allowed)\s+only\b/.exec(text)?.[1];
+  if (!named) return null;
+  const states = all.filter((v) => statusesIn(named, [v]).length > 0);
+  for (const p of c.text.parameters) {
+    const values = (p.enum ?? []).map(String).filter((e) => states.some((v) => v.toLowerCase() === e.toLowerCase()));
+    if (values.length > 0) return { parameter: p.name, values };
+  }
+  return null;
+}
+
+/** The states a record must be in when a call sets it to `settable.value`. */
+function conditional(
+  c: RuleContext,
+  clause: string,
+  all: readonly string[],
+  settable: { parameter: string; values: string[] },
+  source: RuleSource,
+): void {
+  const status = c.target?.status;
+  if (!status) return;
+  const from = qualifyingStatuses(clause, all, c.target?.entity ?? "").filter((v) => !settable.values.includes(v));
+  if (from.length === 0) return;
+  c.requireWhen(
+    { kind: "status-in", place: here([status.field]), values: [...from].sort() },
+    [{ left: { kind: "parameter", name: settable.parameter }, op: "in", right: { kind: "constant", value: settable.values } }],
+    source,
+    `a ${c.target?.entity} is ${settable.values.join(" or ")} only from ${from.join(" or ")} (${clause.trim()})`,
+  );
+}
+
 /** The statuses a clause puts right before the entity ("a paid invoice", "closed tickets") or after "while it is", "that are". */
 export function qualifyingStatuses(clause: string, mentioned: readonly string[], entity: string): string[] {
   if (mentioned.length === 0) return [];
   const alternatives = mentioned.map((v) => v.toLowerCase().replaceAll("_", "[_ ]")).join("|");
   const list = `["“']?((?:${alternatives})["”']?(?:\\s*(?:,|or|and|/)\\s*["“']?(?:${alternatives})["”']?)*)`;
-  const noun = `(?:${entity}s?|ones?)`;
+  // "a draft transfer" qualifies an inventory transfer: the entity's head noun stands for it.
+  const head = entity.split(" ").at(-1) ?? entity;
+  const noun = `(?:${entity}s?|${head}s?|ones?)`;
   const adverb = "(?:still\\s+|already\\s+|currently\\s+)?";
   const patterns = [
     // ("no stopped order" speaks of another record than the one the tool acts on.)
     new RegExp(`(?:^|[(,]\\s*|\\b(?:an?|the|only|any|of|for|on|onto|to)\\s+)${adverb}${list}\\s+${noun}\\b`, "g"),
     new RegExp(
-      `\\b(?:while|when|if|as long as|unless)\\s+(?:it|the ${entity})\\s+(?:is|has been)\\s+${adverb}(?:in\\s+status\\s+)?${list}`,
+      `\\b(?:while|when|if|as long as|unless)\\s+(?:it|the ${entity}|the ${head})\\s+(?:is|has been)\\s+${adverb}(?:in\\s+(?:status\\s+|the\\s+)?)?${list}`,
       "g",
     ),
     new RegExp(`\\b${noun}\\s+(?:that|which)\\s+(?:is|are|has been|have been)\\s+${adverb}(?:in\\s+status\\s+)?${list}`, "g"),
     new RegExp(`\\b(?:in|with)\\s+(?:the\\s+)?(?:status|state)\\s+${list}`, "g"),
+    // A list of requirements: 'Requirements: status "reserved"; …'.
+    new RegExp(`^\\s*(?:the\\s+(?:${entity}|${head})'s\\s+)?status\\s+(?:is\\s+|must be\\s+)?${list}\\s*\\.?$`, "g"),
+    // A transition written as an arrow: "status draft -> ready_to_ship" starts from draft.
+    new RegExp(`${list}\\s*(?:->|→)`, "g"),
   ];
   const found = new Set<string>();
   for (const pattern of patterns)

@@ -32,6 +32,8 @@ export function parameterValues(c: RuleContext, source: "description" | "policy"
       // Examples are not the only values.
       if (/(such as|e\.g\.|for example|\blike\b|example|\bsee\b)/.test(text)) continue;
       const options = quoted(text);
+      // 'a card on file ("ccof:...")': a value's shape, not a value.
+      if (options.some((o) => /(\.\.\.|…)$/.test(o))) continue;
       if (options.length < 2 || !/\b(either|one of|must be|should be|only|or|is)\b/.test(text)) continue;
       c.require({ kind: "parameter-in", parameter: p.name, values: options }, source, text);
       break;

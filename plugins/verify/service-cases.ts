@@ -88,17 +88,16 @@ function effectsOf(input: ServiceInputs, s: ServiceModel, built: ServiceCall, ch
   }
   const subject = built.record;
   const record = subject ? input.state[subject.table]?.[subject.key] : undefined;
-  // A flag set to what it already holds changes nothing, rightly: only then is no change allowed.
+  // A field set to what it already holds (a flag, or a status the case's argument repeats) changes
+  // nothing, rightly: only then is no change allowed.
   const noop =
     record !== undefined &&
     s.effects.length > 0 &&
-    s.effects.every(
-      (e) =>
-        e.rule.kind === "set" &&
-        e.rule.place.hops.length === 0 &&
-        e.rule.value.kind === "constant" &&
-        JSON.stringify(valueIn(record, e.rule.place.path)) === JSON.stringify(e.rule.value.value),
-    );
+    s.effects.every((e) => {
+      if (e.rule.kind !== "set" || e.rule.place.hops.length > 0) return false;
+      const value = e.rule.value.kind === "constant" ? e.rule.value.value : plainValue(input, e.rule.value, record, built.args);
+      return value !== undefined && JSON.stringify(valueIn(record, e.rule.place.path)) === JSON.stringify(value);
+    });
   // A change whose effects nothing in the input states (no rule derived) is checked on its
   // requirements alone: dropping it would leave the service's calls to it answered by no tool,
   // and verification.json shows it enforces no effect (a model can write one).

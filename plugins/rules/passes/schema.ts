@@ -6,6 +6,7 @@ import type { Table } from "../../../lib/contracts/domain-schema.ts";
 import type { Condition, ValueExpr } from "../../../lib/contracts/tool-rules.ts";
 import { fieldAt, leaves, nameWords, overlap } from "../../../lib/data-pack/places.ts";
 import { keyTable } from "../../../lib/service-tools/subject.ts";
+import { quoted } from "../../../lib/service-tools/tool-text.ts";
 import { heldAt, here, type RuleContext } from "../context.ts";
 
 /** What the tables say a call needs: the records and entries it names exist and belong to its record's owner. */
@@ -63,7 +64,12 @@ function belonging(c: RuleContext): void {
       continue;
     }
     const map = c.mapFor(p.name);
-    if (map && p.type === "string") {
+    // An enum's values are the schema's to say; a parameter whose own examples are no such entry
+    // ('a card on file, e.g. "ccof:…", or a gift card id, e.g. "gftc:…"') names more than them.
+    const keys = map ? [...c.entryKeys(map)] : [];
+    const shape = (v: string) => /^[A-Za-z]+[:_-]/.exec(v)?.[0] ?? "";
+    const beyond = quoted(p.description).some((e) => shape(e) !== "" && !keys.some((k) => shape(k) === shape(e)));
+    if (map && p.type === "string" && !p.enum && !beyond) {
       c.require(
         { kind: "entry-of", parameter: p.name, ...heldAt(map) },
         "data",
