@@ -11,6 +11,7 @@ import type { Condition, RuleSource, ValueExpr } from "../../lib/contracts/tool-
 import { nameWords } from "../../lib/data-pack/places.ts";
 import { nowFor, type RuleContext } from "./context.ts";
 import { counterFor, keyPattern, keyValues } from "./counters.ts";
+import { literalClauses, literalEntry, maskLiterals } from "./literals.ts";
 import { type Candidate, resolvePlace, resolveStatusPlaces, resolveValue } from "./resolve.ts";
 
 export interface Clause {
@@ -19,6 +20,10 @@ export interface Clause {
   /** The same clause as written (case kept), index for index with `text`. */
   written: string;
   quotes: string[];
+  /** Brace literals ('{type "charge", payment_method}') masked as ⦃n⦄, as written. */
+  literals: string[];
+  /** A clause that appends an entry written out as a literal, and says nothing else. */
+  literal?: true;
   source: RuleSource;
   /** The sentence it came from, as written (lower case), for the rule's text. */
   sentence: string;
@@ -29,18 +34,22 @@ export function clausesOf(sentences: readonly { sentence: string; source: RuleSo
   const out: Clause[] = [];
   for (const { sentence, source, written } of sentences) {
     const quotes: string[] = [];
+    const literals: string[] = [];
     const masked = (written ?? sentence)
       .replace(/`([^`]{1,80})`/g, "$1")
       .replace(/"([^"]{1,80})"|“([^”]{1,80})”|(?<![A-Za-z0-9])'([^']{1,60})'(?![A-Za-z0-9])/g, (_, a, b, c) => {
         quotes.push((a ?? b ?? c) as string);
         return `⟦${quotes.length - 1}⟧`;
       });
+    // Entries written out as literals are clauses of their own, read whole (literals.ts).
+    for (const entry of literalClauses(maskLiterals(masked, literals)))
+      out.push({ text: entry.toLowerCase(), written: entry, quotes, literals, source, sentence, literal: true });
     for (const part of masked.split(/;|:\s|\(\d\)|\s\(|\)\s?/)) {
       const kept = part.trim().replace(/^(and|then|also)\s+/i, "");
       // "its status becomes active and the suspension date is cleared": each side that has a verb of its own.
       for (const piece of kept.split(/\s+and\s+(?=(?:the|its|their|every|each)\b[^,]*?\b(?:is|are|becomes|become|goes|go|gets|get)\b)/i)) {
         const bare = piece.replace(/[.,;!]+$/, "").trim();
-        if (bare.length > 3) out.push({ text: bare.toLowerCase(), written: bare, quotes, source, sentence });
+        if (bare.length > 3) out.push({ text: bare.toLowerCase(), written: bare, quotes, literals, source, sentence });
       }
     }
   }
@@ -64,7 +73,7 @@ export function readClause(c: RuleContext, clause: Clause, options: { effects: b
     body = conditional[2] as string;
   }
   if (options.effects && effect(c, clause, body, when)) return;
-  if (!when) requirement(c, clause, body);
+  if (!when && !clause.literal) requirement(c, clause, body);
 }
 
 /** An effect the clause states; true when it made one. */
@@ -74,6 +83,11 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
     c.effect(rule, clause.source, clause.sentence, when);
   };
   let m: RegExpExecArray | null;
+  // 'a payment {type "charge", payment_method, …} is added': an entry written out as a literal.
+  if (clause.literal)
+    return literalEntry(c, body, clause.literals, clause.quotes, (place, element) =>
+      c.effect({ kind: "append", place: place.place, element }, clause.source, clause.sentence, when),
+    );
   // sets X to V; X is set to V; X becomes V
   if (
     (m = /^(?:sets?|changes?|updates?|marks?|resets?)\s+(.+?)\s+(?:to|as)\s+(.+)$/.exec(body)) ||

@@ -180,7 +180,8 @@ export function resolveValue(
       const w = wordsOf(text);
       const pw = nameWords(p.name).filter((x) => x !== "id");
       return pw.length > 0 && pw.every((x) => w.includes(x)) && w.length <= pw.length + 1;
-    });
+    }) ??
+    headedBy(c, wordsOf(text));
   if (param) {
     // Money given as an object ({amount, currency}) added to a number: its amount.
     const money = param.type === "object" && target && target.kind === "number";
@@ -204,6 +205,13 @@ export function resolveValue(
   )
     return constantFor(bare, target);
   return null;
+}
+
+/** "the amount" for amount_in_cents: the one parameter whose name starts with the phrase's only word. */
+function headedBy(c: RuleContext, words: readonly string[]): RuleContext["text"]["parameters"][number] | undefined {
+  if (words.length !== 1) return undefined;
+  const found = c.text.parameters.filter((p) => nameWords(p.name)[0] === words[0] && nameWords(p.name).length > 1);
+  return found.length === 1 ? found[0] : undefined;
 }
 
 /** A quoted value, spelt as the data spells the field's values (`Active` where the data writes `Active`). */

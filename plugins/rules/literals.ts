@@ -1,0 +1,92 @@
+// Entries a description writes out as a literal: 'A payment {type "charge", payment_method,
+// amount_in_cents, created_at today} is added', 'a tender {id = payment id, type CARD, amount_money}
+// is appended to the order'. API references describe the records a call appends this way; each
+// field of the literal is a constant (a quoted or upper-case word, a number), the clock (today,
+// now), the parameter of its name, or a value the resolver grounds ("= deposit").
+import type { Field } from "../../lib/contracts/domain-schema.ts";
+import type { ValueExpr } from "../../lib/contracts/tool-rules.ts";
+import { nameWords } from "../../lib/data-pack/places.ts";
+import { singular } from "../../lib/domain-model/words.ts";
+import { nowFor, type RuleContext } from "./context.ts";
+import { type Candidate, resolvePlace, resolveValue } from "./resolve.ts";
+
+/** Brace literals masked as ⦃n⦄ (innermost first, so an outer literal refers to the inner ones). */
+export function maskLiterals(text: string, literals: string[]): string {
+  let out = text;
+  for (let round = 0; round < 4 && /\{[^{}]{0,400}\}/.test(out); round++)
+    out = out.replace(/\{([^{}]{0,400})\}/g, (_, body: string) => {
+      literals.push(body);
+      return `⦃${literals.length - 1}⦄`;
+    });
+  return out;
+}
+
+/** The fragments of a masked sentence that append a literal entry: 'a payment ⦃0⦄ is added'. */
+export function literalClauses(masked: string): string[] {
+  const out: string[] = [];
+  for (const m of masked.matchAll(
+    /(?:^|[,;(]\s*|\band\s+)((?:an?|one|the|new)\s+[A-Za-z][A-Za-z_ ]{0,40}?\s*⦃\d+⦄\s*(?:is|are)\s+(?:added|appended|recorded|stored|pushed)(?:\s+(?:to|in|on|onto)\s+(?:the\s+)?[A-Za-z_' ]{1,60}?)?)(?=[,.;)]|\s+and\b|$)/gi,
+  ))
+    out.push((m[1] as string).trim());
+  return out;
+}
+
+const APPENDED =
+  /^(?:an?|one|the|new)?\s*([a-z][a-z_ ]*?)\s*⦃(\d+)⦄\s*(?:is|are)\s+(?:added|appended|recorded|stored|pushed)(?:\s+(?:to|in|on|onto)\s+(.+))?$/;
+
+/** An entry the clause appends to a list of the tool's record, written as a literal; true when it made the rule. */
+export function literalEntry(
+  c: RuleContext,
+  body: string,
+  literals: readonly string[],
+  quotes: readonly string[],
+  emit: (place: Candidate, element: Record<string, ValueExpr>) => void,
+): boolean {
+  const m = APPENDED.exec(body);
+  if (!m || !c.target) return false;
+  const noun = nameWords((m[1] as string).trim().replaceAll(" ", "_")).map(singular);
+  const head = noun.at(-1);
+  if (!head) return false;
+  const lists = (phrase: string) => resolvePlace(c, phrase, (k) => k === "array");
+  const named = m[3] ? (lists(m[3]) ?? lists(`${m[3].replace(/^the\s+/, "")}'s ${head}s`)) : null;
+  // Without a destination, the record's own list of that kind ("a payment … is added": its payments).
+  const own = c.target.fields.find((f) => f.type === "array" && nameWords(f.name).map(singular).at(-1) === head);
+  const place = named ?? (own ? lists(own.name) : null);
+  if (!place || place.table !== c.target || c.writes(place.place)) return false;
+  const fields = place.field.items?.fields ?? [];
+  const element: Record<string, ValueExpr> =
+    c.entryFromCall(fields, quotes, { name: place.place.path.at(-1) as string, entries: c.entriesAt(place.table, place.place.path) }) ?? {};
+  const known = new Set(fields.map((f) => f.name));
+  for (const part of (literals[Number(m[2])] ?? "").split(/\s*,\s*/)) {
+    const item = /^([a-z_][a-z0-9_]*)\s*(?:(?:=|:)\s*(.+)|\s+(.+))?$/i.exec(part.trim());
+    if (!item) continue;
+    const field = item[1] as string;
+    if (known.size > 0 && !known.has(field)) continue;
+    const value = literalValue(c, field, (item[2] ?? item[3])?.trim(), quotes, fields);
+    if (value) element[field] = value;
+  }
+  if (Object.keys(element).length === 0) return false;
+  emit(place, element);
+  return true;
+}
+
+function literalValue(
+  c: RuleContext,
+  field: string,
+  text: string | undefined,
+  quotes: readonly string[],
+  fields: readonly Field[],
+): ValueExpr | null {
+  const param = c.text.parameters.find((p) => p.name === field);
+  if (text === undefined || text === "") return param ? { kind: "parameter", name: param.name } : null;
+  if (/^⦃\d+⦄$/.test(text)) return null;
+  const quote = /^⟦(\d+)⟧$/.exec(text);
+  if (quote) return { kind: "constant", value: quotes[Number(quote[1])] ?? "" };
+  if (/^-?\d+(\.\d+)?$/.test(text)) return { kind: "constant", value: Number(text) };
+  if (/^(null|none)$/i.test(text)) return { kind: "constant", value: null };
+  if (/^(true|false)$/i.test(text)) return { kind: "constant", value: text.toLowerCase() === "true" };
+  if (/^today$/i.test(text)) return { kind: "today" };
+  if (/^now$/i.test(text)) return nowFor(fields.find((f) => f.name === field) ?? {});
+  if (/^[A-Z][A-Z0-9_]+$/.test(text)) return { kind: "constant", value: text };
+  return resolveValue(c, text, quotes);
+}
