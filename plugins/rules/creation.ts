@@ -58,13 +58,25 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
       };
       continue;
     }
+    // A value every record of the data holds alike (`type: "StudentEnrollment"`, `currency: "USD"`) is the new one's too.
+    const alike = sameValue(rows.map((r) => r[f.name]));
+    if (alike !== undefined && f.name !== table.status?.field) {
+      fields[f.name] = { kind: "constant", value: alike };
+      continue;
+    }
     if (!held(f)) continue;
     if (table.status && f.name === table.status.field && initial) fields[f.name] = { kind: "constant", value: initial };
     else if (f.format === "date") fields[f.name] = { kind: "today" };
     else if (f.format === "date-time") fields[f.name] = nowFor(f);
     else if (f.type === "array") fields[f.name] = { kind: "constant", value: [] };
     else if (f.type === "integer" || f.type === "number") fields[f.name] = { kind: "constant", value: 0 };
-    else if (f.type === "object") fields[f.name] = { kind: "constant", value: {} };
+    else if (f.type === "object")
+      fields[f.name] = structOf(
+        c,
+        f,
+        rows.map((r) => r[f.name]),
+        taken,
+      );
     else if (f.type === "boolean") fields[f.name] = { kind: "constant", value: false };
   }
   c.effect(
@@ -87,6 +99,36 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
     }
   }
   return { fields, newKey };
+}
+
+/** The one scalar value every record holds (three records at least), else undefined. */
+function sameValue(values: readonly unknown[]): string | boolean | undefined {
+  if (values.length < 3) return undefined;
+  const first = values[0];
+  if (typeof first !== "string" && typeof first !== "boolean") return undefined;
+  return values.every((v) => v === first) ? first : undefined;
+}
+
+/**
+ * A struct of a new record shaped as the data's records hold it (`grades: {final_grade: null}`):
+ * each part from the parameter of its name, the clock, a value all records share, else null.
+ */
+function structOf(c: RuleContext, f: Field, values: readonly unknown[], taken: Set<string>): ValueExpr {
+  const parts = f.fields ?? [];
+  if (parts.length === 0) return { kind: "constant", value: {} };
+  const out: Record<string, ValueExpr> = {};
+  const rows = values.filter((v): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v));
+  for (const part of parts) {
+    const param = c.text.parameters.find((p) => p.name === part.name && !taken.has(p.name));
+    const alike = sameValue(rows.map((r) => r[part.name]));
+    if (param) out[part.name] = { kind: "parameter", name: param.name };
+    else if (part.format === "date" || /(^|_)(date|changed|on)$/.test(part.name)) out[part.name] = { kind: "today" };
+    else if (part.format === "date-time" || /_at$/.test(part.name)) out[part.name] = nowFor(part);
+    else if (alike !== undefined) out[part.name] = { kind: "constant", value: alike };
+    else if (part.type === "array") out[part.name] = { kind: "constant", value: [] };
+    else out[part.name] = { kind: "constant", value: null };
+  }
+  return { kind: "object", fields: out };
 }
 
 function initialStatus(c: RuleContext, table: Table): string | null {
