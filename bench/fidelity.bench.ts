@@ -113,6 +113,7 @@ try {
       dataPath: data,
       tasks,
       clock: spec.clock ?? "2025-03-03T09:00:00Z",
+      ...(spec.clockStepMs !== undefined ? { clockStepMs: spec.clockStepMs } : {}),
       functionOf: new Map(spec.tools.flatMap((t) => (t.catalogName ? [[t.catalogName, t.name] as [string, string]] : []))),
     });
     add(f);

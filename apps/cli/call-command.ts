@@ -6,8 +6,10 @@
 // Exit 0 when every call succeeds, 1 when one is refused or any error of the tool or its code (the
 // line says which), 2 for usage errors. The tool runs in a supervised sandbox process, so nothing it does (a crash,
 // a hang, a memory bomb) can make this command print a stack trace, hang, or exit otherwise.
+
+import { existsSync } from "node:fs";
 import { readFile, stat, writeFile } from "node:fs/promises";
-import { basename } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { z } from "zod";
 import { canonicalStringify, type JsonObject, sha256 } from "../../kernel/canonical-json.ts";
 import { EnvscaleError, exitCodes } from "../../kernel/errors.ts";
@@ -108,17 +110,24 @@ async function writeState(path: string, state: unknown): Promise<void> {
 }
 
 /** Tool declarations: a list of `{name, parameters?, access?}`, or a run's environment.json. */
-async function readSpec(path: string): Promise<{ tools: ToolDeclaration[]; catalogNames: [string, string][]; clock?: string }> {
+async function readSpec(
+  path: string,
+): Promise<{ tools: ToolDeclaration[]; catalogNames: [string, string][]; clock?: string; clockStepMs?: number }> {
   const { toolDeclarationSchema } = await import("../../sandbox/index.ts");
   const value = await readJsonFile(path, "tool spec");
   const environment = z
-    .object({ clock: z.string().optional(), tools: z.array(toolDeclarationSchema.extend({ catalogName: z.string().optional() })) })
+    .object({
+      clock: z.string().optional(),
+      clockStepMs: z.number().int().min(0).optional(),
+      tools: z.array(toolDeclarationSchema.extend({ catalogName: z.string().optional() })),
+    })
     .safeParse(value);
   if (environment.success)
     return {
       tools: environment.data.tools.map(({ catalogName: _c, ...tool }) => tool),
       catalogNames: environment.data.tools.flatMap((t) => (t.catalogName ? [[t.catalogName, t.name] as [string, string]] : [])),
       ...(environment.data.clock ? { clock: environment.data.clock } : {}),
+      ...(environment.data.clockStepMs !== undefined ? { clockStepMs: environment.data.clockStepMs } : {}),
     };
   const parsed = z.array(toolDeclarationSchema).safeParse(value);
   if (!parsed.success)
@@ -188,7 +197,10 @@ export async function callCommand(modulePath: string, flags: CallFlags, io: CliI
     }
   }
   const { state, shape } = flags.state ? await readState(flags.state, flags.memoryMb) : { state: {}, shape: { lists: {} } };
-  const spec = flags.spec ? await readSpec(flags.spec) : undefined;
+  // A run's environment folder holds the module's environment.json: its tool names and clock go with it.
+  const beside = join(dirname(modulePath), "environment.json");
+  const specPath = flags.spec ?? (existsSync(beside) ? beside : undefined);
+  const spec = specPath ? await readSpec(specPath) : undefined;
   const tools = spec?.tools;
   // Calls name tools as the catalog does; the module's functions may be named otherwise.
   const functionOf = new Map((spec?.catalogNames ?? []).map(([catalog, name]) => [catalog, name]));
@@ -218,6 +230,7 @@ export async function callCommand(modulePath: string, flags: CallFlags, io: CliI
       const env = await sandbox.open(compiled.module, state as Record<string, never>, {
         ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
         ...(clock !== undefined ? { clock } : {}),
+        ...(spec?.clockStepMs !== undefined ? { clockStepMs: spec.clockStepMs } : {}),
         ...(flags.timeoutMs !== undefined ? { timeoutMs: flags.timeoutMs } : {}),
         ...(flags.memoryMb !== undefined ? { memoryMb: flags.memoryMb } : {}),
       });

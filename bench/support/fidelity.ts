@@ -94,6 +94,8 @@ export async function measureFidelity(options: {
   dataPath: string;
   tasks: readonly GoldTask[];
   clock: string;
+  /** How far the clock moves after each call (the environment.json's `clockStepMs`), when it says. */
+  clockStepMs?: number;
   /** Catalog name → the module's function, as a run's environment.json maps them. */
   functionOf?: ReadonlyMap<string, string>;
 }): Promise<Fidelity> {
@@ -119,7 +121,7 @@ export async function measureFidelity(options: {
     });
     let state: Record<string, unknown> = raw;
     const envOutcomes: { ok: boolean; text: string }[] = [];
-    const env = module ? await sandbox.open(module, structuredClone(read.data) as JsonObject, { clock, seed: 1 }) : undefined;
+    const env = module ? await sandbox.open(module, structuredClone(read.data) as JsonObject, { clock, seed: 1, ...(options.clockStepMs !== undefined ? { clockStepMs: options.clockStepMs } : {}) }) : undefined;
     if (!env) for (const _ of task.calls) envOutcomes.push({ ok: false, text: "no environment" });
     else
       try {

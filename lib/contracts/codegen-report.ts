@@ -18,6 +18,11 @@ export const codegenReportSchema = z.object({
   functions: z.record(z.string(), z.string()),
   /** The task clock the sample state's dates are drawn around (verify runs on it). */
   clock: z.string(),
+  /**
+   * How far the clock moves after each call, ms, when not the sandbox's default: 0 where the
+   * service's own texts set the clock ("today is …"), since the service answers every call at that time.
+   */
+  clockStepMs: z.number().int().min(0).optional(),
   /** Model rounds used by the writer (0 offline). */
   rounds: z.number().int(),
   /** Why the model's code was not used, when it was asked and failed. */

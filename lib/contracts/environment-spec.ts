@@ -9,6 +9,8 @@ export const environmentSpecSchema = z.object({
   domain: z.string(),
   /** The task clock sample states and tasks are made for. */
   clock: z.string(),
+  /** How far the clock moves after each call, ms, when not the sandbox's default (0: a service's fixed clock). */
+  clockStepMs: z.number().int().min(0).optional(),
   module: z.object({
     /** Source, relative to the environment's folder. */
     source: z.literal("tools.ts"),

@@ -85,6 +85,7 @@ export default defineStage({
           source: "templates",
           functions: Object.fromEntries(names),
           clock,
+          ...(rules[domain]?.clock ? { clockStepMs: 0 } : {}),
           rounds: 0,
           tests: [],
         };

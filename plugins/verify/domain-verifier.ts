@@ -149,6 +149,7 @@ export class DomainVerifier {
     const env = await this.#sandbox.open(module, this.#input.state as JsonObject, {
       clock: this.#input.report.clock,
       seed: 0,
+      ...(this.#input.report.clockStepMs !== undefined ? { clockStepMs: this.#input.report.clockStepMs } : {}),
       timeoutMs: this.#options.timeoutMs,
       memoryMb: this.#options.memoryMb,
     });
@@ -371,6 +372,7 @@ export class DomainVerifier {
     const environment: EnvironmentSpec = {
       domain,
       clock: this.#input.report.clock,
+      ...(this.#input.report.clockStepMs !== undefined ? { clockStepMs: this.#input.report.clockStepMs } : {}),
       module: { source: "tools.ts", bundle: "tools.bundle.js", hash: final.module.hash, writtenBy },
       tools: schema.tools
         .filter((m) => kept.has(m.tool))

@@ -177,6 +177,8 @@ function parametersOf(rule: object): string[] {
     const v = value as Record<string, unknown>;
     if (v.kind === "parameter" && typeof v.name === "string") out.push(v.name);
     if (typeof v.parameter === "string") out.push(v.parameter);
+    // add-values/remove-values over an array parameter (`each: "tags"`).
+    if (typeof v.each === "string") out.push(v.each);
     for (const item of Object.values(v)) visit(item);
   };
   visit(rule);

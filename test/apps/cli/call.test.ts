@@ -30,6 +30,35 @@ const line = (stdout: string) => {
 };
 
 describe("envscale call", () => {
+  it("takes the environment.json beside a run's module: its tool names, its clock, and a clock that stands still", async () => {
+    const dir = setup();
+    writeFileSync(
+      join(dir, "clock.ts"),
+      `export function stamp(db, args) { db.notes[args.id] = { at: new Date().toISOString() }; return db.notes[args.id].at; }\n`,
+    );
+    const spec = {
+      clock: "2025-06-11T09:00:00Z",
+      clockStepMs: 0,
+      tools: [
+        {
+          name: "stamp",
+          catalogName: "stamp_note",
+          parameters: { type: "object", properties: { id: { type: "string" } } },
+          access: "write",
+        },
+      ],
+    };
+    writeFileSync(join(dir, "environment.json"), JSON.stringify(spec));
+    writeFileSync(join(dir, "calls.jsonl"), ["a", "b"].map((id) => JSON.stringify({ tool: "stamp_note", arguments: { id } })).join("\n"));
+    const result = await runCli(["call", "clock.ts", "--calls", "calls.jsonl", "--state", "state.json"], { cwd: dir });
+    expect(result.code).toBe(0);
+    const lines = result.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.result)).toEqual(["2025-06-11T09:00:00.000Z", "2025-06-11T09:00:00.000Z"]);
+  });
+
   it("prints the result and the state hash on one line and exits 0", async () => {
     const dir = setup();
     const result = await runCli(

@@ -57,6 +57,7 @@ beforeAll(async () => {
       dataPath: join(dir, "data"),
       tasks: gold,
       clock: environment.clock,
+      ...(environment.clockStepMs !== undefined ? { clockStepMs: environment.clockStepMs } : {}),
       functionOf: new Map(environment.tools.map((t) => [t.catalogName, t.name])),
     });
     measured.set(name, { fidelity, missing: tools - environment.tools.length });
