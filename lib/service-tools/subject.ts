@@ -194,11 +194,20 @@ export function subjectOf(text: ToolText, tables: readonly Table[]): Subject {
   return { kind: "utility", utility: "think", table: null };
 }
 
-/** The single-record table whose fields a tool's description names by their own names, when only one does. */
+/**
+ * The single-record table whose fields a tool's description names by their own names: the only one,
+ * or the one named first ("Sets is_playing to false … requires a session whose user_id is set": the
+ * player, the session being a condition).
+ */
 function describedSingle(text: ToolText, tables: readonly Table[]): Table | null {
-  const said = new Set(text.sentences.join(" ").match(/[a-z][a-z0-9]*(?:_[a-z0-9]+)+/g) ?? []);
-  const hits = tables.filter((t) => t.storage === "single" && t.fields.some((f) => said.has(f.name)));
-  return hits.length === 1 ? (hits[0] as Table) : null;
+  const all = text.sentences.join(" ");
+  const said: string[] = all.match(/[a-z][a-z0-9]*(?:_[a-z0-9]+)+/g) ?? [];
+  const first = (t: Table) => Math.min(...t.fields.map((f) => said.indexOf(f.name)).filter((i) => i >= 0));
+  const hits = tables
+    .filter((t) => t.storage === "single" && t.fields.some((f) => said.includes(f.name)))
+    .sort((a, b) => first(a) - first(b));
+  if (hits.length === 1) return hits[0] as Table;
+  return hits.length > 1 && first(hits[0] as Table) < first(hits[1] as Table) ? (hits[0] as Table) : null;
 }
 
 /** Calculators, scratchpads and hand-offs to people: tools that touch no data. */

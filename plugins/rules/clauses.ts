@@ -47,11 +47,33 @@ export function clausesOf(sentences: readonly { sentence: string; source: RuleSo
     for (const part of masked.split(/;|:\s|\(\d\)|\s\(|\)\s?/)) {
       const kept = part.trim().replace(/^(and|then|also)\s+/i, "");
       // "its status becomes active and the suspension date is cleared": each side that has a verb of its own.
-      for (const piece of kept.split(/\s+and\s+(?=(?:the|its|their|every|each)\b[^,]*?\b(?:is|are|becomes|become|goes|go|gets|get)\b)/i)) {
+      for (const piece of kept
+        .split(/\s+and\s+(?=(?:the|its|their|every|each)\b[^,]*?\b(?:is|are|becomes|become|goes|go|gets|get)\b)/i)
+        .flatMap(ownVerbs)) {
         const bare = piece.replace(/[.,;!]+$/, "").trim();
         if (bare.length > 3) out.push({ text: bare.toLowerCase(), written: bare, quotes, literals, source, sentence });
       }
     }
+  }
+  return out;
+}
+
+const VERB = /\b(?:is|are|becomes?|goes|go|gets?|grows?|drops?|increments|decrements|sets?|moves?|turns?)\b/i;
+
+/**
+ * "session.login_count is incremented by 1, user_id is set, access_token becomes …": a list of
+ * changes, each with a verb of its own, read one by one (a list of places sharing one verb stays whole).
+ */
+function ownVerbs(piece: string): string[] {
+  const parts = piece.split(/,\s+/);
+  if (parts.length < 2 || parts.filter((p) => VERB.test(p)).length < 2) return [piece];
+  const out: string[] = [];
+  for (const part of parts) {
+    const last = out.at(-1);
+    // A part without a verb of its own belongs with the one before or after it.
+    if (last !== undefined && !VERB.test(last)) out[out.length - 1] = `${last}, ${part}`;
+    else if (last !== undefined && !VERB.test(part)) out[out.length - 1] = `${last}, ${part}`;
+    else out.push(part);
   }
   return out;
 }
