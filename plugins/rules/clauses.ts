@@ -11,7 +11,7 @@ import type { Condition, RuleSource, ValueExpr } from "../../lib/contracts/tool-
 import { nameWords } from "../../lib/data-pack/places.ts";
 import { nowFor, type RuleContext } from "./context.ts";
 import { counterFor, keyPattern, keyValues } from "./counters.ts";
-import { literalClauses, literalEntry, maskLiterals } from "./literals.ts";
+import { literalClauses, literalEntry, literalStruct, maskLiterals } from "./literals.ts";
 import { type Candidate, resolvePlace, resolveStatusPlaces, resolveValue } from "./resolve.ts";
 
 export interface Clause {
@@ -107,9 +107,24 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
   let m: RegExpExecArray | null;
   // 'a payment {type "charge", payment_method, …} is added': an entry written out as a literal.
   if (clause.literal)
-    return literalEntry(c, body, clause.literals, clause.quotes, (place, element) =>
-      c.effect({ kind: "append", place: place.place, element }, clause.source, clause.sentence, when),
+    return (
+      literalEntry(c, body, clause.literals, clause.quotes, (place, element) =>
+        c.effect({ kind: "append", place: place.place, element }, clause.source, clause.sentence, when),
+      ) || literalStruct(c, body, clause.literals, clause.quotes, (place, value) => add(place, { kind: "set", place: place.place, value }))
     );
+  // "a note, if given, replaces notes.manager": the parameter, when given, is the field's new value.
+  if ((m = /^(?:an?|the)\s+([a-z_ ]+?),?\s+if given,?\s+replaces\s+(.+)$/.exec(body))) {
+    const place = resolvePlace(c, m[2] as string);
+    const param = c.text.parameters.find((p) => p.name === (m?.[1] as string).trim().replaceAll(" ", "_"));
+    if (place && param && place.kind !== "array") {
+      if (!c.writes(place.place))
+        c.effect({ kind: "set", place: place.place, value: { kind: "parameter", name: param.name } }, clause.source, clause.sentence, [
+          ...(when ?? []),
+          { left: { kind: "parameter", name: param.name }, op: "given" },
+        ]);
+      return true;
+    }
+  }
   // sets X to V; X is set to V; X becomes V
   if (
     (m = /^(?:sets?|changes?|updates?|marks?|resets?)\s+(.+?)\s+(?:to|as)\s+(.+)$/.exec(body)) ||

@@ -28,7 +28,49 @@ export function literalClauses(masked: string): string[] {
     /(?:^|[,;(]\s*|\band\s+)((?:an?|one|the|new)\s+[A-Za-z][A-Za-z_ ]{0,40}?\s*⦃\d+⦄\s*(?:is|are)\s+(?:added|appended|recorded|stored|pushed)(?:\s+(?:to|in|on|onto)\s+(?:the\s+)?[A-Za-z_' ]{1,60}?)?)(?=[,.;)]|\s+and\b|$)/gi,
   ))
     out.push((m[1] as string).trim());
+  // "Sets status {status, last_changed: today, last_changed_by: acting employee}": a struct set part by part.
+  for (const m of masked.matchAll(/(?:^|[;.]\s*|\band\s+)(sets?\s+[A-Za-z_][A-Za-z0-9_.]*\s*⦃\d+⦄)(?=[,.;)]|\s+and\b|$)/gi))
+    out.push((m[1] as string).trim());
   return out;
+}
+
+/** A struct field set part by part from a literal; true when it made the rules. */
+export function literalStruct(
+  c: RuleContext,
+  body: string,
+  literals: readonly string[],
+  quotes: readonly string[],
+  emit: (place: Candidate, value: ValueExpr) => void,
+): boolean {
+  const m = /^sets?\s+([a-z_][a-z0-9_.]*)\s*⦃(\d+)⦄$/.exec(body);
+  if (!m || !c.target) return false;
+  const whole = resolvePlace(
+    c,
+    (m[1] as string).replace(/^[a-z_]+\./, (t) => (c.tables.has(t.slice(0, -1)) ? "" : t)),
+    (k) => k === "object",
+  );
+  if (!whole || whole.table !== c.target) return false;
+  const parts = whole.field.fields ?? [];
+  let made = false;
+  for (const part of (literals[Number(m[2])] ?? "").split(/\s*,\s*/)) {
+    const item = /^([a-z_][a-z0-9_]*)\s*(?:(?:=|:)\s*(.+))?$/i.exec(part.trim());
+    const field = parts.find((f) => f.name === item?.[1]);
+    if (!item || !field) continue;
+    const text = item[2]?.trim();
+    const value =
+      text === undefined
+        ? (() => {
+            const p = c.text.parameters.find((q) => q.name === field.name);
+            return p ? ({ kind: "parameter", name: p.name } as const) : null;
+          })()
+        : literalValue(c, field.name, text, quotes, parts);
+    if (!value) continue;
+    const place = resolvePlace(c, `${whole.place.path.join(".")}.${field.name}`);
+    if (!place || place.table !== c.target) continue;
+    emit(place, value);
+    made = true;
+  }
+  return made;
 }
 
 const APPENDED =

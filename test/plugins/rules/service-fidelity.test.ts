@@ -69,7 +69,7 @@ beforeAll(async () => {
         dataPath: join(dir, pack.data),
         tasks: goldTasks(name),
         clock: environment.clock,
-      ...(environment.clockStepMs !== undefined ? { clockStepMs: environment.clockStepMs } : {}),
+        ...(environment.clockStepMs !== undefined ? { clockStepMs: environment.clockStepMs } : {}),
       }),
     );
   }

@@ -192,4 +192,49 @@ describe("entries, counters and new records as references write them", () => {
       }),
     );
   });
+
+  it("sets a struct part by part from a literal, and a field a given parameter replaces", () => {
+    const requests: DomainState = {
+      requests: {
+        "1": { id: 1, state: { status: "requested", changed: "2025-01-01", changed_by: 7 }, notes: { manager: null } },
+        "2": { id: 2, state: { status: "approved", changed: "2025-01-02", changed_by: 8 }, notes: { manager: "ok" } },
+      },
+      employees: { "7": { id: 7, name: "A" }, "8": { id: 8, name: "B" } },
+    };
+    const s = serviceOf(
+      requests,
+      toolSpec(
+        "change_request_state",
+        {
+          request_id: I("Request id"),
+          status: S("New status", { enum: ["approved", "denied"] }),
+          acting_employee_id: I("Who acts"),
+          note: S("A note"),
+        },
+        ["request_id", "status", "acting_employee_id"],
+        "Approve or deny a request. Sets state {status, changed: today, changed_by: acting employee}; a note, if given, replaces notes.manager.",
+      ),
+    );
+    const sets = s.effects.filter((r) => r.rule.kind === "set").map((r) => ({ rule: r.rule, when: r.when }));
+    expect(sets).toEqual(
+      expect.arrayContaining([
+        {
+          rule: expect.objectContaining({ place: { hops: [], path: ["state", "status"] }, value: { kind: "parameter", name: "status" } }),
+          when: undefined,
+        },
+        { rule: expect.objectContaining({ place: { hops: [], path: ["state", "changed"] }, value: { kind: "today" } }), when: undefined },
+        {
+          rule: expect.objectContaining({
+            place: { hops: [], path: ["state", "changed_by"] },
+            value: { kind: "parameter", name: "acting_employee_id" },
+          }),
+          when: undefined,
+        },
+        {
+          rule: expect.objectContaining({ place: { hops: [], path: ["notes", "manager"] }, value: { kind: "parameter", name: "note" } }),
+          when: [{ left: { kind: "parameter", name: "note" }, op: "given" }],
+        },
+      ]),
+    );
+  });
 });
