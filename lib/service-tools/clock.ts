@@ -31,9 +31,13 @@ export function clockOf(text: string): string | null {
 }
 
 function isoIn(sentence: string): string | null {
-  const m = /\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2}|[A-Za-z]{1,4}\b)?)?/.exec(
-    sentence,
-  );
+  const all = [
+    ...sentence.matchAll(
+      /\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2}|[A-Za-z]{1,4}\b)?)?/g,
+    ),
+  ];
+  // "Today is 2025-10-14; the current time is 2025-10-14T15:00:00Z": the one with a time says more.
+  const m = all.find((found) => found[4]) ?? all[0];
   if (!m) return null;
   if (m[4]) return utc(Number(m[1]), Number(m[2]), Number(m[3]), m[4], m[5], m[6], m[7]);
   // "Today is 2025-05-06 and the time is 10:00 UTC": the time said elsewhere in the sentence.

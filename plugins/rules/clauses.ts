@@ -106,12 +106,22 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
   };
   let m: RegExpExecArray | null;
   // 'a payment {type "charge", payment_method, …} is added': an entry written out as a literal.
-  if (clause.literal)
-    return (
+  if (clause.literal) {
+    if (
       literalEntry(c, body, clause.literals, clause.quotes, (place, element) =>
         c.effect({ kind: "append", place: place.place, element }, clause.source, clause.sentence, when),
-      ) || literalStruct(c, body, clause.literals, clause.quotes, (place, value) => add(place, { kind: "set", place: place.place, value }))
-    );
+      ) ||
+      literalStruct(c, body, clause.literals, clause.quotes, (place, value) => add(place, { kind: "set", place: place.place, value }))
+    )
+      return true;
+    // "a PaymentRefund {…} is stored": a record of another table, named as the API names its type.
+    const noun = /^(?:an?|one|the|new)?\s*([A-Za-z][A-Za-z_ ]*?)\s*⦃/.exec(clause.written)?.[1]?.replace(/([a-z])([A-Z])/g, "$1 $2");
+    // The head of a compound names the kind (a payment refund is a refund).
+    const table = noun ? (tableNamed(c, noun.toLowerCase().split(/\s+/).at(-1) ?? "") ?? tableNamed(c, noun.toLowerCase())) : null;
+    if (table && table !== c.target && !c.inserts.some((r) => r.rule.kind === "insert" && r.rule.table === table.name))
+      return inserted(c, clause, table, body, when);
+    return false;
+  }
   // "a note, if given, replaces notes.manager": the parameter, when given, is the field's new value.
   if ((m = /^(?:an?|the)\s+([a-z_ ]+?),?\s+if given,?\s+replaces\s+(.+)$/.exec(body))) {
     const place = resolvePlace(c, m[2] as string);

@@ -25,7 +25,7 @@ export function maskLiterals(text: string, literals: string[]): string {
 export function literalClauses(masked: string): string[] {
   const out: string[] = [];
   for (const m of masked.matchAll(
-    /(?:^|[,;(]\s*|\band\s+)((?:an?|one|the|new)\s+[A-Za-z][A-Za-z_ ]{0,40}?\s*⦃\d+⦄\s*(?:is|are)\s+(?:added|appended|recorded|stored|pushed)(?:\s+(?:to|in|on|onto)\s+(?:the\s+)?[A-Za-z_' ]{1,60}?)?)(?=[,.;)]|\s+and\b|$)/gi,
+    /(?:^|[,;:(]\s*|\band\s+)((?:an?|one|the|new)\s+[A-Za-z][A-Za-z_ ]{0,40}?\s*⦃\d+⦄\s*(?:is|are)\s+(?:added|appended|recorded|stored|pushed)(?:\s+(?:to|in|on|onto)\s+(?:the\s+)?[A-Za-z_' ]{1,60}?)?)(?=[,.;)]|\s+and\b|$)/gi,
   ))
     out.push((m[1] as string).trim());
   // "Sets status {status, last_changed: today, last_changed_by: acting employee}": a struct set part by part.
