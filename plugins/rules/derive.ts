@@ -79,6 +79,7 @@ function changeRules(c: RuleContext): void {
   namePass(c, to?.value ?? null);
   descriptionPass(c, to?.value ?? null);
   policyPass(c, to?.value ?? null);
+  unsaidState(c, to);
   resolveContradictions(c);
   const allowed = allowedStates(c);
   // Nothing says which states qualify: at least a record already in the state the tool leads to is
@@ -95,6 +96,20 @@ function changeRules(c: RuleContext): void {
   data.transitions();
   schemaEffects(c);
   data.after();
+}
+
+/**
+ * A state made up from the tool's verb (refund → REFUNDED), which neither the data nor any text
+ * shows, is dropped where the description lists the call's effects on the record itself without it:
+ * the service says what changes, and its status is not among it.
+ */
+function unsaidState(c: RuleContext, to: ReturnType<typeof targetStatus>): void {
+  const status = c.target?.status;
+  if (!to || !status || to.source !== "name" || status.values.includes(to.value)) return;
+  const said = c.effects.filter((r) => r.source === "description" && "place" in r.rule && r.rule.place.hops.length === 0);
+  if (said.length < 2) return;
+  const made = c.effects.findIndex((r) => r.source === "name" && r.rule.kind === "set" && r.rule.place.path.join(".") === status.field);
+  if (made >= 0) c.effects.splice(made, 1);
 }
 
 /** Which source speaks of the tool most closely: its own description, then the data's and the schema's facts, its name, the policy. */

@@ -237,4 +237,26 @@ describe("entries, counters and new records as references write them", () => {
       ]),
     );
   });
+
+  it("leaves out a state made up from the verb when the description lists the record's changes without it", () => {
+    const payments: DomainState = {
+      payments: {
+        p1: { id: "p1", status: "COMPLETED", refunded: 0, updated_at: "2025-01-01T00:00:00Z" },
+        p2: { id: "p2", status: "FAILED", refunded: 0, updated_at: "2025-01-01T00:00:00Z" },
+      },
+    };
+    const s = serviceOf(
+      payments,
+      toolSpec(
+        "refund_payment",
+        { payment_id: S("Payment id"), amount: { type: "integer", description: "Cents" } },
+        ["payment_id", "amount"],
+        "Refunds part of a payment. Effects: the payment's refunded grows by the amount and updated_at is set to now.",
+      ),
+    );
+    const sets = s.effects.map((r) => r.rule).filter((r) => r.kind === "set");
+    const places = sets.map((r) => (r as { place: { path: string[] } }).place.path.join("."));
+    expect(places).toContain("updated_at");
+    expect(places).not.toContain("status");
+  });
 });
