@@ -61,6 +61,8 @@ export function targetStatus(c: RuleContext): TargetStatus | null {
       const words = before.filter((w) => w !== "");
       if (!ofRecord && !(last === "status" && (owner === head || owner === "its" || words.length <= 2))) continue;
       const value = (match[1] as string).trim();
+      // "updated_at of every ticket involved is set to now": another field's value, and a time.
+      if (/^(now|today)$/.test(value) || words.some((w) => c.target?.fields.some((f) => f.name === w && f.name !== status.field))) continue;
       const known = status.values.find((v) => v.toLowerCase() === value) ?? statusesIn(value, status.values)[0];
       // A value that is no state of the data (a time, a number) is some other field's.
       if (!known && !/^[a-z]+(?:[ _][a-z]+)?$/.test(value)) continue;

@@ -49,6 +49,20 @@ describe("states as references write them", () => {
     ]);
   });
 
+  it("never reads another field's time as a state ('updated_at of every ticket involved is set to now')", () => {
+    const s = serviceOf(
+      desk,
+      toolSpec(
+        "merge_tickets",
+        { ticket_id: I("Ticket id"), target_id: I("Ticket to merge into") },
+        ["ticket_id", "target_id"],
+        "Merge a ticket into another. updated_at of every ticket involved is set to now.",
+      ),
+    );
+    const states = s.effects.map((r) => r.rule).filter((r) => r.kind === "set" && r.place.path.join(".") === "status");
+    expect(states).not.toContainEqual(expect.objectContaining({ value: { kind: "constant", value: "now" } }));
+  });
+
   it("keeps a state named beside others as a precondition even when the tool leads to it", () => {
     const orders: DomainState = {
       orders: {
