@@ -79,6 +79,7 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
       );
     else if (f.type === "boolean") fields[f.name] = { kind: "constant", value: false };
   }
+  Object.assign(fields, writtenDefaults(c, table));
   c.effect(
     { kind: "set", place: { hops: [], path: [] }, value: { kind: "object", fields } },
     "data",
@@ -99,6 +100,51 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
     }
   }
   return { fields, newKey };
+}
+
+/**
+ * Values the description writes out for the new record's own fields: 'via is {channel: "api"},
+ * satisfaction_rating {score: "unoffered"}, followup_ids []'. Only fields the data's records hold,
+ * only constants (what the call gives is the parameters').
+ */
+function writtenDefaults(c: RuleContext, table: Table): Record<string, ValueExpr> {
+  const out: Record<string, ValueExpr> = {};
+  const text = c
+    .sentences("description")
+    .map((s) => s.written)
+    .join(" ");
+  const constant = (raw: string): unknown => {
+    const v = raw.trim();
+    const quoted = /^["'“](.*)["'”]$/.exec(v);
+    if (quoted) return quoted[1];
+    if (/^-?\d+(\.\d+)?$/.test(v)) return Number(v);
+    if (/^(true|false)$/.test(v)) return v === "true";
+    if (v === "null") return null;
+    if (v === "[]") return [];
+    return undefined;
+  };
+  for (const m of text.matchAll(/\b([a-z][a-z0-9_]*)\s+(?:is\s+|=\s*)?(\{[^{}]{1,200}\}|\[\])/g)) {
+    const field = table.fields.find((f) => f.name === m[1]);
+    if (!field || field.name === table.key) continue;
+    const body = m[2] as string;
+    if (body === "[]") {
+      if (field.type === "array") out[field.name] = { kind: "constant", value: [] };
+      continue;
+    }
+    const parts: Record<string, unknown> = {};
+    let ok = true;
+    for (const part of body.slice(1, -1).split(/\s*,\s*/)) {
+      const kv = /^([a-z_][a-z0-9_]*)\s*:\s*(.+)$/i.exec(part.trim());
+      const value = kv ? constant(kv[2] as string) : undefined;
+      if (!kv || value === undefined) {
+        ok = false;
+        break;
+      }
+      parts[kv[1] as string] = value;
+    }
+    if (ok && field.type === "object" && Object.keys(parts).length > 0) out[field.name] = { kind: "constant", value: parts };
+  }
+  return out;
 }
 
 /** The one scalar value every record holds (three records at least), else undefined. */

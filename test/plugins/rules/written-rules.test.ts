@@ -273,4 +273,29 @@ describe("entries, counters and new records as references write them", () => {
     expect(places).toContain("updated_at");
     expect(places).not.toContain("status");
   });
+
+  it("gives a new record the values its description writes out for its own fields", () => {
+    const tickets: DomainState = {
+      tickets: {
+        "1": { id: 1, subject: "a", via: { channel: "web" }, followup_ids: [4], satisfaction_rating: { score: "good" } },
+        "2": { id: 2, subject: "b", via: { channel: "email" }, followup_ids: [], satisfaction_rating: { score: "bad" } },
+      },
+    };
+    const s = serviceOf(
+      tickets,
+      toolSpec(
+        "create_ticket",
+        { subject: S("Subject") },
+        ["subject"],
+        'Create a ticket. via is {channel: "api"}, satisfaction_rating {score: "unoffered"}, followup_ids []. Returns the ticket.',
+      ),
+    );
+    expect(s.fields).toEqual(
+      expect.objectContaining({
+        via: { kind: "constant", value: { channel: "api" } },
+        satisfaction_rating: { kind: "constant", value: { score: "unoffered" } },
+        followup_ids: { kind: "constant", value: [] },
+      }),
+    );
+  });
 });
