@@ -6,6 +6,7 @@ import { EnvscaleError } from "../../kernel/errors.ts";
 import type { DomainPack, PackSource } from "../../lib/contracts/domain-pack.ts";
 import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
 import { readData, readPolicy } from "../../lib/data-pack/read.ts";
+import { readRulesFile } from "../../lib/rules-file/read.ts";
 
 /** `examples/packs/library/tools.json` → `library`; `retail.json` → `retail`. */
 export function packName(catalog: string): string {
@@ -44,6 +45,7 @@ export async function readPacks(
     taken.add(name);
     const data = source.data ? await readData(source.data) : null;
     const policy = source.policy ? await readPolicy(source.policy) : undefined;
+    const rules = source.rules ? await readRulesFile(source.rules, tools) : undefined;
     packs.push({
       name,
       catalog: source.catalog,
@@ -54,6 +56,7 @@ export async function readPacks(
       ...(policy !== undefined ? { policy } : {}),
       ...(source.data ? { dataPath: source.data } : {}),
       ...(source.policy ? { policyPath: source.policy } : {}),
+      ...(rules ? { rules, rulesPath: source.rules } : {}),
     });
   }
   return packs;
