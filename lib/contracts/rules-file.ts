@@ -19,6 +19,7 @@
 //             text: only the bill's own customer may pay it
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { closest } from "../../kernel/closest-match.ts";
 import { EnvscaleError, formatPath } from "../../kernel/errors.ts";
 import { conditionSchema, effectSchema, requirementSchema } from "./tool-rules.ts";
 
@@ -140,7 +141,7 @@ export function checkRulesFile(raw: unknown, file: string, tools: readonly strin
   const out: RulesFile = { ...(parsed.clock ? { clock: parsed.clock } : {}), tools: {} };
   for (const [tool, correction] of Object.entries(parsed.tools)) {
     if (!known.has(tool)) {
-      const near = tools.find((t) => t.toLowerCase() === tool.toLowerCase());
+      const near = closest(tool, tools);
       throw refused(file, tool, null, `no tool of that name in the pack's catalog${near ? ` (did you mean ${near}?)` : ""}`, [
         "tools",
         tool,
