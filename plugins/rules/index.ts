@@ -9,6 +9,7 @@ import { type DomainRules, domainRulesSchema } from "../../lib/contracts/domain-
 import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
 import { renderRules } from "../../lib/rules-file/render.ts";
 import { deriveRules } from "./derive.ts";
+import { modelSettled } from "./model-rules.ts";
 import { entitiesOf, withUserRules } from "./user-rules.ts";
 
 declare module "../../kernel/stage.ts" {
@@ -25,6 +26,7 @@ export default defineStage({
   consumes: ["catalog", "schemas", "packs"],
   produces: ["rules", "rules-text"],
   options: z.object({}),
+  uses: ["llm"],
   artifacts: {
     rules: {
       schema: z.record(z.string(), domainRulesSchema),
@@ -47,6 +49,7 @@ export default defineStage({
       : [`rules: ${count("requires")} requirements and ${count("effects")} effects over ${all.length} service tools`];
   },
   async run(ctx, { catalog, schemas, packs }) {
+    const llm = ctx.services.has("llm") ? await ctx.services.get("llm") : null;
     const specs = new Map(catalog.map((tool) => [tool.name, tool]));
     const packOf = new Map(packs.filter((pack) => pack.data).map((pack) => [pack.name, pack]));
     const out: Record<string, DomainRules> = {};
@@ -55,14 +58,21 @@ export default defineStage({
       const pack = packOf.get(domain);
       if (schema.source !== "data" || !pack?.data) continue;
       const tools = schema.tools.map((t) => specs.get(t.tool)).filter((spec): spec is ToolSpec => Boolean(spec));
-      out[domain] = withUserRules(deriveRules(domain, tools, schema.tables, pack.data, pack.policy ?? null), pack, schema);
+      const derived = deriveRules(domain, tools, schema.tables, pack.data, pack.policy ?? null);
+      // With a model, the derived rules are a draft it corrects; a person's rules file comes last.
+      const settled = llm?.kind === "model" ? await modelSettled(llm, derived, tools, pack, schema, ctx.logger, ctx.signal) : derived;
+      out[domain] = withUserRules(settled, pack, schema);
       text[domain] = renderRules(out[domain], entitiesOf(schema));
-      const derived = out[domain].tools;
       for (const p of out[domain].problems ?? [])
         ctx.logger.warn({ domain, tool: p.tool, problem: p.problem }, `${domain}: no rules derived for ${p.tool}: ${p.problem}`);
       ctx.logger.info(
-        { domain, tools: derived.length, writes: derived.filter((t) => t.access === "write").length, clock: out[domain].clock ?? null },
-        `${domain}: rules for ${derived.length} tools`,
+        {
+          domain,
+          tools: out[domain].tools.length,
+          writes: out[domain].tools.filter((t) => t.access === "write").length,
+          clock: out[domain].clock ?? null,
+        },
+        `${domain}: rules for ${out[domain].tools.length} tools`,
       );
     }
     return { rules: out, "rules-text": text };
