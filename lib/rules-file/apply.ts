@@ -76,7 +76,7 @@ export function applyCorrections(
   const tools = rules.tools.map((tool) => {
     const correction = file.tools[tool.tool];
     if (!correction) return tool;
-    const subject = (tool.service.table && entities.get(tool.service.table)) ?? tool.service.table ?? "record";
+    const subject = ((tool.service.table && entities.get(tool.service.table)) ?? tool.service.table ?? "record").replaceAll(" ", "_");
     return correctTool(tool, correction, source, where, subject);
   });
   const missing = Object.keys(file.tools).filter((name) => !rules.tools.some((t) => t.tool === name));

@@ -202,7 +202,7 @@ export function serviceText(service: ServiceModel): string {
 /** The record a tool's places start from, named as the table's entity (`line`, `bill`). */
 function subjectOf(tool: RuledTool, entities: ReadonlyMap<string, string>): string {
   const table = tool.service.table;
-  return (table && entities.get(table)) ?? table ?? "record";
+  return ((table && entities.get(table)) ?? table ?? "record").replaceAll(" ", "_");
 }
 
 /** One tool's rules, numbered as a rules file names them. */
