@@ -238,11 +238,18 @@ export class DomainVerifier {
       });
   }
 
-  /** A run without the failures of the cases shown to be at fault. */
+  /**
+   * A run without the failures of the cases shown to be at fault: a case's own failure, and
+   * "refused every valid call" only when every valid call refused was shown to be at fault.
+   */
   #withoutFaultyCases(tool: string, run: ToolRun): ToolRun {
-    const faults = this.#caseFaults.get(tool) ?? [];
-    if (faults.length === 0) return run;
-    const faulty = (failure: string) => faults.some((f) => failure.startsWith(`${f.case}: `) || failure.includes(`(${f.case}: `));
+    const faults = new Set((this.#caseFaults.get(tool) ?? []).map((f) => f.case));
+    if (faults.size === 0) return run;
+    const refused = run.results.filter((r) => r.kind === "valid" && r.verdict === "refused").map((r) => r.id);
+    const faulty = (failure: string) =>
+      failure.startsWith("refused every valid call")
+        ? refused.length > 0 && refused.every((id) => faults.has(id))
+        : [...faults].some((id) => failure.startsWith(`${id}: `));
     return { ...run, failures: run.failures.filter((f) => !faulty(f)) };
   }
 

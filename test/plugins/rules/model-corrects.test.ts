@@ -77,7 +77,10 @@ const ANSWERS: Record<Role, string> = {
   reviewer: '{"approved": true, "problems": []}',
   tests: '{"cases": []}',
   repair: JSON.stringify({
-    case_faults: [{ case: "valid-1", why: "the policy: parcels out of the depot are never put on hold, and P-100 was delivered" }],
+    case_faults: [
+      { case: "valid-1", why: "the policy: parcels out of the depot are never put on hold, and P-100 was delivered" },
+      { case: "valid-2", why: "the policy: parcels out of the depot are never put on hold, and P-102 was delivered" },
+    ],
   }),
   instruction: "no instruction today",
 };
@@ -130,6 +133,7 @@ describe("with a scripted model", () => {
     expect(hold?.repair).toBeUndefined();
     expect(hold?.case_faults).toEqual([
       { case: "valid-1", why: "the policy: parcels out of the depot are never put on hold, and P-100 was delivered" },
+      { case: "valid-2", why: "the policy: parcels out of the depot are never put on hold, and P-102 was delivered" },
     ]);
     expect(hold?.warnings).toContain(
       "case valid-1 is at fault, not the tool: the policy: parcels out of the depot are never put on hold, and P-100 was delivered",
@@ -144,6 +148,7 @@ describe("with a scripted model", () => {
     expect(seen.repair).toHaveLength(1);
     expect(seen.repair[0]).toContain("refused every valid call (valid-1:");
     expect(seen.repair[0]).toContain('answer instead with JSON {"case_faults"');
+    expect(seen.repair[0]).toContain("<case id: valid-1, valid-2>");
   });
 
   it("tells every role the policy, the clock and whole records of every collection", () => {
@@ -202,4 +207,46 @@ describe("a data sample", () => {
     for (const [key, note] of Object.entries(sample.notes ?? {})) expect(note).toEqual(notes[key]);
     expect(tokens).toBeLessThanOrEqual(400);
   });
+});
+
+describe("a function the model writes where the rule language cannot say it", () => {
+  it("replaces the template's function when the model's module is unusable, and is verified like any other", async () => {
+    const release = `export function release_parcel(db: any, args: { parcel_id: string }) {
+  const parcel = db.parcels[args.parcel_id];
+  if (!parcel) throw new Error("parcel " + args.parcel_id + " not found");
+  if (parcel.status !== "Held") throw new Error("parcel " + args.parcel_id + " is not Held");
+  parcel.status = "Ready";
+  return parcel;
+}`;
+    const fake = await startFakeOpenAi();
+    try {
+      fake.fallback = (body): ScriptedReply => {
+        const system = String((body.messages as { content: string | null }[])[0]?.content ?? "");
+        if (/You check the rules/.test(system))
+          return {
+            content: JSON.stringify({
+              tools: [{ tool: "release_parcel", verdict: "keep", function: release, why: "written by hand" }],
+            }),
+          };
+        if (/You review/.test(system)) return { content: '{"approved": true, "problems": []}' };
+        return { content: "no code today" };
+      };
+      const catalog = join(desk, "tools.json");
+      const through = new Set(["ingest", "tool-graph", "domains", "schema", "rules", "codegen", "verify"]);
+      const own = await runStages({
+        stages: builtInStages.filter((s) => through.has(s.name)),
+        config: {
+          llm: { provider: "openai", baseUrl: fake.url, apiKey: "test", model: "fake", repairRounds: 0, concurrency: 2 },
+          stages: { ingest: { sources: [catalog], packs: [{ catalog, data: join(desk, "data"), policy: join(desk, "policy.md") }] } },
+        },
+      });
+      expect(own.json<DomainRules>("envs/rules-model/rules.json").functions).toEqual({ release_parcel: release });
+      expect(own.json<{ source: string }>("envs/rules-model/codegen.json").source).toBe("templates");
+      expect(own.text("envs/rules-model/tools.ts")).toContain('if (parcel.status !== "Held") throw new Error');
+      const verification = own.json<Verification>("envs/rules-model/verification.json");
+      expect(verification.tools.find((t) => t.tool === "release_parcel")?.verdict).toBe("verified");
+    } finally {
+      await fake.close();
+    }
+  }, 120_000);
 });
