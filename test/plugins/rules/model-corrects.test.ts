@@ -212,9 +212,8 @@ describe("a data sample", () => {
 describe("a function the model writes where the rule language cannot say it", () => {
   it("replaces the template's function when the model's module is unusable, and is verified like any other", async () => {
     const release = `export function release_parcel(db: any, args: { parcel_id: string }) {
-  const parcel = db.parcels[args.parcel_id];
-  if (!parcel) throw new Error("parcel " + args.parcel_id + " not found");
-  if (parcel.status !== "Held") throw new Error("parcel " + args.parcel_id + " is not Held");
+  const parcel = requireRecord(db.parcels, args.parcel_id, "parcel");
+  ensure(parcel.status === "Held", "parcel " + args.parcel_id + " is not Held");
   parcel.status = "Ready";
   return parcel;
 }`;
@@ -242,9 +241,11 @@ describe("a function the model writes where the rule language cannot say it", ()
       });
       expect(own.json<DomainRules>("envs/rules-model/rules.json").functions).toEqual({ release_parcel: release });
       expect(own.json<{ source: string }>("envs/rules-model/codegen.json").source).toBe("templates");
-      expect(own.text("envs/rules-model/tools.ts")).toContain('if (parcel.status !== "Held") throw new Error');
+      expect(own.text("envs/rules-model/tools.ts")).toContain(
+        'ensure(parcel.status === "Held", "parcel " + args.parcel_id + " is not Held");',
+      );
       const verification = own.json<Verification>("envs/rules-model/verification.json");
-      expect(verification.tools.find((t) => t.tool === "release_parcel")?.verdict).toBe("verified");
+      expect(verification.tools.find((t) => t.tool === "release_parcel")).toMatchObject({ verdict: "verified", failures: [] });
     } finally {
       await fake.close();
     }
