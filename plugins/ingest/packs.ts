@@ -45,6 +45,12 @@ export async function readPacks(
     taken.add(name);
     const data = source.data ? await readData(source.data) : null;
     const policy = source.policy ? await readPolicy(source.policy) : undefined;
+    // Rules are derived, and corrected, only for a service built on its data: a file would do nothing.
+    if (source.rules && !source.data)
+      throw new EnvscaleError("E_RULES_FILE", `rules file ${source.rules}: the catalog ${source.catalog} has no data`, {
+        details: { file: source.rules },
+        hint: "a rules file corrects a service's rules: give its data too (--data, or `data` of the catalog in the config)",
+      });
     const rules = source.rules ? await readRulesFile(source.rules, tools) : undefined;
     packs.push({
       name,

@@ -2,7 +2,7 @@
 // and what is wrong; a good one changes the code written and verification checks its rules, never
 // relaxing them. On a parcel desk of our own whose derivation gets one rule wrong (holding a
 // delivered parcel) and misses the policy's weight cap.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { EnvscaleError } from "../../../kernel/errors.ts";
@@ -131,6 +131,20 @@ describe("a rules file that cannot be applied is refused, naming the tool, the r
     ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/E_RULES_FILE: rules file .*bad-rule\.yaml: tool hold_parcel, rule requires\.1: rule\.values: Too small/);
+  });
+
+  it("is read from a catalog's `rules` in the config as from --rules", async () => {
+    const dir = tempDir();
+    const config = join(dir, "envscale.config.json");
+    writeFileSync(
+      config,
+      JSON.stringify({
+        catalogs: [{ catalog: join(desk, "tools.json"), data: join(desk, "data"), rules: join(desk, "bad-unknown-tool.yaml") }],
+      }),
+    );
+    const result = await runCli(["run", "--config", config, "--out", join(dir, "run")]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("tool hold_parcels: no tool of that name in the pack's catalog (did you mean hold_parcel?)");
   });
 });
 
