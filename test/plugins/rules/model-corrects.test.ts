@@ -1,8 +1,8 @@
 // With a model, the rules derived offline are a draft the model corrects, and verification does not
 // force a right module into a wrong repair: a scripted model (an OpenAI-compatible server answering
 // each role from a script) corrects part of a parcel desk's draft and writes a module that keeps the
-// policy; the case made from the draft rule it left wrong is reported as the case's fault and the
-// code is kept. Every role's request carries the policy, the clock and whole records of every collection.
+// tool's description; the case made from the draft rule it left wrong (holding a delivered parcel)
+// is reported as the case's fault and the code is kept. Every role's request carries the policy, the clock and whole records of every collection.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -36,7 +36,7 @@ const weightCap = {
   text: "parcels heavier than 30 kg cannot be held at the depot (the policy)",
 };
 
-/** The module a capable model writes: it keeps the policy, which the draft's hold_parcel rule does not. */
+/** The module a capable model writes: it keeps the description and the policy, which the draft's hold_parcel rule does not. */
 const MODULE = `import { ensure, requireRecord } from "envscale/runtime";
 
 export function get_parcel(db: any, args: { parcel_id: string }) {
@@ -78,8 +78,14 @@ const ANSWERS: Record<Role, string> = {
   tests: '{"cases": []}',
   repair: JSON.stringify({
     case_faults: [
-      { case: "valid-1", why: "the policy: parcels out of the depot are never put on hold, and P-100 was delivered" },
-      { case: "valid-2", why: "the policy: parcels out of the depot are never put on hold, and P-102 was delivered" },
+      {
+        case: "valid-1",
+        why: "the description: parcels that have already reached their customer stay where they are, and P-100 was delivered",
+      },
+      {
+        case: "valid-2",
+        why: "the description: parcels that have already reached their customer stay where they are, and P-102 was delivered",
+      },
     ],
   }),
   instruction: "no instruction today",
@@ -126,17 +132,23 @@ describe("with a scripted model", () => {
     expect(checked).toMatchObject({ kind: "compare", case: "rule-2:compare", held: true, text: weightCap.text });
   });
 
-  it("keeps correct code: the case that contradicts the policy is reported as the case's fault, with no repair", () => {
+  it("keeps correct code: the case that contradicts the description is reported as the case's fault, with no repair", () => {
     const verification = run.json<Verification>("envs/rules-model/verification.json");
     const hold = verification.tools.find((t) => t.tool === "hold_parcel");
     expect(hold).toMatchObject({ verdict: "verified", rounds: 0, failures: [] });
     expect(hold?.repair).toBeUndefined();
     expect(hold?.case_faults).toEqual([
-      { case: "valid-1", why: "the policy: parcels out of the depot are never put on hold, and P-100 was delivered" },
-      { case: "valid-2", why: "the policy: parcels out of the depot are never put on hold, and P-102 was delivered" },
+      {
+        case: "valid-1",
+        why: "the description: parcels that have already reached their customer stay where they are, and P-100 was delivered",
+      },
+      {
+        case: "valid-2",
+        why: "the description: parcels that have already reached their customer stay where they are, and P-102 was delivered",
+      },
     ]);
     expect(hold?.warnings).toContain(
-      "case valid-1 is at fault, not the tool: the policy: parcels out of the depot are never put on hold, and P-100 was delivered",
+      "case valid-1 is at fault, not the tool: the description: parcels that have already reached their customer stay where they are, and P-100 was delivered",
     );
     expect(verification.summary).toMatchObject({ tools: 4, verified: 4, repaired: 0, dropped: 0 });
     // The module verified is the model's, function for function.
