@@ -58,21 +58,17 @@ export default defineStage({
       const pack = packOf.get(domain);
       if (schema.source !== "data" || !pack?.data) continue;
       const tools = schema.tools.map((t) => specs.get(t.tool)).filter((spec): spec is ToolSpec => Boolean(spec));
-      const derived = deriveRules(domain, tools, schema.tables, pack.data, pack.policy ?? null);
+      const draft = deriveRules(domain, tools, schema.tables, pack.data, pack.policy ?? null);
       // With a model, the derived rules are a draft it corrects; a person's rules file comes last.
-      const settled = llm?.kind === "model" ? await modelSettled(llm, derived, tools, pack, schema, ctx.logger, ctx.signal) : derived;
+      const settled = llm?.kind === "model" ? await modelSettled(llm, draft, tools, pack, schema, ctx.logger, ctx.signal) : draft;
       out[domain] = withUserRules(settled, pack, schema);
       text[domain] = renderRules(out[domain], entitiesOf(schema));
+      const derived = out[domain].tools;
       for (const p of out[domain].problems ?? [])
         ctx.logger.warn({ domain, tool: p.tool, problem: p.problem }, `${domain}: no rules derived for ${p.tool}: ${p.problem}`);
       ctx.logger.info(
-        {
-          domain,
-          tools: out[domain].tools.length,
-          writes: out[domain].tools.filter((t) => t.access === "write").length,
-          clock: out[domain].clock ?? null,
-        },
-        `${domain}: rules for ${out[domain].tools.length} tools`,
+        { domain, tools: derived.length, writes: derived.filter((t) => t.access === "write").length, clock: out[domain].clock ?? null },
+        `${domain}: rules for ${derived.length} tools`,
       );
     }
     return { rules: out, "rules-text": text };
