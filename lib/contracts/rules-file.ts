@@ -135,7 +135,28 @@ function check<S extends z.ZodType>(schema: S, raw: unknown, file: string, base:
  * unknown field, a rule that does not parse, are refused (E_RULES_FILE) naming the tool, the rule
  * and what is wrong, from zod's issue path.
  */
-export function checkRulesFile(raw: unknown, file: string, tools: readonly string[]): RulesFile {
+/** The parameter names a rule uses: its values' `{kind: "parameter", name}`, and the fields that name one. */
+export function parametersOf(value: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const v of value) parametersOf(v, out);
+  else if (value && typeof value === "object") {
+    const node = value as Record<string, unknown>;
+    if (node.kind === "parameter" && typeof node.name === "string") out.add(node.name);
+    for (const key of ["parameter", "each"]) if (typeof node[key] === "string") out.add(node[key] as string);
+    for (const v of Object.values(node)) parametersOf(v, out);
+  }
+  return out;
+}
+
+/**
+ * `parameters`, when given, are each tool's parameter names: a rule using another is refused (the
+ * code would read an argument no call carries).
+ */
+export function checkRulesFile(
+  raw: unknown,
+  file: string,
+  tools: readonly string[],
+  parameters?: ReadonlyMap<string, readonly string[]>,
+): RulesFile {
   const parsed = check(rulesFileSchema, raw ?? {}, file, []);
   const known = new Set(tools);
   const out: RulesFile = { ...(parsed.clock ? { clock: parsed.clock } : {}), tools: {} };
@@ -156,11 +177,24 @@ export function checkRulesFile(raw: unknown, file: string, tools: readonly strin
     for (const r of replace)
       if (remove.some((x) => x.part === r.ref.part && x.index === r.ref.index))
         throw refused(file, tool, `${r.ref.part}.${r.ref.index + 1}`, "both replaced and removed", ["tools", tool]);
-    out.tools[tool] = {
-      remove,
-      replace,
-      add: { requires: correction.add?.requires ?? [], effects: correction.add?.effects ?? [] },
-    };
+    const add = { requires: correction.add?.requires ?? [], effects: correction.add?.effects ?? [] };
+    const own = parameters?.get(tool);
+    if (own) {
+      const given = [
+        ...replace.map((r) => ({ rule: `${r.ref.part}.${r.ref.index + 1}`, entry: r.entry as unknown })),
+        ...add.requires.map((entry, i) => ({ rule: `add requires.${i + 1}`, entry: entry as unknown })),
+        ...add.effects.map((entry, i) => ({ rule: `add effects.${i + 1}`, entry: entry as unknown })),
+      ];
+      for (const { rule, entry } of given) {
+        const unknown = [...parametersOf(entry)].find((name) => !own.includes(name));
+        if (unknown)
+          throw refused(file, tool, rule, `the tool has no parameter "${unknown}" (its parameters: ${own.join(", ") || "none"})`, [
+            "tools",
+            tool,
+          ]);
+      }
+    }
+    out.tools[tool] = { remove, replace, add };
   }
   return out;
 }

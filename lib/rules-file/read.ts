@@ -6,12 +6,16 @@ import type { z } from "zod";
 import { EnvscaleError } from "../../kernel/errors.ts";
 import { checkRulesFile, parseRulesText, rulesFileSchema } from "../contracts/rules-file.ts";
 
-/** The rules file at `path`, checked against the pack's `tools`, in the file's own shape (packs.json keeps it). */
-export async function readRulesFile(path: string, tools: readonly string[]): Promise<z.output<typeof rulesFileSchema>> {
+/** The rules file at `path`, checked against the pack's `tools` (and their `parameters`), in the file's own shape (packs.json keeps it). */
+export async function readRulesFile(
+  path: string,
+  tools: readonly string[],
+  parameters?: ReadonlyMap<string, readonly string[]>,
+): Promise<z.output<typeof rulesFileSchema>> {
   const text = await readFile(path, "utf8").catch((error: Error) => {
     throw new EnvscaleError("E_INPUT_UNREADABLE", `cannot read the rules file ${path}: ${error.message}`, { details: { file: path } });
   });
   const raw = parseRulesText(text, path);
-  checkRulesFile(raw, path, tools);
+  checkRulesFile(raw, path, tools, parameters);
   return rulesFileSchema.parse(raw ?? {});
 }

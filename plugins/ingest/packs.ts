@@ -51,7 +51,10 @@ export async function readPacks(
         details: { file: source.rules },
         hint: "a rules file corrects a service's rules: give its data too (--data, or `data` of the catalog in the config)",
       });
-    const rules = source.rules ? await readRulesFile(source.rules, tools) : undefined;
+    const parameters = new Map(
+      catalog.filter((t) => tools.includes(t.name)).map((t) => [t.name, Object.keys(t.parameters.properties ?? {})] as const),
+    );
+    const rules = source.rules ? await readRulesFile(source.rules, tools, parameters) : undefined;
     packs.push({
       name,
       catalog: source.catalog,

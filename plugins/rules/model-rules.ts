@@ -138,7 +138,8 @@ export async function correctRules(
         functions[t.tool] = t.function;
       }
       try {
-        const checked = checkRulesFile(file, "the corrections", tools);
+        const parameters = new Map(input.specs.map((spec) => [spec.name, Object.keys(spec.parameters.properties ?? {})] as const));
+        const checked = checkRulesFile(file, "the corrections", tools, parameters);
         const rules = applyCorrections(input.rules, checked, "model", "the corrections", input.entities);
         return { ok: true, value: { rules, functions, corrected: Object.keys(file.tools).sort() } };
       } catch (error) {

@@ -101,6 +101,16 @@ describe("a rules file that cannot be applied is refused, naming the tool, the r
     expect(refusal("tools: [oops\n").message).toMatch(/^rules file rules\.yaml: not YAML or JSON: /);
   });
 
+  it("a rule that uses a parameter the tool does not have", () => {
+    const raw = parseRulesText(
+      "tools:\n  hold_parcel:\n    add:\n      requires:\n        - rule: {kind: positive, parameter: weight}\n",
+      "rules.yaml",
+    );
+    expect(() => checkRulesFile(raw, "rules.yaml", TOOLS, new Map([["hold_parcel", ["parcel_id"]]]))).toThrow(
+      'rules file rules.yaml: tool hold_parcel, rule add requires.1: the tool has no parameter "weight" (its parameters: parcel_id)',
+    );
+  });
+
   it("a rule number the tool does not have, and an effect on a tool that only reads", () => {
     const past = checkRulesFile({ tools: { release_parcel: { remove: ["effects.3"] } } }, "r.yaml", TOOLS);
     expect(() => applyCorrections(derived, past, "user", "rules file r.yaml")).toThrow(
