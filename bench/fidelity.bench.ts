@@ -1,5 +1,5 @@
 // Benchmark: how faithful offline environments are to the services they model.
-//   node bench/fidelity.bench.ts [PACK ...] [--details]      (default: every pack in examples/packs)
+//   node bench/fidelity.bench.ts [PACK ...] [--details] [--with-rules]   (default: every pack in examples/packs)
 //
 // For each pack under examples/packs: `envscale run CATALOG --data --policy` as a user types it,
 // then the pack's gold call sequences (test/fixtures/packs/<pack>/tasks.jsonl) replayed in the
@@ -7,7 +7,9 @@
 // `envscale call --spec --calls --state --state-out` replays them. Prints, per pack: tools without an
 // environment, rules derived by source, calls that went through or were refused alike, and of the
 // tasks whose reference changes records, how many change the same records and leave them equal;
-// with --details, every disagreement, so a regression says where it is. A pack whose run fails is
+// with --details, every disagreement, so a regression says where it is; with --with-rules, a pack's
+// own rules file (examples/packs/<pack>/rules.yaml, a person's corrections) is given as `--rules`
+// (without it, the figures are offline derivation's alone). A pack whose run fails is
 // reported with every tool without an environment, and the next pack runs.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
@@ -22,6 +24,7 @@ import { type Fidelity, type GoldTask, measureFidelity, type Reference } from ".
 const root = resolve(import.meta.dirname, "..");
 const args = process.argv.slice(2);
 const details = args.includes("--details");
+const withRules = args.includes("--with-rules");
 const named = args.filter((a) => !a.startsWith("--"));
 const packs = named.length > 0 ? named : readdirSync(join(root, "examples", "packs")).sort();
 const sandbox = await Sandbox.start({ processes: 1 });
@@ -68,6 +71,7 @@ try {
           data,
           "--policy",
           join(dir, "policy.md"),
+          ...(withRules && existsSync(join(dir, "rules.yaml")) ? ["--rules", join(dir, "rules.yaml")] : []),
           "--out",
           out,
         ],

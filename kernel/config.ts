@@ -12,12 +12,18 @@ export const logLevels = ["fatal", "error", "warn", "info", "debug", "trace"] as
 /** Every key envscale reads from a config file. Service sections are validated by their service. */
 export const configSchema = z.strictObject({
   /** Catalog files, folders or globs for `ingest` (default: the bundled example catalog); a catalog
-   * given as `{catalog, data, policy}` is a service's domain pack: its data and policy go with it. */
+   * given as `{catalog, data, policy, rules}` is a service's domain pack: its data, policy and rules file go with it. */
   catalogs: z
     .array(
       z.union([
         z.string().min(1),
-        z.strictObject({ catalog: z.string().min(1), data: z.string().min(1).optional(), policy: z.string().min(1).optional() }),
+        z.strictObject({
+          catalog: z.string().min(1),
+          data: z.string().min(1).optional(),
+          policy: z.string().min(1).optional(),
+          /** A rules file correcting the service's derived rules (see README: Correcting a service). */
+          rules: z.string().min(1).optional(),
+        }),
       ]),
     )
     .optional(),

@@ -26,6 +26,11 @@ export const errorCatalog = {
   E_STAGE_UNKNOWN: { class: "usage", summary: "A stage named on the command line or in `replaces` does not exist." },
   E_ARTIFACT_CONFLICT: { class: "usage", summary: "Two stages declare the same artifact kind with different storage." },
   E_INPUT_UNREADABLE: { class: "usage", summary: "An input file (catalog, state, module, sketch) cannot be read or parsed." },
+  E_RULES_FILE: {
+    class: "usage",
+    summary:
+      "A rules file (`--rules`) has an entry that cannot be applied: an unknown tool or field, a rule that does not parse, a rule number the tool does not have.",
+  },
   E_ARTIFACT_INVALID: { class: "runtime", summary: "A stage produced an artifact that fails the artifact kind's schema." },
   E_ARTIFACT_MISSING: {
     class: "runtime",

@@ -55,6 +55,11 @@ Run \`envscale <command> --help\` for a command's options.`,
       repeatable,
     )
     .option("--policy <file>", "the service's policy document, prose or Markdown (per catalog, repeatable)", repeatable)
+    .option(
+      "--rules <file>",
+      "a rules file (YAML or JSON) adding, replacing or removing a service's rules, see `envscale rules` (per catalog, repeatable)",
+      repeatable,
+    )
     .option("--llm <provider>", "offline (default), openai, replay:CASSETTE or record:CASSETTE")
     .option(
       "--queue <url>",
@@ -74,6 +79,16 @@ Run \`envscale <command> --help\` for a command's options.`,
     .action(async (flags) => {
       const { stagesCommand } = await import("./stages-command.ts");
       await stagesCommand(flags, io);
+    });
+
+  program
+    .command("rules")
+    .description("print a finished run's service rules in plain sentences: each tool's requirements, effects and answer, with sources")
+    .argument("<run>", "run directory (with envs/<domain>/rules.json)")
+    .argument("[domain]", "only this domain")
+    .action(async (run: string, domain: string | undefined) => {
+      const { rulesCommand } = await import("./rules-command.ts");
+      await rulesCommand(run, domain, io);
     });
 
   program

@@ -36,16 +36,20 @@ export interface RunFlags {
   data?: string[];
   /** A service's policy document (`--policy`), paired with the catalogs as `--data` is. */
   policy?: string[];
+  /** A rules file correcting a service's derived rules (`--rules`), paired with the catalogs as `--data` is. */
+  rules?: string[];
 }
 
-/** Domain packs from `--data`/`--policy` (paired with the catalogs in order; one given applies to every catalog). */
+/** Domain packs from `--data`/`--policy`/`--rules` (paired with the catalogs in order; one given applies to every catalog). */
 function packsFromFlags(catalogs: readonly string[], flags: RunFlags, cwd: string): PackSource[] {
   const data = (flags.data ?? []).map((p) => resolve(cwd, p));
   const policy = (flags.policy ?? []).map((p) => resolve(cwd, p));
-  if (data.length === 0 && policy.length === 0) return [];
+  const rules = (flags.rules ?? []).map((p) => resolve(cwd, p));
+  if (data.length === 0 && policy.length === 0 && rules.length === 0) return [];
   for (const [flag, given] of [
     ["--data", data],
     ["--policy", policy],
+    ["--rules", rules],
   ] as const)
     if (given.length > 1 && given.length !== catalogs.length)
       throw new EnvscaleError(
@@ -56,6 +60,7 @@ function packsFromFlags(catalogs: readonly string[], flags: RunFlags, cwd: strin
     catalog,
     ...((data[i] ?? (data.length === 1 ? data[0] : undefined)) ? { data: (data[i] ?? data[0]) as string } : {}),
     ...((policy[i] ?? (policy.length === 1 ? policy[0] : undefined)) ? { policy: (policy[i] ?? policy[0]) as string } : {}),
+    ...((rules[i] ?? (rules.length === 1 ? rules[0] : undefined)) ? { rules: (rules[i] ?? rules[0]) as string } : {}),
   }));
 }
 
@@ -87,7 +92,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<void> {
   const given = flags.catalogs.length > 0 ? flags.catalogs.map((c) => resolve(cwd, c)) : (config.catalogs ?? [exampleCatalogDir]);
   const catalogs = given.map((c) => (typeof c === "string" ? c : resolve(cwd, c.catalog)));
   const packs: PackSource[] =
-    flags.data || flags.policy
+    flags.data || flags.policy || flags.rules
       ? packsFromFlags(catalogs, flags, cwd)
       : given.flatMap((c) =>
           typeof c === "string"
@@ -97,11 +102,12 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<void> {
                   catalog: resolve(cwd, c.catalog),
                   ...(c.data ? { data: resolve(cwd, c.data) } : {}),
                   ...(c.policy ? { policy: resolve(cwd, c.policy) } : {}),
+                  ...(c.rules ? { rules: resolve(cwd, c.rules) } : {}),
                 },
               ],
         );
   if (synthesising && packs.length > 0)
-    throw new EnvscaleError("E_USAGE", "--data and --policy go with catalogs, not with --theme or --sketch");
+    throw new EnvscaleError("E_USAGE", "--data, --policy and --rules go with catalogs, not with --theme or --sketch");
   const named = synthesising ? [...themes.map((t) => t.toLowerCase().replace(/[^a-z0-9]+/g, "-")), ...sketches] : catalogs;
   const runDir = flags.out ? resolve(cwd, flags.out) : config.out ? resolve(cwd, config.out) : defaultRunDir(cwd, named, seed);
   const llm = llmSectionWithFlag(config.llm, flags.llm);

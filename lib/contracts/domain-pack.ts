@@ -2,6 +2,7 @@
 // The tools read from that catalog form one environment whose state is the data in its own shape.
 import { z } from "zod";
 import { type DomainState, domainStateSchema } from "./domain-state.ts";
+import { rulesFileSchema } from "./rules-file.ts";
 
 export const domainPackSchema = z.object({
   /** The environment's name: the catalog's folder or file name, kebab-case. */
@@ -18,18 +19,22 @@ export const domainPackSchema = z.object({
   singles: z.array(z.string()).optional(),
   /** The policy document's text. */
   policy: z.string().optional(),
-  /** Where data and policy were read from, as given. */
+  /** A person's corrections of the derived rules (a rules file, see contracts/rules-file.ts), checked at ingest. */
+  rules: rulesFileSchema.optional(),
+  /** Where data, policy and rules were read from, as given. */
   dataPath: z.string().optional(),
   policyPath: z.string().optional(),
+  rulesPath: z.string().optional(),
 });
 
 export type DomainPack = Omit<z.infer<typeof domainPackSchema>, "data"> & { data?: DomainState };
 
-/** What configures a pack: a catalog source with its data and policy (ingest option `packs`, config `catalogs`). */
+/** What configures a pack: a catalog source with its data, policy and rules file (ingest option `packs`, config `catalogs`). */
 export const packSourceSchema = z.object({
   catalog: z.string().min(1),
   data: z.string().min(1).optional(),
   policy: z.string().min(1).optional(),
+  rules: z.string().min(1).optional(),
 });
 
 export type PackSource = z.infer<typeof packSourceSchema>;

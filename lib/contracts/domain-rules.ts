@@ -18,6 +18,12 @@ export const domainRulesSchema = z.object({
   tools: z.array(ruledToolSchema),
   /** Tools whose rules could not be derived (a defect of derivation), each with the problem: they keep their subject alone. */
   problems: z.array(z.object({ tool: z.string(), problem: z.string() })).optional(),
+  /** With a model: the tools whose draft rules it corrected (their corrected rules have source `model`). */
+  modelCorrected: z.array(z.string()).optional(),
+  /** With a model: a tool's whole function, where the rule language cannot say what it does (codegen uses it). */
+  functions: z.record(z.string(), z.string()).optional(),
+  /** With a model: why its corrections were not used (the draft was kept). */
+  modelRejected: z.string().optional(),
 });
 export type DomainRules = z.infer<typeof domainRulesSchema>;
 

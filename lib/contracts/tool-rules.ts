@@ -8,8 +8,11 @@
 // walks into the record reached (`["address", "zip"]`; empty: the record itself).
 import { z } from "zod";
 
-/** Where a rule came from: the tool's name, its description, the policy document, the data's own examples, its JSON Schema, a model. */
-export const ruleSources = ["name", "description", "policy", "data", "schema", "model"] as const;
+/**
+ * Where a rule came from: the tool's name, its description, the policy document, the data's own
+ * examples, its JSON Schema, a model, or a person's rules file (`user`: never relaxed offline).
+ */
+export const ruleSources = ["name", "description", "policy", "data", "schema", "model", "user"] as const;
 export type RuleSource = (typeof ruleSources)[number];
 
 export const hopSchema = z.object({

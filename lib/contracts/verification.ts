@@ -17,6 +17,11 @@ const toolVerificationSchema = z.object({
   repair: z.string().optional(),
   /** Why it failed as written (and, for a tool dropped after a repair, why the repair failed). */
   failures: z.array(z.string()),
+  /**
+   * Cases the model showed to be wrong, not the tool: they contradict the tool's description or the
+   * policy (made from a rule derived wrongly). Their failures are not the tool's; its code is kept.
+   */
+  case_faults: z.array(z.object({ case: z.string(), why: z.string() })).optional(),
   /** What a kept tool does not do that its kind suggests (a change with no effect derived). */
   warnings: z.array(z.string()).optional(),
   /**

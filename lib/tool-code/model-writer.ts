@@ -5,10 +5,9 @@ import { z } from "zod";
 import type { Finding, ToolDeclaration } from "../../sandbox/index.ts";
 import { modelTestSchema } from "../contracts/codegen-report.ts";
 import type { DomainSchema } from "../contracts/domain-schema.ts";
-import type { DomainState } from "../contracts/domain-state.ts";
 import type { ToolSpec } from "../contracts/tool-spec.ts";
 import type { LlmService } from "../llm/port.ts";
-import { askForJson, askUntilValid, extractCode } from "../llm/structured.ts";
+import { askForJson, askUntilValid, extractCode, extractJson } from "../llm/structured.ts";
 
 /** Compiles a module against its declarations: the findings that block, or none. */
 export type CompileCheck = (source: string) => Promise<Finding[]>;
@@ -21,13 +20,18 @@ Rules: one named export per tool, \`export function <tool>(db, args) { … }\`, 
 db maps table names to objects keyed by each record's key; change db in place to write; return JSON.
 Refuse bad calls with fail/ensure (unknown ids, broken preconditions); never let a TypeError escape.`;
 
-/** A service's own policy and data (a domain pack), which the model writes the code against. */
-export interface PackContext {
-  policy?: string;
-  data?: DomainState;
-}
+/**
+ * What every role is told of the service besides its tools: the clock, the policy and a sample of
+ * whole records of every collection (lib/service-context), the same text for every role.
+ */
+export type ServiceContextText = string;
 
-function describeDomain(schema: DomainSchema, tools: readonly ToolSpec[], names: ReadonlyMap<string, string>, pack?: PackContext): string {
+function describeDomain(
+  schema: DomainSchema,
+  tools: readonly ToolSpec[],
+  names: ReadonlyMap<string, string>,
+  context?: ServiceContextText,
+): string {
   const toolList = schema.tools.map((model) => {
     const spec = tools.find((t) => t.name === model.tool);
     return {
@@ -42,11 +46,7 @@ function describeDomain(schema: DomainSchema, tools: readonly ToolSpec[], names:
     };
   });
   const parts = [`Database tables:\n${JSON.stringify(schema.tables, null, 1)}`, `Tools:\n${JSON.stringify(toolList, null, 1)}`];
-  if (pack?.policy) parts.push(`The service's policy:\n${pack.policy.slice(0, 6000)}`);
-  if (pack?.data)
-    parts.push(
-      `The service's data: the database is exactly this, in this shape (a sample, may be cut):\n${JSON.stringify(pack.data).slice(0, 6000)}`,
-    );
+  if (context) parts.push(context);
   return parts.join("\n\n");
 }
 
@@ -59,7 +59,13 @@ const compileFeedback = (findings: readonly Finding[]) =>
 /** The writer: the whole module, checked by compiling it. */
 export async function writeModule(
   llm: LlmService,
-  input: { schema: DomainSchema; tools: readonly ToolSpec[]; names: ReadonlyMap<string, string>; feedback?: string; pack?: PackContext },
+  input: {
+    schema: DomainSchema;
+    tools: readonly ToolSpec[];
+    names: ReadonlyMap<string, string>;
+    feedback?: string;
+    context?: ServiceContextText;
+  },
   compile: CompileCheck,
   rounds: number,
   signal: AbortSignal,
@@ -72,7 +78,7 @@ export async function writeModule(
         { role: "system", content: `You write TypeScript tool modules that implement API tools over an in-memory database.\n${RUNTIME}` },
         {
           role: "user",
-          content: `${describeDomain(input.schema, input.tools, input.names, input.pack)}\n\n${input.feedback ? `A reviewer found these problems in an earlier version; fix them:\n${input.feedback}\n\n` : ""}Write the module. Answer with the code in one \`\`\`ts block.`,
+          content: `${describeDomain(input.schema, input.tools, input.names, input.context)}\n\n${input.feedback ? `A reviewer found these problems in an earlier version; fix them:\n${input.feedback}\n\n` : ""}Write the module. Answer with the code in one \`\`\`ts block.`,
         },
       ],
       temperature: 0.2,
@@ -97,7 +103,13 @@ export type Review = z.infer<typeof reviewSchema>;
 /** The reviewer: does the code do what the schema says each tool does? */
 export async function reviewModule(
   llm: LlmService,
-  input: { schema: DomainSchema; tools: readonly ToolSpec[]; names: ReadonlyMap<string, string>; code: string },
+  input: {
+    schema: DomainSchema;
+    tools: readonly ToolSpec[];
+    names: ReadonlyMap<string, string>;
+    code: string;
+    context?: ServiceContextText;
+  },
   rounds: number,
   signal: AbortSignal,
 ) {
@@ -110,7 +122,10 @@ export async function reviewModule(
           role: "system",
           content: `You review tool modules. ${RUNTIME}\nAnswer with JSON {"approved": true|false, "problems": [{"tool": "...", "problem": "..."}]}.`,
         },
-        { role: "user", content: `${describeDomain(input.schema, input.tools, input.names)}\n\nModule:\n\`\`\`ts\n${input.code}\n\`\`\`` },
+        {
+          role: "user",
+          content: `${describeDomain(input.schema, input.tools, input.names, input.context)}\n\nModule:\n\`\`\`ts\n${input.code}\n\`\`\``,
+        },
       ],
       temperature: 0,
     },
@@ -124,12 +139,11 @@ export async function reviewModule(
 /** The test writer: cases against the sample state, each expected to succeed or to be refused. */
 export async function writeTests(
   llm: LlmService,
-  input: { schema: DomainSchema; tools: readonly ToolSpec[]; names: ReadonlyMap<string, string>; state: unknown },
+  input: { schema: DomainSchema; tools: readonly ToolSpec[]; names: ReadonlyMap<string, string>; context: ServiceContextText },
   rounds: number,
   signal: AbortSignal,
 ) {
   const functions = new Set(input.names.values());
-  const excerpt = JSON.stringify(input.state).slice(0, 6000);
   return askForJson(
     llm,
     {
@@ -140,7 +154,7 @@ export async function writeTests(
           content:
             'You write test cases for API tools. Answer with JSON {"cases": [{"tool": "<function>", "arguments": {...}, "expect": "success" | "rejection", "note": "why"}]}: for each tool, calls that must succeed on the sample state and calls that must be refused.',
         },
-        { role: "user", content: `${describeDomain(input.schema, input.tools, input.names)}\n\nSample state (may be cut):\n${excerpt}` },
+        { role: "user", content: describeDomain(input.schema, input.tools, input.names, input.context) },
       ],
       temperature: 0.2,
     },
@@ -155,7 +169,19 @@ export async function writeTests(
   );
 }
 
-/** Repair one tool: its current function and how it failed go in, a new function comes out. */
+/** A case the model says is wrong, not the tool: it contradicts the tool's description or the policy. */
+export const caseFaultSchema = z.object({ case: z.string().min(1), why: z.string().min(1) });
+const caseFaultsSchema = z.object({ case_faults: z.array(caseFaultSchema).min(1) });
+export type CaseFault = z.infer<typeof caseFaultSchema>;
+
+/** What the repairer answers: a corrected function, or the cases that are wrong (the code is kept). */
+export type RepairAnswer = { kind: "code"; code: string } | { kind: "case-faults"; faults: CaseFault[] };
+
+/**
+ * Repair one tool: its current function and how it failed go in; a new function comes out, or,
+ * when the code is right and a case contradicts the tool's description or the policy, the faulty
+ * cases with why (verification reports them as the case's fault and keeps the code).
+ */
 export async function rewriteTool(
   llm: LlmService,
   input: {
@@ -166,12 +192,16 @@ export async function rewriteTool(
     current: string;
     failures: string;
     declaration: ToolDeclaration;
+    context?: ServiceContextText;
+    /** The ids of the failing cases the model may call faulty. */
+    cases?: readonly string[];
   },
   check: (code: string) => Promise<{ ok: true; value: string } | { ok: false; error: string }>,
   rounds: number,
   signal: AbortSignal,
 ) {
-  return askUntilValid(
+  const disputable = new Set(input.cases ?? []);
+  return askUntilValid<RepairAnswer>(
     llm,
     {
       purpose: `codegen-repair:${input.schema.domain}:${input.functionName}`,
@@ -179,12 +209,28 @@ export async function rewriteTool(
         { role: "system", content: `You fix one tool of a TypeScript tool module.\n${RUNTIME}` },
         {
           role: "user",
-          content: `${describeDomain(input.schema, input.tools, input.names)}\n\nThe tool \`${input.functionName}\` failed procedural testing:\n${input.failures}\n\nIts current code:\n\`\`\`ts\n${input.current}\n\`\`\`\nAnswer with the corrected \`export function ${input.functionName}(db, args) { … }\` alone, in one \`\`\`ts block.`,
+          content: `${describeDomain(input.schema, input.tools, input.names, input.context)}\n\nThe tool \`${input.functionName}\` failed procedural testing:\n${input.failures}\n\nIts current code:\n\`\`\`ts\n${input.current}\n\`\`\`\nAnswer with the corrected \`export function ${input.functionName}(db, args) { … }\` alone, in one \`\`\`ts block.${disputable.size > 0 ? `\nThe cases were made from rules that may be wrong. If the code is right and a failing case is not (it contradicts the tool's description or the policy: it expects a call the policy forbids to succeed, or a refusal nothing asks for), do not change the code: answer instead with JSON {"case_faults": [{"case": "<case id: ${[...disputable].join(", ")}>", "why": "<the words of the description or policy it contradicts>"}]}.` : ""}`,
         },
       ],
       temperature: 0.2,
     },
-    (text) => check(extractCode(text)),
+    async (text): Promise<{ ok: true; value: RepairAnswer } | { ok: false; error: string }> => {
+      const fenced = /```(?:ts|typescript|js|javascript)\s*\n/i.test(text) || text.includes("export function");
+      if (!fenced && disputable.size > 0) {
+        const json = extractJson(text);
+        if (json.ok) {
+          const parsed = caseFaultsSchema.safeParse(json.value);
+          if (!parsed.success)
+            return { ok: false, error: `the case_faults JSON does not have the required shape: ${parsed.error.issues[0]?.message}` };
+          const unknown = parsed.data.case_faults.filter((f) => !disputable.has(f.case)).map((f) => f.case);
+          if (unknown.length > 0)
+            return { ok: false, error: `no failing case ${unknown.join(", ")}: the failing cases are ${[...disputable].join(", ")}` };
+          return { ok: true, value: { kind: "case-faults", faults: parsed.data.case_faults } };
+        }
+      }
+      const checked = await check(extractCode(text));
+      return checked.ok ? { ok: true, value: { kind: "code", code: checked.value } } : checked;
+    },
     rounds,
     signal,
   );

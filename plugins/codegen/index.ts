@@ -11,8 +11,10 @@ import { applyRules } from "../../lib/contracts/domain-rules.ts";
 import type { DomainSchema } from "../../lib/contracts/domain-schema.ts";
 import { type DomainState, domainStateSchema } from "../../lib/contracts/domain-state.ts";
 import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
+import { DEFAULT_CLOCK, serviceContext } from "../../lib/service-context/context.ts";
 import { toolDeclarations } from "../../lib/tool-code/declarations.ts";
 import { reviewModule, writeModule, writeTests } from "../../lib/tool-code/model-writer.ts";
+import { replaceFunction } from "../../lib/tool-code/module-edit.ts";
 import { functionNames, templateModule } from "../../lib/tool-code/templates.ts";
 import { compileToolModule, ModuleLoadError } from "../../sandbox/index.ts";
 import { generateState } from "./sample-state.ts";
@@ -29,7 +31,7 @@ export const codegenOptions = z.object({
   /** Records per table in the sample state. */
   records: z.number().int().min(1).max(1000).default(6),
   /** The task clock of sample states and verification. */
-  clock: z.iso.datetime().default("2025-03-03T09:00:00Z"),
+  clock: z.iso.datetime().default(DEFAULT_CLOCK),
 });
 
 export default defineStage({
@@ -90,6 +92,12 @@ export default defineStage({
           tests: [],
         };
         let source = templateModule(schema, specs);
+        // Where the rule language could not say what a tool does, the function the model wrote for it.
+        for (const [tool, code] of Object.entries(rules[domain]?.functions ?? {})) {
+          const name = names.get(tool);
+          const replaced = name ? await replaceFunction(source, name, code) : null;
+          if (replaced) source = replaced;
+        }
         if (llm?.kind === "model") {
           const declarations = toolDeclarations(schema, specs, names);
           const compile = async (code: string) => {
@@ -117,26 +125,21 @@ export default defineStage({
             }
           };
           const rounds = llm.settings.repairRounds;
-          // A service's model writes against its policy and its data, as the rules were derived.
+          // Every role sees the clock, the policy and whole records of every collection of the
+          // state the code runs on (the service's own data, or the seeded one).
           const policy = packPolicy.get(domain);
-          const pack = schema.source === "data" ? { ...(given ? { data: given } : {}), ...(policy ? { policy } : {}) } : undefined;
-          const written = await writeModule(llm, { schema, tools, names, ...(pack ? { pack } : {}) }, compile, rounds, item.signal);
+          const context = serviceContext({ clock, ...(policy ? { policy } : {}), data: state });
+          const written = await writeModule(llm, { schema, tools, names, context }, compile, rounds, item.signal);
           report.rounds = written.rounds;
           if (written.ok) {
             source = written.value;
             report.source = "model";
-            const review = await reviewModule(llm, { schema, tools, names, code: source }, rounds, item.signal);
+            const review = await reviewModule(llm, { schema, tools, names, code: source, context }, rounds, item.signal);
             if (review.ok) {
               report.review = review.value;
               if (!review.value.approved && review.value.problems.length > 0) {
                 const feedback = review.value.problems.map((p) => `- ${p.tool}: ${p.problem}`).join("\n");
-                const revised = await writeModule(
-                  llm,
-                  { schema, tools, names, feedback, ...(pack ? { pack } : {}) },
-                  compile,
-                  rounds,
-                  item.signal,
-                );
+                const revised = await writeModule(llm, { schema, tools, names, feedback, context }, compile, rounds, item.signal);
                 report.rounds += revised.rounds;
                 if (revised.ok) source = revised.value;
               }
@@ -145,7 +148,7 @@ export default defineStage({
             report.modelRejected = written.reason;
             item.logger.warn({ domain, reason: written.reason }, "the model's code was unusable; using the templates");
           }
-          const tests = await writeTests(llm, { schema, tools, names, state }, rounds, item.signal);
+          const tests = await writeTests(llm, { schema, tools, names, context }, rounds, item.signal);
           if (tests.ok) report.tests = tests.value as ModelTest[];
           else item.logger.warn({ domain, reason: tests.reason }, "the test writer gave no usable cases");
         }

@@ -81,7 +81,7 @@ async function fingerprintPacks(packs: readonly z.infer<typeof packSourceSchema>
   const hash = createHash("sha256");
   for (const pack of packs) {
     hash.update(pack.catalog).update("\0");
-    for (const path of [pack.data, pack.policy]) {
+    for (const path of [pack.data, pack.policy, ...(pack.rules ? [pack.rules] : [])]) {
       if (!path) {
         hash.update("-\0");
         continue;

@@ -6,6 +6,7 @@ import { EnvscaleError } from "../../kernel/errors.ts";
 import type { DomainPack, PackSource } from "../../lib/contracts/domain-pack.ts";
 import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
 import { readData, readPolicy } from "../../lib/data-pack/read.ts";
+import { readRulesFile } from "../../lib/rules-file/read.ts";
 
 /** `examples/packs/library/tools.json` → `library`; `retail.json` → `retail`. */
 export function packName(catalog: string): string {
@@ -44,6 +45,16 @@ export async function readPacks(
     taken.add(name);
     const data = source.data ? await readData(source.data) : null;
     const policy = source.policy ? await readPolicy(source.policy) : undefined;
+    // Rules are derived, and corrected, only for a service built on its data: a file would do nothing.
+    if (source.rules && !source.data)
+      throw new EnvscaleError("E_RULES_FILE", `rules file ${source.rules}: the catalog ${source.catalog} has no data`, {
+        details: { file: source.rules },
+        hint: "a rules file corrects a service's rules: give its data too (--data, or `data` of the catalog in the config)",
+      });
+    const parameters = new Map(
+      catalog.filter((t) => tools.includes(t.name)).map((t) => [t.name, Object.keys(t.parameters.properties ?? {})] as const),
+    );
+    const rules = source.rules ? await readRulesFile(source.rules, tools, parameters) : undefined;
     packs.push({
       name,
       catalog: source.catalog,
@@ -54,6 +65,7 @@ export async function readPacks(
       ...(policy !== undefined ? { policy } : {}),
       ...(source.data ? { dataPath: source.data } : {}),
       ...(source.policy ? { policyPath: source.policy } : {}),
+      ...(rules ? { rules, rulesPath: source.rules } : {}),
     });
   }
   return packs;

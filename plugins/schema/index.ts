@@ -5,6 +5,8 @@ import { z } from "zod";
 import { defineStage } from "../../kernel/stage.ts";
 import { type DomainSchema, domainSchemaSchema } from "../../lib/contracts/domain-schema.ts";
 import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
+import { DEFAULT_CLOCK, serviceContext } from "../../lib/service-context/context.ts";
+import { clockOf } from "../../lib/service-tools/clock.ts";
 import { inferDomainSchema } from "./infer.ts";
 import { modelSchema } from "./model-schema.ts";
 import { inferServiceSchema } from "./service-schema.ts";
@@ -57,7 +59,10 @@ export default defineStage({
         if (pack?.data) return inferServiceSchema(domain.name, tools, pack.data, pack);
         const rules = inferDomainSchema(domain.name, tools);
         if (llm?.kind !== "model") return rules;
-        const written = await modelSchema(llm, domain.name, tools, llm.settings.repairRounds, item.signal);
+        // A pack with a policy and no data: the model is told the policy and the clock it sets.
+        const policy = packs.find((p) => p.name === domain.name)?.policy;
+        const context = serviceContext({ clock: (policy && clockOf(policy)) || DEFAULT_CLOCK, ...(policy ? { policy } : {}) });
+        const written = await modelSchema(llm, domain.name, tools, llm.settings.repairRounds, item.signal, context);
         if (written.ok) return written.schema;
         item.logger.warn({ domain: domain.name, reason: written.reason }, "the model's schema was unusable; using the inferred one");
         return { ...rules, modelRejected: written.reason };

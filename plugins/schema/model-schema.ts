@@ -42,6 +42,8 @@ export async function modelSchema(
   tools: readonly ToolSpec[],
   rounds: number,
   signal: AbortSignal,
+  /** The clock and, for a service given a policy, its policy (lib/service-context), as every role is told. */
+  context?: string,
 ): Promise<{ ok: true; schema: DomainSchema } | { ok: false; reason: string }> {
   const listing = tools.map((tool) => ({
     name: tool.name,
@@ -57,7 +59,7 @@ export async function modelSchema(
       purpose: `schema:${domain}`,
       messages: [
         { role: "system", content: INSTRUCTIONS },
-        { role: "user", content: `Domain "${domain}". Tools:\n${JSON.stringify(listing, null, 1)}` },
+        { role: "user", content: `${context ? `${context}\n\n` : ""}Domain "${domain}". Tools:\n${JSON.stringify(listing, null, 1)}` },
       ],
       temperature: 0,
     },

@@ -10,9 +10,24 @@ import { inferTables } from "../../lib/data-pack/tables.ts";
 import { returnsOf, subjectOf } from "../../lib/service-tools/subject.ts";
 import { serviceToolModel } from "../../lib/service-tools/tool-model.ts";
 import { toolText } from "../../lib/service-tools/tool-text.ts";
+import { withNamedStatuses } from "./named-statuses.ts";
 
-export function inferServiceSchema(domain: string, tools: readonly ToolSpec[], data: DomainState, shape: DataShape): DomainSchema {
-  const tables = inferTables(data, shape);
+export function inferServiceSchema(
+  domain: string,
+  tools: readonly ToolSpec[],
+  data: DomainState,
+  shape: DataShape & { policy?: string },
+): DomainSchema {
+  const read = inferTables(data, shape);
+  // Statuses the policy and the descriptions name join the data's own.
+  const tables = withNamedStatuses(
+    read,
+    tools.map((spec) => {
+      const table = subjectOf(toolText(spec, []), read).table?.name;
+      return { spec, ...(table ? { table } : {}) };
+    }),
+    shape.policy ?? null,
+  );
   const models = tools.map((spec) => {
     const text = toolText(spec, []);
     const subject = subjectOf(text, tables);

@@ -14,6 +14,7 @@ import type { EnvironmentSpec } from "../../lib/contracts/environment-spec.ts";
 import { type DropReason, type Task, type TaskLint, taskLintSchema, taskSchema } from "../../lib/contracts/task.ts";
 import { compileEnvironment, environmentModels } from "../../lib/episodes/environment-module.ts";
 import { answerFacts } from "../../lib/episodes/judge/facts.ts";
+import { serviceContext } from "../../lib/service-context/context.ts";
 import { namedRecords, runChain } from "./gold-chain.ts";
 import { writeByRules, writeWithModel } from "./instruction.ts";
 import { lintTask } from "./lint.ts";
@@ -72,6 +73,8 @@ interface DomainInputs {
   sample: DomainState;
   graph: DependencyGraph;
   quota: number;
+  /** The service's policy, which a model writing the instruction is shown with the clock and the data. */
+  policy?: string;
 }
 
 async function domainTasks(ctx: JobContext<TasksOptions>, input: DomainInputs): Promise<DomainTasks> {
@@ -161,7 +164,14 @@ async function domainTasks(ctx: JobContext<TasksOptions>, input: DomainInputs): 
           ? await writeWithModel(
               llm,
               llm.settings.repairRounds,
-              { taskId: id, spec, calls, feeds: gold.run.feeds, rng: rng.fork("text") },
+              {
+                taskId: id,
+                spec,
+                calls,
+                feeds: gold.run.feeds,
+                rng: rng.fork("text"),
+                service: serviceContext({ clock: spec.clock, ...(input.policy ? { policy: input.policy } : {}), data: taskState.state }),
+              },
               item.signal,
             )
           : flow
@@ -206,7 +216,7 @@ export default defineStage({
   name: "tasks",
   description: "tasks: seed walks on the dependency graph, expansion, injected state and distractors, gold calls and hashes, lint",
   version: "1",
-  consumes: ["schemas", "rules", "sample-states", "tool-modules", "environments", "dependency-graphs"],
+  consumes: ["schemas", "rules", "sample-states", "tool-modules", "environments", "dependency-graphs", "packs"],
   produces: ["tasks", "task-lint"],
   options: tasksOptions,
   uses: ["sandbox", "llm"],
@@ -243,6 +253,7 @@ export default defineStage({
       .filter((d) => inputs["dependency-graphs"][d] && inputs.schemas[d])
       .sort();
     const quota = quotas(domains, ctx.options);
+    const policies = new Map(inputs.packs.flatMap((pack) => (pack.policy ? [[pack.name, pack.policy] as const] : [])));
     const results = await ctx.mapJobs<string, DomainTasks>(
       "domain",
       domains,
@@ -255,6 +266,7 @@ export default defineStage({
         sample: (inputs["sample-states"][domain] ?? {}) as DomainState,
         graph: inputs["dependency-graphs"][domain] as DependencyGraph,
         quota: quota.get(domain) ?? 0,
+        ...(policies.has(domain) ? { policy: policies.get(domain) as string } : {}),
       }),
       { label: "domains" },
     );

@@ -86,7 +86,15 @@ const writtenSchema = z.object({ instruction: z.string().min(1), intents: z.arra
 export async function writeWithModel(
   llm: LlmService,
   repairRounds: number,
-  context: { taskId: string; spec: EnvironmentSpec; calls: readonly GoldCall[]; feeds: readonly Feed[]; rng: Rng },
+  context: {
+    taskId: string;
+    spec: EnvironmentSpec;
+    calls: readonly GoldCall[];
+    feeds: readonly Feed[];
+    rng: Rng;
+    /** The clock, the policy and whole records of the task's state (lib/service-context), as every role is told. */
+    service?: string;
+  },
   signal?: AbortSignal,
 ): Promise<Written> {
   const { spec, calls, feeds } = context;
@@ -110,7 +118,7 @@ export async function writeWithModel(
         },
         {
           role: "user",
-          content: JSON.stringify({ tools, calls, values_the_user_must_state: stated, values_found_by_earlier_calls: feeds }),
+          content: `${context.service ? `${context.service}\n\n` : ""}${JSON.stringify({ tools, calls, values_the_user_must_state: stated, values_found_by_earlier_calls: feeds })}`,
         },
       ],
       temperature: 0.7,

@@ -10,8 +10,9 @@ import type { EnvironmentSpec } from "../../lib/contracts/environment-spec.ts";
 import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
 import type { Verification } from "../../lib/contracts/verification.ts";
 import type { LlmService } from "../../lib/llm/port.ts";
+import { serviceContext } from "../../lib/service-context/context.ts";
 import { toolDeclarations } from "../../lib/tool-code/declarations.ts";
-import { rewriteTool } from "../../lib/tool-code/model-writer.ts";
+import { type CaseFault, rewriteTool } from "../../lib/tool-code/model-writer.ts";
 import { functionText, isSingleFunction, replaceFunction, withdrawFunctions } from "../../lib/tool-code/module-edit.ts";
 import { functionNames, templateModule, toolFunction } from "../../lib/tool-code/templates.ts";
 import { type CompiledModule, ModuleLoadError, type Sandbox, type SandboxEnvironment, type ToolDeclaration } from "../../sandbox/index.ts";
@@ -29,6 +30,8 @@ export interface DomainInput {
   source: string;
   state: DomainState;
   report: CodegenReport;
+  /** The service's policy, which a model repairing a tool is shown with the clock and the data. */
+  policy?: string;
 }
 
 export interface DomainOutput {
@@ -56,6 +59,9 @@ export class DomainVerifier {
   #ruleChecks = new Map<string, RuleCases>();
   /** Service tools: what verification could not check, or took out, and why. */
   #warnings = new Map<string, string[]>();
+  /** Cases the model showed to contradict a tool's description or the policy: faults of the case, by tool. */
+  #caseFaults = new Map<string, CaseFault[]>();
+  #context: string | undefined;
 
   constructor(
     input: DomainInput,
@@ -204,8 +210,58 @@ export class DomainVerifier {
     this.#warnings.set(tool, list);
   }
 
-  /** A repaired function for a failing tool, or null when there is nothing new to try. */
-  async #repair(source: string, tool: string, failures: readonly string[], round: number): Promise<{ code: string; how: string } | null> {
+  /** What every model role is told of the service: the clock, the policy, whole records of every collection. */
+  #serviceContext(): string {
+    this.#context ??= serviceContext({
+      clock: this.#input.report.clock,
+      ...(this.#input.policy ? { policy: this.#input.policy } : {}),
+      data: this.#input.state,
+    });
+    return this.#context;
+  }
+
+  /**
+   * The failing cases a model may show to be wrong: those made from rules (valid calls, calls that
+   * break a rule), never the sandbox's own checks of arguments nor a rule a person gave.
+   */
+  #disputable(tool: string, run: ToolRun): string[] {
+    const service = this.#models.get(tool)?.service;
+    return run.results
+      .filter(
+        (r) => (r.verdict === "fail" || (r.kind === "valid" && r.verdict === "refused")) && (r.kind === "valid" || r.kind === "reject"),
+      )
+      .map((r) => r.id)
+      .filter((id) => {
+        if (this.#caseFaults.get(tool)?.some((f) => f.case === id)) return false;
+        const rule = /^rule-(\d+):/.exec(id);
+        if (rule) return service?.requires[Number(rule[1]) - 1]?.source !== "user";
+        return id.startsWith("valid-");
+      });
+  }
+
+  /**
+   * A run without the failures of the cases shown to be at fault: a case's own failure, and
+   * "refused every valid call" only when every valid call refused was shown to be at fault.
+   */
+  #withoutFaultyCases(tool: string, run: ToolRun): ToolRun {
+    const faults = new Set((this.#caseFaults.get(tool) ?? []).map((f) => f.case));
+    if (faults.size === 0) return run;
+    const refused = run.results.filter((r) => r.kind === "valid" && r.verdict === "refused").map((r) => r.id);
+    const faulty = (failure: string) =>
+      failure.startsWith("refused every valid call")
+        ? refused.length > 0 && refused.every((id) => faults.has(id))
+        : [...faults].some((id) => failure.startsWith(`${id}: `));
+    return { ...run, failures: run.failures.filter((f) => !faulty(f)) };
+  }
+
+  /** A repaired function for a failing tool, faults of its cases, or null when there is nothing new to try. */
+  async #repair(
+    source: string,
+    tool: string,
+    failures: readonly string[],
+    round: number,
+    cases: readonly string[] = [],
+  ): Promise<{ code: string; how: string } | { faults: CaseFault[] } | null> {
     const name = this.#names.get(tool) as string;
     const model = this.#models.get(tool) as ToolModel;
     if (this.#llm?.kind === "model") {
@@ -221,6 +277,8 @@ export class DomainVerifier {
           current,
           failures: failures.join("\n"),
           declaration,
+          context: this.#serviceContext(),
+          cases,
         },
         async (code) => {
           const shape = await isSingleFunction(code, name);
@@ -233,7 +291,8 @@ export class DomainVerifier {
         this.#llm.settings.repairRounds,
         this.#item.signal,
       );
-      return result.ok ? { code: result.value, how: "model" } : null;
+      if (!result.ok) return null;
+      return result.value.kind === "code" ? { code: result.value.code, how: "model" } : { faults: result.value.faults };
     }
     // A service tool's rules are what its failures contradict: they are relaxed, never the tool dropped.
     if (model.service) {
@@ -284,10 +343,20 @@ export class DomainVerifier {
       const failing = tools.filter((tool) => (state.get(tool)?.run.failures.length ?? 0) > 0);
       if (failing.length === 0) break;
       const retried: string[] = [];
+      let disputed = false;
       for (const tool of failing) {
         const entry = state.get(tool) as NonNullable<ReturnType<typeof state.get>>;
-        const repaired = await this.#repair(source, tool, entry.run.failures, round);
+        const repaired = await this.#repair(source, tool, entry.run.failures, round, this.#disputable(tool, entry.run));
         if (!repaired) continue;
+        if ("faults" in repaired) {
+          // The code is kept: the failures of the faulty cases are the cases', not the tool's.
+          const faults = [...(this.#caseFaults.get(tool) ?? []), ...repaired.faults];
+          this.#caseFaults.set(tool, faults);
+          entry.run = this.#withoutFaultyCases(tool, entry.run);
+          this.#warn(tool, ...repaired.faults.map((f) => `case ${f.case} is at fault, not the tool: ${f.why}`));
+          disputed = true;
+          continue;
+        }
         const replaced = await replaceFunction(source, this.#names.get(tool) as string, repaired.code);
         if (!replaced) continue;
         source = replaced;
@@ -296,14 +365,18 @@ export class DomainVerifier {
         entry.firstFailures ??= [...entry.run.failures];
         retried.push(tool);
       }
-      if (retried.length === 0) break;
+      if (retried.length === 0) {
+        if (disputed) continue;
+        break;
+      }
       const recompiled = await this.#compile(source);
       if (!recompiled.ok) {
         for (const tool of retried)
           (state.get(tool) as { run: ToolRun }).run.failures.push(`after repair the module does not compile: ${recompiled.problem}`);
         break;
       }
-      for (const [tool, run] of await this.#runTools(recompiled.module, retried)) (state.get(tool) as { run: ToolRun }).run = run;
+      for (const [tool, run] of await this.#runTools(recompiled.module, retried))
+        (state.get(tool) as { run: ToolRun }).run = this.#withoutFaultyCases(tool, run);
       this.#item.logger.debug({ domain, round, retried: retried.length }, "repair round");
     }
     return this.#finish(source, writtenBy, state, moduleProblem);
@@ -339,6 +412,7 @@ export class DomainVerifier {
           ...(!passed && entry.firstFailures ? entry.run.failures.map((f) => `after repair: ${f}`) : []),
         ].slice(0, 8),
         ...warningsOf(this.#models.get(m.tool) ?? m, this.#warnings.get(m.tool) ?? []),
+        ...(this.#caseFaults.get(m.tool)?.length ? { case_faults: this.#caseFaults.get(m.tool) } : {}),
         ...(m.service
           ? {
               rules: ruleReport(

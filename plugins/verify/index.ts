@@ -27,7 +27,7 @@ export default defineStage({
   name: "verify",
   description: "procedural testing in the sandbox: valid, must-refuse and edge cases per tool; repair or drop",
   version: "1",
-  consumes: ["catalog", "schemas", "rules", "tool-modules", "sample-states", "codegen-reports"],
+  consumes: ["catalog", "schemas", "rules", "tool-modules", "sample-states", "codegen-reports", "packs"],
   produces: ["tool-modules", "verifications", "environments", "bundles", "bundle-maps"],
   options: verifyOptions,
   uses: ["llm", "sandbox"],
@@ -79,18 +79,23 @@ export default defineStage({
   async run(ctx, inputs) {
     const specs = new Map(inputs.catalog.map((tool) => [tool.name, tool]));
     const domains = Object.keys(inputs.schemas).sort();
+    const policies = new Map(inputs.packs.flatMap((pack) => (pack.policy ? [[pack.name, pack.policy] as const] : [])));
     const outputs = await ctx.mapJobs<string, DomainOutput>(
       "domain",
       domains,
       (domain) => domain,
       (domain) => {
         const schema = applyRules(inputs.schemas[domain] as DomainSchema, inputs.rules[domain]);
+        const state = inputs["sample-states"][domain] ?? {};
+        const report = inputs["codegen-reports"][domain] as CodegenReport;
+        const policy = policies.get(domain);
         const input: DomainInput = {
           domain,
           schema,
           source: inputs["tool-modules"][domain] ?? "",
-          state: inputs["sample-states"][domain] ?? {},
-          report: inputs["codegen-reports"][domain] as CodegenReport,
+          state,
+          report,
+          ...(policy ? { policy } : {}),
         };
         return { input, specs: schema.tools.flatMap((m) => specs.get(m.tool) ?? []) };
       },

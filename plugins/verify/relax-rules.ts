@@ -3,7 +3,9 @@
 // effect not seen as promised, a crash in an effect). The tool is never dropped for that, nor
 // swapped for another write: the rules the failures name are taken out, then, if it still fails,
 // every requirement but the records' existence and every effect, so that the service's calls to it
-// are still answered. What was taken out is reported with the tool.
+// are still answered. What was taken out is reported with the tool. A person's rules (source
+// `user`, from a rules file) are never taken out: they say what the service does, and a tool that
+// breaks one fails.
 import type { ToolModel } from "../../lib/contracts/domain-schema.ts";
 import type { Requirement, Rule, ServiceModel } from "../../lib/contracts/tool-rules.ts";
 
@@ -51,10 +53,11 @@ export function relaxService(model: ToolModel, failures: readonly string[], roun
   let effects: Rule[];
   if (round <= 1) {
     requires = s.requires.filter((r) => {
+      if (r.source === "user") return true;
       const mark = refusalMark(r.rule as Requirement, entity);
       return !(mark && text.includes(mark));
     });
-    effects = s.effects.filter((r) => !text.includes(label(r)));
+    effects = s.effects.filter((r) => r.source === "user" || !text.includes(label(r)));
     // A crash names no rule: the effects are what runs after the checks. Effects that changed
     // nothing on any valid call say nothing true either.
     if (
@@ -62,10 +65,10 @@ export function relaxService(model: ToolModel, failures: readonly string[], roun
       effects.length === s.effects.length &&
       /TOOL_ERROR|INVALID_STATE|INVALID_RESULT|changed nothing/.test(text)
     )
-      effects = [];
+      effects = s.effects.filter((r) => r.source === "user");
   } else {
-    requires = s.requires.filter((r) => r.rule.kind === "record-exists");
-    effects = [];
+    requires = s.requires.filter((r) => r.rule.kind === "record-exists" || r.source === "user");
+    effects = s.effects.filter((r) => r.source === "user");
   }
   if (requires.length === s.requires.length && effects.length === s.effects.length) return null;
   const removed = [...s.requires, ...s.effects].filter((r) => !requires.includes(r) && !effects.includes(r)).map(label);

@@ -43,7 +43,7 @@ describe("envscale run with a model endpoint that goes down", () => {
     const stopped = await runCli(command, { timeoutMs: 120_000 });
     expect(stopped.code).toBe(1);
     expect(stopped.stderr).toMatch(
-      /E_LLM: codegen-writer:shop: http:\/\/127\.0\.0\.1:\d+\/v1 answered 503 after all retries: 503 down; 2 of the last 3 requests failed; stage "codegen" kept 0 finished item\(s\) and every earlier stage, re-run the same command to resume \(stage\(s\) "schema" finished while the llm service was failing and may hold items that fell back: --from schema asks again\)/,
+      /E_LLM: codegen-writer:shop: http:\/\/127\.0\.0\.1:\d+\/v1 answered 503 after all retries: 503 down; 2 of the last 3 requests failed; stage "codegen" kept 0 finished item\(s\) and every earlier stage, re-run the same command to resume \(stage\(s\) "schema", "rules" finished while the llm service was failing and may hold items that fell back: --from schema asks again\)/,
     );
     expect(viewRun(out).json<DomainSchema>("envs/shop/schema.json").modelRejected).toMatch(
       /^the request failed: schema:shop: .* answered 503/,
