@@ -142,7 +142,9 @@ export function statusRequirement(
   if (!status || c.subject.kind !== "change") return;
   const values = status.values;
   const entity = c.target?.entity ?? "";
-  const forms = [...new Set([c.text.verb, participle(c.text.verb), `${c.text.verb}ed`, `${c.text.verb}d`, ...EDITS])].join("|");
+  const verb = c.text.verb;
+  // The verb as a description says it ("ships", "receives") and its participles.
+  const forms = [...new Set([verb, `${verb}s`, `${verb}es`, participle(verb), `${verb}ed`, `${verb}d`, ...EDITS])].join("|");
   const ownAction = new RegExp(`\\b(${forms})\\b`);
   const allowed = new Set<string>();
   const refused = new Set<string>();
