@@ -251,7 +251,7 @@ function describeFailure(
   // The SDK's "Request timed out." does not say which limit: name it as the body's own timeout does.
   if (error instanceof OpenAI.APIConnectionTimeoutError && timeoutMs !== undefined)
     return {
-      message: `${purpose}: request to ${where} failed after all retries: the response did not arrive within ${timeoutMs} ms`,
+      message: `${purpose}: request to ${where} failed after all retries: the response did not arrive within ${timeoutMs} ms (request timed out)`,
       details: { purpose },
     };
   const causes: string[] = [];
