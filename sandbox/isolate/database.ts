@@ -526,6 +526,11 @@ export function createDatabase() {
       readView = freeze(view);
       return readView;
     },
+    /** Open a read call; returns what the read tool receives. */
+    beginRead(): Obj {
+      return this.readView();
+    },
+    endRead() {},
     /** Open a write call; returns what the write tool receives. */
     beginWrite(): object {
       writing = true;

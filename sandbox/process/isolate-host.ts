@@ -48,7 +48,7 @@ type Refs = {
     | "reset"
     | "instantiate"
     | "call"
-    | "callMany"
+    | "settle"
     | "exportState"
     | "lockdown"
     | "collect"
@@ -63,7 +63,7 @@ const REF_NAMES = [
   "reset",
   "instantiate",
   "call",
-  "callMany",
+  "settle",
   "exportState",
   "lockdown",
   "collect",
@@ -191,22 +191,33 @@ export class IsolateHost {
   }
 
   /**
-   * Run prepared calls of slot `slot` in one crossing (which selects the slot), call i as watchdog
-   * sequence `first + i` under the call time limit: their outcomes' JSON texts. Throws when the
-   * isolate dies or the bootstrap fails; the caller finds the call at fault by its sequence.
+   * Run prepared calls of slot `slot`, call i as watchdog sequence `first + i` under the call time
+   * limit: their outcomes' JSON texts. Each call is two crossings (the bootstrap's `call`, then
+   * `settle`): the jobs a call queued run as its first crossing ends, inside the call and under its
+   * limit, never in the next call. Throws when the isolate dies or the bootstrap fails; the caller
+   * finds the call at fault by its sequence.
    */
   runCalls(slot: number, batch: readonly Prepared[], first: number): string[] {
     this.entered(slot);
-    const only = batch.length === 1 ? batch[0] : undefined;
-    if (only)
-      return [
-        this.watchdog.run(this.target, first, this.limits.timeoutMs, () =>
-          this.refs.call.applySync(undefined, [slot, only.index, only.json]),
-        ),
-      ];
-    return this.watchdog
-      .run(this.target, first, this.limits.timeoutMs, () => this.refs.callMany.applySync(undefined, [slot, batchJson(batch), first]))
-      .split("\n");
+    const outcomes = new Array<string>(batch.length);
+    for (let i = 0; i < batch.length; i++) {
+      const prepared = batch[i] as Prepared;
+      outcomes[i] = this.watchdog.run(this.target, first + i, this.limits.timeoutMs, () => this.#callOnce(slot, prepared));
+    }
+    return outcomes;
+  }
+
+  #callOnce(slot: number, prepared: Prepared): string {
+    try {
+      this.refs.call.applySync(undefined, [slot, prepared.index, prepared.json]);
+    } catch (error) {
+      // isolated-vm ends a crossing by throwing a promise rejection nobody handled: the call's own
+      // outcome is settled all the same. A dead isolate is the call's failure.
+      if (this.isolate.isDisposed) throw error;
+    }
+    const text = this.refs.settle.applySync(undefined, []);
+    if (text === "") throw new Error("the call did not run in the isolate");
+    return text;
   }
 
   /** A call crossing selects its slot itself (no crossing of its own): the host records it as live. */
@@ -405,14 +416,11 @@ export class IsolateHost {
     const isolate = new ivm.Isolate({ memoryLimit: this.limits.memoryMb });
     const context = isolate.createContextSync();
     const bootstrap = compileCached(isolate, bootstrapSource(), "envscale-bootstrap.js");
-    const create = bootstrap.runSync(context, { reference: true }) as ivm.Reference<
-      (buffer: SharedArrayBuffer, config: object) => IsolateKernel
-    >;
-    const kernel = create.applySync(
-      undefined,
-      [this.watchdog.sharedBuffer, { maxResultBytes: this.limits.maxResultBytes, maxLogLines: 100, epoch: this.watchdog.epoch }],
-      { arguments: { copy: true }, result: { reference: true } },
-    ) as unknown as ivm.Reference<IsolateKernel>;
+    const create = bootstrap.runSync(context, { reference: true }) as ivm.Reference<(config: object) => IsolateKernel>;
+    const kernel = create.applySync(undefined, [{ maxResultBytes: this.limits.maxResultBytes, maxLogLines: 100 }], {
+      arguments: { copy: true },
+      result: { reference: true },
+    }) as unknown as ivm.Reference<IsolateKernel>;
     const refs = {} as Refs;
     for (const name of REF_NAMES) (refs as Record<string, unknown>)[name] = kernel.getSync(name, { reference: true });
     const script = compileCached(isolate, this.module.script, "envscale-tools.js");
@@ -454,11 +462,4 @@ function boundedText(state: StateInput, memoryMb: number): string {
     throw StateBoundsError.depth("db");
   }
   return state;
-}
-
-/** `[[toolIndex, args], …]` as JSON text: what the bootstrap's callMany takes. */
-function batchJson(batch: readonly Prepared[]): string {
-  let out = "[";
-  for (let i = 0; i < batch.length; i++) out += `${i > 0 ? "," : ""}[${(batch[i] as Prepared).index},${(batch[i] as Prepared).json}]`;
-  return `${out}]`;
 }
