@@ -23,25 +23,19 @@ class CommittedMark extends Stamp {
 export const isCommitted = CommittedMark.is;
 export const markCommitted = CommittedMark.mark;
 
-/** A table the current episode copied to write into; read tools see it through one guard proxy. */
+/** A table the current episode copied to write into (read tools see it through a guard bound to their call). */
 class OwnedMark extends Stamp {
-  #guard: object | null = null;
+  #owned = true;
   static is(value: object): boolean {
-    return #guard in value;
+    return #owned in value;
   }
   static mark<T extends object>(value: T): T {
-    if (!(#guard in value)) new OwnedMark(value);
+    if (!(#owned in value)) new OwnedMark(value);
     return value;
-  }
-  static guardOf(value: object, make: (target: object) => object): object {
-    const owned = value as OwnedMark;
-    owned.#guard ??= make(value);
-    return owned.#guard;
   }
 }
 export const isOwned = OwnedMark.is;
 export const markOwned = OwnedMark.mark;
-export const guardOf = OwnedMark.guardOf;
 
 /** The bookkeeping behind one of our proxies, attached to the proxy and to its (empty) target. */
 let attaching: unknown = null;

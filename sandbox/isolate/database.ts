@@ -15,7 +15,7 @@
 // proxies' handlers) must be reachable by no tool, and a closure's variables are the one place
 // nothing in the realm can reach by reflection; splitting it into modules would put that state on
 // objects that pass between them. The hot path (proxy traps) also gains from direct variable access.
-import { attachState, guardOf, isCommitted, isOwned, markCommitted, markOwned, stateOf } from "./brands.ts";
+import { attachState, isCommitted, isOwned, markCommitted, markOwned, stateOf } from "./brands.ts";
 import {
   freeze,
   getOwnPropertyDescriptor,
@@ -36,11 +36,15 @@ import {
 } from "./intrinsics.ts";
 import { checkPrimitive, commitParsed, createJsonValues, deepEqual, NotJson, type Path, thaw } from "./json-values.ts";
 
+// Every handle is bound to the call it was made for (`call`, numbered across all the isolate's
+// slots): used in another call, of its episode or of another slot's, it refuses.
 interface RootState {
   kind: "root";
+  call: number;
 }
 interface TableState {
   kind: "table";
+  call: number;
   key: string;
   /** Record proxies by key, for the episode. */
   records: Map<PropertyKey, object>;
@@ -49,7 +53,6 @@ interface RecordState {
   kind: "record";
   table: TableState;
   key: PropertyKey;
-  /** The write call this state was last refreshed for. */
   call: number;
   base: Obj;
   /** Shallow copy of `base`, made on the first change or the first reach into nested data. */
@@ -68,12 +71,14 @@ const isIndex = (key: string) => StringCtor(+key >>> 0) === key;
 export function createDatabase() {
   const states = new Map<number, Obj>();
   let root: Obj = {};
+  /** The read view while it holds no handle (no table the episode owns): it can then serve many calls. */
   let readView: Obj | null = null;
   let writing = false;
+  /** The read call open, or 0. */
+  let reading = 0;
   /** No write call has committed in this episode: the state is the one it started from. */
   let pristine = true;
   let call = 0;
-  let rootProxy: object | null = null;
   let tableProxies = new Map<string, object>();
   const undoLog: unknown[] = []; // flat: target, key, hadOwn, oldValue
   const tableWrites: unknown[] = []; // flat: tableKey, key
@@ -84,6 +89,7 @@ export function createDatabase() {
   const behind = (value: object): unknown => {
     const state = stateOf(value) as HandleState | undefined;
     if (state === undefined) return undefined;
+    if (!writing || state.call !== call) inert();
     if (state.kind === "record") return state.final ?? state.draft ?? state.base;
     if (state.kind === "table") return root[state.key];
     return root;
@@ -101,27 +107,21 @@ export function createDatabase() {
     rootWrites.length = 0;
     drafts.length = 0;
   };
+  // A handle serves only the call (and so the episode) that received it.
   const inert = (): never => {
     throw new TypeErrorCtor("a database handle was used outside the write call it was given to");
   };
-  const liveTable = (target: object): TableState => {
-    if (!writing) inert();
-    return stateOf(target) as TableState;
+  const inertView = (): never => {
+    throw new TypeErrorCtor("a database handle was used outside the read call it was given to");
   };
-  /** A record's state for this call: refreshed to its table's current data at its first use. */
+  const liveTable = (target: object): TableState => {
+    const state = stateOf(target) as TableState;
+    if (!writing || state.call !== call) inert();
+    return state;
+  };
   const liveRecord = (target: object): RecordState => {
-    if (!writing) inert();
     const state = stateOf(target) as RecordState;
-    if (state.call !== call) {
-      const current = (root[state.table.key] as Obj | undefined)?.[state.key as string];
-      if (typeof current !== "object" || current === null || !isCommitted(current)) inert();
-      state.call = call;
-      state.base = current as Obj;
-      state.draft = null;
-      state.changed = false;
-      state.nested = null;
-      state.final = null;
-    }
+    if (!writing || state.call !== call) inert();
     return state;
   };
   const handle = (state: HandleState, array: boolean, traps: ProxyHandler<object>): object => {
@@ -240,7 +240,7 @@ export function createDatabase() {
           kind: "record",
           table: state,
           key,
-          call: -1,
+          call,
           base: value as Obj,
           draft: null,
           changed: false,
@@ -292,24 +292,24 @@ export function createDatabase() {
   };
 
   // ------------------------------------------------------------ the root proxy
-  const liveRoot = () => {
-    if (!writing) inert();
+  const liveRoot = (target: object) => {
+    if (!writing || (stateOf(target) as RootState).call !== call) inert();
   };
   const rootTraps: ProxyHandler<object> = {
-    get(_target, key) {
-      liveRoot();
+    get(target, key) {
+      liveRoot(target);
       if (typeof key !== "string") return undefined;
       const value = root[key];
       if (typeof value !== "object" || value === null) return value;
       let proxy = tableProxies.get(key);
       if (!proxy) {
-        proxy = handle({ kind: "table", key, records: new Map() }, isArray(value), tableTraps);
+        proxy = handle({ kind: "table", call, key, records: new Map() }, isArray(value), tableTraps);
         tableProxies.set(key, proxy);
       }
       return proxy;
     },
-    set(_target, key, value) {
-      liveRoot();
+    set(target, key, value) {
+      liveRoot(target);
       if (!writableKey(root, key)) return false;
       logUndo(root, key);
       setOwn(root, key, value);
@@ -318,8 +318,8 @@ export function createDatabase() {
       readView = null;
       return true;
     },
-    deleteProperty(_target, key) {
-      liveRoot();
+    deleteProperty(target, key) {
+      liveRoot(target);
       if (typeof key !== "string" || !hasOwn(root, key)) return true;
       logUndo(root, key);
       reflectDelete(root, key);
@@ -331,16 +331,16 @@ export function createDatabase() {
       if (!("value" in desc) || desc.get || desc.set) return false;
       return (rootTraps.set as (t: object, k: PropertyKey, v: unknown, r: unknown) => boolean)(target, key, desc.value, target);
     },
-    has(_target, key) {
-      liveRoot();
+    has(target, key) {
+      liveRoot(target);
       return key in root;
     },
-    ownKeys() {
-      liveRoot();
+    ownKeys(target) {
+      liveRoot(target);
       return ownKeys(root);
     },
     getOwnPropertyDescriptor(target, key) {
-      liveRoot();
+      liveRoot(target);
       if (!hasOwn(root, key)) return undefined;
       return {
         value: (rootTraps.get as (t: object, k: PropertyKey) => unknown)(target, key),
@@ -358,14 +358,39 @@ export function createDatabase() {
   const readOnly = (): never => {
     throw new TypeErrorCtor("this tool is declared read-only and cannot change the database");
   };
-  const guardTraps: ProxyHandler<object> = {
-    set: readOnly,
-    deleteProperty: readOnly,
-    defineProperty: readOnly,
-    preventExtensions: readOnly,
-    setPrototypeOf: readOnly,
+  /** A table the episode owns (mutable: it changes with the episode's later writes), seen by read call `bound` only. */
+  const makeGuard = (table: object, bound: number) => {
+    const live = () => {
+      if (reading !== bound) inertView();
+    };
+    return new ProxyCtor(table, {
+      get(target, key) {
+        live();
+        return (target as Obj)[key];
+      },
+      has(target, key) {
+        live();
+        return key in target;
+      },
+      ownKeys(target) {
+        live();
+        return ownKeys(target);
+      },
+      getOwnPropertyDescriptor(target, key) {
+        live();
+        return getOwnPropertyDescriptor(target, key);
+      },
+      getPrototypeOf(target) {
+        live();
+        return getPrototypeOf(target);
+      },
+      set: readOnly,
+      deleteProperty: readOnly,
+      defineProperty: readOnly,
+      preventExtensions: readOnly,
+      setPrototypeOf: readOnly,
+    });
   };
-  const makeGuard = (table: object) => new ProxyCtor(table, guardTraps);
 
   // ------------------------------------------------------------ commit
   /** The committed form of a record's draft, or null when the call left it as it was. */
@@ -488,7 +513,6 @@ export function createDatabase() {
       root = {};
       for (const key in state) root[key] = state[key];
       readView = null;
-      rootProxy = null;
       tableProxies = new Map();
       writing = false;
       pristine = true;
@@ -506,7 +530,6 @@ export function createDatabase() {
       root = parked ? parked.root : {};
       pristine = parked ? parked.pristine : true;
       readView = null;
-      rootProxy = null;
       tableProxies = new Map();
       writing = false;
       clearCall();
@@ -515,28 +538,35 @@ export function createDatabase() {
     pristine(): boolean {
       return pristine;
     },
-    /** What a read tool receives: frozen tables as they are, episode-owned ones behind a guard. */
-    readView(): Obj {
+    /**
+     * Open a read call; returns what the read tool receives: frozen committed tables as they are
+     * (data, not handles), tables the episode owns behind a guard bound to this call.
+     */
+    beginRead(): Obj {
+      reading = ++call;
       if (readView) return readView;
       const view: Obj = {};
+      let plain = true;
       for (const key in root) {
         const value = root[key];
-        view[key] = typeof value === "object" && value !== null && isOwned(value) ? guardOf(value, makeGuard) : value;
+        if (typeof value === "object" && value !== null && isOwned(value)) {
+          plain = false;
+          view[key] = makeGuard(value, reading);
+        } else view[key] = value;
       }
-      readView = freeze(view);
-      return readView;
+      freeze(view);
+      if (plain) readView = view;
+      return view;
     },
-    /** Open a read call; returns what the read tool receives. */
-    beginRead(): Obj {
-      return this.readView();
+    endRead() {
+      reading = 0;
     },
-    endRead() {},
-    /** Open a write call; returns what the write tool receives. */
+    /** Open a write call; returns what the write tool receives (handles bound to this call). */
     beginWrite(): object {
       writing = true;
       call++;
-      rootProxy ??= handle({ kind: "root" }, false, rootTraps);
-      return rootProxy;
+      tableProxies = new Map();
+      return handle({ kind: "root", call }, false, rootTraps);
     },
     /** Commit the write call's changes (throws NotJson; then call `rollbackWrite`). */
     commitWrite() {
