@@ -9,19 +9,31 @@ class Stamp {
   }
 }
 
-/** Committed data: validated JSON, deep-frozen. */
+/**
+ * Committed data: validated JSON, copied from what the tool gave, deep-frozen; the mark holds its
+ * height (levels of objects and arrays in it, itself included), so data moved deeper is checked
+ * against the state's depth bound without a walk.
+ */
+let markingHeight = 0;
 class CommittedMark extends Stamp {
-  #committed = true;
+  #height = markingHeight;
   static is(value: object): boolean {
-    return #committed in value;
+    return #height in value;
   }
-  static mark<T extends object>(value: T): T {
-    if (!(#committed in value)) new CommittedMark(value);
+  static mark<T extends object>(value: T, height: number): T {
+    if (!(#height in value)) {
+      markingHeight = height;
+      new CommittedMark(value);
+    }
     return value;
+  }
+  static heightOf(value: object): number {
+    return (value as CommittedMark).#height;
   }
 }
 export const isCommitted = CommittedMark.is;
 export const markCommitted = CommittedMark.mark;
+export const heightOf = CommittedMark.heightOf;
 
 /** A table the current episode copied to write into (read tools see it through a guard bound to their call). */
 class OwnedMark extends Stamp {

@@ -15,7 +15,7 @@
 // proxies' handlers) must be reachable by no tool, and a closure's variables are the one place
 // nothing in the realm can reach by reflection; splitting it into modules would put that state on
 // objects that pass between them. The hot path (proxy traps) also gains from direct variable access.
-import { attachState, isCommitted, isOwned, markCommitted, markOwned, stateOf } from "./brands.ts";
+import { attachState, heightOf, isCommitted, isOwned, markCommitted, markOwned, stateOf } from "./brands.ts";
 import {
   freeze,
   getOwnPropertyDescriptor,
@@ -67,6 +67,8 @@ interface RecordState {
 type HandleState = RootState | TableState | RecordState;
 
 const isIndex = (key: string) => StringCtor(+key >>> 0) === key;
+/** The level of a record in the state (db 1, table 2, record 3), for the depth bound (shared/state-bounds.ts). */
+const RECORD_DEPTH = 3;
 
 export function createDatabase() {
   const states = new Map<number, Obj>();
@@ -405,10 +407,13 @@ export function createDatabase() {
     // The draft itself only ever got data properties with string keys through our traps: its values
     // are all that needs checking. Nested data the call copied but left equal keeps its committed form.
     const nested = state.nested;
+    let tallest = 0;
     if (isArray(draft)) {
       for (let i = 0; i < draft.length; i++) {
         if (!hasOwn(draft, i)) throw new NotJson({ up: path, key: i }, "a hole in an array is not JSON");
-        draft[i] = commitField(draft[i], base[i], nested?.includes(StringCtor(i)) === true, { up: path, key: i });
+        const committed = commitField(draft[i], base[i], nested?.includes(StringCtor(i)) === true, { up: path, key: i });
+        draft[i] = committed;
+        if (typeof committed === "object" && committed !== null && heightOf(committed) > tallest) tallest = heightOf(committed);
       }
     } else {
       for (const key in draft) {
@@ -419,16 +424,17 @@ export function createDatabase() {
         }
         const committed = commitField(value, base[key], nested?.includes(key) === true, { up: path, key });
         if (committed !== value) draft[key] = committed;
+        if (typeof committed === "object" && committed !== null && heightOf(committed) > tallest) tallest = heightOf(committed);
       }
     }
     freeze(draft);
-    return markCommitted(draft);
+    return markCommitted(draft, tallest + 1);
   };
+  /** A record's field (level 4: db › table › record › field), committed. */
   const commitField = (value: unknown, base: unknown, copied: boolean, path: Path): unknown => {
     if (typeof value !== "object" || value === null) return checkPrimitive(value, path);
-    if (isCommitted(value)) return value;
-    if (copied && deepEqual(value, base)) return base;
-    return json.commit(value, path);
+    if (copied && !isCommitted(value) && deepEqual(value, base)) return base;
+    return json.commit(value, path, RECORD_DEPTH + 1);
   };
 
   /** Validate and freeze what the call wrote; throws NotJson (the caller then rolls back). */
@@ -455,8 +461,8 @@ export function createDatabase() {
       const table = root[tableKey] as Obj;
       if (typeof table !== "object" || table === null || !hasOwn(table, key)) continue;
       const value = table[key];
-      if (typeof value === "object" && value !== null && isCommitted(value)) continue;
-      setOwn(table, key, json.commit(value, { up: { up: "db", key: tableKey }, key: isArray(table) ? Number(key) : key }));
+      const committed = json.commit(value, { up: { up: "db", key: tableKey }, key: isArray(table) ? Number(key) : key }, RECORD_DEPTH);
+      if (committed !== value) setOwn(table, key, committed);
     }
     // Tables added or replaced at the root; a table assigned from another is copied (two keys
     // must never share one mutable table).
@@ -476,7 +482,7 @@ export function createDatabase() {
   /** A new episode-owned table holding committed copies of `value`'s entries. */
   const commitTable = (value: unknown, path: Path): Obj => {
     if (typeof value !== "object" || value === null) throw new NotJson(path, "a table must be an object or an array");
-    const committed = json.commit(value, path) as Obj;
+    const committed = json.commit(value, path, RECORD_DEPTH - 1) as Obj;
     const copy = (isArray(committed) ? (committed as unknown[]).slice() : { ...committed }) as Obj;
     return markOwned(copy);
   };

@@ -379,6 +379,13 @@ export function resultToJson(db) {
   for (let i = 0; i < 500; i++) deep = { deep };
   return { toJSON() { return deep; } };
 }
+export function bigString(db, args) { return "x".repeat(args.n); }
+export function rejectDeep(db) {
+  let deep = { end: true };
+  for (let i = 0; i < 100000; i++) deep = { deep };
+  Promise.reject(deep);
+  return true;
+}
 export function protoKey(db) {
   const record = JSON.parse('{"id": "x", "__proto__": {"admin": true}}');
   db.items.x = record;
@@ -413,6 +420,13 @@ describe("item 4: exotic objects", () => {
     const toJson = env.call("resultToJson", {});
     expect(toJson).toMatchObject({ ok: false, error: { code: "INVALID_RESULT" } });
     expect(env.call("protoKey", {})).toMatchObject({ ok: false, error: { code: "INVALID_STATE", message: /__proto__/ } });
+    // A string result is counted once against the limit: its text (quotes included) may fill it.
+    const limit = 1 << 20;
+    expect(env.call("bigString", { n: limit - 2 })).toMatchObject({ ok: true });
+    expect(env.call("bigString", { n: limit - 1 })).toMatchObject({ ok: false, error: { code: "INVALID_RESULT", message: /too large/ } });
+    // A rejection nobody handles, of a value 100,000 levels deep, crosses nothing.
+    expect(env.call("rejectDeep", {})).toEqual({ ok: true, result: true });
+    expect(host.rebuilds).toBe(0);
     env.close();
     host.close();
   });
