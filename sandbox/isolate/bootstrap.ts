@@ -60,6 +60,8 @@ export function createIsolateKernel(config: KernelConfig) {
   let live = 0;
   const select = (id: number) => {
     if (id === live) return;
+    // The host settles a slot's last call before another slot runs; never carry one across.
+    if (pending !== null) settle();
     if (live !== 0) parked.set(live, { episode: db.suspend(), determinism: determinism.suspend(), functions });
     const next = parked.get(id);
     parked.delete(id);
@@ -125,18 +127,19 @@ export function createIsolateKernel(config: KernelConfig) {
   const failureBody = (code: string, message: string, extra: Obj = {}): string => jsonStringify({ code, message, ...extra });
 
   /**
-   * The call that ran and is not settled yet: its outcome's body, or null. A call takes two
-   * crossings: `call` runs the tool, commits and writes the result, and then (as each crossing
-   * ends) the engine runs the jobs it queued (promise reactions, thenables, `Array.fromAsync`…),
-   * still under the call's time limit and with its console; `settle` then gives the outcome, with
-   * every line logged, and puts the random stream back if the call failed. So a call's jobs never
-   * run in another call, a batch gives what single calls give, and a refused call changes nothing.
+   * The call that ran and is not settled yet: its outcome's body, or null. A call ends in the
+   * crossing after the one that ran it: `call` runs the tool, commits and writes the result, and
+   * then (as every crossing ends) the engine runs the jobs it queued (promise reactions, thenables,
+   * `Array.fromAsync`…), still under the call's time limit and with its console; the next
+   * crossing (the next call's, or `settle`) first gives its outcome, with every line logged, and
+   * puts the random stream back if it failed. So a call's jobs never run in another call, a batch
+   * gives what single calls give (at one crossing per call, plus one), and a refused call changes
+   * nothing.
    */
   let pending: { ok: boolean; body: string } | null = null;
 
   /** One call: runs the tool; its outcome waits for `settle`. A failed call changes nothing: database, randomness, clock. */
   const runCall = (index: number, args: unknown): void => {
-    pending = null;
     console.open();
     const tool = tools[index];
     const fn = functions[index];
@@ -194,18 +197,21 @@ export function createIsolateKernel(config: KernelConfig) {
   };
 
   /** The outcome of the call that ran, once its jobs ran: JSON text ("" when no call ran: the host reports the failure). */
+  /** The last outcome settled: what a crossing that ended by throwing (isolated-vm throws a rejection nobody handled) would have returned. */
+  let settled = "";
   const settle = (): string => {
     const done = pending;
     pending = null;
     if (done === null) {
       console.close();
+      settled = "";
       return "";
     }
     if (done.ok) determinism.tick();
     else determinism.restore();
-    const text = outcome(done.ok, done.body);
+    settled = outcome(done.ok, done.body);
     console.close();
-    return text;
+    return settled;
   };
 
   return {
@@ -245,14 +251,23 @@ export function createIsolateKernel(config: KernelConfig) {
       instantiate();
       console.take();
     },
-    /** Run one call of slot `slot` (the host armed the watchdog): tool index and arguments as JSON text; `settle` gives its outcome. */
-    call(slot: number, index: number, argsJson: string): void {
+    /**
+     * Settle the call before (its jobs ran as its crossing ended) and run one call of slot `slot`
+     * (the host armed the watchdog): tool index and arguments as JSON text → the outcome of the call
+     * before, as JSON text ("" when there was none); `settle` gives this one's.
+     */
+    call(slot: number, index: number, argsJson: string): string {
+      const before = settle();
       select(slot);
-      pending = null;
       runCall(index, jsonParse(argsJson));
+      return before;
     },
-    /** The outcome of the call that just ran (its jobs ran as its crossing ended), as JSON text. */
+    /** The outcome of the call that ran last (its jobs ran as its crossing ended), as JSON text ("" when none ran). */
     settle,
+    /** What the last settle gave: the crossing's answer when it ended by throwing a rejection nobody handled. */
+    lastSettled(): string {
+      return settled;
+    },
     exportState(): string {
       return db.exportState();
     },

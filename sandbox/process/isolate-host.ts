@@ -49,6 +49,7 @@ type Refs = {
     | "instantiate"
     | "call"
     | "settle"
+    | "lastSettled"
     | "exportState"
     | "lockdown"
     | "collect"
@@ -64,6 +65,7 @@ const REF_NAMES = [
   "instantiate",
   "call",
   "settle",
+  "lastSettled",
   "exportState",
   "lockdown",
   "collect",
@@ -192,32 +194,44 @@ export class IsolateHost {
 
   /**
    * Run prepared calls of slot `slot`, call i as watchdog sequence `first + i` under the call time
-   * limit: their outcomes' JSON texts. Each call is two crossings (the bootstrap's `call`, then
-   * `settle`): the jobs a call queued run as its first crossing ends, inside the call and under its
-   * limit, never in the next call. Throws when the isolate dies or the bootstrap fails; the caller
-   * finds the call at fault by its sequence.
+   * limit: their outcomes' JSON texts. A call ends in the crossing after the one that ran it (the
+   * bootstrap's `call` settles the call before it, `settle` the last): the jobs a call queued run
+   * as its own crossing ends, inside the call and under its limit, never in the next call. n calls
+   * are n + 1 crossings. Throws when the isolate dies or the bootstrap fails; the caller finds the
+   * call at fault by its sequence (and runs the calls before it again, once the isolate is rebuilt).
    */
   runCalls(slot: number, batch: readonly Prepared[], first: number): string[] {
     this.entered(slot);
     const outcomes = new Array<string>(batch.length);
+    const limit = this.limits.timeoutMs;
+    const refs = this.refs;
     for (let i = 0; i < batch.length; i++) {
       const prepared = batch[i] as Prepared;
-      outcomes[i] = this.watchdog.run(this.target, first + i, this.limits.timeoutMs, () => this.#callOnce(slot, prepared));
+      const before = this.watchdog.run(this.target, first + i, limit, () =>
+        this.#cross(() => refs.call.applySync(undefined, [slot, prepared.index, prepared.json])),
+      );
+      if (i > 0) outcomes[i - 1] = settledText(before);
     }
+    const last = batch.length - 1;
+    if (last >= 0)
+      outcomes[last] = settledText(
+        this.watchdog.run(this.target, first + last, limit, () => this.#cross(() => refs.settle.applySync(undefined, []))),
+      );
     return outcomes;
   }
 
-  #callOnce(slot: number, prepared: Prepared): string {
+  /**
+   * A crossing that settles a call. isolated-vm ends a crossing by throwing a promise rejection
+   * nobody handled: the call's outcome stands all the same (the bootstrap keeps it). A dead isolate
+   * is the call's failure.
+   */
+  #cross(fn: () => string): string {
     try {
-      this.refs.call.applySync(undefined, [slot, prepared.index, prepared.json]);
+      return fn();
     } catch (error) {
-      // isolated-vm ends a crossing by throwing a promise rejection nobody handled: the call's own
-      // outcome is settled all the same. A dead isolate is the call's failure.
       if (this.isolate.isDisposed) throw error;
+      return this.refs.lastSettled.applySync(undefined, []);
     }
-    const text = this.refs.settle.applySync(undefined, []);
-    if (text === "") throw new Error("the call did not run in the isolate");
-    return text;
   }
 
   /** A call crossing selects its slot itself (no crossing of its own): the host records it as live. */
@@ -446,6 +460,12 @@ export class IsolateHost {
     this.refs = refs;
     this.target = this.watchdog.register(isolate);
   }
+}
+
+/** A settled outcome: the bootstrap answers "" only when no call ran (it failed before reaching the tool). */
+function settledText(text: string): string {
+  if (text === "") throw new Error("the call did not run in the isolate");
+  return text;
 }
 
 /**
