@@ -455,6 +455,9 @@ export class IsolateHost {
       throw new ModuleLoadError("TOOL_ERROR", `the module threw while loading: ${message}`);
     }
     refs.lockdown.applySync(undefined, []);
+    // The lockdown's walk leaves throwaway instances of every built-in: collected now, before
+    // the isolate idles (when the process provides the collector), they take ~0.5 MB less.
+    refs.collect.applySync(undefined, []);
     this.isolate = isolate;
     this.#context = context;
     this.refs = refs;
