@@ -36,12 +36,19 @@ const FIXED_EPISODE: ToolCall[] = [
   { tool: "read", arguments: { key: "alpha" } },
 ];
 
-/** The module of the normal tools and the hostile ones (every function `hostile` exports is a write tool). */
+/** Hostile tools declared read-only (they get the read view); the others are write tools. */
+const READ_TOOLS = new Set(["peek", "keepView", "trapCount", "unfrozen"]);
+
+/** The module of the normal tools and the hostile ones (every function `hostile` exports). */
 async function compile(hostile: string): Promise<CompiledModule> {
   const source = `import { newId, now } from "envscale/runtime";\n${NORMAL}\n${hostile}`;
-  const tools = [...hostile.matchAll(/^export function (\w+)/gm)].map((match) => ({ name: match[1] as string }));
+  const tools = [...hostile.matchAll(/^export function (\w+)/gm)].map((match) => {
+    const name = match[1] as string;
+    return READ_TOOLS.has(name) ? { name, access: "read" as const } : { name };
+  });
   const result = await compileToolModule(source, {
     filename: "hostile.ts",
+    tools: [...NORMAL_TOOLS, ...tools],
   });
   if (!result.ok) throw new Error(JSON.stringify(result.findings));
   return result.module;
