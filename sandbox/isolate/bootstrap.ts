@@ -8,17 +8,7 @@
 // In-isolate runtime code: one closure, like database.ts: the kernel's state (tools, factory, database) lives in variables no tool can reach.
 import { COLLECTOR_GLOBAL } from "../shared/collector.ts";
 import { createDatabase } from "./database.ts";
-import {
-  atomicsStore,
-  ErrorCtor,
-  getOwnPropertyDescriptor,
-  jsonParse,
-  jsonStringify,
-  type Obj,
-  realNow,
-  reflectApply,
-  StringCtor,
-} from "./intrinsics.ts";
+import { ErrorCtor, getOwnPropertyDescriptor, jsonParse, jsonStringify, type Obj, reflectApply, StringCtor } from "./intrinsics.ts";
 import { NotJson } from "./json-values.ts";
 import { freezeRealm, installConsole, installDeterminism, restrictRealm } from "./realm.ts";
 
@@ -27,8 +17,6 @@ export interface KernelConfig {
   maxResultBytes: number;
   /** Most console lines kept per call. */
   maxLogLines: number;
-  /** The watchdog's time origin (ms since 1970): each call of a batch records its start with it. */
-  epoch: number;
 }
 
 interface ToolSlot {
@@ -36,13 +24,10 @@ interface ToolSlot {
   write: boolean;
 }
 
-/** Slots of the Int32Array shared with the watchdog (watchdog.ts: SLOT.SEQ, SLOT.START). */
-const SLOT_SEQ = 1;
-const SLOT_START = 5;
 /** The filename the host gives the tool module's script; stack frames in it locate errors. */
 const FRAME = /envscale-tools[^:\s]*:(\d+):(\d+)/g;
 
-export function createIsolateKernel(sharedSlots: SharedArrayBuffer, config: KernelConfig) {
+export function createIsolateKernel(config: KernelConfig) {
   const global = globalThis as unknown as Obj;
   // Taken off the global first: tool code never sees a collector (ours, or `gc` when the process
   // runs with --expose-gc). V8 makes these properties non-configurable, so they stay, holding
@@ -54,7 +39,6 @@ export function createIsolateKernel(sharedSlots: SharedArrayBuffer, config: Kern
     if (typeof found === "function") collect ??= found as () => void;
     global[name] = undefined;
   }
-  const slots = new Int32Array(sharedSlots);
   const determinism = installDeterminism(global);
   const console = installConsole(global, config.maxLogLines);
   restrictRealm(global);
@@ -76,6 +60,8 @@ export function createIsolateKernel(sharedSlots: SharedArrayBuffer, config: Kern
   let live = 0;
   const select = (id: number) => {
     if (id === live) return;
+    // The host settles a slot's last call before another slot runs; never carry one across.
+    if (pending !== null) settle();
     if (live !== 0) parked.set(live, { episode: db.suspend(), determinism: determinism.suspend(), functions });
     const next = parked.get(id);
     parked.delete(id);
@@ -138,16 +124,32 @@ export function createIsolateKernel(sharedSlots: SharedArrayBuffer, config: Kern
     const logs = lines.length > 0 ? `,"logs":${jsonStringify(lines)}` : "";
     return ok ? `{"ok":true,"result":${body}${logs}}` : `{"ok":false,"error":${body}${logs}}`;
   };
-  const failure = (code: string, message: string, extra: Obj = {}): string => outcome(false, jsonStringify({ code, message, ...extra }));
+  const failureBody = (code: string, message: string, extra: Obj = {}): string => jsonStringify({ code, message, ...extra });
 
-  /** One call → its outcome as JSON text. A failed call changes nothing: database, randomness, clock. */
-  const runCall = (index: number, args: unknown): string => {
+  /**
+   * The call that ran and is not settled yet: its outcome's body, or null. A call ends in the
+   * crossing after the one that ran it: `call` runs the tool, commits and writes the result, and
+   * then (as every crossing ends) the engine runs the jobs it queued (promise reactions, thenables,
+   * `Array.fromAsync`…), still under the call's time limit and with its console; the next
+   * crossing (the next call's, or `settle`) first gives its outcome, with every line logged, and
+   * puts the random stream back if it failed. So a call's jobs never run in another call, a batch
+   * gives what single calls give (at one crossing per call, plus one), and a refused call changes
+   * nothing.
+   */
+  let pending: { ok: boolean; body: string } | null = null;
+
+  /** One call: runs the tool; its outcome waits for `settle`. A failed call changes nothing: database, randomness, clock. */
+  const runCall = (index: number, args: unknown): void => {
+    console.open();
     const tool = tools[index];
     const fn = functions[index];
-    if (!tool || typeof fn !== "function") return failure("UNKNOWN_TOOL", `no tool #${index} in this module`);
+    if (!tool || typeof fn !== "function") {
+      pending = { ok: false, body: failureBody("UNKNOWN_TOOL", `no tool #${index} in this module`) };
+      return;
+    }
     determinism.save();
     const write = tool.write;
-    const view = write ? db.beginWrite() : db.readView();
+    const view = write ? db.beginWrite() : db.beginRead();
     let stage = "TOOL_ERROR";
     let text = "";
     let error: unknown = null;
@@ -164,25 +166,52 @@ export function createIsolateKernel(sharedSlots: SharedArrayBuffer, config: Kern
       error = thrown;
     } finally {
       if (write) db.endWrite(stage === "");
+      else db.endRead();
     }
     if (stage === "") {
-      determinism.tick();
-      return outcome(true, text);
+      pending = { ok: true, body: text };
+      return;
     }
-    determinism.restore();
     if (stage === "TOOL_ERROR") {
       const frames = framesOf(error);
-      return failure(stage, messageOf(error), { thrown: nameOf(error), ...(frames.length > 0 ? { frames } : {}) });
+      pending = {
+        ok: false,
+        body: failureBody(stage, messageOf(error), { thrown: nameOf(error), ...(frames.length > 0 ? { frames } : {}) }),
+      };
+    } else if (error instanceof NotJson) {
+      pending = {
+        ok: false,
+        body: failureBody(stage, stage === "INVALID_STATE" ? `the tool left the database invalid at ${error.message}` : error.message, {
+          path: error.path,
+        }),
+      };
+    } else {
+      pending = {
+        ok: false,
+        body: failureBody(
+          stage,
+          `${stage === "INVALID_STATE" ? "the database could not be validated" : "the result could not be read"}: ${messageOf(error)}`,
+        ),
+      };
     }
-    if (error instanceof NotJson) {
-      return failure(stage, stage === "INVALID_STATE" ? `the tool left the database invalid at ${error.message}` : error.message, {
-        path: error.path,
-      });
+  };
+
+  /** The outcome of the call that ran, once its jobs ran: JSON text ("" when no call ran: the host reports the failure). */
+  /** The last outcome settled: what a crossing that ended by throwing (isolated-vm throws a rejection nobody handled) would have returned. */
+  let settled = "";
+  const settle = (): string => {
+    const done = pending;
+    pending = null;
+    if (done === null) {
+      console.close();
+      settled = "";
+      return "";
     }
-    return failure(
-      stage,
-      `${stage === "INVALID_STATE" ? "the database could not be validated" : "the result could not be read"}: ${messageOf(error)}`,
-    );
+    if (done.ok) determinism.tick();
+    else determinism.restore();
+    settled = outcome(done.ok, done.body);
+    console.close();
+    return settled;
   };
 
   return {
@@ -222,30 +251,22 @@ export function createIsolateKernel(sharedSlots: SharedArrayBuffer, config: Kern
       instantiate();
       console.take();
     },
-    /** One call of slot `slot` (the host armed the watchdog): tool index and arguments as JSON text → outcome JSON text. */
-    call(slot: number, index: number, argsJson: string): string {
-      select(slot);
-      return runCall(index, jsonParse(argsJson));
-    },
     /**
-     * A batch of slot `slot`, `[[toolIndex, args], …]` as JSON text → the outcomes' JSON texts joined by newlines
-     * (JSON text never holds a raw newline, so the host splits without parsing). Call i runs as
-     * watchdog sequence `firstSeq + i` with its own start time: each call has its own time limit.
+     * Settle the call before (its jobs ran as its crossing ended) and run one call of slot `slot`
+     * (the host armed the watchdog): tool index and arguments as JSON text → the outcome of the call
+     * before, as JSON text ("" when there was none); `settle` gives this one's.
      */
-    callMany(slot: number, batchJson: string, firstSeq: number): string {
+    call(slot: number, index: number, argsJson: string): string {
+      const before = settle();
       select(slot);
-      const batch = jsonParse(batchJson) as [number, unknown][];
-      let out = "";
-      for (let i = 0; i < batch.length; i++) {
-        if (i > 0) {
-          atomicsStore(slots, SLOT_START, realNow() - config.epoch);
-          atomicsStore(slots, SLOT_SEQ, firstSeq + i);
-          out += "\n";
-        }
-        const entry = batch[i] as [number, unknown];
-        out += runCall(entry[0], entry[1]);
-      }
-      return out;
+      runCall(index, jsonParse(argsJson));
+      return before;
+    },
+    /** The outcome of the call that ran last (its jobs ran as its crossing ended), as JSON text ("" when none ran). */
+    settle,
+    /** What the last settle gave: the crossing's answer when it ended by throwing a rejection nobody handled. */
+    lastSettled(): string {
+      return settled;
     },
     exportState(): string {
       return db.exportState();

@@ -9,39 +9,45 @@ class Stamp {
   }
 }
 
-/** Committed data: validated JSON, deep-frozen. */
+/**
+ * Committed data: validated JSON, copied from what the tool gave, deep-frozen; the mark holds its
+ * height (levels of objects and arrays in it, itself included), so data moved deeper is checked
+ * against the state's depth bound without a walk.
+ */
+let markingHeight = 0;
 class CommittedMark extends Stamp {
-  #committed = true;
+  #height = markingHeight;
   static is(value: object): boolean {
-    return #committed in value;
+    return #height in value;
   }
-  static mark<T extends object>(value: T): T {
-    if (!(#committed in value)) new CommittedMark(value);
+  static mark<T extends object>(value: T, height: number): T {
+    if (!(#height in value)) {
+      markingHeight = height;
+      new CommittedMark(value);
+    }
     return value;
+  }
+  static heightOf(value: object): number {
+    return (value as CommittedMark).#height;
   }
 }
 export const isCommitted = CommittedMark.is;
 export const markCommitted = CommittedMark.mark;
+export const heightOf = CommittedMark.heightOf;
 
-/** A table the current episode copied to write into; read tools see it through one guard proxy. */
+/** A table the current episode copied to write into (read tools see it through a guard bound to their call). */
 class OwnedMark extends Stamp {
-  #guard: object | null = null;
+  #owned = true;
   static is(value: object): boolean {
-    return #guard in value;
+    return #owned in value;
   }
   static mark<T extends object>(value: T): T {
-    if (!(#guard in value)) new OwnedMark(value);
+    if (!(#owned in value)) new OwnedMark(value);
     return value;
-  }
-  static guardOf(value: object, make: (target: object) => object): object {
-    const owned = value as OwnedMark;
-    owned.#guard ??= make(value);
-    return owned.#guard;
   }
 }
 export const isOwned = OwnedMark.is;
 export const markOwned = OwnedMark.mark;
-export const guardOf = OwnedMark.guardOf;
 
 /** The bookkeeping behind one of our proxies, attached to the proxy and to its (empty) target. */
 let attaching: unknown = null;

@@ -15,7 +15,7 @@
 // proxies' handlers) must be reachable by no tool, and a closure's variables are the one place
 // nothing in the realm can reach by reflection; splitting it into modules would put that state on
 // objects that pass between them. The hot path (proxy traps) also gains from direct variable access.
-import { attachState, guardOf, isCommitted, isOwned, markCommitted, markOwned, stateOf } from "./brands.ts";
+import { attachState, heightOf, isCommitted, isOwned, markCommitted, markOwned, stateOf } from "./brands.ts";
 import {
   freeze,
   getOwnPropertyDescriptor,
@@ -36,11 +36,15 @@ import {
 } from "./intrinsics.ts";
 import { checkPrimitive, commitParsed, createJsonValues, deepEqual, NotJson, type Path, thaw } from "./json-values.ts";
 
+// Every handle is bound to the call it was made for (`call`, numbered across all the isolate's
+// slots): used in another call, of its episode or of another slot's, it refuses.
 interface RootState {
   kind: "root";
+  call: number;
 }
 interface TableState {
   kind: "table";
+  call: number;
   key: string;
   /** Record proxies by key, for the episode. */
   records: Map<PropertyKey, object>;
@@ -49,7 +53,6 @@ interface RecordState {
   kind: "record";
   table: TableState;
   key: PropertyKey;
-  /** The write call this state was last refreshed for. */
   call: number;
   base: Obj;
   /** Shallow copy of `base`, made on the first change or the first reach into nested data. */
@@ -64,16 +67,20 @@ interface RecordState {
 type HandleState = RootState | TableState | RecordState;
 
 const isIndex = (key: string) => StringCtor(+key >>> 0) === key;
+/** The level of a record in the state (db 1, table 2, record 3), for the depth bound (shared/state-bounds.ts). */
+const RECORD_DEPTH = 3;
 
 export function createDatabase() {
   const states = new Map<number, Obj>();
   let root: Obj = {};
+  /** The read view while it holds no handle (no table the episode owns): it can then serve many calls. */
   let readView: Obj | null = null;
   let writing = false;
+  /** The read call open, or 0. */
+  let reading = 0;
   /** No write call has committed in this episode: the state is the one it started from. */
   let pristine = true;
   let call = 0;
-  let rootProxy: object | null = null;
   let tableProxies = new Map<string, object>();
   const undoLog: unknown[] = []; // flat: target, key, hadOwn, oldValue
   const tableWrites: unknown[] = []; // flat: tableKey, key
@@ -84,6 +91,7 @@ export function createDatabase() {
   const behind = (value: object): unknown => {
     const state = stateOf(value) as HandleState | undefined;
     if (state === undefined) return undefined;
+    if (!writing || state.call !== call) inert();
     if (state.kind === "record") return state.final ?? state.draft ?? state.base;
     if (state.kind === "table") return root[state.key];
     return root;
@@ -101,27 +109,21 @@ export function createDatabase() {
     rootWrites.length = 0;
     drafts.length = 0;
   };
+  // A handle serves only the call (and so the episode) that received it.
   const inert = (): never => {
     throw new TypeErrorCtor("a database handle was used outside the write call it was given to");
   };
-  const liveTable = (target: object): TableState => {
-    if (!writing) inert();
-    return stateOf(target) as TableState;
+  const inertView = (): never => {
+    throw new TypeErrorCtor("a database handle was used outside the read call it was given to");
   };
-  /** A record's state for this call: refreshed to its table's current data at its first use. */
+  const liveTable = (target: object): TableState => {
+    const state = stateOf(target) as TableState;
+    if (!writing || state.call !== call) inert();
+    return state;
+  };
   const liveRecord = (target: object): RecordState => {
-    if (!writing) inert();
     const state = stateOf(target) as RecordState;
-    if (state.call !== call) {
-      const current = (root[state.table.key] as Obj | undefined)?.[state.key as string];
-      if (typeof current !== "object" || current === null || !isCommitted(current)) inert();
-      state.call = call;
-      state.base = current as Obj;
-      state.draft = null;
-      state.changed = false;
-      state.nested = null;
-      state.final = null;
-    }
+    if (!writing || state.call !== call) inert();
     return state;
   };
   const handle = (state: HandleState, array: boolean, traps: ProxyHandler<object>): object => {
@@ -240,7 +242,7 @@ export function createDatabase() {
           kind: "record",
           table: state,
           key,
-          call: -1,
+          call,
           base: value as Obj,
           draft: null,
           changed: false,
@@ -292,24 +294,24 @@ export function createDatabase() {
   };
 
   // ------------------------------------------------------------ the root proxy
-  const liveRoot = () => {
-    if (!writing) inert();
+  const liveRoot = (target: object) => {
+    if (!writing || (stateOf(target) as RootState).call !== call) inert();
   };
   const rootTraps: ProxyHandler<object> = {
-    get(_target, key) {
-      liveRoot();
+    get(target, key) {
+      liveRoot(target);
       if (typeof key !== "string") return undefined;
       const value = root[key];
       if (typeof value !== "object" || value === null) return value;
       let proxy = tableProxies.get(key);
       if (!proxy) {
-        proxy = handle({ kind: "table", key, records: new Map() }, isArray(value), tableTraps);
+        proxy = handle({ kind: "table", call, key, records: new Map() }, isArray(value), tableTraps);
         tableProxies.set(key, proxy);
       }
       return proxy;
     },
-    set(_target, key, value) {
-      liveRoot();
+    set(target, key, value) {
+      liveRoot(target);
       if (!writableKey(root, key)) return false;
       logUndo(root, key);
       setOwn(root, key, value);
@@ -318,8 +320,8 @@ export function createDatabase() {
       readView = null;
       return true;
     },
-    deleteProperty(_target, key) {
-      liveRoot();
+    deleteProperty(target, key) {
+      liveRoot(target);
       if (typeof key !== "string" || !hasOwn(root, key)) return true;
       logUndo(root, key);
       reflectDelete(root, key);
@@ -331,16 +333,16 @@ export function createDatabase() {
       if (!("value" in desc) || desc.get || desc.set) return false;
       return (rootTraps.set as (t: object, k: PropertyKey, v: unknown, r: unknown) => boolean)(target, key, desc.value, target);
     },
-    has(_target, key) {
-      liveRoot();
+    has(target, key) {
+      liveRoot(target);
       return key in root;
     },
-    ownKeys() {
-      liveRoot();
+    ownKeys(target) {
+      liveRoot(target);
       return ownKeys(root);
     },
     getOwnPropertyDescriptor(target, key) {
-      liveRoot();
+      liveRoot(target);
       if (!hasOwn(root, key)) return undefined;
       return {
         value: (rootTraps.get as (t: object, k: PropertyKey) => unknown)(target, key),
@@ -358,14 +360,39 @@ export function createDatabase() {
   const readOnly = (): never => {
     throw new TypeErrorCtor("this tool is declared read-only and cannot change the database");
   };
-  const guardTraps: ProxyHandler<object> = {
-    set: readOnly,
-    deleteProperty: readOnly,
-    defineProperty: readOnly,
-    preventExtensions: readOnly,
-    setPrototypeOf: readOnly,
+  /** A table the episode owns (mutable: it changes with the episode's later writes), seen by read call `bound` only. */
+  const makeGuard = (table: object, bound: number) => {
+    const live = () => {
+      if (reading !== bound) inertView();
+    };
+    return new ProxyCtor(table, {
+      get(target, key) {
+        live();
+        return (target as Obj)[key];
+      },
+      has(target, key) {
+        live();
+        return key in target;
+      },
+      ownKeys(target) {
+        live();
+        return ownKeys(target);
+      },
+      getOwnPropertyDescriptor(target, key) {
+        live();
+        return getOwnPropertyDescriptor(target, key);
+      },
+      getPrototypeOf(target) {
+        live();
+        return getPrototypeOf(target);
+      },
+      set: readOnly,
+      deleteProperty: readOnly,
+      defineProperty: readOnly,
+      preventExtensions: readOnly,
+      setPrototypeOf: readOnly,
+    });
   };
-  const makeGuard = (table: object) => new ProxyCtor(table, guardTraps);
 
   // ------------------------------------------------------------ commit
   /** The committed form of a record's draft, or null when the call left it as it was. */
@@ -380,10 +407,13 @@ export function createDatabase() {
     // The draft itself only ever got data properties with string keys through our traps: its values
     // are all that needs checking. Nested data the call copied but left equal keeps its committed form.
     const nested = state.nested;
+    let tallest = 0;
     if (isArray(draft)) {
       for (let i = 0; i < draft.length; i++) {
         if (!hasOwn(draft, i)) throw new NotJson({ up: path, key: i }, "a hole in an array is not JSON");
-        draft[i] = commitField(draft[i], base[i], nested?.includes(StringCtor(i)) === true, { up: path, key: i });
+        const committed = commitField(draft[i], base[i], nested?.includes(StringCtor(i)) === true, { up: path, key: i });
+        draft[i] = committed;
+        if (typeof committed === "object" && committed !== null && heightOf(committed) > tallest) tallest = heightOf(committed);
       }
     } else {
       for (const key in draft) {
@@ -394,16 +424,17 @@ export function createDatabase() {
         }
         const committed = commitField(value, base[key], nested?.includes(key) === true, { up: path, key });
         if (committed !== value) draft[key] = committed;
+        if (typeof committed === "object" && committed !== null && heightOf(committed) > tallest) tallest = heightOf(committed);
       }
     }
     freeze(draft);
-    return markCommitted(draft);
+    return markCommitted(draft, tallest + 1);
   };
+  /** A record's field (level 4: db › table › record › field), committed. */
   const commitField = (value: unknown, base: unknown, copied: boolean, path: Path): unknown => {
     if (typeof value !== "object" || value === null) return checkPrimitive(value, path);
-    if (isCommitted(value)) return value;
-    if (copied && deepEqual(value, base)) return base;
-    return json.commit(value, path);
+    if (copied && !isCommitted(value) && deepEqual(value, base)) return base;
+    return json.commit(value, path, RECORD_DEPTH + 1);
   };
 
   /** Validate and freeze what the call wrote; throws NotJson (the caller then rolls back). */
@@ -430,8 +461,8 @@ export function createDatabase() {
       const table = root[tableKey] as Obj;
       if (typeof table !== "object" || table === null || !hasOwn(table, key)) continue;
       const value = table[key];
-      if (typeof value === "object" && value !== null && isCommitted(value)) continue;
-      setOwn(table, key, json.commit(value, { up: { up: "db", key: tableKey }, key: isArray(table) ? Number(key) : key }));
+      const committed = json.commit(value, { up: { up: "db", key: tableKey }, key: isArray(table) ? Number(key) : key }, RECORD_DEPTH);
+      if (committed !== value) setOwn(table, key, committed);
     }
     // Tables added or replaced at the root; a table assigned from another is copied (two keys
     // must never share one mutable table).
@@ -451,7 +482,7 @@ export function createDatabase() {
   /** A new episode-owned table holding committed copies of `value`'s entries. */
   const commitTable = (value: unknown, path: Path): Obj => {
     if (typeof value !== "object" || value === null) throw new NotJson(path, "a table must be an object or an array");
-    const committed = json.commit(value, path) as Obj;
+    const committed = json.commit(value, path, RECORD_DEPTH - 1) as Obj;
     const copy = (isArray(committed) ? (committed as unknown[]).slice() : { ...committed }) as Obj;
     return markOwned(copy);
   };
@@ -488,7 +519,6 @@ export function createDatabase() {
       root = {};
       for (const key in state) root[key] = state[key];
       readView = null;
-      rootProxy = null;
       tableProxies = new Map();
       writing = false;
       pristine = true;
@@ -506,7 +536,6 @@ export function createDatabase() {
       root = parked ? parked.root : {};
       pristine = parked ? parked.pristine : true;
       readView = null;
-      rootProxy = null;
       tableProxies = new Map();
       writing = false;
       clearCall();
@@ -515,23 +544,35 @@ export function createDatabase() {
     pristine(): boolean {
       return pristine;
     },
-    /** What a read tool receives: frozen tables as they are, episode-owned ones behind a guard. */
-    readView(): Obj {
+    /**
+     * Open a read call; returns what the read tool receives: frozen committed tables as they are
+     * (data, not handles), tables the episode owns behind a guard bound to this call.
+     */
+    beginRead(): Obj {
+      reading = ++call;
       if (readView) return readView;
       const view: Obj = {};
+      let plain = true;
       for (const key in root) {
         const value = root[key];
-        view[key] = typeof value === "object" && value !== null && isOwned(value) ? guardOf(value, makeGuard) : value;
+        if (typeof value === "object" && value !== null && isOwned(value)) {
+          plain = false;
+          view[key] = makeGuard(value, reading);
+        } else view[key] = value;
       }
-      readView = freeze(view);
-      return readView;
+      freeze(view);
+      if (plain) readView = view;
+      return view;
     },
-    /** Open a write call; returns what the write tool receives. */
+    endRead() {
+      reading = 0;
+    },
+    /** Open a write call; returns what the write tool receives (handles bound to this call). */
     beginWrite(): object {
       writing = true;
       call++;
-      rootProxy ??= handle({ kind: "root" }, false, rootTraps);
-      return rootProxy;
+      tableProxies = new Map();
+      return handle({ kind: "root", call }, false, rootTraps);
     },
     /** Commit the write call's changes (throws NotJson; then call `rollbackWrite`). */
     commitWrite() {

@@ -19,8 +19,8 @@ export const TypeErrorCtor = TypeError;
 export const StringCtor = String;
 export const ProxyCtor = Proxy;
 export const RealDate = Date;
-export const realNow = Date.now;
-export const atomicsStore = Atomics.store;
+/** The real `then` (the realm replaces it by one that throws): to mark promises made at lockdown as handled. */
+export const promiseThen = Promise.prototype.then;
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type Obj = Record<PropertyKey, unknown>;

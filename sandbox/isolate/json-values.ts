@@ -1,6 +1,7 @@
 // What counts as JSON inside the isolate, and how values become committed (validated, frozen, branded).
 // In-isolate runtime code: one closure for the same reason as database.ts: its caches and the `behind` function must be unreachable from tool code.
-import { isCommitted, markCommitted } from "./brands.ts";
+import { MAX_DEPTH } from "../shared/state-bounds.ts";
+import { heightOf, isCommitted, markCommitted } from "./brands.ts";
 import {
   ArrayProto,
   ErrorCtor,
@@ -8,16 +9,13 @@ import {
   getOwnPropertyDescriptor,
   getPrototypeOf,
   isArray,
-  isFrozen,
   type Json,
   jsonStringify,
   type Obj,
   ObjectProto,
   ownKeys,
   RealDate,
-  reflectDelete,
   StringCtor,
-  setPrototypeOf,
 } from "./intrinsics.ts";
 
 /** Where a value sits; the text is only built when an error needs it: `"db"` or `{up, key}`. */
@@ -91,147 +89,151 @@ export function checkPrimitive(value: unknown, path: Path): Json {
 /**
  * Validation over values tool code produced. `behind(value)` gives the data one of our database
  * proxies stands for (or undefined for anything else), so proxies are never stored or returned.
+ *
+ * What tool code gives is read once, through property descriptors (no getter runs; a proxy's traps
+ * run here, in the tool's own call, and never again), and what is kept is a copy: plain objects
+ * and arrays of our own, frozen and marked committed with their height. So committed data never
+ * answers for itself (no trap, no `toJSON`), and a value that answers differently each time it is
+ * read is kept as it answered once. Depth counts levels of objects and arrays from the database
+ * (level 1) or the result (level 1), whatever the history: data moved deeper is checked by the
+ * height its mark holds.
  */
 export function createJsonValues(behind: (value: object) => unknown) {
-  /** Characters a result may still take (results only; committed data is bounded by memory). */
+  /** Characters a result may still take. */
   let budget = 0;
-  /** Objects being walked, to find cycles (JSON data is shallow: a scan beats a Set). */
+  /** Objects being walked, to find cycles (depth is bounded: a scan beats a Set). */
   const walking: object[] = [];
+  /** The height of the value `walk` last returned (0 for a primitive). */
+  let height = 0;
 
-  /** A primitive checked as JSON (`-0` becomes `0`), strings counted against the budget. */
-  const primitive = (value: unknown, up: Path, key: string | number | null): Json => {
-    if (typeof value === "string") {
-      budget -= value.length;
-      if (budget < 0) throw new NotJson(at(up, key), "too large");
-      return value;
-    }
-    if (typeof value === "number" && value - value === 0) return value === 0 ? 0 : value;
-    return typeof value === "boolean" || value === null ? value : checkPrimitive(value, at(up, key));
-  };
+  const tooDeep = (path: Path, what: string): NotJson =>
+    new NotJson(path, `nested more than ${MAX_DEPTH} levels deep (${what} may nest at most ${MAX_DEPTH} levels of objects and arrays)`);
 
   /**
-   * Validate `value` (found at `key` of `up`: a path is only built when an error needs it) as JSON
-   * and make it committed data: every object frozen in place (an object the tool froze is copied
-   * instead) and branded; keys whose value is undefined are dropped; our proxies become their data.
+   * Validate `value` (found at `key` of `up`, at level `depth`: a path is only built when an error
+   * needs it) as JSON and return its committed copy; keys whose value is undefined are dropped; our
+   * proxies become their data (bound to this call: another call's refuse).
    */
-  const walk = (value: unknown, up: Path, key: string | number | null): Json => {
-    if (typeof value !== "object" || value === null) return primitive(value, up, key);
-    if (isCommitted(value)) return value as Json;
+  const walk = (value: unknown, up: Path, key: string | number | null, depth: number): Json => {
+    if (typeof value !== "object" || value === null) {
+      height = 0;
+      return checkPrimitive(value, at(up, key));
+    }
+    if (isCommitted(value)) {
+      height = heightOf(value);
+      if (depth + height - 1 > MAX_DEPTH) throw tooDeep(at(up, key), "the state");
+      return value as Json;
+    }
     const data = behind(value);
-    if (data !== undefined) return walk(data, up, key);
+    if (data !== undefined) return walk(data, up, key, depth);
     const path = at(up, key);
     for (let i = 0; i < walking.length; i++) if (walking[i] === value) throw new NotJson(path, "a cycle is not JSON");
-    if (walking.length >= 100) throw new NotJson(path, "nested more than 100 levels deep");
+    if (depth > MAX_DEPTH) throw tooDeep(path, "the state");
     const proto = getPrototypeOf(value);
     const array = isArray(value);
     if (array ? proto !== ArrayProto : proto !== ObjectProto && proto !== null)
       throw new NotJson(path, `${describeObject(value)} is not JSON`);
     walking.push(value);
-    // Written back into unless the tool froze it: then a copy (only needed to commit or to swap a proxy).
-    let target: Obj | null = isFrozen(value) ? null : (value as Obj);
     const keys = ownKeys(value);
+    let tallest = 0;
+    let out: Obj;
     if (array) {
-      const length = (value as unknown[]).length;
-      if (keys.length !== length + 1) {
-        for (const k of keys) {
-          if (k === "length") continue;
-          if (typeof k !== "string" || StringCtor(+k >>> 0) !== k || +k >= length) {
-            throw new NotJson(path, `an array may only hold its elements (it has key ${typeof k === "symbol" ? "[symbol]" : k})`);
-          }
-        }
-        throw new NotJson(path, "a hole in an array is not JSON");
-      }
+      const length = arrayLength(value, path);
+      checkArrayKeys(keys, length, path);
+      const copy: Json[] = [];
       for (let i = 0; i < length; i++) {
-        const desc = getOwnPropertyDescriptor(value, i) as PropertyDescriptor;
+        const desc = getOwnPropertyDescriptor(value, i);
+        if (!desc) throw new NotJson({ up: path, key: i }, "a hole in an array is not JSON");
         if (!("value" in desc)) throw new NotJson({ up: path, key: i }, "a getter is not JSON");
-        const item = desc.value;
-        const done = walk(item, path, i);
-        if (mustPlace(value, target, done !== item)) target = place(value, target, i, done, array);
+        copy.push(walk(desc.value, path, i, depth + 1));
+        if (height > tallest) tallest = height;
       }
+      out = copy as unknown as Obj;
     } else {
-      if (proto === null && target !== null) setPrototypeOf(value, ObjectProto);
+      out = {};
       for (let k = 0; k < keys.length; k++) {
         const name = keys[k] as PropertyKey;
         if (typeof name !== "string") throw new NotJson(path, "a symbol key is not JSON");
         if (name === "__proto__") throw new NotJson({ up: path, key: name }, 'the key "__proto__" is not allowed');
-        const desc = getOwnPropertyDescriptor(value, name) as PropertyDescriptor;
+        const desc = getOwnPropertyDescriptor(value, name);
+        if (!desc) continue;
         if (!("value" in desc)) throw new NotJson({ up: path, key: name }, "a getter or setter is not JSON");
         if (!desc.enumerable) throw new NotJson({ up: path, key: name }, "a non-enumerable property is not JSON");
-        const item = desc.value;
-        if (item === undefined) {
-          if (target === value) reflectDelete(value, name);
-          continue;
-        }
-        const done = walk(item, path, name);
-        if (mustPlace(value, target, done !== item)) target = place(value, target, name, done, array);
+        if (desc.value === undefined) continue;
+        out[name] = walk(desc.value, path, name, depth + 1);
+        if (height > tallest) tallest = height;
       }
     }
     walking.pop();
-    const out = (target ?? value) as Obj;
+    height = tallest + 1;
     freeze(out);
-    markCommitted(out);
-    return out as Json;
+    return markCommitted(out, height) as Json;
   };
   const at = (up: Path, key: string | number | null): Path => (key === null ? up : { up, key });
 
-  /** Whether a walked value must be written: in place when it changed; always into a copy (a frozen source gets one at its first key). */
-  const mustPlace = (source: object, target: Obj | null, changed: boolean): boolean => target === null || target !== source || changed;
-
-  /** Put `done` at `key`, first copying a frozen source (`target` null) with the keys walked before it. */
-  const place = (source: object, target: Obj | null, key: string | number, done: Json, array: boolean): Obj => {
-    let out = target;
-    if (out === null) {
-      out = (array ? [] : {}) as Obj;
-      const stop = StringCtor(key);
-      for (const k of ownKeys(source)) {
-        if (k === stop) break;
-        if (k !== "length") out[k as string] = (source as Obj)[k];
+  /** An array's length, read from its descriptor (no trap of a getter runs twice). */
+  const arrayLength = (value: object, path: Path): number => {
+    const desc = getOwnPropertyDescriptor(value, "length");
+    const length = desc && "value" in desc ? desc.value : undefined;
+    if (typeof length !== "number" || !(length >= 0) || length !== Math.floor(length) || length > 0xffffffff)
+      throw new NotJson(path, "an array without a valid length is not JSON");
+    return length;
+  };
+  /** An array holds its elements and `length`, nothing else. */
+  const checkArrayKeys = (keys: PropertyKey[], length: number, path: Path) => {
+    if (keys.length === length + 1) return;
+    for (const k of keys) {
+      if (k === "length") continue;
+      if (typeof k !== "string" || StringCtor(+k >>> 0) !== k || +k >= length) {
+        throw new NotJson(path, `an array may only hold its elements (it has key ${typeof k === "symbol" ? "[symbol]" : k})`);
       }
     }
-    out[key] = done;
-    return out;
+    throw new NotJson(path, "a hole in an array is not JSON");
+  };
+  const spend = (chars: number, path: Path) => {
+    budget -= chars;
+    if (budget < 0) throw new NotJson(path, "too large");
   };
 
-  /** JSON text of a result value, checking it as `walk` does (committed data is written natively). */
-  const emit = (value: unknown, up: Path, key: string | number | null): string => {
+  /** JSON text of a result value (at level `depth`), checked as `walk` checks (committed data is written natively: it is ours). */
+  const emit = (value: unknown, up: Path, key: string | number | null, depth: number): string => {
     if (typeof value !== "object" || value === null) {
-      const text = jsonStringify(primitive(value, up, key));
-      budget -= text.length;
-      if (budget < 0) throw new NotJson(at(up, key), "too large");
+      // Each character counted once: the text written, quotes and escapes included.
+      const text = jsonStringify(checkPrimitive(value, at(up, key)));
+      spend(text.length, at(up, key));
       return text;
     }
     if (isCommitted(value)) {
+      if (depth + heightOf(value) - 1 > MAX_DEPTH) throw tooDeep(at(up, key), "a result");
       const text = jsonStringify(value);
-      budget -= text.length;
-      if (budget < 0) throw new NotJson(at(up, key), "too large");
+      spend(text.length, at(up, key));
       return text;
     }
     const data = behind(value);
-    if (data !== undefined) return emit(data, up, key);
+    if (data !== undefined) return emit(data, up, key, depth);
     const path = at(up, key);
     for (let i = 0; i < walking.length; i++) if (walking[i] === value) throw new NotJson(path, "a cycle is not JSON");
-    if (walking.length >= 100) throw new NotJson(path, "nested more than 100 levels deep");
-    budget -= 2;
-    if (budget < 0) throw new NotJson(path, "too large");
+    if (depth > MAX_DEPTH) throw tooDeep(path, "a result");
+    spend(2, path);
     const proto = getPrototypeOf(value);
     const array = isArray(value);
     if (array ? proto !== ArrayProto : proto !== ObjectProto && proto !== null)
       throw new NotJson(path, `${describeObject(value)} is not JSON`);
-    // Every element takes at least one character and a comma: fail fast on hopeless arrays,
-    // before listing their keys.
-    if (array && (value as unknown[]).length * 2 > budget) throw new NotJson(path, "too large");
+    // Every element takes at least one character and a comma: fail fast on hopeless arrays, before listing their keys.
+    const length = array ? arrayLength(value, path) : 0;
+    if (length * 2 > budget + 1) throw new NotJson(path, "too large");
     walking.push(value);
     const keys = ownKeys(value);
     let out: string;
     if (array) {
-      const length = (value as unknown[]).length;
-      if (keys.length !== length + 1) throw new NotJson(path, "an array with holes or extra keys is not JSON");
+      checkArrayKeys(keys, length, path);
       out = "[";
       for (let i = 0; i < length; i++) {
         const desc = getOwnPropertyDescriptor(value, i);
         if (!desc) throw new NotJson({ up: path, key: i }, "a hole in an array is not JSON");
         if (!("value" in desc)) throw new NotJson({ up: path, key: i }, "a getter is not JSON");
-        out += (i > 0 ? "," : "") + emit(desc.value, path, i);
+        if (i > 0) spend(1, path);
+        out += (i > 0 ? "," : "") + emit(desc.value, path, i, depth + 1);
       }
       out += "]";
     } else {
@@ -246,8 +248,9 @@ export function createJsonValues(behind: (value: object) => unknown) {
         if (!("value" in desc)) throw new NotJson({ up: path, key: name }, "a getter or setter is not JSON");
         if (!desc.enumerable) throw new NotJson({ up: path, key: name }, "a non-enumerable property is not JSON");
         if (desc.value === undefined) continue;
-        budget -= name.length + 3;
-        out += `${first ? "" : ","}${jsonStringify(name)}:${emit(desc.value, path, name)}`;
+        const label = jsonStringify(name);
+        spend(label.length + (first ? 1 : 2), { up: path, key: name });
+        out += `${first ? "" : ","}${label}:${emit(desc.value, path, name, depth + 1)}`;
         first = false;
       }
       out += "}";
@@ -257,11 +260,10 @@ export function createJsonValues(behind: (value: object) => unknown) {
   };
 
   return {
-    /** Validate and commit a value being stored in the database. */
-    commit(value: unknown, path: Path): Json {
-      budget = Number.MAX_SAFE_INTEGER;
+    /** Validate a value being stored in the database at level `depth` (a table 2, a record 3) and return its committed copy. */
+    commit(value: unknown, path: Path, depth: number): Json {
       walking.length = 0;
-      return walk(value, path, null);
+      return walk(value, path, null, depth);
     },
     /**
      * Validate a result and serialise it in one pass, so the text is exactly what was checked (an
@@ -272,26 +274,34 @@ export function createJsonValues(behind: (value: object) => unknown) {
       if (value === undefined) return "null";
       budget = maxLength;
       walking.length = 0;
-      const text = emit(value, "result", null);
+      const text = emit(value, "result", null, 1);
       if (text.length > maxLength) throw new NotJson("result", `${text.length} characters is more than the limit of ${maxLength}`);
       return text;
     },
   };
 }
 
-/** Freeze and brand a freshly parsed state (it is JSON by construction); refuse `__proto__` keys. */
-export function commitParsed(value: unknown, path: string): void {
-  if (typeof value !== "object" || value === null || isCommitted(value)) return;
-  freeze(value);
-  markCommitted(value);
-  if (isArray(value)) for (let i = 0; i < value.length; i++) commitParsed(value[i], joinPath(path, i));
-  else {
+/** Freeze and mark a freshly parsed state (it is JSON by construction; the host kept it within the bounds); refuse `__proto__` keys. Returns its height. */
+export function commitParsed(value: unknown, path: string): number {
+  if (typeof value !== "object" || value === null) return 0;
+  if (isCommitted(value)) return heightOf(value);
+  let tallest = 0;
+  if (isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const h = commitParsed(value[i], joinPath(path, i));
+      if (h > tallest) tallest = h;
+    }
+  } else {
     for (const key in value as Obj) {
       // Copying such a record later (`out[key] = …`) would set a prototype: refuse it at the door.
       if (key === "__proto__") throw new NotJson(joinPath(path, key), 'the key "__proto__" is not allowed in a state');
-      commitParsed((value as Obj)[key], joinPath(path, key));
+      const h = commitParsed((value as Obj)[key], joinPath(path, key));
+      if (h > tallest) tallest = h;
     }
   }
+  freeze(value);
+  markCommitted(value, tallest + 1);
+  return tallest + 1;
 }
 
 /** Whether a copy we made (and the tool may have changed) still equals committed data. */

@@ -11,6 +11,7 @@ import {
   type Obj,
   ObjectProto,
   ownKeys,
+  promiseThen,
   RealDate,
   reflectApply,
   reflectConstruct,
@@ -135,12 +136,13 @@ export function installDeterminism(global: Obj) {
   };
 }
 
-/** `console.*` for tools: lines buffered per call and returned with the outcome. */
+/** `console.*` for tools: lines buffered per call and returned with the outcome; outside a call (module load, its jobs) they are dropped. */
 export function installConsole(global: Obj, maxLines: number) {
   let lines: string[] = [];
+  let open = false;
   const log = (level: string) =>
     function log(...parts: unknown[]) {
-      if (lines.length >= maxLines) return;
+      if (!open || lines.length >= maxLines) return;
       let text = "";
       for (let i = 0; i < parts.length; i++) {
         const part = parts[i];
@@ -156,6 +158,16 @@ export function installConsole(global: Obj, maxLines: number) {
     };
   global.console = { log: log("log"), info: log("info"), warn: log("warn"), error: log("error"), debug: log("debug") };
   return {
+    /** A call starts: lines count from here. */
+    open() {
+      open = true;
+      if (lines.length > 0) lines = [];
+    },
+    /** The call is settled: lines are dropped until the next one opens. */
+    close() {
+      open = false;
+      if (lines.length > 0) lines = [];
+    },
     /** The lines since the last take, and start a new buffer. */
     take(): string[] {
       const taken = lines;
@@ -195,6 +207,21 @@ export function restrictRealm(global: Obj) {
   for (const key of ["then", "catch", "finally"]) {
     defineProperty(Promise.prototype, key, { value: noPromises, writable: false, enumerable: false, configurable: true });
   }
+  // The legacy RegExp statics (`RegExp.input`, `$1`, `lastMatch`…) read the isolate's last match,
+  // whoever made it (another episode, or the runtime loading a state), and `input` is writable: a
+  // channel between episodes. Every own accessor of RegExp but `Symbol.species` now refuses.
+  for (const key of ownKeys(RegExp)) {
+    const desc = getOwnPropertyDescriptor(RegExp, key);
+    if (key === Symbol.species || !desc || "value" in desc) continue;
+    const name = StringCtor(key);
+    defineProperty(RegExp, key, {
+      configurable: false,
+      enumerable: false,
+      get() {
+        throw new TypeErrorCtor(`RegExp.${name} (a legacy RegExp static) is not available in the sandbox: use the match's own result`);
+      },
+    });
+  }
   // The legacy accessor helpers would let a tool define getters behind our back.
   for (const key of ["__defineGetter__", "__defineSetter__", "__lookupGetter__", "__lookupSetter__"]) reflectDelete(ObjectProto, key);
 
@@ -219,35 +246,102 @@ export function restrictRealm(global: Obj) {
   for (const key of ["constructor", "toString"]) allowOverride(Array.prototype, key);
 }
 
-/** Freeze every object reachable from the global and from syntax-only intrinsics (iterators, generators…). */
+/**
+ * Freeze every object reachable from the global, from syntax-only intrinsics (generators, async
+ * functions) and from instances of every built-in: prototypes such as the iterator helpers', the one
+ * behind `Iterator.from`, or Intl's segments are reachable only through an instance. Instances are
+ * made generically (every constructor constructed, every static function called, every method of a
+ * new prototype called on an instance, each with a few probe arguments, until no new object turns
+ * up), so an intrinsic a new V8 adds is covered without a change here. Runs once per isolate, before
+ * any tool code; the instances are throwaway.
+ */
 export function freezeRealm(global: Obj) {
-  const roots: unknown[] = [
-    global,
-    getPrototypeOf(function* () {}),
-    getPrototypeOf(async () => {}),
-    getPrototypeOf(async function* () {}),
-    getPrototypeOf((function* () {})()),
-    getPrototypeOf((async function* () {})()),
-    getPrototypeOf([][Symbol.iterator]()),
-    getPrototypeOf(new Map().entries()),
-    getPrototypeOf(new Set().values()),
-    getPrototypeOf(""[Symbol.iterator]()),
-    getPrototypeOf(/x/[Symbol.matchAll]("")),
-    getPrototypeOf(Int8Array),
-  ];
+  // Thrown probes are the common case: without stack traces they cost a tenth.
+  const stackLimit = getOwnPropertyDescriptor(ErrorCtor, "stackTraceLimit");
+  defineProperty(ErrorCtor, "stackTraceLimit", { value: 0, writable: true, enumerable: true, configurable: true });
   const seen = new Set<unknown>();
-  while (roots.length > 0) {
-    const value = roots.pop();
-    if ((typeof value !== "object" && typeof value !== "function") || value === null || seen.has(value)) continue;
-    seen.add(value);
-    freeze(value);
-    roots.push(getPrototypeOf(value));
-    for (const key of ownKeys(value as object)) {
-      const desc = getOwnPropertyDescriptor(value, key);
-      if (!desc) continue;
-      if ("value" in desc) roots.push(desc.value);
-      if (desc.get) roots.push(desc.get);
-      if (desc.set) roots.push(desc.set);
+  /** Values to walk, each with the object it was found on (its holder, or null). */
+  const pending: unknown[] = [global, null];
+  const instances: unknown[] = [
+    function* () {},
+    async () => {},
+    async function* () {},
+    (function* () {})(),
+    (async function* () {})(),
+    new Int8Array(0),
+  ];
+  const probedPrototypes = new Set<unknown>();
+  const keep = (value: unknown) => {
+    if ((typeof value === "object" || typeof value === "function") && value !== null && !seen.has(value)) instances.push(value);
+  };
+  const probe = (fn: (...a: unknown[]) => unknown, receiver: unknown, construct: boolean) => {
+    for (const args of probeArguments()) {
+      try {
+        keep(construct ? reflectConstruct(fn, args) : reflectApply(fn, receiver, args));
+      } catch {}
+    }
+  };
+  while (pending.length > 0 || instances.length > 0) {
+    while (pending.length > 0) {
+      const holder = pending.pop();
+      const value = pending.pop();
+      if ((typeof value !== "object" && typeof value !== "function") || value === null || seen.has(value)) continue;
+      seen.add(value);
+      pending.push(getPrototypeOf(value), null);
+      for (const key of ownKeys(value as object)) {
+        const desc = getOwnPropertyDescriptor(value, key);
+        if (!desc) continue;
+        if ("value" in desc) pending.push(desc.value, value);
+        if (desc.get) pending.push(desc.get, null);
+        if (desc.set) pending.push(desc.set, null);
+      }
+      if (typeof value !== "function") continue;
+      const fn = value as (...a: unknown[]) => unknown;
+      const proto = getOwnPropertyDescriptor(fn, "prototype");
+      if (proto && "value" in proto && typeof proto.value === "object" && proto.value !== null) probe(fn, undefined, true);
+      // A function of a constructor or a namespace (not a prototype's method): called as it is found.
+      if (holder !== null && !isPrototypeObject(holder)) probe(fn, holder, false);
+    }
+    // Methods of prototypes met for the first time, called on a fresh instance of theirs.
+    const batch = instances.splice(0);
+    for (const instance of batch) {
+      if (seen.has(instance)) continue;
+      for (let proto = getPrototypeOf(instance); proto !== null; proto = getPrototypeOf(proto)) {
+        if (probedPrototypes.has(proto)) continue;
+        probedPrototypes.add(proto);
+        for (const key of ownKeys(proto)) {
+          if (key === "constructor") continue;
+          const desc = getOwnPropertyDescriptor(proto, key);
+          const method = desc ? ("value" in desc ? desc.value : desc.get) : undefined;
+          if (typeof method === "function") probe(method, instance, false);
+        }
+      }
+      pending.push(instance, null);
     }
   }
+  defineProperty(ErrorCtor, "stackTraceLimit", stackLimit ?? { value: 10, writable: true, enumerable: true, configurable: true });
+  for (const value of seen) {
+    // A probe may have rejected a promise (`Promise.withResolvers().reject()`): one nobody handles would fail the crossing.
+    if (value instanceof Promise) reflectApply(promiseThen, value, [undefined, () => {}]);
+    freeze(value);
+  }
+}
+
+/** Whether an object is some function's `prototype` (its functions are methods, not called bare). */
+function isPrototypeObject(holder: unknown): boolean {
+  const ctor = getOwnPropertyDescriptor(holder, "constructor");
+  if (!ctor || !("value" in ctor) || typeof ctor.value !== "function") return false;
+  const proto = getOwnPropertyDescriptor(ctor.value, "prototype");
+  return proto !== undefined && proto.value === holder;
+}
+
+/** Arguments each probe is made with, fresh each time (a probe may keep or change them): none, a function, an iterator. */
+function probeArguments(): unknown[][] {
+  const iterator = {
+    next: () => ({ done: true, value: undefined }),
+    [Symbol.iterator]() {
+      return this;
+    },
+  };
+  return [[], [() => undefined], [iterator]];
 }

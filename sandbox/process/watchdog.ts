@@ -10,7 +10,7 @@
 // Limits are wall-clock time inside the sandbox process, checked every `quantumMs` (5 ms).
 import ivm from "isolated-vm";
 
-/** Slots of the shared Int32Array. The bootstrap writes SEQ and START per call of a batch. */
+/** Slots of the shared Int32Array (the host writes them; a batch runs each call under its own SEQ and START). */
 export const SLOT = {
   /** Generation of the watchdog loop: bumping it stops the running loop. */
   GEN: 0,
@@ -97,14 +97,14 @@ export class Watchdog {
     return first;
   }
 
-  /** Milliseconds since `epoch`, as the bootstrap and the watchdog count them. */
+  /** Milliseconds since `epoch`, as the watchdog counts them. */
   now(): number {
     return Date.now() - this.epoch;
   }
 
   /**
-   * Run `fn` (a synchronous crossing into the target isolate) under a limit. `seq` is the number
-   * of its first call; a batch's bootstrap moves SEQ/START forward call by call.
+   * Run `fn` (synchronous crossings into the target isolate for one call) under a limit. `seq` is
+   * the call's number (a batch runs each of its calls under one of its own).
    */
   run<T>(target: number, seq: number, limitMs: number, fn: () => T): T {
     const s = this.slots;
