@@ -121,7 +121,13 @@ export async function measureFidelity(options: {
     });
     let state: Record<string, unknown> = raw;
     const envOutcomes: { ok: boolean; text: string }[] = [];
-    const env = module ? await sandbox.open(module, structuredClone(read.data) as JsonObject, { clock, seed: 1, ...(options.clockStepMs !== undefined ? { clockStepMs: options.clockStepMs } : {}) }) : undefined;
+    const env = module
+      ? await sandbox.open(module, structuredClone(read.data) as JsonObject, {
+          clock,
+          seed: 1,
+          ...(options.clockStepMs !== undefined ? { clockStepMs: options.clockStepMs } : {}),
+        })
+      : undefined;
     if (!env) for (const _ of task.calls) envOutcomes.push({ ok: false, text: "no environment" });
     else
       try {

@@ -125,7 +125,8 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
   // "a note, if given, replaces notes.manager": the parameter, when given, is the field's new value.
   if ((m = /^(?:an?|the)\s+([a-z_ ]+?),?\s+if given,?\s+replaces\s+(.+)$/.exec(body))) {
     const place = resolvePlace(c, m[2] as string);
-    const param = c.text.parameters.find((p) => p.name === (m?.[1] as string).trim().replaceAll(" ", "_"));
+    const named = (m[1] as string).trim().replaceAll(" ", "_");
+    const param = c.text.parameters.find((p) => p.name === named);
     if (place && param && place.kind !== "array") {
       if (!c.writes(place.place))
         c.effect({ kind: "set", place: place.place, value: { kind: "parameter", name: param.name } }, clause.source, clause.sentence, [

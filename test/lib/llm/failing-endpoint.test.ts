@@ -70,7 +70,9 @@ describe("the bodies the openai adapter accepts", () => {
     const error = await failure(llm.chat(ask("stalled")));
     expect(error.code).toBe("E_LLM_REQUEST");
     // Whether the headers or the body were late depends on the machine's load; either is this limit.
-    expect(error.message).toMatch(/^stalled: request to .* failed after all retries: the response( body)? did not arrive within 300 ms( \(request timed out\))?$/);
+    expect(error.message).toMatch(
+      /^stalled: request to .* failed after all retries: the response( body)? did not arrive within 300 ms( \(request timed out\))?$/,
+    );
   });
 });
 
