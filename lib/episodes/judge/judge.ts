@@ -15,6 +15,7 @@ import type { EnvironmentSpec } from "../../contracts/environment-spec.ts";
 import type { FilterStage } from "../../contracts/judgement.ts";
 import type { Task } from "../../contracts/task.ts";
 import type { Trajectory } from "../../contracts/trajectory.ts";
+import { initialStateOf, type TaskStates } from "../../task-states/index.ts";
 import { parseArguments } from "../task-episode.ts";
 import { type Alignment, compareStates } from "./alignment.ts";
 import { exactMatch, type MadeCall, signatureOf } from "./exact-match.ts";
@@ -44,6 +45,8 @@ export interface JudgeContext {
   module(domain: string): Promise<CompiledModule>;
   spec(domain: string): EnvironmentSpec;
   schema(domain: string): Pick<DomainSchema, "tables">;
+  /** The run's base states, which tasks' initial states are resolved from. */
+  states: TaskStates;
 }
 
 /** The calls a trajectory made, in order (unparsable ones left out: they never reached a tool). */
@@ -57,7 +60,10 @@ export function callsMade(trajectory: Pick<Trajectory, "messages">): MadeCall[] 
 }
 
 /** A task's starting point, for a replay. */
-const episodeOf = (task: Task) => ({ state: task.initial_state as JsonObject, options: { clock: task.clock, seed: task.seed } });
+const episodeOf = (ctx: JudgeContext, task: Task) => ({
+  state: initialStateOf(task, ctx.states),
+  options: { clock: task.clock, seed: task.seed },
+});
 
 interface Gold {
   state: DomainState;
@@ -73,12 +79,12 @@ function goldOf(ctx: JudgeContext, task: Task): Promise<Gold> {
   let gold = golds.get(task);
   if (!gold) {
     gold = (async () => {
-      const env = await ctx.sandbox.open(await ctx.module(task.domain), task.initial_state as JsonObject, {
+      const env = await ctx.sandbox.open(await ctx.module(task.domain), initialStateOf(task, ctx.states), {
         clock: task.clock,
         seed: task.seed,
       });
       try {
-        const run = await env.runEpisode({ ...episodeOf(task), calls: task.gold_calls, exportState: true });
+        const run = await env.runEpisode({ ...episodeOf(ctx, task), calls: task.gold_calls, exportState: true });
         return { state: run.state as DomainState, hash: run.stateHash, results: run.outcomes.map(resultOf) };
       } finally {
         await env.close();
@@ -129,7 +135,7 @@ export async function judgeOutcome(
   // The state itself is read (and, when it is a function, fetched) only when the hashes differ.
   const sameHash = gold.hash === actual.hash;
   const state = typeof actual.state === "function" ? (sameHash ? gold.state : await actual.state()) : actual.state;
-  const alignment = compareStates(ctx.schema(task.domain), task.initial_state as DomainState, gold.state, state, {
+  const alignment = compareStates(ctx.schema(task.domain), initialStateOf(task, ctx.states) as DomainState, gold.state, state, {
     gold: gold.hash,
     actual: actual.hash,
   });
@@ -178,13 +184,13 @@ export async function judgeCalls(
   made: readonly MadeCall[],
   options: { exactMatch: boolean; finalStateHash?: string; answer?: string },
 ): Promise<CallsVerdict> {
-  const env = await ctx.sandbox.open(await ctx.module(task.domain), task.initial_state as JsonObject, {
+  const env = await ctx.sandbox.open(await ctx.module(task.domain), initialStateOf(task, ctx.states), {
     clock: task.clock,
     seed: task.seed,
   });
   let actual: Awaited<ReturnType<typeof env.runEpisode>>;
   try {
-    actual = await env.runEpisode({ ...episodeOf(task), calls: made, exportState: true });
+    actual = await env.runEpisode({ ...episodeOf(ctx, task), calls: made, exportState: true });
   } finally {
     await env.close();
   }
