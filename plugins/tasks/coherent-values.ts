@@ -16,7 +16,8 @@ function groupField(state: DomainState, names: readonly string[]): { table: stri
     if (!first) continue;
     for (const [field, value] of Object.entries(first)) {
       if (!isObject(value)) continue;
-      const fields = names.filter((n) => typeof value[n] === "string" || typeof value[n] === "number");
+      // In the data's own order: an address reads street, city, state, zip.
+      const fields = Object.keys(value).filter((n) => names.includes(n) && (typeof value[n] === "string" || typeof value[n] === "number"));
       if (fields.length >= 2 && fields.length > (best?.fields.length ?? 0)) best = { table, field, fields };
     }
   }

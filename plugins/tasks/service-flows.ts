@@ -141,7 +141,10 @@ export function serviceFlow(
   }[] = [];
   if (readOnly) {
     // A question about one of a person's records (or their own account).
-    const asked = gets.filter(([, m]) => !people.has(serviceOf(m).table as string));
+    // Records people have (a reference to them, or a list of them in their record), not the catalog's.
+    const owned = (table: string) => (tables.get(table)?.fields ?? []).some((f) => f.references !== undefined && people.has(f.references));
+    const mineToAsk = gets.filter(([, m]) => !people.has(serviceOf(m).table as string) && owned(serviceOf(m).table as string));
+    const asked = mineToAsk.length > 0 ? mineToAsk : gets.filter(([, m]) => !people.has(serviceOf(m).table as string));
     const pool = asked.length > 0 ? asked : gets;
     if (pool.length === 0) return null;
     const [tool, model] = pool[attempt % pool.length] as [string, ToolModel];

@@ -94,7 +94,7 @@ export function nameIn(record: Row | undefined): string | null {
 }
 
 /** "cancel my pending order #W2001352", "modify the address of my pending order #W…", "modify the address on my account". */
-function actPhrase(act: FlowAct, owner: FlowGoal["owner"]): string {
+function actPhrase(act: FlowAct, owner: FlowGoal["owner"], qualify = true): string {
   const name = splitIdentifier(act.catalogName);
   if (act.subject) {
     const entity = act.subject.entity.toLowerCase();
@@ -104,7 +104,8 @@ function actPhrase(act: FlowAct, owner: FlowGoal["owner"]): string {
       const statuses = new Set(act.subject.statuses.filter((v) => splitIdentifier(v).length === 1));
       let from = at;
       while (from > 1 && statuses.has(name[from - 1] as string)) from -= 1;
-      const qualifier = name.slice(from, at);
+      // What they ask first and is refused may not fit the record's state: they say only what it is.
+      const qualifier = qualify ? name.slice(from, at) : [];
       const own = `my ${[...qualifier, entity].join(" ")} ${act.subject.key}`;
       const tail = name.slice(at + 1);
       return tail.length > 0
@@ -163,7 +164,10 @@ export function writeServiceRequest(goal: FlowGoal, rng: Rng, context?: { state:
     goal.acts.forEach((act, i) => {
       const said: string[] = [];
       if (i === 0 && goal.refused) {
-        said.push(fill(rng.pick(ACTS[style]), { act: actPhrase(goal.refused, goal.owner) }), ...details(goal.refused, withContext, rng));
+        said.push(
+          fill(rng.pick(ACTS[style]), { act: actPhrase(goal.refused, goal.owner, false) }),
+          ...details(goal.refused, withContext, rng),
+        );
         said.push(fill(rng.pick(INSTEAD), { act: actPhrase(act, goal.owner) }));
       } else said.push(fill(rng.pick(i === 0 ? ACTS[style] : THEN), { act: actPhrase(act, goal.owner) }));
       said.push(...details(act, withContext, rng));
