@@ -50,8 +50,12 @@ export const tasksOptions = z.object({
   acts: z.number().int().min(1).max(3).default(3),
   /** Share of a service's tasks whose first request the policy refuses (the user then says what they want instead). */
   refusedShare: z.number().min(0).max(1).default(0.15),
-  /** Look-alike records per record the gold calls name. */
-  distractors: z.number().int().min(0).max(5).default(1),
+  /**
+   * Look-alike records per record the gold calls name, added by the task's patch. Default: 1, and
+   * none on a service's own data, which already holds hundreds of records alike (a task that
+   * shares its base state whole is loaded once for all, in every stage that runs it).
+   */
+  distractors: z.number().int().min(0).max(5).optional(),
   /** Share of the base state's other records kept in a task's initial state (the rest are removed by its patch). */
   background: z.number().min(0).max(1).default(1),
   /** Candidates tried per task wanted, before a domain gives up. */
@@ -191,7 +195,7 @@ async function chunkTasks(ctx: JobContext<TasksOptions>, input: ChunkInputs): Pr
       const used = plan.calls.map((c) => c.tool);
       const taskState = buildTaskState(schema, input.sample, namedRecords(plan, schema, input.sample), rng.fork("state"), {
         background: options.background,
-        distractors: options.distractors,
+        distractors: options.distractors ?? (service ? 0 : 1),
         clock: spec.clock,
       });
       // The gold run proper, on the task's own state; fed arguments follow this run's results.

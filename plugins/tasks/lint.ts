@@ -19,7 +19,7 @@ import type { DropReason, Task } from "../../lib/contracts/task.ts";
 import { compareStates } from "../../lib/episodes/judge/alignment.ts";
 import { informationProblems } from "../../lib/episodes/judge/judge.ts";
 import { describeOutcome } from "../../lib/episodes/outcomes.ts";
-import type { SandboxEnvironment } from "../../sandbox/index.ts";
+import { applyStateChanges, type EpisodeResult, type SandboxEnvironment } from "../../sandbox/index.ts";
 
 export type LintResult = { ok: true } | { ok: false; reason: DropReason; detail: string };
 
@@ -65,6 +65,18 @@ export function recital(instruction: string, calls: readonly { arguments: Record
       }
     }
   return null;
+}
+
+/** The state an episode left: its changes applied to its initial state, or (when it ran step by step) read back whole. */
+async function finalState(
+  env: SandboxEnvironment,
+  state: JsonObject,
+  options: { clock: string; seed: number },
+  calls: Task["gold_calls"],
+  run: EpisodeResult,
+): Promise<JsonObject> {
+  if (run.changes) return applyStateChanges(state, run.changes);
+  return (await env.runEpisode({ state, options, calls, exportState: true })).state as JsonObject;
 }
 
 export async function lintTask(
@@ -117,8 +129,8 @@ export async function lintTask(
       }
     }
   }
-  // The gold state is read back only when a baseline is judged on it (a task that writes).
-  const gold = await env.runEpisode({ state, options, calls: task.gold_calls, exportState: !task.read_only });
+  // The gold state is read back only when a baseline is judged on it (a task that writes), as what it changed.
+  const gold = await env.runEpisode({ state, options, calls: task.gold_calls, exportChanges: !task.read_only });
   const refused = gold.outcomes.findIndex((o) => !o.ok);
   if (refused >= 0)
     return {
@@ -147,11 +159,18 @@ export async function lintTask(
     let passes: boolean;
     if (task.read_only) passes = informationProblems(task, made, task.answer_facts ?? [], "").length === 0;
     else {
+      const goldState = await finalState(env, state, options, task.gold_calls, gold);
       const after =
         run.stateHash === initial.stateHash
-          ? initialState
-          : ((await env.runEpisode({ state, options, calls: baseline.calls, exportState: true })).state as DomainState);
-      passes = compareStates(schema, initialState, gold.state as DomainState, after, {
+          ? state
+          : await finalState(
+              env,
+              state,
+              options,
+              baseline.calls,
+              await env.runEpisode({ state, options, calls: baseline.calls, exportChanges: true }),
+            );
+      passes = compareStates(schema, initialState, goldState as DomainState, after as DomainState, {
         gold: gold.stateHash,
         actual: run.stateHash,
       }).aligned;

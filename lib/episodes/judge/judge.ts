@@ -8,7 +8,14 @@
 // reads it names were made and the facts the answering read returns reached the user (facts.ts).
 
 import type { JsonObject, JsonValue } from "../../../kernel/canonical-json.ts";
-import type { CallOutcome, CompiledModule, Sandbox } from "../../../sandbox/index.ts";
+import {
+  applyStateChanges,
+  type CallOutcome,
+  type CompiledModule,
+  type EpisodeResult,
+  type Sandbox,
+  type SandboxEnvironment,
+} from "../../../sandbox/index.ts";
 import type { DomainSchema } from "../../contracts/domain-schema.ts";
 import type { DomainState } from "../../contracts/domain-state.ts";
 import type { EnvironmentSpec } from "../../contracts/environment-spec.ts";
@@ -65,6 +72,23 @@ const episodeOf = (ctx: JudgeContext, task: Task) => ({
   options: { clock: task.clock, seed: task.seed },
 });
 
+/**
+ * Calls replayed from a task's initial state, and the state they leave: what they changed applied
+ * to the initial state (a service's whole data need not cross; untouched records stay the initial
+ * state's own objects, which the comparison then skips), or read back whole when the episode ran
+ * step by step.
+ */
+async function replay(
+  env: SandboxEnvironment,
+  episode: { state: JsonObject; options: { clock: string; seed: number } },
+  calls: readonly MadeCall[],
+): Promise<{ run: EpisodeResult; state: DomainState }> {
+  const run = await env.runEpisode({ ...episode, calls, exportChanges: true });
+  if (run.changes) return { run, state: applyStateChanges(episode.state, run.changes) as DomainState };
+  const whole = await env.runEpisode({ ...episode, calls, exportState: true });
+  return { run, state: whole.state as DomainState };
+}
+
 interface Gold {
   state: DomainState;
   hash: string;
@@ -84,8 +108,8 @@ function goldOf(ctx: JudgeContext, task: Task): Promise<Gold> {
         seed: task.seed,
       });
       try {
-        const run = await env.runEpisode({ ...episodeOf(ctx, task), calls: task.gold_calls, exportState: true });
-        return { state: run.state as DomainState, hash: run.stateHash, results: run.outcomes.map(resultOf) };
+        const { run, state } = await replay(env, episodeOf(ctx, task), task.gold_calls);
+        return { state, hash: run.stateHash, results: run.outcomes.map(resultOf) };
       } finally {
         await env.close();
       }
@@ -189,8 +213,9 @@ export async function judgeCalls(
     seed: task.seed,
   });
   let actual: Awaited<ReturnType<typeof env.runEpisode>>;
+  let actualState: DomainState;
   try {
-    actual = await env.runEpisode({ ...episodeOf(ctx, task), calls: made, exportState: true });
+    ({ run: actual, state: actualState } = await replay(env, episodeOf(ctx, task), made));
   } finally {
     await env.close();
   }
@@ -208,7 +233,7 @@ export async function judgeCalls(
   return judgeOutcome(
     ctx,
     task,
-    { state: actual.state as DomainState, hash: actual.stateHash },
+    { state: actualState, hash: actual.stateHash },
     { made, succeeded, answer: options.answer ?? "" },
     options,
   );
