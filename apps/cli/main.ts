@@ -43,7 +43,11 @@ Run \`envscale <command> --help\` for a command's options.`,
     .addOption(new Option("--only <stage>", "recompute only this stage").conflicts("from"))
     .option("--from <stage>", "recompute this stage and every later one")
     .option("--concurrency <n>", "items in flight at once", parseInteger("--concurrency", 1))
-    .option("--tasks <n>", "tasks in all, shared over the domains by what each offers (stage option tasks.limit)", parseInteger("--tasks", 1))
+    .option(
+      "--tasks <n>",
+      "tasks in all, shared over the domains by what each offers (stage option tasks.limit)",
+      parseInteger("--tasks", 1),
+    )
     .option(
       "--theme <text>",
       "synthesise a domain from scratch instead of reading a catalog (repeatable; offline: a shipped sketch of that name)",

@@ -12,7 +12,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypt
 import type { Task } from "../../lib/contracts/task.ts";
 import { EnvironmentPool, type PoolLimits } from "../../lib/episodes/environment-pool.ts";
 import { initialStateOf } from "../../lib/task-states/index.ts";
-import type { JsonObject, SandboxEnvironment } from "../../sandbox/index.ts";
+import type { SandboxEnvironment } from "../../sandbox/index.ts";
 import type { StepResult } from "./protocol.ts";
 import { ProtocolError } from "./protocol-error.ts";
 import { type EpisodeServices, ServedEpisode } from "./served-episode.ts";

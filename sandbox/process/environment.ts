@@ -400,7 +400,7 @@ export class Environment implements SlotTenant {
     }
     // From what the episode changed, on the loaded state's text by parts (the same text as the whole export's).
     const parts = host.stateParts(this.#episode.stateId);
-    if (parts) return sha256(parts.textWith(JSON.parse(this.#exportedChanges()) as StateChanges));
+    if (parts) return parts.hashWith(JSON.parse(this.#exportedChanges()) as StateChanges);
     return sha256(canonicalText(JSON.parse(this.#exported())));
   }
 

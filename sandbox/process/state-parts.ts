@@ -4,6 +4,7 @@
 // thousand orders, five hundred users) cost a fifth of a second; this costs what the write changed,
 // the sort of a table's keys, and the SHA-256 of the text. The text is the one `canonicalText` gives
 // the whole state (keys sorted by UTF-16 code units at every level), so the hash is unchanged.
+import { createHash } from "node:crypto";
 import { canonicalText } from "../shared/canonical-state.ts";
 import type { StateChanges } from "../shared/state-changes.ts";
 
@@ -14,30 +15,45 @@ type Table = Record<string, unknown>;
 export class StateParts {
   readonly #state: Record<string, unknown>;
   readonly #tableTexts = new Map<string, string>();
-  readonly #records = new Map<string, { keys: string[]; texts: Map<string, string> }>();
+  /** Per table: its members' text (`"key":record`) in key order, and each key's place. */
+  readonly #members = new Map<string, { keys: string[]; texts: string[]; at: Map<string, number> }>();
 
   /** `text`: the loaded state's canonical text. */
   constructor(text: string) {
     this.#state = JSON.parse(text) as Record<string, unknown>;
   }
 
+  /** The SHA-256 (hex) of the canonical text of the loaded state with `changes` applied. */
+  hashWith(changes: StateChanges): string {
+    const hash = createHash("sha256");
+    for (const part of this.#parts(changes)) hash.update(part);
+    return hash.digest("hex");
+  }
+
   /** The canonical text of the loaded state with `changes` applied. */
   textWith(changes: StateChanges): string {
+    return this.#parts(changes).join("");
+  }
+
+  #parts(changes: StateChanges): string[] {
     const names = new Set(Object.keys(this.#state));
     for (const [name, change] of Object.entries(changes)) {
       if (change === null) names.delete(name);
       else names.add(name);
     }
-    const parts: string[] = [];
+    const parts: string[] = ["{"];
+    let first = true;
     for (const name of [...names].sort()) {
       const change = changes[name];
       let text: string;
       if (change === undefined || change === null) text = this.#tableText(name);
       else if ("whole" in change) text = canonicalText(change.whole);
       else text = this.#changedTable(name, change.records);
-      parts.push(`${JSON.stringify(name)}:${text}`);
+      parts.push(`${first ? "" : ","}${JSON.stringify(name)}:`, text);
+      first = false;
     }
-    return `{${parts.join(",")}}`;
+    parts.push("}");
+    return parts;
   }
 
   #tableText(name: string): string {
@@ -50,24 +66,26 @@ export class StateParts {
   }
 
   #changedTable(name: string, records: Record<string, unknown>): string {
-    let base = this.#records.get(name);
+    let base = this.#members.get(name);
     if (!base) {
       const table = (this.#state[name] ?? {}) as Table;
       const keys = Object.keys(table).sort();
-      base = { keys, texts: new Map(keys.map((k) => [k, canonicalText(table[k])])) };
-      this.#records.set(name, base);
+      base = { keys, texts: keys.map((k) => `${JSON.stringify(k)}:${canonicalText(table[k])}`), at: new Map(keys.map((k, i) => [k, i])) };
+      this.#members.set(name, base);
     }
     const changed = Object.keys(records);
-    const reshaped = changed.some((k) => (records[k] === null) === base.texts.has(k));
-    const keys = reshaped
-      ? [
-          ...base.keys.filter((k) => !Object.hasOwn(records, k) || records[k] !== null),
-          ...changed.filter((k) => records[k] !== null && !base.texts.has(k)),
-        ].sort()
-      : base.keys;
-    const parts = keys.map(
-      (k) => `${JSON.stringify(k)}:${Object.hasOwn(records, k) ? canonicalText(records[k]) : (base.texts.get(k) as string)}`,
-    );
-    return `{${parts.join(",")}}`;
+    const member = (k: string) => `${JSON.stringify(k)}:${canonicalText(records[k])}`;
+    if (changed.every((k) => records[k] !== null && base.at.has(k))) {
+      // Records changed in place: the base's members with theirs replaced.
+      const texts = base.texts.slice();
+      for (const k of changed) texts[base.at.get(k) as number] = member(k);
+      return `{${texts.join(",")}}`;
+    }
+    const keys = [
+      ...base.keys.filter((k) => !Object.hasOwn(records, k) || records[k] !== null),
+      ...changed.filter((k) => records[k] !== null && !base.at.has(k)),
+    ].sort();
+    const texts = keys.map((k) => (Object.hasOwn(records, k) ? member(k) : (base.texts[base.at.get(k) as number] as string)));
+    return `{${texts.join(",")}}`;
   }
 }
