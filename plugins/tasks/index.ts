@@ -3,7 +3,7 @@
 // running them; an initial state with what the chain needs and look-alike distractors; the gold
 // final state's hash; an instruction and persona; and lint on a fresh environment before a task is kept.
 import { z } from "zod";
-import { canonicalStringify, type JsonObject } from "../../kernel/canonical-json.ts";
+import { canonicalStringify, type JsonObject, type JsonValue } from "../../kernel/canonical-json.ts";
 import type { JobContext } from "../../kernel/stage.ts";
 import { defineStage } from "../../kernel/stage.ts";
 import type { DependencyGraph } from "../../lib/contracts/dependency-graph.ts";
@@ -15,7 +15,9 @@ import type { EnvironmentSpec } from "../../lib/contracts/environment-spec.ts";
 import { type DropReason, type Task, type TaskLint, taskLintSchema, taskSchema } from "../../lib/contracts/task.ts";
 import { compileEnvironment, environmentModels } from "../../lib/episodes/environment-module.ts";
 import { answerFacts } from "../../lib/episodes/judge/facts.ts";
+import { keyInResult } from "../../lib/episodes/outcomes.ts";
 import { baseStateHash, type TaskStates } from "../../lib/task-states/index.ts";
+import type { SandboxEnvironment } from "../../sandbox/index.ts";
 import { coverageOf } from "./coverage.ts";
 import { namedRecords, runChain } from "./gold-chain.ts";
 import { writeByRules, writeWithModel } from "./instruction.ts";
@@ -118,6 +120,24 @@ function taskTools(spec: EnvironmentSpec, models: ReadonlyMap<string, { service?
   );
 }
 
+/**
+ * A flow's gold calls in one episode: its result when every call succeeds and every feed's value
+ * is what the call it comes from returned (else null: the calls run one by one, feeds re-derived).
+ */
+async function goldEpisode(
+  env: SandboxEnvironment,
+  state: DomainState,
+  options: { clock: string; seed: number },
+  plan: { calls: Task["gold_calls"]; feeds: Task["feeds"] },
+): Promise<{ ok: true; run: { calls: Task["gold_calls"]; feeds: Task["feeds"]; results: JsonValue[] }; hash: string } | null> {
+  const episode = await env.runEpisode({ state: state as JsonObject, options, calls: plan.calls });
+  if (!episode.outcomes.every((o) => o.ok)) return null;
+  const results = episode.outcomes.map((o) => (o.ok ? o.result : null)) as JsonValue[];
+  for (const feed of plan.feeds)
+    if (String(keyInResult(results[feed.from], feed.field)) !== String(plan.calls[feed.call]?.arguments[feed.parameter])) return null;
+  return { ok: true, run: { calls: plan.calls, feeds: plan.feeds, results }, hash: episode.stateHash };
+}
+
 async function chunkTasks(ctx: JobContext<TasksOptions>, input: ChunkInputs): Promise<ChunkTasks> {
   const item = ctx.item;
   const sandbox = await ctx.services.get("sandbox");
@@ -198,14 +218,17 @@ async function chunkTasks(ctx: JobContext<TasksOptions>, input: ChunkInputs): Pr
         distractors: options.distractors ?? (service ? 0 : 1),
         clock: spec.clock,
       });
-      // The gold run proper, on the task's own state; fed arguments follow this run's results.
-      const gold = await runChain(chainCtx, used, taskState.state, { calls: plan.calls, feeds: plan.feeds, keepFeeds: flow !== null });
+      // The gold run proper, on the task's own state; fed arguments follow this run's results. A
+      // flow's calls are known whole: one episode runs them, and its results must give what they feed.
+      const batched = flow ? await goldEpisode(build, taskState.state, { clock: spec.clock, seed }, plan) : null;
+      const gold =
+        batched ?? (await runChain(chainCtx, used, taskState.state, { calls: plan.calls, feeds: plan.feeds, keepFeeds: flow !== null }));
       if (!gold.ok) {
         drop("gold-call-refused", `on the task state: ${gold.detail}`);
         continue;
       }
       // The gold run left the environment in the gold final state.
-      const goldHash = await build.stateHash();
+      const goldHash = batched?.hash ?? (await build.stateHash());
       const calls = gold.run.calls;
       // Duplicates: the same tool sequence on the same records.
       const signature = canonicalStringify(calls);
@@ -327,14 +350,14 @@ export default defineStage({
     );
     const quota = quotas(offers, ctx.options);
     const bases = new Map(domains.map((d) => [d, baseStateHash(samples.get(d) as DomainState)]));
-    // Each domain's quota in chunks of `chunk` tasks: the items of work.
+    // Each domain's quota in chunks of `chunk` tasks: the items of work. Chunks draw apart, so a
+    // few of their tasks may repeat another chunk's: each makes a tenth more, and the domain keeps its quota.
     const chunks = domains.flatMap((domain) => {
       const wanted = quota.get(domain) ?? 0;
-      return Array.from({ length: Math.ceil(wanted / ctx.options.chunk) }, (_, chunk) => ({
-        domain,
-        chunk,
-        quota: Math.min(ctx.options.chunk, wanted - chunk * ctx.options.chunk),
-      }));
+      return Array.from({ length: Math.ceil(wanted / ctx.options.chunk) }, (_, chunk) => {
+        const share = Math.min(ctx.options.chunk, wanted - chunk * ctx.options.chunk);
+        return { domain, chunk, quota: share + Math.ceil(share / 10) };
+      });
     });
     const results = await ctx.mapJobs<(typeof chunks)[number], ChunkTasks>(
       "chunk",
@@ -378,6 +401,7 @@ export default defineStage({
         }
         if (lint.examples.length < 40) lint.examples.push(...result.examples.map((e) => ({ domain, ...e })));
       }
+      kept.splice(quota.get(domain) ?? kept.length);
       const width = Math.max(3, String(kept.length).length);
       kept.forEach((task, i) => {
         task.id = `${domain}-${String(i + 1).padStart(width, "0")}`;
