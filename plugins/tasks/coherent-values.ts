@@ -6,6 +6,17 @@
 import type { Rng } from "../../kernel/rng.ts";
 import type { DomainState, Row } from "../../lib/contracts/domain-state.ts";
 
+/** Where a part of a place comes when people write it: street lines, city, region, postal code, country. */
+function placeRank(field: string): number {
+  const ranks: [RegExp, number][] = [
+    [/country/i, 4],
+    [/zip|postal|post_?code/i, 3],
+    [/state|region|province|county/i, 2],
+    [/city|town|locality/i, 1],
+  ];
+  return ranks.find(([pattern]) => pattern.test(field))?.[1] ?? 0;
+}
+
 const isObject = (value: unknown): value is Row => value !== null && typeof value === "object" && !Array.isArray(value);
 
 /** An object-valued field of the data's records whose fields include at least two of `names`: where the values of a group live. */
@@ -16,8 +27,10 @@ function groupField(state: DomainState, names: readonly string[]): { table: stri
     if (!first) continue;
     for (const [field, value] of Object.entries(first)) {
       if (!isObject(value)) continue;
-      // In the data's own order: an address reads street, city, state, zip.
-      const fields = Object.keys(value).filter((n) => names.includes(n) && (typeof value[n] === "string" || typeof value[n] === "number"));
+      // In the order people write them (an address: street, city, state, zip, country), whatever order the data keeps.
+      const fields = Object.keys(value)
+        .filter((n) => names.includes(n) && (typeof value[n] === "string" || typeof value[n] === "number"))
+        .sort((a, b) => placeRank(a) - placeRank(b) || a.localeCompare(b));
       if (fields.length >= 2 && fields.length > (best?.fields.length ?? 0)) best = { table, field, fields };
     }
   }

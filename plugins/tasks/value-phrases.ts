@@ -31,12 +31,22 @@ const holds = (item: { key?: string; entry: Row }, value: string, field?: string
     ? String(item.entry[field]) === value
     : item.key === value || Object.values(item.entry).some((v) => typeof v !== "object" && String(v) === value);
 
-/** "blue, size M": an entry's options as a person names them (a colour by itself, the rest with their name). */
+/** "blue, size M": an entry's options as a person names them (a colour first and by itself, the rest with their name). */
 function optionsText(options: unknown): string {
   if (!isObject(options)) return "";
-  return Object.entries(options)
-    .map(([name, v]) => (/colou?r/i.test(name) ? String(v) : `${words(name)} ${String(v)}`))
-    .join(", ");
+  const colour = Object.entries(options).filter(([name]) => /colou?r/i.test(name));
+  const rest = Object.entries(options).filter(([name]) => !/colou?r/i.test(name));
+  return [...colour.map(([, v]) => String(v)), ...rest.map(([name, v]) => `${words(name)} ${String(v)}`)].join(", ");
+}
+
+/** "the black one in size L", "the one in capacity 750ml": a variant by its options. */
+function variantText(options: unknown): string {
+  if (!isObject(options)) return "another one";
+  const colour = Object.entries(options).find(([name]) => /colou?r/i.test(name))?.[1];
+  const rest = Object.entries(options)
+    .filter(([name]) => !/colou?r/i.test(name))
+    .map(([name, v]) => `${words(name)} ${String(v)}`);
+  return `the ${colour !== undefined ? `${String(colour)} ` : ""}one${rest.length > 0 ? ` in ${rest.join(" and ")}` : ""}`;
 }
 
 /** A stored method of the person's: "my visa credit card ending in 4242", "my gift card", "my paypal". */
@@ -81,7 +91,7 @@ export function spokenValue(
         for (const record of Object.values(rows)) {
           const entry = entriesOf(record).find((e) => e.key === v && isObject(e.entry.options));
           if (entry) {
-            text = `the one in ${optionsText(entry.entry.options)}`;
+            text = variantText(entry.entry.options);
             break;
           }
         }
