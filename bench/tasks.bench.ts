@@ -19,6 +19,21 @@ const dir = mkdtempSync(join(tmpdir(), "envscale-tasks-bench-"));
 const out = flag("--out", join(dir, "run"));
 const pack = writeRetailPack(join(dir, "pack"), seed, { users: 500, orders: 1000, products: 50 });
 
+/**
+ * CPU seconds of this process's waited-for children and theirs (the run and its sandbox
+ * processes), from /proc: the figure a loaded machine does not distort as it does wall time.
+ */
+function childCpuSeconds(): number | null {
+  try {
+    const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1]?.split(" ") ?? [];
+    // cutime and cstime: fields 16 and 17 of stat, 14 and 15 after the name.
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+const cpuBefore = childCpuSeconds();
 const started = performance.now();
 execFileSync(
   process.execPath,
@@ -40,6 +55,8 @@ execFileSync(
   { stdio: ["ignore", "ignore", "inherit"] },
 );
 const total = (performance.now() - started) / 1000;
+const cpuAfter = childCpuSeconds();
+const cpu = cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null;
 const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as { stages: Record<string, { wall_ms?: number }> };
 const lines = readFileSync(join(out, "tasks.jsonl"), "utf8").split("\n").filter(Boolean);
 const kept = lines.map((l) => JSON.parse(l) as { gold_calls: unknown[] });
@@ -58,6 +75,10 @@ const figures = {
   tasks_stage_seconds: Number(tasksSeconds.toFixed(1)),
   dependencies_seconds: Number(((manifest.stages.dependencies?.wall_ms ?? 0) / 1000).toFixed(1)),
   total_seconds: Number(total.toFixed(1)),
+  /** CPU seconds the whole run took (all its processes), and the wall time that is on 2 idle cores. */
+  cpu_seconds: cpu === null ? null : Number(cpu.toFixed(1)),
+  cpu_seconds_per_task: cpu === null ? null : Number((cpu / Math.max(1, kept.length)).toFixed(3)),
+  load_average: Number((await import("node:os")).loadavg()[0]?.toFixed(1)),
   bytes_per_task: Math.round(statSync(join(out, "tasks.jsonl")).size / Math.max(1, kept.length)),
   calls_per_task: Number((kept.reduce((sum, t) => sum + t.gold_calls.length, 0) / Math.max(1, kept.length)).toFixed(2)),
   write_tools_covered: `${coverage.reduce((s, c) => s + c.write_tools.covered.length, 0)}/${coverage.reduce((s, c) => s + c.write_tools.all.length, 0)}`,
