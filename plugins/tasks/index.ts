@@ -138,7 +138,24 @@ async function goldEpisode(
   return { ok: true, run: { calls: plan.calls, feeds: plan.feeds, results }, hash: episode.stateHash };
 }
 
-async function chunkTasks(ctx: JobContext<TasksOptions>, input: ChunkInputs): Promise<ChunkTasks> {
+/**
+ * Base states by their hash, the object this process first received for each: a chunk's payload
+ * is parsed anew, and the sandbox knows a state it holds by its object (a service's data written
+ * out and loaded again per chunk cost a tenth of a second). The hash names the content, so any
+ * chunk's copy will do. Bounded: a run has a base state per domain.
+ */
+const bases = new Map<string, DomainState>();
+
+function sharedBase(hash: string, state: DomainState): DomainState {
+  const known = bases.get(hash);
+  if (known) return known;
+  if (bases.size >= 64) bases.delete(bases.keys().next().value as string);
+  bases.set(hash, state);
+  return state;
+}
+
+async function chunkTasks(ctx: JobContext<TasksOptions>, payload: ChunkInputs): Promise<ChunkTasks> {
+  const input = { ...payload, sample: sharedBase(payload.base, payload.sample) };
   const item = ctx.item;
   const sandbox = await ctx.services.get("sandbox");
   const out: ChunkTasks = { tasks: [], dropped: {}, candidates: 0, examples: [] };
