@@ -1,7 +1,7 @@
 // A task: what the user wants, the state the episode starts from, and the gold calls that do it.
 // One line of `tasks.jsonl`; the contract of rollouts, the filter, the server and `eval rollouts`.
 import { z } from "zod";
-import { statePatchSchema } from "../task-states/index.ts";
+import { statePatchSchema } from "./state-patch.ts";
 
 export const goldCallSchema = z.object({ tool: z.string(), arguments: z.record(z.string(), z.json()) });
 export type GoldCall = z.infer<typeof goldCallSchema>;

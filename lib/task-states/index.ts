@@ -5,14 +5,12 @@
 // state here, so a task's size does not grow with the size of the service's data.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { z } from "zod";
 import { canonicalStringify, type JsonObject, sha256 } from "../../kernel/canonical-json.ts";
 import { EnvscaleError } from "../../kernel/errors.ts";
 import type { DomainState, Row } from "../contracts/domain-state.ts";
+import type { StatePatch } from "../contracts/state-patch.ts";
 
-/** A record set (or, null, removed) per table and key: what a task changes of its base state. */
-export const statePatchSchema = z.record(z.string(), z.record(z.string(), z.union([z.record(z.string(), z.json()), z.null()])));
-export type StatePatch = z.infer<typeof statePatchSchema>;
+export { type StatePatch, statePatchSchema } from "../contracts/state-patch.ts";
 
 /** Base states by their content hash (artifact `task-states`, `states/<hash>.json`). */
 export type TaskStates = Record<string, DomainState>;
