@@ -4,6 +4,7 @@
 // final state's hash; an instruction and persona; and lint on a fresh environment before a task is kept.
 import { z } from "zod";
 import { canonicalStringify, type JsonObject, type JsonValue } from "../../kernel/canonical-json.ts";
+import type { Rng } from "../../kernel/rng.ts";
 import type { JobContext } from "../../kernel/stage.ts";
 import { defineStage } from "../../kernel/stage.ts";
 import type { DependencyGraph } from "../../lib/contracts/dependency-graph.ts";
@@ -76,12 +77,13 @@ interface ChunkTasks {
 /**
  * How many tasks a domain offers by default: its changes (each write tool two dozen times), its
  * questions (each read a few times), bounded by its records (a task per four records, so tasks do
- * not repeat the same few), and never fewer than the six a small domain always gets.
+ * not repeat the same few), and never fewer than six, nor than two per write tool (so that each
+ * can appear however few records a small domain has).
  */
 export function offered(access: ReadonlyMap<string, "read" | "write">, records: number): number {
   const writes = [...access.values()].filter((a) => a === "write").length;
   const reads = access.size - writes;
-  return Math.max(6, Math.min(writes * 24 + reads * 4, Math.floor(records / 4)));
+  return Math.max(6, writes * 2, Math.min(writes * 24 + reads * 4, Math.floor(records / 4)));
 }
 
 /** How many tasks each domain should yield: `perDomain` each, what each offers, or `limit` shared in proportion to it. */
@@ -118,6 +120,26 @@ function taskTools(spec: EnvironmentSpec, models: ReadonlyMap<string, { service?
       .filter((t) => (models.get(t.name)?.service as { kind?: string } | undefined)?.kind !== "utility")
       .map((t) => [t.name, t.access]),
   );
+}
+
+/**
+ * A seeded walk that holds `target` (a write tool whose turn it is) when one of a few walks does,
+ * else the first walk: tasks cover every write tool the graph lets a chain reach.
+ */
+function coveringChain(
+  graph: DependencyGraph,
+  access: ReadonlyMap<string, "read" | "write">,
+  shape: Parameters<typeof sampleChain>[2],
+  target: string | undefined,
+  rng: Rng,
+): ReturnType<typeof sampleChain> {
+  const first = sampleChain(graph, access, shape, rng.fork("walk"));
+  if (shape.readOnly || target === undefined || first === null || [...first.walk, ...first.expanded].includes(target)) return first;
+  for (let n = 1; n <= 6; n++) {
+    const next = sampleChain(graph, access, shape, rng.fork(`walk:${target}:${n}`));
+    if (next && [...next.walk, ...next.expanded].includes(target)) return next;
+  }
+  return first;
 }
 
 /**
@@ -164,6 +186,8 @@ async function chunkTasks(ctx: JobContext<TasksOptions>, payload: ChunkInputs): 
   const models = environmentModels(schema, spec);
   const access = taskTools(spec, models);
   const service = schema.source === "data";
+  // Write chains take the domain's write tools in turn, so that every one of them appears in its tasks.
+  const writes = [...access.entries()].filter(([, a]) => a === "write").map(([t]) => t);
   const module = await compileEnvironment(sandbox, spec, input.source);
   const llm = await ctx.services.get("llm");
   // One environment builds chains; a second, never used for building, checks them.
@@ -192,7 +216,7 @@ async function chunkTasks(ctx: JobContext<TasksOptions>, payload: ChunkInputs): 
         : null;
       const chain = flow
         ? { walk: flow.calls.map((c) => c.tool), expanded: [] }
-        : (sampleChain(input.graph, access, shape, rng.fork("walk")) ??
+        : (coveringChain(input.graph, access, shape, writes[number % Math.max(1, writes.length)], rng) ??
           sampleChain(input.graph, access, { ...shape, readOnly: !readOnly }, rng.fork("walk2")));
       if (!chain) {
         drop("no-chain", `no ${readOnly ? "read-only " : ""}chain on the dependency graph of ${input.domain}`);
