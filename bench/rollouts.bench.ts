@@ -32,7 +32,7 @@ const tasks = run.tasks.slice(0, Number(flag("--tasks") ?? run.tasks.length));
 const levels = (flag("--in-flight") ?? "1,8,32,128").split(",").map(Number);
 const processes = Number(flag("--processes") ?? availableParallelism());
 const sandbox = await Sandbox.start({ processes });
-const rollouts = new Rollouts(sandbox, new OfflineLlm(), run.environments, run.sources, rolloutsOptions.parse({}));
+const rollouts = new Rollouts(sandbox, new OfflineLlm(), run.environments, run.sources, run.states, rolloutsOptions.parse({}));
 const judging = judgeOptionsOf(filterOptions.parse({}));
 const judge = rollouts.judgeContext(run.schemas);
 // Compile every module first: compilation is a one-off per domain, not rollout work.

@@ -14,6 +14,7 @@ export { DEFAULT_CLOCK, DEFAULT_MEMORY_MB, type EnvironmentOptions, type ResetOp
 export type { ProcessStats } from "./shared/protocol.ts";
 export { SandboxError } from "./shared/sandbox-error.ts";
 export { MAX_DEPTH, maxStateChars } from "./shared/state-bounds.ts";
+export { applyStateChanges, type StateChanges } from "./shared/state-changes.ts";
 export { type StateBound, StateBoundsError } from "./shared/state-checks.ts";
 export {
   type CallError,

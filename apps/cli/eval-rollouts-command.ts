@@ -68,7 +68,7 @@ export async function evaluateRollouts(runDir: string, flags: EvalRolloutsFlags)
   const llm = await openLlm(config, flags.llm, { runDir: run.runDir, seed, signal: controller.signal });
   const sandbox = await Sandbox.start({});
   try {
-    const rollouts = new Rollouts(sandbox, llm, run.environments, run.sources, rolloutOptions);
+    const rollouts = new Rollouts(sandbox, llm, run.environments, run.sources, run.states, rolloutOptions);
     const judge = rollouts.judgeContext(run.schemas);
     const judging = judgeOptionsOf(filter);
     const rng = Rng.forRun(seed).fork("eval-rollouts");

@@ -44,6 +44,11 @@ Run \`envscale <command> --help\` for a command's options.`,
     .option("--from <stage>", "recompute this stage and every later one")
     .option("--concurrency <n>", "items in flight at once", parseInteger("--concurrency", 1))
     .option(
+      "--tasks <n>",
+      "tasks in all, shared over the domains by what each offers (stage option tasks.limit)",
+      parseInteger("--tasks", 1),
+    )
+    .option(
       "--theme <text>",
       "synthesise a domain from scratch instead of reading a catalog (repeatable; offline: a shipped sketch of that name)",
       repeatable,

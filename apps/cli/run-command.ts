@@ -21,6 +21,8 @@ export interface RunFlags {
   only?: string;
   from?: string;
   concurrency?: number;
+  /** Tasks in all (`--tasks`): the tasks stage's `limit`. */
+  tasks?: number;
   verbose?: boolean;
   /** Stage options set from dedicated flags (e.g. `--theme`), merged over the config's. */
   stageOptions?: Record<string, Record<string, unknown>>;
@@ -119,6 +121,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<void> {
       ...config.stages,
       ingest: { ...config.stages?.ingest, sources: catalogs, ...(packs.length > 0 ? { packs } : {}) },
       ...(synthesising ? { "propose-tools": { ...config.stages?.["propose-tools"], themes, sketches } } : {}),
+      ...(flags.tasks !== undefined ? { tasks: { ...config.stages?.tasks, limit: flags.tasks } } : {}),
       ...Object.fromEntries(
         Object.entries(flags.stageOptions ?? {}).map(([stage, opts]) => [stage, { ...config.stages?.[stage], ...opts }]),
       ),

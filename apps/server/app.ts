@@ -67,7 +67,13 @@ export async function buildServer(options: ServerOptions): Promise<EnvServer> {
     const found = spec(domain);
     return storedModule(run, domain).then((stored) => stored ?? compileEnvironment(sandbox, found, run.sources[domain] ?? ""));
   });
-  const judge: JudgeContext = { sandbox, spec, module, schema: (d) => run.schemas[d] as NonNullable<(typeof run.schemas)[string]> };
+  const judge: JudgeContext = {
+    sandbox,
+    spec,
+    module,
+    schema: (d) => run.schemas[d] as NonNullable<(typeof run.schemas)[string]>,
+    states: run.states,
+  };
   const sessions = new Sessions(
     { sandbox, llm, spec, module, judge, maxTurns: options.maxTurns, exactMatch: options.exactMatch },
     { maxSessions: options.maxSessions, idleTimeoutMs: options.idleTimeoutMs, ...(options.pool ? { pool: options.pool } : {}) },

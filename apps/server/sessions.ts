@@ -11,7 +11,8 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import type { Task } from "../../lib/contracts/task.ts";
 import { EnvironmentPool, type PoolLimits } from "../../lib/episodes/environment-pool.ts";
-import type { JsonObject, SandboxEnvironment } from "../../sandbox/index.ts";
+import { initialStateOf } from "../../lib/task-states/index.ts";
+import type { SandboxEnvironment } from "../../sandbox/index.ts";
 import type { StepResult } from "./protocol.ts";
 import { ProtocolError } from "./protocol-error.ts";
 import { type EpisodeServices, ServedEpisode } from "./served-episode.ts";
@@ -148,7 +149,7 @@ export class Sessions {
 
   /** An environment at `task`'s start: a warm one of its domain reset to the task's state, or a new one. */
   async #environment(task: Task): Promise<SandboxEnvironment> {
-    const state = task.initial_state as JsonObject;
+    const state = initialStateOf(task, this.#services.judge.states);
     const options = { clock: task.clock, seed: task.seed };
     const warm = this.pool.take(task.domain);
     if (!warm) return this.#services.sandbox.open(await this.#services.module(task.domain), state, options);

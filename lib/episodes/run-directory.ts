@@ -9,6 +9,7 @@ import { applyRules, domainRulesSchema } from "../contracts/domain-rules.ts";
 import { type DomainSchema, domainSchemaSchema } from "../contracts/domain-schema.ts";
 import { declarationsOf, type EnvironmentSpec, environmentSpecSchema } from "../contracts/environment-spec.ts";
 import { type Task, taskSchema } from "../contracts/task.ts";
+import { readTaskStates, type TaskStates } from "../task-states/index.ts";
 
 export interface LoadedRun {
   runDir: string;
@@ -16,6 +17,8 @@ export interface LoadedRun {
   environments: Record<string, EnvironmentSpec>;
   sources: Record<string, string>;
   schemas: Record<string, DomainSchema>;
+  /** The base states the tasks name (`states/<hash>.json`). */
+  states: TaskStates;
 }
 
 export async function loadRun(runDir: string): Promise<LoadedRun> {
@@ -37,7 +40,7 @@ export async function loadRun(runDir: string): Promise<LoadedRun> {
         throw new EnvscaleError("E_INPUT_UNREADABLE", `tasks.jsonl line ${i + 1} is not a task: ${(error as Error).message.slice(0, 300)}`);
       }
     });
-  const run: LoadedRun = { runDir, tasks, environments: {}, sources: {}, schemas: {} };
+  const run: LoadedRun = { runDir, tasks, environments: {}, sources: {}, schemas: {}, states: await readTaskStates(runDir, tasks) };
   for (const domain of [...new Set(tasks.map((t) => t.domain))].sort()) {
     const loaded = await loadEnvironment(runDir, domain);
     run.environments[domain] = loaded.spec;

@@ -7,6 +7,7 @@ import type { CallOutcome, CompiledModule, Sandbox, SandboxEnvironment } from ".
 import type { EnvironmentSpec } from "../contracts/environment-spec.ts";
 import type { Task } from "../contracts/task.ts";
 import type { ToolDefinition } from "../llm/port.ts";
+import { initialStateOf, type TaskStates } from "../task-states/index.ts";
 
 /** The tools an agent sees, in the OpenAI function-calling format. */
 export function toolDefinitions(spec: EnvironmentSpec): ToolDefinition[] {
@@ -41,15 +42,25 @@ export class TaskEpisode {
   readonly task: Task;
   readonly env: SandboxEnvironment;
   readonly steps: StepRecord[] = [];
+  /** The task's initial state, resolved from its base state and patch. */
+  readonly #initial: JsonObject;
 
-  private constructor(task: Task, env: SandboxEnvironment) {
+  private constructor(task: Task, env: SandboxEnvironment, initial: JsonObject) {
     this.task = task;
     this.env = env;
+    this.#initial = initial;
   }
 
-  static async open(sandbox: Sandbox, module: CompiledModule, task: Task, limits: { timeoutMs?: number } = {}): Promise<TaskEpisode> {
-    const env = await sandbox.open(module, task.initial_state as JsonObject, { clock: task.clock, seed: task.seed, ...limits });
-    return new TaskEpisode(task, env);
+  static async open(
+    sandbox: Sandbox,
+    module: CompiledModule,
+    task: Task,
+    states: TaskStates,
+    limits: { timeoutMs?: number } = {},
+  ): Promise<TaskEpisode> {
+    const initial = initialStateOf(task, states);
+    const env = await sandbox.open(module, initial, { clock: task.clock, seed: task.seed, ...limits });
+    return new TaskEpisode(task, env, initial);
   }
 
   /**
@@ -57,14 +68,16 @@ export class TaskEpisode {
    * state). An environment that cannot take the task (its module's top-level code fails on the
    * task's clock, a state past the sandbox's bounds) is closed, never left to leak.
    */
-  static async attach(env: SandboxEnvironment, task: Task): Promise<TaskEpisode> {
+  static async attach(env: SandboxEnvironment, task: Task, states: TaskStates): Promise<TaskEpisode> {
+    let initial: JsonObject;
     try {
-      await env.reset(task.initial_state as JsonObject, { clock: task.clock, seed: task.seed });
+      initial = initialStateOf(task, states);
+      await env.reset(initial, { clock: task.clock, seed: task.seed });
     } catch (error) {
       await env.close();
       throw error;
     }
-    return new TaskEpisode(task, env);
+    return new TaskEpisode(task, env, initial);
   }
 
   /** Run a call whose arguments are text; a malformed one is refused without reaching the sandbox. */
@@ -80,7 +93,7 @@ export class TaskEpisode {
   /** Back to the task's initial state (a new episode on the same environment). */
   async reset(): Promise<void> {
     this.steps.length = 0;
-    await this.env.reset(this.task.initial_state as JsonObject, { clock: this.task.clock, seed: this.task.seed });
+    await this.env.reset(this.#initial, { clock: this.task.clock, seed: this.task.seed });
   }
 
   stateHash(): Promise<string> {

@@ -10,7 +10,7 @@ import type { DomainState } from "../../lib/contracts/domain-state.ts";
 import { conform } from "../../lib/domain-model/json-schema.ts";
 import { validArguments } from "../../lib/domain-model/valid-arguments.ts";
 import { describeOutcome, keyInResult } from "../../lib/episodes/outcomes.ts";
-import type { CallOutcome, SandboxEnvironment } from "../../sandbox/index.ts";
+import { applyStateChanges, type CallOutcome, type SandboxEnvironment } from "../../sandbox/index.ts";
 import type { Candidate } from "./derive.ts";
 
 export interface Confirmation {
@@ -47,12 +47,20 @@ function argsFor(ctx: ConfirmContext, model: ToolModel, attempt: number): Row | 
   return built?.args ?? null;
 }
 
-async function episode(ctx: ConfirmContext, calls: { tool: string; args: Row }[], exportState = false) {
+async function episode(ctx: ConfirmContext, calls: { tool: string; args: Row }[], exportChanges = false) {
+  const run = await ctx.env.runEpisode({
+    state: ctx.state as JsonObject,
+    options: { clock: ctx.clock, seed: 0 },
+    calls: calls.map((c) => ({ tool: ctx.names.get(c.tool) as string, arguments: c.args })),
+    exportChanges,
+  });
+  if (!exportChanges || run.changes) return run;
+  // An episode that ran step by step returns no changes: the state whole, then.
   return ctx.env.runEpisode({
     state: ctx.state as JsonObject,
     options: { clock: ctx.clock, seed: 0 },
     calls: calls.map((c) => ({ tool: ctx.names.get(c.tool) as string, arguments: c.args })),
-    exportState,
+    exportState: true,
   });
 }
 
@@ -89,7 +97,8 @@ async function confirmOnce(ctx: ConfirmContext, candidate: Candidate, attempt: n
   const first = await episode(ctx, [{ tool: a.tool, args: aArgs }], true);
   const aOutcome = first.outcomes[0];
   if (!aOutcome?.ok) return { confirmed: false, evidence: `${candidate.from} was refused: ${brief(aOutcome)}` };
-  const after = (first.state ?? {}) as DomainState;
+  // What A changed, on the sample state (a service's whole data need not cross for it).
+  const after = (first.changes ? applyStateChanges(ctx.state as JsonObject, first.changes) : (first.state ?? {})) as DomainState;
 
   if (candidate.via.kind === "output") {
     const via = candidate.via;

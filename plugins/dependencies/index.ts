@@ -71,13 +71,19 @@ export default defineStage({
         const graph: DependencyGraph = { domain, tools: environment.tools.map((t) => t.name), edges: [], unconfirmed: [] };
         if (candidates.length === 0) return graph;
         const module = await compileEnvironment(sandbox, environment, inputs["tool-modules"][domain] ?? "");
-        const env = await sandbox.open(module, state as JsonObject, {
-          clock: environment.clock,
-          seed: 0,
-          timeoutMs: ctx.options.timeoutMs,
-        });
-        try {
-          for (const candidate of candidates) {
+        // Candidates are confirmed on a few environments at once (each episode starts from the
+        // sample state, so which environment runs one changes nothing); results keep their order.
+        const envs = await Promise.all(
+          Array.from({ length: Math.max(1, Math.min(ctx.concurrency * 2, candidates.length)) }, () =>
+            sandbox.open(module, state as JsonObject, { clock: environment.clock, seed: 0, timeoutMs: ctx.options.timeoutMs }),
+          ),
+        );
+        const results: { edge: DependencyGraph["edges"][number]; confirmed: boolean }[] = new Array(candidates.length);
+        let next = 0;
+        const work = async (env: (typeof envs)[number]) => {
+          while (next < candidates.length) {
+            const index = next++;
+            const candidate = candidates[index] as (typeof candidates)[number];
             const result = await confirm(
               {
                 env,
@@ -96,11 +102,15 @@ export default defineStage({
               via: candidate.via,
               evidence: result.evidence,
             };
-            (result.confirmed ? graph.edges : graph.unconfirmed).push(edge);
+            results[index] = { edge, confirmed: result.confirmed };
           }
+        };
+        try {
+          await Promise.all(envs.map(work));
         } finally {
-          await env.close();
+          await Promise.all(envs.map((env) => env.close()));
         }
+        for (const { edge, confirmed } of results) (confirmed ? graph.edges : graph.unconfirmed).push(edge);
         return graph;
       },
       { label: "domains" },

@@ -58,7 +58,7 @@ export default defineStage({
   name: "filter",
   description: "three-stage filter: validity, environment state alignment, function-calling exact match; the funnel",
   version: "1",
-  consumes: ["trajectories", "tasks", "environments", "tool-modules", "schemas", "rules"],
+  consumes: ["trajectories", "tasks", "task-states", "environments", "tool-modules", "schemas", "rules"],
   produces: ["sft-candidates", "rejected-trajectories", "funnel"],
   options: filterOptions,
   uses: ["sandbox"],
@@ -92,6 +92,7 @@ export default defineStage({
       spec,
       schema: (domain) => applyRules(inputs.schemas[domain] as DomainSchema, inputs.rules[domain]),
       module: moduleCache((domain) => compileEnvironment(sandbox, spec(domain), inputs["tool-modules"][domain] ?? "")),
+      states: inputs["task-states"],
     };
     const options = judgeOptionsOf(ctx.options);
     const verdicts = await ctx.mapItems(

@@ -15,6 +15,7 @@ import type { JudgeContext } from "../../lib/episodes/judge/judge.ts";
 import { TaskEpisode, toolDefinitions } from "../../lib/episodes/task-episode.ts";
 import { ModelUser, ScriptedUser } from "../../lib/episodes/users.ts";
 import type { LlmService } from "../../lib/llm/port.ts";
+import type { TaskStates } from "../../lib/task-states/index.ts";
 import type { CompiledModule, Sandbox } from "../../sandbox/index.ts";
 import { ModelAgent } from "./model-actors.ts";
 import { ScriptedAgent } from "./scripted.ts";
@@ -47,6 +48,7 @@ export class Rollouts {
   readonly #llm: LlmService;
   readonly #environments: Readonly<Record<string, EnvironmentSpec>>;
   readonly #sources: Readonly<Record<string, string>>;
+  readonly #states: TaskStates;
   readonly #options: RolloutsOptions;
   readonly #modules = moduleCache((domain) => compileEnvironment(this.#sandbox, this.spec(domain), this.#sources[domain] ?? ""));
 
@@ -55,8 +57,10 @@ export class Rollouts {
     llm: LlmService,
     environments: Readonly<Record<string, EnvironmentSpec>>,
     sources: Readonly<Record<string, string>>,
+    states: TaskStates,
     options: RolloutsOptions,
   ) {
+    this.#states = states;
     this.#sandbox = sandbox;
     this.#llm = llm;
     this.#environments = environments;
@@ -75,6 +79,7 @@ export class Rollouts {
       spec: (domain) => this.spec(domain),
       schema: (domain) => schemas[domain] ?? { tables: [] },
       module: (domain) => this.module(domain),
+      states: this.#states,
     };
   }
 
@@ -87,7 +92,7 @@ export class Rollouts {
   async run(task: Task, attempt: number, rng: Rng, signal?: AbortSignal): Promise<Trajectory> {
     const spec = this.spec(task.domain);
     const tools = toolDefinitions(spec);
-    const episode = await TaskEpisode.open(this.#sandbox, await this.module(task.domain), task);
+    const episode = await TaskEpisode.open(this.#sandbox, await this.module(task.domain), task, this.#states);
     const purpose = `${task.id}#${attempt}`;
     try {
       if (this.#llm.kind === "model") {
@@ -112,7 +117,7 @@ export default defineStage({
   name: "rollouts",
   description: "simulated user–agent dialogues per task, tool calls in the sandbox (offline: scripted actors with seeded mistakes)",
   version: "1",
-  consumes: ["tasks", "environments", "tool-modules"],
+  consumes: ["tasks", "task-states", "environments", "tool-modules"],
   produces: ["trajectories"],
   options: rolloutsOptions,
   uses: ["sandbox", "llm"],
@@ -137,10 +142,15 @@ export default defineStage({
     /** A batch of rollouts; its payload carries the tasks and their environments. */
     async batch(
       ctx,
-      payload: { jobs: { task: Task; attempt: number }[]; environments: Record<string, EnvironmentSpec>; sources: Record<string, string> },
+      payload: {
+        jobs: { task: Task; attempt: number }[];
+        environments: Record<string, EnvironmentSpec>;
+        sources: Record<string, string>;
+        states: TaskStates;
+      },
     ): Promise<Trajectory[]> {
       const [sandbox, llm] = await Promise.all([ctx.services.get("sandbox"), ctx.services.get("llm")]);
-      const rollouts = new Rollouts(sandbox, llm, payload.environments, payload.sources, ctx.options);
+      const rollouts = new Rollouts(sandbox, llm, payload.environments, payload.sources, payload.states, ctx.options);
       return Promise.all(
         payload.jobs.map((job) => rollouts.run(job.task, job.attempt, ctx.item.rng.fork(`${job.task.id}#${job.attempt}`), ctx.item.signal)),
       );
@@ -162,6 +172,13 @@ export default defineStage({
           jobs: batch,
           environments: Object.fromEntries(domains.map((d) => [d, inputs.environments[d]])),
           sources: Object.fromEntries(domains.map((d) => [d, inputs["tool-modules"][d] ?? ""])),
+          // The base states this batch's tasks start from (a job may run on another machine).
+          states: Object.fromEntries(
+            [...new Set(batch.flatMap((job) => (job.task.base_state ? [job.task.base_state] : [])))].map((h) => [
+              h,
+              inputs["task-states"][h],
+            ]),
+          ),
         };
       },
       { label: "rollout batches", concurrency: Math.max(1, Math.ceil(ctx.options.inFlight / ctx.options.batch)) },

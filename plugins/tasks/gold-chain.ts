@@ -26,6 +26,12 @@ export interface ChainContext {
   clock: string;
   seed: number;
   rng: Rng;
+  /**
+   * Read the state after every call (default): the graph's feeds look for records a call created,
+   * and arguments are built from the state the earlier calls left. A run of calls built beforehand
+   * (a service's flow) needs neither, and its states are a service's whole data.
+   */
+  trackStates?: boolean;
 }
 
 export interface ChainRun {
@@ -117,9 +123,16 @@ function applyFeeds(ctx: ChainContext, tool: string, args: Row, feeds: readonly 
   return out;
 }
 
-async function step(ctx: ChainContext, tool: string, args: Row): Promise<{ outcome: CallOutcome; after: DomainState | null }> {
+async function step(
+  ctx: ChainContext,
+  tool: string,
+  args: Row,
+  before: DomainState,
+): Promise<{ outcome: CallOutcome; after: DomainState | null }> {
   const outcome = await ctx.env.call(tool, args);
-  return { outcome, after: outcome.ok ? ((await ctx.env.state()) as DomainState) : null };
+  if (!outcome.ok) return { outcome, after: null };
+  // Untracked, the state before stands for the state after: nothing reads it but a created record's search, which then finds none.
+  return { outcome, after: ctx.trackStates === false ? before : ((await ctx.env.state()) as DomainState) };
 }
 
 /**
@@ -180,7 +193,7 @@ export async function runChain(
         args = built.args;
       }
       args = applyFeeds(ctx, tool, args, fed);
-      const { outcome, after } = await step(ctx, tool, args);
+      const { outcome, after } = await step(ctx, tool, args, run.states[j] as DomainState);
       if (!outcome.ok || !after) {
         last = `${tool}(${JSON.stringify(args)}) was refused: ${describeOutcome(outcome)}`;
         continue;
@@ -196,14 +209,28 @@ export async function runChain(
   return { ok: true, run };
 }
 
+/** Every record's reference by its key's text, built once per state object (a service's state is its whole data). */
+const keyIndexes = new WeakMap<DomainState, Map<string, string[]>>();
+
+function keyIndex(schema: DomainSchema, state: DomainState): Map<string, string[]> {
+  const known = keyIndexes.get(state);
+  if (known) return known;
+  const keysByValue = new Map<string, string[]>();
+  for (const table of schema.tables)
+    for (const key of Object.keys(state[table.name] ?? {})) {
+      const refs = keysByValue.get(key);
+      if (refs) refs.push(`${table.name}\u0000${key}`);
+      else keysByValue.set(key, [`${table.name}\u0000${key}`]);
+    }
+  keyIndexes.set(state, keysByValue);
+  return keysByValue;
+}
+
 /** Keys of records a chain names in its arguments or sees in its results, by table (only ones in `state`). */
 export function namedRecords(run: ChainRun, schema: DomainSchema, state: DomainState): { direct: Set<string>; seen: Set<string> } {
   const direct = new Set<string>();
   const seen = new Set<string>();
-  const keysByValue = new Map<string, string[]>();
-  for (const table of schema.tables)
-    for (const key of Object.keys(state[table.name] ?? {}))
-      keysByValue.set(key, [...(keysByValue.get(key) ?? []), `${table.name}\u0000${key}`]);
+  const keysByValue = keyIndex(schema, state);
   const visit = (value: unknown, into: Set<string>, depth = 0): void => {
     if (depth > 6 || value === null || value === undefined) return;
     if (typeof value === "string" || typeof value === "number") {

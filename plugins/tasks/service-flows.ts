@@ -14,6 +14,20 @@ import type { Feed, GoldCall } from "../../lib/contracts/task.ts";
 import type { ServiceModel } from "../../lib/contracts/tool-rules.ts";
 import type { JsonSchema } from "../../lib/domain-model/json-schema.ts";
 import { matchValue, serviceCall } from "../../lib/domain-model/service-arguments.ts";
+import { coherentArgs } from "./coherent-values.ts";
+
+/** One change the person asks for. */
+export interface FlowAct {
+  tool: string;
+  catalogName: string;
+  /** The arguments the person states (not fed by a look-up, not the subject's key). */
+  stated: Row;
+  creates: boolean;
+  /** The record it is about, when not the person's own account. */
+  subject?: { table: string; entity: string; key: string; status?: string; statuses: string[]; record: Row };
+  /** Parameters whose values were drawn together from one object of the data (`address`). */
+  groups: { field: string; parameters: string[] }[];
+}
 
 /** What the flow is about, for writing the person's request. */
 export interface FlowGoal {
@@ -21,10 +35,12 @@ export interface FlowGoal {
   owner?: { table: string; key: string; record: Row };
   /** How they identify themselves: the find call's arguments. */
   identity: Row;
-  /** The record the request is about, when it is not the person's own account. */
+  /** The record a question is about, when it is not the person's own account. */
   subject?: { table: string; entity: string; key: string; statuses: string[] };
-  /** The act (a write) and the arguments the person states; absent for a question. */
-  act?: { tool: string; catalogName: string; stated: Row; creates: boolean };
+  /** The changes, in order (one to three); absent for a question. */
+  acts?: FlowAct[];
+  /** What the person asked for first, which the policy refuses on that record: the acts are what they want instead. */
+  refused?: FlowAct;
   /** A question's answer comes from this call's result. */
   asks?: { tool: string; entity: string };
 }
@@ -45,64 +61,159 @@ export interface FlowInputs {
   rng: Rng;
 }
 
+export interface FlowShape {
+  /** Most changes in one request. */
+  acts: number;
+  /** Ask first for something the policy refuses on the record, then for what they want instead. */
+  refused: boolean;
+}
+
 const kindOf = (model: ToolModel | undefined) => (model?.service as ServiceModel | undefined)?.kind;
+const serviceOf = (model: ToolModel) => model.service as ServiceModel;
+
+/** The records of `state` that belong to one person: theirs, the ones referring to them, and the ones they list; other tables whole. */
+function ownedState(input: FlowInputs, owner: { table: string; key: string; record: Row }): DomainState {
+  const out: DomainState = { ...input.state, [owner.table]: { [owner.key]: owner.record } };
+  const listed = new Set(
+    Object.values(owner.record)
+      .filter(Array.isArray)
+      .flat()
+      .map((v) => String(v)),
+  );
+  for (const table of input.schema.tables) {
+    if (table.name === owner.table) continue;
+    const refs = table.fields.filter((f) => f.references === owner.table).map((f) => f.name);
+    const rows = input.state[table.name] ?? {};
+    if (refs.length > 0)
+      out[table.name] = Object.fromEntries(Object.entries(rows).filter(([, r]) => refs.some((f) => String(r[f]) === owner.key)));
+    else if (Object.keys(rows).some((k) => listed.has(k)))
+      out[table.name] = Object.fromEntries(Object.entries(rows).filter(([k]) => listed.has(k)));
+  }
+  return out;
+}
+
+/** The status at the record's own status-in requirement, and whether the tool would refuse the record for it. */
+function refusesByStatus(model: ToolModel, record: Row): { path: string[]; accepted: string[] } | null {
+  for (const r of serviceOf(model).requires) {
+    const rule = r.rule as { kind: string; place?: { hops: unknown[]; root?: unknown; path: string[] }; values?: string[] };
+    if (rule.kind !== "status-in" || !rule.place || rule.place.hops.length > 0 || rule.place.root || !rule.values) continue;
+    const value = rule.place.path.reduce<unknown>((v, step) => (v && typeof v === "object" ? (v as Row)[step] : undefined), record);
+    if (!rule.values.includes(String(value))) return { path: rule.place.path, accepted: rule.values };
+  }
+  return null;
+}
+
+const setPath = (record: Row, path: readonly string[], value: unknown): Row => {
+  const [head, ...rest] = path as [string, ...string[]];
+  return { ...record, [head]: rest.length === 0 ? value : setPath((record[head] as Row) ?? {}, rest, value) };
+};
 
 /** One flow: around the `attempt`-th act (or question, when `readOnly`), or null when the data offers none. */
-export function serviceFlow(input: FlowInputs, attempt: number, readOnly: boolean): Flow | null {
+export function serviceFlow(
+  input: FlowInputs,
+  attempt: number,
+  readOnly: boolean,
+  shape: FlowShape = { acts: 1, refused: false },
+): Flow | null {
   const tools = [...input.models.entries()].filter(([, m]) => m.service);
   const tables = new Map(input.schema.tables.map((t) => [t.name, t]));
   const byKind = (kind: ServiceModel["kind"]) => tools.filter(([, m]) => kindOf(m) === kind);
   const finds = byKind("find");
   const gets = byKind("get");
-  const people = new Set(finds.map(([, m]) => (m.service as ServiceModel).table).filter((t): t is string => Boolean(t)));
-  const getOf = (table: string) => gets.filter(([, m]) => (m.service as ServiceModel).table === table)[0];
+  const people = new Set(finds.map(([, m]) => serviceOf(m).table).filter((t): t is string => Boolean(t)));
+  const getOf = (table: string) => gets.filter(([, m]) => serviceOf(m).table === table)[0];
   const parameters = (tool: string) => (input.spec.tools.find((t) => t.name === tool)?.parameters ?? { type: "object" }) as JsonSchema;
-
-  let subject: { table: string; key: string; record: Row } | undefined;
-  let act: { tool: string; args: Row } | undefined;
-  if (readOnly) {
-    // A question about one of a person's records (or their own account).
-    const asked = gets.filter(([, m]) => !people.has((m.service as ServiceModel).table as string));
-    const pool = asked.length > 0 ? asked : gets;
-    if (pool.length === 0) return null;
-    const [tool, model] = pool[attempt % pool.length] as [string, ToolModel];
-    const built = serviceCall(
-      { model, schema: input.schema, state: input.state, parameters: parameters(tool), clock: input.clock, rng: input.rng },
+  const catalogName = (tool: string) => input.spec.tools.find((t) => t.name === tool)?.catalogName ?? tool;
+  const build = (tool: string, model: ToolModel, state: DomainState, label: string) =>
+    serviceCall(
+      { model, schema: input.schema, state, parameters: parameters(tool), clock: input.clock, rng: input.rng.fork(label) },
       input.rng.int(0, 10_000),
       { wrap: true },
     );
-    const table = (model.service as ServiceModel).table as string;
-    const key = built?.args[(model.service as ServiceModel).keyParameter as string];
+
+  let subject: { table: string; key: string; record: Row } | undefined;
+  const acts: {
+    tool: string;
+    args: Row;
+    subject?: { table: string; key: string; record: Row };
+    lookups: { table: string; key: string }[];
+    groups: FlowAct["groups"];
+  }[] = [];
+  if (readOnly) {
+    // A question about one of a person's records (or their own account).
+    // Records people have (a reference to them, or a list of them in their record), not the catalog's.
+    const owned = (table: string) => (tables.get(table)?.fields ?? []).some((f) => f.references !== undefined && people.has(f.references));
+    const mineToAsk = gets.filter(([, m]) => !people.has(serviceOf(m).table as string) && owned(serviceOf(m).table as string));
+    const asked = mineToAsk.length > 0 ? mineToAsk : gets.filter(([, m]) => !people.has(serviceOf(m).table as string));
+    const pool = asked.length > 0 ? asked : gets;
+    if (pool.length === 0) return null;
+    const [tool, model] = pool[attempt % pool.length] as [string, ToolModel];
+    const built = build(tool, model, input.state, `ask:${tool}`);
+    const table = serviceOf(model).table as string;
+    const key = built?.args[serviceOf(model).keyParameter as string];
     const record = key === undefined ? undefined : input.state[table]?.[String(key)];
     if (!record) return null;
     subject = { table, key: String(key), record };
   } else {
-    const acts = tools.filter(([, m]) => ["change", "create"].includes(kindOf(m) as string));
-    if (acts.length === 0) return null;
-    const [tool, model] = acts[attempt % acts.length] as [string, ToolModel];
+    const changes = tools.filter(([, m]) => ["change", "create"].includes(kindOf(m) as string));
+    if (changes.length === 0) return null;
+    const [tool, model] = changes[attempt % changes.length] as [string, ToolModel];
     // Which record: seeded, so that tasks spread over the service's people and records.
-    const built = serviceCall(
-      {
-        model,
-        schema: input.schema,
-        state: input.state,
-        parameters: parameters(tool),
-        clock: input.clock,
-        rng: input.rng.fork(`act:${tool}`),
-      },
-      input.rng.int(0, 10_000),
-      { wrap: true },
-    );
+    const built = build(tool, model, input.state, `act:${tool}`);
     if (!built) return null;
-    act = { tool, args: built.args };
-    if (built.record) {
-      const record = input.state[built.record.table]?.[built.record.key];
-      if (record) subject = { ...built.record, record };
-    }
+    const record = built.record ? input.state[built.record.table]?.[built.record.key] : undefined;
+    subject = built.record && record ? { ...built.record, record } : undefined;
+    const coherent = coherentArgs(input.state, built.args, record, input.rng.fork("values:0"));
+    acts.push({ tool, args: coherent.args, ...(subject ? { subject } : {}), lookups: coherent.lookups, groups: coherent.groups });
   }
 
   // The person: the owner of the subject (or of the act's arguments, for a create).
-  const owner = ownerOf(input, people, tables, subject, act?.args);
+  const owner = ownerOf(input, people, tables, subject, acts[0]?.args);
+  // More changes of the same person's (one to `shape.acts` in all), each on a record of theirs not already changed.
+  if (!readOnly && owner && shape.acts > 1) {
+    const more = input.rng.pick([0, 0, 0, 1, 1, 2].filter((n) => n < shape.acts));
+    const mine = ownedState(input, owner);
+    const changes = tools.filter(([, m]) => ["change"].includes(kindOf(m) as string));
+    for (let n = 0; n < more * 3 && acts.length < 1 + more; n++) {
+      const [tool, model] = input.rng.pick(changes);
+      const built = build(tool, model, mine, `act:${tool}:${n}`);
+      const at = built?.record;
+      if (!at) continue;
+      // A record the person's other changes also touch would depend on their order: one change per record.
+      if (acts.some((a) => a.subject?.table === at.table && a.subject.key === at.key)) continue;
+      const record = input.state[at.table]?.[at.key];
+      if (!record) continue;
+      const coherent = coherentArgs(input.state, built.args, record, input.rng.fork(`values:${n + 1}`));
+      acts.push({ tool, args: coherent.args, subject: { ...at, record }, lookups: coherent.lookups, groups: coherent.groups });
+    }
+  }
+  // What they asked first and the policy refuses: another change of the first record, which its state does not allow.
+  let refused: FlowAct | undefined;
+  const first = acts[0];
+  if (!readOnly && shape.refused && first?.subject) {
+    const subjectTable = tables.get(first.subject.table) as Table;
+    const others = tools.filter(([t, m]) => t !== first.tool && kindOf(m) === "change" && serviceOf(m).table === first.subject?.table);
+    for (const [tool, model] of input.rng.shuffle(others)) {
+      const refusal = refusesByStatus(model, first.subject.record);
+      if (!refusal) continue;
+      // Its stated values, as they would be on a record the tool accepts.
+      const allowed = setPath(first.subject.record, refusal.path, refusal.accepted[0]);
+      const state = { ...input.state, [first.subject.table]: { [first.subject.key]: allowed } };
+      const built = build(tool, model, state, `refused:${tool}`);
+      if (!built) continue;
+      const coherent = coherentArgs(input.state, built.args, first.subject.record, input.rng.fork("values:refused"));
+      refused = {
+        tool,
+        catalogName: catalogName(tool),
+        creates: false,
+        stated: Object.fromEntries(Object.entries(coherent.args).filter(([name]) => name !== serviceOf(model).keyParameter)),
+        subject: describeSubject(subjectTable, first.subject),
+        groups: coherent.groups,
+      };
+      break;
+    }
+  }
+
   const calls: GoldCall[] = [];
   const feeds: Feed[] = [];
   let identity: Row = {};
@@ -110,7 +221,7 @@ export function serviceFlow(input: FlowInputs, attempt: number, readOnly: boolea
   if (owner) {
     const ownerTable = tables.get(owner.table) as Table;
     const find = finds
-      .filter(([, m]) => (m.service as ServiceModel).table === owner.table)
+      .filter(([, m]) => serviceOf(m).table === owner.table)
       .map(([tool, m]) => ({ tool, args: identityArgs(m, parameters(tool), owner.record, input, ownerTable) }))
       .filter((f): f is { tool: string; args: Row } => f.args !== null);
     const chosen = find.length > 0 ? (find[input.rng.int(0, find.length - 1)] as { tool: string; args: Row }) : undefined;
@@ -121,36 +232,52 @@ export function serviceFlow(input: FlowInputs, attempt: number, readOnly: boolea
     }
     const getOwner = getOf(owner.table);
     if (getOwner) {
-      const keyParameter = (getOwner[1].service as ServiceModel).keyParameter as string;
+      const keyParameter = serviceOf(getOwner[1]).keyParameter as string;
       if (found >= 0) feeds.push({ call: calls.length, parameter: keyParameter, from: found, field: ownerTable.key });
       calls.push({ tool: getOwner[0], arguments: { [keyParameter]: owner.key } as GoldCall["arguments"] });
     }
   }
-  if (subject && subject.table !== owner?.table) {
-    const getSubject = getOf(subject.table);
-    if (getSubject) {
-      const keyParameter = (getSubject[1].service as ServiceModel).keyParameter as string;
-      calls.push({ tool: getSubject[0], arguments: { [keyParameter]: subject.key } as GoldCall["arguments"] });
-    }
-  }
-  if (act) {
+  const lookUp = (table: string, key: string) => {
+    const get = getOf(table);
+    if (!get) return;
+    const keyParameter = serviceOf(get[1]).keyParameter as string;
+    if (calls.some((c) => c.tool === get[0] && String(c.arguments[keyParameter]) === key)) return;
+    calls.push({ tool: get[0], arguments: { [keyParameter]: key } as GoldCall["arguments"] });
+  };
+  if (readOnly && subject && subject.table !== owner?.table) lookUp(subject.table, subject.key);
+  const actsOut: FlowAct[] = [];
+  for (const act of acts) {
+    // Look at the record, then at what the change needs (the product whose other variant they want).
+    if (act.subject && act.subject.table !== owner?.table) lookUp(act.subject.table, act.subject.key);
+    for (const l of act.lookups) lookUp(l.table, l.key);
     const model = input.models.get(act.tool) as ToolModel;
     const at = calls.length;
+    const fed = new Set<string>();
     // The person's own key in the act is what the look-up found, not something they recite.
     if (owner && found >= 0)
       for (const p of model.parameters)
-        if ((p.role === "reference" || p.role === "key") && p.table === owner.table && String(act.args[p.name]) === owner.key)
+        if ((p.role === "reference" || p.role === "key") && p.table === owner.table && String(act.args[p.name]) === owner.key) {
           feeds.push({ call: at, parameter: p.name, from: found, field: (tables.get(owner.table) as Table).key });
+          fed.add(p.name);
+        }
     calls.push({ tool: act.tool, arguments: act.args as GoldCall["arguments"] });
+    const keyParameter = serviceOf(model).keyParameter ?? "";
+    actsOut.push({
+      tool: act.tool,
+      catalogName: catalogName(act.tool),
+      creates: kindOf(model) === "create",
+      stated: Object.fromEntries(Object.entries(act.args).filter(([name]) => !fed.has(name) && name !== keyParameter)),
+      ...(act.subject && act.subject.table !== owner?.table
+        ? { subject: describeSubject(tables.get(act.subject.table) as Table, act.subject) }
+        : {}),
+      groups: act.groups,
+    });
   }
   if (calls.length === 0) return null;
-  const fed = new Set(feeds.map((f) => `${f.call}\u0000${f.parameter}`));
-  const actAt = calls.length - 1;
-  const subjectKeyParameter = act ? ((input.models.get(act.tool)?.service as ServiceModel | undefined)?.keyParameter ?? "") : "";
   const goal: FlowGoal = {
     ...(owner ? { owner } : {}),
     identity,
-    ...(subject && subject.table !== owner?.table
+    ...(readOnly && subject && subject.table !== owner?.table
       ? {
           subject: {
             table: subject.table,
@@ -160,23 +287,25 @@ export function serviceFlow(input: FlowInputs, attempt: number, readOnly: boolea
           },
         }
       : {}),
-    ...(act
-      ? {
-          act: {
-            tool: act.tool,
-            catalogName: input.spec.tools.find((t) => t.name === act.tool)?.catalogName ?? act.tool,
-            creates: kindOf(input.models.get(act.tool)) === "create",
-            stated: Object.fromEntries(
-              Object.entries(act.args).filter(([name]) => !fed.has(`${actAt}\u0000${name}`) && name !== subjectKeyParameter),
-            ),
-          },
-        }
-      : {}),
-    ...(!act && calls.length > 0
+    ...(actsOut.length > 0 ? { acts: actsOut } : {}),
+    ...(refused ? { refused } : {}),
+    ...(readOnly
       ? { asks: { tool: (calls.at(-1) as GoldCall).tool, entity: subject ? (tables.get(subject.table) as Table).entity : "account" } }
       : {}),
   };
   return { calls, feeds, goal };
+}
+
+function describeSubject(table: Table, subject: { table: string; key: string; record: Row }): NonNullable<FlowAct["subject"]> {
+  const status = table.status ? subject.record[table.status.field] : undefined;
+  return {
+    table: subject.table,
+    entity: table.entity,
+    key: subject.key,
+    ...(typeof status === "string" ? { status } : {}),
+    statuses: table.status?.values ?? [],
+    record: subject.record,
+  };
 }
 
 /** The person a record (or a create's arguments) belongs to: in a table a find tool searches. */

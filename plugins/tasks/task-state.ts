@@ -7,6 +7,7 @@ import type { Rng } from "../../kernel/rng.ts";
 import { type DomainSchema, keyIsNumeric, type Table } from "../../lib/contracts/domain-schema.ts";
 import type { DomainState } from "../../lib/contracts/domain-state.ts";
 import { sampleValue } from "../../lib/domain-model/values.ts";
+import { applyStatePatch, type StatePatch } from "../../lib/task-states/index.ts";
 
 export interface TaskStateOptions {
   /** Share of the sample state's other records kept as background. */
@@ -17,7 +18,10 @@ export interface TaskStateOptions {
 }
 
 export interface TaskState {
+  /** The whole initial state: the base with the patch applied (sharing the base's untouched tables and records). */
   state: DomainState;
+  /** What the task changes of its base state (the sample): records removed (null) and distractors added. */
+  patch: StatePatch;
   distractors: { table: string; key: string; resembles: string }[];
 }
 
@@ -47,8 +51,19 @@ function closure(schema: DomainSchema, sample: DomainState, needed: Iterable<str
   return out;
 }
 
-/** A key for a new record of `table` that no record has, in the style of its other keys. */
-function freshKey(table: Table, taken: ReadonlySet<string>, n: number): string {
+/**
+ * A key for a new record of `table` that no record has, in the style of its other keys: the key of
+ * the record it resembles with its number moved on (#W2004836 → #W2004837), as a look-alike's is.
+ */
+function freshKey(table: Table, taken: ReadonlySet<string>, n: number, resembles?: string): string {
+  const numbered = resembles?.match(/^(.*?)(\d+)$/);
+  if (numbered && !keyIsNumeric(table)) {
+    const [, stem, digits] = numbered as unknown as [string, string, string];
+    for (let next = Number(digits) + n; next < Number(digits) + n + 1000; next++) {
+      const key = `${stem}${String(next).padStart(digits.length, "0")}`;
+      if (!taken.has(key)) return key;
+    }
+  }
   if (keyIsNumeric(table) || table.numericIds) {
     const numbers = [...taken].map(Number).filter(Number.isFinite);
     return String(Math.max(100, ...numbers) + n);
@@ -89,15 +104,19 @@ export function buildTaskState(
   rng: Rng,
   options: TaskStateOptions,
 ): TaskState {
-  const kept = closure(schema, sample, [...named.direct, ...named.seen]);
-  for (const table of schema.tables)
-    for (const key of Object.keys(sample[table.name] ?? {})) if (rng.chance(options.background)) kept.add(ref(table.name, key));
-  const all = closure(schema, sample, kept);
-  const state: DomainState = {};
-  for (const table of schema.tables) {
-    state[table.name] = {};
-    for (const [key, record] of Object.entries(sample[table.name] ?? {}))
-      if (all.has(ref(table.name, key))) (state[table.name] as Record<string, Record<string, unknown>>)[key] = { ...record };
+  const patch: StatePatch = {};
+  const set = (table: string, key: string, record: Record<string, unknown> | null) => {
+    patch[table] ??= {};
+    (patch[table] as Record<string, unknown>)[key] = record;
+  };
+  // Background: the base state whole, or a share of its other records (the rest removed by the patch).
+  if (options.background < 1) {
+    const kept = closure(schema, sample, [...named.direct, ...named.seen]);
+    for (const table of schema.tables)
+      for (const key of Object.keys(sample[table.name] ?? {})) if (rng.chance(options.background)) kept.add(ref(table.name, key));
+    const all = closure(schema, sample, kept);
+    for (const table of schema.tables)
+      for (const key of Object.keys(sample[table.name] ?? {})) if (!all.has(ref(table.name, key))) set(table.name, key, null);
   }
   const distractors: TaskState["distractors"] = [];
   const tables = new Map(schema.tables.map((t) => [t.name, t]));
@@ -107,12 +126,13 @@ export function buildTaskState(
     const record = sample[tableName]?.[key];
     // Natural keys (paths, emails) say what a record is: a copy under another one is not a look-alike.
     if (!table || !record || table.keyKind !== "id") continue;
-    const rows = state[tableName] as Record<string, Record<string, unknown>>;
+    const taken = new Set([...Object.keys(sample[tableName] ?? {}), ...Object.keys(patch[tableName] ?? {})]);
     for (let n = 1; n <= options.distractors; n++) {
-      const fresh = freshKey(table, new Set(Object.keys(rows)), 1);
-      rows[fresh] = lookAlike(table, record, fresh, rng, options.clock);
+      const fresh = freshKey(table, taken, 1, key);
+      taken.add(fresh);
+      set(tableName, fresh, lookAlike(table, record, fresh, rng, options.clock) as Record<string, never>);
       distractors.push({ table: tableName, key: fresh, resembles: key });
     }
   }
-  return { state, distractors };
+  return { state: applyStatePatch(sample, patch), patch, distractors };
 }

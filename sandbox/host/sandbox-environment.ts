@@ -8,6 +8,7 @@ import type { JsonObject } from "../shared/canonical-state.ts";
 import { DEFAULT_MEMORY_MB, type EnvironmentOptions, type ResetOptions } from "../shared/environment-options.ts";
 import type { EpisodeReply, OutcomesReply } from "../shared/protocol.ts";
 import { SandboxError } from "../shared/sandbox-error.ts";
+import type { StateChanges } from "../shared/state-changes.ts";
 import type { CallOutcome, CompiledModule, ToolCall } from "../shared/tool-module.ts";
 import { EpisodeJournal, encodeCall } from "./episode-journal.ts";
 import { crashOutcome, type Message, ProcessDied, type SandboxProcess } from "./sandbox-process.ts";
@@ -24,6 +25,8 @@ export interface EpisodeResult {
   outcomes: CallOutcome[];
   stateHash: string;
   state?: JsonObject;
+  /** With `exportChanges`: what the episode changed of its initial state (apply with `applyStateChanges`). */
+  changes?: StateChanges;
 }
 
 /** What an environment needs of its sandbox: a live process to be placed on, and the counters. */
@@ -110,6 +113,8 @@ export class SandboxEnvironment {
     options?: ResetOptions;
     calls: readonly ToolCall[];
     exportState?: boolean;
+    /** Return what the episode changed (`changes`) rather than the whole state; absent when the episode ran step by step. */
+    exportChanges?: boolean;
   }): Promise<EpisodeResult> {
     return this.#enqueue(async () => {
       this.#home.counters.episodes += 1;
@@ -131,6 +136,7 @@ export class SandboxEnvironment {
           options,
           calls: `[${joined}]`,
           ...(episode.exportState ? { export: true } : {}),
+          ...(episode.exportChanges ? { changes: true } : {}),
         });
         const outcomes = JSON.parse(reply.outcomes) as CallOutcome[];
         this.#journal.record(texts, joined, outcomes, reply);
@@ -140,6 +146,7 @@ export class SandboxEnvironment {
           outcomes,
           stateHash: reply.stateHash,
           ...(reply.state !== undefined ? { state: JSON.parse(reply.state) as JsonObject } : {}),
+          ...(reply.changes !== undefined ? { changes: JSON.parse(reply.changes) as StateChanges } : {}),
         };
       } catch (error) {
         if (!(error instanceof ProcessDied)) throw this.#endWith(error);

@@ -271,6 +271,10 @@ export function createIsolateKernel(config: KernelConfig) {
     exportState(): string {
       return db.exportState();
     },
+    /** What the episode changed of its loaded state (database.ts `exportChanges`). */
+    exportChanges(): string {
+      return db.exportChanges();
+    },
     /** Whether no write has committed since the episode started. */
     pristine(): boolean {
       return db.pristine();

@@ -73,6 +73,8 @@ const RECORD_DEPTH = 3;
 export function createDatabase() {
   const states = new Map<number, Obj>();
   let root: Obj = {};
+  /** The loaded state the episode started from (frozen, shared): what `exportChanges` compares with. */
+  let origin: Obj = {};
   /** The read view while it holds no handle (no table the episode owns): it can then serve many calls. */
   let readView: Obj | null = null;
   let writing = false;
@@ -517,6 +519,7 @@ export function createDatabase() {
       const state = states.get(id);
       if (!state) throw new TypeErrorCtor(`state ${id} is not loaded`);
       root = {};
+      origin = state;
       for (const key in state) root[key] = state[key];
       readView = null;
       tableProxies = new Map();
@@ -528,12 +531,13 @@ export function createDatabase() {
      * Park the episode (between calls): its root and whether it is pristine. Only the root is the
      * episode's own (tables it copied hang off it); the loaded states stay shared and frozen.
      */
-    suspend(): { root: Obj; pristine: boolean } {
-      return { root, pristine };
+    suspend(): { root: Obj; origin: Obj; pristine: boolean } {
+      return { root, origin, pristine };
     },
     /** Take a parked episode back (or, with none, an empty one that a `startEpisode` follows). */
-    resume(parked: { root: Obj; pristine: boolean } | undefined) {
+    resume(parked: { root: Obj; origin: Obj; pristine: boolean } | undefined) {
       root = parked ? parked.root : {};
+      origin = parked ? parked.origin : {};
       pristine = parked ? parked.pristine : true;
       readView = null;
       tableProxies = new Map();
@@ -588,6 +592,31 @@ export function createDatabase() {
     /** The committed state as JSON text, in the episode's key order (the host canonicalises). */
     exportState(): string {
       return jsonStringify(root);
+    },
+    /**
+     * What the episode changed of the state it started from, as JSON text: per table changed, its
+     * records changed (`{"records": {key: record or null when removed}}`) or, for an array or a
+     * value that is no table, the whole of it (`{"whole": value}`); null for a table removed.
+     * Copy-on-write keeps an untouched table, and an untouched record of a copied table, the very
+     * object it was, so a state of any size costs what the episode wrote.
+     */
+    exportChanges(): string {
+      const tables: Obj = {};
+      for (const key in root) {
+        const now = root[key];
+        const was = origin[key];
+        if (now === was) continue;
+        if (typeof now !== "object" || now === null || isArray(now) || typeof was !== "object" || was === null || isArray(was)) {
+          tables[key] = { whole: now === undefined ? null : now };
+          continue;
+        }
+        const records: Obj = {};
+        for (const k in now) if ((now as Obj)[k] !== (was as Obj)[k]) records[k] = (now as Obj)[k];
+        for (const k in was) if (!hasOwn(now, k)) records[k] = null;
+        tables[key] = { records };
+      }
+      for (const key in origin) if (!hasOwn(root, key)) tables[key] = null;
+      return jsonStringify(tables);
     },
   };
 }

@@ -27,6 +27,7 @@ import { describeArgErrors } from "./argument-validators.ts";
 import { IsolateHost, type IsolateLimits, type Prepared, type SlotTenant, STATE_LIMIT_MS, type StateInput } from "./isolate-host.ts";
 import { checksOf, Journal, ReplayStopped } from "./journal-replay.ts";
 import { TOOL_ERROR_TAG } from "./source-lines.ts";
+import type { StateChanges } from "./state-parts.ts";
 import { Watchdog } from "./watchdog.ts";
 
 const defaults = {
@@ -209,6 +210,22 @@ export class Environment implements SlotTenant {
    * The committed database as JSON text (in the episode's key order), checked against the bounds
    * of a state before it leaves: a state too deep or too large is refused (StateBoundsError).
    */
+  /**
+   * What the episode changed of the state it started from, as JSON text (state-changes.ts), held
+   * to the bounds of a state like `stateText`: a service's whole data need not cross for a write.
+   */
+  changesText(): string {
+    this.#usable();
+    this.#host.enter(this.#slot);
+    if (this.#host.refs.pristine.applySync(undefined, []) as boolean) return "{}";
+    const text = this.#exportedChanges();
+    const memoryMb = this.#host.limits.memoryMb;
+    const bound = stateTextBound(text, memoryMb);
+    if (bound === "size") throw StateBoundsError.size(maxStateChars(memoryMb));
+    if (bound === "depth") throw StateBoundsError.depth("db");
+    return text;
+  }
+
   stateText(): string {
     this.#usable();
     const text = this.#exported();
@@ -381,7 +398,17 @@ export class Environment implements SlotTenant {
       }
       return hash;
     }
+    // From what the episode changed, on the loaded state's text by parts (the same text as the whole export's).
+    const parts = host.stateParts(this.#episode.stateId);
+    if (parts) return parts.hashWith(JSON.parse(this.#exportedChanges()) as StateChanges);
     return sha256(canonicalText(JSON.parse(this.#exported())));
+  }
+
+  #exportedChanges(): string {
+    const host = this.#host;
+    host.enter(this.#slot);
+    const seq = host.watchdog.reserve(1);
+    return host.watchdog.run(host.target, seq, STATE_LIMIT_MS, () => host.refs.exportChanges.applySync(undefined, []));
   }
 
   /** Whether other episodes share this one's isolate (whose memory they take too). */

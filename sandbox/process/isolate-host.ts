@@ -25,6 +25,7 @@ import { validatorsFor } from "./argument-validators.ts";
 import { bootstrapSource } from "./bootstrap-script.ts";
 import { compileCached } from "./code-cache.ts";
 import { SourceLines } from "./source-lines.ts";
+import { StateParts } from "./state-parts.ts";
 import type { Watchdog } from "./watchdog.ts";
 
 /** Loading or exporting a state is not a tool call; it gets a generous limit of its own. */
@@ -51,6 +52,7 @@ type Refs = {
     | "settle"
     | "lastSettled"
     | "exportState"
+    | "exportChanges"
     | "lockdown"
     | "collect"
     | "pristine"]: ivm.Reference<IsolateKernel[K]>;
@@ -67,6 +69,7 @@ const REF_NAMES = [
   "settle",
   "lastSettled",
   "exportState",
+  "exportChanges",
   "lockdown",
   "collect",
   "pristine",
@@ -117,6 +120,8 @@ export class IsolateHost {
   readonly #stateIds = new Map<string, number>();
   /** Hashes of loaded states, by id (the hash of an episode no write has changed). */
   readonly stateHashes = new Map<number, string>();
+  /** Loaded states' canonical text by parts, by id, made when an episode on one first hashes a changed state. */
+  readonly #parts = new Map<number, StateParts>();
   /** The same ids by object, for callers in this process that pass the same object again. */
   readonly #objectIds = new WeakMap<object, number>();
   /** The same ids by the host's key for the object it sent (dropped with their state). */
@@ -314,6 +319,18 @@ export class IsolateHost {
     return this.#states.get(id);
   }
 
+  /** A loaded state's canonical text by parts (undefined when it is no longer kept). */
+  stateParts(id: number): StateParts | undefined {
+    let parts = this.#parts.get(id);
+    if (parts === undefined) {
+      const text = this.#states.get(id);
+      if (text === undefined) return undefined;
+      parts = new StateParts(text);
+      this.#parts.set(id, parts);
+    }
+    return parts;
+  }
+
   /**
    * A new isolate after the old one died: every kept state loaded again, every slot's episode
    * reset and replayed. A slot whose replay fails ends its own episode (it says so at its next
@@ -418,6 +435,7 @@ export class IsolateHost {
       this.#stateIds.delete(this.#states.get(id) as string);
       this.#states.delete(id);
       this.stateHashes.delete(id);
+      this.#parts.delete(id);
       if (!this.isolate.isDisposed) this.refs.dropState.applySync(undefined, [id]);
       spare -= 1;
       dropped = true;

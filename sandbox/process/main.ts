@@ -115,9 +115,22 @@ function need(id: number): Environment {
  * wrote and the host parses once; the state hash; the state if asked for) and the last call's
  * outcome text, for `episodes` to tell a call that hit its limit.
  */
-function runEpisode(env: Environment, batch: readonly ToolCall[], exportState: boolean): { reply: EpisodeReply; last: string | undefined } {
+function runEpisode(
+  env: Environment,
+  batch: readonly ToolCall[],
+  exportState: boolean,
+  changes = false,
+): { reply: EpisodeReply; last: string | undefined } {
   const { reply, texts } = runCalls(env, batch);
-  return { reply: { ...reply, stateHash: env.stateHash(), ...(exportState ? { state: env.stateText() } : {}) }, last: texts.at(-1) };
+  return {
+    reply: {
+      ...reply,
+      stateHash: env.stateHash(),
+      ...(exportState ? { state: env.stateText() } : {}),
+      ...(changes ? { changes: env.changesText() } : {}),
+    },
+    last: texts.at(-1),
+  };
 }
 
 /** Calls on an environment: the reply (outcomes as one JSON text, which the host parses once; each outcome's check) and the texts. */
@@ -160,7 +173,7 @@ function handle(request: Request): unknown {
     case "episode": {
       const env = need(request.env);
       env.reset(request.state, request.options ?? {}, request.stateKey);
-      return runEpisode(env, JSON.parse(request.calls) as ToolCall[], request.export === true).reply;
+      return runEpisode(env, JSON.parse(request.calls) as ToolCall[], request.export === true, request.changes === true).reply;
     }
     case "episodes": {
       const env = need(request.env);

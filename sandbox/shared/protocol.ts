@@ -42,6 +42,8 @@ export type Request =
       options?: ResetOptions;
       calls: string;
       export?: boolean;
+      /** Reply with what the episode changed of its state (`changes`), rather than the whole state. */
+      changes?: boolean;
     }
   /**
    * Episodes one after another on one state (a tool's test cases): `episodes` is the JSON text of
@@ -71,6 +73,8 @@ export interface OutcomesReply extends OutcomeChecks {
 export interface EpisodeReply extends OutcomesReply {
   stateHash: string;
   state?: string;
+  /** What the episode changed of the state it started from, as JSON text (state-changes.ts). */
+  changes?: string;
 }
 
 export interface ProcessStats {

@@ -3,6 +3,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, inject } from "vitest";
 import type { DomainSchema } from "../../lib/contracts/domain-schema.ts";
+import type { DomainState } from "../../lib/contracts/domain-state.ts";
 import type { Domains } from "../../lib/contracts/domains.ts";
 import type { EnvironmentSpec } from "../../lib/contracts/environment-spec.ts";
 import type { Task } from "../../lib/contracts/task.ts";
@@ -12,6 +13,7 @@ import { type JudgeContext, judgeTrajectory, type Verdict } from "../../lib/epis
 import { defaultValidityRules } from "../../lib/episodes/judge/validity.ts";
 import { observationText, TaskEpisode, toolDefinitions } from "../../lib/episodes/task-episode.ts";
 import type { ChatMessage } from "../../lib/llm/port.ts";
+import { initialStateOf, type TaskStates } from "../../lib/task-states/index.ts";
 import { type CompiledModule, Sandbox } from "../../sandbox/index.ts";
 import { repoRoot } from "./helpers.ts";
 import { type PipelineRun, type RunView, runStages, viewRun } from "./pipeline.ts";
@@ -62,6 +64,8 @@ export class Workbench {
   readonly run: RunView;
   readonly sandbox: Sandbox;
   readonly tasks: Task[];
+  /** The base states the tasks name. */
+  readonly states: TaskStates;
   readonly #modules = moduleCache((domain) =>
     compileEnvironment(this.sandbox, this.spec(domain), this.run.text(`envs/${domain}/tools.ts`)),
   );
@@ -70,6 +74,12 @@ export class Workbench {
     this.run = run;
     this.sandbox = sandbox;
     this.tasks = jsonLines<Task>(run.text("tasks.jsonl"));
+    this.states = Object.fromEntries(
+      [...new Set(this.tasks.flatMap((t) => (t.base_state ? [t.base_state] : [])))].map((h) => [
+        h,
+        run.json<DomainState>(`states/${h}.json`),
+      ]),
+    );
   }
 
   static async open(run: RunView): Promise<Workbench> {
@@ -90,6 +100,7 @@ export class Workbench {
       spec: (d) => this.spec(d),
       schema: (d) => this.run.json<DomainSchema>(`envs/${d}/schema.json`),
       module: (d) => this.module(d),
+      states: this.states,
     };
   }
 
@@ -112,6 +123,11 @@ export class Workbench {
     return judgeTrajectory(this.judge, task, trajectory, { validity: defaultValidityRules, exactMatch: true });
   }
 
+  /** A task's initial state, resolved from its base state and patch. */
+  initial(task: Task): DomainState {
+    return initialStateOf(task, this.states) as DomainState;
+  }
+
   writes(task: Task): boolean[] {
     const spec = this.spec(task.domain);
     return task.gold_calls.map((c) => spec.tools.find((t) => t.name === c.tool)?.access === "write");
@@ -126,7 +142,7 @@ export class Workbench {
     calls: readonly { tool: string; arguments: string | Record<string, unknown> }[],
     options: { ended?: Trajectory["ended_by"]; texts?: string[] } = {},
   ): Promise<Trajectory> {
-    const episode = await TaskEpisode.open(this.sandbox, await this.module(task.domain), task);
+    const episode = await TaskEpisode.open(this.sandbox, await this.module(task.domain), task, this.states);
     const messages: ChatMessage[] = [
       { role: "system", content: "You are the assistant." },
       { role: "user", content: task.instruction },

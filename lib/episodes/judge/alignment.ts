@@ -87,6 +87,8 @@ export function compareStates(
         continue;
       }
       if (!inGold) continue;
+      // The very same record on both sides (states sharing what an episode left alone) is equal.
+      if (expected[key] === got[key]) continue;
       const a = normalise(table, expected[key] as Record<string, unknown>, start[key], created);
       const b = normalise(table, got[key] as Record<string, unknown>, start[key], created);
       for (const field of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort())

@@ -8,13 +8,21 @@
 // reads it names were made and the facts the answering read returns reached the user (facts.ts).
 
 import type { JsonObject, JsonValue } from "../../../kernel/canonical-json.ts";
-import type { CallOutcome, CompiledModule, Sandbox } from "../../../sandbox/index.ts";
+import {
+  applyStateChanges,
+  type CallOutcome,
+  type CompiledModule,
+  type EpisodeResult,
+  type Sandbox,
+  type SandboxEnvironment,
+} from "../../../sandbox/index.ts";
 import type { DomainSchema } from "../../contracts/domain-schema.ts";
 import type { DomainState } from "../../contracts/domain-state.ts";
 import type { EnvironmentSpec } from "../../contracts/environment-spec.ts";
 import type { FilterStage } from "../../contracts/judgement.ts";
 import type { Task } from "../../contracts/task.ts";
 import type { Trajectory } from "../../contracts/trajectory.ts";
+import { initialStateOf, type TaskStates } from "../../task-states/index.ts";
 import { parseArguments } from "../task-episode.ts";
 import { type Alignment, compareStates } from "./alignment.ts";
 import { exactMatch, type MadeCall, signatureOf } from "./exact-match.ts";
@@ -44,6 +52,8 @@ export interface JudgeContext {
   module(domain: string): Promise<CompiledModule>;
   spec(domain: string): EnvironmentSpec;
   schema(domain: string): Pick<DomainSchema, "tables">;
+  /** The run's base states, which tasks' initial states are resolved from. */
+  states: TaskStates;
 }
 
 /** The calls a trajectory made, in order (unparsable ones left out: they never reached a tool). */
@@ -57,7 +67,27 @@ export function callsMade(trajectory: Pick<Trajectory, "messages">): MadeCall[] 
 }
 
 /** A task's starting point, for a replay. */
-const episodeOf = (task: Task) => ({ state: task.initial_state as JsonObject, options: { clock: task.clock, seed: task.seed } });
+const episodeOf = (ctx: JudgeContext, task: Task) => ({
+  state: initialStateOf(task, ctx.states),
+  options: { clock: task.clock, seed: task.seed },
+});
+
+/**
+ * Calls replayed from a task's initial state, and the state they leave: what they changed applied
+ * to the initial state (a service's whole data need not cross; untouched records stay the initial
+ * state's own objects, which the comparison then skips), or read back whole when the episode ran
+ * step by step.
+ */
+async function replay(
+  env: SandboxEnvironment,
+  episode: { state: JsonObject; options: { clock: string; seed: number } },
+  calls: readonly MadeCall[],
+): Promise<{ run: EpisodeResult; state: DomainState }> {
+  const run = await env.runEpisode({ ...episode, calls, exportChanges: true });
+  if (run.changes) return { run, state: applyStateChanges(episode.state, run.changes) as DomainState };
+  const whole = await env.runEpisode({ ...episode, calls, exportState: true });
+  return { run, state: whole.state as DomainState };
+}
 
 interface Gold {
   state: DomainState;
@@ -73,13 +103,13 @@ function goldOf(ctx: JudgeContext, task: Task): Promise<Gold> {
   let gold = golds.get(task);
   if (!gold) {
     gold = (async () => {
-      const env = await ctx.sandbox.open(await ctx.module(task.domain), task.initial_state as JsonObject, {
+      const env = await ctx.sandbox.open(await ctx.module(task.domain), initialStateOf(task, ctx.states), {
         clock: task.clock,
         seed: task.seed,
       });
       try {
-        const run = await env.runEpisode({ ...episodeOf(task), calls: task.gold_calls, exportState: true });
-        return { state: run.state as DomainState, hash: run.stateHash, results: run.outcomes.map(resultOf) };
+        const { run, state } = await replay(env, episodeOf(ctx, task), task.gold_calls);
+        return { state, hash: run.stateHash, results: run.outcomes.map(resultOf) };
       } finally {
         await env.close();
       }
@@ -129,7 +159,7 @@ export async function judgeOutcome(
   // The state itself is read (and, when it is a function, fetched) only when the hashes differ.
   const sameHash = gold.hash === actual.hash;
   const state = typeof actual.state === "function" ? (sameHash ? gold.state : await actual.state()) : actual.state;
-  const alignment = compareStates(ctx.schema(task.domain), task.initial_state as DomainState, gold.state, state, {
+  const alignment = compareStates(ctx.schema(task.domain), initialStateOf(task, ctx.states) as DomainState, gold.state, state, {
     gold: gold.hash,
     actual: actual.hash,
   });
@@ -178,13 +208,14 @@ export async function judgeCalls(
   made: readonly MadeCall[],
   options: { exactMatch: boolean; finalStateHash?: string; answer?: string },
 ): Promise<CallsVerdict> {
-  const env = await ctx.sandbox.open(await ctx.module(task.domain), task.initial_state as JsonObject, {
+  const env = await ctx.sandbox.open(await ctx.module(task.domain), initialStateOf(task, ctx.states), {
     clock: task.clock,
     seed: task.seed,
   });
   let actual: Awaited<ReturnType<typeof env.runEpisode>>;
+  let actualState: DomainState;
   try {
-    actual = await env.runEpisode({ ...episodeOf(task), calls: made, exportState: true });
+    ({ run: actual, state: actualState } = await replay(env, episodeOf(ctx, task), made));
   } finally {
     await env.close();
   }
@@ -202,7 +233,7 @@ export async function judgeCalls(
   return judgeOutcome(
     ctx,
     task,
-    { state: actual.state as DomainState, hash: actual.stateHash },
+    { state: actualState, hash: actual.stateHash },
     { made, succeeded, answer: options.answer ?? "" },
     options,
   );

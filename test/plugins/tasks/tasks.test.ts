@@ -22,7 +22,7 @@ describe("tasks", () => {
       expect(task.initial_state_hash).toMatch(/^[0-9a-f]{64}$/);
       if (!task.read_only) expect(task.gold_state_hash).not.toBe(task.initial_state_hash);
       else expect(task.gold_state_hash).toBe(task.initial_state_hash);
-      for (const d of task.distractors) expect(task.initial_state[d.table]?.[d.key]).toBeDefined();
+      for (const d of task.distractors) expect(example.bench.initial(task)[d.table]?.[d.key]).toBeDefined();
     }
     expect(example.bench.tasks.some((t) => t.read_only)).toBe(true);
     expect(example.bench.tasks.some((t) => t.feeds.length > 0)).toBe(true);
@@ -47,7 +47,8 @@ describe("tasks", () => {
     const trajectory = await example.bench.craft(task, task.gold_calls);
     const verdict = await example.bench.judgeTrajectory(task, trajectory);
     expect(verdict).toMatchObject({ passed: true, failed: null });
-    const env = await example.bench.sandbox.open(await example.bench.module(task.domain), task.initial_state as JsonObject, {
+    const initial = example.bench.initial(task);
+    const env = await example.bench.sandbox.open(await example.bench.module(task.domain), initial as JsonObject, {
       clock: task.clock,
       seed: task.seed,
     });
@@ -55,19 +56,20 @@ describe("tasks", () => {
     await env.close();
     expect(gold.stateHash).toBe(task.gold_state_hash);
     const final = gold.state as DomainState;
-    for (const d of task.distractors) expect(final[d.table]?.[d.key]).toEqual(task.initial_state[d.table]?.[d.key]);
+    for (const d of task.distractors) expect(final[d.table]?.[d.key]).toEqual(initial[d.table]?.[d.key]);
   });
 });
 
 describe("task lint", () => {
   const lint = async (task: Task) => {
-    const env = await example.bench.sandbox.open(await example.bench.module(task.domain), task.initial_state as JsonObject, {
+    const initial = example.bench.initial(task);
+    const env = await example.bench.sandbox.open(await example.bench.module(task.domain), initial as JsonObject, {
       clock: task.clock,
       seed: task.seed,
     });
     try {
       const schema = example.run.json<DomainSchema>(`envs/${task.domain}/schema.json`);
-      return await lintTask(task, env, schema, environmentModels(schema, example.bench.spec(task.domain)));
+      return await lintTask(task, initial, env, schema, environmentModels(schema, example.bench.spec(task.domain)));
     } finally {
       await env.close();
     }
@@ -78,15 +80,20 @@ describe("task lint", () => {
   });
 
   it("drops a task whose gold call names a record missing from the initial state", async () => {
-    const task = structuredClone(example.bench.writeTask());
+    const original = example.bench.writeTask();
+    const task: Task = {
+      ...structuredClone(original),
+      initial_state: structuredClone(example.bench.initial(original)) as Task["initial_state"],
+    };
+    const state = task.initial_state as DomainState;
     // Remove the record the first id-taking call names from the initial state.
     const schema = example.run.json<DomainSchema>(`envs/${task.domain}/schema.json`);
     let removed = false;
     for (const call of task.gold_calls) {
       for (const value of Object.values(call.arguments)) {
         for (const table of schema.tables) {
-          if (!removed && typeof value !== "object" && task.initial_state[table.name]?.[String(value)]) {
-            delete task.initial_state[table.name]?.[String(value)];
+          if (!removed && typeof value !== "object" && state[table.name]?.[String(value)]) {
+            delete state[table.name]?.[String(value)];
             removed = true;
           }
         }
