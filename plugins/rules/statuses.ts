@@ -230,7 +230,7 @@ function settableState(c: RuleContext, clause: string, all: readonly string[]): 
   return null;
 }
 
-/** The states a record must be in when a call sets it to `settable.value`. */
+/** The states a record must be in when a call sets it to one of `settable.values`. */
 function conditional(
   c: RuleContext,
   clause: string,

@@ -295,6 +295,7 @@ async function chunkTasks(ctx: JobContext<TasksOptions>, payload: ChunkInputs): 
                 feeds: gold.run.feeds,
                 rng: rng.fork("text"),
                 service: serviceContext({ clock: spec.clock, ...(input.policy ? { policy: input.policy } : {}), data: taskState.state }),
+                ...(flow ? { fallback: () => writeServiceRequest(flow.goal, rng.fork("text"), { state: taskState.state }) } : {}),
               },
               item.signal,
             )

@@ -94,6 +94,8 @@ export async function writeWithModel(
     rng: Rng;
     /** The clock, the policy and whole records of the task's state (lib/service-context), as every role is told. */
     service?: string;
+    /** What to write when no usable answer comes: the offline writer the run would use (a service's request, else rules). */
+    fallback?: () => Written;
   },
   signal?: AbortSignal,
 ): Promise<Written> {
@@ -133,6 +135,6 @@ export async function writeWithModel(
     repairRounds,
     signal,
   );
-  if (!attempted.ok) return writeByRules(spec, calls, feeds, context.rng);
+  if (!attempted.ok) return context.fallback ? context.fallback() : writeByRules(spec, calls, feeds, context.rng);
   return { ...attempted.value, by: "model" };
 }

@@ -7,8 +7,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DomainRules } from "../../../lib/contracts/domain-rules.ts";
+import type { DomainState } from "../../../lib/contracts/domain-state.ts";
 import type { Verification } from "../../../lib/contracts/verification.ts";
 import { dataSample } from "../../../lib/service-context/data-sample.ts";
+import { initialStateOf, type TaskStateRef } from "../../../lib/task-states/index.ts";
 import { builtInStages } from "../../support/built-in-stages.ts";
 import { type FakeOpenAi, type ScriptedReply, startFakeOpenAi } from "../../support/fake-openai.ts";
 import { fixtures } from "../../support/helpers.ts";
@@ -173,7 +175,11 @@ describe("with a scripted model", () => {
       .text("tasks.jsonl")
       .split("\n")
       .filter(Boolean)
-      .map((line) => JSON.parse(line) as { initial_state: Record<string, Record<string, unknown>> });
+      .map((line) => JSON.parse(line) as TaskStateRef)
+      .map((task) => {
+        const states = task.base_state ? { [task.base_state]: run.json<DomainState>(`states/${task.base_state}.json`) } : {};
+        return { initial_state: initialStateOf(task, states) as Record<string, Record<string, unknown>> };
+      });
     expect(tasks.length).toBeGreaterThan(0);
     for (const [role] of ROLES) {
       expect(seen[role].length, `no ${role} request`).toBeGreaterThan(0);
