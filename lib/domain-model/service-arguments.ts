@@ -480,8 +480,8 @@ function writtenParameters(s: ServiceModel): Set<string> {
   return out;
 }
 
-/** Every parameter a list of rules reads. */
-function parametersIn(rules: readonly { rule: unknown; when?: unknown }[]): Set<string> {
+/** Every parameter a list of rules reads (`each` too: add-values over an array parameter). */
+export function parametersIn(rules: readonly { rule: unknown; when?: unknown }[]): Set<string> {
   const out = new Set<string>();
   const visit = (value: unknown) => {
     if (!value || typeof value !== "object") return;

@@ -240,6 +240,20 @@ function guessTable(text: ToolText, tables: readonly Table[]): Table | null {
   return best?.table ?? null;
 }
 
+/** A tool's model from its subject alone: what it acts on and answers, no rules yet. */
+export function bareServiceModel(subject: Subject, spec: ToolSpec): ServiceModel {
+  return {
+    kind: subject.kind,
+    ...(subject.utility ? { utility: subject.utility } : {}),
+    ...(subject.table ? { table: subject.table.name } : {}),
+    ...(subject.keyParameter ? { keyParameter: subject.keyParameter } : {}),
+    match: [],
+    returns: returnsOf(subject, spec),
+    requires: [],
+    effects: [],
+  };
+}
+
 /** What a tool of this subject answers: a find the key it found, a list its records (or a name → key mapping), the others a record. */
 export function returnsOf(subject: Subject, spec: ToolSpec): ServiceModel["returns"] {
   switch (subject.kind) {

@@ -10,7 +10,7 @@ import type { Requirement, Rule, ServiceModel } from "../../lib/contracts/tool-r
 import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
 import { leaves, nameWords } from "../../lib/data-pack/places.ts";
 import { clockOf } from "../../lib/service-tools/clock.ts";
-import { keyTable, mappingFields, returnsOf, subjectOf } from "../../lib/service-tools/subject.ts";
+import { bareServiceModel, keyTable, mappingFields, returnsOf, subjectOf } from "../../lib/service-tools/subject.ts";
 import { serviceToolModel } from "../../lib/service-tools/tool-model.ts";
 import { toolText, writtenSentencesOf } from "../../lib/service-tools/tool-text.ts";
 import { here, RuleContext } from "./context.ts";
@@ -41,17 +41,7 @@ export function deriveRules(
       // A defect of derivation on one tool's words costs that tool its rules, not the run: it keeps
       // what it is about (its record, read or write) and the problem is reported with the rules.
       problems.push({ tool: spec.name, problem: error instanceof Error ? error.message : String(error) });
-      const subject = subjectOf(toolText(spec, policy), tables);
-      const bare: ServiceModel = {
-        kind: subject.kind,
-        ...(subject.utility ? { utility: subject.utility } : {}),
-        ...(subject.table ? { table: subject.table.name } : {}),
-        ...(subject.keyParameter ? { keyParameter: subject.keyParameter } : {}),
-        match: [],
-        returns: returnsOf(subject, spec),
-        requires: [],
-        effects: [],
-      };
+      const bare = bareServiceModel(subjectOf(toolText(spec, policy), tables), spec);
       return serviceToolModel(spec.name, parameters, bare, tables, true);
     }
   });

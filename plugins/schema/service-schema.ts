@@ -3,11 +3,10 @@
 // on, read or write by its kind). What each tool requires and changes is the `rules` stage's.
 import type { DomainSchema } from "../../lib/contracts/domain-schema.ts";
 import type { DomainState } from "../../lib/contracts/domain-state.ts";
-import type { ServiceModel } from "../../lib/contracts/tool-rules.ts";
 import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
 import type { DataShape } from "../../lib/data-pack/read.ts";
 import { inferTables } from "../../lib/data-pack/tables.ts";
-import { returnsOf, subjectOf } from "../../lib/service-tools/subject.ts";
+import { bareServiceModel, subjectOf } from "../../lib/service-tools/subject.ts";
 import { serviceToolModel } from "../../lib/service-tools/tool-model.ts";
 import { toolText } from "../../lib/service-tools/tool-text.ts";
 import { withNamedStatuses } from "./named-statuses.ts";
@@ -30,17 +29,7 @@ export function inferServiceSchema(
   );
   const models = tools.map((spec) => {
     const text = toolText(spec, []);
-    const subject = subjectOf(text, tables);
-    const service: ServiceModel = {
-      kind: subject.kind,
-      ...(subject.utility ? { utility: subject.utility } : {}),
-      ...(subject.table ? { table: subject.table.name } : {}),
-      ...(subject.keyParameter ? { keyParameter: subject.keyParameter } : {}),
-      match: [],
-      returns: returnsOf(subject, spec),
-      requires: [],
-      effects: [],
-    };
+    const service = bareServiceModel(subjectOf(text, tables), spec);
     // A change or a create writes its record; the rules stage says what else it writes, if anything.
     const model = serviceToolModel(spec.name, text.parameters, service, tables, false);
     return service.kind === "change" || service.kind === "create" ? { ...model, access: "write" as const, writes: [model.table] } : model;

@@ -5,6 +5,7 @@
 import type { Table } from "../../../lib/contracts/domain-schema.ts";
 import type { Condition, ValueExpr } from "../../../lib/contracts/tool-rules.ts";
 import { fieldAt, leaves, nameWords, overlap } from "../../../lib/data-pack/places.ts";
+import { parametersIn } from "../../../lib/domain-model/service-arguments.ts";
 import { keyTable } from "../../../lib/service-tools/subject.ts";
 import { quoted } from "../../../lib/service-tools/tool-text.ts";
 import { heldAt, here, type RuleContext } from "../context.ts";
@@ -118,7 +119,10 @@ function parameterFields(c: RuleContext): void {
   }
   const used = new Set<string>([...c.identifying]);
   // Slots read the parameters without storing them: a new date and time are still the record's.
-  for (const r of [...c.requires, ...c.effects]) if (!r.rule.kind.startsWith("slot-")) for (const p of parametersOf(r.rule)) used.add(p);
+  for (const p of parametersIn(
+    [...c.requires, ...c.effects].filter((r) => !r.rule.kind.startsWith("slot-")).map((r) => ({ rule: r.rule })),
+  ))
+    used.add(p);
   const free = c.text.parameters.filter((p) => !used.has(p.name) && !keyTable(p, [...c.tables.values()]));
   if (free.length === 0) return;
   // A struct whose parts the parameters are (street, city, zip → address).
@@ -168,19 +172,4 @@ function parameterFields(c: RuleContext): void {
 /** An optional parameter's effect applies only when it is given: left out, the field stays as it is. */
 function whenGiven(p: { name: string; required: boolean }): Condition[] | undefined {
   return p.required ? undefined : [{ left: { kind: "parameter", name: p.name }, op: "given" }];
-}
-
-function parametersOf(rule: object): string[] {
-  const out: string[] = [];
-  const visit = (value: unknown) => {
-    if (!value || typeof value !== "object") return;
-    const v = value as Record<string, unknown>;
-    if (v.kind === "parameter" && typeof v.name === "string") out.push(v.name);
-    if (typeof v.parameter === "string") out.push(v.parameter);
-    // add-values/remove-values over an array parameter (`each: "tags"`).
-    if (typeof v.each === "string") out.push(v.each);
-    for (const item of Object.values(v)) visit(item);
-  };
-  visit(rule);
-  return out;
 }
