@@ -13,7 +13,7 @@ import type { EnvironmentSpec } from "../../lib/contracts/environment-spec.ts";
 import type { Feed, GoldCall } from "../../lib/contracts/task.ts";
 import type { ServiceModel } from "../../lib/contracts/tool-rules.ts";
 import type { JsonSchema } from "../../lib/domain-model/json-schema.ts";
-import { matchValue, serviceCall } from "../../lib/domain-model/service-arguments.ts";
+import { conformArgs, matchValue, serviceCall } from "../../lib/domain-model/service-arguments.ts";
 import { coherentArgs } from "./coherent-values.ts";
 
 /** One change the person asks for. */
@@ -27,6 +27,8 @@ export interface FlowAct {
   subject?: { table: string; entity: string; key: string; status?: string; statuses: string[]; record: Row };
   /** Parameters whose values were drawn together from one object of the data (`address`). */
   groups: { field: string; parameters: string[] }[];
+  /** Stated parameters that hold another record's key: the person names that record, not the parameter (`acting_employee_id` 100 is Dana Whitfield). */
+  records?: Record<string, { entity: string; key: string; record: Row; person: boolean }>;
 }
 
 /** What the flow is about, for writing the person's request. */
@@ -108,6 +110,20 @@ const setPath = (record: Row, path: readonly string[], value: unknown): Row => {
   return { ...record, [head]: rest.length === 0 ? value : setPath((record[head] as Row) ?? {}, rest, value) };
 };
 
+/**
+ * The table whose record a parameter names: the one its role says, or, for an id the schema did not
+ * link (`previous_request_id`), the table whose entity the name says and which holds that key.
+ */
+function referencedTable(p: ToolModel["parameters"][number], value: string, schema: DomainSchema, state: DomainState): Table | undefined {
+  if (p.role === "reference" || p.role === "key") return p.table ? schema.tables.find((t) => t.name === p.table) : undefined;
+  if (!/_id$/.test(p.name)) return undefined;
+  const said = p.name.toLowerCase().split("_");
+  return schema.tables.find((t) => {
+    const entity = t.entity.toLowerCase().split(/[\s_]+/);
+    return said.includes(entity[entity.length - 1] as string) && state[t.name]?.[value] !== undefined;
+  });
+}
+
 /** One flow: around the `attempt`-th act (or question, when `readOnly`), or null when the data offers none. */
 export function serviceFlow(
   input: FlowInputs,
@@ -118,8 +134,11 @@ export function serviceFlow(
   const tools = [...input.models.entries()].filter(([, m]) => m.service);
   const tables = new Map(input.schema.tables.map((t) => [t.name, t]));
   const byKind = (kind: ServiceModel["kind"]) => tools.filter(([, m]) => kindOf(m) === kind);
-  const finds = byKind("find");
-  const gets = byKind("get");
+  // How people identify themselves: a `find` (their key), or a `get` or `list` that looks a record
+  // up by a field that singles it out instead of its key (an employee by work email).
+  const finds = [...byKind("find"), ...tools.filter(([, m]) => identifyingField(m, tables, input.state) !== undefined)];
+  // Gets by key: a get that searches by another field is how people identify themselves (above).
+  const gets = byKind("get").filter(([, m]) => serviceOf(m).keyParameter);
   const people = new Set(finds.map(([, m]) => serviceOf(m).table).filter((t): t is string => Boolean(t)));
   const getOf = (table: string) => gets.filter(([, m]) => serviceOf(m).table === table)[0];
   const parameters = (tool: string) => (input.spec.tools.find((t) => t.name === tool)?.parameters ?? { type: "object" }) as JsonSchema;
@@ -218,6 +237,13 @@ export function serviceFlow(
   const feeds: Feed[] = [];
   let identity: Row = {};
   let found = -1;
+  // A key as the tool's schema takes it: tables key records by text, a tool may ask for an integer id.
+  const keyArguments = (tool: string, keyParameter: string, key: string) =>
+    conformArgs(
+      { [keyParameter]: key },
+      (parameters(tool).properties ?? {}) as Record<string, JsonSchema>,
+      input.state,
+    ) as GoldCall["arguments"];
   if (owner) {
     const ownerTable = tables.get(owner.table) as Table;
     const find = finds
@@ -234,7 +260,7 @@ export function serviceFlow(
     if (getOwner) {
       const keyParameter = serviceOf(getOwner[1]).keyParameter as string;
       if (found >= 0) feeds.push({ call: calls.length, parameter: keyParameter, from: found, field: ownerTable.key });
-      calls.push({ tool: getOwner[0], arguments: { [keyParameter]: owner.key } as GoldCall["arguments"] });
+      calls.push({ tool: getOwner[0], arguments: keyArguments(getOwner[0], keyParameter, owner.key) });
     }
   }
   const lookUp = (table: string, key: string) => {
@@ -242,7 +268,7 @@ export function serviceFlow(
     if (!get) return;
     const keyParameter = serviceOf(get[1]).keyParameter as string;
     if (calls.some((c) => c.tool === get[0] && String(c.arguments[keyParameter]) === key)) return;
-    calls.push({ tool: get[0], arguments: { [keyParameter]: key } as GoldCall["arguments"] });
+    calls.push({ tool: get[0], arguments: keyArguments(get[0], keyParameter, key) });
   };
   if (readOnly && subject && subject.table !== owner?.table) lookUp(subject.table, subject.key);
   const actsOut: FlowAct[] = [];
@@ -262,6 +288,15 @@ export function serviceFlow(
         }
     calls.push({ tool: act.tool, arguments: act.args as GoldCall["arguments"] });
     const keyParameter = serviceOf(model).keyParameter ?? "";
+    const records: NonNullable<FlowAct["records"]> = {};
+    for (const p of model.parameters) {
+      const value = act.args[p.name];
+      if (fed.has(p.name) || p.name === keyParameter || (typeof value !== "string" && typeof value !== "number")) continue;
+      const table = referencedTable(p, String(value), input.schema, input.state);
+      const record = table ? input.state[table.name]?.[String(value)] : undefined;
+      // People are named by their names; other records by their number (a request's `name` may be its owner's).
+      if (record && table) records[p.name] = { entity: table.entity, key: String(value), record, person: people.has(table.name) };
+    }
     actsOut.push({
       tool: act.tool,
       catalogName: catalogName(act.tool),
@@ -271,6 +306,7 @@ export function serviceFlow(
         ? { subject: describeSubject(tables.get(act.subject.table) as Table, act.subject) }
         : {}),
       groups: act.groups,
+      ...(Object.keys(records).length > 0 ? { records } : {}),
     });
   }
   if (calls.length === 0) return null;
@@ -342,8 +378,35 @@ function ownerOf(
 }
 
 /** The find call's arguments from the person's own record, or null when one it needs is missing. */
+const idLike = (name: string) => /(^|_)(id|ids|key|number|no)$/.test(name);
+
+/**
+ * The parameter by which a `get` or `list` (not by key) singles out a person's record: an equal match
+ * on a field that is not an id and whose values differ from record to record (an email, a login).
+ */
+function identifyingField(model: ToolModel, tables: ReadonlyMap<string, Table>, state: DomainState): string | undefined {
+  const s = model.service as ServiceModel;
+  if ((s.kind !== "get" && s.kind !== "list") || s.keyParameter || !s.table) return undefined;
+  const table = tables.get(s.table);
+  const rows = Object.values(state[s.table] ?? {});
+  if (!table || rows.length < 2) return undefined;
+  for (const m of s.match) {
+    if (m.mode !== "equal" || m.via || idLike(m.parameter) || m.path.length === 0) continue;
+    const values = rows.map((r) => m.path.reduce<unknown>((v, step) => (v && typeof v === "object" ? (v as Row)[step] : undefined), r));
+    if (values.every((v) => typeof v === "string" && v !== "") && new Set(values).size === rows.length) return m.parameter;
+  }
+  return undefined;
+}
+
 function identityArgs(model: ToolModel, parameters: JsonSchema, record: Row, input: FlowInputs, table: Table): Row | null {
   const s = model.service as ServiceModel;
+  if (s.kind !== "find") {
+    // A search that is not a find: the one field that singles the person out.
+    const field = identifyingField(model, new Map([[table.name, table]]), input.state);
+    const m = s.match.find((x) => x.parameter === field);
+    const value = m ? matchValue(input.state, table, record, m) : undefined;
+    return field && (typeof value === "string" || typeof value === "number") ? { [field]: value } : null;
+  }
   const required = new Set((parameters.required as string[] | undefined) ?? []);
   const args: Row = {};
   for (const m of s.match) {
@@ -353,5 +416,14 @@ function identityArgs(model: ToolModel, parameters: JsonSchema, record: Row, inp
     args[m.parameter] = value;
   }
   for (const name of required) if (!(name in args)) return null;
-  return Object.keys(args).length > 0 ? args : null;
+  if (required.size > 0 || Object.keys(args).length < 2) return Object.keys(args).length > 0 ? args : null;
+  // Every filter optional: a person gives one thing that singles them out, as they would say it
+  // (an email, a name), rather than every field the search takes.
+  const rows = Object.values(input.state[table.name] ?? {});
+  const singles = Object.keys(args).filter((name) => {
+    const m = s.match.find((x) => x.parameter === name) as ServiceModel["match"][number];
+    return rows.filter((r) => String(matchValue(input.state, table, r, m)) === String(args[name])).length === 1;
+  });
+  const spoken = singles.find((name) => !idLike(name)) ?? singles[0];
+  return spoken ? { [spoken]: args[spoken] } : args;
 }

@@ -77,6 +77,21 @@ const fill = (template: string, values: Record<string, string>) =>
     return name[0] === name[0]?.toUpperCase() ? value.charAt(0).toUpperCase() + value.slice(1) : value;
   });
 
+/** What a referenced record is to the request, from its parameter's name without the id (`acting_employee_id`: "acting employee"). */
+function recordRole(parameter: string, entity: string): string {
+  const said = splitIdentifier(parameter).filter((w) => !/^(id|ids|key|code|number|no)$/.test(w));
+  return said.length > 0 ? said.join(" ") : entity.toLowerCase();
+}
+
+/** A record as a person names it: a person by their name (with their number), anything else by its number. */
+function recordName(named: { entity: string; key: string; record: Row; person: boolean }): string {
+  const title = named.person
+    ? (nameIn(named.record) ?? [named.record.display_name, named.record.title].find((v) => typeof v === "string"))
+    : undefined;
+  const number = `${named.entity.toLowerCase()} ${named.key}`;
+  return title ? `${title} (${number})` : number;
+}
+
 /** A person's name as their record keeps it: `name`, `first_name` + `last_name`, or a nested `name` object. */
 export function nameIn(record: Row | undefined): string | null {
   if (!record) return null;
@@ -134,8 +149,10 @@ function details(act: FlowAct, goal: FlowGoal, rng: Rng): string[] {
   }
   for (const [parameter, value] of Object.entries(act.stated)) {
     if (grouped.has(parameter)) continue;
+    const named = act.records?.[parameter];
     const spoken = spokenValue(value, goal.owner?.record, act.subject?.record, goal.context);
-    if (spoken) {
+    if (named) out.push(fill(rng.pick(DETAILS), { what: recordRole(parameter, named.entity), value: recordName(named) }));
+    else if (spoken) {
       const templates = spoken.kind === "method" ? METHOD : spoken.kind === "entries" ? ENTRIES : REPLACEMENTS;
       out.push(fill(rng.pick(templates), { value: spoken.text }));
     } else out.push(fill(rng.pick(DETAILS), { what: words(parameter), value: render(value) }));
