@@ -40,15 +40,29 @@ const entityWords = (table: Table) => nameWords(table.entity.replaceAll(" ", "_"
 /**
  * The table whose keys a parameter holds: `loan_id` for loans; `request_id` for time off requests
  * (the parameter names the entity's last words); `origin_location_id` for locations (a role before
- * the entity). The exact name wins over a suffix; ambiguous suffixes name none.
+ * the entity); `customer` for customers when that is the name of the data's fields that hold their
+ * keys. The exact name wins over a suffix; ambiguous suffixes name none.
  */
-export function keyTable(parameter: Pick<Parameter, "name" | "type">, tables: readonly Table[]): Table | undefined {
+export function keyTable(
+  parameter: Pick<Parameter, "name" | "type"> & { description?: string },
+  tables: readonly Table[],
+): Table | undefined {
   if (parameter.type === "array" || parameter.type === "object" || parameter.type === "boolean") return undefined;
   const name = parameter.name.toLowerCase();
   const exact = tables.filter(
     (t) => (t.key !== "" && name === t.key.toLowerCase() && t.key !== "id") || name === `${t.entity.replaceAll(" ", "_")}_id`,
   );
   if (exact.length === 1) return exact[0];
+  // Named, without an id suffix, as the data names the field that holds such keys (`customer`,
+  // `invoice`: Stripe's style). Names with one are read below, as their words say.
+  const referenced = new Set(
+    tables.flatMap((t) => t.fields.filter((f) => f.name === parameter.name && f.references).map((f) => f.references as string)),
+  );
+  if (referenced.size === 1 && !/(^|_)id$|Id$/.test(parameter.name)) {
+    // Ids (`cus_1001`), not records keyed by what they are called (a time-off type "Vacation"), which a name may merely mention.
+    const table = tables.find((t) => referenced.has(t.name));
+    if (table && /(^|_)id$|Id$/.test(table.key)) return table;
+  }
   if (!/(^|_)id$|Id$/.test(parameter.name)) return undefined;
   const stem = nameWords(parameter.name).filter((w, i, all) => !(w === "id" && i === all.length - 1));
   if (stem.length === 0) return undefined;
@@ -67,7 +81,30 @@ export function keyTable(parameter: Pick<Parameter, "name" | "type">, tables: re
       tied = false;
     } else if (score === best.score) tied = true;
   }
-  return tied ? undefined : best?.table;
+  if (best) return tied ? undefined : best.table;
+  return describedKeyTable(parameter, tables);
+}
+
+/**
+ * For an id whose name does not say its entity (`approver_id`), the table its description names as
+ * what it is ("The employee who approves it", "Id of the customer…"): one entity, named whole.
+ */
+function describedKeyTable(parameter: { name: string; description?: string }, tables: readonly Table[]): Table | undefined {
+  // The description's head: up to the first clause break ("The employee who approves it" → employee).
+  const clause =
+    (parameter.description ?? "").toLowerCase().split(/[.,;:(]|\s(?:who|that|which|whose|to|for|by|on|in|from|with|at|e\.g)\b/)[0] ?? "";
+  const head = clause
+    .trim()
+    .replace(/^(?:the|an?)\s+/, "")
+    .replace(/^(?:id|key|identifier)\s+of\s+(?:the\s+|an?\s+)?/, "")
+    .replace(/(?:'s)?\s+(?:id|key|identifier)$/, "")
+    .replace(/(?:\s+[a-z]+ing)+$/, "");
+  if (!/^[a-z]+(?: [a-z]+)*$/.test(head) || /\b(?:id|key|identifier)\b/.test(head)) return undefined;
+  const said = head.split(" ").map(singular);
+  const hits = tables.filter((t) => t.storage !== "single" && entityWords(t).join(" ") === said.slice(-entityWords(t).length).join(" "));
+  const longest = Math.max(0, ...hits.map((t) => entityWords(t).length));
+  const best = hits.filter((t) => entityWords(t).length === longest);
+  return best.length === 1 ? best[0] : undefined;
 }
 
 /** Whether a parameter holds the key of `table`. */

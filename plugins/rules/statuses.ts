@@ -173,7 +173,10 @@ export function statusRequirement(
       if (options.own && !acts) continue;
       // Qualify with every state named ("a new or concept order"), then leave out the one it leads to.
       const qualified = qualifyingStatuses(clause, all, entity).filter((v) => mentioned.includes(v));
-      if (NEGATIVE.test(clause)) {
+      // A clause that opens with the tool's own verb says what it does; a "never" in its relative clause
+      // describes the record ("voids an open invoice that should never have been issued").
+      const opens = new RegExp(`^\\s*(${forms})\\b`).test(clause.toLowerCase());
+      if (NEGATIVE.test(opens ? clause.replace(/\b(that|which|who)\b.*$/, "") : clause)) {
         // A state named nowhere near the record ("cannot get new items") refuses nothing.
         const head = entity.split(" ").at(-1) ?? entity;
         const refusing =

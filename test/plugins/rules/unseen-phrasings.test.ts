@@ -1,0 +1,106 @@
+// Phrasings met on packs written blind after the rules stage was built, each on a small sample of
+// our own: keys passed under the name the data gives the field that holds them (`customer`,
+// `invoice`, as Stripe names them), ids whose name does not say their entity but whose description
+// does ("The employee who approves it"), and a "never" inside the relative clause of a tool's own
+// opening sentence, which describes the record rather than refusing it.
+import { describe, expect, it } from "vitest";
+import type { DomainState } from "../../../lib/contracts/domain-state.ts";
+import type { ServiceModel } from "../../../lib/contracts/tool-rules.ts";
+import type { ToolSpec } from "../../../lib/contracts/tool-spec.ts";
+import { inferTables } from "../../../lib/data-pack/tables.ts";
+import { keyTable } from "../../../lib/service-tools/subject.ts";
+import { deriveRules } from "../../../plugins/rules/derive.ts";
+import { toolSpec } from "../../support/tools.ts";
+
+const S = (description: string) => ({ type: "string", description });
+const I = (description: string) => ({ type: "integer", description });
+
+function serviceOf(data: DomainState, spec: ToolSpec, policy: string | null = null): ServiceModel {
+  const tables = inferTables(data);
+  const tool = deriveRules("d", [spec], tables, data, policy).tools[0];
+  return tool?.service as ServiceModel;
+}
+
+const billing: DomainState = {
+  customers: {
+    cus_1001: { id: "cus_1001", name: "Maya Lin", balance: 0 },
+    cus_1002: { id: "cus_1002", name: "Omar Haddad", balance: -500 },
+  },
+  invoices: {
+    in_4001: { id: "in_4001", customer: "cus_1001", status: "open", amount_due: 1200 },
+    in_4002: { id: "in_4002", customer: "cus_1002", status: "paid", amount_due: 0 },
+    in_4003: { id: "in_4003", customer: "cus_1001", status: "draft", amount_due: 900 },
+    in_4004: { id: "in_4004", customer: "cus_1002", status: "void", amount_due: 0 },
+    in_4005: { id: "in_4005", customer: "cus_1002", status: "uncollectible", amount_due: 300 },
+  },
+  // The charges name the invoice they paid under `invoice`: that is what tells a parameter of that name is an invoice's key.
+  charges: {
+    ch_6001: { id: "ch_6001", invoice: "in_4002", customer: "cus_1002", amount: 1500 },
+    ch_6002: { id: "ch_6002", invoice: "in_4005", customer: "cus_1002", amount: 200 },
+  },
+};
+
+describe("keys under the data's own field names", () => {
+  it("reads `invoice` as the key of the invoice a tool changes, not an option of a new invoice", () => {
+    const s = serviceOf(
+      billing,
+      toolSpec(
+        "void_invoice",
+        { invoice: S('The invoice id, e.g. "in_4001".') },
+        ["invoice"],
+        "Voids an open or uncollectible invoice that should never have been issued, such as a duplicate. The invoice stays on record with status void.",
+      ),
+    );
+    expect(s.kind).toBe("change");
+    expect(s.table).toBe("invoices");
+    expect(s.keyParameter).toBe("invoice");
+    // The "never" of the relative clause refuses nothing: the tool voids open and uncollectible invoices.
+    const states = s.requires.filter((r) => r.rule.kind === "status-in").map((r) => r.rule);
+    expect(states).toEqual([expect.objectContaining({ values: ["open", "uncollectible"] })]);
+  });
+
+  it("reads `customer` as a reference to customers because the data's `customer` fields hold their keys", () => {
+    const tables = inferTables(billing);
+    expect(keyTable({ name: "customer", type: "string" }, tables)?.name).toBe("customers");
+    // A name that is no field's stays unread; an id-suffixed name keeps its own reading.
+    expect(keyTable({ name: "memo", type: "string" }, tables)).toBeUndefined();
+  });
+});
+
+describe("ids whose description names their entity", () => {
+  const staff: DomainState = {
+    employees: {
+      "101": { id: 101, name: "Ada Haddad", supervisor_id: null },
+      "102": { id: 102, name: "Ben Carter", supervisor_id: 101 },
+    },
+    leave_requests: { "3001": { id: 3001, employee_id: 102, status: "requested", decided_by: null } },
+  };
+  const tables = inferTables(staff);
+
+  it("finds the table of `approver_id` from 'The employee who approves it'", () => {
+    expect(keyTable({ name: "approver_id", type: "integer", description: "The employee who approves it." }, tables)?.name).toBe(
+      "employees",
+    );
+    expect(keyTable({ name: "approver_id", type: "integer", description: "Id of the employee approving." }, tables)?.name).toBe(
+      "employees",
+    );
+  });
+
+  it("reads nothing from a description whose head is another thing ('Reward tier id from the employee list')", () => {
+    expect(keyTable({ name: "tier_id", type: "string", description: "Reward tier id from the employee list." }, tables)).toBeUndefined();
+    expect(keyTable({ name: "approver_id", type: "integer" }, tables)).toBeUndefined();
+  });
+
+  it("makes such an id a reference the tool checks", () => {
+    const s = serviceOf(
+      staff,
+      toolSpec(
+        "approve_leave_request",
+        { request_id: I("The leave request."), approver_id: I("The employee who approves it.") },
+        ["request_id", "approver_id"],
+        "Approve a requested leave request. Its status becomes approved.",
+      ),
+    );
+    expect(s.requires.map((r) => r.rule)).toContainEqual({ kind: "record-exists", parameter: "approver_id", table: "employees" });
+  });
+});
