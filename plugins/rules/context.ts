@@ -114,7 +114,10 @@ export class RuleContext {
     const byName = candidates.find((h) => overlap(stem, h.field.name) >= 1);
     if (byName) return byName;
     const described = this.parameter(parameter)?.description.toLowerCase() ?? "";
-    const byDescription = candidates.find((h) => nameWords(h.field.name).every((w) => described.includes(w)));
+    // Only a parameter that holds a key is read by its description: free text that speaks of a
+    // charge ("What is charged, as it should appear on the bill") names no charge.
+    const holdsKey = /(^|_)(id|ids|key|keys)$|Ids?$/.test(parameter) || /\b(id|ids|key|identifier)\b/.test(described);
+    const byDescription = holdsKey ? candidates.find((h) => nameWords(h.field.name).every((w) => described.includes(w))) : undefined;
     if (byDescription) return byDescription;
     const values = valuesNamed(this.data, parameter);
     if (values.size === 0) return null;

@@ -184,7 +184,12 @@ export function statusRequirement(
         if (refusing.length === 0) continue;
         for (const v of refusing) refused.add(v);
         said.push(clause.trim());
-      } else if (qualified.length > 0 && (acts || limits(clause, qualified) || clause === options.summary)) {
+      } else if (
+        qualified.length > 0 &&
+        (acts || limits(clause, qualified) || clause === options.summary) &&
+        // A policy's permission ("confirmed reservations may change their dates") limits nothing by itself.
+        !(source === "policy" && /\b(may|can)\b/.test(clause) && !/\b(only|must|needs?|required)\b/.test(clause))
+      ) {
         for (const v of qualified) allowed.add(v);
         said.push(clause.trim());
       }

@@ -104,3 +104,51 @@ describe("ids whose description names their entity", () => {
     expect(s.requires.map((r) => r.rule)).toContainEqual({ kind: "record-exists", parameter: "approver_id", table: "employees" });
   });
 });
+
+describe("free text and permissions", () => {
+  const folios: DomainState = {
+    folios: {
+      "F-1": { id: "F-1", status: "Open", balance: { amount: 0 }, charges: [{ id: "F-1-C1", name: "Night 1", amount: 90 }] },
+      "F-2": { id: "F-2", status: "Closed", balance: { amount: 0 }, charges: [{ id: "F-2-C1", name: "Night 1", amount: 90 }] },
+    },
+  };
+
+  it("never reads a free-text parameter that speaks of a charge as naming one of the record's charges", () => {
+    const s = serviceOf(
+      folios,
+      toolSpec(
+        "post_folio_charge",
+        {
+          folioId: S('Folio id, e.g. "F-1".'),
+          name: S('What is charged, as it should appear on the bill, e.g. "Minibar".'),
+          amount: { type: "number", description: "Gross amount." },
+        },
+        ["folioId", "name", "amount"],
+        "Posts an extra charge to an Open folio. The folio's balance goes down by the amount.",
+      ),
+    );
+    expect(s.requires.map((r) => r.rule.kind)).not.toContain("entry-of");
+  });
+
+  it("reads a policy's permission as no limit: the description's states stand", () => {
+    const stays: DomainState = {
+      reservations: {
+        "R-1": { id: "R-1", status: "Confirmed", arrival: "2025-09-20", departure: "2025-09-22" },
+        "R-2": { id: "R-2", status: "InHouse", arrival: "2025-09-17", departure: "2025-09-19" },
+        "R-3": { id: "R-3", status: "CheckedOut", arrival: "2025-09-10", departure: "2025-09-12" },
+      },
+    };
+    const s = serviceOf(
+      stays,
+      toolSpec(
+        "amend_reservation",
+        { reservationId: S("Reservation id."), arrival: S("New arrival date."), departure: S("New departure date.") },
+        ["reservationId", "arrival", "departure"],
+        "Changes the stay dates of a Confirmed or InHouse reservation.",
+      ),
+      "- Stay changes (amend_reservation): Confirmed reservations may change arrival and departure; in-house guests may only change their departure.",
+    );
+    const states = s.requires.filter((r) => r.rule.kind === "status-in").map((r) => r.rule);
+    expect(states).toEqual([expect.objectContaining({ values: ["Confirmed", "InHouse"] })]);
+  });
+});
