@@ -118,7 +118,7 @@ function verbAt(words: readonly string[]): number {
 }
 
 /** The words of the object a tool's name speaks of: after the verb, up to a connective (`by`, `for`…). */
-function objectWords(words: readonly string[]): string[] {
+export function objectWords(words: readonly string[]): string[] {
   const rest = words.slice(verbAt(words) + 1);
   const end = rest.findIndex((w) => CONNECTIVES.has(w));
   return (end < 0 ? rest : rest.slice(0, end)).map(singular);

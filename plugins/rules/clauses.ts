@@ -208,7 +208,9 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
     )) &&
       !/\b(of|for)\b/.test(m[1] as string))
   ) {
-    const table = tableNamed(c, `${m[1] ?? ""} ${m[2] ?? ""}`);
+    // "adds a credit to a customer's balance": what is added goes into a field of the customer, no new customer.
+    const into = /['’]s\b/.test(m[2] ?? "") ? "" : (m[2] ?? "");
+    const table = tableNamed(c, `${m[1] ?? ""} ${into}`);
     if (table && table !== c.target && !c.effects.some((r) => r.rule.kind === "insert" && r.rule.table === table.name))
       return inserted(c, clause, table, body, when);
   }

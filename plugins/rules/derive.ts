@@ -9,8 +9,9 @@ import type { DomainState } from "../../lib/contracts/domain-state.ts";
 import type { Requirement, Rule, ServiceModel } from "../../lib/contracts/tool-rules.ts";
 import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
 import { leaves, nameWords } from "../../lib/data-pack/places.ts";
+import { singular } from "../../lib/domain-model/words.ts";
 import { clockOf } from "../../lib/service-tools/clock.ts";
-import { bareServiceModel, keyTable, mappingFields, returnsOf, subjectOf } from "../../lib/service-tools/subject.ts";
+import { bareServiceModel, keyTable, mappingFields, objectWords, returnsOf, subjectOf } from "../../lib/service-tools/subject.ts";
 import { serviceToolModel } from "../../lib/service-tools/tool-model.ts";
 import { toolText, writtenSentencesOf } from "../../lib/service-tools/tool-text.ts";
 import { here, RuleContext } from "./context.ts";
@@ -90,14 +91,20 @@ function changeRules(c: RuleContext): void {
 
 /**
  * A state made up from the tool's verb (refund → REFUNDED), which neither the data nor any text
- * shows, is dropped where the description lists the call's effects on the record itself without it:
- * the service says what changes, and its status is not among it.
+ * shows, is dropped where the description lists the call's effects on the record itself without it
+ * (two of them, or one when the name's object is another thing than the record): the service says
+ * what changes, and its status is not among it.
  */
 function unsaidState(c: RuleContext, to: ReturnType<typeof targetStatus>): void {
   const status = c.target?.status;
   if (!to || !status || to.source !== "name" || status.values.includes(to.value)) return;
   const said = c.effects.filter((r) => r.source === "description" && "place" in r.rule && r.rule.place.hops.length === 0);
-  if (said.length < 2) return;
+  // The name's object is another thing than the record (refund_folio_payment: a payment of the folio):
+  // the verb's state is that thing's, not the record's, once the description says what changes.
+  const object = objectWords(c.text.words).at(-1);
+  const entity = c.target?.entity.split(" ").at(-1);
+  const elsewhere = object !== undefined && entity !== undefined && singular(object) !== singular(entity);
+  if (said.length < (elsewhere ? 1 : 2)) return;
   const made = c.effects.findIndex((r) => r.source === "name" && r.rule.kind === "set" && r.rule.place.path.join(".") === status.field);
   if (made >= 0) c.effects.splice(made, 1);
 }

@@ -152,3 +152,50 @@ describe("free text and permissions", () => {
     expect(states).toEqual([expect.objectContaining({ values: ["Confirmed", "InHouse"] })]);
   });
 });
+
+describe("what a short description changes", () => {
+  it("reads 'adds a credit to a customer's balance' as no new customer", () => {
+    const data: DomainState = {
+      ...billing,
+      // Customers keep a description too: a new customer could be made from the call's arguments.
+      customers: Object.fromEntries(Object.entries(billing.customers ?? {}).map(([k, r]) => [k, { ...r, description: null }])),
+      balance_transactions: {
+        txn_1: { id: "txn_1", customer: "cus_1001", amount: -500, description: "Goodwill" },
+        txn_2: { id: "txn_2", customer: "cus_1002", amount: -200, description: "Outage" },
+      },
+    };
+    const s = serviceOf(
+      data,
+      toolSpec(
+        "create_balance_transaction",
+        { customer: S('The customer id, e.g. "cus_1001".'), amount: I("Negative cents."), description: S("Why.") },
+        ["customer", "amount", "description"],
+        "Adds a goodwill credit to a customer's credit balance, which is used on their next payments.",
+      ),
+    );
+    expect(s.kind).toBe("create");
+    expect(s.effects.map((r) => r.rule)).not.toContainEqual(expect.objectContaining({ kind: "insert", table: "customers" }));
+  });
+
+  it("drops a state made up from the verb when the description says what changes and never names it", () => {
+    const folios: DomainState = {
+      folios: {
+        "F-1": { id: "F-1", status: "Open", balance: { amount: 50 }, payments: [{ id: "F-1-P1", amount: 100 }] },
+        "F-2": { id: "F-2", status: "Closed", balance: { amount: 0 }, payments: [{ id: "F-2-P1", amount: 90 }] },
+      },
+    };
+    const s = serviceOf(
+      folios,
+      toolSpec(
+        "refund_folio_payment",
+        { folioId: S("Folio id."), paymentId: S("The payment to refund."), amount: { type: "number", description: "Amount." } },
+        ["folioId", "paymentId", "amount"],
+        "Refunds (part of) a payment on an Open folio back to the method it was paid with. The folio's balance goes down by the amount.",
+      ),
+    );
+    expect(s.effects.map((r) => r.rule)).not.toContainEqual(
+      expect.objectContaining({ kind: "set", place: { hops: [], path: ["status"] } }),
+    );
+    expect(s.effects.map((r) => r.rule.kind)).toContain("add");
+  });
+});
