@@ -38,6 +38,11 @@ export function fieldOf(schema: JsonSchema): Omit<Field, "name"> {
     : [];
   if (values.length > 0) field.enum = values;
   if (typeof schema.format === "string") field.format = schema.format;
+  // A pattern that only a date (or a date and time) matches says so as well as a format would.
+  else if (typeof schema.pattern === "string") {
+    const format = patternFormat(schema.pattern);
+    if (format) field.format = format;
+  }
   if (typeof schema.minimum === "number") field.minimum = schema.minimum;
   if (typeof schema.maximum === "number") field.maximum = schema.maximum;
   return field;
@@ -86,11 +91,56 @@ export function conform(value: unknown, schema: JsonSchema, name: string, rng: R
             : JSON.stringify(value);
       if (field.format === "date" && /^\d{4}-\d{2}-\d{2}/.test(text)) text = text.slice(0, 10);
       if (field.format === "date-time" && /^\d{4}-\d{2}-\d{2}$/.test(text)) text = `${text}T09:00:00Z`;
+      if (typeof schema.pattern === "string") text = matchingText(text, schema.pattern, rng, clock);
       if (typeof schema.maxLength === "number") text = text.slice(0, schema.maxLength);
       if (typeof schema.minLength === "number" && text.length < schema.minLength) text = text.padEnd(schema.minLength, "x");
       return text;
     }
   }
+}
+
+/** `date` or `date-time` when every sample of that format matches the pattern and no plain word does. */
+function patternFormat(pattern: string): "date" | "date-time" | undefined {
+  const test = compiled(pattern);
+  if (!test || test("maple-331")) return undefined;
+  if (test("2025-09-18")) return "date";
+  if (test("2025-09-18T10:00:00Z")) return "date-time";
+  return undefined;
+}
+
+function compiled(pattern: string): ((text: string) => boolean) | null {
+  try {
+    const re = new RegExp(pattern, "u");
+    return (text) => re.test(text);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Text a parameter's pattern accepts: the value when it does, else the first of a date, a time, a
+ * run of digits or an upper-case code that it does (an unreadable pattern leaves the value as it is).
+ */
+function matchingText(text: string, pattern: string, rng: Rng, clock: string): string {
+  // Long texts are left alone: a catalog's pattern is not trusted to be quick on them.
+  const test = text.length <= 200 ? compiled(pattern) : null;
+  if (!test || test(text)) return text;
+  const day = (Date.parse(clock) || Date.UTC(2025, 0, 1, 9)) + rng.int(1, 30) * 86_400_000;
+  const iso = new Date(day).toISOString();
+  const digits = (n: number) => Array.from({ length: n }, (_, i) => String((rng.int(1, 9) + i) % 10)).join("");
+  const candidates = [
+    iso.slice(0, 10),
+    `${iso.slice(0, 19)}Z`,
+    ...[1, 2, 3, 4, 5, 6, 8, 10, 12, 16].map(digits),
+    ...[2, 3, 4, 6].map((n) =>
+      text
+        .replace(/[^a-z]/gi, "")
+        .toUpperCase()
+        .padEnd(n, "X")
+        .slice(0, n),
+    ),
+  ];
+  return candidates.find(test) ?? text;
 }
 
 export function clamp(n: number, min?: number, max?: number): number {
