@@ -176,7 +176,16 @@ export function statusRequirement(
       // A clause that opens with the tool's own verb says what it does; a "never" in its relative clause
       // describes the record ("voids an open invoice that should never have been issued").
       const opens = new RegExp(`^\\s*(${forms})\\b`).test(clause.toLowerCase());
-      if (NEGATIVE.test(opens ? clause.replace(/\b(that|which|who)\b.*$/, "") : clause)) {
+      // "a subscription that is not canceled", "one not yet shipped": the record is in any state but those.
+      const negated = all.filter((v) =>
+        new RegExp(`\\b(?:not|isn't|aren't)\\s+(?:yet\\s+|already\\s+|been\\s+)?${v.toLowerCase().replaceAll("_", "[_ ]")}\\b`).test(
+          clause.toLowerCase(),
+        ),
+      );
+      if (negated.length > 0 && !NEGATIVE.test(clause)) {
+        for (const v of negated) refused.add(v);
+        said.push(clause.trim());
+      } else if (NEGATIVE.test(opens ? clause.replace(/\b(that|which|who)\b.*$/, "") : clause)) {
         // A state named nowhere near the record ("cannot get new items") refuses nothing.
         const head = entity.split(" ").at(-1) ?? entity;
         const refusing =

@@ -199,3 +199,28 @@ describe("what a short description changes", () => {
     expect(s.effects.map((r) => r.rule.kind)).toContain("add");
   });
 });
+
+describe("states said with a plain 'not'", () => {
+  it("reads 'a subscription that is not canceled' as every state but canceled", () => {
+    const subs: DomainState = {
+      subscriptions: {
+        sub_1: { id: "sub_1", status: "active", cancel_at_period_end: false },
+        sub_2: { id: "sub_2", status: "canceled", cancel_at_period_end: false },
+        sub_3: { id: "sub_3", status: "trialing", cancel_at_period_end: false },
+        sub_4: { id: "sub_4", status: "past_due", cancel_at_period_end: false },
+      },
+      invoices: { in_1: { id: "in_1", subscription: "sub_1", status: "open" } },
+    };
+    const s = serviceOf(
+      subs,
+      toolSpec(
+        "update_subscription",
+        { subscription: S('The subscription id, e.g. "sub_1".'), cancel_at_period_end: { type: "boolean", description: "Cancel later." } },
+        ["subscription"],
+        "Changes a subscription that is not canceled: schedule or undo cancellation at the end of the current period.",
+      ),
+    );
+    const states = s.requires.filter((r) => r.rule.kind === "status-in").map((r) => r.rule);
+    expect(states).toEqual([expect.objectContaining({ values: ["active", "past_due", "trialing"] })]);
+  });
+});
