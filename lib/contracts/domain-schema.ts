@@ -17,6 +17,8 @@ export interface Field {
   format?: string;
   /** date-time: the data writes whole seconds (`…T10:00:00Z`, no milliseconds). */
   wholeSeconds?: boolean;
+  /** date-time: the data writes its times at this offset from UTC (`…T10:00:00+02:00`), not in UTC. */
+  utcOffset?: string;
   minimum?: number;
   maximum?: number;
   references?: string;
@@ -43,6 +45,10 @@ export const fieldSchema: z.ZodType<Field> = z.lazy(() =>
     /** JSON Schema format (`date`, `date-time`, `email`, `uri`…). */
     format: z.string().optional(),
     wholeSeconds: z.boolean().optional(),
+    utcOffset: z
+      .string()
+      .regex(/^[+-]\d{2}:\d{2}$/)
+      .optional(),
     minimum: z.number().optional(),
     maximum: z.number().optional(),
     /** A foreign key: the table whose key this field holds. */

@@ -44,7 +44,7 @@ export type ValueExpr =
   | { kind: "constant"; value: unknown }
   | { kind: "today" }
   /** The task clock; with `wholeSeconds`, written without milliseconds, as the data writes its times. */
-  | { kind: "now"; wholeSeconds?: boolean }
+  | { kind: "now"; wholeSeconds?: boolean; utcOffset?: string }
   /** The value at a place: as it was before the call's effects, or with `after`, as they leave it (a balance after a change). */
   | { kind: "read"; place: Place; after?: boolean }
   /** The key of the record a create (or insert) tool makes; with `number`, its number alone (`1049` of `ord_1049`). */
@@ -70,7 +70,15 @@ const valueExprUnion = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("parameter"), name: z.string(), path: z.array(z.string()).optional() }),
   z.object({ kind: z.literal("constant"), value: z.json() }),
   z.object({ kind: z.literal("today") }),
-  z.object({ kind: z.literal("now"), wholeSeconds: z.boolean().optional() }),
+  z.object({
+    kind: z.literal("now"),
+    wholeSeconds: z.boolean().optional(),
+    /** Written at this offset from UTC (`+02:00`), as the data writes its times. */
+    utcOffset: z
+      .string()
+      .regex(/^[+-]\d{2}:\d{2}$/)
+      .optional(),
+  }),
   z.object({ kind: z.literal("read"), place: placeSchema, after: z.boolean().optional() }),
   z.object({ kind: z.literal("new-key"), number: z.boolean().optional() }),
   z.object({

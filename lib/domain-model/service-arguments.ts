@@ -309,6 +309,7 @@ export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | u
       return input.clock.slice(0, 10);
     case "now": {
       const iso = new Date(input.clock).toISOString();
+      if (value.utcOffset) return atOffset(iso, value.utcOffset);
       return value.wholeSeconds ? iso.replace(/\.\d+Z$/, "Z") : iso;
     }
     case "read":
@@ -596,4 +597,11 @@ function pointAt(input: ServiceInputs, table: Table, args: Row, record: Row): bo
 function withoutRule(model: ToolModel, index: number): ToolModel {
   const s = service(model);
   return { ...model, service: { ...s, requires: s.requires.filter((_, i) => i !== index) } };
+}
+
+/** A UTC time written at an offset from UTC, in whole seconds, as the generated tools' `atOffset` writes it. */
+function atOffset(iso: string, offset: string): string {
+  const sign = offset.startsWith("-") ? -1 : 1;
+  const minutes = sign * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
+  return `${new Date(Date.parse(iso) + minutes * 60_000).toISOString().slice(0, 19)}${offset}`;
 }

@@ -23,6 +23,7 @@ export function valueText(value: ValueExpr, subject: string): string {
     case "today":
       return "today's date";
     case "now":
+      if (value.utcOffset) return `the current time at UTC${value.utcOffset}`;
       return value.wholeSeconds ? "the current time (whole seconds)" : "the current time";
     case "read":
       return `${placeText(value.place, subject)}${value.after ? " (after the changes)" : ""}`;

@@ -326,6 +326,10 @@ class ServiceWriter {
       case "today":
         return "today()";
       case "now":
+        if (value.utcOffset) {
+          this.#helpers.add("atOffset");
+          return `atOffset(now(), ${JSON.stringify(value.utcOffset)})`;
+        }
         return value.wholeSeconds ? 'now().replace(/\\.\\d+Z$/, "Z")' : "now()";
       case "read":
         return (!value.after && this.#snapshots.get(JSON.stringify(value.place))) || this.#place(value.place);

@@ -73,6 +73,12 @@ function holds(a: unknown, op: string, b?: unknown): boolean {
     default: return false;
   }
 }`,
+  atOffset: `/** A UTC time written at an offset from UTC, in whole seconds (\`2025-09-18T08:00:00.000Z\`, "+02:00" → \`2025-09-18T10:00:00+02:00\`). */
+function atOffset(iso: string, offset: string): string {
+  const sign = offset.startsWith("-") ? -1 : 1;
+  const minutes = sign * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
+  return new Date(Date.parse(iso) + minutes * 60_000).toISOString().slice(0, 19) + offset;
+}`,
   amountOf: `/** A number, or the amount of a money object (\`{amount, currency}\`). */
 function amountOf(value: unknown): number {
   if (typeof value === "number") return value;

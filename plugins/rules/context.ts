@@ -240,8 +240,12 @@ function valuesNamed(data: DomainState, name: string): Set<string> {
 }
 
 /** The clock as a field of the data writes it (whole seconds when the data's times have no milliseconds). */
-export function nowFor(field: Pick<Field, "wholeSeconds">): ValueExpr {
-  return field.wholeSeconds ? { kind: "now", wholeSeconds: true } : { kind: "now" };
+export function nowFor(field: Pick<Field, "wholeSeconds" | "utcOffset">): ValueExpr {
+  return {
+    kind: "now",
+    ...(field.wholeSeconds || field.utcOffset ? { wholeSeconds: true } : {}),
+    ...(field.utcOffset ? { utcOffset: field.utcOffset } : {}),
+  };
 }
 
 /** A holder's place and key field, as rules carry them. */

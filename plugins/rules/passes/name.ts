@@ -6,7 +6,7 @@ import type { Row } from "../../../lib/contracts/domain-state.ts";
 import type { ValueExpr } from "../../../lib/contracts/tool-rules.ts";
 import { nameWords } from "../../../lib/data-pack/places.ts";
 import { singular } from "../../../lib/domain-model/words.ts";
-import { here, type RuleContext } from "../context.ts";
+import { here, nowFor, type RuleContext } from "../context.ts";
 import { toggleOf } from "../flags.ts";
 import { statusesIn } from "../statuses.ts";
 
@@ -63,7 +63,7 @@ function namedEntry(c: RuleContext): void {
         taken.add(param.name);
       } else if (f === kindField) fields[f.name] = { kind: "constant", value: ofKind[0]?.[1][f.name] };
       else if (/^(id|key)$/.test(f.name) || f.name === `${field.name.replace(/s$/, "")}_id`) fields[f.name] = { kind: "new-key" };
-      else if (f.format === "date-time" || /_at$/.test(f.name)) fields[f.name] = { kind: "now", wholeSeconds: true };
+      else if (f.format === "date-time" || /_at$/.test(f.name)) fields[f.name] = nowFor({ ...f, wholeSeconds: true });
       else if (f.format === "date") fields[f.name] = { kind: "today" };
     }
     if (taken.size === c.identifying.size) continue;

@@ -224,3 +224,32 @@ describe("states said with a plain 'not'", () => {
     expect(states).toEqual([expect.objectContaining({ values: ["active", "past_due", "trialing"] })]);
   });
 });
+
+describe("times written as the data writes them", () => {
+  it("writes new times at the data's own offset from UTC (a hotel in Berlin writes +02:00)", () => {
+    const stays: DomainState = {
+      reservations: {
+        "R-1": { id: "R-1", status: "Confirmed", checkInTime: null, created: "2025-08-11T19:22:00+02:00" },
+        "R-2": { id: "R-2", status: "InHouse", checkInTime: "2025-09-15T15:42:00+02:00", created: "2025-08-12T09:02:00+02:00" },
+        "R-3": { id: "R-3", status: "Canceled", checkInTime: null, created: "2025-08-01T11:00:00+02:00" },
+        "R-4": { id: "R-4", status: "InHouse", checkInTime: "2025-09-16T18:20:00+02:00", created: "2025-08-02T10:00:00+02:00" },
+      },
+    };
+    const tables = inferTables(stays);
+    expect(tables[0]?.fields.find((f) => f.name === "created")?.utcOffset).toBe("+02:00");
+    const s = serviceOf(
+      stays,
+      toolSpec(
+        "check_in_reservation",
+        { reservationId: S("Reservation id.") },
+        ["reservationId"],
+        "Checks the guest of a Confirmed reservation in. The reservation's status becomes InHouse with the check-in time set.",
+      ),
+    );
+    expect(s.effects.map((r) => r.rule)).toContainEqual({
+      kind: "set",
+      place: { hops: [], path: ["checkInTime"] },
+      value: { kind: "now", wholeSeconds: true, utcOffset: "+02:00" },
+    });
+  });
+});
