@@ -266,6 +266,8 @@ export const serviceModelSchema = z.object({
   newKey: newKeySchema.optional(),
   /** create: each field of the new record and its value. */
   fields: z.record(z.string(), valueExprSchema).optional(),
+  /** The value an optional parameter takes when a call leaves it out, as the service states it (`public` true). */
+  defaults: z.record(z.string(), z.json()).optional(),
   /** What the tool answers. */
   returns: z.enum(["record", "key", "records", "summaries", "mapping", "message", "nothing", "number"]),
   /** summaries: the fields kept of each record; mapping: the field that names a record, and the one its key is. */

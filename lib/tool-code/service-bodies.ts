@@ -38,6 +38,9 @@ class ServiceWriter {
 
   write(): string[] {
     const s = this.#service;
+    // A parameter left out takes the value the service states as its default, before anything reads it.
+    for (const [name, value] of Object.entries(s.defaults ?? {}))
+      this.lines.push(`if (${arg(name)} === undefined) args = { ...args, ${q(name)}: ${JSON.stringify(value)} };`);
     switch (s.kind) {
       case "utility":
         this.#utility();
