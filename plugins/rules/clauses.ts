@@ -9,6 +9,7 @@
 import type { Table } from "../../lib/contracts/domain-schema.ts";
 import type { Condition, RuleSource, ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import { nameWords } from "../../lib/data-pack/places.ts";
+import { listedAssignments } from "./assignments.ts";
 import { nowFor, type RuleContext } from "./context.ts";
 import { counterFor, keyPattern, keyValues } from "./counters.ts";
 import { literalClauses, literalEntry, literalStruct, maskLiterals } from "./literals.ts";
@@ -136,6 +137,8 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
       return true;
     }
   }
+  // sets A to V and B to W: each field its own value (assignments.ts)
+  if (listedAssignments(c, clause, body, when)) return true;
   // sets X to V; X is set to V; X becomes V
   if (
     (m = /^(?:sets?|changes?|updates?|marks?|resets?)\s+(.+?)\s+(?:to|as)\s+(.+)$/.exec(body)) ||

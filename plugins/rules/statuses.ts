@@ -43,6 +43,12 @@ export function targetStatus(c: RuleContext): TargetStatus | null {
     // "When the requester comments on a pending ticket, its status becomes open": a condition, not the tool's effect.
     for (const clause of sentence.split(/;|:\s/)) {
       if (/^\s*(if|when|whenever|unless|once)\b/.test(clause)) continue;
+      // "Sets enrollment_state to "active" and updated_at to today": the status field named and set.
+      const setsField = new RegExp(
+        String.raw`\bsets?\s+(?:its\s+|the\s+)?${status.field}\s+to\s+['"‘“]?([a-z][a-z_ -]*?)['"’”]?(?:[.,;]|\s+and\b|$)`,
+      ).exec(clause);
+      const set = setsField ? status.values.find((v) => v.toLowerCase() === setsField[1]?.trim()) : undefined;
+      if (set) return { value: set, source: "description", text: sentence };
       const match = BECOMES.exec(clause);
       if (!match) continue;
       // The clause's subject must be the record (or its status): "the transfer becomes complete", "the
@@ -222,6 +228,8 @@ export function statusRequirement(
 function limits(clause: string, qualified: readonly string[]): boolean {
   const text = clause.toLowerCase();
   if (/\b(while|applies)\b/.test(text)) return true;
+  // "the enrollment must belong to user_id and be in state invited": a state it must be in.
+  if (/\b(?:must|has to|needs to)\b(?:\s+[\w'"⟦⟧]+){0,6}?\s+be\s+in\s+(?:the\s+)?(?:state|status)\b/.test(text)) return true;
   const only = text.search(/\bonly\b/);
   if (only < 0) return false;
   const first = Math.min(...qualified.map((v) => text.search(new RegExp(v.toLowerCase().replaceAll("_", "[_ ]")))).filter((i) => i >= 0));
