@@ -44,7 +44,7 @@ export function stampedTimes(c: RuleContext, clause: Clause): void {
     const m = /^((?:[a-z][a-z0-9]*_[a-z0-9_]+)(?:\s*(?:,|and)\s*[a-z][a-z0-9]*_[a-z0-9_]+)*)\s+(today|now)$/.exec(part.trim());
     if (!m) continue;
     const places = (m[1] as string).split(/\s*(?:,|and)\s*/).map((name) => ownField(c, name));
-    if (places.some((p) => !p || p.kind !== "date")) continue;
+    if (places.some((p) => p?.kind !== "date")) continue;
     for (const place of places as Candidate[]) {
       if (c.writes(place.place)) continue;
       const value = resolveValue(c, m[2] as string, [], place);

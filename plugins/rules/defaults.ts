@@ -11,14 +11,14 @@ export function parameterDefaults(text: ToolText): Record<string, unknown> {
   for (const p of text.parameters) {
     if (p.required || p.type === "array" || p.type === "object") continue;
     const stated = schema[p.name]?.default;
-    const value = stated !== undefined ? valueOf(p, stated) : (ownDefault(p) ?? toolDefault(p, text.spec.description));
+    const value = stated !== undefined ? writtenValue(p, stated) : (ownDefault(p) ?? toolDefault(p, text.spec.description));
     if (value !== undefined) out[p.name] = value;
   }
   return out;
 }
 
 /** A written value as the parameter holds it (a boolean, a number, one of its enum values), or undefined. */
-function valueOf(p: Parameter, raw: unknown): unknown {
+function writtenValue(p: Parameter, raw: unknown): unknown {
   const word = String(raw)
     .trim()
     .replace(/[.,;:]+$/, "")
@@ -36,11 +36,11 @@ const VALUE = String.raw`[\`"'“]?([\w.-]+)[\`"'”]?`;
 function ownDefault(p: Parameter): unknown {
   const d = p.description;
   const marked = new RegExp(String.raw`${VALUE}\s*\((?:[^()]*?,\s*)?(?:the\s+)?default\)`, "i").exec(d);
-  if (marked) return valueOf(p, marked[1]);
+  if (marked) return writtenValue(p, marked[1]);
   const said = new RegExp(String.raw`\bdefaults?\s*(?:to|is|:|=)?\s*${VALUE}`, "i").exec(d);
-  if (said) return valueOf(p, said[1]);
+  if (said) return writtenValue(p, said[1]);
   const after = new RegExp(String.raw`${VALUE},?\s+(?:is\s+)?(?:the|by)\s+default\b`, "i").exec(d);
-  if (after) return valueOf(p, after[1]);
+  if (after) return writtenValue(p, after[1]);
   return undefined;
 }
 
@@ -48,11 +48,11 @@ function ownDefault(p: Parameter): unknown {
 function toolDefault(p: Parameter, description: string): unknown {
   const name = p.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const direct = new RegExp(String.raw`[\`"']?\b${name}\b[\`"']?\s+defaults?\s+(?:to|is)\s+${VALUE}`, "i").exec(description);
-  if (direct) return valueOf(p, direct[1]);
+  if (direct) return writtenValue(p, direct[1]);
   // The second of a pair sharing one verb: "X defaults to A and <name> to B".
   const paired = new RegExp(String.raw`\bdefaults?\s+to\s+[\w\`"'.-]+\s*(?:,|and)\s+[\`"']?\b${name}\b[\`"']?\s+to\s+${VALUE}`, "i").exec(
     description,
   );
-  if (paired) return valueOf(p, paired[1]);
+  if (paired) return writtenValue(p, paired[1]);
   return undefined;
 }
