@@ -12,6 +12,7 @@ import { nameWords } from "../../lib/data-pack/places.ts";
 import { listedAssignments } from "./assignments.ts";
 import { nowFor, type RuleContext } from "./context.ts";
 import { counterFor, keyPattern, keyValues } from "./counters.ts";
+import { historyValue, movedNumber } from "./history.ts";
 import { literalClauses, literalEntry, literalStruct, maskLiterals } from "./literals.ts";
 import { type Candidate, resolvePlace, resolveStatusPlaces, resolveValue } from "./resolve.ts";
 
@@ -87,7 +88,8 @@ const DOWN = `(?:shrinks|shrink|decreases|decrease|goes down|go down|drops|drop|
 /** The rules a clause states, as the context's requirements and (unless told not to) effects, with its source. */
 export function readClause(c: RuleContext, clause: Clause, options: { effects: boolean } = { effects: true }): void {
   const conditional = /^(?:if|when|whenever|once|unless)\s+(.+?),\s+(.+)$/.exec(clause.text);
-  let body = clause.text;
+  // "otherwise sets updated_at to today": what the call does when no exception before it applies.
+  let body = clause.text.replace(/^otherwise,?\s+/, "");
   let when: Condition[] | undefined;
   if (conditional) {
     const parsed = conditions(c, conditional[1] as string, clause.quotes);
@@ -333,7 +335,7 @@ function inserted(c: RuleContext, clause: Clause, table: Table, body: string, wh
   const key = counter
     ? { ...pattern, counter: counter.place, prefix: counter.prefix, numeric: counter.numeric }
     : { ...pattern, ...(numeric ? { numeric } : {}) };
-  const moved = c.effects.map((r) => r.rule).find((r) => r.kind === "add");
+  const moved = movedNumber(c);
   const given = Object.fromEntries([...clause.sentence.matchAll(/([a-z_]+):\s*"([^"]+)"/g)].map((g) => [g[1] as string, g[2] as string]));
   const fields: Record<string, ValueExpr> = {};
   let fromCall = 0;
@@ -353,15 +355,8 @@ function inserted(c: RuleContext, clause: Clause, table: Table, body: string, wh
       fromCall += 1;
     } else if (f.format === "date-time" || /_at$/.test(f.name)) fields[f.name] = f.format === "date" ? { kind: "today" } : nowFor(f);
     else if (f.format === "date" || /(^|_)date$/.test(f.name)) fields[f.name] = { kind: "today" };
-    else if (
-      moved &&
-      moved.kind === "add" &&
-      /(^|_)(delta|change|amount|quantity|diff)$/.test(f.name) &&
-      (f.type === "number" || f.type === "integer")
-    )
-      fields[f.name] =
-        moved.sign < 0 ? { kind: "arith", op: "-", left: { kind: "constant", value: 0 }, right: moved.amount } : moved.amount;
-    else if (moved && moved.kind === "add" && /_after/.test(f.name)) fields[f.name] = { kind: "read", place: moved.place, after: true };
+    // "delta", "quantity_after_change": the size of the number the call moves, and the number it leaves (history.ts).
+    else if (historyValue(f.name, f.type, moved)) fields[f.name] = historyValue(f.name, f.type, moved) as ValueExpr;
     else if (f.nullable) fields[f.name] = { kind: "constant", value: null };
   }
   if (fromCall === 0) return false;

@@ -17,6 +17,7 @@ import { toolText, writtenSentencesOf } from "../../lib/service-tools/tool-text.
 import { here, RuleContext } from "./context.ts";
 import { deriveCreation } from "./creation.ts";
 import { parameterDefaults } from "./defaults.ts";
+import { completeHistory } from "./history.ts";
 import { dataPass } from "./passes/data.ts";
 import { descriptionPass } from "./passes/description.ts";
 import { namePass } from "./passes/name.ts";
@@ -88,6 +89,7 @@ function changeRules(c: RuleContext): void {
   data.transitions();
   schemaEffects(c);
   data.after();
+  completeHistory(c);
 }
 
 /**
