@@ -303,8 +303,10 @@ class ServiceWriter {
 
   #value(value: ValueExpr): string {
     switch (value.kind) {
-      case "parameter":
-        return value.path ? path(arg(value.name), value.path, true) : arg(value.name);
+      case "parameter": {
+        const given = value.path ? path(arg(value.name), value.path, true) : arg(value.name);
+        return value.otherwise === undefined ? given : `(${given} ?? ${JSON.stringify(value.otherwise)})`;
+      }
       case "item":
         return value.path ? path("item", value.path, true) : "item";
       case "arith": {
@@ -341,6 +343,20 @@ class ServiceWriter {
       }
       case "concat":
         return `[${value.parts.map((p) => this.#value(p)).join(", ")}].map((part) => String(part ?? "")).join("")`;
+      case "lookup": {
+        const table = this.#tables.get(value.table) as Table;
+        return path(`${this.#rows(table)}?.[String(${this.#value(value.key)})]`, value.path, true);
+      }
+      case "elements":
+        // Inside, `item` is the element (the `item` value kind).
+        return `(Array.isArray(${this.#value(value.of)}) ? ${this.#value(value.of)} : []).map((item: any) => ({ ...item, ${Object.entries(
+          value.fields,
+        )
+          .map(([name, v]) => `${q(name)}: ${this.#value(v)}`)
+          .join(", ")} }))`;
+      case "sum":
+        this.#helpers.add("amountOf");
+        return `(Array.isArray(${this.#value(value.of)}) ? ${this.#value(value.of)} : []).reduce((n: number, item: any) => n + amountOf(${path("item", value.path, true)}), 0)`;
       case "object":
         return `{ ${Object.entries(value.fields)
           .map(([name, v]) => `${q(name)}: ${v.kind === "parameter" ? `${arg(v.name)} ?? ""` : this.#value(v)}`)

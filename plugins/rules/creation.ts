@@ -8,6 +8,8 @@ import { nameWords, reachable } from "../../lib/data-pack/places.ts";
 import { keyTable } from "../../lib/service-tools/subject.ts";
 import { nowFor, type RuleContext } from "./context.ts";
 import { counterFor, keyEchoes, keyPattern, keyValues } from "./counters.ts";
+import { completeLineItems } from "./line-items.ts";
+import { keepNullFields } from "./record-shape.ts";
 import { bookingSlots, slotPool } from "./slots.ts";
 import { statusesIn } from "./statuses.ts";
 
@@ -80,6 +82,8 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
     else if (f.type === "boolean") fields[f.name] = { kind: "constant", value: false };
   }
   Object.assign(fields, writtenDefaults(c, table));
+  completeLineItems(c, table, fields);
+  keepNullFields(c, table, fields);
   c.effect(
     { kind: "set", place: { hops: [], path: [] }, value: { kind: "object", fields } },
     "data",

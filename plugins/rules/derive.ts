@@ -211,7 +211,7 @@ export function deriveServiceModel(spec: ToolSpec, tables: readonly Table[], dat
   service.returns = returnsOf(subject, spec);
   if (subject.kind === "change" || subject.kind === "create") {
     const defaults = parameterDefaults(text);
-    if (Object.keys(defaults).length > 0) service.defaults = defaults;
+    if (Object.keys(defaults).length > 0) service.defaults = defaults as NonNullable<ServiceModel["defaults"]>;
   }
   if (service.returns === "mapping" && subject.table) service.summary = mappingFields(subject.table);
   return service;
