@@ -166,9 +166,12 @@ class ServiceWriter {
       return;
     }
     const start = this.lines.length;
+    const reached = new Set(this.#reached.keys());
     write();
     const body = this.lines.splice(start).map((line) => `  ${line}`);
     this.lines.push(`if (${when}) {`, ...body, "}");
+    // Records first reached inside the block are its own: reached again outside it, they are looked up again.
+    for (const key of [...this.#reached.keys()]) if (!reached.has(key)) this.#reached.delete(key);
   }
 
   /** A requirement's condition, inline (it is checked where it stands, before any effect). */

@@ -15,6 +15,7 @@ import { counterFor, keyPattern, keyValues } from "./counters.ts";
 import { historyValue, movedNumber } from "./history.ts";
 import { literalClauses, literalEntry, literalStruct, maskLiterals } from "./literals.ts";
 import { type Candidate, resolvePlace, resolveStatusPlaces, resolveValue } from "./resolve.ts";
+import { stateScope } from "./state-scope.ts";
 
 export interface Clause {
   /** Lower case, quoted words masked as ⟦n⟧. */
@@ -97,7 +98,8 @@ export function readClause(c: RuleContext, clause: Clause, options: { effects: b
     when = clause.text.startsWith("unless") ? parsed.map(negate) : parsed;
     body = conditional[2] as string;
   }
-  if (options.effects && effect(c, clause, body, when)) return;
+  // 'A "waitlisted" enrollment can be dropped: … the user id is removed from …': for a record in that state (state-scope.ts).
+  if (options.effects && effect(c, clause, body, when ?? stateScope(c, clause.sentence))) return;
   if (!when && !clause.literal) requirement(c, clause, body);
 }
 
@@ -231,7 +233,11 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
   }
   if ((m = /^(?:removes|deletes)\s+(.+?)\s+from\s+(.+)$/.exec(body)) || (m = /^(.+?)\s+(?:is|are)\s+removed\s+from\s+(.+)$/.exec(body))) {
     const place = list(m[2] as string);
-    const values = place ? arrayParameter(c, m[1] as string) : null;
+    // The values of an array parameter ("the given tags"), or one a parameter names ("the user id") from a list of plain values.
+    const values = place
+      ? (arrayParameter(c, m[1] as string) ??
+        (place.field.items?.type !== "object" ? scalarParameter(c, m[1] as string, clause.quotes) : null))
+      : null;
     if (!place || !values) return false;
     add(place, { kind: "remove-values", place: place.place, values: { kind: "parameter", name: values } });
     return true;
@@ -368,6 +374,12 @@ function inserted(c: RuleContext, clause: Clause, table: Table, body: string, wh
   });
   void body;
   return true;
+}
+
+/** The one parameter a phrase names ("the user id"), not an array, or null. */
+function scalarParameter(c: RuleContext, phrase: string, quotes: readonly string[]): string | null {
+  const value = resolveValue(c, phrase, quotes);
+  return value?.kind === "parameter" && !value.path && c.parameter(value.name)?.type !== "array" ? value.name : null;
 }
 
 /** The array parameter a phrase names ("the given tags", "tags"), or null. */
