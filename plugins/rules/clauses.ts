@@ -12,6 +12,7 @@ import { nameWords } from "../../lib/data-pack/places.ts";
 import { listedAssignments } from "./assignments.ts";
 import { nowFor, type RuleContext } from "./context.ts";
 import { counterFor, keyPattern, keyValues } from "./counters.ts";
+import { sameValue, structOf } from "./creation.ts";
 import { historyValue, movedNumber } from "./history.ts";
 import { literalClauses, literalEntry, literalStruct, maskLiterals } from "./literals.ts";
 import { type Candidate, resolvePlace, resolveStatusPlaces, resolveValue } from "./resolve.ts";
@@ -222,10 +223,13 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
       return inserted(c, clause, table, body, when);
   }
   // V is appended/added to X (a list); removes V from X
-  const list = (placePhrase: string) => resolvePlace(c, placePhrase, (k) => k === "array");
+  const list = (placePhrase: string) =>
+    resolvePlace(c, placePhrase.replace(/^(?:the\s+)?(?:end|back|tail)\s+of\s+/, ""), (k) => k === "array");
   if (
     (m = /^(.+?)\s+(?:is|are)\s+(?:appended|added)\s+to\s+(.+)$/.exec(body)) ||
-    (m = /^(?:appends|adds)\s+(.+?)\s+to\s+(.+)$/.exec(body))
+    (m = /^(?:appends|adds)\s+(.+?)\s+to\s+(.+)$/.exec(body)) ||
+    // "creates an enrollment …, and appends the user id to the end of the section's waitlist": the last of a list of acts.
+    (m = /^.*?,\s+and\s+(?:appends|adds)\s+(.+?)\s+to\s+(.+)$/.exec(body))
   ) {
     const place = list(m[2] as string);
     if (!place) return false;
@@ -342,7 +346,12 @@ function inserted(c: RuleContext, clause: Clause, table: Table, body: string, wh
     ? { ...pattern, counter: counter.place, prefix: counter.prefix, numeric: counter.numeric }
     : { ...pattern, ...(numeric ? { numeric } : {}) };
   const moved = movedNumber(c);
-  const given = Object.fromEntries([...clause.sentence.matchAll(/([a-z_]+):\s*"([^"]+)"/g)].map((g) => [g[1] as string, g[2] as string]));
+  // `quantity_name: "available"`, `with enrollment_state "waitlisted"`: a value the clause gives a field of the entry.
+  const given = Object.fromEntries(
+    [...clause.sentence.matchAll(/([a-z_]+)(?::\s*|\s*=\s*|\s+)"([^"]+)"/g)]
+      .filter((g) => table.fields.some((f) => f.name === g[1]))
+      .map((g) => [g[1] as string, g[2] as string]),
+  );
   const fields: Record<string, ValueExpr> = {};
   let fromCall = 0;
   for (const f of table.fields) {
@@ -359,10 +368,24 @@ function inserted(c: RuleContext, clause: Clause, table: Table, body: string, wh
     } else if (own && c.subject.kind === "change") {
       fields[f.name] = { kind: "read", place: { hops: [], path: [own.name] }, after: true };
       fromCall += 1;
+    } else if (c.target && f.references === c.target.name && c.subject.kind === "change" && c.target.key) {
+      // The entry made for the tool's own record refers to it (a waitlisted enrollment's section).
+      fields[f.name] = { kind: "read", place: { hops: [], path: [c.target.key] } };
+      fromCall += 1;
     } else if (f.format === "date-time" || /_at$/.test(f.name)) fields[f.name] = f.format === "date" ? { kind: "today" } : nowFor(f);
     else if (f.format === "date" || /(^|_)date$/.test(f.name)) fields[f.name] = { kind: "today" };
     // "delta", "quantity_after_change": the size of the number the call moves, and the number it leaves (history.ts).
     else if (historyValue(f.name, f.type, moved)) fields[f.name] = historyValue(f.name, f.type, moved) as ValueExpr;
+    // As the data's records are: a value every one holds alike (`type: "StudentEnrollment"`), a struct shaped as theirs.
+    else if (sameValue(rows.map((r) => r[f.name])) !== undefined && f.name !== table.status?.field)
+      fields[f.name] = { kind: "constant", value: sameValue(rows.map((r) => r[f.name])) };
+    else if (f.type === "object" && f.fields && rows.some((r) => r[f.name]))
+      fields[f.name] = structOf(
+        c,
+        f,
+        rows.map((r) => r[f.name]),
+        new Set(),
+      );
     else if (f.nullable) fields[f.name] = { kind: "constant", value: null };
   }
   if (fromCall === 0) return false;
