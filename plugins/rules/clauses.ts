@@ -9,6 +9,7 @@
 import type { Table } from "../../lib/contracts/domain-schema.ts";
 import type { Condition, RuleSource, ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import { nameWords } from "../../lib/data-pack/places.ts";
+import { actorConditions } from "./actor-conditions.ts";
 import { listedAssignments } from "./assignments.ts";
 import { nowFor, type RuleContext } from "./context.ts";
 import { counterFor, keyPattern, keyValues } from "./counters.ts";
@@ -28,6 +29,8 @@ export interface Clause {
   literals: string[];
   /** A clause that appends an entry written out as a literal, and says nothing else. */
   literal?: true;
+  /** The "when …" a sentence opened on, for a clause split off after it ("when X, A becomes B, C is set"): its condition, when understood. */
+  inherited?: string;
   source: RuleSource;
   /** The sentence it came from, as written (lower case), for the rule's text. */
   sentence: string;
@@ -51,11 +54,16 @@ export function clausesOf(sentences: readonly { sentence: string; source: RuleSo
     for (const part of masked.split(/;|:\s|\(\d\)|\s\(|\)\s?/)) {
       const kept = part.trim().replace(/^(and|then|also)\s+/i, "");
       // "its status becomes active and the suspension date is cleared": each side that has a verb of its own.
-      for (const piece of kept
+      const pieces = kept
         .split(/\s+and\s+(?=(?:the|its|their|every|each)\b[^,]*?\b(?:is|are|becomes|become|goes|go|gets|get)\b)/i)
-        .flatMap(ownVerbs)) {
+        .flatMap(ownVerbs);
+      // "when the requester comments …, the status becomes open": the pieces after a "when" piece are under it.
+      const opening = /^(?:if|when|whenever|once)\s+(.+?)[,]?$/i.exec(pieces[0]?.trim() ?? "");
+      const inherited = opening && pieces.length > 1 ? (opening[1] as string).toLowerCase() : undefined;
+      for (const piece of inherited ? pieces.slice(1) : pieces) {
         const bare = piece.replace(/[.,;!]+$/, "").trim();
-        if (bare.length > 3) out.push({ text: bare.toLowerCase(), written: bare, quotes, literals, source, sentence });
+        if (bare.length > 3)
+          out.push({ text: bare.toLowerCase(), written: bare, quotes, literals, source, sentence, ...(inherited ? { inherited } : {}) });
       }
     }
   }
@@ -94,10 +102,13 @@ export function readClause(c: RuleContext, clause: Clause, options: { effects: b
   let body = clause.text.replace(/^otherwise,?\s+/, "");
   let when: Condition[] | undefined;
   if (conditional) {
-    const parsed = conditions(c, conditional[1] as string, clause.quotes);
+    const parsed = conditions(c, conditional[1] as string, clause.quotes) ?? actorConditions(c, conditional[1] as string);
     if (!parsed) return;
     when = clause.text.startsWith("unless") ? parsed.map(negate) : parsed;
     body = conditional[2] as string;
+  } else if (clause.inherited) {
+    // Split off after a "when …" piece: under its condition when it is understood, else as before, for every call.
+    when = conditions(c, clause.inherited, clause.quotes) ?? actorConditions(c, clause.inherited) ?? undefined;
   }
   // 'A "waitlisted" enrollment can be dropped: … the user id is removed from …': for a record in that state (state-scope.ts).
   if (options.effects && effect(c, clause, body, when ?? stateScope(c, clause.sentence))) return;
