@@ -228,8 +228,6 @@ export function statusRequirement(
 function limits(clause: string, qualified: readonly string[]): boolean {
   const text = clause.toLowerCase();
   if (/\b(while|applies)\b/.test(text)) return true;
-  // "the enrollment must belong to user_id and be in state invited": a state it must be in.
-  if (/\b(?:must|has to|needs to)\b(?:\s+[\w'"⟦⟧]+){0,6}?\s+be\s+in\s+(?:the\s+)?(?:state|status)\b/.test(text)) return true;
   const only = text.search(/\bonly\b/);
   if (only < 0) return false;
   const first = Math.min(...qualified.map((v) => text.search(new RegExp(v.toLowerCase().replaceAll("_", "[_ ]")))).filter((i) => i >= 0));
