@@ -229,7 +229,10 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
   ) {
     // "adds a credit to a customer's balance": what is added goes into a field of the customer, no new customer.
     const into = /['’]s\b/.test(m[2] ?? "") ? "" : (m[2] ?? "");
-    const table = tableNamed(c, `${m[1] ?? ""} ${into}`);
+    // "appends the user id to …": a key the call is given names a record there is already, it makes none.
+    const given =
+      scalarParameter(c, m[1] ?? "", clause.quotes) !== null && /(^|_)id$/.test(scalarParameter(c, m[1] ?? "", clause.quotes) ?? "");
+    const table = given ? null : tableNamed(c, `${m[1] ?? ""} ${into}`);
     if (table && table !== c.target && !c.effects.some((r) => r.rule.kind === "insert" && r.rule.table === table.name))
       return inserted(c, clause, table, body, when);
   }

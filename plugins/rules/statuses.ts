@@ -47,8 +47,11 @@ export function targetStatus(c: RuleContext): TargetStatus | null {
       const setsField = new RegExp(
         String.raw`\bsets?\s+(?:its\s+|the\s+)?${status.field}\s+to\s+['"‘“]?([a-z][a-z_ -]*?)['"’”]?(?:[.,;]|\s+and\b|$)`,
       ).exec(clause);
-      const set = setsField ? status.values.find((v) => v.toLowerCase() === setsField[1]?.trim()) : undefined;
-      if (set) return { value: set, source: "description", text: sentence };
+      // The value as written: a state the data shows, or a quoted word it may not show yet ("rejected").
+      const written = setsField?.[1]?.trim() ?? "";
+      const stated = status.values.find((v) => v.toLowerCase() === written);
+      const quoted = /^[a-z][a-z_-]*$/.test(written) && /to\s+['"‘“]/.test(setsField?.[0] ?? "");
+      if (stated || quoted) return { value: stated ?? spelt(written, status.values), source: "description", text: sentence };
       const match = BECOMES.exec(clause);
       if (!match) continue;
       // The clause's subject must be the record (or its status): "the transfer becomes complete", "the

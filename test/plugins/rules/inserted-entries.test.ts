@@ -38,6 +38,8 @@ describe("entries a change makes", () => {
       place: { hops: [], path: ["waitlist"] },
       value: { kind: "parameter", name: "user_id" },
     });
+    // The user id names a user there is already: no user is made.
+    expect(rules.filter((r) => r.kind === "insert").map((r) => (r.kind === "insert" ? r.table : ""))).toEqual(["bookings"]);
     const insert = rules.find((r) => r.kind === "insert");
     expect(insert?.kind === "insert" ? insert.fields : undefined).toEqual({
       id: { kind: "new-key" },

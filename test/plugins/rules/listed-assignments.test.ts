@@ -68,6 +68,19 @@ describe("fields set together", () => {
     expect(sets(s)).toEqual({ state: { kind: "constant", value: "taken" }, updated_at: { kind: "today" } });
   });
 
+  it("takes a quoted state the description sets even when the data shows none in it yet", () => {
+    const s = serviceOf(
+      seats,
+      toolSpec(
+        "close_offer",
+        { seat_id: { type: "integer", description: "Seat id" } },
+        ["seat_id"],
+        'Close a seat offer. Sets state to "expired" and updated_at to today.',
+      ),
+    );
+    expect(sets(s)).toEqual({ state: { kind: "constant", value: "expired" }, updated_at: { kind: "today" } });
+  });
+
   it("reads times stamped without a verb: 'canceled_at and updated_at today'", () => {
     const s = serviceOf(
       boxes,
