@@ -39,8 +39,8 @@ export const placeSchema: z.ZodType<Place> = z.lazy(() =>
 );
 
 export type ValueExpr =
-  /** A parameter's value; with `path`, a part of it (`amount_money.amount`). */
-  | { kind: "parameter"; name: string; path?: string[] }
+  /** A parameter's value; with `path`, a part of it (`amount_money.amount`); with `otherwise`, the value when the call leaves it out (null, as the data's records hold it). */
+  | { kind: "parameter"; name: string; path?: string[]; otherwise?: unknown }
   | { kind: "constant"; value: unknown }
   | { kind: "today" }
   /** The task clock; with `wholeSeconds`, written without milliseconds, as the data writes its times. */
@@ -63,11 +63,17 @@ export type ValueExpr =
   /** The next number a counter the data keeps gives (`account_settings.next_comment_id`), with the data's prefix; the counter moves on. */
   | { kind: "next"; counter: Place; prefix: string }
   /** Texts and numbers written one after another (`#T` and the new key's number). */
-  | { kind: "concat"; parts: ValueExpr[] };
+  | { kind: "concat"; parts: ValueExpr[] }
+  /** A field of the record of `table` whose key is `key` (a line's sku, from the item it names); undefined when there is none. */
+  | { kind: "lookup"; table: string; key: ValueExpr; path: string[] }
+  /** Each element of the list `of`, kept with these fields added (`{kind: "item"}` is the element): line items with their sku. */
+  | { kind: "elements"; of: ValueExpr; fields: Record<string, ValueExpr> }
+  /** The total of `path` over the elements of the list `of` (a transfer's total quantity). */
+  | { kind: "sum"; of: ValueExpr; path: string[] };
 
 export const valueExprSchema: z.ZodType<ValueExpr> = z.lazy(() => valueExprUnion);
 const valueExprUnion = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("parameter"), name: z.string(), path: z.array(z.string()).optional() }),
+  z.object({ kind: z.literal("parameter"), name: z.string(), path: z.array(z.string()).optional(), otherwise: z.json().optional() }),
   z.object({ kind: z.literal("constant"), value: z.json() }),
   z.object({ kind: z.literal("today") }),
   z.object({
@@ -104,6 +110,16 @@ const valueExprUnion = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("item"), path: z.array(z.string()).optional() }),
   z.object({ kind: z.literal("next"), counter: placeSchema, prefix: z.string() }),
   z.object({ kind: z.literal("concat"), parts: z.array(z.lazy(() => valueExprSchema)) }),
+  z.object({ kind: z.literal("lookup"), table: z.string(), key: z.lazy(() => valueExprSchema), path: z.array(z.string()) }),
+  z.object({
+    kind: z.literal("elements"),
+    of: z.lazy(() => valueExprSchema),
+    fields: z.record(
+      z.string(),
+      z.lazy(() => valueExprSchema),
+    ),
+  }),
+  z.object({ kind: z.literal("sum"), of: z.lazy(() => valueExprSchema), path: z.array(z.string()) }),
 ]);
 
 export const compareOps = ["==", "!=", "<", "<=", ">", ">=", "given", "absent", "in", "not-in"] as const;
@@ -274,6 +290,8 @@ export const serviceModelSchema = z.object({
   newKey: newKeySchema.optional(),
   /** create: each field of the new record and its value. */
   fields: z.record(z.string(), valueExprSchema).optional(),
+  /** The value an optional parameter takes when a call leaves it out, as the service states it (`public` true). */
+  defaults: z.record(z.string(), z.json()).optional(),
   /** What the tool answers. */
   returns: z.enum(["record", "key", "records", "summaries", "mapping", "message", "nothing", "number"]),
   /** summaries: the fields kept of each record; mapping: the field that names a record, and the one its key is. */

@@ -291,7 +291,7 @@ const amountOf = (value: unknown): number =>
 export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | undefined, args: Row): unknown {
   switch (value.kind) {
     case "parameter":
-      return value.path ? valueIn(args[value.name], value.path) : args[value.name];
+      return (value.path ? valueIn(args[value.name], value.path) : args[value.name]) ?? value.otherwise;
     case "arith": {
       const [a, b] = [amountOf(evaluate(input, value.left, record, args)), amountOf(evaluate(input, value.right, record, args))];
       const out = value.op === "+" ? a + b : value.op === "-" ? a - b : value.op === "*" ? a * b : a / b;
@@ -317,6 +317,14 @@ export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | u
     case "concat": {
       const parts = value.parts.map((p) => evaluate(input, p, record, args));
       return parts.some((p) => p === undefined) ? undefined : parts.map(String).join("");
+    }
+    case "lookup": {
+      const key = evaluate(input, value.key, record, args);
+      return key === undefined ? undefined : valueIn(input.state[value.table]?.[String(key)], value.path);
+    }
+    case "sum": {
+      const list = evaluate(input, value.of, record, args);
+      return Array.isArray(list) ? list.reduce((n: number, e) => n + amountOf(valueIn(e, value.path)), 0) : undefined;
     }
     default:
       return undefined;

@@ -17,7 +17,7 @@ export function placeText(place: Place, subject: string): string {
 export function valueText(value: ValueExpr, subject: string): string {
   switch (value.kind) {
     case "parameter":
-      return `the argument \`${[value.name, ...(value.path ?? [])].join(".")}\``;
+      return `the argument \`${[value.name, ...(value.path ?? [])].join(".")}\`${value.otherwise === undefined ? "" : ` (else ${JSON.stringify(value.otherwise)})`}`;
     case "constant":
       return JSON.stringify(value.value);
     case "today":
@@ -47,6 +47,14 @@ export function valueText(value: ValueExpr, subject: string): string {
       return `the next number of ${placeText(value.counter, subject)}${value.prefix ? ` prefixed "${value.prefix}"` : ""}`;
     case "concat":
       return value.parts.map((part) => valueText(part, subject)).join(" + ");
+    case "lookup":
+      return `${value.table}[${valueText(value.key, subject)}].${value.path.join(".")}`;
+    case "elements":
+      return `each element of ${valueText(value.of, subject)} with ${Object.entries(value.fields)
+        .map(([field, v]) => `${field} = ${valueText(v, subject)}`)
+        .join(", ")}`;
+    case "sum":
+      return `the sum of ${value.path.join(".")} over ${valueText(value.of, subject)}`;
   }
 }
 

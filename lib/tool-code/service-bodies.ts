@@ -38,6 +38,9 @@ class ServiceWriter {
 
   write(): string[] {
     const s = this.#service;
+    // A parameter left out takes the value the service states as its default, before anything reads it.
+    for (const [name, value] of Object.entries(s.defaults ?? {}))
+      this.lines.push(`if (${arg(name)} === undefined) args = { ...args, ${q(name)}: ${JSON.stringify(value)} };`);
     switch (s.kind) {
       case "utility":
         this.#utility();
@@ -163,9 +166,12 @@ class ServiceWriter {
       return;
     }
     const start = this.lines.length;
+    const reached = new Set(this.#reached.keys());
     write();
     const body = this.lines.splice(start).map((line) => `  ${line}`);
     this.lines.push(`if (${when}) {`, ...body, "}");
+    // Records first reached inside the block are its own: reached again outside it, they are looked up again.
+    for (const key of [...this.#reached.keys()]) if (!reached.has(key)) this.#reached.delete(key);
   }
 
   /** A requirement's condition, inline (it is checked where it stands, before any effect). */
@@ -300,8 +306,10 @@ class ServiceWriter {
 
   #value(value: ValueExpr): string {
     switch (value.kind) {
-      case "parameter":
-        return value.path ? path(arg(value.name), value.path, true) : arg(value.name);
+      case "parameter": {
+        const given = value.path ? path(arg(value.name), value.path, true) : arg(value.name);
+        return value.otherwise === undefined ? given : `(${given} ?? ${JSON.stringify(value.otherwise)})`;
+      }
       case "item":
         return value.path ? path("item", value.path, true) : "item";
       case "arith": {
@@ -342,6 +350,20 @@ class ServiceWriter {
       }
       case "concat":
         return `[${value.parts.map((p) => this.#value(p)).join(", ")}].map((part) => String(part ?? "")).join("")`;
+      case "lookup": {
+        const table = this.#tables.get(value.table) as Table;
+        return path(`${this.#rows(table)}?.[String(${this.#value(value.key)})]`, value.path, true);
+      }
+      case "elements":
+        // Inside, `item` is the element (the `item` value kind).
+        return `(Array.isArray(${this.#value(value.of)}) ? ${this.#value(value.of)} : []).map((item: any) => ({ ...item, ${Object.entries(
+          value.fields,
+        )
+          .map(([name, v]) => `${q(name)}: ${this.#value(v)}`)
+          .join(", ")} }))`;
+      case "sum":
+        this.#helpers.add("amountOf");
+        return `(Array.isArray(${this.#value(value.of)}) ? ${this.#value(value.of)} : []).reduce((n: number, item: any) => n + amountOf(${path("item", value.path, true)}), 0)`;
       case "object":
         return `{ ${Object.entries(value.fields)
           .map(([name, v]) => `${q(name)}: ${v.kind === "parameter" ? `${arg(v.name)} ?? ""` : this.#value(v)}`)

@@ -9,10 +9,15 @@
 import type { Table } from "../../lib/contracts/domain-schema.ts";
 import type { Condition, RuleSource, ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import { nameWords } from "../../lib/data-pack/places.ts";
+import { actorConditions } from "./actor-conditions.ts";
+import { listedAssignments } from "./assignments.ts";
 import { nowFor, type RuleContext } from "./context.ts";
 import { counterFor, keyPattern, keyValues } from "./counters.ts";
+import { sameValue, structOf } from "./creation.ts";
+import { historyValue, movedNumber } from "./history.ts";
 import { literalClauses, literalEntry, literalStruct, maskLiterals } from "./literals.ts";
 import { type Candidate, resolvePlace, resolveStatusPlaces, resolveValue } from "./resolve.ts";
+import { stateScope } from "./state-scope.ts";
 
 export interface Clause {
   /** Lower case, quoted words masked as ⟦n⟧. */
@@ -24,6 +29,8 @@ export interface Clause {
   literals: string[];
   /** A clause that appends an entry written out as a literal, and says nothing else. */
   literal?: true;
+  /** The "when …" a sentence opened on, for a clause split off after it ("when X, A becomes B, C is set"): its condition, when understood. */
+  inherited?: string;
   source: RuleSource;
   /** The sentence it came from, as written (lower case), for the rule's text. */
   sentence: string;
@@ -47,11 +54,16 @@ export function clausesOf(sentences: readonly { sentence: string; source: RuleSo
     for (const part of masked.split(/;|:\s|\(\d\)|\s\(|\)\s?/)) {
       const kept = part.trim().replace(/^(and|then|also)\s+/i, "");
       // "its status becomes active and the suspension date is cleared": each side that has a verb of its own.
-      for (const piece of kept
+      const pieces = kept
         .split(/\s+and\s+(?=(?:the|its|their|every|each)\b[^,]*?\b(?:is|are|becomes|become|goes|go|gets|get)\b)/i)
-        .flatMap(ownVerbs)) {
+        .flatMap(ownVerbs);
+      // "when the requester comments …, the status becomes open": the pieces after a "when" piece are under it.
+      const opening = /^(?:if|when|whenever|once)\s+(.+?)[,]?$/i.exec(pieces[0]?.trim() ?? "");
+      const inherited = opening && pieces.length > 1 ? (opening[1] as string).toLowerCase() : undefined;
+      for (const piece of inherited ? pieces.slice(1) : pieces) {
         const bare = piece.replace(/[.,;!]+$/, "").trim();
-        if (bare.length > 3) out.push({ text: bare.toLowerCase(), written: bare, quotes, literals, source, sentence });
+        if (bare.length > 3)
+          out.push({ text: bare.toLowerCase(), written: bare, quotes, literals, source, sentence, ...(inherited ? { inherited } : {}) });
       }
     }
   }
@@ -86,15 +98,20 @@ const DOWN = `(?:shrinks|shrink|decreases|decrease|goes down|go down|drops|drop|
 /** The rules a clause states, as the context's requirements and (unless told not to) effects, with its source. */
 export function readClause(c: RuleContext, clause: Clause, options: { effects: boolean } = { effects: true }): void {
   const conditional = /^(?:if|when|whenever|once|unless)\s+(.+?),\s+(.+)$/.exec(clause.text);
-  let body = clause.text;
+  // "otherwise sets updated_at to today": what the call does when no exception before it applies.
+  let body = clause.text.replace(/^otherwise,?\s+/, "");
   let when: Condition[] | undefined;
   if (conditional) {
-    const parsed = conditions(c, conditional[1] as string, clause.quotes);
+    const parsed = conditions(c, conditional[1] as string, clause.quotes) ?? actorConditions(c, conditional[1] as string);
     if (!parsed) return;
     when = clause.text.startsWith("unless") ? parsed.map(negate) : parsed;
     body = conditional[2] as string;
+  } else if (clause.inherited) {
+    // Split off after a "when …" piece: under its condition when it is understood, else as before, for every call.
+    when = conditions(c, clause.inherited, clause.quotes) ?? actorConditions(c, clause.inherited) ?? undefined;
   }
-  if (options.effects && effect(c, clause, body, when)) return;
+  // 'A "waitlisted" enrollment can be dropped: … the user id is removed from …': for a record in that state (state-scope.ts).
+  if (options.effects && effect(c, clause, body, when ?? stateScope(c, clause.sentence))) return;
   if (!when && !clause.literal) requirement(c, clause, body);
 }
 
@@ -136,6 +153,8 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
       return true;
     }
   }
+  // sets A to V and B to W: each field its own value (assignments.ts)
+  if (listedAssignments(c, clause, body, when)) return true;
   // sets X to V; X is set to V; X becomes V
   if (
     (m = /^(?:sets?|changes?|updates?|marks?|resets?)\s+(.+?)\s+(?:to|as)\s+(.+)$/.exec(body)) ||
@@ -210,15 +229,21 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
   ) {
     // "adds a credit to a customer's balance": what is added goes into a field of the customer, no new customer.
     const into = /['’]s\b/.test(m[2] ?? "") ? "" : (m[2] ?? "");
-    const table = tableNamed(c, `${m[1] ?? ""} ${into}`);
+    // "appends the user id to …": a key the call is given names a record there is already, it makes none.
+    const given =
+      scalarParameter(c, m[1] ?? "", clause.quotes) !== null && /(^|_)id$/.test(scalarParameter(c, m[1] ?? "", clause.quotes) ?? "");
+    const table = given ? null : tableNamed(c, `${m[1] ?? ""} ${into}`);
     if (table && table !== c.target && !c.effects.some((r) => r.rule.kind === "insert" && r.rule.table === table.name))
       return inserted(c, clause, table, body, when);
   }
   // V is appended/added to X (a list); removes V from X
-  const list = (placePhrase: string) => resolvePlace(c, placePhrase, (k) => k === "array");
+  const list = (placePhrase: string) =>
+    resolvePlace(c, placePhrase.replace(/^(?:the\s+)?(?:end|back|tail)\s+of\s+/, ""), (k) => k === "array");
   if (
     (m = /^(.+?)\s+(?:is|are)\s+(?:appended|added)\s+to\s+(.+)$/.exec(body)) ||
-    (m = /^(?:appends|adds)\s+(.+?)\s+to\s+(.+)$/.exec(body))
+    (m = /^(?:appends|adds)\s+(.+?)\s+to\s+(.+)$/.exec(body)) ||
+    // "creates an enrollment …, and appends the user id to the end of the section's waitlist": the last of a list of acts.
+    (m = /^.*?,\s+and\s+(?:appends|adds)\s+(.+?)\s+to\s+(.+)$/.exec(body))
   ) {
     const place = list(m[2] as string);
     if (!place) return false;
@@ -226,7 +251,11 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
   }
   if ((m = /^(?:removes|deletes)\s+(.+?)\s+from\s+(.+)$/.exec(body)) || (m = /^(.+?)\s+(?:is|are)\s+removed\s+from\s+(.+)$/.exec(body))) {
     const place = list(m[2] as string);
-    const values = place ? arrayParameter(c, m[1] as string) : null;
+    // The values of an array parameter ("the given tags"), or one a parameter names ("the user id") from a list of plain values.
+    const values = place
+      ? (arrayParameter(c, m[1] as string) ??
+        (place.field.items?.type !== "object" ? scalarParameter(c, m[1] as string, clause.quotes) : null))
+      : null;
     if (!place || !values) return false;
     add(place, { kind: "remove-values", place: place.place, values: { kind: "parameter", name: values } });
     return true;
@@ -330,8 +359,13 @@ function inserted(c: RuleContext, clause: Clause, table: Table, body: string, wh
   const key = counter
     ? { ...pattern, counter: counter.place, prefix: counter.prefix, numeric: counter.numeric }
     : { ...pattern, ...(numeric ? { numeric } : {}) };
-  const moved = c.effects.map((r) => r.rule).find((r) => r.kind === "add");
-  const given = Object.fromEntries([...clause.sentence.matchAll(/([a-z_]+):\s*"([^"]+)"/g)].map((g) => [g[1] as string, g[2] as string]));
+  const moved = movedNumber(c);
+  // `quantity_name: "available"`, `with enrollment_state "waitlisted"`: a value the clause gives a field of the entry.
+  const given = Object.fromEntries(
+    [...clause.sentence.matchAll(/([a-z_]+)(?::\s*|\s*=\s*|\s+)"([^"]+)"/g)]
+      .filter((g) => table.fields.some((f) => f.name === g[1]))
+      .map((g) => [g[1] as string, g[2] as string]),
+  );
   const fields: Record<string, ValueExpr> = {};
   let fromCall = 0;
   for (const f of table.fields) {
@@ -348,17 +382,24 @@ function inserted(c: RuleContext, clause: Clause, table: Table, body: string, wh
     } else if (own && c.subject.kind === "change") {
       fields[f.name] = { kind: "read", place: { hops: [], path: [own.name] }, after: true };
       fromCall += 1;
+    } else if (c.target && f.references === c.target.name && c.subject.kind === "change" && c.target.key) {
+      // The entry made for the tool's own record refers to it (a waitlisted enrollment's section).
+      fields[f.name] = { kind: "read", place: { hops: [], path: [c.target.key] } };
+      fromCall += 1;
     } else if (f.format === "date-time" || /_at$/.test(f.name)) fields[f.name] = f.format === "date" ? { kind: "today" } : nowFor(f);
     else if (f.format === "date" || /(^|_)date$/.test(f.name)) fields[f.name] = { kind: "today" };
-    else if (
-      moved &&
-      moved.kind === "add" &&
-      /(^|_)(delta|change|amount|quantity|diff)$/.test(f.name) &&
-      (f.type === "number" || f.type === "integer")
-    )
-      fields[f.name] =
-        moved.sign < 0 ? { kind: "arith", op: "-", left: { kind: "constant", value: 0 }, right: moved.amount } : moved.amount;
-    else if (moved && moved.kind === "add" && /_after/.test(f.name)) fields[f.name] = { kind: "read", place: moved.place, after: true };
+    // "delta", "quantity_after_change": the size of the number the call moves, and the number it leaves (history.ts).
+    else if (historyValue(f.name, f.type, moved)) fields[f.name] = historyValue(f.name, f.type, moved) as ValueExpr;
+    // As the data's records are: a value every one holds alike (`type: "StudentEnrollment"`), a struct shaped as theirs.
+    else if (sameValue(rows.map((r) => r[f.name])) !== undefined && f.name !== table.status?.field)
+      fields[f.name] = { kind: "constant", value: sameValue(rows.map((r) => r[f.name])) };
+    else if (f.type === "object" && f.fields && rows.some((r) => r[f.name]))
+      fields[f.name] = structOf(
+        c,
+        f,
+        rows.map((r) => r[f.name]),
+        new Set(),
+      );
     else if (f.nullable) fields[f.name] = { kind: "constant", value: null };
   }
   if (fromCall === 0) return false;
@@ -370,6 +411,12 @@ function inserted(c: RuleContext, clause: Clause, table: Table, body: string, wh
   });
   void body;
   return true;
+}
+
+/** The one parameter a phrase names ("the user id"), not an array, or null. */
+function scalarParameter(c: RuleContext, phrase: string, quotes: readonly string[]): string | null {
+  const value = resolveValue(c, phrase, quotes);
+  return value?.kind === "parameter" && !value.path && c.parameter(value.name)?.type !== "array" ? value.name : null;
 }
 
 /** The array parameter a phrase names ("the given tags", "tags"), or null. */

@@ -122,3 +122,22 @@ export function keyPattern(keys: readonly string[], table: Table): NonNullable<S
   }
   return { prefix: `${table.idPrefix}_`, digits: 6, sequential: false };
 }
+
+/**
+ * The key part of a struct a call writes whole (`satisfaction_rating.id`), from the counter the data
+ * keeps for the struct's kind (`next_satisfaction_rating_id`), past every key the records' structs hold.
+ */
+export function structKeyFromCounter(
+  tables: ReadonlyMap<string, Table>,
+  data: DomainState,
+  table: Table,
+  struct: string,
+  part: string,
+): ValueExpr | null {
+  if (part !== "id" && part !== `${singular(struct)}_id`) return null;
+  const keys = Object.values(data[table.name] ?? {})
+    .map((r) => (r[struct] as Row | null | undefined)?.[part])
+    .filter((k) => k !== undefined && k !== null && k !== "");
+  const counter = counterFor(tables, data, nameWords(struct), keys);
+  return counter ? { kind: "next", counter: counter.place, prefix: counter.prefix } : null;
+}

@@ -8,6 +8,8 @@ import { nameWords, reachable } from "../../lib/data-pack/places.ts";
 import { keyTable } from "../../lib/service-tools/subject.ts";
 import { nowFor, type RuleContext } from "./context.ts";
 import { counterFor, keyEchoes, keyPattern, keyValues } from "./counters.ts";
+import { completeLineItems } from "./line-items.ts";
+import { keepNullFields } from "./record-shape.ts";
 import { bookingSlots, slotPool } from "./slots.ts";
 import { statusesIn } from "./statuses.ts";
 
@@ -80,6 +82,8 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
     else if (f.type === "boolean") fields[f.name] = { kind: "constant", value: false };
   }
   Object.assign(fields, writtenDefaults(c, table));
+  completeLineItems(c, table, fields);
+  keepNullFields(c, table, fields);
   c.effect(
     { kind: "set", place: { hops: [], path: [] }, value: { kind: "object", fields } },
     "data",
@@ -148,7 +152,7 @@ function writtenDefaults(c: RuleContext, table: Table): Record<string, ValueExpr
 }
 
 /** The one scalar value every record holds (three records at least), else undefined. */
-function sameValue(values: readonly unknown[]): string | boolean | undefined {
+export function sameValue(values: readonly unknown[]): string | boolean | undefined {
   if (values.length < 3) return undefined;
   const first = values[0];
   if (typeof first !== "string" && typeof first !== "boolean") return undefined;
@@ -159,7 +163,7 @@ function sameValue(values: readonly unknown[]): string | boolean | undefined {
  * A struct of a new record shaped as the data's records hold it (`grades: {final_grade: null}`):
  * each part from the parameter of its name, the clock, a value all records share, else null.
  */
-function structOf(c: RuleContext, f: Field, values: readonly unknown[], taken: Set<string>): ValueExpr {
+export function structOf(c: RuleContext, f: Field, values: readonly unknown[], taken: Set<string>): ValueExpr {
   const parts = f.fields ?? [];
   if (parts.length === 0) return { kind: "constant", value: {} };
   const out: Record<string, ValueExpr> = {};

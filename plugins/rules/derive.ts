@@ -16,6 +16,8 @@ import { serviceToolModel } from "../../lib/service-tools/tool-model.ts";
 import { toolText, writtenSentencesOf } from "../../lib/service-tools/tool-text.ts";
 import { here, RuleContext } from "./context.ts";
 import { deriveCreation } from "./creation.ts";
+import { parameterDefaults } from "./defaults.ts";
+import { completeHistory } from "./history.ts";
 import { dataPass } from "./passes/data.ts";
 import { descriptionPass } from "./passes/description.ts";
 import { namePass } from "./passes/name.ts";
@@ -87,6 +89,7 @@ function changeRules(c: RuleContext): void {
   data.transitions();
   schemaEffects(c);
   data.after();
+  completeHistory(c);
 }
 
 /**
@@ -206,6 +209,10 @@ export function deriveServiceModel(spec: ToolSpec, tables: readonly Table[], dat
   service.requires = c.requires;
   service.effects = withoutCounterSteps([...c.effects, ...c.inserts], service.newKey);
   service.returns = returnsOf(subject, spec);
+  if (subject.kind === "change" || subject.kind === "create") {
+    const defaults = parameterDefaults(text);
+    if (Object.keys(defaults).length > 0) service.defaults = defaults as NonNullable<ServiceModel["defaults"]>;
+  }
   if (service.returns === "mapping" && subject.table) service.summary = mappingFields(subject.table);
   return service;
 }

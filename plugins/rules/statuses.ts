@@ -43,6 +43,15 @@ export function targetStatus(c: RuleContext): TargetStatus | null {
     // "When the requester comments on a pending ticket, its status becomes open": a condition, not the tool's effect.
     for (const clause of sentence.split(/;|:\s/)) {
       if (/^\s*(if|when|whenever|unless|once)\b/.test(clause)) continue;
+      // "Sets enrollment_state to "active" and updated_at to today": the status field named and set.
+      const setsField = new RegExp(
+        String.raw`\bsets?\s+(?:its\s+|the\s+)?${status.field}\s+to\s+['"‘“]?([a-z][a-z_ -]*?)['"’”]?(?:[.,;]|\s+and\b|$)`,
+      ).exec(clause);
+      // The value as written: a state the data shows, or a quoted word it may not show yet ("rejected").
+      const written = setsField?.[1]?.trim() ?? "";
+      const stated = status.values.find((v) => v.toLowerCase() === written);
+      const quoted = /^[a-z][a-z_-]*$/.test(written) && /to\s+['"‘“]/.test(setsField?.[0] ?? "");
+      if (stated || quoted) return { value: stated ?? spelt(written, status.values), source: "description", text: sentence };
       const match = BECOMES.exec(clause);
       if (!match) continue;
       // The clause's subject must be the record (or its status): "the transfer becomes complete", "the

@@ -4,6 +4,7 @@
 import type { Table } from "../../../lib/contracts/domain-schema.ts";
 import type { Row } from "../../../lib/contracts/domain-state.ts";
 import { arrays, leaves, nameWords, reachable } from "../../../lib/data-pack/places.ts";
+import { stampedTimes } from "../assignments.ts";
 import { clausesOf, readClause } from "../clauses.ts";
 import { heldAt, here, type RuleContext } from "../context.ts";
 import { chargedAmount, recordedEntry } from "../money.ts";
@@ -22,8 +23,10 @@ export function descriptionPass(c: RuleContext, to: string | null): void {
   parameterValues(c, "description");
   bounds(c, "description");
   if (c.subject.kind !== "change" && c.subject.kind !== "create") return;
-  for (const clause of clausesOf(texts)) readClause(c, clause);
+  const clauses = clausesOf(texts);
+  for (const clause of clauses) readClause(c, clause);
   if (c.subject.kind !== "change" || !c.target) return;
+  for (const clause of clauses) stampedTimes(c, clause);
   describedRefunds(c, c.target);
   relatedStatuses(c);
   dateShifts(c);

@@ -9,6 +9,7 @@ import { parametersIn } from "../../../lib/domain-model/service-arguments.ts";
 import { keyTable } from "../../../lib/service-tools/subject.ts";
 import { quoted } from "../../../lib/service-tools/tool-text.ts";
 import { heldAt, here, type RuleContext } from "../context.ts";
+import { structKeyFromCounter } from "../counters.ts";
 
 /** What the tables say a call needs: the records and entries it names exist and belong to its record's owner. */
 export function schemaRequirements(c: RuleContext): void {
@@ -133,7 +134,9 @@ function parameterFields(c: RuleContext): void {
       const fields: Record<string, ValueExpr> = {};
       for (const part of field.fields) {
         const param = free.find((p) => p.name === part.name);
-        fields[part.name] = param ? { kind: "parameter", name: param.name } : { kind: "constant", value: "" };
+        fields[part.name] = param
+          ? { kind: "parameter", name: param.name }
+          : (structKeyFromCounter(c.tables, c.data, target, field.name, part.name) ?? { kind: "constant", value: "" });
         if (param) used.add(param.name);
       }
       c.effect(

@@ -13,16 +13,18 @@ import { builtInStages } from "../../support/built-in-stages.ts";
 import { repoRoot } from "../../support/helpers.ts";
 import { runStages } from "../../support/pipeline.ts";
 
-/** Per pack: the share of gold calls alike, and of changing tasks that change the same records, at least. */
-const FLOORS: Record<string, { calls: number; same: number }> = {
+/** Per pack: the share of gold calls alike, and of changing tasks that change the same records (and leave them equal), at least. */
+const FLOORS: Record<string, { calls: number; same: number; equal?: number }> = {
   bank: { calls: 0.95, same: 0.3 },
-  helpdesk: { calls: 0.96, same: 0.66 },
+  helpdesk: { calls: 0.96, same: 0.76, equal: 0.45 },
   player: { calls: 0.93, same: 0.26 },
-  registrar: { calls: 0.95, same: 0.6 },
+  // 161/170: an invitation accepted now leaves the enrollment active (as its description says), so a
+  // second accept after a first the environment could not refuse (a credit cap it does not know) is refused.
+  registrar: { calls: 0.94, same: 0.68, equal: 0.65 },
   rental: { calls: 0.95, same: 0.47 },
   storefront: { calls: 0.96, same: 0.27 },
   timeoff: { calls: 0.94, same: 0.27 },
-  warehouse: { calls: 0.95, same: 0.6 },
+  warehouse: { calls: 0.95, same: 0.62, equal: 0.62 },
 };
 const THROUGH_VERIFY = new Set(["ingest", "tool-graph", "domains", "schema", "rules", "codegen", "verify"]);
 
@@ -71,9 +73,10 @@ afterAll(async () => {
 describe.each(Object.keys(FLOORS))("the %s pack, written blind", (name) => {
   it("gives every tool an environment and replays the gold calls no worse than it did", () => {
     const { fidelity: f, missing } = measured.get(name) as { fidelity: Fidelity; missing: number };
-    const floor = FLOORS[name] as { calls: number; same: number };
+    const floor = FLOORS[name] as { calls: number; same: number; equal?: number };
     expect(missing).toBe(0);
     expect(f.callsAgreed / f.calls).toBeGreaterThanOrEqual(floor.calls);
     expect(f.sameRecords / f.changingTasks).toBeGreaterThanOrEqual(floor.same);
+    expect(f.equalRecords / f.changingTasks).toBeGreaterThanOrEqual(floor.equal ?? 0);
   });
 });

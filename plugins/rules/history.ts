@@ -1,0 +1,52 @@
+// A history entry of the number a call moves (an inventory adjustment, a ledger line): its size and
+// the number the call leaves. `delta` is the amount added or taken, or for a value set in place of
+// the old one (a count) the new value minus the old; `…_after…` is the value the effects leave.
+import type { Place, ValueExpr } from "../../lib/contracts/tool-rules.ts";
+import { fieldAt } from "../../lib/data-pack/places.ts";
+import type { RuleContext } from "./context.ts";
+
+const SIZE = /(^|_)(delta|change|amount|quantity|diff|difference)$/;
+const AFTER = /_after/;
+
+/** The number the call moves on its record, and by how much; null when it moves none. */
+export function movedNumber(c: RuleContext): { place: Place; delta: ValueExpr } | null {
+  for (const { rule } of c.effects) {
+    if (rule.kind === "add")
+      return {
+        place: rule.place,
+        delta: rule.sign < 0 ? { kind: "arith", op: "-", left: { kind: "constant", value: 0 }, right: rule.amount } : rule.amount,
+      };
+    if (rule.kind === "set" && rule.value.kind === "parameter" && rule.place.hops.length === 0 && !rule.place.root) {
+      const field = c.target ? fieldAt(c.target, rule.place.path) : undefined;
+      if (field?.type === "number" || field?.type === "integer")
+        return { place: rule.place, delta: { kind: "arith", op: "-", left: rule.value, right: { kind: "read", place: rule.place } } };
+    }
+  }
+  return null;
+}
+
+/** The value a history entry's field takes from the moved number, or null when its name says neither. */
+export function historyValue(name: string, type: string, moved: ReturnType<typeof movedNumber>): ValueExpr | null {
+  if (!moved || (type !== "number" && type !== "integer")) return null;
+  if (AFTER.test(name)) return { kind: "read", place: moved.place, after: true };
+  if (SIZE.test(name)) return moved.delta;
+  return null;
+}
+
+/**
+ * Entries the call records that were made before every effect was known (a number the schema says
+ * a parameter sets): their size and after-value, once the moved number is known.
+ */
+export function completeHistory(c: RuleContext): void {
+  const moved = movedNumber(c);
+  if (!moved) return;
+  for (const r of c.inserts) {
+    if (r.rule.kind !== "insert") continue;
+    const table = c.tables.get(r.rule.table);
+    for (const f of table?.fields ?? []) {
+      if (f.name in r.rule.fields) continue;
+      const value = historyValue(f.name, f.type, moved);
+      if (value) r.rule.fields[f.name] = value;
+    }
+  }
+}
