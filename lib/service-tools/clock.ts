@@ -37,7 +37,9 @@ export function clockOf(text: string): string | null {
 function timeOfDayIn(text: string, clock: string): string | null {
   const day = clock.slice(0, 10);
   const times = new Set<string>();
-  for (const m of text.matchAll(/\b(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2}|[A-Za-z]{1,4}\b)?/g)) {
+  for (const m of text.matchAll(
+    /\b(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2}|[A-Za-z]{1,4}\b)?/g,
+  )) {
     const time = utc(Number(m[1]), Number(m[2]), Number(m[3]), m[4], m[5], m[6], m[7]);
     if (time && `${m[1]}-${m[2]}-${m[3]}` === day) times.add(time);
   }
@@ -67,7 +69,15 @@ function wordsIn(sentence: string): Found {
   const m = new RegExp(`\\b(${MONTHS.join("|")})\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})`, "i").exec(sentence);
   if (!m) return null;
   const time = timeIn(sentence.slice((m.index ?? 0) + m[0].length));
-  const clock = utc(Number(m[3]), MONTHS.indexOf((m[1] as string).toLowerCase()) + 1, Number(m[2]), time?.hour, time?.minute, time?.second, time?.zone);
+  const clock = utc(
+    Number(m[3]),
+    MONTHS.indexOf((m[1] as string).toLowerCase()) + 1,
+    Number(m[2]),
+    time?.hour,
+    time?.minute,
+    time?.second,
+    time?.zone,
+  );
   return dated(clock, time !== null);
 }
 

@@ -183,7 +183,7 @@ function initialStatus(c: RuleContext, table: Table): string | null {
   for (const { sentence, written } of c.sentences("description")) {
     // "its status is 'new'", "created with status pending", "the status starts as draft".
     const said =
-      /\bstatus\s+(?:is|will be|becomes|starts as|of|:)?\s*["'“`]?([A-Za-z][A-Za-z _-]*?)["'”`]?(?:[.,;)]|\s+(?:when|if|and|unless|until)\b|$)/i.exec(
+      /\bstatus\s+(?:(?:is|will be|becomes|starts as|of)\s+|:\s*)?["'“`]?([A-Za-z][A-Za-z _-]*?)["'”`]?(?:[.,;)]|\s+(?:when|if|and|unless|until)\b|$)/i.exec(
         written,
       );
     if (said?.[1] && /\b(created|placed|made|opened|booked|starts?|new|initial|is)\b/.test(sentence)) {
