@@ -49,7 +49,8 @@ export function clausesOf(sentences: readonly { sentence: string; source: RuleSo
       // "its status becomes active and the suspension date is cleared": each side that has a verb of its own.
       for (const piece of kept
         .split(/\s+and\s+(?=(?:the|its|their|every|each)\b[^,]*?\b(?:is|are|becomes|become|goes|go|gets|get)\b)/i)
-        .flatMap(ownVerbs)) {
+        .flatMap(ownVerbs)
+        .flatMap(andVerbs)) {
         const bare = piece.replace(/[.,;!]+$/, "").trim();
         if (bare.length > 3) out.push({ text: bare.toLowerCase(), written: bare, quotes, literals, source, sentence });
       }
@@ -58,7 +59,20 @@ export function clausesOf(sentences: readonly { sentence: string; source: RuleSo
   return out;
 }
 
-const VERB = /\b(?:is|are|becomes?|goes|go|gets?|grows?|drops?|increments|decrements|sets?|moves?|turns?)\b/i;
+const VERB =
+  /\b(?:is|are|becomes?|goes|go|gets?|grows?|drops?|increments|decrements|sets?|moves?|turns?)\b|\+\s*\d+[.,;!]*$|\s(?:now|today)[.,;!]*$/i;
+
+/**
+ * "version goes up by 1 and updated_at is set to now": two changes joined by "and", each with a
+ * verb of its own, read one by one ("closed_at and updated_at are set to now" shares one verb and
+ * stays whole; a condition stays whole).
+ */
+function andVerbs(piece: string): string[] {
+  if (/^(?:if|when|whenever|once|unless|only|while)\b/i.test(piece)) return [piece];
+  const parts = piece.split(/\s+and\s+/);
+  if (parts.length < 2 || !parts.every((p) => VERB.test(p))) return [piece];
+  return parts;
+}
 
 /**
  * "session.login_count is incremented by 1, user_id is set, access_token becomes …": a list of
@@ -168,6 +182,21 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
     return true;
   };
   if ((m = new RegExp(String.raw`^(.+?)\s+${UP}\s+by\s+(.+)$`).exec(body)) && amount(m[2] as string, 1, m[1] as string)) return true;
+  // "version + 1": a number of the record up by a constant, written as a sum.
+  if ((m = /^([a-z_][a-z_. ]*?)\s*\+\s*(\d+)$/.exec(body)) && amount(m[2] as string, 1, m[1] as string)) return true;
+  // "closed_at and updated_at now": times set to the clock, written without a verb.
+  if ((m = /^([a-z_][a-z_., ]*?)\s+(now|today)$/.exec(body))) {
+    let made = false;
+    for (const part of (m[1] as string).split(/\s*,\s*|\s+and\s+/)) {
+      const place = resolvePlace(c, part);
+      if (!place || place.kind === "array" || place.kind === "object") continue;
+      const value = resolveValue(c, m[2] as string, clause.quotes, place, m[2] as string);
+      if (!value || !fits(value, place)) continue;
+      add(place, { kind: "set", place: place.place, value });
+      made = true;
+    }
+    if (made) return true;
+  }
   if ((m = new RegExp(String.raw`^(.+?)\s+${DOWN}\s+by\s+(.+)$`).exec(body)) && amount(m[2] as string, -1, m[1] as string)) return true;
   if ((m = /^(?:increments|increases|raises|tops up)\s+(.+?)\s+by\s+(.+)$/.exec(body)) && amount(m[2] as string, 1, m[1] as string))
     return true;

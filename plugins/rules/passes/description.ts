@@ -7,7 +7,7 @@ import { arrays, leaves, nameWords, reachable } from "../../../lib/data-pack/pla
 import { clausesOf, readClause } from "../clauses.ts";
 import { heldAt, here, type RuleContext } from "../context.ts";
 import { chargedAmount, recordedEntry } from "../money.ts";
-import { statusesIn, statusRequirement } from "../statuses.ts";
+import { PREPOSITIONS, statusesIn, statusRequirement } from "../statuses.ts";
 import { bounds, parameterValues } from "../values.ts";
 
 export function descriptionPass(c: RuleContext, to: string | null): void {
@@ -44,6 +44,8 @@ function relatedStatuses(c: RuleContext): void {
         "g",
       );
       for (const m of sentence.matchAll(pattern)) {
+        // "a reward still issued on the order becomes deleted": the record after a preposition is not the subject.
+        if (PREPOSITIONS.has(sentence.slice(0, m.index).trim().split(/\s+/).at(-1) ?? "")) continue;
         const value = table.status.values.find((v) => v === m[1]?.trim()) ?? statusesIn(m[1] ?? "", table.status.values)[0];
         if (value) c.effect({ kind: "set", place: { hops, path: [field] }, value: { kind: "constant", value } }, source, sentence);
       }

@@ -19,9 +19,25 @@ function serviceOf(data: DomainState, spec: ToolSpec, policy: string | null = nu
 
 const shop: DomainState = {
   orders: {
-    o1: { id: "o1", state: "OPEN", customer_id: "c1" },
-    o2: { id: "o2", state: "COMPLETED", customer_id: "c1" },
-    o3: { id: "o3", state: "CANCELED", customer_id: "c2" },
+    o1: { id: "o1", state: "OPEN", customer_id: "c1", version: 1, note: "", updated_at: "2025-01-01T00:00:00Z", closed_at: null },
+    o2: {
+      id: "o2",
+      state: "COMPLETED",
+      customer_id: "c1",
+      version: 4,
+      note: "",
+      updated_at: "2025-01-01T00:00:00Z",
+      closed_at: "2025-01-02T00:00:00Z",
+    },
+    o3: {
+      id: "o3",
+      state: "CANCELED",
+      customer_id: "c2",
+      version: 2,
+      note: "gift",
+      updated_at: "2025-01-01T00:00:00Z",
+      closed_at: "2025-01-03T00:00:00Z",
+    },
   },
   rewards: {
     rw_101: { id: "rw_101", status: "ISSUED", order_id: "o1", points: 100 },
@@ -38,7 +54,7 @@ describe("states a description gives", () => {
         "cancel_order",
         { order_id: S("Order id") },
         ["order_id"],
-        "Cancels an OPEN order. Effects: state becomes CANCELED; a reward still ISSUED on the order becomes DELETED.",
+        "Cancels an OPEN order. Effects: state becomes CANCELED; a reward still ISSUED on the order becomes DELETED. A reward on the order becomes DELETED.",
       ),
     );
     const states = s.effects
@@ -58,5 +74,48 @@ describe("states a description gives", () => {
       ),
     );
     expect(s.fields?.status).toEqual({ kind: "constant", value: "ISSUED" });
+  });
+
+  it("reads a version the call must carry as a check, and the version going up by one as the change", () => {
+    const s = serviceOf(
+      shop,
+      toolSpec(
+        "update_order",
+        { order_id: S("Order id"), version: { type: "integer", description: "The order's current version." }, note: S("New note") },
+        ["order_id", "version", "note"],
+        "Updates the note of an OPEN order. A different version is rejected. version goes up by 1 and updated_at is set to now.",
+      ),
+    );
+    expect(s.requires.map((r) => r.rule)).toContainEqual({
+      kind: "compare",
+      condition: {
+        left: { kind: "parameter", name: "version" },
+        op: "==",
+        right: { kind: "read", place: { hops: [], path: ["version"] } },
+      },
+    });
+    const on = (field: string) => s.effects.map((r) => r.rule).filter((r) => "place" in r && r.place.path.join() === field);
+    expect(on("version")).toEqual([
+      { kind: "add", place: { hops: [], path: ["version"] }, amount: { kind: "constant", value: 1 }, sign: 1 },
+    ]);
+    expect(on("updated_at")).toEqual([expect.objectContaining({ kind: "set", value: expect.objectContaining({ kind: "now" }) })]);
+  });
+
+  it("reads changes written without a verb ('closed_at and updated_at now, version + 1')", () => {
+    const s = serviceOf(
+      shop,
+      toolSpec(
+        "complete_order",
+        { order_id: S("Order id") },
+        ["order_id"],
+        "Completes an OPEN order. Effects: state becomes COMPLETED, closed_at and updated_at now, version + 1.",
+      ),
+    );
+    const on = (field: string) => s.effects.map((r) => r.rule).filter((r) => "place" in r && r.place.path.join() === field);
+    expect(on("version")).toEqual([
+      { kind: "add", place: { hops: [], path: ["version"] }, amount: { kind: "constant", value: 1 }, sign: 1 },
+    ]);
+    expect(on("closed_at")).toEqual([expect.objectContaining({ kind: "set", value: expect.objectContaining({ kind: "now" }) })]);
+    expect(on("updated_at")).toEqual([expect.objectContaining({ kind: "set", value: expect.objectContaining({ kind: "now" }) })]);
   });
 });
