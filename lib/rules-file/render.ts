@@ -132,7 +132,8 @@ export function effectText(rule: Effect, subject: string): string {
   }
 }
 
-function keyText(key: { prefix: string; digits: number; sequential: boolean; counter?: Place }): string {
+function keyText(key: { prefix: string; digits: number; sequential: boolean; counter?: Place; formula?: ValueExpr }): string {
+  if (key.formula) return `key ${valueText(key.formula, "record")}`;
   if (key.counter) return `key from the counter ${placeText(key.counter, "record")}${key.prefix ? ` prefixed "${key.prefix}"` : ""}`;
   return `key "${key.prefix}" and ${key.digits} digits, ${key.sequential ? "the next free number" : "a new number"}`;
 }

@@ -24,6 +24,8 @@ class ServiceWriter {
   readonly #snapshots = new Map<string, string>();
   readonly #tool: string;
   #inserts = 1;
+  /** The key (as the record holds it) of the record an insert effect made last, for a link after it. */
+  #lastInserted: string | null = null;
 
   constructor(tool: string, service: ServiceModel, tables: ReadonlyMap<string, Table>, helpers: Set<string>) {
     this.#tool = tool;
@@ -236,6 +238,10 @@ class ServiceWriter {
    */
   #newKey(name: string, value: string, table: Table | undefined, pattern: NewKey): void {
     const rows = table ? `${this.#rows(table)} ?? {}` : "{}";
+    if (pattern.formula) {
+      this.lines.push(`const ${name} = String(${this.#value(pattern.formula)});`, `const ${value} = ${name};`);
+      return;
+    }
     if (pattern.counter) {
       this.#helpers.add("counterKey");
       const holder = this.#place({ ...pattern.counter, path: pattern.counter.path.slice(0, -1) });
@@ -490,7 +496,9 @@ class ServiceWriter {
       }
       case "link": {
         const at = this.#place(rule.place);
-        this.lines.push(`${at} = [...(${at} ?? []), keyValue];`);
+        // A change tool links the record it inserted last; a create tool, the record it made.
+        const made = this.#service.kind === "create" ? "keyValue" : (this.#lastInserted ?? "keyValue");
+        this.lines.push(`${at} = [...(${at} ?? []), ${made}];`);
         break;
       }
       case "add-values": {
@@ -536,6 +544,7 @@ class ServiceWriter {
         const table = this.#tables.get(rule.table) as Table;
         const n = this.#inserts++;
         this.#newKey(`insertKey${n}`, `insertValue${n}`, table, rule.key);
+        this.#lastInserted = `insertValue${n}`;
         const fields = Object.entries(rule.fields).map(
           ([name, v]) => `${q(name)}: ${v.kind === "new-key" ? `insertValue${n}` : this.#value(v)}`,
         );

@@ -11,6 +11,7 @@ import type { Condition, RuleSource, ValueExpr } from "../../lib/contracts/tool-
 import { nameWords } from "../../lib/data-pack/places.ts";
 import { nowFor, type RuleContext } from "./context.ts";
 import { counterFor, keyPattern, keyValues } from "./counters.ts";
+import { keyFormula } from "./inserted-keys.ts";
 import { literalClauses, literalEntry, literalStruct, maskLiterals } from "./literals.ts";
 import { type Candidate, resolvePlace, resolveStatusPlaces, resolveValue } from "./resolve.ts";
 
@@ -374,11 +375,12 @@ function inserted(c: RuleContext, clause: Clause, table: Table, body: string, wh
     else if (param) {
       fields[f.name] = { kind: "parameter", name: param.name };
       fromCall += 1;
-    } else if (own && c.subject.kind === "change") {
+    } else if (f.format === "date-time" || /_at$/.test(f.name)) fields[f.name] = f.format === "date" ? { kind: "today" } : nowFor(f);
+    else if (own && c.subject.kind === "change") {
+      // A value the tool's record holds too (its location, its order); its times are its own.
       fields[f.name] = { kind: "read", place: { hops: [], path: [own.name] }, after: true };
       fromCall += 1;
-    } else if (f.format === "date-time" || /_at$/.test(f.name)) fields[f.name] = f.format === "date" ? { kind: "today" } : nowFor(f);
-    else if (f.format === "date" || /(^|_)date$/.test(f.name)) fields[f.name] = { kind: "today" };
+    } else if (f.format === "date" || /(^|_)date$/.test(f.name)) fields[f.name] = { kind: "today" };
     else if (
       moved &&
       moved.kind === "add" &&
@@ -391,8 +393,9 @@ function inserted(c: RuleContext, clause: Clause, table: Table, body: string, wh
     else if (f.nullable) fields[f.name] = { kind: "constant", value: null };
   }
   if (fromCall === 0) return false;
+  const formula = keyFormula(rows, table, fields);
   c.inserts.push({
-    rule: { kind: "insert", table: table.name, key, fields },
+    rule: { kind: "insert", table: table.name, key: formula ? { ...key, formula } : key, fields },
     source: clause.source,
     text: clause.sentence,
     ...(when ? { when } : {}),

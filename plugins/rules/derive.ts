@@ -16,6 +16,7 @@ import { serviceToolModel } from "../../lib/service-tools/tool-model.ts";
 import { toolText, writtenSentencesOf } from "../../lib/service-tools/tool-text.ts";
 import { here, RuleContext } from "./context.ts";
 import { deriveCreation } from "./creation.ts";
+import { linkInserted } from "./inserted-keys.ts";
 import { dataPass } from "./passes/data.ts";
 import { descriptionPass } from "./passes/description.ts";
 import { namePass } from "./passes/name.ts";
@@ -204,6 +205,7 @@ export function deriveServiceModel(spec: ToolSpec, tables: readonly Table[], dat
     service.match = matches(text.parameters, subject.table, tables);
   }
   service.requires = c.requires;
+  linkInserted(c);
   service.effects = withoutCounterSteps([...c.effects, ...c.inserts], service.newKey);
   service.returns = returnsOf(subject, spec);
   if (service.returns === "mapping" && subject.table) service.summary = mappingFields(subject.table);
