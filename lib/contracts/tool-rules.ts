@@ -202,6 +202,17 @@ export const effectSchema = z.discriminatedUnion("kind", [
     sign: z.union([z.literal(1), z.literal(-1)]),
     keyField: z.string().optional(),
   }),
+  /**
+   * Each element of the array at `place` (a list of records) gets the fields of `set`; with `only`,
+   * just the elements whose `only.field` is (`in`) or is not (`not-in`) one of `only.values`
+   * ("every fulfillment not yet COMPLETED or CANCELED becomes CANCELED").
+   */
+  z.object({
+    kind: z.literal("set-each"),
+    place: placeSchema,
+    set: z.record(z.string(), valueExprSchema),
+    only: z.object({ field: z.string(), op: z.enum(["in", "not-in"]), values: z.array(z.json()) }).optional(),
+  }),
   /** The key of the record the tool made is appended to the array at `place`. */
   z.object({ kind: z.literal("link"), place: placeSchema }),
   /**

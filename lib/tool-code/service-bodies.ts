@@ -494,6 +494,18 @@ class ServiceWriter {
         this.lines.push(`}`);
         break;
       }
+      case "set-each": {
+        const at = this.#place(rule.place);
+        const set = Object.entries(rule.set).map(([name, v]) => `${prop("element", name)} = ${this.#value(v)};`);
+        const only = rule.only
+          ? `${rule.only.op === "in" ? "!" : ""}${JSON.stringify(rule.only.values)}.includes(${prop("element", rule.only.field)})`
+          : "false";
+        this.lines.push(`for (const element of Array.isArray(${at}) ? ${at} : []) {`);
+        this.lines.push(`  if (!element || typeof element !== "object" || ${only}) continue;`);
+        this.lines.push(`  ${set.join(" ")}`);
+        this.lines.push(`}`);
+        break;
+      }
       case "link": {
         const at = this.#place(rule.place);
         // A change tool links the record it inserted last; a create tool, the record it made.

@@ -6,6 +6,7 @@ import type { Row } from "../../../lib/contracts/domain-state.ts";
 import { arrays, leaves, nameWords, reachable } from "../../../lib/data-pack/places.ts";
 import { clausesOf, readClause } from "../clauses.ts";
 import { heldAt, here, type RuleContext } from "../context.ts";
+import { eachElementStates } from "../each-element.ts";
 import { chargedAmount, recordedEntry } from "../money.ts";
 import { PREPOSITIONS, statusesIn, statusRequirement } from "../statuses.ts";
 import { bounds, parameterValues } from "../values.ts";
@@ -26,6 +27,7 @@ export function descriptionPass(c: RuleContext, to: string | null): void {
   if (c.subject.kind !== "change" || !c.target) return;
   describedRefunds(c, c.target);
   relatedStatuses(c);
+  eachElementStates(c);
   dateShifts(c);
   money(c, "description");
   numbersSet(c);
