@@ -29,7 +29,7 @@ export interface TargetStatus {
 }
 
 const BECOMES =
-  /\b(?:status\s+)?(?:becomes?|is changed to|changes to|changed to|is set to|will be set to|moves? to|is marked(?: as)?|will be changed to)\s+['"‘“]?([a-z][a-z _()-]*?)['"’”]?(?:[.,;]|\s+and\b|\s+if\b|$)/;
+  /\b(?:status\s+)?(?:becomes?|is changed to|changes to|changed to|is set to|will be set to|moves? to|is marked(?: as)?|will be changed to)\s+['"‘“`]?([a-z][a-z _()-]*?)['"’”`]?(?:[.,;]|\s+and\b|\s+if\b|$)/;
 export const PREPOSITIONS = new Set("on of for to in from with by at into onto about".split(" "));
 const NOT_STATUS_VERBS = new Set("update modify change edit set renew pay reschedule rename adjust replace move add remove".split(" "));
 
@@ -268,7 +268,7 @@ function conditional(
 export function qualifyingStatuses(clause: string, mentioned: readonly string[], entity: string): string[] {
   if (mentioned.length === 0) return [];
   const alternatives = mentioned.map((v) => v.toLowerCase().replaceAll("_", "[_ ]")).join("|");
-  const list = `["“']?((?:${alternatives})["”']?(?:\\s*(?:,|or|and|/)\\s*["“']?(?:${alternatives})["”']?)*)`;
+  const list = `["“'\`]?((?:${alternatives})["”'\`]?(?:\\s*(?:,|or|and|/)\\s*["“'\`]?(?:${alternatives})["”'\`]?)*)`;
   // "a draft transfer" qualifies an inventory transfer: the entity's head noun stands for it.
   const head = entity.split(" ").at(-1) ?? entity;
   const noun = `(?:${entity}s?|${head}s?|ones?)`;

@@ -118,4 +118,22 @@ describe("states a description gives", () => {
     expect(on("closed_at")).toEqual([expect.objectContaining({ kind: "set", value: expect.objectContaining({ kind: "now" }) })]);
     expect(on("updated_at")).toEqual([expect.objectContaining({ kind: "set", value: expect.objectContaining({ kind: "now" }) })]);
   });
+
+  it("reads states written in backticks, before the call and after it", () => {
+    const s = serviceOf(
+      shop,
+      toolSpec(
+        "complete_order",
+        { order_id: S("Order id") },
+        ["order_id"],
+        "Complete an order that is still `OPEN`; orders in any other state are refused. The order becomes `COMPLETED`.",
+      ),
+    );
+    expect(s.requires.map((r) => r.rule)).toContainEqual({ kind: "status-in", place: { hops: [], path: ["state"] }, values: ["OPEN"] });
+    expect(s.effects.map((r) => r.rule)).toContainEqual({
+      kind: "set",
+      place: { hops: [], path: ["state"] },
+      value: { kind: "constant", value: "COMPLETED" },
+    });
+  });
 });
