@@ -136,4 +136,36 @@ describe("states a description gives", () => {
       value: { kind: "constant", value: "COMPLETED" },
     });
   });
+
+  it("gives a new record the first state a flag of the call chooses, and null to the fields every record keeps empty until later", () => {
+    const bank: DomainState = {
+      transfers: {
+        tr_1001: { id: "tr_1001", amount: 5, status: "pending_approval", approval: null, cancellation: null },
+        tr_1002: { id: "tr_1002", amount: 7, status: "sent", approval: null, cancellation: null },
+        tr_1004: { id: "tr_1004", amount: 8, status: "approved", approval: { approved_at: "2025-01-02T00:00:00Z" }, cancellation: null },
+        tr_1003: { id: "tr_1003", amount: 9, status: "canceled", approval: null, cancellation: { canceled_at: "2025-01-03T00:00:00Z" } },
+      },
+    };
+    const s = serviceOf(
+      bank,
+      toolSpec(
+        "create_transfer",
+        {
+          amount: { type: "integer", description: "Amount" },
+          require_approval: { type: "boolean", description: "Whether it needs approval" },
+        },
+        ["amount"],
+        "Creates a transfer with status `pending_approval` (if `require_approval` is true) or `sent` (otherwise). Returns the transfer.",
+      ),
+    );
+    expect(s.fields?.status).toEqual({ kind: "constant", value: "sent" });
+    expect(s.fields?.approval).toEqual({ kind: "constant", value: null });
+    expect(s.fields?.cancellation).toEqual({ kind: "constant", value: null });
+    expect(s.effects).toContainEqual(
+      expect.objectContaining({
+        rule: { kind: "set", place: { hops: [], path: ["status"] }, value: { kind: "constant", value: "pending_approval" } },
+        when: [{ left: { kind: "parameter", name: "require_approval" }, op: "==", right: { kind: "constant", value: true } }],
+      }),
+    );
+  });
 });
