@@ -438,7 +438,12 @@ class ServiceWriter {
   #effect(rule: Effect): void {
     switch (rule.kind) {
       case "set":
-        this.lines.push(`${this.#place(rule.place)} = ${this.#value(rule.value)};`);
+        // A struct read from another record is copied, not shared: a later change to one leaves the other.
+        this.lines.push(
+          rule.value.kind === "read"
+            ? `${this.#place(rule.place)} = ((v: any) => (v && typeof v === "object" ? JSON.parse(JSON.stringify(v)) : v))(${this.#value(rule.value)});`
+            : `${this.#place(rule.place)} = ${this.#value(rule.value)};`,
+        );
         break;
       case "shift-date": {
         this.#helpers.add("addDays");
@@ -449,7 +454,14 @@ class ServiceWriter {
       case "add": {
         this.#helpers.add("money");
         const at = this.#place(rule.place);
-        this.lines.push(`${at} = money((${at} ?? 0) ${rule.sign < 0 ? "-" : "+"} ${this.#value(rule.amount)});`);
+        // An amount an optional argument gives, when it is not given, changes nothing.
+        const amount = this.#value(rule.amount);
+        const optional = rule.amount.kind === "parameter" && rule.amount.path !== undefined;
+        this.lines.push(
+          optional
+            ? `if (${amount} !== undefined) ${at} = money((${at} ?? 0) ${rule.sign < 0 ? "-" : "+"} ${amount});`
+            : `${at} = money((${at} ?? 0) ${rule.sign < 0 ? "-" : "+"} ${amount});`,
+        );
         break;
       }
       case "append": {

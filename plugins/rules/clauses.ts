@@ -14,6 +14,7 @@ import { counterFor, keyPattern, keyValues } from "./counters.ts";
 import { keyFormula } from "./inserted-keys.ts";
 import { literalClauses, literalEntry, literalStruct, maskLiterals } from "./literals.ts";
 import { type Candidate, resolvePlace, resolveStatusPlaces, resolveValue } from "./resolve.ts";
+import { snapshotFields } from "./snapshots.ts";
 
 export interface Clause {
   /** Lower case, quoted words masked as ⟦n⟧. */
@@ -393,6 +394,8 @@ function inserted(c: RuleContext, clause: Clause, table: Table, body: string, wh
     else if (f.nullable) fields[f.name] = { kind: "constant", value: null };
   }
   if (fromCall === 0) return false;
+  for (const snap of snapshotFields(table, c.tables, c.data, fields))
+    fields[snap.field] = { kind: "read", place: snap.place, ...(snap.after ? { after: true } : {}) };
   const formula = keyFormula(rows, table, fields);
   c.inserts.push({
     rule: { kind: "insert", table: table.name, key: formula ? { ...key, formula } : key, fields },

@@ -10,6 +10,7 @@ import { flagStatus } from "./conditional-status.ts";
 import { nowFor, type RuleContext } from "./context.ts";
 import { counterFor, keyEchoes, keyPattern, keyValues } from "./counters.ts";
 import { bookingSlots, slotPool } from "./slots.ts";
+import { snapshotFields } from "./snapshots.ts";
 import { statusesIn } from "./statuses.ts";
 
 export function deriveCreation(c: RuleContext): { fields: Record<string, ValueExpr>; newKey: NonNullable<ServiceModel["newKey"]> } | null {
@@ -90,6 +91,9 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
     else if (f.type === "boolean") fields[f.name] = { kind: "constant", value: false };
   }
   Object.assign(fields, writtenDefaults(c, table));
+  // Fields copied from the record a reference names (a card's number); a balance after, once the call's effects ran.
+  const snapshots = snapshotFields(table, c.tables, c.data, fields);
+  for (const snap of snapshots) if (!snap.after) fields[snap.field] = { kind: "read", place: snap.place };
   c.effect(
     { kind: "set", place: { hops: [], path: [] }, value: { kind: "object", fields } },
     "data",
@@ -102,6 +106,13 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
       flag.text,
       [{ left: { kind: "parameter", name: flag.parameter }, op: "==", right: { kind: "constant", value: true } }],
     );
+  for (const snap of snapshots)
+    if (snap.after)
+      c.effect(
+        { kind: "set", place: { hops: [], path: [snap.field] }, value: { kind: "read", place: snap.place, after: true } },
+        "data",
+        `the new ${table.entity}'s ${snap.field} is the ${snap.place.root?.table ?? ""} record's ${snap.place.path.join(".")} after the call, as the latest records show`,
+      );
   const pool = slotPool(c, table);
   if (pool) bookingSlots(c, pool);
   // Records that list this table's keys, reached from the new record: the key goes into their list.

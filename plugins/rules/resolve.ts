@@ -183,9 +183,12 @@ export function resolveValue(
     }) ??
     headedBy(c, wordsOf(text));
   if (param) {
-    // Money given as an object ({amount, currency}) added to a number: its amount.
-    const money = param.type === "object" && target && target.kind === "number";
-    return money ? { kind: "parameter", name: param.name, path: ["amount"] } : { kind: "parameter", name: param.name };
+    // A part of an object parameter written out ("details.amount_money"); money given as an object
+    // ({amount, currency}) added to a number: its amount.
+    const dotted = new RegExp(`(?:^|[^a-z_])${param.name}((?:\\.[a-z_]+)+)`).exec(text)?.[1]?.slice(1).split(".") ?? [];
+    const money = param.type === "object" && target && target.kind === "number" && dotted.at(-1) !== "amount";
+    const path = [...dotted, ...(money ? ["amount"] : [])];
+    return path.length > 0 ? { kind: "parameter", name: param.name, path } : { kind: "parameter", name: param.name };
   }
   const state = target?.field.enum?.find((v) => String(v).toLowerCase() === text.toLowerCase());
   if (state !== undefined) return { kind: "constant", value: state };

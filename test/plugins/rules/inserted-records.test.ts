@@ -58,4 +58,38 @@ describe("records a change tool inserts", () => {
     expect(payments.pm_1?.return_ids).toEqual(["pm_1_rt1", "pm_1_rt2", "pm_1_rt3"]);
     expect(payments.pm_2?.return_ids).toEqual(["pm_2_rt1"]);
   });
+
+  it("copies into a new record what the data's records copy from the record they refer to: as it is, or as the call leaves it", async () => {
+    const cards = () => ({
+      cards: {
+        gc_1: { id: "gc_1", number: "7001", balance: { amount: 30, currency: "USD" } },
+        gc_2: { id: "gc_2", number: "7002", balance: { amount: 5, currency: "USD" } },
+      },
+      activities: [
+        { id: "act_1", card_id: "gc_1", card_number: "7001", kind: "LOAD", balance_after: { amount: 50, currency: "USD" } },
+        { id: "act_2", card_id: "gc_2", card_number: "7002", kind: "LOAD", balance_after: { amount: 5, currency: "USD" } },
+        { id: "act_3", card_id: "gc_1", card_number: "7001", kind: "REDEEM", balance_after: { amount: 30, currency: "USD" } },
+      ],
+    });
+    const load = toolSpec(
+      "create_activity",
+      {
+        card_id: { type: "string", description: "Card id" },
+        kind: { type: "string", description: "Kind", enum: ["LOAD"] },
+        amount: { type: "integer", description: "Amount" },
+      },
+      ["card_id", "kind", "amount"],
+      "Loads a card: adds amount to the card's balance. The activity is appended.",
+    );
+    const env = await serviceEnvironment(sandbox, [load], cards());
+    const { outcomes, state } = await env.run([{ tool: "create_activity", arguments: { card_id: "gc_2", kind: "LOAD", amount: 10 } }]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true]);
+    expect((state.cards as Record<string, Record<string, unknown>>).gc_2?.balance).toEqual({ amount: 15, currency: "USD" });
+    expect((state.activities as Record<string, unknown>[]).at(-1)).toMatchObject({
+      id: "act_4",
+      card_id: "gc_2",
+      card_number: "7002",
+      balance_after: { amount: 15, currency: "USD" },
+    });
+  });
 });
