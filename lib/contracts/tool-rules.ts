@@ -212,6 +212,8 @@ export const effectSchema = z.discriminatedUnion("kind", [
     place: placeSchema,
     set: z.record(z.string(), valueExprSchema),
     only: z.object({ field: z.string(), op: z.enum(["in", "not-in"]), values: z.array(z.json()) }).optional(),
+    /** Instead of a list: the records of `of.table` whose `of.field` holds the key of the record at `place` (the cards on an account). */
+    of: z.object({ table: z.string(), field: z.string() }).optional(),
   }),
   /** The key of the record the tool made is appended to the array at `place`. */
   z.object({ kind: z.literal("link"), place: placeSchema }),

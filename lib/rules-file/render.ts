@@ -116,7 +116,7 @@ export function effectText(rule: Effect, subject: string): string {
     case "entry-add":
       return `${rule.sign === 1 ? "adds" : "subtracts"} ${valueText(rule.amount, subject)} ${rule.sign === 1 ? "to" : "from"} the ${rule.field} of the entry the argument \`${rule.parameter}\` names in ${placeText(rule.place, subject)}, when it keeps one`;
     case "set-each":
-      return `sets, on each element of ${placeText(rule.place, subject)}${rule.only ? ` whose ${rule.only.field} is ${rule.only.op === "in" ? "" : "not "}one of ${rule.only.values.map((v) => JSON.stringify(v)).join(", ")}` : ""}, ${fieldsText(rule.set, subject)}`;
+      return `sets, on each ${rule.of ? `record of ${rule.of.table} whose ${rule.of.field} is the key of` : "element of"} ${placeText(rule.place, subject)}${rule.only ? ` whose ${rule.only.field} is ${rule.only.op === "in" ? "" : "not "}one of ${rule.only.values.map((v) => JSON.stringify(v)).join(", ")}` : ""}, ${fieldsText(rule.set, subject)}`;
     case "link":
       return `appends the new record's key to ${placeText(rule.place, subject)}`;
     case "add-values":

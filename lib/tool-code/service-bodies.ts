@@ -512,7 +512,15 @@ class ServiceWriter {
         const only = rule.only
           ? `${rule.only.op === "in" ? "!" : ""}${JSON.stringify(rule.only.values)}.includes(${prop("element", rule.only.field)})`
           : "false";
-        this.lines.push(`for (const element of Array.isArray(${at}) ? ${at} : []) {`);
+        if (rule.of) {
+          const owner = this.#tables.get(rule.of.table) as Table;
+          const holder = rule.place.hops.at(-1)?.table ?? this.#service.table;
+          const key = prop(at, (this.#tables.get(holder ?? "") as Table | undefined)?.key ?? "id");
+          this.#helpers.add("same");
+          this.lines.push(
+            `for (const element of Object.values(${this.#rows(owner)} ?? {}).filter((r: any) => same(${prop("r", rule.of.field)}, ${key}))) {`,
+          );
+        } else this.lines.push(`for (const element of Array.isArray(${at}) ? ${at} : []) {`);
         this.lines.push(`  if (!element || typeof element !== "object" || ${only}) continue;`);
         this.lines.push(`  ${set.join(" ")}`);
         this.lines.push(`}`);

@@ -49,4 +49,26 @@ describe("every element of a list", () => {
       { uid: "s3", state: "CANCELED" },
     ]);
   });
+
+  it("sets the state of every record of another table that belongs to the record ('every card on the account')", async () => {
+    const bank = () => ({
+      accounts: { a1: { id: "a1", status: "open" }, a2: { id: "a2", status: "open" }, a3: { id: "a3", status: "closed" } },
+      cards: {
+        c1: { id: "c1", account_id: "a1", status: "active" },
+        c2: { id: "c2", account_id: "a1", status: "canceled" },
+        c3: { id: "c3", account_id: "a2", status: "disabled" },
+      },
+    });
+    const close = toolSpec(
+      "close_account",
+      { account_id: { type: "string", description: "Account id" } },
+      ["account_id"],
+      "Close an open account. Its status becomes closed; every Card on the account that is not already `canceled` becomes `canceled`.",
+    );
+    const env = await serviceEnvironment(sandbox, [close], bank());
+    const { outcomes, state } = await env.run([{ tool: "close_account", arguments: { account_id: "a1" } }]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true]);
+    const cards = state.cards as Record<string, Record<string, unknown>>;
+    expect([cards.c1?.status, cards.c2?.status, cards.c3?.status]).toEqual(["canceled", "canceled", "disabled"]);
+  });
 });
