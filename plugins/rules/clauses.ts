@@ -12,7 +12,7 @@ import { nameWords } from "../../lib/data-pack/places.ts";
 import { nowFor, type RuleContext } from "./context.ts";
 import { counterFor, keyPattern, keyValues } from "./counters.ts";
 import { keyFormula } from "./inserted-keys.ts";
-import { literalClauses, literalEntry, literalStruct, maskLiterals } from "./literals.ts";
+import { literalClauses, literalEntry, literalObject, literalStruct, maskLiterals } from "./literals.ts";
 import { type Candidate, resolvePlace, resolveStatusPlaces, resolveValue } from "./resolve.ts";
 import { snapshotFields } from "./snapshots.ts";
 
@@ -127,7 +127,8 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
       literalEntry(c, body, clause.literals, clause.quotes, (place, element) =>
         c.effect({ kind: "append", place: place.place, element }, clause.source, clause.sentence, when),
       ) ||
-      literalStruct(c, body, clause.literals, clause.quotes, (place, value) => add(place, { kind: "set", place: place.place, value }))
+      literalStruct(c, body, clause.literals, clause.quotes, (place, value) => add(place, { kind: "set", place: place.place, value })) ||
+      literalObject(c, body, clause.literals, clause.quotes, (place, value) => add(place, { kind: "set", place: place.place, value }))
     )
       return true;
     // "a PaymentRefund {…} is stored": a record of another table, named as the API names its type.

@@ -168,4 +168,30 @@ describe("states a description gives", () => {
       }),
     );
   });
+
+  it('reads a struct written out as JSON ("`cancellation` is set to `{"canceled_at": <current time>, "canceled_by": null}`")', () => {
+    const bank: DomainState = {
+      transfers: {
+        tr_1: { id: "tr_1", status: "pending", cancellation: null },
+        tr_2: { id: "tr_2", status: "canceled", cancellation: { canceled_at: "2025-01-03T00:00:00Z", canceled_by: null } },
+      },
+    };
+    const s = serviceOf(
+      bank,
+      toolSpec(
+        "cancel_transfer",
+        { transfer_id: S("Transfer id") },
+        ["transfer_id"],
+        'Cancel a pending transfer. The transfer becomes `canceled` and `cancellation` is set to `{"canceled_at": <current time>, "canceled_by": null}`.',
+      ),
+    );
+    expect(s.effects.map((r) => r.rule)).toContainEqual({
+      kind: "set",
+      place: { hops: [], path: ["cancellation"] },
+      value: {
+        kind: "object",
+        fields: { canceled_at: { kind: "now", wholeSeconds: true }, canceled_by: { kind: "constant", value: null } },
+      },
+    });
+  });
 });
