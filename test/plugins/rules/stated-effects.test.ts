@@ -194,4 +194,37 @@ describe("states a description gives", () => {
       },
     });
   });
+
+  it("changes the record the tool's record refers to, named in parentheses, with its time ('the hold (the transfer's Hold Entry) becomes status `released` with `released_at` set to the current time')", () => {
+    const bank: DomainState = {
+      transfers: {
+        tr_1: { id: "tr_1", status: "pending", hold_id: "h_1" },
+        tr_2: { id: "tr_2", status: "canceled", hold_id: "h_2" },
+      },
+      hold_entries: {
+        h_1: { id: "h_1", status: "active", released_at: null },
+        h_2: { id: "h_2", status: "released", released_at: "2025-01-03T00:00:00Z" },
+      },
+    };
+    const s = serviceOf(
+      bank,
+      toolSpec(
+        "cancel_transfer",
+        { transfer_id: S("Transfer id") },
+        ["transfer_id"],
+        "Cancel a pending transfer. The hold (the transfer's Hold Entry) becomes status `released` with `released_at` set to the current time. The transfer becomes `canceled`.",
+      ),
+    );
+    const hop = [{ field: "hold_id", table: "hold_entries" }];
+    expect(s.effects.map((r) => r.rule)).toContainEqual({
+      kind: "set",
+      place: { hops: hop, path: ["status"] },
+      value: { kind: "constant", value: "released" },
+    });
+    expect(s.effects.map((r) => r.rule)).toContainEqual({
+      kind: "set",
+      place: { hops: hop, path: ["released_at"] },
+      value: { kind: "now", wholeSeconds: true },
+    });
+  });
 });
