@@ -165,7 +165,10 @@ class ServiceWriter {
       return;
     }
     const start = this.lines.length;
+    // Records reached inside the block are its own: a later block reaches them again.
+    const reached = new Set(this.#reached.keys());
     write();
+    for (const chain of [...this.#reached.keys()]) if (!reached.has(chain)) this.#reached.delete(chain);
     const body = this.lines.splice(start).map((line) => `  ${line}`);
     this.lines.push(`if (${when}) {`, ...body, "}");
   }

@@ -3,6 +3,7 @@
 // names (clauses.ts); then what its words say of related records, dates that move, money.
 import type { Table } from "../../../lib/contracts/domain-schema.ts";
 import type { Row } from "../../../lib/contracts/domain-state.ts";
+import type { Condition } from "../../../lib/contracts/tool-rules.ts";
 import { arrays, leaves, nameWords, reachable } from "../../../lib/data-pack/places.ts";
 import { clausesOf, readClause } from "../clauses.ts";
 import { heldAt, here, nowFor, type RuleContext } from "../context.ts";
@@ -52,7 +53,10 @@ function relatedStatuses(c: RuleContext): void {
         if (PREPOSITIONS.has(sentence.slice(0, m.index).trim().split(/\s+/).at(-1) ?? "")) continue;
         const value = table.status.values.find((v) => v === m[1]?.trim()) ?? statusesIn(m[1] ?? "", table.status.values)[0];
         if (!value) continue;
-        c.effect({ kind: "set", place: { hops, path: [field] }, value: { kind: "constant", value } }, source, sentence);
+        // A reference the record may not hold yet (a hold only some transfers have): nothing to change then.
+        const held: Condition[] =
+          hops.length > 0 ? [{ left: { kind: "read", place: { hops: [], path: [hops[0]?.field as string] } }, op: "given" }] : [];
+        c.effect({ kind: "set", place: { hops, path: [field] }, value: { kind: "constant", value } }, source, sentence, held);
         // "… becomes complete with `completed_at` set to the current time": a time of the same record.
         const rest = `${/\swith$/.test(m[0]) ? "with" : ""}${sentence.slice((m.index ?? 0) + m[0].length)}`;
         const stamp = /^\s*with\s+`?([a-z_]+)`?\s+set\s+to\s+(?:the\s+)?(current time|now|today)/.exec(rest);
@@ -62,6 +66,7 @@ function relatedStatuses(c: RuleContext): void {
             { kind: "set", place: { hops, path: [stamped.name] }, value: stamp?.[2] === "today" ? { kind: "today" } : nowFor(stamped) },
             source,
             sentence,
+            held,
           );
       }
     }
