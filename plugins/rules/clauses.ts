@@ -212,6 +212,12 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
   if ((m = /^(?:.*?\s)?decrements\s+(.+)$/.exec(body)) && !/\sby\s/.test(m[1] as string) && amount("1", -1, m[1] as string)) return true;
   if ((m = /^(?:adds|credits|refunds|returns)\s+(.+?)\s+(?:to|back to)\s+(.+)$/.exec(body)) && amount(m[1] as string, 1, m[2] as string))
     return true;
+  // "…, returning the amount to the account's available balance", "which gives the amount back to …".
+  if (
+    (m = /(?:^|,\s*)(?:returning|giving|which gives|which returns)\s+(.+?)\s+(?:back\s+)?to\s+(.+)$/.exec(body)) &&
+    amount(m[1] as string, 1, m[2] as string)
+  )
+    return true;
   if (
     (m = /^(.+?)\s+(?:is|are)\s+(?:added|credited|refunded|returned|given back)\s+(?:to|back to)\s+(.+)$/.exec(body)) &&
     amount(m[1] as string, 1, m[2] as string)

@@ -227,4 +227,30 @@ describe("states a description gives", () => {
       value: { kind: "now", wholeSeconds: true },
     });
   });
+
+  it("reaches a table keyed by the keys of the one a reference names ('the account's available balance' in balances), and reads 'returning X to Y'", () => {
+    const bank: DomainState = {
+      accounts: { ac_1: { id: "ac_1", status: "open" }, ac_2: { id: "ac_2", status: "open" } },
+      balances: { ac_1: { account_id: "ac_1", available_balance: 100 }, ac_2: { account_id: "ac_2", available_balance: 50 } },
+      transfers: {
+        tr_1: { id: "tr_1", account_id: "ac_1", amount: 30, status: "pending" },
+        tr_2: { id: "tr_2", account_id: "ac_2", amount: 20, status: "canceled" },
+      },
+    };
+    const s = serviceOf(
+      bank,
+      toolSpec(
+        "cancel_transfer",
+        { transfer_id: S("Transfer id") },
+        ["transfer_id"],
+        "Cancel a pending transfer. The transfer becomes canceled, returning the amount to the account's available balance.",
+      ),
+    );
+    expect(s.effects.map((r) => r.rule)).toContainEqual({
+      kind: "add",
+      place: { hops: [{ field: "account_id", table: "balances" }], path: ["available_balance"] },
+      amount: { kind: "read", place: { hops: [], path: ["amount"] } },
+      sign: 1,
+    });
+  });
 });
