@@ -171,7 +171,17 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
     if (made) return true;
   }
   // X grows/goes down by V; increments X by V; adds V to X; deducts V from X
-  const amount = (phrase: string, sign: 1 | -1, placePhrase: string) => {
+  const amount = (phrase: string, sign: 1 | -1, placePhrase: string): boolean => {
+    // "the destination's current and available balances": two places sharing their owner and noun.
+    const pair = /^(.*?)\b([a-z_]+)\s+and\s+([a-z_]+)\s+([a-z_]+?)s?$/.exec(placePhrase.trim());
+    if (pair && !/\s/.test(pair[4] as string)) {
+      const [, owner, first, second, noun] = pair as unknown as string[];
+      const both = [`${owner}${first} ${noun}`, `${owner}${second} ${noun}`];
+      if (both.every((p) => resolvePlace(c, p, (k) => k === "number" || k === "money"))) {
+        const made = both.map((p) => amount(phrase, sign, p));
+        if (made.every(Boolean)) return true;
+      }
+    }
     const place = resolvePlace(c, placePhrase, (k) => k === "number" || k === "money");
     if (!place) return false;
     // A money object ({amount, currency}) moves by its amount.

@@ -231,7 +231,10 @@ describe("states a description gives", () => {
   it("reaches a table keyed by the keys of the one a reference names ('the account's available balance' in balances), and reads 'returning X to Y'", () => {
     const bank: DomainState = {
       accounts: { ac_1: { id: "ac_1", status: "open" }, ac_2: { id: "ac_2", status: "open" } },
-      balances: { ac_1: { account_id: "ac_1", available_balance: 100 }, ac_2: { account_id: "ac_2", available_balance: 50 } },
+      balances: {
+        ac_1: { account_id: "ac_1", current_balance: 100, available_balance: 100 },
+        ac_2: { account_id: "ac_2", current_balance: 50, available_balance: 50 },
+      },
       transfers: {
         tr_1: { id: "tr_1", account_id: "ac_1", amount: 30, status: "pending" },
         tr_2: { id: "tr_2", account_id: "ac_2", amount: 20, status: "canceled" },
@@ -246,6 +249,21 @@ describe("states a description gives", () => {
         "Cancel a pending transfer. The transfer becomes canceled, returning the amount to the account's available balance.",
       ),
     );
+    const approve = serviceOf(
+      bank,
+      toolSpec(
+        "approve_transfer",
+        { transfer_id: S("Transfer id") },
+        ["transfer_id"],
+        "Approve a pending transfer: the account's current and available balances drop by the amount.",
+      ),
+    );
+    expect(
+      approve.effects
+        .map((r) => r.rule)
+        .filter((r) => r.kind === "add")
+        .map((r) => ("place" in r ? r.place.path.join() : "")),
+    ).toEqual(["current_balance", "available_balance"]);
     expect(s.effects.map((r) => r.rule)).toContainEqual({
       kind: "add",
       place: { hops: [{ field: "account_id", table: "balances" }], path: ["available_balance"] },
