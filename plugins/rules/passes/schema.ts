@@ -162,7 +162,8 @@ function parameterFields(c: RuleContext): void {
     used.add(p.name);
     // "The order's current version, as read from retrieve_order": the call names the value the record
     // holds (a check against a stale copy), not a new one.
-    if (field.path.at(-1) === p.name && /\bcurrent\b/i.test(p.description ?? "")) {
+    const current = new RegExp(`\\bcurrent\\s+${nameWords(p.name).join("[ _]")}\\b`, "i");
+    if (field.path.at(-1) === p.name && current.test(p.description ?? "") && !/\bnew\b/i.test(p.description ?? "")) {
       c.require(
         {
           kind: "compare",

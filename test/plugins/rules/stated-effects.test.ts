@@ -271,4 +271,22 @@ describe("states a description gives", () => {
       sign: 1,
     });
   });
+
+  it("reads a new value the call may repeat ('send the current one if it does not change') as a value, not a check", () => {
+    const note = serviceOf(
+      shop,
+      toolSpec(
+        "set_note",
+        { order_id: S("Order id"), note: S("New note (send the current one if it does not change).") },
+        ["order_id", "note"],
+        "Sets an order's note.",
+      ),
+    );
+    expect(note.requires.map((r) => r.rule.kind)).not.toContain("compare");
+    expect(note.effects.map((r) => r.rule)).toContainEqual({
+      kind: "set",
+      place: { hops: [], path: ["note"] },
+      value: { kind: "parameter", name: "note" },
+    });
+  });
 });
