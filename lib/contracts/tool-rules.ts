@@ -144,6 +144,8 @@ export const newKeySchema = z.object({
   counter: placeSchema.optional(),
   /** Keys are numbers in the records (`35463`), as the data holds them, though tables key them as text. */
   numeric: z.boolean().optional(),
+  /** A key built from values, as the data's keys are (`pay_1024_rf1`: the payment's key, `_rf`, its refunds counted plus one). */
+  formula: valueExprSchema.optional(),
 });
 export type NewKey = z.infer<typeof newKeySchema>;
 
@@ -223,6 +225,19 @@ export const effectSchema = z.discriminatedUnion("kind", [
     amount: valueExprSchema,
     sign: z.union([z.literal(1), z.literal(-1)]),
     keyField: z.string().optional(),
+  }),
+  /**
+   * Each element of the array at `place` (a list of records) gets the fields of `set`; with `only`,
+   * just the elements whose `only.field` is (`in`) or is not (`not-in`) one of `only.values`
+   * ("every fulfillment not yet COMPLETED or CANCELED becomes CANCELED").
+   */
+  z.object({
+    kind: z.literal("set-each"),
+    place: placeSchema,
+    set: z.record(z.string(), valueExprSchema),
+    only: z.object({ field: z.string(), op: z.enum(["in", "not-in"]), values: z.array(z.json()) }).optional(),
+    /** Instead of a list: the records of `of.table` whose `of.field` holds the key of the record at `place` (the cards on an account). */
+    of: z.object({ table: z.string(), field: z.string() }).optional(),
   }),
   /** The key of the record the tool made is appended to the array at `place`. */
   z.object({ kind: z.literal("link"), place: placeSchema }),

@@ -124,6 +124,8 @@ export function effectText(rule: Effect, subject: string): string {
       return `appends, for each element of ${placeText(rule.place, subject)} whose ${rule.match.field} is ${JSON.stringify(rule.match.value)}, a copy with ${fieldsText(rule.set, subject)}${rule.negate ? ` and ${rule.negate} negated` : ""}${rule.credit ? `, crediting its ${rule.credit.amountField} back to the ${rule.credit.balanceField} of the entry of ${placeText(rule.credit.place, subject)} its ${rule.credit.entryField} names` : ""}`;
     case "entry-add":
       return `${rule.sign === 1 ? "adds" : "subtracts"} ${valueText(rule.amount, subject)} ${rule.sign === 1 ? "to" : "from"} the ${rule.field} of the entry the argument \`${rule.parameter}\` names in ${placeText(rule.place, subject)}, when it keeps one`;
+    case "set-each":
+      return `sets, on each ${rule.of ? `record of ${rule.of.table} whose ${rule.of.field} is the key of` : "element of"} ${placeText(rule.place, subject)}${rule.only ? ` whose ${rule.only.field} is ${rule.only.op === "in" ? "" : "not "}one of ${rule.only.values.map((v) => JSON.stringify(v)).join(", ")}` : ""}, ${fieldsText(rule.set, subject)}`;
     case "link":
       return `appends the new record's key to ${placeText(rule.place, subject)}`;
     case "add-values":
@@ -141,7 +143,8 @@ export function effectText(rule: Effect, subject: string): string {
   }
 }
 
-function keyText(key: { prefix: string; digits: number; sequential: boolean; counter?: Place }): string {
+function keyText(key: { prefix: string; digits: number; sequential: boolean; counter?: Place; formula?: ValueExpr }): string {
+  if (key.formula) return `key ${valueText(key.formula, "record")}`;
   if (key.counter) return `key from the counter ${placeText(key.counter, "record")}${key.prefix ? ` prefixed "${key.prefix}"` : ""}`;
   return `key "${key.prefix}" and ${key.digits} digits, ${key.sequential ? "the next free number" : "a new number"}`;
 }

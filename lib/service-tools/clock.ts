@@ -25,12 +25,32 @@ export function clockOf(text: string): string | null {
   for (const sentence of text.split(/(?<=[.!?])\s+|\n+/)) {
     if (!NOW_WORDS.test(sentence)) continue;
     const found = isoIn(sentence) ?? wordsIn(sentence);
-    if (found) return found;
+    if (found) return found.timed ? found.clock : (timeOfDayIn(text, found.clock) ?? found.clock);
   }
   return null;
 }
 
-function isoIn(sentence: string): string | null {
+/**
+ * "Today is 2025-06-12. … every timestamp the service writes is 2025-06-12T12:00:00Z": a day said
+ * alone takes the time the text gives that same day elsewhere, when it gives one time only.
+ */
+function timeOfDayIn(text: string, clock: string): string | null {
+  const day = clock.slice(0, 10);
+  const times = new Set<string>();
+  for (const m of text.matchAll(
+    /\b(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2}|[A-Za-z]{1,4}\b)?/g,
+  )) {
+    const time = utc(Number(m[1]), Number(m[2]), Number(m[3]), m[4], m[5], m[6], m[7]);
+    if (time && `${m[1]}-${m[2]}-${m[3]}` === day) times.add(time);
+  }
+  return times.size === 1 ? ([...times][0] as string) : null;
+}
+
+type Found = { clock: string; timed: boolean } | null;
+
+const dated = (clock: string | null, timed: boolean): Found => (clock ? { clock, timed } : null);
+
+function isoIn(sentence: string): Found {
   const all = [
     ...sentence.matchAll(
       /\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2}|[A-Za-z]{1,4}\b)?)?/g,
@@ -39,17 +59,17 @@ function isoIn(sentence: string): string | null {
   // "Today is 2025-10-14; the current time is 2025-10-14T15:00:00Z": the one with a time says more.
   const m = all.find((found) => found[4]) ?? all[0];
   if (!m) return null;
-  if (m[4]) return utc(Number(m[1]), Number(m[2]), Number(m[3]), m[4], m[5], m[6], m[7]);
+  if (m[4]) return dated(utc(Number(m[1]), Number(m[2]), Number(m[3]), m[4], m[5], m[6], m[7]), true);
   // "Today is 2025-05-06 and the time is 10:00 UTC": the time said elsewhere in the sentence.
   const time = timeIn(sentence.slice((m.index ?? 0) + m[0].length));
-  return utc(Number(m[1]), Number(m[2]), Number(m[3]), time?.hour, time?.minute, time?.second, time?.zone);
+  return dated(utc(Number(m[1]), Number(m[2]), Number(m[3]), time?.hour, time?.minute, time?.second, time?.zone), time !== null);
 }
 
-function wordsIn(sentence: string): string | null {
+function wordsIn(sentence: string): Found {
   const m = new RegExp(`\\b(${MONTHS.join("|")})\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})`, "i").exec(sentence);
   if (!m) return null;
   const time = timeIn(sentence.slice((m.index ?? 0) + m[0].length));
-  return utc(
+  const clock = utc(
     Number(m[3]),
     MONTHS.indexOf((m[1] as string).toLowerCase()) + 1,
     Number(m[2]),
@@ -58,6 +78,7 @@ function wordsIn(sentence: string): string | null {
     time?.second,
     time?.zone,
   );
+  return dated(clock, time !== null);
 }
 
 /** A time of day said in a text (`10:00 UTC`, `3:30 pm EST`). */

@@ -24,6 +24,8 @@ class ServiceWriter {
   readonly #snapshots = new Map<string, string>();
   readonly #tool: string;
   #inserts = 1;
+  /** The key (as the record holds it) of the record an insert effect made last, for a link after it. */
+  #lastInserted: string | null = null;
 
   constructor(tool: string, service: ServiceModel, tables: ReadonlyMap<string, Table>, helpers: Set<string>) {
     this.#tool = tool;
@@ -242,6 +244,10 @@ class ServiceWriter {
    */
   #newKey(name: string, value: string, table: Table | undefined, pattern: NewKey): void {
     const rows = table ? `${this.#rows(table)} ?? {}` : "{}";
+    if (pattern.formula) {
+      this.lines.push(`const ${name} = String(${this.#value(pattern.formula)});`, `const ${value} = ${name};`);
+      return;
+    }
     if (pattern.counter) {
       this.#helpers.add("counterKey");
       const holder = this.#place({ ...pattern.counter, path: pattern.counter.path.slice(0, -1) });
@@ -458,7 +464,12 @@ class ServiceWriter {
   #effect(rule: Effect): void {
     switch (rule.kind) {
       case "set":
-        this.lines.push(`${this.#place(rule.place)} = ${this.#value(rule.value)};`);
+        // A struct read from another record is copied, not shared: a later change to one leaves the other.
+        this.lines.push(
+          rule.value.kind === "read"
+            ? `${this.#place(rule.place)} = ((v: any) => (v && typeof v === "object" ? JSON.parse(JSON.stringify(v)) : v))(${this.#value(rule.value)});`
+            : `${this.#place(rule.place)} = ${this.#value(rule.value)};`,
+        );
         break;
       case "shift-date": {
         this.#helpers.add("addDays");
@@ -469,7 +480,14 @@ class ServiceWriter {
       case "add": {
         this.#helpers.add("money");
         const at = this.#place(rule.place);
-        this.lines.push(`${at} = money((${at} ?? 0) ${rule.sign < 0 ? "-" : "+"} ${this.#value(rule.amount)});`);
+        // An amount an optional argument gives, when it is not given, changes nothing.
+        const amount = this.#value(rule.amount);
+        const optional = rule.amount.kind === "parameter" && rule.amount.path !== undefined;
+        this.lines.push(
+          optional
+            ? `if (${amount} !== undefined) ${at} = money((${at} ?? 0) ${rule.sign < 0 ? "-" : "+"} ${amount});`
+            : `${at} = money((${at} ?? 0) ${rule.sign < 0 ? "-" : "+"} ${amount});`,
+        );
         break;
       }
       case "append": {
@@ -514,9 +532,31 @@ class ServiceWriter {
         this.lines.push(`}`);
         break;
       }
+      case "set-each": {
+        const at = this.#place(rule.place);
+        const set = Object.entries(rule.set).map(([name, v]) => `${prop("element", name)} = ${this.#value(v)};`);
+        const only = rule.only
+          ? `${rule.only.op === "in" ? "!" : ""}${JSON.stringify(rule.only.values)}.includes(${prop("element", rule.only.field)})`
+          : "false";
+        if (rule.of) {
+          const owner = this.#tables.get(rule.of.table) as Table;
+          const holder = rule.place.hops.at(-1)?.table ?? this.#service.table;
+          const key = prop(at, (this.#tables.get(holder ?? "") as Table | undefined)?.key ?? "id");
+          this.#helpers.add("same");
+          this.lines.push(
+            `for (const element of Object.values(${this.#rows(owner)} ?? {}).filter((r: any) => same(${prop("r", rule.of.field)}, ${key}))) {`,
+          );
+        } else this.lines.push(`for (const element of Array.isArray(${at}) ? ${at} : []) {`);
+        this.lines.push(`  if (!element || typeof element !== "object" || ${only}) continue;`);
+        this.lines.push(`  ${set.join(" ")}`);
+        this.lines.push(`}`);
+        break;
+      }
       case "link": {
         const at = this.#place(rule.place);
-        this.lines.push(`${at} = [...(${at} ?? []), keyValue];`);
+        // A change tool links the record it inserted last; a create tool, the record it made.
+        const made = this.#service.kind === "create" ? "keyValue" : (this.#lastInserted ?? "keyValue");
+        this.lines.push(`${at} = [...(${at} ?? []), ${made}];`);
         break;
       }
       case "add-values": {
@@ -562,6 +602,7 @@ class ServiceWriter {
         const table = this.#tables.get(rule.table) as Table;
         const n = this.#inserts++;
         this.#newKey(`insertKey${n}`, `insertValue${n}`, table, rule.key);
+        this.#lastInserted = `insertValue${n}`;
         const fields = Object.entries(rule.fields).map(
           ([name, v]) => `${q(name)}: ${v.kind === "new-key" ? `insertValue${n}` : this.#value(v)}`,
         );

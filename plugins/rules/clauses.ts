@@ -15,8 +15,10 @@ import { nowFor, type RuleContext } from "./context.ts";
 import { counterFor, keyPattern, keyValues } from "./counters.ts";
 import { sameValue, structOf } from "./creation.ts";
 import { historyValue, movedNumber } from "./history.ts";
-import { literalClauses, literalEntry, literalStruct, maskLiterals } from "./literals.ts";
+import { keyFormula } from "./inserted-keys.ts";
+import { literalClauses, literalEntry, literalObject, literalStruct, maskLiterals } from "./literals.ts";
 import { type Candidate, resolvePlace, resolveStatusPlaces, resolveValue } from "./resolve.ts";
+import { snapshotFields } from "./snapshots.ts";
 import { stateScope } from "./state-scope.ts";
 
 export interface Clause {
@@ -56,7 +58,8 @@ export function clausesOf(sentences: readonly { sentence: string; source: RuleSo
       // "its status becomes active and the suspension date is cleared": each side that has a verb of its own.
       const pieces = kept
         .split(/\s+and\s+(?=(?:the|its|their|every|each)\b[^,]*?\b(?:is|are|becomes|become|goes|go|gets|get)\b)/i)
-        .flatMap(ownVerbs);
+        .flatMap(ownVerbs)
+        .flatMap(andVerbs);
       // "when the requester comments …, the status becomes open": the pieces after a "when" piece are under it.
       const opening = /^(?:if|when|whenever|once)\s+(.+?)[,]?$/i.exec(pieces[0]?.trim() ?? "");
       const inherited = opening && pieces.length > 1 ? (opening[1] as string).toLowerCase() : undefined;
@@ -70,7 +73,20 @@ export function clausesOf(sentences: readonly { sentence: string; source: RuleSo
   return out;
 }
 
-const VERB = /\b(?:is|are|becomes?|goes|go|gets?|grows?|drops?|increments|decrements|sets?|moves?|turns?)\b/i;
+const VERB =
+  /\b(?:is|are|becomes?|goes|go|gets?|grows?|drops?|increments|decrements|sets?|moves?|turns?)\b|\+\s*\d+[.,;!]*$|\s(?:now|today)[.,;!]*$/i;
+
+/**
+ * "version goes up by 1 and updated_at is set to now": two changes joined by "and", each with a
+ * verb of its own, read one by one ("closed_at and updated_at are set to now" shares one verb and
+ * stays whole; a condition stays whole).
+ */
+function andVerbs(piece: string): string[] {
+  if (/^(?:if|when|whenever|once|unless|only|while)\b/i.test(piece)) return [piece];
+  const parts = piece.split(/\s+and\s+/);
+  if (parts.length < 2 || !parts.every((p) => VERB.test(p))) return [piece];
+  return parts;
+}
 
 /**
  * "session.login_count is incremented by 1, user_id is set, access_token becomes …": a list of
@@ -128,7 +144,8 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
       literalEntry(c, body, clause.literals, clause.quotes, (place, element) =>
         c.effect({ kind: "append", place: place.place, element }, clause.source, clause.sentence, when),
       ) ||
-      literalStruct(c, body, clause.literals, clause.quotes, (place, value) => add(place, { kind: "set", place: place.place, value }))
+      literalStruct(c, body, clause.literals, clause.quotes, (place, value) => add(place, { kind: "set", place: place.place, value })) ||
+      literalObject(c, body, clause.literals, clause.quotes, (place, value) => add(place, { kind: "set", place: place.place, value }))
     )
       return true;
     // "a PaymentRefund {…} is stored": a record of another table, named as the API names its type.
@@ -173,7 +190,17 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
     if (made) return true;
   }
   // X grows/goes down by V; increments X by V; adds V to X; deducts V from X
-  const amount = (phrase: string, sign: 1 | -1, placePhrase: string) => {
+  const amount = (phrase: string, sign: 1 | -1, placePhrase: string): boolean => {
+    // "the destination's current and available balances": two places sharing their owner and noun.
+    const pair = /^(.*?)\b([a-z_]+)\s+and\s+([a-z_]+)\s+([a-z_]+?)s?$/.exec(placePhrase.trim());
+    if (pair && !/\s/.test(pair[4] as string)) {
+      const [, owner, first, second, noun] = pair as unknown as string[];
+      const both = [`${owner}${first} ${noun}`, `${owner}${second} ${noun}`];
+      if (both.every((p) => resolvePlace(c, p, (k) => k === "number" || k === "money"))) {
+        const made = both.map((p) => amount(phrase, sign, p));
+        if (made.every(Boolean)) return true;
+      }
+    }
     const place = resolvePlace(c, placePhrase, (k) => k === "number" || k === "money");
     if (!place) return false;
     // A money object ({amount, currency}) moves by its amount.
@@ -187,6 +214,21 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
     return true;
   };
   if ((m = new RegExp(String.raw`^(.+?)\s+${UP}\s+by\s+(.+)$`).exec(body)) && amount(m[2] as string, 1, m[1] as string)) return true;
+  // "version + 1": a number of the record up by a constant, written as a sum.
+  if ((m = /^([a-z_][a-z_. ]*?)\s*\+\s*(\d+)$/.exec(body)) && amount(m[2] as string, 1, m[1] as string)) return true;
+  // "closed_at and updated_at now": times set to the clock, written without a verb.
+  if ((m = /^([a-z_][a-z_., ]*?)\s+(now|today)$/.exec(body))) {
+    let made = false;
+    for (const part of (m[1] as string).split(/\s*,\s*|\s+and\s+/)) {
+      const place = resolvePlace(c, part);
+      if (!place || place.kind === "array" || place.kind === "object") continue;
+      const value = resolveValue(c, m[2] as string, clause.quotes, place, m[2] as string);
+      if (!value || !fits(value, place)) continue;
+      add(place, { kind: "set", place: place.place, value });
+      made = true;
+    }
+    if (made) return true;
+  }
   if ((m = new RegExp(String.raw`^(.+?)\s+${DOWN}\s+by\s+(.+)$`).exec(body)) && amount(m[2] as string, -1, m[1] as string)) return true;
   if ((m = /^(?:increments|increases|raises|tops up)\s+(.+?)\s+by\s+(.+)$/.exec(body)) && amount(m[2] as string, 1, m[1] as string))
     return true;
@@ -198,6 +240,12 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
   if ((m = /^(?:.*?\s)?increments\s+(.+)$/.exec(body)) && !/\sby\s/.test(m[1] as string) && amount("1", 1, m[1] as string)) return true;
   if ((m = /^(?:.*?\s)?decrements\s+(.+)$/.exec(body)) && !/\sby\s/.test(m[1] as string) && amount("1", -1, m[1] as string)) return true;
   if ((m = /^(?:adds|credits|refunds|returns)\s+(.+?)\s+(?:to|back to)\s+(.+)$/.exec(body)) && amount(m[1] as string, 1, m[2] as string))
+    return true;
+  // "…, returning the amount to the account's available balance", "which gives the amount back to …".
+  if (
+    (m = /(?:^|,\s*)(?:returning|giving|which gives|which returns)\s+(.+?)\s+(?:back\s+)?to\s+(.+)$/.exec(body)) &&
+    amount(m[1] as string, 1, m[2] as string)
+  )
     return true;
   if (
     (m = /^(.+?)\s+(?:is|are)\s+(?:added|credited|refunded|returned|given back)\s+(?:to|back to)\s+(.+)$/.exec(body)) &&
@@ -379,15 +427,16 @@ function inserted(c: RuleContext, clause: Clause, table: Table, body: string, wh
     else if (param) {
       fields[f.name] = { kind: "parameter", name: param.name };
       fromCall += 1;
-    } else if (own && c.subject.kind === "change") {
+    } else if (f.format === "date-time" || /_at$/.test(f.name)) fields[f.name] = f.format === "date" ? { kind: "today" } : nowFor(f);
+    else if (own && c.subject.kind === "change") {
+      // A value the tool's record holds too (its location, its order); its times are its own.
       fields[f.name] = { kind: "read", place: { hops: [], path: [own.name] }, after: true };
       fromCall += 1;
     } else if (c.target && f.references === c.target.name && c.subject.kind === "change" && c.target.key) {
       // The entry made for the tool's own record refers to it (a waitlisted enrollment's section).
       fields[f.name] = { kind: "read", place: { hops: [], path: [c.target.key] } };
       fromCall += 1;
-    } else if (f.format === "date-time" || /_at$/.test(f.name)) fields[f.name] = f.format === "date" ? { kind: "today" } : nowFor(f);
-    else if (f.format === "date" || /(^|_)date$/.test(f.name)) fields[f.name] = { kind: "today" };
+    } else if (f.format === "date" || /(^|_)date$/.test(f.name)) fields[f.name] = { kind: "today" };
     // "delta", "quantity_after_change": the size of the number the call moves, and the number it leaves (history.ts).
     else if (historyValue(f.name, f.type, moved)) fields[f.name] = historyValue(f.name, f.type, moved) as ValueExpr;
     // As the data's records are: a value every one holds alike (`type: "StudentEnrollment"`), a struct shaped as theirs.
@@ -403,8 +452,11 @@ function inserted(c: RuleContext, clause: Clause, table: Table, body: string, wh
     else if (f.nullable) fields[f.name] = { kind: "constant", value: null };
   }
   if (fromCall === 0) return false;
+  for (const snap of snapshotFields(table, c.tables, c.data, fields))
+    fields[snap.field] = { kind: "read", place: snap.place, ...(snap.after ? { after: true } : {}) };
+  const formula = keyFormula(rows, table, fields);
   c.inserts.push({
-    rule: { kind: "insert", table: table.name, key, fields },
+    rule: { kind: "insert", table: table.name, key: formula ? { ...key, formula } : key, fields },
     source: clause.source,
     text: clause.sentence,
     ...(when ? { when } : {}),

@@ -6,11 +6,13 @@ import type { Field, Table } from "../../lib/contracts/domain-schema.ts";
 import type { ServiceModel, ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import { nameWords, reachable } from "../../lib/data-pack/places.ts";
 import { keyTable } from "../../lib/service-tools/subject.ts";
+import { flagStatus } from "./conditional-status.ts";
 import { nowFor, type RuleContext } from "./context.ts";
 import { counterFor, keyEchoes, keyPattern, keyValues } from "./counters.ts";
 import { completeLineItems } from "./line-items.ts";
 import { keepNullFields } from "./record-shape.ts";
 import { bookingSlots, slotPool } from "./slots.ts";
+import { snapshotFields } from "./snapshots.ts";
 import { statusesIn } from "./statuses.ts";
 
 export function deriveCreation(c: RuleContext): { fields: Record<string, ValueExpr>; newKey: NonNullable<ServiceModel["newKey"]> } | null {
@@ -26,7 +28,9 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
     ? { ...pattern, counter: counter.place, prefix: counter.prefix, numeric: counter.numeric }
     : { ...pattern, ...(numeric ? { numeric } : {}) };
   const echoes = keyEchoes(rows, table);
-  const initial = initialStatus(c, table);
+  // A first state a flag of the call chooses: the other state when the flag is not set.
+  const flag = table.status ? flagStatus(c, table) : null;
+  const initial = flag?.whenFalse ?? initialStatus(c, table);
   // Fields that records in the first state hold (a cancelled hold's reason is not one of them).
   const usual = initial && table.status ? rows.filter((r) => r[table.status?.field as string] === initial) : rows;
   const held = (f: Field) =>
@@ -43,7 +47,9 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
       fields[f.name] = echo;
       continue;
     }
-    const param = c.text.parameters.find((p) => p.name === f.name) ?? c.parameterFor(f.name, taken);
+    const named = c.text.parameters.find((p) => p.name === f.name) ?? c.parameterFor(f.name, taken);
+    // A flag (`require_approval`) is no value of a field that is not one (`approval`: a struct or null).
+    const param = named && (named.type === "boolean") === (f.type === "boolean") ? named : undefined;
     if (param) {
       fields[f.name] = { kind: "parameter", name: param.name };
       taken.add(param.name);
@@ -66,7 +72,12 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
       fields[f.name] = { kind: "constant", value: alike };
       continue;
     }
-    if (!held(f)) continue;
+    if (!held(f)) {
+      // A field every record keeps, null where it has no value yet (`approval`, `cancellation`): null.
+      if (rows.length > 0 && rows.every((r) => f.name in r) && rows.some((r) => r[f.name] === null))
+        fields[f.name] = { kind: "constant", value: null };
+      continue;
+    }
     if (table.status && f.name === table.status.field && initial) fields[f.name] = { kind: "constant", value: initial };
     else if (f.format === "date") fields[f.name] = { kind: "today" };
     else if (f.format === "date-time") fields[f.name] = nowFor(f);
@@ -84,11 +95,28 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
   Object.assign(fields, writtenDefaults(c, table));
   completeLineItems(c, table, fields);
   keepNullFields(c, table, fields);
+  // Fields copied from the record a reference names (a card's number); a balance after, once the call's effects ran.
+  const snapshots = snapshotFields(table, c.tables, c.data, fields);
+  for (const snap of snapshots) if (!snap.after) fields[snap.field] = { kind: "read", place: snap.place };
   c.effect(
     { kind: "set", place: { hops: [], path: [] }, value: { kind: "object", fields } },
     "data",
     `a new ${table.entity} with the fields the data's ${table.name} hold`,
   );
+  if (flag && table.status)
+    c.effect(
+      { kind: "set", place: { hops: [], path: [table.status.field] }, value: { kind: "constant", value: flag.whenTrue } },
+      "description",
+      flag.text,
+      [{ left: { kind: "parameter", name: flag.parameter }, op: "==", right: { kind: "constant", value: true } }],
+    );
+  for (const snap of snapshots)
+    if (snap.after)
+      c.effect(
+        { kind: "set", place: { hops: [], path: [snap.field] }, value: { kind: "read", place: snap.place, after: true } },
+        "data",
+        `the new ${table.entity}'s ${snap.field} is the ${snap.place.root?.table ?? ""} record's ${snap.place.path.join(".")} after the call, as the latest records show`,
+      );
   const pool = slotPool(c, table);
   if (pool) bookingSlots(c, pool);
   // Records that list this table's keys, reached from the new record: the key goes into their list.
@@ -187,7 +215,7 @@ function initialStatus(c: RuleContext, table: Table): string | null {
   for (const { sentence, written } of c.sentences("description")) {
     // "its status is 'new'", "created with status pending", "the status starts as draft".
     const said =
-      /\bstatus\s+(?:is|will be|becomes|starts as|of|:)?\s*["'“`]?([A-Za-z][A-Za-z _-]*?)["'”`]?(?:[.,;)]|\s+(?:when|if|and|unless|until)\b|$)/i.exec(
+      /\bstatus\s+(?:(?:is|will be|becomes|starts as|of)\s+|:\s*)?["'“`]?([A-Za-z][A-Za-z _-]*?)["'”`]?(?:[.,;)]|\s+(?:when|if|and|unless|until)\b|$)/i.exec(
         written,
       );
     if (said?.[1] && /\b(created|placed|made|opened|booked|starts?|new|initial|is)\b/.test(sentence)) {

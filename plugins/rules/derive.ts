@@ -18,6 +18,7 @@ import { here, RuleContext } from "./context.ts";
 import { deriveCreation } from "./creation.ts";
 import { parameterDefaults } from "./defaults.ts";
 import { completeHistory } from "./history.ts";
+import { linkInserted } from "./inserted-keys.ts";
 import { dataPass } from "./passes/data.ts";
 import { descriptionPass } from "./passes/description.ts";
 import { namePass } from "./passes/name.ts";
@@ -207,6 +208,7 @@ export function deriveServiceModel(spec: ToolSpec, tables: readonly Table[], dat
     service.match = matches(text.parameters, subject.table, tables);
   }
   service.requires = c.requires;
+  linkInserted(c);
   service.effects = withoutCounterSteps([...c.effects, ...c.inserts], service.newKey);
   service.returns = returnsOf(subject, spec);
   if (subject.kind === "change" || subject.kind === "create") {

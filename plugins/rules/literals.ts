@@ -28,6 +28,11 @@ export function literalClauses(masked: string): string[] {
     /(?:^|[,;:(]\s*|\band\s+)((?:an?|one|the|new)\s+[A-Za-z][A-Za-z_ ]{0,40}?\s*⦃\d+⦄\s*(?:is|are)\s+(?:added|appended|recorded|stored|pushed)(?:\s+(?:to|in|on|onto)\s+(?:the\s+)?[A-Za-z_' ]{1,60}?)?)(?=[,.;)]|\s+and\b|$)/gi,
   ))
     out.push((m[1] as string).trim());
+  // '`cancellation` is set to {"canceled_at": <current time>, "canceled_by": null}': a struct set whole.
+  for (const m of masked.matchAll(
+    /(?:^|[,;:(]\s*|\band\s+)([A-Za-z_][A-Za-z0-9_.]*)\s+(?:is|are)\s+set\s+to\s+(⦃\d+⦄)(?=[,.;)]|\s+and\b|$)/gi,
+  ))
+    out.push(`sets ${m[1]} to ${m[2]}`);
   // "Sets status {status, last_changed: today, last_changed_by: acting employee}": a struct set part by part.
   for (const m of masked.matchAll(/(?:^|[;.]\s*|\band\s+)(sets?\s+[A-Za-z_][A-Za-z0-9_.]*\s*⦃\d+⦄)(?=[,.;)]|\s+and\b|$)/gi))
     out.push((m[1] as string).trim());
@@ -71,6 +76,43 @@ export function literalStruct(
     made = true;
   }
   return made;
+}
+
+/**
+ * A struct field set whole from a literal ('sets cancellation to {"canceled_at": <current time>,
+ * "canceled_by": null}'): each part a constant, the clock or a parameter; true when it made the rule.
+ */
+export function literalObject(
+  c: RuleContext,
+  body: string,
+  literals: readonly string[],
+  quotes: readonly string[],
+  emit: (place: Candidate, value: ValueExpr) => void,
+): boolean {
+  const m = /^sets?\s+([a-z_][a-z0-9_.]*)\s+to\s+⦃(\d+)⦄$/.exec(body);
+  if (!m || !c.target) return false;
+  const whole = resolvePlace(c, m[1] as string, (k) => k === "object");
+  if (!whole || whole.table !== c.target) return false;
+  const known = whole.field.fields ?? [];
+  const fields: Record<string, ValueExpr> = {};
+  for (const part of (literals[Number(m[2])] ?? "").split(/\s*,\s*/)) {
+    const item = /^(?:⟦(\d+)⟧|([a-z_][a-z0-9_]*))\s*:\s*(.+)$/i.exec(part.trim());
+    if (!item) return false;
+    const name = item[1] !== undefined ? (quotes[Number(item[1])] ?? "") : (item[2] as string);
+    // A struct the data holds says which parts it has; one it never holds yet takes the literal's.
+    if (!/^[a-z_][a-z0-9_]*$/i.test(name) || (known.length > 0 && !known.some((f) => f.name === name))) return false;
+    const text = (item[3] as string)
+      .trim()
+      .replace(/^<\s*(?:the\s+)?(current time|now|current date|today(?:'s date)?)\s*>$/i, (_, w: string) =>
+        /time|now/i.test(w) ? "now" : "today",
+      );
+    const value = literalValue(c, name, text, quotes, known);
+    if (!value) return false;
+    fields[name] = value;
+  }
+  if (Object.keys(fields).length === 0) return false;
+  emit(whole, { kind: "object", fields });
+  return true;
 }
 
 const APPENDED =

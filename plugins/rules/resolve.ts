@@ -74,6 +74,17 @@ function candidates(c: RuleContext): Candidate[] {
       add(table, { hops }, owner);
     }
   }
+  // A table keyed by another's keys (an account's `balances` record, keyed by the account's id) is
+  // reached by the same reference: "the account's available balance".
+  if (target)
+    for (const ref of target.fields) {
+      const other = ref.references ? c.tables.get(ref.references) : undefined;
+      if (!other) continue;
+      for (const satellite of satellitesOf(c, other)) {
+        const owner = new Set([...entity(satellite), ...entity(other), ...nameWords(ref.name).filter((w) => w !== "id")]);
+        add(satellite, { hops: [{ field: ref.name, table: satellite.name }] }, owner);
+      }
+    }
   // Records the call's parameters name (the acting employee, the destination account).
   for (const p of c.text.parameters) {
     const table = keyTable(p, [...c.tables.values()]);
@@ -85,6 +96,17 @@ function candidates(c: RuleContext): Candidate[] {
   for (const table of c.tables.values())
     if (table.storage === "single") add(table, { hops: [], root: { table: table.name } }, entity(table));
   return out;
+}
+
+/** Tables whose records are keyed by the keys of `table`'s records, one each at most (not `table` itself). */
+function satellitesOf(c: RuleContext, table: Table): Table[] {
+  const keys = new Set(Object.keys(c.data[table.name] ?? {}));
+  if (keys.size === 0) return [];
+  return [...c.tables.values()].filter((t) => {
+    if (t === table || t.storage === "single" || t.fields.some((f) => f.references === table.name)) return false;
+    const own = Object.keys(c.data[t.name] ?? {});
+    return own.length >= 2 && own.every((k) => keys.has(k));
+  });
 }
 
 /**
@@ -183,9 +205,12 @@ export function resolveValue(
     }) ??
     headedBy(c, wordsOf(text));
   if (param) {
-    // Money given as an object ({amount, currency}) added to a number: its amount.
-    const money = param.type === "object" && target && target.kind === "number";
-    return money ? { kind: "parameter", name: param.name, path: ["amount"] } : { kind: "parameter", name: param.name };
+    // A part of an object parameter written out ("details.amount_money"); money given as an object
+    // ({amount, currency}) added to a number: its amount.
+    const dotted = new RegExp(`(?:^|[^a-z_])${param.name}((?:\\.[a-z_]+)+)`).exec(text)?.[1]?.slice(1).split(".") ?? [];
+    const money = param.type === "object" && target && target.kind === "number" && dotted.at(-1) !== "amount";
+    const path = [...dotted, ...(money ? ["amount"] : [])];
+    return path.length > 0 ? { kind: "parameter", name: param.name, path } : { kind: "parameter", name: param.name };
   }
   const state = target?.field.enum?.find((v) => String(v).toLowerCase() === text.toLowerCase());
   if (state !== undefined) return { kind: "constant", value: state };

@@ -29,7 +29,8 @@ export interface TargetStatus {
 }
 
 const BECOMES =
-  /\b(?:status\s+)?(?:becomes?|is changed to|changes to|changed to|is set to|will be set to|moves? to|is marked(?: as)?|will be changed to)\s+['"‘“]?([a-z][a-z _()-]*?)['"’”]?(?:[.,;]|\s+and\b|\s+if\b|$)/;
+  /\b(?:status\s+)?(?:becomes?|is changed to|changes to|changed to|is set to|will be set to|moves? to|is marked(?: as)?|will be changed to)\s+['"‘“`]?([a-z][a-z _()-]*?)['"’”`]?(?:[.,;]|\s+and\b|\s+if\b|$)/;
+export const PREPOSITIONS = new Set("on of for to in from with by at into onto about".split(" "));
 const NOT_STATUS_VERBS = new Set("update modify change edit set renew pay reschedule rename adjust replace move add remove".split(" "));
 
 /** The state the tool leaves its record in, or null. */
@@ -64,10 +65,15 @@ export function targetStatus(c: RuleContext): TargetStatus | null {
       // The pattern may have taken the word "status" itself: then it is the subject.
       if (/^status\b/.test(match[0])) before.push("status");
       const head = entity.split(" ").at(-1) ?? entity;
-      const last = before.filter((w) => w !== "").at(-1) ?? "";
-      const owner = (before.filter((w) => w !== "").at(-2) ?? "").replace(/'s$/, "");
-      const ofRecord = last === head || last === `${head}'s` || owner === head || owner === "its" || /^(it|its)$/.test(last);
       const words = before.filter((w) => w !== "");
+      // The record's state field by its own name ("state becomes CANCELED") is its status.
+      const last = (words.at(-1) ?? "").replace(/^[`'"]|[`'"]$/g, "") === status.field ? "status" : (words.at(-1) ?? "");
+      const owner = (words.at(-2) ?? "").replace(/'s$/, "");
+      // "a reward still issued on the order becomes DELETED": the record named after a preposition is not the subject.
+      const governed =
+        PREPOSITIONS.has(words.at(-2) ?? "") || (/^(the|this|that)$/.test(words.at(-2) ?? "") && PREPOSITIONS.has(words.at(-3) ?? ""));
+      const ofRecord =
+        ((last === head || last === `${head}'s`) && !governed) || owner === head || owner === "its" || /^(it|its)$/.test(last);
       if (!ofRecord && !(last === "status" && (owner === head || owner === "its" || words.length <= 2))) continue;
       const value = (match[1] as string).trim();
       // "updated_at of every ticket involved is set to now": another field's value, and a time.
@@ -280,7 +286,7 @@ function conditional(
 export function qualifyingStatuses(clause: string, mentioned: readonly string[], entity: string): string[] {
   if (mentioned.length === 0) return [];
   const alternatives = mentioned.map((v) => v.toLowerCase().replaceAll("_", "[_ ]")).join("|");
-  const list = `["“']?((?:${alternatives})["”']?(?:\\s*(?:,|or|and|/)\\s*["“']?(?:${alternatives})["”']?)*)`;
+  const list = `["“'\`]?((?:${alternatives})["”'\`]?(?:\\s*(?:,|or|and|/)\\s*["“'\`]?(?:${alternatives})["”'\`]?)*)`;
   // "a draft transfer" qualifies an inventory transfer: the entity's head noun stands for it.
   const head = entity.split(" ").at(-1) ?? entity;
   const noun = `(?:${entity}s?|${head}s?|ones?)`;

@@ -3,12 +3,14 @@
 // names (clauses.ts); then what its words say of related records, dates that move, money.
 import type { Table } from "../../../lib/contracts/domain-schema.ts";
 import type { Row } from "../../../lib/contracts/domain-state.ts";
+import type { Condition } from "../../../lib/contracts/tool-rules.ts";
 import { arrays, leaves, nameWords, reachable } from "../../../lib/data-pack/places.ts";
 import { stampedTimes } from "../assignments.ts";
 import { clausesOf, readClause } from "../clauses.ts";
-import { heldAt, here, type RuleContext } from "../context.ts";
+import { heldAt, here, nowFor, type RuleContext } from "../context.ts";
+import { eachElementStates } from "../each-element.ts";
 import { chargedAmount, recordedEntry } from "../money.ts";
-import { statusesIn, statusRequirement } from "../statuses.ts";
+import { PREPOSITIONS, statusesIn, statusRequirement } from "../statuses.ts";
 import { bounds, parameterValues } from "../values.ts";
 
 export function descriptionPass(c: RuleContext, to: string | null): void {
@@ -29,6 +31,7 @@ export function descriptionPass(c: RuleContext, to: string | null): void {
   for (const clause of clauses) stampedTimes(c, clause);
   describedRefunds(c, c.target);
   relatedStatuses(c);
+  eachElementStates(c);
   dateShifts(c);
   money(c, "description");
   numbersSet(c);
@@ -40,15 +43,34 @@ function relatedStatuses(c: RuleContext): void {
   for (const { table, hops } of reachable(c.tables, target).slice(1)) {
     if (!table.status) continue;
     const field = table.status.field;
-    for (const { sentence, source } of c.sentences("description")) {
+    for (const { sentence: said, source } of c.sentences("description")) {
       if (source !== "description") continue;
+      // "the hold (the transfer's pending transaction) becomes …": the record named in the parentheses.
+      const sentence = said.replace(/\bthe\s+[a-z]+\s+\(the\s+[a-z_ ]+?'s\s+([a-z_ ]+)\)/g, "the $1");
       const pattern = new RegExp(
-        `\\bthe ${table.entity}\\s+(?:becomes?|is|will be)\\s+(?:marked\\s+(?:as\\s+)?)?['"]?([a-z_ ]+?)['"]?(?:\\s+again)?(?:[.,;]|\\s+and\\b|$)`,
+        `\\bthe ${table.entity}\\s+(?:becomes?|is|will be)\\s+(?:status\\s+)?(?:marked\\s+(?:as\\s+)?)?['"\`]?([a-z_ ]+?)['"\`]?(?:\\s+again)?(?:[.,;]|\\s+and\\b|\\s+with\\b|$)`,
         "g",
       );
       for (const m of sentence.matchAll(pattern)) {
+        // "a reward still issued on the order becomes deleted": the record after a preposition is not the subject.
+        if (PREPOSITIONS.has(sentence.slice(0, m.index).trim().split(/\s+/).at(-1) ?? "")) continue;
         const value = table.status.values.find((v) => v === m[1]?.trim()) ?? statusesIn(m[1] ?? "", table.status.values)[0];
-        if (value) c.effect({ kind: "set", place: { hops, path: [field] }, value: { kind: "constant", value } }, source, sentence);
+        if (!value) continue;
+        // A reference the record may not hold yet (a hold only some transfers have): nothing to change then.
+        const held: Condition[] =
+          hops.length > 0 ? [{ left: { kind: "read", place: { hops: [], path: [hops[0]?.field as string] } }, op: "given" }] : [];
+        c.effect({ kind: "set", place: { hops, path: [field] }, value: { kind: "constant", value } }, source, sentence, held);
+        // "… becomes complete with `completed_at` set to the current time": a time of the same record.
+        const rest = `${/\swith$/.test(m[0]) ? "with" : ""}${sentence.slice((m.index ?? 0) + m[0].length)}`;
+        const stamp = /^\s*with\s+`?([a-z_]+)`?\s+set\s+to\s+(?:the\s+)?(current time|now|today)/.exec(rest);
+        const stamped = stamp ? table.fields.find((f) => f.name === stamp[1]) : undefined;
+        if (stamped)
+          c.effect(
+            { kind: "set", place: { hops, path: [stamped.name] }, value: stamp?.[2] === "today" ? { kind: "today" } : nowFor(stamped) },
+            source,
+            sentence,
+            held,
+          );
       }
     }
   }

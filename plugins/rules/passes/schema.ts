@@ -163,6 +163,22 @@ function parameterFields(c: RuleContext): void {
     if (status && field.path[0] === status && (p.name !== status || c.writes(here(field.path)))) continue;
     if (fieldAt(target, field.path)?.references) continue;
     used.add(p.name);
+    // "The order's current version, as read from retrieve_order": the call names the value the record
+    // holds (a check against a stale copy), not a new one.
+    const current = new RegExp(`\\bcurrent\\s+${nameWords(p.name).join("[ _]")}\\b`, "i");
+    if (field.path.at(-1) === p.name && current.test(p.description ?? "") && !/\bnew\b/i.test(p.description ?? "")) {
+      c.require(
+        {
+          kind: "compare",
+          condition: { left: { kind: "parameter", name: p.name }, op: "==", right: { kind: "read", place: here(field.path) } },
+        },
+        "schema",
+        `${p.name} must be the ${target.entity}'s current ${field.path.join(".")}`,
+      );
+      continue;
+    }
+    // A field the description already changes ("version goes up by 1") is not the parameter's to set.
+    if (c.writes(here(field.path))) continue;
     c.effect(
       { kind: "set", place: here(field.path), value: { kind: "parameter", name: p.name } },
       "schema",

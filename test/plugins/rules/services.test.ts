@@ -326,6 +326,11 @@ describe("the clock a policy sets", () => {
     expect(clockOf("The current time is 2024-05-15 15:00:00 EST.")).toBe("2024-05-15T20:00:00Z");
     expect(clockOf("As of today's date, June 3, 2025, refunds take a week.")).toBe("2025-06-03T09:00:00Z");
     expect(clockOf("Refunds take 5-7 days.")).toBeNull();
+    // A day said alone takes the one time the text gives that day elsewhere.
+    expect(clockOf("- Today is Thursday 2025-06-12.\n- Every timestamp the service writes is 2025-06-12T12:00:00Z.")).toBe(
+      "2025-06-12T12:00:00Z",
+    );
+    expect(clockOf("Today is 2025-06-12. Orders placed 2025-06-10T08:00:00Z ship first.")).toBe("2025-06-12T09:00:00Z");
     expect(clockOf("- Today is 2025-10-14; the current time is 2025-10-14T15:00:00Z, and every record is stamped with it.")).toBe(
       "2025-10-14T15:00:00Z",
     );
