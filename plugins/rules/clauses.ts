@@ -47,8 +47,14 @@ export function clausesOf(sentences: readonly { sentence: string; source: RuleSo
     for (const part of masked.split(/;|:\s|\(\d\)|\s\(|\)\s?/)) {
       const kept = part.trim().replace(/^(and|then|also)\s+/i, "");
       // "its status becomes active and the suspension date is cleared": each side that has a verb of its own.
+      // "paid goes up by the amount and due goes down by it": a field and a move of its own.
       for (const piece of kept
-        .split(/\s+and\s+(?=(?:the|its|their|every|each)\b[^,]*?\b(?:is|are|becomes|become|goes|go|gets|get)\b)/i)
+        .split(
+          new RegExp(
+            String.raw`\s+and\s+(?=(?:the|its|their|every|each)\b[^,]*?\b(?:is|are|becomes|become|goes|go|gets|get)\b|[a-z][\w.]*\s+(?:${UP}|${DOWN})\s+by\b)`,
+            "i",
+          ),
+        )
         .flatMap(ownVerbs)) {
         const bare = piece.replace(/[.,;!]+$/, "").trim();
         if (bare.length > 3) out.push({ text: bare.toLowerCase(), written: bare, quotes, literals, source, sentence });
@@ -161,7 +167,9 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
     const number: Candidate = { ...place, kind: "number" };
     const value = /^(?:one|1|a unit)$/.test(phrase.trim())
       ? ({ kind: "constant", value: 1 } as const)
-      : resolveValue(c, phrase, clause.quotes, number);
+      : /^(?:it|that|that amount|the same amount|the same|as much)$/.test(phrase.trim())
+        ? sameAmount(c, clause)
+        : resolveValue(c, phrase, clause.quotes, number);
     if (!value) return false;
     const at = place.kind === "money" ? { ...place.place, path: [...place.place.path, "amount"] } : place.place;
     add(place, { kind: "add", place: at, amount: value, sign });
@@ -246,6 +254,12 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
     if (made) return true;
   }
   return false;
+}
+
+/** "… and due goes down by it": the amount the sentence's previous move moved by. */
+function sameAmount(c: RuleContext, clause: Clause): ValueExpr | null {
+  const before = c.effects.filter((r) => r.text === clause.sentence && r.rule.kind === "add").at(-1)?.rule;
+  return before?.kind === "add" ? before.amount : null;
 }
 
 /** A phrase of the clause as written (its case kept), for values such as `AWAITING_PAYMENT`. */

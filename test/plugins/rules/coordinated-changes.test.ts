@@ -1,0 +1,43 @@
+// Changes written as one sentence of two, the second leaning on the first: "paid goes up by the
+// amount and due goes down by it" is two moves by the same amount, not one move by the other field.
+import { describe, expect, it } from "vitest";
+import type { DomainState } from "../../../lib/contracts/domain-state.ts";
+import type { ServiceModel } from "../../../lib/contracts/tool-rules.ts";
+import type { ToolSpec } from "../../../lib/contracts/tool-spec.ts";
+import { inferTables } from "../../../lib/data-pack/tables.ts";
+import { deriveRules } from "../../../plugins/rules/derive.ts";
+import { toolSpec } from "../../support/tools.ts";
+
+const S = (description: string) => ({ type: "string", description });
+const I = (description: string) => ({ type: "integer", description });
+
+function serviceOf(data: DomainState, spec: ToolSpec): ServiceModel {
+  return deriveRules("d", [spec], inferTables(data), data, null).tools[0]?.service as ServiceModel;
+}
+
+const invoices: DomainState = {
+  invoices: {
+    inv_1: { id: "inv_1", status: "open", total: 300, paid: 100, due: 200 },
+    inv_2: { id: "inv_2", status: "open", total: 50, paid: 0, due: 50 },
+    inv_3: { id: "inv_3", status: "paid", total: 80, paid: 80, due: 0 },
+  },
+};
+
+describe("two changes joined by 'and'", () => {
+  it("reads 'paid goes up by the amount and due goes down by it' as two moves by the amount", () => {
+    const s = serviceOf(
+      invoices,
+      toolSpec(
+        "pay_invoice",
+        { invoice_id: S("Invoice id"), amount: I("Amount to pay") },
+        ["invoice_id", "amount"],
+        "Pay towards an invoice. paid goes up by the amount and due goes down by it.",
+      ),
+    );
+    const moves = s.effects.map((r) => r.rule).filter((r) => r.kind === "add");
+    expect(moves).toEqual([
+      { kind: "add", place: { hops: [], path: ["paid"] }, amount: { kind: "parameter", name: "amount" }, sign: 1 },
+      { kind: "add", place: { hops: [], path: ["due"] }, amount: { kind: "parameter", name: "amount" }, sign: -1 },
+    ]);
+  });
+});
