@@ -43,8 +43,11 @@ export type ValueExpr =
   | { kind: "parameter"; name: string; path?: string[] }
   | { kind: "constant"; value: unknown }
   | { kind: "today" }
-  /** The task clock; with `wholeSeconds`, written without milliseconds, as the data writes its times. */
-  | { kind: "now"; wholeSeconds?: boolean }
+  /**
+   * The task clock; with `wholeSeconds`, written without milliseconds, as the data writes its times;
+   * with `offsetSeconds`, that long after it (a session that expires in an hour).
+   */
+  | { kind: "now"; wholeSeconds?: boolean; offsetSeconds?: number }
   /** The value at a place: as it was before the call's effects, or with `after`, as they leave it (a balance after a change). */
   | { kind: "read"; place: Place; after?: boolean }
   /** The key of the record a create (or insert) tool makes; with `number`, its number alone (`1049` of `ord_1049`). */
@@ -63,14 +66,23 @@ export type ValueExpr =
   /** The next number a counter the data keeps gives (`account_settings.next_comment_id`), with the data's prefix; the counter moves on. */
   | { kind: "next"; counter: Place; prefix: string }
   /** Texts and numbers written one after another (`#T` and the new key's number). */
-  | { kind: "concat"; parts: ValueExpr[] };
+  | { kind: "concat"; parts: ValueExpr[] }
+  /** A number written with at least `digits` digits, zero-padded (`00000042`). */
+  | { kind: "digits"; value: ValueExpr; digits: number }
+  /** The text at `place` with the number it ends in moved on by `by`, its prefix and width kept (`v11` → `v12`). */
+  | { kind: "bump"; place: Place; by: number }
+  /**
+   * The key (or, with `field`, that field) of the first record of `table` whose fields equal the
+   * given values (the user whose email and password the call gives); null when none does.
+   */
+  | { kind: "lookup"; table: string; where: { field: string; value: ValueExpr }[]; field?: string };
 
 export const valueExprSchema: z.ZodType<ValueExpr> = z.lazy(() => valueExprUnion);
 const valueExprUnion = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("parameter"), name: z.string(), path: z.array(z.string()).optional() }),
   z.object({ kind: z.literal("constant"), value: z.json() }),
   z.object({ kind: z.literal("today") }),
-  z.object({ kind: z.literal("now"), wholeSeconds: z.boolean().optional() }),
+  z.object({ kind: z.literal("now"), wholeSeconds: z.boolean().optional(), offsetSeconds: z.number().optional() }),
   z.object({ kind: z.literal("read"), place: placeSchema, after: z.boolean().optional() }),
   z.object({ kind: z.literal("new-key"), number: z.boolean().optional() }),
   z.object({
@@ -96,6 +108,14 @@ const valueExprUnion = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("item"), path: z.array(z.string()).optional() }),
   z.object({ kind: z.literal("next"), counter: placeSchema, prefix: z.string() }),
   z.object({ kind: z.literal("concat"), parts: z.array(z.lazy(() => valueExprSchema)) }),
+  z.object({ kind: z.literal("digits"), value: z.lazy(() => valueExprSchema), digits: z.number().int() }),
+  z.object({ kind: z.literal("bump"), place: placeSchema, by: z.number().int() }),
+  z.object({
+    kind: z.literal("lookup"),
+    table: z.string(),
+    where: z.array(z.object({ field: z.string(), value: z.lazy(() => valueExprSchema) })),
+    field: z.string().optional(),
+  }),
 ]);
 
 export const compareOps = ["==", "!=", "<", "<=", ">", ">=", "given", "absent", "in", "not-in"] as const;

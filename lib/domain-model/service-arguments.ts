@@ -308,7 +308,7 @@ export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | u
     case "today":
       return input.clock.slice(0, 10);
     case "now": {
-      const iso = new Date(input.clock).toISOString();
+      const iso = new Date(Date.parse(input.clock) + (value.offsetSeconds ?? 0) * 1000).toISOString();
       return value.wholeSeconds ? iso.replace(/\.\d+Z$/, "Z") : iso;
     }
     case "read":
@@ -316,6 +316,23 @@ export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | u
     case "concat": {
       const parts = value.parts.map((p) => evaluate(input, p, record, args));
       return parts.some((p) => p === undefined) ? undefined : parts.map(String).join("");
+    }
+    case "bump": {
+      const text = valueIn(reachRecord(input.state, record, value.place, args), value.place.path);
+      const m = typeof text === "string" ? /^(.*?)(\d+)$/.exec(text) : null;
+      return m ? `${m[1]}${String(Number(m[2]) + value.by).padStart((m[2] as string).length, "0")}` : undefined;
+    }
+    case "digits": {
+      const v = evaluate(input, value.value, record, args);
+      return v === undefined || v === null ? undefined : String(v).padStart(value.digits, "0");
+    }
+    case "lookup": {
+      const same = (a: unknown, b: unknown) =>
+        typeof a === "string" && typeof b === "string" ? a.toLowerCase() === b.toLowerCase() : String(a) === String(b);
+      const found = Object.entries(input.state[value.table] ?? {}).find(([, r]) =>
+        value.where.every((w) => same(r[w.field], evaluate(input, w.value, record, args))),
+      );
+      return found ? (value.field ? found[1][value.field] : found[0]) : null;
     }
     default:
       return undefined;

@@ -22,8 +22,10 @@ export function valueText(value: ValueExpr, subject: string): string {
       return JSON.stringify(value.value);
     case "today":
       return "today's date";
-    case "now":
-      return value.wholeSeconds ? "the current time (whole seconds)" : "the current time";
+    case "now": {
+      const at = value.wholeSeconds ? "the current time (whole seconds)" : "the current time";
+      return value.offsetSeconds ? `${at} + ${value.offsetSeconds} s` : at;
+    }
     case "read":
       return `${placeText(value.place, subject)}${value.after ? " (after the changes)" : ""}`;
     case "new-key":
@@ -46,6 +48,14 @@ export function valueText(value: ValueExpr, subject: string): string {
       return `the next number of ${placeText(value.counter, subject)}${value.prefix ? ` prefixed "${value.prefix}"` : ""}`;
     case "concat":
       return value.parts.map((part) => valueText(part, subject)).join(" + ");
+    case "bump":
+      return `${placeText(value.place, subject)} with its number ${value.by < 0 ? "less" : "plus"} ${Math.abs(value.by)}`;
+    case "digits":
+      return `${valueText(value.value, subject)} in ${value.digits} digits`;
+    case "lookup": {
+      const where = value.where.map((w) => `${w.field} = ${valueText(w.value, subject)}`).join(" and ");
+      return `the ${value.field ?? "key"} of the ${value.table} record whose ${where}`;
+    }
   }
 }
 

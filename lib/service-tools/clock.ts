@@ -18,16 +18,30 @@ const ZONES: Record<string, string> = {
   cet: "+01:00",
   cest: "+02:00",
 };
-const NOW_WORDS = /\b(today|current (?:date|time|day)|the date is|the time is|it is now|now is|as of)\b/i;
+const NOW_WORDS =
+  /\b(today|current (?:date|time|day)|the date is|the time is|it is now|now is|as of|clock (?:reads|is|says|shows|stands at))\b/i;
 
-/** The clock, as ISO 8601 in UTC (`2025-06-12T09:00:00Z` when only the day is said), or null when no sentence says it. */
+/**
+ * The clock, as ISO 8601 in UTC (`2025-06-12T09:00:00Z` when only the day is said), or null when no
+ * sentence says it. "Today is 2025-10-14. The service clock reads 2025-10-14T09:30:00Z": a later
+ * sentence that gives the time of that same day says more than the first.
+ */
 export function clockOf(text: string): string | null {
+  let day: string | null = null;
   for (const sentence of text.split(/(?<=[.!?])\s+|\n+/)) {
     if (!NOW_WORDS.test(sentence)) continue;
     const found = isoIn(sentence) ?? wordsIn(sentence);
-    if (found) return found;
+    if (!found) continue;
+    if (day === null && hasTime(sentence)) return found;
+    if (day === null) day = found;
+    else if (hasTime(sentence) && found.slice(0, 10) === day.slice(0, 10)) return found;
   }
-  return null;
+  return day;
+}
+
+/** Whether a sentence gives a time of day (`T09:30`, `10:00 UTC`), not a day alone. */
+function hasTime(sentence: string): boolean {
+  return /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\b\d{1,2}:\d{2}\b/.test(sentence);
 }
 
 function isoIn(sentence: string): string | null {

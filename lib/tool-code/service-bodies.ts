@@ -325,8 +325,10 @@ class ServiceWriter {
         return JSON.stringify(value.value);
       case "today":
         return "today()";
-      case "now":
-        return value.wholeSeconds ? 'now().replace(/\\.\\d+Z$/, "Z")' : "now()";
+      case "now": {
+        const at = value.offsetSeconds ? `new Date(Date.parse(now()) + ${value.offsetSeconds * 1000}).toISOString()` : "now()";
+        return value.wholeSeconds ? `${at}.replace(/\\.\\d+Z$/, "Z")` : at;
+      }
       case "read":
         return (!value.after && this.#snapshots.get(JSON.stringify(value.place))) || this.#place(value.place);
       case "new-key":
@@ -338,6 +340,21 @@ class ServiceWriter {
       }
       case "concat":
         return `[${value.parts.map((p) => this.#value(p)).join(", ")}].map((part) => String(part ?? "")).join("")`;
+      case "bump": {
+        this.#helpers.add("bumped");
+        const at = this.#snapshots.get(JSON.stringify(value.place)) || this.#place(value.place);
+        return `bumped(${at}, ${value.by})`;
+      }
+      case "digits":
+        return `String(${this.#value(value.value)} ?? "").padStart(${value.digits}, "0")`;
+      case "lookup": {
+        const table = this.#tables.get(value.table) as Table;
+        this.#helpers.add("same");
+        const where = value.where.map((w) => `same(${prop("r", w.field)}, ${this.#value(w.value)})`).join(" && ") || "true";
+        const found = `Object.entries(${this.#rows(table)} ?? {}).find(([, r]: [string, any]) => ${where})`;
+        const of = value.field ? `e[1]?.${value.field} ?? null` : `e[1]?.${table.key} ?? e[0]`;
+        return `((e: [string, any] | undefined) => (e ? ${of} : null))(${found})`;
+      }
       case "object":
         return `{ ${Object.entries(value.fields)
           .map(([name, v]) => `${q(name)}: ${v.kind === "parameter" ? `${arg(v.name)} ?? ""` : this.#value(v)}`)

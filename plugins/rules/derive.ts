@@ -16,12 +16,15 @@ import { serviceToolModel } from "../../lib/service-tools/tool-model.ts";
 import { toolText, writtenSentencesOf } from "../../lib/service-tools/tool-text.ts";
 import { here, RuleContext } from "./context.ts";
 import { deriveCreation } from "./creation.ts";
+import { laterTimes } from "./later-times.ts";
 import { dataPass } from "./passes/data.ts";
 import { descriptionPass } from "./passes/description.ts";
 import { namePass } from "./passes/name.ts";
 import { policyPass } from "./passes/policy.ts";
 import { schemaEffects, schemaRequirements } from "./passes/schema.ts";
+import { signIn } from "./sign-in.ts";
 import { targetStatus } from "./statuses.ts";
+import { textCounters } from "./text-counters.ts";
 
 /** A service domain's rules: every tool's, on the tables read off its data, with the clock its policy sets. */
 export function deriveRules(
@@ -69,6 +72,9 @@ function changeRules(c: RuleContext): void {
     );
   namePass(c, to?.value ?? null);
   descriptionPass(c, to?.value ?? null);
+  signIn(c);
+  laterTimes(c);
+  textCounters(c);
   policyPass(c, to?.value ?? null);
   unsaidState(c, to);
   resolveContradictions(c);
