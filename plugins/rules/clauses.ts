@@ -99,9 +99,35 @@ export function readClause(c: RuleContext, clause: Clause, options: { effects: b
     if (!parsed) return;
     when = clause.text.startsWith("unless") ? parsed.map(negate) : parsed;
     body = conditional[2] as string;
+  } else {
+    // '"credit_balance" deducts the amount from …': what one value of a parameter does, on the calls that give it.
+    const chosen = chosenValue(c, clause);
+    if (chosen) ({ when, body } = chosen);
   }
   if (options.effects && effect(c, clause, body, when)) return;
   if (!when && !clause.literal) requirement(c, clause, body);
+}
+
+/**
+ * A clause that opens with a quoted value of one parameter's fixed list and goes on with a verb
+ * ('"credit_balance" deducts the deposit from the customer's balance'): its rest, on the calls
+ * that give that value.
+ */
+function chosenValue(c: RuleContext, clause: Clause): { when: Condition[]; body: string } | null {
+  const m =
+    /^⟦(\d+)⟧\s+((?:deducts|subtracts|takes|withdraws|debits|charges|adds|credits|refunds|sets|increments|decrements|moves|marks)\b.+)$/.exec(
+      clause.text,
+    );
+  if (!m) return null;
+  const value = clause.quotes[Number(m[1])];
+  const owners = c.text.parameters.filter((p) => p.enum?.some((v) => String(v) === value));
+  if (value === undefined || owners.length !== 1) return null;
+  const param = owners[0] as (typeof owners)[number];
+  const constant = param.enum?.find((v) => String(v) === value);
+  return {
+    when: [{ left: { kind: "parameter", name: param.name }, op: "==", right: { kind: "constant", value: constant } }],
+    body: m[2] as string,
+  };
 }
 
 /** An effect the clause states; true when it made one. */

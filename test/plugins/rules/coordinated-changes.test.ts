@@ -1,5 +1,6 @@
 // Changes written as one sentence of two, the second leaning on the first: "paid goes up by the
-// amount and due goes down by it" is two moves by the same amount, not one move by the other field.
+// amount and due goes down by it" is two moves by the same amount, not one move by the other field;
+// a clause that opens with one value of a parameter ('"credit" deducts …') holds on the calls that give it.
 import { describe, expect, it } from "vitest";
 import type { DomainState } from "../../../lib/contracts/domain-state.ts";
 import type { ServiceModel } from "../../../lib/contracts/tool-rules.ts";
@@ -39,5 +40,34 @@ describe("two changes joined by 'and'", () => {
       { kind: "add", place: { hops: [], path: ["paid"] }, amount: { kind: "parameter", name: "amount" }, sign: 1 },
       { kind: "add", place: { hops: [], path: ["due"] }, amount: { kind: "parameter", name: "amount" }, sign: -1 },
     ]);
+  });
+});
+
+describe("what one value of a parameter does", () => {
+  it("reads '\"credit\" deducts the amount from the customer's credit_balance' as a move on the calls that pay by credit", () => {
+    const data: DomainState = {
+      customers: { c1: { id: "c1", credit_balance: 50 }, c2: { id: "c2", credit_balance: 0 } },
+      invoices: {
+        inv_1: { id: "inv_1", customer_id: "c1", due: 200 },
+        inv_2: { id: "inv_2", customer_id: "c2", due: 50 },
+      },
+    };
+    const s = serviceOf(
+      data,
+      toolSpec(
+        "pay_invoice",
+        { invoice_id: S("Invoice id"), amount: I("Amount to pay"), method: { type: "string", enum: ["card", "credit"] } },
+        ["invoice_id", "amount", "method"],
+        'Pay towards an invoice. "credit" deducts the amount from the customer\'s credit_balance.',
+      ),
+    );
+    const credit = s.effects.find((r) => r.rule.kind === "add" && r.rule.place.path.join(".") === "credit_balance");
+    expect(credit?.rule).toEqual({
+      kind: "add",
+      place: { hops: [{ field: "customer_id", table: "customers" }], path: ["credit_balance"] },
+      amount: { kind: "parameter", name: "amount" },
+      sign: -1,
+    });
+    expect(credit?.when).toEqual([{ left: { kind: "parameter", name: "method" }, op: "==", right: { kind: "constant", value: "credit" } }]);
   });
 });
