@@ -47,14 +47,10 @@ export function clausesOf(sentences: readonly { sentence: string; source: RuleSo
     for (const part of masked.split(/;|:\s|\(\d\)|\s\(|\)\s?/)) {
       const kept = part.trim().replace(/^(and|then|also)\s+/i, "");
       // "its status becomes active and the suspension date is cleared": each side that has a verb of its own.
-      // "paid goes up by the amount and due goes down by it": a field and a move of its own.
       for (const piece of kept
-        .split(
-          new RegExp(
-            String.raw`\s+and\s+(?=(?:the|its|their|every|each)\b[^,]*?\b(?:is|are|becomes|become|goes|go|gets|get)\b|[a-z][\w.]*\s+(?:${UP}|${DOWN})\s+by\b)`,
-            "i",
-          ),
-        )
+        .split(/\s+and\s+(?=(?:the|its|their|every|each)\b[^,]*?\b(?:is|are|becomes|become|goes|go|gets|get)\b)/i)
+        .flatMap(twoMoves)
+        .flatMap(gapped)
         .flatMap(ownVerbs)) {
         const bare = piece.replace(/[.,;!]+$/, "").trim();
         if (bare.length > 3) out.push({ text: bare.toLowerCase(), written: bare, quotes, literals, source, sentence });
@@ -65,6 +61,28 @@ export function clausesOf(sentences: readonly { sentence: string; source: RuleSo
 }
 
 const VERB = /\b(?:is|are|becomes?|goes|go|gets?|grows?|drops?|increments|decrements|sets?|moves?|turns?)\b/i;
+
+/** "the status becomes "canceled" and to_be_paid_in_cents 0": the second change leaves its verb unsaid. */
+function gapped(piece: string): string[] {
+  const m =
+    /^(.*?\b(?:becomes|become|is set to|are set to|is changed to|changes to)\s+\S+)\s+and\s+([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\s+(⟦\d+⟧|-?\d+(?:\.\d+)?|null|true|false|today|now)[.,;!]*$/i.exec(
+      piece,
+    );
+  return m ? [m[1] as string, `${m[2]} becomes ${m[3]}`] : [piece];
+}
+
+/**
+ * "paid goes up by the amount and due goes down by it": two moves, each with a field and a verb of
+ * its own, read one by one ("A and B go up by the deposit" stays whole: A has no move of its own).
+ */
+function twoMoves(piece: string): string[] {
+  const move = new RegExp(String.raw`\b(?:${UP}|${DOWN})\s+by\s+\S`, "i");
+  const second = new RegExp(String.raw`\s+and\s+(?=[a-z][\w.]*\s+(?:${UP}|${DOWN})\s+by\b)`, "i");
+  const at = piece.search(second);
+  if (at < 0 || !move.test(piece.slice(0, at))) return [piece];
+  const rest = piece.slice(at).replace(/^\s+and\s+/i, "");
+  return [piece.slice(0, at), rest];
+}
 
 /**
  * "session.login_count is incremented by 1, user_id is set, access_token becomes …": a list of
@@ -186,7 +204,16 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
     if (made) return true;
   }
   // X grows/goes down by V; increments X by V; adds V to X; deducts V from X
-  const amount = (phrase: string, sign: 1 | -1, placePhrase: string) => {
+  const amount = (phrase: string, sign: 1 | -1, placePhrase: string): boolean => {
+    // "deposit_paid_in_cents and deposit_held_in_cents go up by the deposit": each field the list names.
+    const fields = placePhrase.split(/\s*,\s*|\s+and\s+/).map((p) => p.replace(/^.*\s/, ""));
+    const listed = fields.filter(
+      (f, i) => i > 0 && /^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$/.test(f) && /^[a-z][a-z0-9_]*$/.test(fields[i - 1] ?? ""),
+    );
+    if (listed.length > 0 && !/\s/.test(placePhrase.split(/\s*,\s*|\s+and\s+/).at(-1) ?? " ")) {
+      const each = fields.slice(fields.length - listed.length - 1);
+      return each.map((field) => amount(phrase, sign, field)).filter(Boolean).length > 0;
+    }
     const place = resolvePlace(c, placePhrase, (k) => k === "number" || k === "money");
     if (!place) return false;
     // A money object ({amount, currency}) moves by its amount.

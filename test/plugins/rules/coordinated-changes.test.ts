@@ -71,3 +71,50 @@ describe("what one value of a parameter does", () => {
     expect(credit?.when).toEqual([{ left: { kind: "parameter", name: "method" }, op: "==", right: { kind: "constant", value: "credit" } }]);
   });
 });
+
+describe("lists and gaps", () => {
+  const orders: DomainState = {
+    orders: {
+      o1: { id: "o1", status: "new", deposit_in_cents: 500, deposit_paid_in_cents: 0, deposit_held_in_cents: 0, to_be_paid_in_cents: 900 },
+      o2: { id: "o2", status: "reserved", deposit_in_cents: 0, deposit_paid_in_cents: 0, deposit_held_in_cents: 0, to_be_paid_in_cents: 0 },
+      o3: {
+        id: "o3",
+        status: "canceled",
+        deposit_in_cents: 100,
+        deposit_paid_in_cents: 100,
+        deposit_held_in_cents: 0,
+        to_be_paid_in_cents: 0,
+      },
+    },
+  };
+  const s = () =>
+    serviceOf(
+      orders,
+      toolSpec(
+        "hold_order",
+        { order_id: S("Order id") },
+        ["order_id"],
+        'Hold an order. deposit_paid_in_cents and deposit_held_in_cents go up by the deposit. The status becomes "reserved" and to_be_paid_in_cents 0.',
+      ),
+    );
+
+  it("moves every field a list names, by the record's number a unit-less word names ('the deposit': deposit_in_cents)", () => {
+    const deposit = { kind: "read", place: { hops: [], path: ["deposit_in_cents"] } };
+    expect(
+      s()
+        .effects.map((r) => r.rule)
+        .filter((r) => r.kind === "add"),
+    ).toEqual([
+      { kind: "add", place: { hops: [], path: ["deposit_paid_in_cents"] }, amount: deposit, sign: 1 },
+      { kind: "add", place: { hops: [], path: ["deposit_held_in_cents"] }, amount: deposit, sign: 1 },
+    ]);
+  });
+
+  it("gives a second change that leaves its verb unsaid the first one's ('becomes \"reserved\" and to_be_paid_in_cents 0')", () => {
+    expect(s().effects.map((r) => r.rule)).toContainEqual({
+      kind: "set",
+      place: { hops: [], path: ["to_be_paid_in_cents"] },
+      value: { kind: "constant", value: 0 },
+    });
+  });
+});
