@@ -29,12 +29,14 @@ export type Hop = z.infer<typeof hopSchema>;
  */
 export type Root = { table: string; key?: ValueExpr };
 
-export type Place = { hops: Hop[]; path: string[]; root?: Root };
+/** With `key`, the place is the entry of the map at `path` under that value (a balance under the request's type). */
+export type Place = { hops: Hop[]; path: string[]; root?: Root; key?: ValueExpr };
 export const placeSchema: z.ZodType<Place> = z.lazy(() =>
   z.object({
     hops: z.array(hopSchema),
     path: z.array(z.string()),
     root: z.object({ table: z.string(), key: valueExprSchema.optional() }).optional(),
+    key: valueExprSchema.optional(),
   }),
 );
 

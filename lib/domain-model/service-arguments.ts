@@ -311,8 +311,12 @@ export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | u
       const iso = new Date(Date.parse(input.clock) + (value.offsetSeconds ?? 0) * 1000).toISOString();
       return value.wholeSeconds ? iso.replace(/\.\d+Z$/, "Z") : iso;
     }
-    case "read":
-      return valueIn(reachRecord(input.state, record, value.place, args), value.place.path);
+    case "read": {
+      const at = valueIn(reachRecord(input.state, record, value.place, args), value.place.path);
+      if (!value.place.key) return at;
+      const key = evaluate(input, value.place.key, record, args);
+      return at && typeof at === "object" && key !== undefined ? (at as Row)[String(key)] : undefined;
+    }
     case "concat": {
       const parts = value.parts.map((p) => evaluate(input, p, record, args));
       return parts.some((p) => p === undefined) ? undefined : parts.map(String).join("");

@@ -10,7 +10,8 @@ export function placeText(place: Place, subject: string): string {
   const start = place.root ? (place.root.key ? `${place.root.table}[${valueText(place.root.key, subject)}]` : place.root.table) : subject;
   const hops = place.hops.map((hop) => `.${hop.field}→${hop.table}`).join("");
   const path = place.path.map((part) => `.${part}`).join("");
-  return `\`${start}${hops}${path}\``;
+  const key = place.key ? `[${valueText(place.key, subject).replaceAll("`", "")}]` : "";
+  return `\`${start}${hops}${path}${key}\``;
 }
 
 /** A value in words: `the argument plan_id`, `"active"`, `today`, `line.amount_due`. */

@@ -163,7 +163,10 @@ class ServiceWriter {
       return;
     }
     const start = this.lines.length;
+    const known = new Set(this.#reached.keys());
     write();
+    // Records first looked up inside the block are not seen outside it: a later effect looks them up again.
+    for (const chain of [...this.#reached.keys()]) if (!known.has(chain)) this.#reached.delete(chain);
     const body = this.lines.splice(start).map((line) => `  ${line}`);
     this.lines.push(`if (${when}) {`, ...body, "}");
   }
@@ -280,7 +283,8 @@ class ServiceWriter {
   }
 
   #place(place: Place): string {
-    return path(this.#reach(place.hops, place.root ? this.#root(place.root) : "record"), place.path, false);
+    const at = path(this.#reach(place.hops, place.root ? this.#root(place.root) : "record"), place.path, false);
+    return place.key ? `${at}[String(${this.#value(place.key)})]` : at;
   }
 
   /** The variable of a place's root record: a record a value names (looked up once), or a collection's one record. */

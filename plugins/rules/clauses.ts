@@ -364,7 +364,7 @@ function appended(c: RuleContext, clause: Clause, place: Candidate, phrase: stri
 }
 
 /** The table a phrase names by its entity: every word of it, or its head word when only one table has it. */
-function tableNamed(c: RuleContext, phrase: string): Table | null {
+export function tableNamed(c: RuleContext, phrase: string): Table | null {
   const words = new Set(nameWords(phrase.replace(/[^a-z_ ]/gi, " ")));
   let best: { table: Table; score: number } | null = null;
   let tied = false;

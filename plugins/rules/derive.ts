@@ -16,6 +16,7 @@ import { serviceToolModel } from "../../lib/service-tools/tool-model.ts";
 import { toolText, writtenSentencesOf } from "../../lib/service-tools/tool-text.ts";
 import { here, RuleContext } from "./context.ts";
 import { deriveCreation } from "./creation.ts";
+import { keyedBalances } from "./keyed-balances.ts";
 import { laterTimes } from "./later-times.ts";
 import { dataPass } from "./passes/data.ts";
 import { descriptionPass } from "./passes/description.ts";
@@ -75,6 +76,7 @@ function changeRules(c: RuleContext): void {
   signIn(c);
   laterTimes(c);
   textCounters(c);
+  keyedBalances(c);
   policyPass(c, to?.value ?? null);
   unsaidState(c, to);
   resolveContradictions(c);
