@@ -20,19 +20,41 @@ const MOVE =
 interface Balance {
   /** The map's place on the record reached, without its key. */
   place: Place;
-  /** The value of the tool's record that names the entry. */
+  /** The value that names the entry: a field of the tool's record, or a parameter. */
   key: ValueExpr;
-  /** The field of the tool's record the key is read from, and the table both refer to. */
-  keyField: Field;
+  /** The field of the tool's record the key is read from (its name and the table it refers to), or the parameter's name. */
+  keyField: Pick<Field, "name" | "references">;
   holder: Table;
 }
+
+/** "increment or decrement an employee's balance of one time off type": a move by the signed amount the call gives. */
+const ADJUST = /^(?:manually\s+)?(?:increments?|adjusts?|changes?)(?:\s+or\s+(?:decrements?|decreases?))?\s+(.+)$/;
+/** "Appends an "adjustment" history item dated today": the ledger entry of a move said in another sentence. */
+const APPENDS = /^(?:.*\s)?(?:appends|adds|records|writes|logs)\s+(?:an?\s+)?(⟦\d+⟧\s+.+?)(?:\s+dated\b.*)?$/;
 
 /** Moves of a balance kept under a value of the record, each on the calls its act names, and the ledger entries they append. */
 export function keyedBalances(c: RuleContext): void {
   const target = c.target;
   if (!target || c.subject.kind !== "change") return;
   let last: Balance | null = null;
-  for (const clause of clausesOf(c.sentences("description"))) {
+  const clauses = clausesOf(c.sentences("description"));
+  for (const clause of clauses) {
+    const adjusted = ADJUST.exec(clause.text);
+    if (adjusted) {
+      const balance = balanceNamed(c, target, adjusted[1] as string);
+      const signed = c.text.parameters.find(
+        (p) => (p.type === "number" || p.type === "integer") && /(^|_)(amount|delta|change)$/.test(p.name),
+      );
+      if (!balance || !signed) continue;
+      const amount: ValueExpr = { kind: "parameter", name: signed.name };
+      const place: Place = { ...balance.place, key: balance.key };
+      c.effect({ kind: "add", place, amount, sign: 1 }, clause.source, clause.sentence);
+      const entry = clauses.map((other) => APPENDS.exec(other.text)).find(Boolean);
+      const said = clauses.find((other) => APPENDS.test(other.text));
+      if (entry && said && !c.inserts.some((r) => r.rule.kind === "insert"))
+        ledgerEntry(c, said, entry[1] as string, balance, place, amount, 1, []);
+      continue;
+    }
     const m = MOVE.exec(clause.text);
     if (!m) continue;
     const [, act, qualifier, verb, amountPhrase, placePhrase, entry] = m as unknown as (string | undefined)[];
@@ -51,6 +73,35 @@ export function keyedBalances(c: RuleContext): void {
   }
 }
 
+/** The maps of numbers of a table's records whose names have one of the words (`time_off_balances` for "balance"), with the keys they hold. */
+function numberMaps(c: RuleContext, table: Table, words: readonly string[]): { field: Field; keys: Set<string> }[] {
+  const out: { field: Field; keys: Set<string> }[] = [];
+  for (const field of table.fields) {
+    if (field.type !== "object") continue;
+    const fieldWords = nameWords(field.name).map((w) => w.replace(/s$/, ""));
+    if (!words.some((w) => w.length > 3 && fieldWords.includes(w.replace(/s$/, "")))) continue;
+    const maps = c
+      .records(table)
+      .map((r) => r[field.name])
+      .filter((v): v is Row => Boolean(v) && typeof v === "object");
+    if (maps.length === 0 || !maps.every((m) => Object.values(m).every((v) => typeof v === "number"))) continue;
+    out.push({ field, keys: new Set(maps.flatMap((m) => Object.keys(m))) });
+  }
+  return out;
+}
+
+/** Every text the data holds under a field of this name, in any table. */
+function valuesNamed(c: RuleContext, name: string): string[] {
+  return [...c.tables.values()].flatMap((t) =>
+    t.fields.some((f) => f.name === name)
+      ? c
+          .records(t)
+          .map((r) => r[name])
+          .filter((v): v is string => typeof v === "string")
+      : [],
+  );
+}
+
 /** "the request amount": a number of the record (a money object's amount) before a parameter whose name shares a word. */
 function amountOf(c: RuleContext, phrase: string, quotes: readonly string[]): ValueExpr | null {
   const place = resolvePlace(c, phrase, (k) => k === "money" || k === "number");
@@ -67,6 +118,22 @@ function amountOf(c: RuleContext, phrase: string, quotes: readonly string[]): Va
 function balanceNamed(c: RuleContext, target: Table, phrase: string): Balance | null {
   const words = nameWords(phrase.replace(/'s\b/g, " "));
   const own = c.records(target);
+  // On the tool's own record, under a value a parameter gives (`time_off_type`: the data's values of that name are the map's keys).
+  if (c.subject.keyParameter)
+    for (const map of numberMaps(c, target, words)) {
+      const param = c.text.parameters.find((p) => {
+        if (p.type !== "string") return false;
+        const values = valuesNamed(c, p.name);
+        return values.length > 0 && values.filter((v) => map.keys.has(v)).length / values.length >= 0.9;
+      });
+      if (param)
+        return {
+          place: { hops: [], path: [map.field.name] },
+          key: { kind: "parameter", name: param.name },
+          keyField: { name: param.name },
+          holder: target,
+        };
+    }
   for (const hopField of target.fields) {
     const holder = hopField.references ? c.tables.get(hopField.references) : undefined;
     if (!holder || holder === target) continue;
@@ -167,14 +234,20 @@ function ledgerEntry(
   const quoted = /⟦(\d+)⟧/.exec(phrase);
   const kind = quoted ? clause.quotes[Number(quoted[1])] : undefined;
   const said = assignments(c);
-  const hop = balance.place.hops[0] as Hop;
+  const hop = balance.place.hops[0] as Hop | undefined;
   const fields: Record<string, ValueExpr> = {};
+  // The field the quoted kind goes in: the one whose values hold it, else the one named for kinds.
+  const kindField =
+    table.fields.find((f) => kind !== undefined && rows.some((r) => r[f.name] === kind)) ??
+    table.fields.find((f) => f.type === "string" && /(^|_)(type|kind|event)$/.test(f.name) && !f.references);
   for (const f of table.fields) {
-    const values = rows.map((r) => r[f.name]);
+    // A required argument of the field's name (the note an adjustment must give) is what the entry records.
+    const param = c.text.parameters.find((p) => p.name === f.name && p.required && p.type !== "array" && p.type !== "object");
     if (f.name === table.key) fields[f.name] = { kind: "new-key" };
     else if (said[f.name]) fields[f.name] = said[f.name] as ValueExpr;
-    else if (kind !== undefined && values.includes(kind)) fields[f.name] = { kind: "constant", value: kind };
-    else if (f.name === hop.field) fields[f.name] = { kind: "read", place: { hops: [], path: [hop.field] } };
+    else if (kind !== undefined && f === kindField) fields[f.name] = { kind: "constant", value: kind };
+    else if (param) fields[f.name] = { kind: "parameter", name: param.name };
+    else if (hop && f.name === hop.field) fields[f.name] = { kind: "read", place: { hops: [], path: [hop.field] } };
     else if (f.references === target.name) fields[f.name] = { kind: "read", place: { hops: [], path: [target.key] } };
     else if ((f.references && f.references === balance.keyField.references) || f.name === balance.keyField.name)
       fields[f.name] = balance.key;
@@ -184,7 +257,12 @@ function ledgerEntry(
       fields[f.name] = sign < 0 ? { kind: "arith", op: "-", left: { kind: "constant", value: 0 }, right: amount } : amount;
     else fields[f.name] = { kind: "constant", value: null };
   }
-  c.inserts.push({ rule: { kind: "insert", table: table.name, key, fields }, source: clause.source, text: clause.sentence, when });
+  c.inserts.push({
+    rule: { kind: "insert", table: table.name, key, fields },
+    source: clause.source,
+    text: clause.sentence,
+    ...(when.length > 0 ? { when } : {}),
+  });
 }
 
 /** Fields the description sets for every entry it makes ("created_by = acting employee"), by name. */
@@ -192,7 +270,12 @@ function assignments(c: RuleContext): Record<string, ValueExpr> {
   const out: Record<string, ValueExpr> = {};
   for (const sentence of c.text.sentences)
     for (const m of sentence.matchAll(/\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\s*=\s*([a-z][a-z ]+?)(?=[.;,)]|$)/g)) {
-      const value = resolveValue(c, m[2] as string, []);
+      const words = nameWords((m[2] as string).trim().replaceAll(" ", "_"));
+      const exact = c.text.parameters.find((p) => {
+        const own = nameWords(p.name).filter((w) => w !== "id");
+        return own.length === words.length && own.every((w, i) => w === words[i]);
+      });
+      const value = exact ? ({ kind: "parameter", name: exact.name } as const) : resolveValue(c, m[2] as string, []);
       if (value?.kind === "parameter") out[m[1] as string] = value;
     }
   return out;

@@ -1,5 +1,5 @@
 // A balance kept in a map under a value of the record a call acts on ("approving deducts the request
-// amount from the person's balance of that kind and appends a "used" ledger entry"): the entry under
+// amount from the member's balance of that kind and appends a "used" ledger entry"): the entry under
 // the request's kind moves, only on the calls that approve, and the ledger gets an entry shaped as its own.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../../../sandbox/index.ts";
@@ -16,23 +16,46 @@ describe("a balance under a value of the record", () => {
   });
 
   const data = () => ({
-    people: {
+    members: {
       p1: { id: "p1", name: "Ana", balances: { gold: 10, silver: 5 } },
       p2: { id: "p2", name: "Bo", balances: { gold: 2, silver: 0 } },
     },
     requests: {
-      r1: { id: "r1", person_id: "p1", kind: "silver", amount: 3, status: "pending" },
-      r2: { id: "r2", person_id: "p2", kind: "gold", amount: 1, status: "pending" },
-      r3: { id: "r3", person_id: "p1", kind: "gold", amount: 2, status: "approved" },
+      r1: { id: "r1", member_id: "p1", kind: "silver", amount: 3, status: "pending" },
+      r2: { id: "r2", member_id: "p2", kind: "gold", amount: 1, status: "pending" },
+      r3: { id: "r3", member_id: "p1", kind: "gold", amount: 2, status: "approved" },
     },
-    ledger: [{ id: 1, person_id: "p1", kind: "gold", event: "used", amount: -2, balance_after: 10, request_id: "r3", note: null }],
+    ledger: [
+      {
+        id: 1,
+        member_id: "p1",
+        kind: "gold",
+        event: "used",
+        amount: -2,
+        balance_after: 10,
+        request_id: "r3",
+        note: null,
+        created_by: null,
+      },
+      {
+        id: 2,
+        member_id: "p2",
+        kind: "gold",
+        event: "adjustment",
+        amount: 1,
+        balance_after: 2,
+        request_id: null,
+        note: "x",
+        created_by: "p1",
+      },
+    ],
   });
   const tools = [
     toolSpec(
       "set_request_status",
       { request_id: { type: "string" }, status: { type: "string", enum: ["approved", "denied"] } },
       ["request_id", "status"],
-      'Approve or deny a request; sets status to the given one. Approving deducts the request amount from the person\'s balance of that kind and appends a "used" ledger entry.',
+      'Approve or deny a request; sets status to the given one. Approving deducts the request amount from the member\'s balance of that kind and appends a "used" ledger entry.',
     ),
   ];
 
@@ -43,11 +66,53 @@ describe("a balance under a value of the record", () => {
       { tool: "set_request_status", arguments: { request_id: "r1", status: "approved" } },
     ]);
     expect(outcomes.map((o) => o.ok)).toEqual([true, true]);
-    expect((state.people as Record<string, { balances: unknown }>).p1?.balances).toEqual({ gold: 10, silver: 2 });
-    expect((state.people as Record<string, { balances: unknown }>).p2?.balances).toEqual({ gold: 2, silver: 0 });
+    expect((state.members as Record<string, { balances: unknown }>).p1?.balances).toEqual({ gold: 10, silver: 2 });
+    expect((state.members as Record<string, { balances: unknown }>).p2?.balances).toEqual({ gold: 2, silver: 0 });
     expect(state.ledger).toEqual([
-      data().ledger[0],
-      { id: 2, person_id: "p1", kind: "silver", event: "used", amount: -3, balance_after: 2, request_id: "r1", note: null },
+      ...data().ledger,
+      {
+        id: 3,
+        member_id: "p1",
+        kind: "silver",
+        event: "used",
+        amount: -3,
+        balance_after: 2,
+        request_id: "r1",
+        note: null,
+        created_by: null,
+      },
     ]);
+  });
+
+  it("moves the entry a parameter names by the signed amount given, and the ledger records the call", async () => {
+    const adjust = toolSpec(
+      "adjust_balance",
+      {
+        member_id: { type: "string" },
+        kind: { type: "string" },
+        amount: { type: "number" },
+        note: { type: "string" },
+        acting_member_id: { type: "string" },
+      },
+      ["member_id", "kind", "amount", "note", "acting_member_id"],
+      'Manually increment or decrement a member\'s balance of one kind. Appends an "adjustment" ledger entry dated today (created_by = acting member).',
+    );
+    const env = await serviceEnvironment(sandbox, [adjust], data());
+    const { outcomes, state } = await env.run([
+      { tool: "adjust_balance", arguments: { member_id: "p2", kind: "silver", amount: 4, note: "fix", acting_member_id: "p1" } },
+    ]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true]);
+    expect((state.members as Record<string, { balances: unknown }>).p2?.balances).toEqual({ gold: 2, silver: 4 });
+    expect((state.ledger as unknown[]).at(-1)).toEqual({
+      id: 3,
+      member_id: "p2",
+      kind: "silver",
+      event: "adjustment",
+      amount: 4,
+      balance_after: 4,
+      request_id: null,
+      note: "fix",
+      created_by: "p1",
+    });
   });
 });
