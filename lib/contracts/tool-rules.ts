@@ -241,6 +241,11 @@ export const effectSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("put"), place: placeSchema, key: newKeySchema, fields: z.record(z.string(), valueExprSchema) }),
   /** A record is made in another table (a history entry, a ledger line), keyed as `key` says, with these fields. */
   z.object({ kind: z.literal("insert"), table: z.string(), key: newKeySchema, fields: z.record(z.string(), valueExprSchema) }),
+  /**
+   * Each record of `table` whose key is an element of the array parameter `each` gets `fields` (every
+   * stock item handed out becomes "started", held by this order).
+   */
+  z.object({ kind: z.literal("set-each"), table: z.string(), each: z.string(), fields: z.record(z.string(), valueExprSchema) }),
   /** `value` leaves (take) or rejoins, in order (release), the list at `key` of the map at `place`: a slot booked or given back. */
   z.object({ kind: z.literal("slot-take"), place: placeSchema, key: valueExprSchema, value: valueExprSchema }),
   z.object({ kind: z.literal("slot-release"), place: placeSchema, key: valueExprSchema, value: valueExprSchema }),

@@ -138,6 +138,10 @@ export function effectText(rule: Effect, subject: string): string {
       return `inserts a record into ${rule.table} (${keyText(rule.key)}) with ${fieldsText(rule.fields, subject)}`;
     case "slot-take":
       return `takes ${valueText(rule.value, subject)} out of the list at ${valueText(rule.key, subject)} of ${placeText(rule.place, subject)}`;
+    case "set-each":
+      return `sets, on each record of ${rule.table} the argument \`${rule.each}\` names, ${Object.entries(rule.fields)
+        .map(([field, v]) => `${field} = ${valueText(v, subject)}`)
+        .join(", ")}`;
     case "slot-release":
       return `puts ${valueText(rule.value, subject)} back into the list at ${valueText(rule.key, subject)} of ${placeText(rule.place, subject)}`;
   }

@@ -563,6 +563,16 @@ class ServiceWriter {
         this.lines.push(`(${this.#rows(table)} ??= {})[insertKey${n}] = { ${fields.join(", ")} };`);
         break;
       }
+      case "set-each": {
+        const table = this.#tables.get(rule.table) as Table;
+        this.lines.push(`for (const id of (Array.isArray(${arg(rule.each)}) ? ${arg(rule.each)} : []) as unknown[]) {`);
+        // An id that names no record is left alone: what ids a call may give is its requirements' to say.
+        this.lines.push(`  const each = (${this.#rows(table)} ?? {})[String(id)];`);
+        this.lines.push("  if (!each) continue;");
+        for (const [name, v] of Object.entries(rule.fields)) this.lines.push(`  each${path("", [name], false)} = ${this.#value(v)};`);
+        this.lines.push("}");
+        break;
+      }
       case "slot-take":
       case "slot-release": {
         const map = this.#place(rule.place);

@@ -195,9 +195,11 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
     let made = false;
     for (const part of (m[1] as string).split(/\s*,\s*|\s+and\s+/)) {
       const place = resolvePlace(c, part);
-      if (!place || place.kind === "array" || place.kind === "object") continue;
+      if (!place || place.kind === "object") continue;
       const value = resolveValue(c, m[2] as string, clause.quotes, place, writtenOf(clause, m[2] as string));
       if (!value || !fits(value, place)) continue;
+      // A list is set only to a list the call gives ("stock_item_ids becomes the given list").
+      if (place.kind === "array" && !(value.kind === "parameter" && c.parameter(value.name)?.type === "array")) continue;
       add(place, { kind: "set", place: place.place, value });
       made = true;
     }

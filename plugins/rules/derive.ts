@@ -18,6 +18,7 @@ import { here, RuleContext } from "./context.ts";
 import { deriveCreation } from "./creation.ts";
 import { keyedBalances } from "./keyed-balances.ts";
 import { laterTimes } from "./later-times.ts";
+import { namedRecords } from "./named-records.ts";
 import { dataPass } from "./passes/data.ts";
 import { descriptionPass } from "./passes/description.ts";
 import { namePass } from "./passes/name.ts";
@@ -77,6 +78,7 @@ function changeRules(c: RuleContext): void {
   laterTimes(c);
   textCounters(c);
   keyedBalances(c);
+  namedRecords(c);
   policyPass(c, to?.value ?? null);
   unsaidState(c, to);
   resolveContradictions(c);

@@ -194,6 +194,10 @@ export function resolveValue(
     const money = place.kind === "money" && target?.kind === "number";
     return { kind: "read", place: money ? { ...place.place, path: [...place.place.path, "amount"] } : place.place };
   }
+  // "becomes the given list": the call's one array argument.
+  const arrays = c.text.parameters.filter((p) => p.type === "array");
+  if (/^(?:the\s+)?given\s+(?:list|ids|values|array|items)$/.test(text) && arrays.length === 1 && (!target || target.kind === "array"))
+    return { kind: "parameter", name: (arrays[0] as (typeof arrays)[number]).name };
   const unitless = numberWithoutUnit(c, text, target);
   if (unitless) return unitless;
   // A code written out for a state or a closed set of values ("AWAITING_PAYMENT", "on_hold"), as written.
