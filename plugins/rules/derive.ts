@@ -204,6 +204,7 @@ export function deriveServiceModel(spec: ToolSpec, tables: readonly Table[], dat
   else if (subject.kind === "create") {
     schemaRequirements(c);
     descriptionPass(c, null);
+    namedRecords(c);
     policyPass(c, null);
     const made = deriveCreation(c);
     if (made) {

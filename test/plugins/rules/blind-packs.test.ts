@@ -21,7 +21,7 @@ const FLOORS: Record<string, { calls: number; same: number }> = {
   registrar: { calls: 0.95, same: 0.6 },
   rental: { calls: 0.95, same: 0.61 },
   storefront: { calls: 0.96, same: 0.27 },
-  timeoff: { calls: 0.94, same: 0.55 },
+  timeoff: { calls: 0.94, same: 0.6 },
   warehouse: { calls: 0.95, same: 0.6 },
 };
 const THROUGH_VERIFY = new Set(["ingest", "tool-graph", "domains", "schema", "rules", "codegen", "verify"]);

@@ -1,5 +1,6 @@
 // Records an array argument names, and what becomes of each: "each given unit becomes status
-// "out" with rental_id set to this rental"; a list of the record that "becomes the given list".
+// "out" with rental_id set to this rental"; a list of the record that "becomes the given list"; the
+// record an argument named for its role names ("the previous booking becomes "replaced"").
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../../../sandbox/index.ts";
 import { serviceEnvironment } from "../../support/service-env.ts";
@@ -43,5 +44,31 @@ describe("records an array argument names", () => {
       unit_2: { id: "unit_2", status: "out", rental_id: "ren_1" },
       unit_3: { id: "unit_3", status: "out", rental_id: "ren_2" },
     });
+  });
+
+  it("moves the record an argument named for its role names ('the previous booking becomes \"replaced\"'), when it is given", async () => {
+    const data = {
+      bookings: {
+        b1: { id: "b1", guest: "Ana", status: "replaced", previous_booking_id: null },
+        b2: { id: "b2", guest: "Ana", status: "active", previous_booking_id: "b1" },
+        b3: { id: "b3", guest: "Bo", status: "active", previous_booking_id: null },
+      },
+    };
+    const tools = [
+      toolSpec(
+        "create_booking",
+        { guest: { type: "string" }, previous_booking_id: { type: "string" } },
+        ["guest"],
+        'Create a booking for a guest. To change a booking, pass its id as previous_booking_id: the previous booking becomes "replaced".',
+      ),
+    ];
+    const env = await serviceEnvironment(sandbox, tools, data);
+    const { outcomes, state } = await env.run([
+      { tool: "create_booking", arguments: { guest: "Ana", previous_booking_id: "b2" } },
+      { tool: "create_booking", arguments: { guest: "Cy" } },
+    ]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true]);
+    const bookings = state.bookings as Record<string, { status: string }>;
+    expect([bookings.b2?.status, bookings.b3?.status]).toEqual(["replaced", "active"]);
   });
 });
