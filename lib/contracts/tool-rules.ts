@@ -29,12 +29,14 @@ export type Hop = z.infer<typeof hopSchema>;
  */
 export type Root = { table: string; key?: ValueExpr };
 
-export type Place = { hops: Hop[]; path: string[]; root?: Root };
+/** With `key`, the place is the entry of the map at `path` under that value (a balance under the request's type). */
+export type Place = { hops: Hop[]; path: string[]; root?: Root; key?: ValueExpr };
 export const placeSchema: z.ZodType<Place> = z.lazy(() =>
   z.object({
     hops: z.array(hopSchema),
     path: z.array(z.string()),
     root: z.object({ table: z.string(), key: valueExprSchema.optional() }).optional(),
+    key: valueExprSchema.optional(),
   }),
 );
 
@@ -43,8 +45,12 @@ export type ValueExpr =
   | { kind: "parameter"; name: string; path?: string[]; otherwise?: unknown }
   | { kind: "constant"; value: unknown }
   | { kind: "today" }
-  /** The task clock; with `wholeSeconds`, written without milliseconds, as the data writes its times. */
-  | { kind: "now"; wholeSeconds?: boolean; utcOffset?: string }
+  /**
+   * The task clock; with `wholeSeconds`, written without milliseconds, as the data writes its times;
+   * with `utcOffset`, at that offset from UTC (`+02:00`); with `offsetSeconds`, that long after it
+   * (a session that expires in an hour).
+   */
+  | { kind: "now"; wholeSeconds?: boolean; utcOffset?: string; offsetSeconds?: number }
   /** The value at a place: as it was before the call's effects, or with `after`, as they leave it (a balance after a change). */
   | { kind: "read"; place: Place; after?: boolean }
   /** The key of the record a create (or insert) tool makes; with `number`, its number alone (`1049` of `ord_1049`). */
@@ -69,7 +75,16 @@ export type ValueExpr =
   /** Each element of the list `of`, kept with these fields added (`{kind: "item"}` is the element): line items with their sku. */
   | { kind: "elements"; of: ValueExpr; fields: Record<string, ValueExpr> }
   /** The total of `path` over the elements of the list `of` (a transfer's total quantity). */
-  | { kind: "sum"; of: ValueExpr; path: string[] };
+  | { kind: "sum"; of: ValueExpr; path: string[] }
+  /** A number written with at least `digits` digits, zero-padded (`00000042`). */
+  | { kind: "digits"; value: ValueExpr; digits: number }
+  /** The text at `place` with the number it ends in moved on by `by`, its prefix and width kept (`v11` → `v12`). */
+  | { kind: "bump"; place: Place; by: number }
+  /**
+   * The key (or, with `field`, that field) of the first record of `table` whose fields equal the
+   * given values (the user whose email and password the call gives); null when none does.
+   */
+  | { kind: "match"; table: string; where: { field: string; value: ValueExpr }[]; field?: string };
 
 export const valueExprSchema: z.ZodType<ValueExpr> = z.lazy(() => valueExprUnion);
 const valueExprUnion = z.discriminatedUnion("kind", [
@@ -84,6 +99,7 @@ const valueExprUnion = z.discriminatedUnion("kind", [
       .string()
       .regex(/^[+-]\d{2}:\d{2}$/)
       .optional(),
+    offsetSeconds: z.number().optional(),
   }),
   z.object({ kind: z.literal("read"), place: placeSchema, after: z.boolean().optional() }),
   z.object({ kind: z.literal("new-key"), number: z.boolean().optional() }),
@@ -120,6 +136,14 @@ const valueExprUnion = z.discriminatedUnion("kind", [
     ),
   }),
   z.object({ kind: z.literal("sum"), of: z.lazy(() => valueExprSchema), path: z.array(z.string()) }),
+  z.object({ kind: z.literal("digits"), value: z.lazy(() => valueExprSchema), digits: z.number().int() }),
+  z.object({ kind: z.literal("bump"), place: placeSchema, by: z.number().int() }),
+  z.object({
+    kind: z.literal("match"),
+    table: z.string(),
+    where: z.array(z.object({ field: z.string(), value: z.lazy(() => valueExprSchema) })),
+    field: z.string().optional(),
+  }),
 ]);
 
 export const compareOps = ["==", "!=", "<", "<=", ">", ">=", "given", "absent", "in", "not-in"] as const;
@@ -258,6 +282,11 @@ export const effectSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("put"), place: placeSchema, key: newKeySchema, fields: z.record(z.string(), valueExprSchema) }),
   /** A record is made in another table (a history entry, a ledger line), keyed as `key` says, with these fields. */
   z.object({ kind: z.literal("insert"), table: z.string(), key: newKeySchema, fields: z.record(z.string(), valueExprSchema) }),
+  /**
+   * Each record of `table` whose key is an element of the array parameter `each` gets `fields` (every
+   * stock item handed out becomes "started", held by this order).
+   */
+  z.object({ kind: z.literal("set-named"), table: z.string(), each: z.string(), fields: z.record(z.string(), valueExprSchema) }),
   /** `value` leaves (take) or rejoins, in order (release), the list at `key` of the map at `place`: a slot booked or given back. */
   z.object({ kind: z.literal("slot-take"), place: placeSchema, key: valueExprSchema, value: valueExprSchema }),
   z.object({ kind: z.literal("slot-release"), place: placeSchema, key: valueExprSchema, value: valueExprSchema }),

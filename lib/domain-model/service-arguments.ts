@@ -308,12 +308,16 @@ export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | u
     case "today":
       return input.clock.slice(0, 10);
     case "now": {
-      const iso = new Date(input.clock).toISOString();
+      const iso = new Date(Date.parse(input.clock) + (value.offsetSeconds ?? 0) * 1000).toISOString();
       if (value.utcOffset) return atOffset(iso, value.utcOffset);
       return value.wholeSeconds ? iso.replace(/\.\d+Z$/, "Z") : iso;
     }
-    case "read":
-      return valueIn(reachRecord(input.state, record, value.place, args), value.place.path);
+    case "read": {
+      const at = valueIn(reachRecord(input.state, record, value.place, args), value.place.path);
+      if (!value.place.key) return at;
+      const key = evaluate(input, value.place.key, record, args);
+      return at && typeof at === "object" && key !== undefined ? (at as Row)[String(key)] : undefined;
+    }
     case "concat": {
       const parts = value.parts.map((p) => evaluate(input, p, record, args));
       return parts.some((p) => p === undefined) ? undefined : parts.map(String).join("");
@@ -325,6 +329,23 @@ export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | u
     case "sum": {
       const list = evaluate(input, value.of, record, args);
       return Array.isArray(list) ? list.reduce((n: number, e) => n + amountOf(valueIn(e, value.path)), 0) : undefined;
+    }
+    case "bump": {
+      const text = valueIn(reachRecord(input.state, record, value.place, args), value.place.path);
+      const m = typeof text === "string" ? /^(.*?)(\d+)$/.exec(text) : null;
+      return m ? `${m[1]}${String(Number(m[2]) + value.by).padStart((m[2] as string).length, "0")}` : undefined;
+    }
+    case "digits": {
+      const v = evaluate(input, value.value, record, args);
+      return v === undefined || v === null ? undefined : String(v).padStart(value.digits, "0");
+    }
+    case "match": {
+      const same = (a: unknown, b: unknown) =>
+        typeof a === "string" && typeof b === "string" ? a.toLowerCase() === b.toLowerCase() : String(a) === String(b);
+      const found = Object.entries(input.state[value.table] ?? {}).find(([, r]) =>
+        value.where.every((w) => same(r[w.field], evaluate(input, w.value, record, args))),
+      );
+      return found ? (value.field ? found[1][value.field] : found[0]) : null;
     }
     default:
       return undefined;

@@ -10,7 +10,8 @@ export function placeText(place: Place, subject: string): string {
   const start = place.root ? (place.root.key ? `${place.root.table}[${valueText(place.root.key, subject)}]` : place.root.table) : subject;
   const hops = place.hops.map((hop) => `.${hop.field}→${hop.table}`).join("");
   const path = place.path.map((part) => `.${part}`).join("");
-  return `\`${start}${hops}${path}\``;
+  const key = place.key ? `[${valueText(place.key, subject).replaceAll("`", "")}]` : "";
+  return `\`${start}${hops}${path}${key}\``;
 }
 
 /** A value in words: `the argument plan_id`, `"active"`, `today`, `line.amount_due`. */
@@ -22,9 +23,14 @@ export function valueText(value: ValueExpr, subject: string): string {
       return JSON.stringify(value.value);
     case "today":
       return "today's date";
-    case "now":
-      if (value.utcOffset) return `the current time at UTC${value.utcOffset}`;
-      return value.wholeSeconds ? "the current time (whole seconds)" : "the current time";
+    case "now": {
+      const at = value.utcOffset
+        ? `the current time at UTC${value.utcOffset}`
+        : value.wholeSeconds
+          ? "the current time (whole seconds)"
+          : "the current time";
+      return value.offsetSeconds ? `${at} + ${value.offsetSeconds} s` : at;
+    }
     case "read":
       return `${placeText(value.place, subject)}${value.after ? " (after the changes)" : ""}`;
     case "new-key":
@@ -55,6 +61,14 @@ export function valueText(value: ValueExpr, subject: string): string {
         .join(", ")}`;
     case "sum":
       return `the sum of ${value.path.join(".")} over ${valueText(value.of, subject)}`;
+    case "bump":
+      return `${placeText(value.place, subject)} with its number ${value.by < 0 ? "less" : "plus"} ${Math.abs(value.by)}`;
+    case "digits":
+      return `${valueText(value.value, subject)} in ${value.digits} digits`;
+    case "match": {
+      const where = value.where.map((w) => `${w.field} = ${valueText(w.value, subject)}`).join(" and ");
+      return `the ${value.field ?? "key"} of the ${value.table} record whose ${where}`;
+    }
   }
 }
 
@@ -138,6 +152,10 @@ export function effectText(rule: Effect, subject: string): string {
       return `inserts a record into ${rule.table} (${keyText(rule.key)}) with ${fieldsText(rule.fields, subject)}`;
     case "slot-take":
       return `takes ${valueText(rule.value, subject)} out of the list at ${valueText(rule.key, subject)} of ${placeText(rule.place, subject)}`;
+    case "set-named":
+      return `sets, on each record of ${rule.table} the argument \`${rule.each}\` names, ${Object.entries(rule.fields)
+        .map(([field, v]) => `${field} = ${valueText(v, subject)}`)
+        .join(", ")}`;
     case "slot-release":
       return `puts ${valueText(rule.value, subject)} back into the list at ${valueText(rule.key, subject)} of ${placeText(rule.place, subject)}`;
   }

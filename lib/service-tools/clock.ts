@@ -18,9 +18,14 @@ const ZONES: Record<string, string> = {
   cet: "+01:00",
   cest: "+02:00",
 };
-const NOW_WORDS = /\b(today|current (?:date|time|day)|the date is|the time is|it is now|now is|as of)\b/i;
+const NOW_WORDS =
+  /\b(today|current (?:date|time|day)|the date is|the time is|it is now|now is|as of|clock (?:reads|is|says|shows|stands at))\b/i;
 
-/** The clock, as ISO 8601 in UTC (`2025-06-12T09:00:00Z` when only the day is said), or null when no sentence says it. */
+/**
+ * The clock, as ISO 8601 in UTC (`2025-06-12T09:00:00Z` when only the day is said), or null when no
+ * sentence says it. "Today is 2025-10-14. The service clock reads 2025-10-14T09:30:00Z": a later
+ * sentence that gives the time of that same day says more than the first.
+ */
 export function clockOf(text: string): string | null {
   for (const sentence of text.split(/(?<=[.!?])\s+|\n+/)) {
     if (!NOW_WORDS.test(sentence)) continue;

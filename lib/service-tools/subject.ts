@@ -218,6 +218,11 @@ export function subjectOf(text: ToolText, tables: readonly Table[]): Subject {
   }
   if (single(named)) return { kind: "change", table: named };
   if (named && creates) return { kind: "create", table: named };
+  // adjust_time_off_balance(employee_id, acting_employee_id, …): of records of one table, the one the
+  // parameter of its own key names is what changes; the others name who acts.
+  const own = keyed.filter((k) => k.parameter === k.table.key || k.parameter === `${k.table.entity.replaceAll(" ", "_")}_id`);
+  if (!single(named) && !namedKey && own.length === 1 && keyed.every((k) => k.table === own[0]?.table) && keyed.length > 1)
+    return { kind: "change", table: (own[0] as (typeof keyed)[number]).table, keyParameter: (own[0] as (typeof keyed)[number]).parameter };
   // A record found by the fields a call gives (an inventory level by its item and location).
   if (named && keyed.length >= 2 && keyed.every((k) => refersTo(named, k.table))) return { kind: "change", table: named };
   // No record named: the one record whose fields the parameters set (the player's volume).

@@ -292,7 +292,8 @@ class ServiceWriter {
   }
 
   #place(place: Place): string {
-    return path(this.#reach(place.hops, place.root ? this.#root(place.root) : "record"), place.path, false);
+    const at = path(this.#reach(place.hops, place.root ? this.#root(place.root) : "record"), place.path, false);
+    return place.key ? `${at}[String(${this.#value(place.key)})]` : at;
   }
 
   /** The variable of a place's root record: a record a value names (looked up once), or a collection's one record. */
@@ -339,12 +340,14 @@ class ServiceWriter {
         return JSON.stringify(value.value);
       case "today":
         return "today()";
-      case "now":
+      case "now": {
+        const at = value.offsetSeconds ? `new Date(Date.parse(now()) + ${value.offsetSeconds * 1000}).toISOString()` : "now()";
         if (value.utcOffset) {
           this.#helpers.add("atOffset");
-          return `atOffset(now(), ${JSON.stringify(value.utcOffset)})`;
+          return `atOffset(${at}, ${JSON.stringify(value.utcOffset)})`;
         }
-        return value.wholeSeconds ? 'now().replace(/\\.\\d+Z$/, "Z")' : "now()";
+        return value.wholeSeconds ? `${at}.replace(/\\.\\d+Z$/, "Z")` : at;
+      }
       case "read":
         return (!value.after && this.#snapshots.get(JSON.stringify(value.place))) || this.#place(value.place);
       case "new-key":
@@ -370,6 +373,21 @@ class ServiceWriter {
       case "sum":
         this.#helpers.add("amountOf");
         return `(Array.isArray(${this.#value(value.of)}) ? ${this.#value(value.of)} : []).reduce((n: number, item: any) => n + amountOf(${path("item", value.path, true)}), 0)`;
+      case "bump": {
+        this.#helpers.add("bumped");
+        const at = this.#snapshots.get(JSON.stringify(value.place)) || this.#place(value.place);
+        return `bumped(${at}, ${value.by})`;
+      }
+      case "digits":
+        return `String(${this.#value(value.value)} ?? "").padStart(${value.digits}, "0")`;
+      case "match": {
+        const table = this.#tables.get(value.table) as Table;
+        this.#helpers.add("same");
+        const where = value.where.map((w) => `same(${prop("r", w.field)}, ${this.#value(w.value)})`).join(" && ") || "true";
+        const found = `Object.entries(${this.#rows(table)} ?? {}).find(([, r]: [string, any]) => ${where})`;
+        const of = value.field ? `e[1]?.${value.field} ?? null` : `e[1]?.${table.key} ?? e[0]`;
+        return `((e: [string, any] | undefined) => (e ? ${of} : null))(${found})`;
+      }
       case "object":
         return `{ ${Object.entries(value.fields)
           .map(([name, v]) => `${q(name)}: ${v.kind === "parameter" ? `${arg(v.name)} ?? ""` : this.#value(v)}`)
@@ -607,6 +625,16 @@ class ServiceWriter {
           ([name, v]) => `${q(name)}: ${v.kind === "new-key" ? `insertValue${n}` : this.#value(v)}`,
         );
         this.lines.push(`(${this.#rows(table)} ??= {})[insertKey${n}] = { ${fields.join(", ")} };`);
+        break;
+      }
+      case "set-named": {
+        const table = this.#tables.get(rule.table) as Table;
+        this.lines.push(`for (const id of (Array.isArray(${arg(rule.each)}) ? ${arg(rule.each)} : []) as unknown[]) {`);
+        // An id that names no record is left alone: what ids a call may give is its requirements' to say.
+        this.lines.push(`  const each = (${this.#rows(table)} ?? {})[String(id)];`);
+        this.lines.push("  if (!each) continue;");
+        for (const [name, v] of Object.entries(rule.fields)) this.lines.push(`  each${path("", [name], false)} = ${this.#value(v)};`);
+        this.lines.push("}");
         break;
       }
       case "slot-take":

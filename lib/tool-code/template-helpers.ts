@@ -113,6 +113,11 @@ function nextKey(rows: Record<string, unknown>, prefix: string, digits: number):
   }
   return prefix + String(top + 1).padStart(digits, "0");
 }`,
+  bumped: `/** A text's trailing number moved on by \`by\`, its prefix and width kept (\`v11\` → \`v12\`); a text without one is left as it is. */
+function bumped(text: unknown, by: number): unknown {
+  const m = typeof text === "string" ? /^(.*?)(\\d+)$/.exec(text) : null;
+  return m ? m[1] + String(Number(m[2]) + by).padStart(m[2].length, "0") : text;
+}`,
   counterKey: `/** The next key from a counter the data keeps: its value (as text for the table, as the data writes it in the record), then one more. */
 function counterKey(holder: any, field: string, prefix: string): { key: string; value: unknown } {
   const n = Number(holder?.[field] ?? 1);

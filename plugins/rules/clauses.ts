@@ -58,6 +58,8 @@ export function clausesOf(sentences: readonly { sentence: string; source: RuleSo
       // "its status becomes active and the suspension date is cleared": each side that has a verb of its own.
       const pieces = kept
         .split(/\s+and\s+(?=(?:the|its|their|every|each)\b[^,]*?\b(?:is|are|becomes|become|goes|go|gets|get)\b)/i)
+        .flatMap(twoMoves)
+        .flatMap(gapped)
         .flatMap(ownVerbs)
         .flatMap(andVerbs);
       // "when the requester comments …, the status becomes open": the pieces after a "when" piece are under it.
@@ -86,6 +88,28 @@ function andVerbs(piece: string): string[] {
   const parts = piece.split(/\s+and\s+/);
   if (parts.length < 2 || !parts.every((p) => VERB.test(p))) return [piece];
   return parts;
+}
+
+/** "the status becomes "canceled" and to_be_paid_in_cents 0": the second change leaves its verb unsaid. */
+function gapped(piece: string): string[] {
+  const m =
+    /^(.*?\b(?:becomes|become|is set to|are set to|is changed to|changes to)\s+\S+)\s+and\s+([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\s+(⟦\d+⟧|-?\d+(?:\.\d+)?|null|true|false|today|now)[.,;!]*$/i.exec(
+      piece,
+    );
+  return m ? [m[1] as string, `${m[2]} becomes ${m[3]}`] : [piece];
+}
+
+/**
+ * "paid goes up by the amount and due goes down by it": two moves, each with a field and a verb of
+ * its own, read one by one ("A and B go up by the deposit" stays whole: A has no move of its own).
+ */
+function twoMoves(piece: string): string[] {
+  const move = new RegExp(String.raw`\b(?:${UP}|${DOWN})\s+by\s+\S`, "i");
+  const second = new RegExp(String.raw`\s+and\s+(?=[a-z][\w.]*\s+(?:${UP}|${DOWN})\s+by\b)`, "i");
+  const at = piece.search(second);
+  if (at < 0 || !move.test(piece.slice(0, at))) return [piece];
+  const rest = piece.slice(at).replace(/^\s+and\s+/i, "");
+  return [piece.slice(0, at), rest];
 }
 
 /**
@@ -125,10 +149,36 @@ export function readClause(c: RuleContext, clause: Clause, options: { effects: b
   } else if (clause.inherited) {
     // Split off after a "when …" piece: under its condition when it is understood, else as before, for every call.
     when = conditions(c, clause.inherited, clause.quotes) ?? actorConditions(c, clause.inherited) ?? undefined;
+  } else {
+    // '"credit_balance" deducts the amount from …': what one value of a parameter does, on the calls that give it.
+    const chosen = chosenValue(c, clause);
+    if (chosen) ({ when, body } = chosen);
   }
   // 'A "waitlisted" enrollment can be dropped: … the user id is removed from …': for a record in that state (state-scope.ts).
   if (options.effects && effect(c, clause, body, when ?? stateScope(c, clause.sentence))) return;
   if (!when && !clause.literal) requirement(c, clause, body);
+}
+
+/**
+ * A clause that opens with a quoted value of one parameter's fixed list and goes on with a verb
+ * ('"credit_balance" deducts the deposit from the customer's balance'): its rest, on the calls
+ * that give that value.
+ */
+function chosenValue(c: RuleContext, clause: Clause): { when: Condition[]; body: string } | null {
+  const m =
+    /^⟦(\d+)⟧\s+((?:deducts|subtracts|takes|withdraws|debits|charges|adds|credits|refunds|sets|increments|decrements|moves|marks)\b.+)$/.exec(
+      clause.text,
+    );
+  if (!m) return null;
+  const value = clause.quotes[Number(m[1])];
+  const owners = c.text.parameters.filter((p) => p.enum?.some((v) => String(v) === value));
+  if (value === undefined || owners.length !== 1) return null;
+  const param = owners[0] as (typeof owners)[number];
+  const constant = param.enum?.find((v) => String(v) === value);
+  return {
+    when: [{ left: { kind: "parameter", name: param.name }, op: "==", right: { kind: "constant", value: constant } }],
+    body: m[2] as string,
+  };
 }
 
 /** An effect the clause states; true when it made one. */
@@ -181,9 +231,11 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
     let made = false;
     for (const part of (m[1] as string).split(/\s*,\s*|\s+and\s+/)) {
       const place = resolvePlace(c, part);
-      if (!place || place.kind === "array" || place.kind === "object") continue;
+      if (!place || place.kind === "object") continue;
       const value = resolveValue(c, m[2] as string, clause.quotes, place, writtenOf(clause, m[2] as string));
       if (!value || !fits(value, place)) continue;
+      // A list is set only to a list the call gives ("stock_item_ids becomes the given list").
+      if (place.kind === "array" && !(value.kind === "parameter" && c.parameter(value.name)?.type === "array")) continue;
       add(place, { kind: "set", place: place.place, value });
       made = true;
     }
@@ -201,13 +253,24 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
         if (made.every(Boolean)) return true;
       }
     }
+    // "deposit_paid_in_cents and deposit_held_in_cents go up by the deposit": each field the list names.
+    const fields = placePhrase.split(/\s*,\s*|\s+and\s+/).map((p) => p.replace(/^.*\s/, ""));
+    const listed = fields.filter(
+      (f, i) => i > 0 && /^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$/.test(f) && /^[a-z][a-z0-9_]*$/.test(fields[i - 1] ?? ""),
+    );
+    if (listed.length > 0 && !/\s/.test(placePhrase.split(/\s*,\s*|\s+and\s+/).at(-1) ?? " ")) {
+      const each = fields.slice(fields.length - listed.length - 1);
+      return each.map((field) => amount(phrase, sign, field)).filter(Boolean).length > 0;
+    }
     const place = resolvePlace(c, placePhrase, (k) => k === "number" || k === "money");
     if (!place) return false;
     // A money object ({amount, currency}) moves by its amount.
     const number: Candidate = { ...place, kind: "number" };
     const value = /^(?:one|1|a unit)$/.test(phrase.trim())
       ? ({ kind: "constant", value: 1 } as const)
-      : resolveValue(c, phrase, clause.quotes, number);
+      : /^(?:it|that|that amount|the same amount|the same|as much)$/.test(phrase.trim())
+        ? sameAmount(c, clause)
+        : resolveValue(c, phrase, clause.quotes, number);
     if (!value) return false;
     const at = place.kind === "money" ? { ...place.place, path: [...place.place.path, "amount"] } : place.place;
     add(place, { kind: "add", place: at, amount: value, sign });
@@ -325,6 +388,12 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
   return false;
 }
 
+/** "… and due goes down by it": the amount the sentence's previous move moved by. */
+function sameAmount(c: RuleContext, clause: Clause): ValueExpr | null {
+  const before = c.effects.filter((r) => r.text === clause.sentence && r.rule.kind === "add").at(-1)?.rule;
+  return before?.kind === "add" ? before.amount : null;
+}
+
 /** A phrase of the clause as written (its case kept), for values such as `AWAITING_PAYMENT`. */
 function writtenOf(clause: Clause, phrase: string): string {
   const at = clause.text.indexOf(phrase);
@@ -374,7 +443,7 @@ function appended(c: RuleContext, clause: Clause, place: Candidate, phrase: stri
 }
 
 /** The table a phrase names by its entity: every word of it, or its head word when only one table has it. */
-function tableNamed(c: RuleContext, phrase: string): Table | null {
+export function tableNamed(c: RuleContext, phrase: string): Table | null {
   const words = new Set(nameWords(phrase.replace(/[^a-z_ ]/gi, " ")));
   let best: { table: Table; score: number } | null = null;
   let tied = false;

@@ -19,12 +19,17 @@ import { deriveCreation } from "./creation.ts";
 import { parameterDefaults } from "./defaults.ts";
 import { completeHistory } from "./history.ts";
 import { linkInserted } from "./inserted-keys.ts";
+import { keyedBalances } from "./keyed-balances.ts";
+import { laterTimes } from "./later-times.ts";
+import { namedRecords } from "./named-records.ts";
 import { dataPass } from "./passes/data.ts";
 import { descriptionPass } from "./passes/description.ts";
 import { namePass } from "./passes/name.ts";
 import { policyPass } from "./passes/policy.ts";
 import { schemaEffects, schemaRequirements } from "./passes/schema.ts";
+import { signIn } from "./sign-in.ts";
 import { targetStatus } from "./statuses.ts";
+import { textCounters } from "./text-counters.ts";
 
 /** A service domain's rules: every tool's, on the tables read off its data, with the clock its policy sets. */
 export function deriveRules(
@@ -72,6 +77,11 @@ function changeRules(c: RuleContext): void {
     );
   namePass(c, to?.value ?? null);
   descriptionPass(c, to?.value ?? null);
+  signIn(c);
+  laterTimes(c);
+  textCounters(c);
+  keyedBalances(c);
+  namedRecords(c);
   policyPass(c, to?.value ?? null);
   unsaidState(c, to);
   resolveContradictions(c);
@@ -198,6 +208,7 @@ export function deriveServiceModel(spec: ToolSpec, tables: readonly Table[], dat
   else if (subject.kind === "create") {
     schemaRequirements(c);
     descriptionPass(c, null);
+    namedRecords(c);
     policyPass(c, null);
     const made = deriveCreation(c);
     if (made) {

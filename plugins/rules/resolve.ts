@@ -219,6 +219,12 @@ export function resolveValue(
     const money = place.kind === "money" && target?.kind === "number";
     return { kind: "read", place: money ? { ...place.place, path: [...place.place.path, "amount"] } : place.place };
   }
+  // "becomes the given list": the call's one array argument.
+  const arrays = c.text.parameters.filter((p) => p.type === "array");
+  if (/^(?:the\s+)?given\s+(?:list|ids|values|array|items)$/.test(text) && arrays.length === 1 && (!target || target.kind === "array"))
+    return { kind: "parameter", name: (arrays[0] as (typeof arrays)[number]).name };
+  const unitless = numberWithoutUnit(c, text, target);
+  if (unitless) return unitless;
   // A code written out for a state or a closed set of values ("AWAITING_PAYMENT", "on_hold"), as written.
   const bare = (written ?? phrase).trim().replace(/[.,;]+$/, "");
   const closed = target && (target.field.enum !== undefined || target.table.status?.field === target.place.path.at(-1));
@@ -230,6 +236,26 @@ export function resolveValue(
   )
     return constantFor(bare, target);
   return null;
+}
+
+/** Words that only give a number's unit (`deposit_in_cents`, `fee_usd`). */
+const UNIT_WORDS = new Set(["in", "cents", "cent", "usd", "eur", "gbp", "minor", "units"]);
+
+/**
+ * "by the deposit", "amount_in_cents = deposit": the number of the tool's own record the phrase
+ * names but for its unit (`deposit_in_cents`), when exactly one does.
+ */
+function numberWithoutUnit(c: RuleContext, text: string, target: Candidate | undefined): ValueExpr | null {
+  if (target && target.kind !== "number" && target.kind !== "money") return null;
+  const words = wordsOf(text);
+  if (words.length === 0) return null;
+  const found = candidatesOf(c).filter((k) => {
+    if (k.kind !== "number" || k.place.hops.length > 0 || k.place.root || k.place.path.length !== 1) return false;
+    const own = nameWords(k.place.path[0] as string);
+    const bare = own.filter((w) => !UNIT_WORDS.has(w));
+    return bare.length < own.length && bare.length === words.length && bare.every((w, i) => w === words[i]);
+  });
+  return found.length === 1 ? { kind: "read", place: (found[0] as Candidate).place } : null;
 }
 
 /** "the amount" for amount_in_cents: the one parameter whose name starts with the phrase's only word. */

@@ -108,11 +108,15 @@ function effectsOf(input: ServiceInputs, s: ServiceModel, built: ServiceCall, ch
     const label = `${entry.source}: ${entry.text}`.slice(0, 160);
     // An effect on a condition is checked by the valid calls not crashing; an insert by its new record.
     if (entry.when && entry.when.length > 0) return;
+    // Records an array argument names are checked by the valid calls not crashing.
+    if (rule.kind === "set-named") return;
     if (rule.kind === "insert") {
       out.push({ kind: "adds-record", table: rule.table });
       if (!checks.has(s.requires.length + i)) checks.set(s.requires.length + i, id);
       return;
     }
+    // A place under a key the call reads from a record (a balance by the request's type) is checked by the call not crashing.
+    if (rule.place.key) return;
     const at = placeRecord(input.state, subject, record, rule.place, built.args);
     if (!at) return;
     let effect: Effect | null = null;
