@@ -3,7 +3,7 @@
 // value each), and stamps without a verb, "canceled_at and updated_at today", "shipped_at now"
 // (the record's own times). Each field must be the record's and each value one that fits it.
 import type { Condition } from "../../lib/contracts/tool-rules.ts";
-import type { Clause } from "./clauses.ts";
+import type { Clause } from "./clause.ts";
 import type { RuleContext } from "./context.ts";
 import { type Candidate, resolvePlace, resolveValue } from "./resolve.ts";
 

@@ -11,6 +11,7 @@ import type { Condition, RuleSource, ValueExpr } from "../../lib/contracts/tool-
 import { nameWords } from "../../lib/data-pack/places.ts";
 import { actorConditions } from "./actor-conditions.ts";
 import { listedAssignments } from "./assignments.ts";
+import type { Clause } from "./clause.ts";
 import { nowFor, type RuleContext } from "./context.ts";
 import { counterFor, keyPattern, keyValues } from "./counters.ts";
 import { sameValue, structOf } from "./creation.ts";
@@ -21,22 +22,7 @@ import { type Candidate, resolvePlace, resolveStatusPlaces, resolveValue } from 
 import { snapshotFields } from "./snapshots.ts";
 import { stateScope } from "./state-scope.ts";
 
-export interface Clause {
-  /** Lower case, quoted words masked as ⟦n⟧. */
-  text: string;
-  /** The same clause as written (case kept), index for index with `text`. */
-  written: string;
-  quotes: string[];
-  /** Brace literals ('{type "charge", payment_method}') masked as ⦃n⦄, as written. */
-  literals: string[];
-  /** A clause that appends an entry written out as a literal, and says nothing else. */
-  literal?: true;
-  /** The "when …" a sentence opened on, for a clause split off after it ("when X, A becomes B, C is set"): its condition, when understood. */
-  inherited?: string;
-  source: RuleSource;
-  /** The sentence it came from, as written (lower case), for the rule's text. */
-  sentence: string;
-}
+export type { Clause };
 
 /** A text's clauses: its sentences split at `;`, `:` and list markers, quoted words masked. */
 export function clausesOf(sentences: readonly { sentence: string; source: RuleSource; written?: string }[]): Clause[] {

@@ -1,4 +1,4 @@
-// Eight services written blind (their data, policy, reference and gold calls written from public API
+// Ten services written blind (their data, policy, reference and gold calls written from public API
 // documentation before envscale ran on them; see each examples/packs/<pack>/SOURCE.md), kept as
 // regression tests: the environment built offline (through verification) replays their gold calls
 // against their references no worse than it did when this test was written. The floors are what
@@ -16,6 +16,9 @@ import { runStages } from "../../support/pipeline.ts";
 /** Per pack: the share of gold calls alike, and of changing tasks that change the same records (and leave them equal), at least. */
 const FLOORS: Record<string, { calls: number; same: number; equal?: number }> = {
   bank: { calls: 0.96, same: 0.43 },
+  // Described in a few plain sentences, as many real catalogs are: far from the targets (bench/RESULTS.md).
+  billing: { calls: 0.93, same: 0.13 },
+  hotel: { calls: 0.91, same: 0.1 },
   helpdesk: { calls: 0.96, same: 0.76, equal: 0.45 },
   player: { calls: 0.93, same: 0.32 },
   // 161/170: an invitation accepted now leaves the enrollment active (as its description says), so a
