@@ -13,7 +13,7 @@ import { actorConditions } from "./actor-conditions.ts";
 import { listedAssignments } from "./assignments.ts";
 import type { Clause } from "./clause.ts";
 import { nowFor, type RuleContext } from "./context.ts";
-import { counterFor, keyPattern, keyValues } from "./counters.ts";
+import { newKeyOf } from "./counters.ts";
 import { sameValue, structOf } from "./creation.ts";
 import { historyValue, movedNumber } from "./history.ts";
 import { keyFormula } from "./inserted-keys.ts";
@@ -455,13 +455,7 @@ export function tableNamed(c: RuleContext, phrase: string): Table | null {
  */
 function inserted(c: RuleContext, clause: Clause, table: Table, body: string, when: Condition[] | undefined): boolean {
   const rows = c.records(table);
-  const keys = keyValues(rows, table);
-  const pattern = keyPattern(Object.keys(c.data[table.name] ?? {}), table);
-  const counter = counterFor(c.tables, c.data, nameWords(table.entity.replaceAll(" ", "_")), keys);
-  const numeric = keys.length > 0 && keys.every((k) => typeof k === "number");
-  const key = counter
-    ? { ...pattern, counter: counter.place, prefix: counter.prefix, numeric: counter.numeric }
-    : { ...pattern, ...(numeric ? { numeric } : {}) };
+  const key = newKeyOf(c.tables, c.data, table, rows);
   const moved = movedNumber(c);
   // `quantity_name: "available"`, `with enrollment_state "waitlisted"`: a value the clause gives a field of the entry.
   const given = Object.fromEntries(

@@ -111,6 +111,25 @@ export function entryKeyField(list: string, fields: readonly Field[], entries: r
   return null;
 }
 
+/**
+ * How a new record of `table` is keyed: from the counter the data keeps for its entity, else the next
+ * in the data's own key pattern; numbers in the records when the data's keys are numbers.
+ */
+export function newKeyOf(
+  tables: ReadonlyMap<string, Table>,
+  data: DomainState,
+  table: Table,
+  rows: readonly Row[],
+): NonNullable<ServiceModel["newKey"]> {
+  const keys = keyValues(rows, table);
+  const pattern = keyPattern(Object.keys(data[table.name] ?? {}), table);
+  const counter = counterFor(tables, data, nameWords(table.entity.replaceAll(" ", "_")), keys);
+  const numeric = keys.length > 0 && keys.every((k) => typeof k === "number");
+  return counter
+    ? { ...pattern, counter: counter.place, prefix: counter.prefix, numeric: counter.numeric }
+    : { ...pattern, ...(numeric ? { numeric } : {}) };
+}
+
 /** The pattern of a table's keys: a shared prefix and digits, numbered in order, when the data's keys are so. */
 export function keyPattern(keys: readonly string[], table: Table): NonNullable<ServiceModel["newKey"]> {
   const parsed = keys.map((k) => /^(.*?)(\d+)$/.exec(k)).filter((m): m is RegExpExecArray => m !== null);

@@ -4,11 +4,11 @@
 // they were made, and its key linked into the records that list theirs (`member.holds`).
 import type { Field, Table } from "../../lib/contracts/domain-schema.ts";
 import type { ServiceModel, ValueExpr } from "../../lib/contracts/tool-rules.ts";
-import { nameWords, reachable } from "../../lib/data-pack/places.ts";
+import { reachable } from "../../lib/data-pack/places.ts";
 import { keyTable } from "../../lib/service-tools/subject.ts";
 import { flagStatus } from "./conditional-status.ts";
 import { nowFor, type RuleContext } from "./context.ts";
-import { counterFor, keyEchoes, keyPattern, keyValues } from "./counters.ts";
+import { keyEchoes, newKeyOf } from "./counters.ts";
 import { completeLineItems } from "./line-items.ts";
 import { keepNullFields } from "./record-shape.ts";
 import { bookingSlots, slotPool } from "./slots.ts";
@@ -19,14 +19,8 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
   const table = c.target;
   if (!table || c.subject.kind !== "create") return null;
   const rows = c.records(table);
-  const pattern = keyPattern(Object.keys(c.data[table.name] ?? {}), table);
-  const keys = keyValues(rows, table);
   // A number the data keeps for the next key, else the next after the data's own; keys as the records write them.
-  const counter = counterFor(c.tables, c.data, nameWords(table.entity.replaceAll(" ", "_")), keys);
-  const numeric = keys.length > 0 && keys.every((k) => typeof k === "number");
-  const newKey = counter
-    ? { ...pattern, counter: counter.place, prefix: counter.prefix, numeric: counter.numeric }
-    : { ...pattern, ...(numeric ? { numeric } : {}) };
+  const newKey = newKeyOf(c.tables, c.data, table, rows);
   const echoes = keyEchoes(rows, table);
   // A first state a flag of the call chooses: the other state when the flag is not set.
   const flag = table.status ? flagStatus(c, table) : null;

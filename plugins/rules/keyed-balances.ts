@@ -11,7 +11,7 @@ import { nameWords } from "../../lib/data-pack/places.ts";
 import { valueIn } from "../../lib/domain-model/service-arguments.ts";
 import { type Clause, clausesOf, tableNamed } from "./clauses.ts";
 import type { RuleContext } from "./context.ts";
-import { counterFor, keyPattern, keyValues } from "./counters.ts";
+import { newKeyOf } from "./counters.ts";
 import { resolvePlace, resolveValue } from "./resolve.ts";
 
 const MOVE =
@@ -224,13 +224,7 @@ function ledgerEntry(
   const target = c.target as Table;
   if (!table || table === target || table === balance.holder) return;
   const rows = c.records(table);
-  const keys = keyValues(rows, table);
-  const pattern = keyPattern(Object.keys(c.data[table.name] ?? {}), table);
-  const counter = counterFor(c.tables, c.data, nameWords(table.entity.replaceAll(" ", "_")), keys);
-  const numeric = keys.length > 0 && keys.every((k) => typeof k === "number");
-  const key = counter
-    ? { ...pattern, counter: counter.place, prefix: counter.prefix, numeric: counter.numeric }
-    : { ...pattern, ...(numeric ? { numeric } : {}) };
+  const key = newKeyOf(c.tables, c.data, table, rows);
   const quoted = /⟦(\d+)⟧/.exec(phrase);
   const kind = quoted ? clause.quotes[Number(quoted[1])] : undefined;
   const said = assignments(c);
