@@ -13,7 +13,7 @@ import type { EnvironmentSpec } from "../../lib/contracts/environment-spec.ts";
 import type { Feed, GoldCall } from "../../lib/contracts/task.ts";
 import type { ServiceModel } from "../../lib/contracts/tool-rules.ts";
 import type { JsonSchema } from "../../lib/domain-model/json-schema.ts";
-import { conformArgs, matchValue, serviceCall } from "../../lib/domain-model/service-arguments.ts";
+import { conformArgs, matchValue, serviceCall, valueIn } from "../../lib/domain-model/service-arguments.ts";
 import { coherentArgs } from "./coherent-values.ts";
 
 /** One change the person asks for. */
@@ -99,7 +99,7 @@ function refusesByStatus(model: ToolModel, record: Row): { path: string[]; accep
   for (const r of serviceOf(model).requires) {
     const rule = r.rule as { kind: string; place?: { hops: unknown[]; root?: unknown; path: string[] }; values?: string[] };
     if (rule.kind !== "status-in" || !rule.place || rule.place.hops.length > 0 || rule.place.root || !rule.values) continue;
-    const value = rule.place.path.reduce<unknown>((v, step) => (v && typeof v === "object" ? (v as Row)[step] : undefined), record);
+    const value = valueIn(record, rule.place.path);
     if (!rule.values.includes(String(value))) return { path: rule.place.path, accepted: rule.values };
   }
   return null;
@@ -392,7 +392,7 @@ function identifyingField(model: ToolModel, tables: ReadonlyMap<string, Table>, 
   if (!table || rows.length < 2) return undefined;
   for (const m of s.match) {
     if (m.mode !== "equal" || m.via || idLike(m.parameter) || m.path.length === 0) continue;
-    const values = rows.map((r) => m.path.reduce<unknown>((v, step) => (v && typeof v === "object" ? (v as Row)[step] : undefined), r));
+    const values = rows.map((r) => valueIn(r, m.path));
     if (values.every((v) => typeof v === "string" && v !== "") && new Set(values).size === rows.length) return m.parameter;
   }
   return undefined;
