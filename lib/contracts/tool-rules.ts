@@ -25,9 +25,11 @@ export type Hop = z.infer<typeof hopSchema>;
 
 /**
  * Where a place starts, when not at the subject record: a record of `table` by `key` (a record a
- * parameter names, the acting employee), or the one record of a single-record table (no key).
+ * parameter names, the acting employee), the first record of `table` whose fields equal `where`'s
+ * values (the stock level of the item the call names at the location it moves stock to), or the
+ * one record of a single-record table (neither).
  */
-export type Root = { table: string; key?: ValueExpr };
+export type Root = { table: string; key?: ValueExpr; where?: { field: string; value: ValueExpr }[] };
 
 /** With `key`, the place is the entry of the map at `path` under that value (a balance under the request's type). */
 export type Place = { hops: Hop[]; path: string[]; root?: Root; key?: ValueExpr };
@@ -35,7 +37,16 @@ export const placeSchema: z.ZodType<Place> = z.lazy(() =>
   z.object({
     hops: z.array(hopSchema),
     path: z.array(z.string()),
-    root: z.object({ table: z.string(), key: valueExprSchema.optional() }).optional(),
+    root: z
+      .object({
+        table: z.string(),
+        key: valueExprSchema.optional(),
+        where: z
+          .array(z.object({ field: z.string(), value: valueExprSchema }))
+          .min(1)
+          .optional(),
+      })
+      .optional(),
     key: valueExprSchema.optional(),
   }),
 );

@@ -6,7 +6,7 @@
 import type { Rng } from "../../kernel/rng.ts";
 import type { DomainSchema, Table, ToolModel } from "../contracts/domain-schema.ts";
 import type { DomainState, Row } from "../contracts/domain-state.ts";
-import type { Condition, Place, Requirement, ServiceModel, ValueExpr } from "../contracts/tool-rules.ts";
+import type { Condition, Effect, Place, Requirement, ServiceModel, ValueExpr } from "../contracts/tool-rules.ts";
 import { type JsonSchema, sampleFromSchema } from "./json-schema.ts";
 
 export interface ServiceCall {
@@ -65,8 +65,13 @@ export function reachRecord(state: DomainState, record: Row | undefined, place: 
   let current = record;
   if (place.root) {
     const rows = state[place.root.table] ?? {};
-    const key = place.root.key ? plainKey(place.root.key, record, args, state) : "current";
-    current = key === undefined ? undefined : rows[String(key)];
+    if (place.root.where) {
+      const where = place.root.where.map((w) => [w.field, plainKey(w.value, record, args, state)] as const);
+      current = Object.values(rows).find((r) => where.every(([field, value]) => sameKey(valueIn(r, [field]), value)));
+    } else {
+      const key = place.root.key ? plainKey(place.root.key, record, args, state) : "current";
+      current = key === undefined ? undefined : rows[String(key)];
+    }
   }
   for (const hop of place.hops) {
     const key = valueIn(current, hop.field.split("."));
@@ -272,6 +277,21 @@ function breakCondition(
   return null;
 }
 
+/** The roots of the effects' places that find a record by its fields, each once. */
+function rootedPlaces(
+  effects: readonly { rule: Effect | Requirement }[],
+): { table: string; where: { field: string; value: ValueExpr }[] }[] {
+  const seen = new Map<string, { table: string; where: { field: string; value: ValueExpr }[] }>();
+  for (const { rule } of effects) {
+    const root = "place" in rule && rule.place ? rule.place.root : undefined;
+    if (root?.where) seen.set(JSON.stringify(root), { table: root.table, where: root.where });
+  }
+  return [...seen.values()];
+}
+
+/** Two keys alike as the written code's `same` has them: numbers and their digits are one key. */
+const sameKey = (a: unknown, b: unknown): boolean => a !== undefined && a !== null && String(a) === String(b);
+
 /** A root's key, from what is known before the call: an argument, a constant, a field of the record. */
 function plainKey(value: ValueExpr, record: Row | undefined, args: Row, state: DomainState): unknown {
   if (value.kind === "parameter") return value.path ? valueIn(args[value.name], value.path) : args[value.name];
@@ -361,6 +381,20 @@ function fill(input: ServiceInputs, args: Row, record: Row | undefined, table: T
   const written = s.kind === "change" ? writtenParameters(s) : new Set<string>();
   // Optional parameters the effects use are given too, so that the effects are seen.
   const used = s.kind === "change" ? parametersIn(s.effects) : new Set<string>();
+  // A record the effects find by the call's references (the level a move's stock goes to): the
+  // parameters that find it are read off one there is, other than the call's own record.
+  for (const place of rootedPlaces(s.effects)) {
+    const where = place.where.filter((w) => w.value.kind === "parameter" && !(w.value.name in args));
+    if (where.length === 0) continue;
+    const bound = place.where.filter((w) => w.value.kind === "parameter" && w.value.name in args);
+    const there = Object.entries(state[place.table] ?? {})
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([, r]) => r)
+      .filter((r) => r !== record && bound.every((w) => sameKey(r[w.field], args[(w.value as { name: string }).name])));
+    const pick = there[attempt % Math.max(1, there.length)];
+    if (!pick) return null;
+    for (const w of where) args[(w.value as { name: string }).name] = pick[w.field];
+  }
   for (const r of requirement(model, "record-exists")) {
     if (r.parameter in args) continue;
     const own = subject[r.parameter];

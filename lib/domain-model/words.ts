@@ -37,8 +37,22 @@ export function splitIdentifier(name: string): string[] {
 }
 
 /** A crude singular: `categories` → category, `addresses` → address, `flights` → flight. */
+/** Plurals in -ves whose singular ends in -f or -fe (`shelves`); most -ves words just drop the s (`drives`, `archives`). */
+const F_PLURALS: Record<string, string> = {
+  shelves: "shelf",
+  halves: "half",
+  knives: "knife",
+  wolves: "wolf",
+  calves: "calf",
+  loaves: "loaf",
+  thieves: "thief",
+  wives: "wife",
+};
+
 export function singular(word: string): string {
   if (word.length <= 3) return word;
+  const f = F_PLURALS[word];
+  if (f) return f;
   if (word.endsWith("ies") && word.length > 4) return `${word.slice(0, -3)}y`;
   if (/(ss|us|is|ous)$/.test(word)) return word;
   if (/(sses|xes|ches|shes|zzes)$/.test(word)) return word.slice(0, -2);
@@ -48,6 +62,8 @@ export function singular(word: string): string {
 
 /** A crude plural, for table names: `reservation` → reservations, `category` → categories. */
 export function plural(word: string): string {
+  const f = Object.keys(F_PLURALS).find((p) => F_PLURALS[p] === word);
+  if (f) return f;
   if (/[^aeiou]y$/.test(word)) return `${word.slice(0, -1)}ies`;
   if (/(s|x|z|ch|sh)$/.test(word)) return `${word}es`;
   return `${word}s`;

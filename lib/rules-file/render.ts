@@ -7,7 +7,14 @@ import type { Condition, Effect, Place, Requirement, Rule, ServiceModel, ValueEx
 
 /** `line.customer_id→customers.payment_methods`: a place reached from the record a tool acts on. */
 export function placeText(place: Place, subject: string): string {
-  const start = place.root ? (place.root.key ? `${place.root.table}[${valueText(place.root.key, subject)}]` : place.root.table) : subject;
+  const where = place.root?.where?.map((w) => `${w.field} = ${valueText(w.value, subject).replaceAll("`", "")}`).join(", ");
+  const start = place.root
+    ? where
+      ? `${place.root.table}[${where}]`
+      : place.root.key
+        ? `${place.root.table}[${valueText(place.root.key, subject)}]`
+        : place.root.table
+    : subject;
   const hops = place.hops.map((hop) => `.${hop.field}→${hop.table}`).join("");
   const path = place.path.map((part) => `.${part}`).join("");
   const key = place.key ? `[${valueText(place.key, subject).replaceAll("`", "")}]` : "";

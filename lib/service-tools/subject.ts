@@ -223,6 +223,16 @@ export function subjectOf(text: ToolText, tables: readonly Table[]): Subject {
   const own = keyed.filter((k) => k.parameter === k.table.key || k.parameter === `${k.table.entity.replaceAll(" ", "_")}_id`);
   if (!single(named) && !namedKey && own.length === 1 && keyed.every((k) => k.table === own[0]?.table) && keyed.length > 1)
     return { kind: "change", table: (own[0] as (typeof keyed)[number]).table, keyParameter: (own[0] as (typeof keyed)[number]).parameter };
+  // None named whole (`move_inventory`): the record of a table that refers, field by field, to each record the call
+  // names (move_inventory(item, from, to): a stock level), not a table it writes history entries into.
+  const namedWhole = named !== null && entityWords(named).every((w) => text.words.map(singular).includes(w));
+  if (!namedWhole && new Set(keyed.map((k) => k.table)).size >= 2) {
+    const logged = loggedTables(text, tables);
+    const direct = tables.filter(
+      (t) => !single(t) && !logged.has(t) && keyed.every((k) => k.table !== t && t.fields.some((f) => f.references === k.table.name)),
+    );
+    if (direct.length === 1) return { kind: "change", table: direct[0] as Table };
+  }
   // A record found by the fields a call gives (an inventory level by its item and location).
   if (named && keyed.length >= 2 && keyed.every((k) => refersTo(named, k.table))) return { kind: "change", table: named };
   // No record named: the one record whose fields the parameters set (the player's volume).
@@ -250,6 +260,19 @@ function describedSingle(text: ToolText, tables: readonly Table[]): Table | null
     .sort((a, b) => first(a) - first(b));
   if (hits.length === 1) return hits[0] as Table;
   return hits.length > 1 && first(hits[0] as Table) < first(hits[1] as Table) ? (hits[0] as Table) : null;
+}
+
+/** Tables a tool's description says it writes entries into ("appends an entry to the stock adjustment history"). */
+function loggedTables(text: ToolText, tables: readonly Table[]): Set<Table> {
+  const all = text.sentences.join(" ").replaceAll("`", "");
+  return new Set(
+    tables.filter((t) => {
+      const entity = entityWords(t).join("[ _]");
+      return new RegExp(
+        String.raw`\b(?:appends?|adds?|records?|writes?|inserts?|logs?)\b[^.;]*?\b(?:to|in|into)\s+(?:the\s+|its\s+)?${entity}s?\s+(?:history|log|ledger|journal)\b`,
+      ).test(all);
+    }),
+  );
 }
 
 /** Calculators, scratchpads and hand-offs to people: tools that touch no data. */

@@ -303,7 +303,13 @@ class ServiceWriter {
     const known = this.#reached.get(id);
     if (known) return known;
     const name = `${ident(table.entity)}${this.#reached.size + 1}`;
-    if (!root.key || table.storage === "single") {
+    if (root.where && table.storage !== "single") {
+      this.#helpers.add("same");
+      const where = root.where.map((w) => `same(${prop("r", w.field)}, ${this.#value(w.value)})`).join(" && ");
+      const said = root.where.map((w) => `${w.field} \${JSON.stringify(${this.#value(w.value)})}`).join(" and ");
+      this.lines.push(`const ${name} = Object.values(${this.#rows(table)} ?? {}).find((r: any) => ${where});`);
+      this.lines.push(`if (!${name}) fail(\`no ${table.entity} with ${said}\`);`);
+    } else if (!root.key || table.storage === "single") {
       this.lines.push(`const ${name} = ${single(this.#rows(table))};`);
       this.lines.push(`if (!${name}) fail(${q(`there is no ${table.entity}`)});`);
     } else this.lines.push(`const ${name} = requireRecord(${this.#rows(table)}, ${this.#value(root.key)}, ${q(table.entity)});`);

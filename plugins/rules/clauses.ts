@@ -15,10 +15,10 @@ import type { Clause } from "./clause.ts";
 import { nowFor, type RuleContext } from "./context.ts";
 import { newKeyOf } from "./counters.ts";
 import { sameValue, structOf } from "./creation.ts";
-import { historyValue, movedNumber } from "./history.ts";
+import { historyValue, movedNumber, pairedMoves } from "./history.ts";
 import { keyFormula } from "./inserted-keys.ts";
 import { literalClauses, literalEntry, literalObject, literalStruct, maskLiterals } from "./literals.ts";
-import { type Candidate, resolvePlace, resolveStatusPlaces, resolveValue } from "./resolve.ts";
+import { type Candidate, resolveBoth, resolvePlace, resolveStatusPlaces, resolveValue } from "./resolve.ts";
 import { snapshotFields } from "./snapshots.ts";
 import { stateScope } from "./state-scope.ts";
 
@@ -73,6 +73,15 @@ function andVerbs(piece: string): string[] {
   if (/^(?:if|when|whenever|once|unless|only|while)\b/i.test(piece)) return [piece];
   const parts = piece.split(/\s+and\s+/);
   if (parts.length < 2 || !parts.every((p) => VERB.test(p))) return [piece];
+  // "decrements available at the source and increments it at the destination by quantity": the
+  // amount said once, at the end, is each move's.
+  const by = /\s+by\s+(\S.*)$/.exec(parts.at(-1) as string)?.[1];
+  if (by)
+    return parts.map((p, i) =>
+      i < parts.length - 1 && /^(?:increments|decrements|increases|decreases|reduces|raises)\s/i.test(p) && !/\sby\s/.test(p)
+        ? `${p} by ${by}`
+        : p,
+    );
   return parts;
 }
 
@@ -216,14 +225,15 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
   ) {
     let made = false;
     for (const part of (m[1] as string).split(/\s*,\s*|\s+and\s+/)) {
-      const place = resolvePlace(c, part);
-      if (!place || place.kind === "object") continue;
-      const value = resolveValue(c, m[2] as string, clause.quotes, place, writtenOf(clause, m[2] as string));
-      if (!value || !fits(value, place)) continue;
-      // A list is set only to a list the call gives ("stock_item_ids becomes the given list").
-      if (place.kind === "array" && !(value.kind === "parameter" && c.parameter(value.name)?.type === "array")) continue;
-      add(place, { kind: "set", place: place.place, value });
-      made = true;
+      for (const place of resolveBoth(c, part)) {
+        if (place.kind === "object") continue;
+        const value = resolveValue(c, m[2] as string, clause.quotes, place, writtenOf(clause, m[2] as string));
+        if (!value || !fits(value, place)) continue;
+        // A list is set only to a list the call gives ("stock_item_ids becomes the given list").
+        if (place.kind === "array" && !(value.kind === "parameter" && c.parameter(value.name)?.type === "array")) continue;
+        add(place, { kind: "set", place: place.place, value });
+        made = true;
+      }
     }
     if (made) return true;
   }
@@ -454,14 +464,41 @@ export function tableNamed(c: RuleContext, phrase: string): Table | null {
  * number it leaves for an `…_after` field; its key from the counter the data keeps, else the next.
  */
 function inserted(c: RuleContext, clause: Clause, table: Table, body: string, when: Condition[] | undefined): boolean {
+  // "each change to available appends an entry": a move of two records' numbers (a transfer between
+  // two stock levels) is two changes, an entry each, from the record it changed.
+  const paired = /\b(?:each|every)\s+change\b/i.test(clause.sentence) ? pairedMoves(c) : [];
+  if (paired.length >= 2) {
+    let made = false;
+    for (const move of paired) made = insertedEntry(c, clause, table, when, move) || made;
+    return made;
+  }
+  void body;
+  return insertedEntry(c, clause, table, when, movedNumber(c));
+}
+
+/** One entry made in `table` by the call, its fields from the call, its record, the clock and the number it moves. */
+function insertedEntry(
+  c: RuleContext,
+  clause: Clause,
+  table: Table,
+  when: Condition[] | undefined,
+  moved: ReturnType<typeof movedNumber>,
+): boolean {
   const rows = c.records(table);
   const key = newKeyOf(c.tables, c.data, table, rows);
-  const moved = movedNumber(c);
-  // `quantity_name: "available"`, `with enrollment_state "waitlisted"`: a value the clause gives a field of the entry.
+  // The record the number moved on, when the call singles it out by its references: its fields are the entry's.
+  const root = moved?.place.root?.where ? moved.place.root : undefined;
+  const rootTable = root ? c.tables.get(root.table) : undefined;
+  // `quantity_name: "available"`, `with enrollment_state "waitlisted"`, `with reason movement_updated`: a value the clause gives a field of the entry.
+  // The entries "with reason movement_updated" another sentence of the description speaks of count too.
+  const said = [clause.sentence, ...c.text.sentences.filter((s) => /\bentr(?:y|ies)\b/.test(s))].join(" ");
   const given = Object.fromEntries(
-    [...clause.sentence.matchAll(/([a-z_]+)(?::\s*|\s*=\s*|\s+)"([^"]+)"/g)]
-      .filter((g) => table.fields.some((f) => f.name === g[1]))
-      .map((g) => [g[1] as string, g[2] as string]),
+    [...said.matchAll(/([a-z_]+)(?::\s*|\s*=\s*|\s+)"([^"]+)"|\bwith\s+([a-z_]+)\s+([a-z]+(?:_[a-z]+)*)\b/g)]
+      .map((g): [string, string] => [(g[1] ?? g[3]) as string, (g[2] ?? g[4]) as string])
+      .filter(
+        ([name, value]) => table.fields.some((f) => f.name === name) && !c.parameter(value) && !/^(?:the|an?|its|given|set)$/.test(value),
+      )
+      .reverse(),
   );
   const fields: Record<string, ValueExpr> = {};
   let fromCall = 0;
@@ -472,8 +509,12 @@ function inserted(c: RuleContext, clause: Clause, table: Table, body: string, wh
     }
     const param = c.text.parameters.find((p) => p.name === f.name && p.type !== "array");
     const own = c.target?.fields.find((g) => g.name === f.name);
+    const onRoot = root && f.name !== rootTable?.key && !/_at$/.test(f.name) && rootTable?.fields.some((g) => g.name === f.name);
     if (given[f.name] !== undefined) fields[f.name] = { kind: "constant", value: given[f.name] };
-    else if (param) {
+    else if (onRoot) {
+      fields[f.name] = { kind: "read", place: { hops: [], root, path: [f.name] } };
+      fromCall += 1;
+    } else if (param) {
       fields[f.name] = { kind: "parameter", name: param.name };
       fromCall += 1;
     } else if (f.format === "date-time" || /_at$/.test(f.name)) fields[f.name] = f.format === "date" ? { kind: "today" } : nowFor(f);
@@ -510,7 +551,6 @@ function inserted(c: RuleContext, clause: Clause, table: Table, body: string, wh
     text: clause.sentence,
     ...(when ? { when } : {}),
   });
-  void body;
   return true;
 }
 

@@ -194,6 +194,16 @@ export function deriveServiceModel(spec: ToolSpec, tables: readonly Table[], dat
         (keyTable(text.parameters.find((p) => p.name === m.parameter) ?? { name: m.parameter, type: "string" }, tables) !== undefined ||
           subject.table?.fields.some((f) => f.name === m.parameter && f.references)),
     );
+  // A reference the call gives under a role of its own (`from_location_id` for a level's
+  // `location_id`): the first parameter naming that table, when none is named as the field.
+  if (subject.kind === "change" && !subject.keyParameter && subject.table && subject.table.storage !== "single")
+    for (const f of subject.table.fields) {
+      if (!f.references || service.match.some((m) => m.path[0] === f.name)) continue;
+      const role = text.parameters.find(
+        (p) => !service.match.some((m) => m.parameter === p.name) && keyTable(p, tables)?.name === f.references,
+      );
+      if (role) service.match.push({ parameter: role.name, path: [f.name], mode: "equal" });
+    }
   // A get whose key is optional (`retrieve_gift_card(gift_card_id?, gan?)`): the record whose fields equal whichever are given.
   if (subject.kind === "get" && subject.keyParameter && subject.table && c.parameter(subject.keyParameter)?.required === false) {
     const key = subject.table.key;

@@ -25,6 +25,29 @@ export function movedNumber(c: RuleContext): { place: Place; delta: ValueExpr } 
   return null;
 }
 
+/**
+ * The numbers the call moves on records it singles out by their references (the source's and the
+ * destination's stock level of a move), in the order the effects say: each gets an entry of its own.
+ */
+export function pairedMoves(c: RuleContext): { place: Place; delta: ValueExpr }[] {
+  const out: { place: Place; delta: ValueExpr }[] = [];
+  const paired = c.effects.filter(({ rule }) => rule.kind === "add" && rule.place.root?.where);
+  // The tool's own record moves with them when it is of their table (a move's source level).
+  const own = (place: Place) =>
+    !place.root &&
+    place.hops.length === 0 &&
+    paired.some(
+      ({ rule }) => rule.kind === "add" && rule.place.root?.table === c.target?.name && rule.place.path.join(".") === place.path.join("."),
+    );
+  for (const { rule } of c.effects)
+    if (rule.kind === "add" && (rule.place.root?.where || own(rule.place)))
+      out.push({
+        place: rule.place,
+        delta: rule.sign < 0 ? { kind: "arith", op: "-", left: { kind: "constant", value: 0 }, right: rule.amount } : rule.amount,
+      });
+  return out;
+}
+
 /** The value a history entry's field takes from the moved number, or null when its name says neither. */
 export function historyValue(name: string, type: string, moved: ReturnType<typeof movedNumber>): ValueExpr | null {
   if (!moved || (type !== "number" && type !== "integer")) return null;

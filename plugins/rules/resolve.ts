@@ -95,6 +95,50 @@ function candidates(c: RuleContext): Candidate[] {
   }
   for (const table of c.tables.values())
     if (table.storage === "single") add(table, { hops: [], root: { table: table.name } }, entity(table));
+  for (const { table, where, named } of pairedRecords(c)) {
+    const owner = entity(table);
+    for (const p of named) for (const w of nameWords(p)) if (w !== "id") owner.add(w);
+    add(table, { hops: [], root: { table: table.name, where } }, owner);
+  }
+  return out;
+}
+
+/**
+ * Records no parameter names by key but two or more name by their references: the stock level of
+ * the item a call names at the location it names (`inventory_item_id` and `from_location_id` for a
+ * level's `inventory_item_id` and `location_id`), once per way of naming it (the source's and the
+ * destination's level of a move).
+ */
+function pairedRecords(c: RuleContext): { table: Table; where: { field: string; value: ValueExpr }[]; named: string[] }[] {
+  const tables = [...c.tables.values()];
+  const out: { table: Table; where: { field: string; value: ValueExpr }[]; named: string[] }[] = [];
+  for (const table of tables) {
+    // A record the call makes is not one it finds.
+    if (table.storage === "single" || (table === c.target && c.subject.kind === "create")) continue;
+    const references = table.fields.filter((f) => f.references && f.references !== table.name);
+    const bindings = references
+      .map((f) => ({
+        field: f.name,
+        params: c.text.parameters.filter((p) => p.name === f.name || (p.type !== "array" && keyTable(p, tables)?.name === f.references)),
+      }))
+      .filter((b) => b.params.length > 0);
+    // Every reference given: a record the call singles out, not a history of them (an entry's transfer left unsaid).
+    if (bindings.length < 2 || bindings.length < references.length) continue;
+    let ways: { where: { field: string; value: ValueExpr }[]; named: string[] }[] = [{ where: [], named: [] }];
+    for (const b of bindings)
+      ways = ways.flatMap((w) =>
+        b.params
+          .filter((p) => !w.named.includes(p.name))
+          .map((p) => ({
+            where: [...w.where, { field: b.field, value: { kind: "parameter", name: p.name } as ValueExpr }],
+            named: [...w.named, p.name],
+          })),
+      );
+    // The tool's own record is reached as itself, not as a record it names (its other ways are others: a move's destination level).
+    if (table === c.target) ways = ways.filter((w) => !w.named.every((n) => c.identifying.has(n)));
+    // More than a few ways is a table the call does not single out (every pair of its many references).
+    if (ways.length > 0 && ways.length <= 4) for (const w of ways) out.push({ table, ...w });
+  }
   return out;
 }
 
@@ -116,22 +160,33 @@ function satellitesOf(c: RuleContext, table: Table): Table[] {
  */
 export function resolvePlace(c: RuleContext, phrase: string, want?: (kind: PlaceKind) => boolean): Candidate | null {
   const all = candidatesOf(c).filter((k) => !want || want(k.kind));
+  // A parameter written out ("available at from_location_id") names the record, not a field of it:
+  // its words say whose, and its `id` is no field named.
+  const given = c.text.parameters.filter((p) => /_/.test(p.name) && new RegExp(`(^|[^a-z_])${p.name}($|[^a-z_])`).test(phrase));
   // Written out: `account_settings.next_comment_id`, `refund_ids`, `satisfaction_rating.score`.
   for (const token of phrase.match(/[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+/g) ?? []) {
     const steps = token.split(".");
     const onTable = all.filter((k) => k.table.name === steps[0] && k.place.path.join(".") === steps.slice(1).join("."));
     if (onTable.length > 0) return nearest(onTable);
     const onPath = all.filter((k) => k.place.path.join(".") === token || k.place.path.at(-1) === token);
+    // (Not when the token is that parameter: a record is not written at the field it is found by.)
+    const bound = onPath.filter((k) => given.length > 0 && !c.parameter(token) && given.every((p) => rootBinds(c, k.place, p.name)));
+    if (bound.length > 0) return nearest(bound);
     if (onPath.length > 0) return nearest(ownedBy(onPath, wordsOf(phrase.replace(token, ""))));
   }
-  const words = wordsOf(phrase);
-  if (words.length === 0) return null;
+  const allWords = wordsOf(phrase);
+  if (allWords.length === 0) return null;
+  const givenWords = new Set(given.flatMap((p) => nameWords(p.name)));
+  const fieldWords = allWords.filter((w) => !givenWords.has(w));
+  if (fieldWords.length === 0) return null;
   let best: { k: Candidate; score: number } | null = null;
   for (const k of all) {
+    const bound = given.some((p) => rootBinds(c, k.place, p.name));
+    const words = fieldWords;
     const last = nameWords(k.place.path.at(-1) as string).filter((w) => !NOISE.has(w));
     if (last.length === 0 || !last.every((w) => words.includes(w))) continue;
     const named = k.words.filter((w) => words.includes(w)).length;
-    const ownerWords = words.filter((w) => k.owner.has(w)).length;
+    const ownerWords = allWords.filter((w) => k.owner.has(w)).length + (bound ? 1 : 0);
     const leftover = words.filter((w) => !k.words.includes(w) && !k.owner.has(w)).length;
     const distance = k.place.root ? 1 : k.place.hops.length;
     // Owner words that name another record than this one count against it.
@@ -139,6 +194,33 @@ export function resolvePlace(c: RuleContext, phrase: string, want?: (kind: Place
     if (!best || score > best.score) best = { k, score };
   }
   return best && best.score > 0 ? best.k : null;
+}
+
+/**
+ * The places a phrase names: one, or for "both levels' updated_at" every record of that table the
+ * call singles out by its references (the source's and the destination's level of a move).
+ */
+export function resolveBoth(c: RuleContext, phrase: string, want?: (kind: PlaceKind) => boolean): Candidate[] {
+  const both = /^(?:both|each of the two|the two)\s+(.+)$/.exec(phrase.trim());
+  const one = resolvePlace(c, both ? (both[1] as string) : phrase, want);
+  if (!one) return [];
+  if (!both) return [one];
+  const table = one.table.name;
+  const path = one.place.path.join(".");
+  const paired = candidatesOf(c).filter(
+    (k) =>
+      k.place.path.join(".") === path &&
+      ((k.place.root?.where && k.place.root.table === table) || (!k.place.root && k.place.hops.length === 0 && k.table.name === table)),
+  );
+  return paired.length >= 2 ? paired : [one];
+}
+
+/** Whether a place starts at a record the parameter names (by key, or as one of the fields that find it). */
+function rootBinds(c: RuleContext, place: Place, parameter: string): boolean {
+  // The tool's own record, found by that parameter.
+  if (!place.root && place.hops.length === 0) return c.identifying.has(parameter);
+  const named = (v: ValueExpr | undefined) => v?.kind === "parameter" && v.name === parameter;
+  return named(place.root?.key) || (place.root?.where ?? []).some((w) => named(w.value));
 }
 
 function nearest(list: Candidate[]): Candidate {
