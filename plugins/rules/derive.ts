@@ -21,6 +21,7 @@ import { completeHistory } from "./history.ts";
 import { linkInserted } from "./inserted-keys.ts";
 import { keyedBalances } from "./keyed-balances.ts";
 import { laterTimes } from "./later-times.ts";
+import { movingFlag } from "./moving-flag.ts";
 import { namedRecords } from "./named-records.ts";
 import { dataPass } from "./passes/data.ts";
 import { descriptionPass } from "./passes/description.ts";
@@ -45,7 +46,7 @@ export function deriveRules(
   const tools = specs.map((spec) => {
     const parameters = toolText(spec, []).parameters;
     try {
-      return serviceToolModel(spec.name, parameters, deriveServiceModel(spec, tables, data, policy), tables, true);
+      return serviceToolModel(spec.name, parameters, deriveServiceModel(spec, tables, data, policy, specs), tables, true);
     } catch (error) {
       // A defect of derivation on one tool's words costs that tool its rules, not the run: it keeps
       // what it is about (its record, read or write) and the problem is reported with the rules.
@@ -63,7 +64,7 @@ export function deriveRules(
  * the policy; the fields its parameters set; slots it gives back. An earlier source's effect on a
  * place is not overridden by a later one's.
  */
-function changeRules(c: RuleContext): void {
+function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
   const target = c.target as Table;
   const to = targetStatus(c);
   schemaRequirements(c);
@@ -82,6 +83,7 @@ function changeRules(c: RuleContext): void {
   textCounters(c);
   keyedBalances(c);
   namedRecords(c);
+  movingFlag(c, siblings);
   policyPass(c, to?.value ?? null);
   unsaidState(c, to);
   resolveContradictions(c);
@@ -167,8 +169,18 @@ function withoutCounterSteps(effects: Rule[], newKey: ServiceModel["newKey"]): R
   return effects.filter((r) => !(r.rule.kind === "add" && counters.has(JSON.stringify(r.rule.place))));
 }
 
-/** One tool's service model: its subject, how it selects records, what it requires and changes, what it answers. */
-export function deriveServiceModel(spec: ToolSpec, tables: readonly Table[], data: DomainState, policy: readonly string[]): ServiceModel {
+/**
+ * One tool's service model: its subject, how it selects records, what it requires and changes, what
+ * it answers. `siblings`: the service's other tools, whose words a tool's own may point to ("as in
+ * transfer_playback").
+ */
+export function deriveServiceModel(
+  spec: ToolSpec,
+  tables: readonly Table[],
+  data: DomainState,
+  policy: readonly string[],
+  siblings: readonly ToolSpec[] = [],
+): ServiceModel {
   const byName = new Map(tables.map((t) => [t.name, t]));
   const text = toolText(spec, policy);
   const subject = subjectOf(text, tables);
@@ -204,7 +216,7 @@ export function deriveServiceModel(spec: ToolSpec, tables: readonly Table[], dat
     delete service.keyParameter;
   }
   for (const m of service.match) c.identifying.add(m.parameter);
-  if (subject.kind === "change") changeRules(c);
+  if (subject.kind === "change") changeRules(c, siblings);
   else if (subject.kind === "create") {
     schemaRequirements(c);
     descriptionPass(c, null);
