@@ -13,7 +13,8 @@ import { sampleValue } from "./values.ts";
 /** What a successful valid call must have done. */
 export type Effect =
   | { kind: "changes-state" }
-  | { kind: "adds-record"; table: string }
+  /** `count` new records (one unless a call makes several: two ledger entries of a transfer). */
+  | { kind: "adds-record"; table: string; count?: number }
   | { kind: "has-record"; table: string; key: string }
   | { kind: "removes-record"; table: string; key: string }
   | { kind: "sets-field"; table: string; key: string; field: string; value: unknown }

@@ -23,6 +23,7 @@ import { keyedBalances } from "./keyed-balances.ts";
 import { laterTimes } from "./later-times.ts";
 import { movingFlag } from "./moving-flag.ts";
 import { namedRecords } from "./named-records.ts";
+import { pairedPostings } from "./paired-postings.ts";
 import { dataPass } from "./passes/data.ts";
 import { descriptionPass } from "./passes/description.ts";
 import { namePass } from "./passes/name.ts";
@@ -230,6 +231,8 @@ export function deriveServiceModel(
   } else if (subject.kind === "find" || subject.kind === "list") {
     service.match = matches(text.parameters, subject.table, tables);
   }
+  // Money a transfer moves alongside its record: ledger pairs.
+  pairedPostings(c);
   service.requires = c.requires;
   linkInserted(c);
   service.effects = withoutCounterSteps([...c.effects, ...c.inserts], service.newKey);

@@ -29,7 +29,10 @@ function effectProblem(effect: Effect, before: Tables, after: Tables, result: un
     case "adds-record": {
       const was = Object.keys(before[effect.table] ?? {}).length;
       const is = Object.keys(after[effect.table] ?? {}).length;
-      return is === was + 1 ? null : `expected one new record in ${effect.table} (${was} → ${is})`;
+      const count = effect.count ?? 1;
+      return is === was + count
+        ? null
+        : `expected ${count === 1 ? "one new record" : `${count} new records`} in ${effect.table} (${was} → ${is})`;
     }
     case "has-record":
       return after[effect.table]?.[effect.key] ? null : `expected a record ${effect.key} in ${effect.table}`;

@@ -111,7 +111,10 @@ function effectsOf(input: ServiceInputs, s: ServiceModel, built: ServiceCall, ch
     // Records an array argument names are checked by the valid calls not crashing.
     if (rule.kind === "set-named") return;
     if (rule.kind === "insert") {
-      out.push({ kind: "adds-record", table: rule.table });
+      // Several records made in one table (a transfer's two ledger entries): one check of them all.
+      const made = out.find((e) => e.kind === "adds-record" && e.table === rule.table);
+      if (made?.kind === "adds-record") made.count = (made.count ?? 1) + 1;
+      else out.push({ kind: "adds-record", table: rule.table });
       if (!checks.has(s.requires.length + i)) checks.set(s.requires.length + i, id);
       return;
     }
