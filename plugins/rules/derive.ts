@@ -17,6 +17,7 @@ import { toolText, writtenSentencesOf } from "../../lib/service-tools/tool-text.
 import { here, RuleContext } from "./context.ts";
 import { deriveCreation } from "./creation.ts";
 import { parameterDefaults } from "./defaults.ts";
+import { heldFunds } from "./held-funds.ts";
 import { completeHistory } from "./history.ts";
 import { linkInserted } from "./inserted-keys.ts";
 import { keyedBalances } from "./keyed-balances.ts";
@@ -29,6 +30,7 @@ import { descriptionPass } from "./passes/description.ts";
 import { namePass } from "./passes/name.ts";
 import { policyPass } from "./passes/policy.ts";
 import { schemaEffects, schemaRequirements } from "./passes/schema.ts";
+import { policyFees } from "./policy-fees.ts";
 import { signIn } from "./sign-in.ts";
 import { targetStatus } from "./statuses.ts";
 import { textCounters } from "./text-counters.ts";
@@ -231,8 +233,10 @@ export function deriveServiceModel(
   } else if (subject.kind === "find" || subject.kind === "list") {
     service.match = matches(text.parameters, subject.table, tables);
   }
-  // Money a transfer moves alongside its record: ledger pairs.
+  // Money a transfer moves alongside its record: ledger pairs, holds, the policy's fees.
   pairedPostings(c);
+  heldFunds(c);
+  policyFees(c, policy);
   service.requires = c.requires;
   linkInserted(c);
   service.effects = withoutCounterSteps([...c.effects, ...c.inserts], service.newKey);
