@@ -443,6 +443,13 @@ function fill(input: ServiceInputs, args: Row, record: Row | undefined, table: T
     if (chosen === undefined) return null;
     args[r.parameter] = chosen;
   }
+  // A record an effect reaches by a key the call gives (the device playback moves to): one there is.
+  for (const { table: named, parameter, element } of rootKeys(s)) {
+    if (parameter in args) continue;
+    const keys = Object.keys(state[named] ?? {}).sort();
+    const key = keys[attempt % Math.max(1, keys.length)];
+    if (key !== undefined) args[parameter] = element ? [key] : key;
+  }
   // Whatever is still missing: the record's own values for same-named fields (not for the values a
   // change writes: writing what is already there would change nothing), else a sample of the schema.
   for (const [name, schema] of Object.entries(properties)) {
@@ -457,6 +464,19 @@ function fill(input: ServiceInputs, args: Row, record: Row | undefined, table: T
       args[name] = (written.has(name) ? undefined : seenValue(state, name, schema, attempt)) ?? sampleFromSchema(name, schema, rng, clock);
   }
   return { args: conformArgs(args, properties, state) };
+}
+
+/** Parameters whose value (or first element: `device_ids.0`) keys the record an effect's place starts at. */
+function rootKeys(s: ServiceModel): { table: string; parameter: string; element: boolean }[] {
+  const out: { table: string; parameter: string; element: boolean }[] = [];
+  for (const r of s.kind === "change" ? s.effects : []) {
+    const key = "place" in r.rule ? r.rule.place.root?.key : undefined;
+    if (key?.kind !== "parameter" || !("place" in r.rule) || !r.rule.place.root) continue;
+    const element = key.path?.length === 1 && key.path[0] === "0";
+    if (key.path && !element) continue;
+    out.push({ table: r.rule.place.root.table, parameter: key.name, element });
+  }
+  return out;
 }
 
 /**

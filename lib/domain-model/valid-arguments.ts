@@ -13,7 +13,7 @@ import { sampleValue } from "./values.ts";
 /** What a successful valid call must have done. */
 export type Effect =
   | { kind: "changes-state" }
-  /** `count` new records (one when unsaid: the entries a call inserts into one table are counted together). */
+  /** `count` new records (one unless a call makes several: two ledger entries of a transfer). */
   | { kind: "adds-record"; table: string; count?: number }
   | { kind: "has-record"; table: string; key: string }
   | { kind: "removes-record"; table: string; key: string }

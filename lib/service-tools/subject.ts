@@ -210,6 +210,13 @@ export function subjectOf(text: ToolText, tables: readonly Table[]): Subject {
     (holders.length === 1 && !(creates && named && !single(named) && !namedKey) ? holders[0] : undefined) ??
     namedKey ??
     (keyed.length === 1 && !(creates && named && !keyed.some((k) => k.table === named) && !single(named)) ? keyed[0] : undefined);
+  // start_resume_playback(device_id?): a key the call may leave out says where it acts, not what
+  // changes; that is the one record whose fields the description names (the player).
+  const optionalKey = target && target !== namedKey && !holders.includes(target);
+  if (optionalKey && text.parameters.find((p) => p.name === target.parameter)?.required === false) {
+    const described = describedSingle(text, tables);
+    if (described) return { kind: "change", table: described };
+  }
   if (target) return { kind: "change", table: target.table, keyParameter: target.parameter };
   // Signing in and out acts on the one record a session is kept in.
   if (SESSION_VERBS.has(verb)) {

@@ -17,16 +17,20 @@ import { toolText, writtenSentencesOf } from "../../lib/service-tools/tool-text.
 import { here, RuleContext } from "./context.ts";
 import { deriveCreation } from "./creation.ts";
 import { parameterDefaults } from "./defaults.ts";
+import { heldFunds } from "./held-funds.ts";
 import { completeHistory } from "./history.ts";
 import { linkInserted } from "./inserted-keys.ts";
 import { keyedBalances } from "./keyed-balances.ts";
 import { laterTimes } from "./later-times.ts";
+import { movingFlag } from "./moving-flag.ts";
 import { namedRecords } from "./named-records.ts";
+import { pairedPostings } from "./paired-postings.ts";
 import { dataPass } from "./passes/data.ts";
 import { descriptionPass } from "./passes/description.ts";
 import { namePass } from "./passes/name.ts";
 import { policyPass } from "./passes/policy.ts";
 import { schemaEffects, schemaRequirements } from "./passes/schema.ts";
+import { policyFees } from "./policy-fees.ts";
 import { signIn } from "./sign-in.ts";
 import { targetStatus } from "./statuses.ts";
 import { textCounters } from "./text-counters.ts";
@@ -45,7 +49,7 @@ export function deriveRules(
   const tools = specs.map((spec) => {
     const parameters = toolText(spec, []).parameters;
     try {
-      return serviceToolModel(spec.name, parameters, deriveServiceModel(spec, tables, data, policy), tables, true);
+      return serviceToolModel(spec.name, parameters, deriveServiceModel(spec, tables, data, policy, specs), tables, true);
     } catch (error) {
       // A defect of derivation on one tool's words costs that tool its rules, not the run: it keeps
       // what it is about (its record, read or write) and the problem is reported with the rules.
@@ -63,7 +67,7 @@ export function deriveRules(
  * the policy; the fields its parameters set; slots it gives back. An earlier source's effect on a
  * place is not overridden by a later one's.
  */
-function changeRules(c: RuleContext): void {
+function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
   const target = c.target as Table;
   const to = targetStatus(c);
   schemaRequirements(c);
@@ -82,6 +86,7 @@ function changeRules(c: RuleContext): void {
   textCounters(c);
   keyedBalances(c);
   namedRecords(c);
+  movingFlag(c, siblings);
   policyPass(c, to?.value ?? null);
   unsaidState(c, to);
   resolveContradictions(c);
@@ -167,8 +172,18 @@ function withoutCounterSteps(effects: Rule[], newKey: ServiceModel["newKey"]): R
   return effects.filter((r) => !(r.rule.kind === "add" && counters.has(JSON.stringify(r.rule.place))));
 }
 
-/** One tool's service model: its subject, how it selects records, what it requires and changes, what it answers. */
-export function deriveServiceModel(spec: ToolSpec, tables: readonly Table[], data: DomainState, policy: readonly string[]): ServiceModel {
+/**
+ * One tool's service model: its subject, how it selects records, what it requires and changes, what
+ * it answers. `siblings`: the service's other tools, whose words a tool's own may point to ("as in
+ * transfer_playback").
+ */
+export function deriveServiceModel(
+  spec: ToolSpec,
+  tables: readonly Table[],
+  data: DomainState,
+  policy: readonly string[],
+  siblings: readonly ToolSpec[] = [],
+): ServiceModel {
   const byName = new Map(tables.map((t) => [t.name, t]));
   const text = toolText(spec, policy);
   const subject = subjectOf(text, tables);
@@ -214,7 +229,7 @@ export function deriveServiceModel(spec: ToolSpec, tables: readonly Table[], dat
     delete service.keyParameter;
   }
   for (const m of service.match) c.identifying.add(m.parameter);
-  if (subject.kind === "change") changeRules(c);
+  if (subject.kind === "change") changeRules(c, siblings);
   else if (subject.kind === "create") {
     schemaRequirements(c);
     descriptionPass(c, null);
@@ -228,6 +243,10 @@ export function deriveServiceModel(spec: ToolSpec, tables: readonly Table[], dat
   } else if (subject.kind === "find" || subject.kind === "list") {
     service.match = matches(text.parameters, subject.table, tables);
   }
+  // Money a transfer moves alongside its record: ledger pairs, holds, the policy's fees.
+  pairedPostings(c);
+  heldFunds(c);
+  policyFees(c, policy);
   service.requires = c.requires;
   linkInserted(c);
   service.effects = withoutCounterSteps([...c.effects, ...c.inserts], service.newKey);

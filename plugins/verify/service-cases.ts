@@ -111,9 +111,9 @@ function effectsOf(input: ServiceInputs, s: ServiceModel, built: ServiceCall, ch
     // Records an array argument names are checked by the valid calls not crashing.
     if (rule.kind === "set-named") return;
     if (rule.kind === "insert") {
-      // Two entries in one table (a move's two history lines) are two new records, expected once.
-      const added = out.find((e) => e.kind === "adds-record" && e.table === rule.table);
-      if (added && added.kind === "adds-record") added.count = (added.count ?? 1) + 1;
+      // Several records made in one table (a transfer's two ledger entries): one check of them all.
+      const made = out.find((e) => e.kind === "adds-record" && e.table === rule.table);
+      if (made?.kind === "adds-record") made.count = (made.count ?? 1) + 1;
       else out.push({ kind: "adds-record", table: rule.table });
       if (!checks.has(s.requires.length + i)) checks.set(s.requires.length + i, id);
       return;
@@ -191,14 +191,7 @@ function placeRecord(
 ): { table: string; key: string } | null {
   let at = subject;
   let current = record;
-  if (place.root?.where) {
-    const where = place.root.where.map((w) => [w.field, w.value.kind === "parameter" ? args[w.value.name] : undefined] as const);
-    if (where.some(([, v]) => v === undefined || v === null)) return null;
-    const found = Object.entries(state[place.root.table] ?? {}).find(([, r]) => where.every(([f, v]) => String(r?.[f]) === String(v)));
-    if (!found) return null;
-    at = { table: place.root.table, key: found[0] };
-    current = found[1];
-  } else if (place.root) {
+  if (place.root) {
     const key = place.root.key?.kind === "parameter" ? args[place.root.key.name] : place.root.key ? undefined : "current";
     if (key === undefined || key === null) return null;
     at = { table: place.root.table, key: String(key) };
