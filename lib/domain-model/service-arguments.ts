@@ -199,8 +199,12 @@ export function conditionHolds(input: ServiceInputs, condition: Condition, recor
       : typeof x === "number" || typeof y === "number"
         ? x != null && y != null && String(x) === String(y)
         : JSON.stringify(x) === JSON.stringify(y);
-  const order = (x: unknown, y: unknown) =>
-    typeof x === "number" && typeof y === "number"
+  // As the written code's `holds`: amounts written as decimal strings are ordered as numbers.
+  const decimal = (v: unknown) => (typeof v === "string" && /^-?\d+(?:\.\d+)?$/.test(v) ? Number(v) : v);
+  const order = (x0: unknown, y0: unknown) => {
+    const numeric = typeof x0 === "number" || typeof y0 === "number" || (decimal(x0) !== x0 && decimal(y0) !== y0);
+    const [x, y] = numeric ? [decimal(x0), decimal(y0)] : [x0, y0];
+    return typeof x === "number" && typeof y === "number"
       ? x - y
       : typeof x === "string" && typeof y === "string"
         ? x < y
@@ -209,6 +213,7 @@ export function conditionHolds(input: ServiceInputs, condition: Condition, recor
             ? 1
             : 0
         : Number.NaN;
+  };
   switch (condition.op) {
     case "given":
       return there(a);

@@ -424,8 +424,10 @@ class ServiceWriter {
         break;
       case "at-most": {
         const limit = this.#value(rule.limit);
+        // Amounts written as decimal strings ("598.00" against "5000.00") are compared as numbers.
+        const asNumber = (v: string) => `(typeof ${v} === "string" ? Number(${v}) : ${v})`;
         this.lines.push(
-          `ensure(${arg(rule.parameter)} <= (${limit} ?? 0) + 1e-9, \`${rule.parameter} \${${arg(rule.parameter)}} is more than \${${limit}}\`);`,
+          `ensure(${asNumber(arg(rule.parameter))} <= ${asNumber(`(${limit} ?? 0)`)} + 1e-9, \`${rule.parameter} \${${arg(rule.parameter)}} is more than \${${limit}}\`);`,
         );
         break;
       }

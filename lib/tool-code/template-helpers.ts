@@ -57,8 +57,12 @@ function holds(a: unknown, op: string, b?: unknown): boolean {
       : typeof x === "number" || typeof y === "number"
         ? x !== null && y !== null && x !== undefined && y !== undefined && String(x) === String(y)
         : JSON.stringify(x) === JSON.stringify(y);
-  const order = (x: unknown, y: unknown) =>
-    typeof x === "number" && typeof y === "number" ? x - y : typeof x === "string" && typeof y === "string" ? (x < y ? -1 : x > y ? 1 : 0) : Number.NaN;
+  // Amounts written as decimal strings ("598.00", "5000.00") are ordered as the numbers they are, dates as text.
+  const decimal = (v: unknown) => (typeof v === "string" && /^-?\\d+(?:\\.\\d+)?$/.test(v) ? Number(v) : v);
+  const order = (x0: unknown, y0: unknown) => {
+    const [x, y] = typeof x0 === "number" || typeof y0 === "number" || (decimal(x0) !== x0 && decimal(y0) !== y0) ? [decimal(x0), decimal(y0)] : [x0, y0];
+    return typeof x === "number" && typeof y === "number" ? x - y : typeof x === "string" && typeof y === "string" ? (x < y ? -1 : x > y ? 1 : 0) : Number.NaN;
+  };
   switch (op) {
     case "given": return there(a);
     case "absent": return !there(a);

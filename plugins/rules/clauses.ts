@@ -339,7 +339,10 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
     // "appends the user id to …": a key the call is given names a record there is already, it makes none.
     const given =
       scalarParameter(c, m[1] ?? "", clause.quotes) !== null && /(^|_)id$/.test(scalarParameter(c, m[1] ?? "", clause.quotes) ?? "");
-    const table = given ? null : tableNamed(c, `${m[1] ?? ""} ${into}`);
+    // The noun made ends at its first preposition or comma ("creates a shipment from two addresses
+    // …, and rates it with every carrier account": a shipment, the tool's own record, nothing else).
+    const made = (m[1] ?? "").split(/,|\s(?:from|with|for|by|using|on|at|between)\s/)[0] ?? "";
+    const table = given || (into === "" && tableNamed(c, made) === c.target) ? null : tableNamed(c, `${m[1] ?? ""} ${into}`);
     if (table && table !== c.target && !c.effects.some((r) => r.rule.kind === "insert" && r.rule.table === table.name))
       return inserted(c, clause, table, body, when);
   }

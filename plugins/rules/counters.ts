@@ -42,9 +42,13 @@ export function counterFor(
       const entity = [...words];
       // `next_ticket_id` for tickets; `next_adjustment_id` for inventory adjustments (the entity's last words).
       const named = stem.length > 0 && stem.every((w, i) => entity[entity.length - stem.length + i] === w);
-      if (!named) continue;
+      // `next_id` alone: one number space every kind of record takes its ids from (`shp_400109`,
+      // `adr_400028`, … below `next_id: 400417`), for a table whose numbers are of that space.
+      const shared = stem.length === 1 && (stem[0] === "id" || stem[0] === "key") && !entity.includes(stem[0]);
+      if (!named && !shared) continue;
       const value = record[field.name];
       if (typeof value !== "number" || (numbers.length > 0 && value <= Math.max(...numbers))) continue;
+      if (shared && (numbers.length === 0 || Math.max(...numbers) < value / 2)) continue;
       const prefix = prefixes.size === 1 ? ([...prefixes][0] ?? "") : "";
       return {
         place: { hops: [], root: { table: table.name }, path: [field.name] },

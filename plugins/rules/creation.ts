@@ -206,7 +206,10 @@ export function structOf(c: RuleContext, f: Field, values: readonly unknown[], t
 function initialStatus(c: RuleContext, table: Table): string | null {
   if (!table.status) return null;
   const values = table.status.values;
-  for (const { sentence, written } of c.sentences("description")) {
+  const sentences = c.sentences("description");
+  // A status said outright wins over one merely named near "starts" ("the window must start…; a
+  // shipment can have only one scheduled pickup" before "the pickup is created with status unknown").
+  for (const { sentence, written } of sentences) {
     // "its status is 'new'", "created with status pending", "the status starts as draft".
     const said =
       /\bstatus\s+(?:(?:is|will be|becomes|starts as|of)\s+|:\s*)?["'“`]?([A-Za-z][A-Za-z _-]*?)["'”`]?(?:[.,;)]|\s+(?:when|if|and|unless|until)\b|$)/i.exec(
@@ -216,6 +219,8 @@ function initialStatus(c: RuleContext, table: Table): string | null {
       const word = said[1].trim();
       return values.find((v) => v.toLowerCase() === word.toLowerCase()) ?? word;
     }
+  }
+  for (const { sentence } of sentences) {
     if (!/\b(created|placed|made|opened|booked|starts?)\b/.test(sentence)) continue;
     const named = statusesIn(sentence, values)[0];
     if (named) return named;
