@@ -294,7 +294,8 @@ export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | u
       return (value.path ? valueIn(args[value.name], value.path) : args[value.name]) ?? value.otherwise;
     case "arith": {
       const [a, b] = [amountOf(evaluate(input, value.left, record, args)), amountOf(evaluate(input, value.right, record, args))];
-      const out = value.op === "+" ? a + b : value.op === "-" ? a - b : value.op === "*" ? a * b : a / b;
+      const out =
+        value.op === "+" ? a + b : value.op === "-" ? a - b : value.op === "*" ? a * b : value.op === "//" ? Math.floor(a / b) : a / b;
       return value.op === "/" ? out : Math.round(out * 100) / 100;
     }
     case "aggregate": {

@@ -27,6 +27,7 @@ import { descriptionPass } from "./passes/description.ts";
 import { namePass } from "./passes/name.ts";
 import { policyPass } from "./passes/policy.ts";
 import { schemaEffects, schemaRequirements } from "./passes/schema.ts";
+import { relatedCounts } from "./related-counts.ts";
 import { signIn } from "./sign-in.ts";
 import { targetStatus } from "./statuses.ts";
 import { textCounters } from "./text-counters.ts";
@@ -81,6 +82,7 @@ function changeRules(c: RuleContext): void {
   laterTimes(c);
   textCounters(c);
   keyedBalances(c);
+  relatedCounts(c);
   namedRecords(c);
   policyPass(c, to?.value ?? null);
   unsaidState(c, to);

@@ -147,7 +147,8 @@ export function literalEntry(
     if (!item) continue;
     const field = item[1] as string;
     if (known.size > 0 && !known.has(field)) continue;
-    const value = literalValue(c, field, (item[2] ?? item[3])?.trim(), quotes, fields) ?? (item[2] ?? item[3] ? null : namedRecordField(c, field));
+    const value =
+      literalValue(c, field, (item[2] ?? item[3])?.trim(), quotes, fields) ?? ((item[2] ?? item[3]) ? null : namedRecordField(c, field));
     if (value) element[field] = value;
   }
   if (Object.keys(element).length === 0) return false;

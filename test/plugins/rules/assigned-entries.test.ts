@@ -36,7 +36,12 @@ const guild: DomainState = {
 
 const assign = toolSpec(
   "grant_badge",
-  { member_id: I("The member."), badge_id: I("The badge."), since: S("Date the badge counts from."), officer_id: I("The officer granting it.") },
+  {
+    member_id: I("The member."),
+    badge_id: I("The badge."),
+    since: S("Date the badge counts from."),
+    officer_id: I("The officer granting it."),
+  },
   ["member_id", "badge_id", "since", "officer_id"],
   "Assign a badge to a member (officers only). A member holds at most one badge per craft: if they already hold another badge of that craft, that entry is replaced; otherwise the new entry {badge_id, craft, since} is appended. Returns the updated member.",
 );
