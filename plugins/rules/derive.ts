@@ -14,6 +14,7 @@ import { clockOf } from "../../lib/service-tools/clock.ts";
 import { bareServiceModel, keyTable, mappingFields, objectWords, returnsOf, subjectOf } from "../../lib/service-tools/subject.ts";
 import { serviceToolModel } from "../../lib/service-tools/tool-model.ts";
 import { toolText, writtenSentencesOf } from "../../lib/service-tools/tool-text.ts";
+import { chosenSources } from "./chosen-sources.ts";
 import { here, RuleContext } from "./context.ts";
 import { deriveCreation } from "./creation.ts";
 import { parameterDefaults } from "./defaults.ts";
@@ -83,6 +84,7 @@ function changeRules(c: RuleContext): void {
   textCounters(c);
   keyedBalances(c);
   relatedCounts(c);
+  chosenSources(c);
   namedRecords(c);
   policyPass(c, to?.value ?? null);
   unsaidState(c, to);
@@ -210,6 +212,7 @@ export function deriveServiceModel(spec: ToolSpec, tables: readonly Table[], dat
   else if (subject.kind === "create") {
     schemaRequirements(c);
     descriptionPass(c, null);
+    chosenSources(c);
     namedRecords(c);
     policyPass(c, null);
     const made = deriveCreation(c);
