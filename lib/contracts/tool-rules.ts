@@ -78,6 +78,8 @@ export type ValueExpr =
   | { kind: "sum"; of: ValueExpr; path: string[] }
   /** A number written with at least `digits` digits, zero-padded (`00000042`). */
   | { kind: "digits"; value: ValueExpr; digits: number }
+  /** `path` of the element of the list `of` whose `field` equals `equals` (the points of the reward tier a call names); undefined when none does. */
+  | { kind: "element"; of: ValueExpr; field: string; equals: ValueExpr; path: string[] }
   /** The text at `place` with the number it ends in moved on by `by`, its prefix and width kept (`v11` → `v12`). */
   | { kind: "bump"; place: Place; by: number }
   /**
@@ -137,6 +139,13 @@ const valueExprUnion = z.discriminatedUnion("kind", [
   }),
   z.object({ kind: z.literal("sum"), of: z.lazy(() => valueExprSchema), path: z.array(z.string()) }),
   z.object({ kind: z.literal("digits"), value: z.lazy(() => valueExprSchema), digits: z.number().int() }),
+  z.object({
+    kind: z.literal("element"),
+    of: z.lazy(() => valueExprSchema),
+    field: z.string(),
+    equals: z.lazy(() => valueExprSchema),
+    path: z.array(z.string()),
+  }),
   z.object({ kind: z.literal("bump"), place: placeSchema, by: z.number().int() }),
   z.object({
     kind: z.literal("match"),

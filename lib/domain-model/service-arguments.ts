@@ -334,6 +334,12 @@ export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | u
       const key = evaluate(input, value.key, record, args);
       return key === undefined ? undefined : valueIn(input.state[value.table]?.[String(key)], value.path);
     }
+    case "element": {
+      const list = evaluate(input, value.of, record, args);
+      const wanted = evaluate(input, value.equals, record, args);
+      const found = Array.isArray(list) ? list.find((e) => String(valueIn(e, [value.field])) === String(wanted)) : undefined;
+      return found === undefined ? undefined : valueIn(found, value.path);
+    }
     case "sum": {
       const list = evaluate(input, value.of, record, args);
       return Array.isArray(list) ? list.reduce((n: number, e) => n + amountOf(valueIn(e, value.path)), 0) : undefined;

@@ -59,6 +59,8 @@ export function valueText(value: ValueExpr, subject: string): string {
       return `each element of ${valueText(value.of, subject)} with ${Object.entries(value.fields)
         .map(([field, v]) => `${field} = ${valueText(v, subject)}`)
         .join(", ")}`;
+    case "element":
+      return `the ${value.path.join(".")} of the element of ${valueText(value.of, subject)} whose ${value.field} is ${valueText(value.equals, subject)}`;
     case "sum":
       return `the sum of ${value.path.join(".")} over ${valueText(value.of, subject)}`;
     case "bump":

@@ -364,6 +364,15 @@ class ServiceWriter {
         const table = this.#tables.get(value.table) as Table;
         return path(`${this.#rows(table)}?.[String(${this.#value(value.key)})]`, value.path, true);
       }
+      case "element": {
+        this.#helpers.add("same");
+        const list = this.#value(value.of);
+        return path(
+          `((Array.isArray(${list}) ? ${list} : []) as any[]).find((e: any) => same(${prop("e", value.field)}, ${this.#value(value.equals)}))`,
+          value.path,
+          true,
+        );
+      }
       case "elements":
         // Inside, `item` is the element (the `item` value kind).
         return `(Array.isArray(${this.#value(value.of)}) ? ${this.#value(value.of)} : []).map((item: any) => ({ ...item, ${Object.entries(
