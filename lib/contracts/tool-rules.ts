@@ -68,8 +68,8 @@ export type ValueExpr =
   | { kind: "new-key"; number?: boolean }
   /** An object of values (a new address from its parts). */
   | { kind: "object"; fields: Record<string, ValueExpr> }
-  /** Arithmetic on two numbers (a price per GB times the GB added; money rounded to cents). */
-  | { kind: "arith"; op: "+" | "-" | "*" | "/"; left: ValueExpr; right: ValueExpr }
+  /** Arithmetic on two numbers (a price per GB times the GB added; money rounded to cents); `//` counts whole times (whole dollars of cents). */
+  | { kind: "arith"; op: "+" | "-" | "*" | "/" | "//"; left: ValueExpr; right: ValueExpr }
   /**
    * Over several records: the sum of `field` (or the count) of the records of `table` whose fields
    * equal the given values (the credits of a student's active enrolments).
@@ -89,6 +89,8 @@ export type ValueExpr =
   | { kind: "sum"; of: ValueExpr; path: string[] }
   /** A number written with at least `digits` digits, zero-padded (`00000042`). */
   | { kind: "digits"; value: ValueExpr; digits: number }
+  /** `path` of the element of the list `of` whose `field` equals `equals` (the points of the reward tier a call names); undefined when none does. */
+  | { kind: "element"; of: ValueExpr; field: string; equals: ValueExpr; path: string[] }
   /** The text at `place` with the number it ends in moved on by `by`, its prefix and width kept (`v11` → `v12`). */
   | { kind: "bump"; place: Place; by: number }
   /**
@@ -123,7 +125,7 @@ const valueExprUnion = z.discriminatedUnion("kind", [
   }),
   z.object({
     kind: z.literal("arith"),
-    op: z.enum(["+", "-", "*", "/"]),
+    op: z.enum(["+", "-", "*", "/", "//"]),
     left: z.lazy(() => valueExprSchema),
     right: z.lazy(() => valueExprSchema),
   }),
@@ -148,6 +150,13 @@ const valueExprUnion = z.discriminatedUnion("kind", [
   }),
   z.object({ kind: z.literal("sum"), of: z.lazy(() => valueExprSchema), path: z.array(z.string()) }),
   z.object({ kind: z.literal("digits"), value: z.lazy(() => valueExprSchema), digits: z.number().int() }),
+  z.object({
+    kind: z.literal("element"),
+    of: z.lazy(() => valueExprSchema),
+    field: z.string(),
+    equals: z.lazy(() => valueExprSchema),
+    path: z.array(z.string()),
+  }),
   z.object({ kind: z.literal("bump"), place: placeSchema, by: z.number().int() }),
   z.object({
     kind: z.literal("match"),
@@ -298,6 +307,24 @@ export const effectSchema = z.discriminatedUnion("kind", [
    * stock item handed out becomes "started", held by this order).
    */
   z.object({ kind: z.literal("set-named"), table: z.string(), each: z.string(), fields: z.record(z.string(), valueExprSchema) }),
+  /**
+   * Records of another table each have the number at `path` moved by `amount` (numbers the data
+   * writes as text stay text), and get `set`; a move of 0 leaves a record as it is. With `named`,
+   * the records of `named.table` whose keys the elements of the list at `place` hold in
+   * `named.field`, `amount` read per element (`{kind: "item"}`): an order's lines each take their
+   * quantity off the stock count they name. With `of`, the records of `of.table` whose `of.field`
+   * holds the key of the record at `place`: the customer's points account earns the points.
+   */
+  z.object({
+    kind: z.literal("add-each"),
+    place: placeSchema,
+    named: z.object({ table: z.string(), field: z.string() }).optional(),
+    of: z.object({ table: z.string(), field: z.string() }).optional(),
+    path: z.array(z.string()),
+    amount: valueExprSchema,
+    sign: z.union([z.literal(1), z.literal(-1)]),
+    set: z.record(z.string(), valueExprSchema).optional(),
+  }),
   /** `value` leaves (take) or rejoins, in order (release), the list at `key` of the map at `place`: a slot booked or given back. */
   z.object({ kind: z.literal("slot-take"), place: placeSchema, key: valueExprSchema, value: valueExprSchema }),
   z.object({ kind: z.literal("slot-release"), place: placeSchema, key: valueExprSchema, value: valueExprSchema }),

@@ -216,7 +216,7 @@ export function findReferences(tables: Table[], data: DomainState): void {
           .map((r) => (r && typeof r === "object" ? (r as Row)[field.name] : undefined))
           .filter((v) => v !== undefined && v !== null);
         if (field.type === "string" || field.type === "integer") {
-          const target = overlapTable(values, keys);
+          const target = overlapTable(values, keys, field.name);
           if (target) field.references = target;
         } else if (field.type === "array" && field.items) {
           const elements = (values as unknown[][]).flat();
@@ -239,16 +239,26 @@ export function findReferences(tables: Table[], data: DomainState): void {
   }
 }
 
-function overlapTable(values: readonly unknown[], keys: ReadonlyMap<string, ReadonlySet<string>>): string | undefined {
+/**
+ * The table whose keys nearly all the values are. Small numbers are keys of many tables (1 to 6 key
+ * policies and history items alike): a field named after one of them (`policy_id`, `policy`) names
+ * that one, whatever the order of the tables.
+ */
+function overlapTable(values: readonly unknown[], keys: ReadonlyMap<string, ReadonlySet<string>>, fieldName?: string): string | undefined {
   const texts = values.filter((v) => typeof v === "string" || typeof v === "number").map(String);
   if (texts.length === 0) return undefined;
   let best: { table: string; share: number } | undefined;
+  let named: string | undefined;
+  const said = fieldName ? fieldName.replace(/(_id|Id|_key)$/, "").toLowerCase() : undefined;
   for (const [table, set] of keys) {
     if (set.size === 0) continue;
     const share = texts.filter((t) => set.has(t)).length / texts.length;
-    if (share >= 0.9 && (!best || share > best.share)) best = { table, share };
+    if (share < 0.9) continue;
+    if (!best || share > best.share) best = { table, share };
+    const entity = singular(table.toLowerCase());
+    if (said && !named && (said === entity || said === table.toLowerCase() || said.endsWith(`_${entity}`))) named = table;
   }
-  return best?.table;
+  return named ?? best?.table;
 }
 
 function mostCommon(values: readonly string[]): string | undefined {

@@ -258,8 +258,11 @@ function breakCondition(
     const other = sortedRows(input.state, table).find((row) => !conditionHolds(input, condition, row, {}) && accepts(others, row));
     return other && pointAt(input, table, args, other) ? args : null;
   }
-  if (condition.left.kind !== "parameter" || condition.left.path) return null;
+  if (condition.left.kind !== "parameter") return null;
   const name = condition.left.name;
+  // A part of an argument (`amount_money.amount`): that part is what changes.
+  const at = condition.left.path ?? [];
+  if (at.length > 1) return null;
   const right = condition.right ? evaluate(input, condition.right, record, args) : undefined;
   const tries: unknown[] =
     condition.op === "given"
@@ -275,7 +278,11 @@ function breakCondition(
               : [];
   for (const value of tries) {
     const attempt = { ...args };
-    if (value === null) delete attempt[name];
+    if (at.length === 1) {
+      const whole = attempt[name];
+      if (value === null || !whole || typeof whole !== "object") continue;
+      attempt[name] = { ...(whole as Row), [at[0] as string]: value };
+    } else if (value === null) delete attempt[name];
     else attempt[name] = value;
     if (!conditionHolds(input, condition, record, attempt)) return attempt;
   }
@@ -319,7 +326,8 @@ export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | u
       return (value.path ? valueIn(args[value.name], value.path) : args[value.name]) ?? value.otherwise;
     case "arith": {
       const [a, b] = [amountOf(evaluate(input, value.left, record, args)), amountOf(evaluate(input, value.right, record, args))];
-      const out = value.op === "+" ? a + b : value.op === "-" ? a - b : value.op === "*" ? a * b : a / b;
+      const out =
+        value.op === "+" ? a + b : value.op === "-" ? a - b : value.op === "*" ? a * b : value.op === "//" ? Math.floor(a / b) : a / b;
       return value.op === "/" ? out : Math.round(out * 100) / 100;
     }
     case "aggregate": {
@@ -350,6 +358,12 @@ export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | u
     case "lookup": {
       const key = evaluate(input, value.key, record, args);
       return key === undefined ? undefined : valueIn(input.state[value.table]?.[String(key)], value.path);
+    }
+    case "element": {
+      const list = evaluate(input, value.of, record, args);
+      const wanted = evaluate(input, value.equals, record, args);
+      const found = Array.isArray(list) ? list.find((e) => String(valueIn(e, [value.field])) === String(wanted)) : undefined;
+      return found === undefined ? undefined : valueIn(found, value.path);
     }
     case "sum": {
       const list = evaluate(input, value.of, record, args);
@@ -650,7 +664,11 @@ export function brokenCalls(input: ServiceInputs, valid: ServiceCall): BrokenCal
         args[r.key.name] = "1999-01-01";
         break;
       case "compare": {
-        if (entry.source !== "user" && entry.source !== "model") break;
+        // A bound a text states on a money argument's amount ("amount_money may not exceed …") is
+        // checked by a call that breaks it; other text conditions keep the valid call.
+        const amountBound =
+          r.condition.left.kind === "parameter" && r.condition.left.path?.length === 1 && r.condition.left.path[0] === "amount";
+        if (entry.source !== "user" && entry.source !== "model" && !amountBound) break;
         const broken = breakCondition(input, table, index, r.condition, valid);
         if (!broken) return;
         Object.assign(args, broken);

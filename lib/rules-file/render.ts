@@ -66,6 +66,8 @@ export function valueText(value: ValueExpr, subject: string): string {
       return `each element of ${valueText(value.of, subject)} with ${Object.entries(value.fields)
         .map(([field, v]) => `${field} = ${valueText(v, subject)}`)
         .join(", ")}`;
+    case "element":
+      return `the ${value.path.join(".")} of the element of ${valueText(value.of, subject)} whose ${value.field} is ${valueText(value.equals, subject)}`;
     case "sum":
       return `the sum of ${value.path.join(".")} over ${valueText(value.of, subject)}`;
     case "bump":
@@ -163,6 +165,8 @@ export function effectText(rule: Effect, subject: string): string {
       return `sets, on each record of ${rule.table} the argument \`${rule.each}\` names, ${Object.entries(rule.fields)
         .map(([field, v]) => `${field} = ${valueText(v, subject)}`)
         .join(", ")}`;
+    case "add-each":
+      return `${rule.sign === 1 ? "adds" : "subtracts"} ${valueText(rule.amount, subject)} ${rule.sign === 1 ? "to" : "from"} the ${rule.path.join(".")} of ${rule.named ? `each record of ${rule.named.table} an element of ${placeText(rule.place, subject)} names by its ${rule.named.field}` : `each record of ${rule.of?.table} whose ${rule.of?.field} is the key of ${placeText(rule.place, subject)}`}${rule.set ? `, setting ${fieldsText(rule.set, subject)}` : ""}`;
     case "slot-release":
       return `puts ${valueText(rule.value, subject)} back into the list at ${valueText(rule.key, subject)} of ${placeText(rule.place, subject)}`;
   }

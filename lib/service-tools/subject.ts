@@ -203,7 +203,14 @@ export function subjectOf(text: ToolText, tables: readonly Table[]): Subject {
 
   // A write. Of two keyed records, the one that refers to the other is what changes
   // (change_line_plan: the line's plan; assign_policy: the employee's policies).
-  const holders = keyed.filter((a) => keyed.some((b) => b.table !== a.table && refersTo(a.table, b.table)));
+  // Two parameters name records of the holder's table (`employee_id`, `acting_employee_id`): the one
+  // of its own key is the record, the other who acts.
+  const holding = keyed.filter((a) => keyed.some((b) => b.table !== a.table && refersTo(a.table, b.table)));
+  const ownKey = (k: (typeof keyed)[number]) => k.parameter === k.table.key || k.parameter === `${k.table.entity.replaceAll(" ", "_")}_id`;
+  const holders =
+    holding.length > 1 && new Set(holding.map((h) => h.table)).size === 1 && holding.filter(ownKey).length === 1
+      ? holding.filter(ownKey)
+      : holding;
   const creates = CREATE_VERBS.has(verb);
   const namedKey = keyed.find((k) => k.table === named);
   const target =

@@ -328,6 +328,7 @@ class ServiceWriter {
       case "arith": {
         this.#helpers.add("amountOf");
         const op = value.op;
+        if (op === "//") return `Math.floor(amountOf(${this.#value(value.left)}) / amountOf(${this.#value(value.right)}))`;
         const both = `amountOf(${this.#value(value.left)}) ${op} amountOf(${this.#value(value.right)})`;
         if (op === "/") return `(${both})`;
         this.#helpers.add("money");
@@ -368,6 +369,15 @@ class ServiceWriter {
       case "lookup": {
         const table = this.#tables.get(value.table) as Table;
         return path(`${this.#rows(table)}?.[String(${this.#value(value.key)})]`, value.path, true);
+      }
+      case "element": {
+        this.#helpers.add("same");
+        const list = this.#value(value.of);
+        return path(
+          `((Array.isArray(${list}) ? ${list} : []) as any[]).find((e: any) => same(${prop("e", value.field)}, ${this.#value(value.equals)}))`,
+          value.path,
+          true,
+        );
       }
       case "elements":
         // Inside, `item` is the element (the `item` value kind).
@@ -643,6 +653,42 @@ class ServiceWriter {
         this.lines.push("  if (!each) continue;");
         for (const [name, v] of Object.entries(rule.fields)) this.lines.push(`  each${path("", [name], false)} = ${this.#value(v)};`);
         this.lines.push("}");
+        break;
+      }
+      case "add-each": {
+        const table = this.#tables.get(rule.named?.table ?? rule.of?.table ?? "") as Table | undefined;
+        if (!table) break;
+        this.#helpers.add("money");
+        this.#helpers.add("amountOf");
+        const at = this.#place(rule.place);
+        const rows = `(${this.#rows(table)} ?? {})`;
+        this.lines.push(`{`);
+        if (rule.named) {
+          this.lines.push(`  for (const item of (Array.isArray(${at}) ? ${at} : []) as any[]) {`);
+          this.lines.push(`    const moved = [${rows}[String(${prop("item", rule.named.field)})]];`);
+        } else {
+          const holder = rule.place.hops.at(-1)?.table ?? this.#service.table;
+          const key = prop(at, (this.#tables.get(holder ?? "") as Table | undefined)?.key ?? "id");
+          this.#helpers.add("same");
+          this.lines.push(`  for (const item of [null] as any[]) {`);
+          this.lines.push(
+            `    const moved = ${at} ? Object.values(${rows}).filter((r: any) => same(${prop("r", rule.of?.field ?? "id")}, ${key})) : [];`,
+          );
+        }
+        this.lines.push(`    const by = amountOf(${this.#value(rule.amount)});`);
+        this.lines.push(`    if (!Number.isFinite(by) || by === 0) continue;`);
+        this.lines.push(`    for (const each of moved as any[]) {`);
+        this.lines.push(`      if (!each || typeof each !== "object") continue;`);
+        const field = path("each", rule.path, false);
+        this.lines.push(`      const was = ${field};`);
+        // Not \`now\`: that is the clock a stamp on the record reads.
+        this.lines.push(`      const after = money(Number(was ?? 0) ${rule.sign < 0 ? "-" : "+"} by);`);
+        this.lines.push(`      ${field} = typeof was === "string" ? String(after) : after;`);
+        for (const [name, v] of Object.entries(rule.set ?? {}))
+          this.lines.push(`      each${path("", [name], false)} = ${this.#value(v)};`);
+        this.lines.push(`    }`);
+        this.lines.push(`  }`);
+        this.lines.push(`}`);
         break;
       }
       case "slot-take":

@@ -594,16 +594,18 @@ function requirement(c: RuleContext, clause: Clause, body: string): void {
     return;
   }
   const [, subject, modal, not, relation, rest] = bound as unknown as [string, string, string, string | undefined, string, string];
-  const left = comparedValue(c, subject, clause.quotes);
-  if (!left) return;
+  const compared = comparedValue(c, subject, clause.quotes);
+  if (!compared) return;
+  const left = moneyAmount(c, compared);
   const negative = Boolean(not) || modal === "cannot" || modal === "can't";
   if (relation === "positive" || relation === "non-zero") {
     const op: Condition["op"] = relation === "positive" ? (negative ? "<=" : ">") : negative ? "==" : "!=";
     c.require({ kind: "compare", condition: { left, op, right: { kind: "constant", value: 0 } } }, clause.source, clause.sentence);
     return;
   }
-  const right = comparedValue(c, rest, clause.quotes);
-  if (!right) return;
+  const bound0 = comparedValue(c, rest, clause.quotes);
+  if (!bound0) return;
+  const right = left.kind === "parameter" ? withOwnField(c, bound0, left.name) : bound0;
   const ops: Record<string, Condition["op"]> = {
     "at most": "<=",
     "no more than": "<=",
@@ -647,6 +649,33 @@ function statusOfNamed(c: RuleContext, phrase: string): Candidate | null {
   for (const k of resolveStatusPlaces(c))
     if (k.owner.size > 0 && [...k.owner].some((w) => words.includes(w)) && words.length <= 3) return k;
   return null;
+}
+
+/** A money parameter (`amount_money: {amount, currency}`) is compared by its amount. */
+function moneyAmount(c: RuleContext, value: ValueExpr): ValueExpr {
+  if (value.kind !== "parameter" || value.path) return value;
+  const schema = (c.text.spec.parameters as { properties?: Record<string, { type?: string; properties?: Record<string, unknown> }> })
+    .properties?.[value.name];
+  const own = c.target?.fields.find((f) => f.name === value.name);
+  const money =
+    schema?.type === "object" &&
+    (schema.properties?.amount !== undefined || (own?.type === "object" && own.fields?.some((f) => f.name === "amount")));
+  return money ? { ...value, path: ["amount"] } : value;
+}
+
+/**
+ * A bound on a parameter is never that parameter: in "amount_money may not exceed amount_money -
+ * refunded_money of the payment", the amount_money of the limit is the record's own field of that name.
+ */
+function withOwnField(c: RuleContext, value: ValueExpr, parameter: string): ValueExpr {
+  if (value.kind === "arith")
+    return { ...value, left: withOwnField(c, value.left, parameter), right: withOwnField(c, value.right, parameter) };
+  if (value.kind !== "parameter" || value.name !== parameter) return value;
+  const own = c.target?.fields.find((f) => f.name === parameter);
+  if (!own) return value;
+  const money = own.type === "object" && own.fields?.some((f) => f.name === "amount");
+  if (own.type === "object" && !money) return value;
+  return { kind: "read", place: { hops: [], path: money ? [own.name, "amount"] : [own.name] } };
 }
 
 /** A value a requirement compares: a parameter's, a place's, a constant. */

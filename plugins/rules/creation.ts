@@ -87,6 +87,7 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
     else if (f.type === "boolean") fields[f.name] = { kind: "constant", value: false };
   }
   Object.assign(fields, writtenDefaults(c, table));
+  Object.assign(fields, namedEntryNumbers(c, table, fields));
   completeLineItems(c, table, fields);
   keepNullFields(c, table, fields);
   // Fields copied from the record a reference names (a card's number); a balance after, once the call's effects ran.
@@ -126,6 +127,42 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
     }
   }
   return { fields, newKey };
+}
+
+/**
+ * A number of the new record no parameter gives, that the entry a parameter names holds under the
+ * same name (a reward's points are those of the reward tier the call names, an entry of its
+ * program's tiers): read off that entry, reached from the records the call's arguments name.
+ */
+function namedEntryNumbers(c: RuleContext, table: Table, fields: Record<string, ValueExpr>): Record<string, ValueExpr> {
+  const out: Record<string, ValueExpr> = {};
+  for (const entry of c.requires) {
+    const r = entry.rule;
+    if (r.kind !== "entry-of" || !r.keyField) continue;
+    const first = r.place.hops[0];
+    const start = first ? fields[first.field] : undefined;
+    if (!first || start?.kind !== "parameter" || r.place.root) continue;
+    const holder = c.tables.get(r.place.hops.at(-1)?.table ?? "");
+    let list: Field | undefined;
+    for (const [i, step] of r.place.path.entries())
+      list = i === 0 ? holder?.fields.find((f) => f.name === step) : list?.fields?.find((f) => f.name === step);
+    const elements = list?.type === "array" ? (list.items?.fields ?? []) : [];
+    for (const f of table.fields) {
+      const now = fields[f.name];
+      if ((f.type !== "integer" && f.type !== "number") || !(now?.kind === "constant" && now.value === 0)) continue;
+      const held = elements.find((g) => g.name === f.name && (g.type === "integer" || g.type === "number"));
+      if (!held) continue;
+      const place = { hops: r.place.hops.slice(1), path: r.place.path, root: { table: first.table, key: start } };
+      out[f.name] = {
+        kind: "element",
+        of: { kind: "read", place },
+        field: r.keyField,
+        equals: { kind: "parameter", name: r.parameter },
+        path: [f.name],
+      };
+    }
+  }
+  return out;
 }
 
 /**

@@ -14,6 +14,7 @@ import { clockOf } from "../../lib/service-tools/clock.ts";
 import { bareServiceModel, keyTable, mappingFields, objectWords, returnsOf, subjectOf } from "../../lib/service-tools/subject.ts";
 import { serviceToolModel } from "../../lib/service-tools/tool-model.ts";
 import { toolText, writtenSentencesOf } from "../../lib/service-tools/tool-text.ts";
+import { chosenSources } from "./chosen-sources.ts";
 import { here, RuleContext } from "./context.ts";
 import { deriveCreation } from "./creation.ts";
 import { parameterDefaults } from "./defaults.ts";
@@ -31,6 +32,7 @@ import { namePass } from "./passes/name.ts";
 import { policyPass } from "./passes/policy.ts";
 import { schemaEffects, schemaRequirements } from "./passes/schema.ts";
 import { policyFees } from "./policy-fees.ts";
+import { relatedCounts } from "./related-counts.ts";
 import { signIn } from "./sign-in.ts";
 import { targetStatus } from "./statuses.ts";
 import { textCounters } from "./text-counters.ts";
@@ -85,6 +87,8 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
   laterTimes(c);
   textCounters(c);
   keyedBalances(c);
+  relatedCounts(c);
+  chosenSources(c);
   namedRecords(c);
   movingFlag(c, siblings);
   policyPass(c, to?.value ?? null);
@@ -233,6 +237,7 @@ export function deriveServiceModel(
   else if (subject.kind === "create") {
     schemaRequirements(c);
     descriptionPass(c, null);
+    chosenSources(c);
     namedRecords(c);
     policyPass(c, null);
     const made = deriveCreation(c);

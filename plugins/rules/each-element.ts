@@ -9,7 +9,7 @@ import { singular } from "../../lib/domain-model/words.ts";
 import { here, type RuleContext } from "./context.ts";
 
 const EACH =
-  /\b(?:every|each|all(?: the)?|all of the)\s+([a-z][a-z_ ]*?)\s+(?:(?:on|of|for|in|under)\s+(?:the|this|its)\s+[a-z_ ]+?\s+)?(?:(?:that|which|still)\s+(?:is|are)\s+)?(?:(not\s+(?:yet\s+|already\s+)?|still\s+)?([a-z_]+(?:(?:,\s*|,?\s+or\s+)[a-z_]+)*)\s+)?(?:becomes?|is set to|are set to|is marked(?: as)?|are marked(?: as)?|turns|moves to|move to)\s+([a-z_]+)/i;
+  /\b(?:every|each|all(?: the)?|all of the)\s+([a-z][a-z_ ]*?)\s+(?:(?:on|of|for|in|under)\s+(?:the|this|its)\s+[a-z_ ]+?\s+)?(?:(?:that|which|still)\s+(?:is|are)\s+)?(?:(not\s+(?:yet\s+|already\s+)?|still\s+)?([a-z_]+(?:(?:,\s*|,?\s+or\s+)[a-z_]+)*)\s+)?(?:becomes?|is set to|are set to|is marked(?: as)?|are marked(?: as)?|turns|moves to|move to)\s+["“]?([a-z_]+)["”]?(?:\s+with\s+([a-z_]+)\s+(?:set to\s+)?(?:null|none))?/i;
 
 /** Effects on every element (or every element in some states) of a list of the tool's record. */
 export function eachElementStates(c: RuleContext): void {
@@ -100,12 +100,15 @@ function ownedRecords(c: RuleContext, noun: readonly string[], m: RegExpExecArra
     const value = spell(m[4] as string);
     const listed = m[3] ? (m[3] as string).split(/,\s*|,?\s+or\s+/).map(spell) : [];
     if (value === null || (m[3] && listed.some((v) => v === null))) return;
+    // "… becomes "available" with order_id null": the link let go too, when it is the field that holds it.
+    const cleared =
+      m[5] && table.fields.some((f) => f.name === m[5] && f.nullable) ? { [m[5]]: { kind: "constant" as const, value: null } } : {};
     c.effect(
       {
         kind: "set-each",
         place: here([]),
         of: { table: table.name, field: link.name },
-        set: { [state.name]: { kind: "constant", value } },
+        set: { [state.name]: { kind: "constant", value }, ...cleared },
         ...(m[3] ? { only: { field: state.name, op: m[2] && /not/.test(m[2]) ? "not-in" : "in", values: listed as string[] } } : {}),
       },
       source,

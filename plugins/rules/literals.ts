@@ -7,6 +7,7 @@ import type { Field } from "../../lib/contracts/domain-schema.ts";
 import type { ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import { nameWords } from "../../lib/data-pack/places.ts";
 import { singular } from "../../lib/domain-model/words.ts";
+import { keyTable } from "../../lib/service-tools/subject.ts";
 import { nowFor, type RuleContext } from "./context.ts";
 import { type Candidate, resolvePlace, resolveValue } from "./resolve.ts";
 
@@ -25,7 +26,7 @@ export function maskLiterals(text: string, literals: string[]): string {
 export function literalClauses(masked: string): string[] {
   const out: string[] = [];
   for (const m of masked.matchAll(
-    /(?:^|[,;:(]\s*|\band\s+)((?:an?|one|the|new)\s+[A-Za-z][A-Za-z_ ]{0,40}?\s*⦃\d+⦄\s*(?:is|are)\s+(?:added|appended|recorded|stored|pushed)(?:\s+(?:to|in|on|onto)\s+(?:the\s+)?[A-Za-z_' ]{1,60}?)?)(?=[,.;)]|\s+and\b|$)/gi,
+    /(?:^|[,;:(]\s*|\band\s+)(?:(?:otherwise|then|else)\s+)?((?:an?|one|the|new)\s+[A-Za-z][A-Za-z_ ]{0,40}?\s*⦃\d+⦄\s*(?:is|are)\s+(?:added|appended|recorded|stored|pushed)(?:\s+(?:to|in|on|onto)\s+(?:the\s+)?[A-Za-z_' ]{1,60}?)?)(?=[,.;)]|\s+and\b|$)/gi,
   ))
     out.push((m[1] as string).trim());
   // '`cancellation` is set to {"canceled_at": <current time>, "canceled_by": null}': a struct set whole.
@@ -135,7 +136,7 @@ export function literalEntry(
   const named = m[3] ? (lists(m[3]) ?? lists(`${m[3].replace(/^the\s+/, "")}'s ${head}s`)) : null;
   // Without a destination, the record's own list of that kind ("a payment … is added": its payments).
   const own = c.target.fields.find((f) => f.type === "array" && nameWords(f.name).map(singular).at(-1) === head);
-  const place = named ?? (own ? lists(own.name) : null);
+  const place = named ?? (own ? lists(own.name) : null) ?? listHolding(c, literalNames(literals[Number(m[2])] ?? ""));
   if (!place || place.table !== c.target || c.writes(place.place)) return false;
   const fields = place.field.items?.fields ?? [];
   const element: Record<string, ValueExpr> =
@@ -146,12 +147,46 @@ export function literalEntry(
     if (!item) continue;
     const field = item[1] as string;
     if (known.size > 0 && !known.has(field)) continue;
-    const value = literalValue(c, field, (item[2] ?? item[3])?.trim(), quotes, fields);
+    const value =
+      literalValue(c, field, (item[2] ?? item[3])?.trim(), quotes, fields) ?? ((item[2] ?? item[3]) ? null : namedRecordField(c, field));
     if (value) element[field] = value;
   }
   if (Object.keys(element).length === 0) return false;
   emit(place, element);
   return true;
+}
+
+/** The field names a literal lists (`{policy_id, kind, start_date}`, or `name = value` parts). */
+function literalNames(literal: string): string[] {
+  return literal
+    .split(/\s*,\s*/)
+    .map((part) => /^([a-z_][a-z0-9_]*)\b/i.exec(part.trim())?.[1])
+    .filter((n): n is string => n !== undefined);
+}
+
+/**
+ * "the new entry {policy_id, kind, start_date} is appended", no list named: the one list of records
+ * of the tool's record whose elements hold every field the literal lists.
+ */
+function listHolding(c: RuleContext, names: readonly string[]): Candidate | null {
+  if (!c.target || names.length < 2) return null;
+  const holding = c.target.fields.filter(
+    (f) => f.type === "array" && f.items?.fields && names.every((n) => f.items?.fields?.some((g) => g.name === n)),
+  );
+  return holding.length === 1 ? resolvePlace(c, (holding[0] as Field).name, (k) => k === "array") : null;
+}
+
+/**
+ * A field of an entry the call gives no value of, held by the record a key parameter names (the
+ * kind of the policy `policy_id` names): read there.
+ */
+function namedRecordField(c: RuleContext, field: string): ValueExpr | null {
+  for (const p of c.text.parameters) {
+    const table = keyTable(p, [...c.tables.values()]);
+    if (!table || table === c.target || !table.fields.some((f) => f.name === field)) continue;
+    return { kind: "lookup", table: table.name, key: { kind: "parameter", name: p.name }, path: [field] };
+  }
+  return null;
 }
 
 function literalValue(

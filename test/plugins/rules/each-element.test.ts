@@ -71,4 +71,31 @@ describe("every element of a list", () => {
     const cards = state.cards as Record<string, Record<string, unknown>>;
     expect([cards.c1?.status, cards.c2?.status, cards.c3?.status]).toEqual(["canceled", "canceled", "disabled"]);
   });
+
+  it('lets go of every record held by the record, its state quoted and its link cleared (becomes "free" with booking_id null)', async () => {
+    const hall = () => ({
+      bookings: { b1: { id: "b1", status: "out" }, b2: { id: "b2", status: "out" } },
+      seats: {
+        s1: { id: "s1", booking_id: "b1", status: "taken" },
+        s2: { id: "s2", booking_id: "b1", status: "taken" },
+        s3: { id: "s3", booking_id: "b2", status: "taken" },
+        s4: { id: "s4", booking_id: null, status: "free" },
+      },
+    });
+    const end = toolSpec(
+      "end_booking",
+      { booking_id: { type: "string", description: "Booking id" } },
+      ["booking_id"],
+      'End a booking that is out. Every seat of the booking becomes "free" with booking_id null; the status becomes "ended".',
+    );
+    const env = await serviceEnvironment(sandbox, [end], hall());
+    const { outcomes, state } = await env.run([{ tool: "end_booking", arguments: { booking_id: "b1" } }]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true]);
+    expect(state.seats).toEqual({
+      s1: { id: "s1", booking_id: null, status: "free" },
+      s2: { id: "s2", booking_id: null, status: "free" },
+      s3: { id: "s3", booking_id: "b2", status: "taken" },
+      s4: { id: "s4", booking_id: null, status: "free" },
+    });
+  });
 });
