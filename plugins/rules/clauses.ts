@@ -279,6 +279,21 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
     if (made) return true;
   }
   if ((m = new RegExp(String.raw`^(.+?)\s+${DOWN}\s+by\s+(.+)$`).exec(body)) && amount(m[2] as string, -1, m[1] as string)) return true;
+  // "the customer's balance changes by the amount": moved by the amount as signed (a credit written negative lowers it).
+  if (
+    (m = /^(.+?)\s+(?:changes|change|is adjusted|are adjusted|moves|move)\s+by\s+(.+)$/.exec(body)) &&
+    amount(m[2] as string, 1, m[1] as string)
+  )
+    return true;
+  // "the charge's amount_refunded grows": by the amount the call gives, and only when it gives one.
+  if ((m = new RegExp(String.raw`^(.+?)\s+(?:${UP}|${DOWN})$`).exec(body))) {
+    const sign = new RegExp(String.raw`\s${UP}$`).test(body) ? 1 : -1;
+    const given = callAmount(c);
+    const outer = when;
+    if (given && !given.required) when = [...(outer ?? []), { left: { kind: "parameter", name: given.name }, op: "given" }];
+    if (given && amount(given.name.replaceAll("_", " "), sign, m[1] as string)) return true;
+    when = outer;
+  }
   if ((m = /^(?:increments|increases|raises|tops up)\s+(.+?)\s+by\s+(.+)$/.exec(body)) && amount(m[2] as string, 1, m[1] as string))
     return true;
   if ((m = /^(?:decrements|decreases|reduces|lowers)\s+(.+?)\s+by\s+(.+)$/.exec(body)) && amount(m[2] as string, -1, m[1] as string))
@@ -372,6 +387,13 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
     if (made) return true;
   }
   return false;
+}
+
+/** The one number parameter a call gives as its amount (`amount`, `refund_amount`): what a bare "grows" moves by. */
+function callAmount(c: RuleContext): { name: string; required: boolean } | null {
+  const numbers = c.text.parameters.filter((p) => (p.type === "integer" || p.type === "number") && /(^|_)amount$/.test(p.name));
+  const plain = numbers.find((p) => p.name === "amount") ?? (numbers.length === 1 ? numbers[0] : undefined);
+  return plain ? { name: plain.name, required: plain.required } : null;
 }
 
 /** "… and due goes down by it": the amount the sentence's previous move moved by. */
