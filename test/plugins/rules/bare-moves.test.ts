@@ -21,12 +21,12 @@ const club: DomainState = {
     mem_1: { id: "mem_1", name: "Ada", points: 120 },
     mem_2: { id: "mem_2", name: "Ben", points: 0 },
   },
-  point_entries: [{ id: "pe_1", member: "mem_1", amount: 120, note: "Welcome" }],
+  point_entries: { pe_1: { id: "pe_1", member: "mem_1", amount: 120, note: "Welcome" } },
   vouchers: {
     vo_1: { id: "vo_1", member: "mem_1", amount: 5000, amount_used: 0 },
     vo_2: { id: "vo_2", member: "mem_2", amount: 2000, amount_used: 500 },
   },
-  redemptions: [{ id: "rd_1", voucher: "vo_2", amount: 500 }],
+  redemptions: { rd_1: { id: "rd_1", voucher: "vo_2", amount: 500 } },
 };
 
 describe("moves written without 'up by' or 'down by'", () => {
