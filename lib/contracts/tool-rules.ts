@@ -250,6 +250,14 @@ export const effectSchema = z.discriminatedUnion("kind", [
     sign: z.union([z.literal(1), z.literal(-1)]),
     keyField: z.string().optional(),
   }),
+  /** The entry named by `parameter` in the map (or list of records, by `keyField`) at `place` gets the fields of `set` (a seat's row). */
+  z.object({
+    kind: z.literal("entry-set"),
+    parameter: z.string(),
+    place: placeSchema,
+    set: z.record(z.string(), valueExprSchema),
+    keyField: z.string().optional(),
+  }),
   /**
    * Each element of the array at `place` (a list of records) gets the fields of `set`; with `only`,
    * just the elements whose `only.field` is (`in`) or is not (`not-in`) one of `only.values`
@@ -313,6 +321,11 @@ export const serviceModelSchema = z.object({
   /** The table of the record the tool acts on (or makes), and the parameter holding its key. */
   table: z.string().optional(),
   keyParameter: z.string().optional(),
+  /**
+   * change: `keyParameter` names an entry of the list of records at `path` (by its `keyField`), and
+   * the record that holds it is the one the tool acts on (a booking, by one of its seats).
+   */
+  entry: z.object({ path: z.array(z.string()), keyField: z.string() }).optional(),
   /** find and list: how arguments select records (a parameter equal to, or mentioned in, the field at `path`). */
   match: z
     .array(

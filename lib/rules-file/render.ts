@@ -138,6 +138,8 @@ export function effectText(rule: Effect, subject: string): string {
       return `appends, for each element of ${placeText(rule.place, subject)} whose ${rule.match.field} is ${JSON.stringify(rule.match.value)}, a copy with ${fieldsText(rule.set, subject)}${rule.negate ? ` and ${rule.negate} negated` : ""}${rule.credit ? `, crediting its ${rule.credit.amountField} back to the ${rule.credit.balanceField} of the entry of ${placeText(rule.credit.place, subject)} its ${rule.credit.entryField} names` : ""}`;
     case "entry-add":
       return `${rule.sign === 1 ? "adds" : "subtracts"} ${valueText(rule.amount, subject)} ${rule.sign === 1 ? "to" : "from"} the ${rule.field} of the entry the argument \`${rule.parameter}\` names in ${placeText(rule.place, subject)}, when it keeps one`;
+    case "entry-set":
+      return `sets, on the entry the argument \`${rule.parameter}\` names in ${placeText(rule.place, subject)}, ${fieldsText(rule.set, subject)}`;
     case "set-each":
       return `sets, on each ${rule.of ? `record of ${rule.of.table} whose ${rule.of.field} is the key of` : "element of"} ${placeText(rule.place, subject)}${rule.only ? ` whose ${rule.only.field} is ${rule.only.op === "in" ? "" : "not "}one of ${rule.only.values.map((v) => JSON.stringify(v)).join(", ")}` : ""}, ${fieldsText(rule.set, subject)}`;
     case "link":
@@ -202,7 +204,11 @@ const returnWords: Record<ServiceModel["returns"], string> = {
 
 /** What the tool acts on and answers, in one sentence. */
 export function serviceText(service: ServiceModel): string {
-  const key = service.keyParameter ? ` named by \`${service.keyParameter}\`` : "";
+  const key = service.entry
+    ? ` holding the entry of ${service.entry.path.join(".")} that \`${service.keyParameter}\` names`
+    : service.keyParameter
+      ? ` named by \`${service.keyParameter}\``
+      : "";
   const table = service.table ?? "?";
   const acts =
     service.kind === "utility"

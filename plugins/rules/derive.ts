@@ -17,6 +17,7 @@ import { toolText, writtenSentencesOf } from "../../lib/service-tools/tool-text.
 import { here, RuleContext } from "./context.ts";
 import { deriveCreation } from "./creation.ts";
 import { parameterDefaults } from "./defaults.ts";
+import { entryFieldsSet } from "./entry-fields.ts";
 import { completeHistory } from "./history.ts";
 import { linkInserted } from "./inserted-keys.ts";
 import { keyedBalances } from "./keyed-balances.ts";
@@ -97,6 +98,7 @@ function changeRules(c: RuleContext): void {
         `only a ${target.entity} that is ${rest.join(" or ")} (${c.text.name} leads to ${to.value}: a ${target.entity} already ${to.value} is refused)`,
       );
   }
+  entryFieldsSet(c);
   data.transitions();
   schemaEffects(c);
   data.after();
@@ -178,6 +180,7 @@ export function deriveServiceModel(spec: ToolSpec, tables: readonly Table[], dat
     ...(subject.utility ? { utility: subject.utility } : {}),
     ...(subject.table ? { table: subject.table.name } : {}),
     ...(subject.keyParameter ? { keyParameter: subject.keyParameter } : {}),
+    ...(subject.entry ? { entry: subject.entry } : {}),
     match: [],
     returns: "record",
     requires: [],
