@@ -41,8 +41,12 @@ export const placeSchema: z.ZodType<Place> = z.lazy(() =>
 );
 
 export type ValueExpr =
-  /** A parameter's value; with `path`, a part of it (`amount_money.amount`); with `otherwise`, the value when the call leaves it out (null, as the data's records hold it). */
-  | { kind: "parameter"; name: string; path?: string[]; otherwise?: unknown }
+  /**
+   * A parameter's value; with `path`, a part of it (`amount_money.amount`); with `otherwise`, the
+   * value when the call leaves it out (null, as the data's records hold it); with `fallback`, a value
+   * computed then (everything not yet refunded: the charge's amount less its amount_refunded).
+   */
+  | { kind: "parameter"; name: string; path?: string[]; otherwise?: unknown; fallback?: ValueExpr }
   | { kind: "constant"; value: unknown }
   | { kind: "today" }
   /**
@@ -88,7 +92,13 @@ export type ValueExpr =
 
 export const valueExprSchema: z.ZodType<ValueExpr> = z.lazy(() => valueExprUnion);
 const valueExprUnion = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("parameter"), name: z.string(), path: z.array(z.string()).optional(), otherwise: z.json().optional() }),
+  z.object({
+    kind: z.literal("parameter"),
+    name: z.string(),
+    path: z.array(z.string()).optional(),
+    otherwise: z.json().optional(),
+    fallback: z.lazy(() => valueExprSchema).optional(),
+  }),
   z.object({ kind: z.literal("constant"), value: z.json() }),
   z.object({ kind: z.literal("today") }),
   z.object({

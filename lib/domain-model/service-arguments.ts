@@ -299,7 +299,10 @@ const amountOf = (value: unknown): number =>
 export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | undefined, args: Row): unknown {
   switch (value.kind) {
     case "parameter":
-      return (value.path ? valueIn(args[value.name], value.path) : args[value.name]) ?? value.otherwise;
+      return (
+        (value.path ? valueIn(args[value.name], value.path) : args[value.name]) ??
+        (value.fallback ? evaluate(input, value.fallback, record, args) : value.otherwise)
+      );
     case "arith": {
       const [a, b] = [amountOf(evaluate(input, value.left, record, args)), amountOf(evaluate(input, value.right, record, args))];
       const out = value.op === "+" ? a + b : value.op === "-" ? a - b : value.op === "*" ? a * b : a / b;

@@ -18,7 +18,7 @@ export function placeText(place: Place, subject: string): string {
 export function valueText(value: ValueExpr, subject: string): string {
   switch (value.kind) {
     case "parameter":
-      return `the argument \`${[value.name, ...(value.path ?? [])].join(".")}\`${value.otherwise === undefined ? "" : ` (else ${JSON.stringify(value.otherwise)})`}`;
+      return `the argument \`${[value.name, ...(value.path ?? [])].join(".")}\`${value.fallback ? ` (else ${valueText(value.fallback, subject)})` : value.otherwise === undefined ? "" : ` (else ${JSON.stringify(value.otherwise)})`}`;
     case "constant":
       return JSON.stringify(value.value);
     case "today":

@@ -325,6 +325,7 @@ class ServiceWriter {
     switch (value.kind) {
       case "parameter": {
         const given = value.path ? path(arg(value.name), value.path, true) : arg(value.name);
+        if (value.fallback) return `(${given} ?? ${this.#value(value.fallback)})`;
         return value.otherwise === undefined ? given : `(${given} ?? ${JSON.stringify(value.otherwise)})`;
       }
       case "item":

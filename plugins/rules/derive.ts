@@ -28,6 +28,7 @@ import { descriptionPass } from "./passes/description.ts";
 import { namePass } from "./passes/name.ts";
 import { policyPass } from "./passes/policy.ts";
 import { schemaEffects, schemaRequirements } from "./passes/schema.ts";
+import { remainderDefaults } from "./remainder-defaults.ts";
 import { signIn } from "./sign-in.ts";
 import { targetStatus } from "./statuses.ts";
 import { textCounters } from "./text-counters.ts";
@@ -224,6 +225,7 @@ export function deriveServiceModel(spec: ToolSpec, tables: readonly Table[], dat
   service.requires = c.requires;
   linkInserted(c);
   service.effects = withoutCounterSteps([...c.effects, ...c.inserts], service.newKey);
+  remainderDefaults(c, service);
   service.returns = returnsOf(subject, spec);
   if (subject.kind === "change" || subject.kind === "create") {
     const defaults = parameterDefaults(text);

@@ -56,7 +56,7 @@ describe("moves written without 'up by' or 'down by'", () => {
       club,
       toolSpec(
         "create_redemption",
-        { voucher: S('The voucher id, e.g. "vo_1".'), amount: I("Amount to redeem; default is what is left.") },
+        { voucher: S('The voucher id, e.g. "vo_1".'), amount: I("Amount to redeem.") },
         ["voucher"],
         "Redeems part of a voucher. The voucher's amount_used grows.",
       ),
