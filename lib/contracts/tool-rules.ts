@@ -52,9 +52,9 @@ export type ValueExpr =
   /**
    * The task clock; with `wholeSeconds`, written without milliseconds, as the data writes its times;
    * with `utcOffset`, at that offset from UTC (`+02:00`); with `offsetSeconds`, that long after it
-   * (a session that expires in an hour).
+   * (a session that expires in an hour); with `unixSeconds`, as a number of seconds since 1970.
    */
-  | { kind: "now"; wholeSeconds?: boolean; utcOffset?: string; offsetSeconds?: number }
+  | { kind: "now"; wholeSeconds?: boolean; utcOffset?: string; offsetSeconds?: number; unixSeconds?: boolean }
   /** The value at a place: as it was before the call's effects, or with `after`, as they leave it (a balance after a change). */
   | { kind: "read"; place: Place; after?: boolean }
   /** The key of the record a create (or insert) tool makes; with `number`, its number alone (`1049` of `ord_1049`). */
@@ -110,6 +110,8 @@ const valueExprUnion = z.discriminatedUnion("kind", [
       .regex(/^[+-]\d{2}:\d{2}$/)
       .optional(),
     offsetSeconds: z.number().optional(),
+    /** Written as Unix seconds (an integer), as the data writes its times. */
+    unixSeconds: z.boolean().optional(),
   }),
   z.object({ kind: z.literal("read"), place: placeSchema, after: z.boolean().optional() }),
   z.object({ kind: z.literal("new-key"), number: z.boolean().optional() }),

@@ -24,11 +24,13 @@ export function valueText(value: ValueExpr, subject: string): string {
     case "today":
       return "today's date";
     case "now": {
-      const at = value.utcOffset
-        ? `the current time at UTC${value.utcOffset}`
-        : value.wholeSeconds
-          ? "the current time (whole seconds)"
-          : "the current time";
+      const at = value.unixSeconds
+        ? "the current time (Unix seconds)"
+        : value.utcOffset
+          ? `the current time at UTC${value.utcOffset}`
+          : value.wholeSeconds
+            ? "the current time (whole seconds)"
+            : "the current time";
       return value.offsetSeconds ? `${at} + ${value.offsetSeconds} s` : at;
     }
     case "read":

@@ -353,6 +353,7 @@ class ServiceWriter {
         return "today()";
       case "now": {
         const at = value.offsetSeconds ? `new Date(Date.parse(now()) + ${value.offsetSeconds * 1000}).toISOString()` : "now()";
+        if (value.unixSeconds) return `Math.floor(Date.parse(${at}) / 1000)`;
         if (value.utcOffset) {
           this.#helpers.add("atOffset");
           return `atOffset(${at}, ${JSON.stringify(value.utcOffset)})`;
