@@ -20,7 +20,7 @@ import { keyFormula } from "./inserted-keys.ts";
 import { literalClauses, literalEntry, literalObject, literalStruct, maskLiterals } from "./literals.ts";
 import { type Candidate, resolvePlace, resolveStatusPlaces, resolveValue } from "./resolve.ts";
 import { snapshotFields } from "./snapshots.ts";
-import { stateScope } from "./state-scope.ts";
+import { referencedScope, stateScope } from "./state-scope.ts";
 
 export type { Clause };
 
@@ -140,6 +140,9 @@ export function readClause(c: RuleContext, clause: Clause, options: { effects: b
     const chosen = chosenValue(c, clause);
     if (chosen) ({ when, body } = chosen);
   }
+  // "On an open invoice it reduces the amount still due": for calls on a referred record in that state (state-scope.ts).
+  const scoped = when ? null : referencedScope(c, body);
+  if (scoped) ({ when, body } = scoped);
   // 'A "waitlisted" enrollment can be dropped: … the user id is removed from …': for a record in that state (state-scope.ts).
   if (options.effects && effect(c, clause, body, when ?? stateScope(c, clause.sentence))) return;
   if (!when && !clause.literal) requirement(c, clause, body);
@@ -285,15 +288,20 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
     amount(m[2] as string, 1, m[1] as string)
   )
     return true;
-  // "the charge's amount_refunded grows": by the amount the call gives, and only when it gives one.
-  if ((m = new RegExp(String.raw`^(.+?)\s+(?:${UP}|${DOWN})$`).exec(body))) {
-    const sign = new RegExp(String.raw`\s${UP}$`).test(body) ? 1 : -1;
+  // "reduces the amount still due", "X grows": by the amount the call gives, and only when it gives one.
+  const bare =
+    /^(?:reduces|lowers|decreases)\s+(?!.*\sby\s)(.+)$/.exec(body) ??
+    /^(?:increases|raises)\s+(?!.*\sby\s)(.+)$/.exec(body) ??
+    new RegExp(String.raw`^(.+?)\s+(?:${UP}|${DOWN})$`).exec(body);
+  if (bare) {
+    const sign = /^(?:reduces|lowers|decreases)\s/.test(body) || new RegExp(String.raw`\s${DOWN}$`).test(body) ? -1 : 1;
     const given = callAmount(c);
     const outer = when;
     if (given && !given.required) when = [...(outer ?? []), { left: { kind: "parameter", name: given.name }, op: "given" }];
-    if (given && amount(given.name.replaceAll("_", " "), sign, m[1] as string)) return true;
+    if (given && amount(given.name.replaceAll("_", " "), sign, bare[1] as string)) return true;
     when = outer;
   }
+
   if ((m = /^(?:increments|increases|raises|tops up)\s+(.+?)\s+by\s+(.+)$/.exec(body)) && amount(m[2] as string, 1, m[1] as string))
     return true;
   if ((m = /^(?:decrements|decreases|reduces|lowers)\s+(.+?)\s+by\s+(.+)$/.exec(body)) && amount(m[2] as string, -1, m[1] as string))

@@ -1,6 +1,7 @@
 // Moves written without "up by"/"down by": "the member's points change by the amount" moves them by
 // the amount as signed (a negative amount lowers them), and "the voucher's amount_used grows" moves
-// by the amount the call gives, only on the calls that give one.
+// by the amount the call gives, only on the calls that give one; "on an open bill it reduces the
+// amount still owed" does so on calls whose bill is open.
 import { describe, expect, it } from "vitest";
 import type { DomainState } from "../../../lib/contracts/domain-state.ts";
 import type { ServiceModel } from "../../../lib/contracts/tool-rules.ts";
@@ -86,5 +87,45 @@ describe("moves written without 'up by' or 'down by'", () => {
       ),
     );
     expect(s.effects.filter((r) => r.rule.kind === "add")).toEqual([]);
+  });
+});
+
+describe("a move on a record the new one refers to, in one state", () => {
+  const billing: DomainState = {
+    bills: {
+      bl_1: { id: "bl_1", status: "open", amount_owed: 3000 },
+      bl_2: { id: "bl_2", status: "paid", amount_owed: 0 },
+    },
+    adjustments: { ad_1: { id: "ad_1", bill: "bl_2", amount: 500, note: "Late fee waived" } },
+  };
+
+  it("reads 'on an open bill it reduces the amount still owed' as a move on the bill, when it is open", () => {
+    const s = serviceOf(
+      billing,
+      toolSpec(
+        "create_adjustment",
+        { bill: S('The bill id, e.g. "bl_1".'), amount: I("Amount in cents."), note: S("Why.") },
+        ["bill", "amount"],
+        "Issues an adjustment that lowers what a bill is worth. On an open bill it reduces the amount still owed.",
+      ),
+    );
+    const moves = s.effects.filter((r) => r.rule.kind === "add");
+    expect(moves.map((r) => [r.rule, r.when])).toEqual([
+      [
+        {
+          kind: "add",
+          place: { hops: [{ field: "bill", table: "bills" }], path: ["amount_owed"] },
+          amount: { kind: "parameter", name: "amount" },
+          sign: -1,
+        },
+        [
+          {
+            left: { kind: "read", place: { hops: [{ field: "bill", table: "bills" }], path: ["status"] } },
+            op: "==",
+            right: { kind: "constant", value: "open" },
+          },
+        ],
+      ],
+    ]);
   });
 });
