@@ -44,7 +44,7 @@ export type ValueExpr =
   /**
    * A parameter's value; with `path`, a part of it (`amount_money.amount`); with `otherwise`, the
    * value when the call leaves it out (null, as the data's records hold it); with `fallback`, a value
-   * computed then (everything not yet refunded: the charge's amount less its amount_refunded).
+   * computed then (everything not yet used: the voucher's amount less its amount_used).
    */
   | { kind: "parameter"; name: string; path?: string[]; otherwise?: unknown; fallback?: ValueExpr }
   | { kind: "constant"; value: unknown }

@@ -140,7 +140,7 @@ export function readClause(c: RuleContext, clause: Clause, options: { effects: b
     const chosen = chosenValue(c, clause);
     if (chosen) ({ when, body } = chosen);
   }
-  // "On an open invoice it reduces the amount still due": for calls on a referred record in that state (state-scope.ts).
+  // "On an open bill it reduces the amount still owed": for calls on a referred record in that state (state-scope.ts).
   const scoped = when ? null : referencedScope(c, body);
   if (scoped) ({ when, body } = scoped);
   // 'A "waitlisted" enrollment can be dropped: … the user id is removed from …': for a record in that state (state-scope.ts).
@@ -282,13 +282,13 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
     if (made) return true;
   }
   if ((m = new RegExp(String.raw`^(.+?)\s+${DOWN}\s+by\s+(.+)$`).exec(body)) && amount(m[2] as string, -1, m[1] as string)) return true;
-  // "the customer's balance changes by the amount": moved by the amount as signed (a credit written negative lowers it).
+  // "the member's points change by the amount": moved by the amount as signed (a credit written negative lowers it).
   if (
     (m = /^(.+?)\s+(?:changes|change|is adjusted|are adjusted|moves|move)\s+by\s+(.+)$/.exec(body)) &&
     amount(m[2] as string, 1, m[1] as string)
   )
     return true;
-  // "reduces the amount still due", "X grows": by the amount the call gives, and only when it gives one.
+  // "reduces the amount still owed", "X grows": by the amount the call gives, and only when it gives one.
   const bare =
     /^(?:reduces|lowers|decreases)\s+(?!.*\sby\s)(.+)$/.exec(body) ??
     /^(?:increases|raises)\s+(?!.*\sby\s)(.+)$/.exec(body) ??
@@ -397,7 +397,7 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
   return false;
 }
 
-/** The one number parameter a call gives as its amount (`amount`, `refund_amount`): what a bare "grows" moves by. */
+/** The one number parameter a call gives as its amount (`amount`, `fee_amount`): what a bare "grows" moves by. */
 function callAmount(c: RuleContext): { name: string; required: boolean } | null {
   const numbers = c.text.parameters.filter((p) => (p.type === "integer" || p.type === "number") && /(^|_)amount$/.test(p.name));
   const plain = numbers.find((p) => p.name === "amount") ?? (numbers.length === 1 ? numbers[0] : undefined);

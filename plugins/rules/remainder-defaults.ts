@@ -1,5 +1,5 @@
 // An optional amount whose description says what a call without it means: "default is everything
-// not yet refunded", "defaults to the full remaining amount". The call then moves the field by what
+// not yet released", "defaults to the full remaining amount". The call then moves the field by what
 // is left of the total it counts toward: a ticket's `seats_released` moved by `count` (or, left
 // out, by `seats` less `seats_released`). Read only where the tool moves a field by that parameter
 // and the record holds the total the field counts toward (`seats_released` → `seats`).
@@ -17,7 +17,7 @@ function tableAt(c: RuleContext, place: Place): Table | null {
   return name ? (c.tables.get(name) ?? null) : c.target;
 }
 
-/** The number field `moved` counts toward: its name less a word before or after (`amount_refunded`, `refunded_amount` → `amount`). */
+/** The number field `moved` counts toward: its name less a word before or after (`seats_released`, `released_seats` → `seats`). */
 function totalOf(fields: readonly Field[], moved: string): Field | undefined {
   const parts = moved.split("_");
   if (parts.length < 2) return undefined;
@@ -39,7 +39,7 @@ export function remainderDefaults(c: RuleContext, service: ServiceModel): void {
     if (p.required || (p.type !== "integer" && p.type !== "number")) continue;
     const said = REMAINDER.exec(p.description);
     if (!said) continue;
-    // "not yet refunded": the field moved must be the one the words name.
+    // "not yet released": the field moved must be the one the words name.
     const notYet = /\bnot\s+yet\s+([a-z]+)/i.exec(said[1] ?? "")?.[1]?.toLowerCase();
     const moves = service.effects.filter(
       (r): r is Rule & { rule: Extract<Rule["rule"], { kind: "add" }> } =>
