@@ -19,6 +19,8 @@ export interface Field {
   wholeSeconds?: boolean;
   /** date-time: the data writes its times at this offset from UTC (`…T10:00:00+02:00`), not in UTC. */
   utcOffset?: string;
+  /** A time written as Unix seconds (an integer, `1746436800`), as some APIs write every time. */
+  unixSeconds?: boolean;
   minimum?: number;
   maximum?: number;
   references?: string;
@@ -49,6 +51,7 @@ export const fieldSchema: z.ZodType<Field> = z.lazy(() =>
       .string()
       .regex(/^[+-]\d{2}:\d{2}$/)
       .optional(),
+    unixSeconds: z.boolean().optional(),
     minimum: z.number().optional(),
     maximum: z.number().optional(),
     /** A foreign key: the table whose key this field holds. */

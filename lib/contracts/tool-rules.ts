@@ -52,16 +52,20 @@ export const placeSchema: z.ZodType<Place> = z.lazy(() =>
 );
 
 export type ValueExpr =
-  /** A parameter's value; with `path`, a part of it (`amount_money.amount`); with `otherwise`, the value when the call leaves it out (null, as the data's records hold it). */
-  | { kind: "parameter"; name: string; path?: string[]; otherwise?: unknown }
+  /**
+   * A parameter's value; with `path`, a part of it (`amount_money.amount`); with `otherwise`, the
+   * value when the call leaves it out (null, as the data's records hold it); with `fallback`, a value
+   * computed then (everything not yet used: the voucher's amount less its amount_used).
+   */
+  | { kind: "parameter"; name: string; path?: string[]; otherwise?: unknown; fallback?: ValueExpr }
   | { kind: "constant"; value: unknown }
   | { kind: "today" }
   /**
    * The task clock; with `wholeSeconds`, written without milliseconds, as the data writes its times;
    * with `utcOffset`, at that offset from UTC (`+02:00`); with `offsetSeconds`, that long after it
-   * (a session that expires in an hour).
+   * (a session that expires in an hour); with `unixSeconds`, as a number of seconds since 1970.
    */
-  | { kind: "now"; wholeSeconds?: boolean; utcOffset?: string; offsetSeconds?: number }
+  | { kind: "now"; wholeSeconds?: boolean; utcOffset?: string; offsetSeconds?: number; unixSeconds?: boolean }
   /** The value at a place: as it was before the call's effects, or with `after`, as they leave it (a balance after a change). */
   | { kind: "read"; place: Place; after?: boolean }
   /** The key of the record a create (or insert) tool makes; with `number`, its number alone (`1049` of `ord_1049`). */
@@ -101,7 +105,13 @@ export type ValueExpr =
 
 export const valueExprSchema: z.ZodType<ValueExpr> = z.lazy(() => valueExprUnion);
 const valueExprUnion = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("parameter"), name: z.string(), path: z.array(z.string()).optional(), otherwise: z.json().optional() }),
+  z.object({
+    kind: z.literal("parameter"),
+    name: z.string(),
+    path: z.array(z.string()).optional(),
+    otherwise: z.json().optional(),
+    fallback: z.lazy(() => valueExprSchema).optional(),
+  }),
   z.object({ kind: z.literal("constant"), value: z.json() }),
   z.object({ kind: z.literal("today") }),
   z.object({
@@ -113,6 +123,8 @@ const valueExprUnion = z.discriminatedUnion("kind", [
       .regex(/^[+-]\d{2}:\d{2}$/)
       .optional(),
     offsetSeconds: z.number().optional(),
+    /** Written as Unix seconds (an integer), as the data writes its times. */
+    unixSeconds: z.boolean().optional(),
   }),
   z.object({ kind: z.literal("read"), place: placeSchema, after: z.boolean().optional() }),
   z.object({ kind: z.literal("new-key"), number: z.boolean().optional() }),
@@ -270,6 +282,14 @@ export const effectSchema = z.discriminatedUnion("kind", [
     sign: z.union([z.literal(1), z.literal(-1)]),
     keyField: z.string().optional(),
   }),
+  /** The entry named by `parameter` in the map (or list of records, by `keyField`) at `place` gets the fields of `set` (a seat's row). */
+  z.object({
+    kind: z.literal("entry-set"),
+    parameter: z.string(),
+    place: placeSchema,
+    set: z.record(z.string(), valueExprSchema),
+    keyField: z.string().optional(),
+  }),
   /**
    * Each element of the array at `place` (a list of records) gets the fields of `set`; with `only`,
    * just the elements whose `only.field` is (`in`) or is not (`not-in`) one of `only.values`
@@ -351,6 +371,11 @@ export const serviceModelSchema = z.object({
   /** The table of the record the tool acts on (or makes), and the parameter holding its key. */
   table: z.string().optional(),
   keyParameter: z.string().optional(),
+  /**
+   * change: `keyParameter` names an entry of the list of records at `path` (by its `keyField`), and
+   * the record that holds it is the one the tool acts on (a booking, by one of its seats).
+   */
+  entry: z.object({ path: z.array(z.string()), keyField: z.string() }).optional(),
   /** find and list: how arguments select records (a parameter equal to, or mentioned in, the field at `path`). */
   match: z
     .array(

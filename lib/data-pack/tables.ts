@@ -83,7 +83,8 @@ export function fieldsOf(records: readonly Row[]): Field[] {
         seen.add(name);
         names.push(name);
       }
-  return names
+  const unset = new Set(names.filter((name) => records.every((r) => r[name] === undefined || r[name] === null)));
+  const fields = names
     .filter((name) => IDENTIFIER.test(name))
     .map((name) => {
       const values = records.map((r) => r[name]);
@@ -94,6 +95,26 @@ export function fieldsOf(records: readonly Row[]): Field[] {
       if (values.some((v) => v === undefined || v === null)) field.nullable = true;
       return field;
     });
+  return unixTimesAround(fields, unset);
+}
+
+/** Integers that are times as Unix seconds: 2001 to 2100, under a name that is no key, count or amount. */
+const UNIX_RANGE = [978307200, 4102444800] as const;
+const NOT_A_TIME = /(^|_)(id|ids|number|no|phone|code|count|quantity|qty|sequence|version|amount|balance|price|total)$/;
+
+/**
+ * Times the data writes as Unix seconds (`created: 1746436800`, as Stripe's API does): integer
+ * fields whose every value is one; and, among them, a time field no record has set yet
+ * (`canceled_at: null` everywhere), written the same way. `now` is then written as a number.
+ */
+function unixTimesAround(fields: Field[], unset: ReadonlySet<string>): Field[] {
+  if (!fields.some((f) => f.unixSeconds)) return fields;
+  for (const f of fields)
+    if (unset.has(f.name) && /(_at|_on|_time|_date)$/.test(f.name)) {
+      f.type = "integer";
+      f.unixSeconds = true;
+    }
+  return fields;
 }
 
 function fieldOf(name: string, values: readonly unknown[]): Field {
@@ -105,6 +126,14 @@ function fieldOf(name: string, values: readonly unknown[]): Field {
   // Money is a number even when every sample is whole (a 60.00 balance is written 60 in JSON).
   const money = /(^|_)(balance|amount|price|cost|fee|fees|total|due|paid|refund|credit|debit|fare|charge|subtotal|tax)($|_)/.test(name);
   const field: Field = { name, type: (kind === "integer" && money ? "number" : kind) as Field["type"] };
+  if (
+    kind === "integer" &&
+    !money &&
+    !NOT_A_TIME.test(name) &&
+    values.length > 0 &&
+    (values as number[]).every((v) => v >= UNIX_RANGE[0] && v <= UNIX_RANGE[1])
+  )
+    field.unixSeconds = true;
   if (kind === "string") {
     const texts = values as string[];
     if (texts.length > 0 && texts.every((t) => DATE.test(t))) field.format = "date";

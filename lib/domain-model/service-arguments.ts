@@ -103,7 +103,7 @@ export function serviceCall(input: ServiceInputs, attempt = 0, options: { wrap?:
     case "change": {
       if (!table) return null;
       // Records a constant write would change come first: enabling a flag already on shows nothing.
-      const accepted = sortedRows(state, table).filter((r) => accepts(input, r));
+      const accepted = sortedRows(state, table).filter((r) => accepts(input, r) && subjectKey(r, table, s) !== undefined);
       const changes = (r: Row) =>
         s.effects.every(
           (e) =>
@@ -117,7 +117,7 @@ export function serviceCall(input: ServiceInputs, attempt = 0, options: { wrap?:
       // Past the candidates a caller enumerating them is done, unless it asked to wrap around.
       if (!record || (!options.wrap && attempt >= candidates.length + 2)) return null;
       // The record by its key, or by the fields that find it; the one record of its collection needs neither.
-      const args: Row = s.keyParameter ? { [s.keyParameter]: keyOf(record, table) } : {};
+      const args: Row = s.keyParameter ? { [s.keyParameter]: subjectKey(record, table, s) } : {};
       for (const m of s.keyParameter ? [] : s.match) args[m.parameter] = matchValue(state, table, record, m);
       const call = fill(input, args, record, table);
       const key = Object.entries(state[table.name] ?? {}).find(([, r]) => r === record)?.[0] ?? String(keyOf(record, table));
@@ -144,6 +144,14 @@ const mapKeys = new WeakMap<Row, string>();
 
 function keyOf(record: Row, table: Table): unknown {
   return record[table.key] ?? mapKeys.get(record);
+}
+
+/** What a call gives to name a record: its key, or the key of the first entry of its list when the call acts on one (a booking's seat). */
+function subjectKey(record: Row, table: Table, s: ServiceModel): unknown {
+  if (!s.entry) return keyOf(record, table);
+  const list = valueIn(record, s.entry.path);
+  const first = Array.isArray(list) ? (list.find((e) => e && typeof e === "object") as Row | undefined) : undefined;
+  return first?.[s.entry.keyField] ?? undefined;
 }
 
 /** Whether a record meets the requirements that speak of the record itself (its state, its counters). */
@@ -323,7 +331,10 @@ const amountOf = (value: unknown): number =>
 export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | undefined, args: Row): unknown {
   switch (value.kind) {
     case "parameter":
-      return (value.path ? valueIn(args[value.name], value.path) : args[value.name]) ?? value.otherwise;
+      return (
+        (value.path ? valueIn(args[value.name], value.path) : args[value.name]) ??
+        (value.fallback ? evaluate(input, value.fallback, record, args) : value.otherwise)
+      );
     case "arith": {
       const [a, b] = [amountOf(evaluate(input, value.left, record, args)), amountOf(evaluate(input, value.right, record, args))];
       const out =
@@ -342,6 +353,7 @@ export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | u
       return input.clock.slice(0, 10);
     case "now": {
       const iso = new Date(Date.parse(input.clock) + (value.offsetSeconds ?? 0) * 1000).toISOString();
+      if (value.unixSeconds) return Math.floor(Date.parse(iso) / 1000);
       if (value.utcOffset) return atOffset(iso, value.utcOffset);
       return value.wholeSeconds ? iso.replace(/\.\d+Z$/, "Z") : iso;
     }
@@ -579,7 +591,10 @@ function writtenParameters(s: ServiceModel): Set<string> {
     if (value.kind === "parameter") out.add(value.name);
     else if (value.kind === "object") for (const part of Object.values(value.fields)) visit(part);
   };
-  for (const entry of s.effects) if (entry.rule.kind === "set") visit(entry.rule.value);
+  for (const entry of s.effects) {
+    if (entry.rule.kind === "set") visit(entry.rule.value);
+    if (entry.rule.kind === "entry-set") for (const value of Object.values(entry.rule.set)) visit(value);
+  }
   return out;
 }
 
@@ -694,7 +709,7 @@ export function brokenCalls(input: ServiceInputs, valid: ServiceCall): BrokenCal
 /** Make a call act on another record: its key, or the fields that find it (false for the one record of a collection). */
 function pointAt(input: ServiceInputs, table: Table, args: Row, record: Row): boolean {
   const s = service(input.model);
-  if (s.keyParameter) args[s.keyParameter] = keyOf(record, table);
+  if (s.keyParameter) args[s.keyParameter] = subjectKey(record, table, s);
   else if (s.match.length > 0) for (const m of s.match) args[m.parameter] = matchValue(input.state, table, record, m);
   else return false;
   return true;

@@ -25,17 +25,19 @@ export function placeText(place: Place, subject: string): string {
 export function valueText(value: ValueExpr, subject: string): string {
   switch (value.kind) {
     case "parameter":
-      return `the argument \`${[value.name, ...(value.path ?? [])].join(".")}\`${value.otherwise === undefined ? "" : ` (else ${JSON.stringify(value.otherwise)})`}`;
+      return `the argument \`${[value.name, ...(value.path ?? [])].join(".")}\`${value.fallback ? ` (else ${valueText(value.fallback, subject)})` : value.otherwise === undefined ? "" : ` (else ${JSON.stringify(value.otherwise)})`}`;
     case "constant":
       return JSON.stringify(value.value);
     case "today":
       return "today's date";
     case "now": {
-      const at = value.utcOffset
-        ? `the current time at UTC${value.utcOffset}`
-        : value.wholeSeconds
-          ? "the current time (whole seconds)"
-          : "the current time";
+      const at = value.unixSeconds
+        ? "the current time (Unix seconds)"
+        : value.utcOffset
+          ? `the current time at UTC${value.utcOffset}`
+          : value.wholeSeconds
+            ? "the current time (whole seconds)"
+            : "the current time";
       return value.offsetSeconds ? `${at} + ${value.offsetSeconds} s` : at;
     }
     case "read":
@@ -147,6 +149,8 @@ export function effectText(rule: Effect, subject: string): string {
       return `appends, for each element of ${placeText(rule.place, subject)} whose ${rule.match.field} is ${JSON.stringify(rule.match.value)}, a copy with ${fieldsText(rule.set, subject)}${rule.negate ? ` and ${rule.negate} negated` : ""}${rule.credit ? `, crediting its ${rule.credit.amountField} back to the ${rule.credit.balanceField} of the entry of ${placeText(rule.credit.place, subject)} its ${rule.credit.entryField} names` : ""}`;
     case "entry-add":
       return `${rule.sign === 1 ? "adds" : "subtracts"} ${valueText(rule.amount, subject)} ${rule.sign === 1 ? "to" : "from"} the ${rule.field} of the entry the argument \`${rule.parameter}\` names in ${placeText(rule.place, subject)}, when it keeps one`;
+    case "entry-set":
+      return `sets, on the entry the argument \`${rule.parameter}\` names in ${placeText(rule.place, subject)}, ${fieldsText(rule.set, subject)}`;
     case "set-each":
       return `sets, on each ${rule.of ? `record of ${rule.of.table} whose ${rule.of.field} is the key of` : "element of"} ${placeText(rule.place, subject)}${rule.only ? ` whose ${rule.only.field} is ${rule.only.op === "in" ? "" : "not "}one of ${rule.only.values.map((v) => JSON.stringify(v)).join(", ")}` : ""}, ${fieldsText(rule.set, subject)}`;
     case "link":
@@ -213,7 +217,11 @@ const returnWords: Record<ServiceModel["returns"], string> = {
 
 /** What the tool acts on and answers, in one sentence. */
 export function serviceText(service: ServiceModel): string {
-  const key = service.keyParameter ? ` named by \`${service.keyParameter}\`` : "";
+  const key = service.entry
+    ? ` holding the entry of ${service.entry.path.join(".")} that \`${service.keyParameter}\` names`
+    : service.keyParameter
+      ? ` named by \`${service.keyParameter}\``
+      : "";
   const table = service.table ?? "?";
   const acts =
     service.kind === "utility"

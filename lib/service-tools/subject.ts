@@ -8,6 +8,7 @@ import type { ServiceModel } from "../contracts/tool-rules.ts";
 import type { ToolSpec } from "../contracts/tool-spec.ts";
 import { leaves, nameWords, overlap } from "../data-pack/places.ts";
 import { singular } from "../domain-model/words.ts";
+import { entrySubject } from "./entry-subject.ts";
 import type { Parameter, ToolText } from "./tool-text.ts";
 
 const READ_VERBS = new Set(
@@ -32,6 +33,8 @@ export interface Subject {
   utility?: NonNullable<ServiceModel["utility"]>;
   table: Table | null;
   keyParameter?: string;
+  /** The key names an entry of this list of the record (by its key field), not the record itself (entry-subject.ts). */
+  entry?: { path: string[]; keyField: string };
 }
 
 /** Words of an entity's name: `time off request` → [time, off, request]. */
@@ -225,6 +228,10 @@ export function subjectOf(text: ToolText, tables: readonly Table[]): Subject {
     if (described) return { kind: "change", table: described };
   }
   if (target) return { kind: "change", table: target.table, keyParameter: target.parameter };
+  // change_booking_seat(seat, row): no record of its own, an entry of a list records hold.
+  const entry = keyed.length === 0 && !creates ? entrySubject(text.parameters, tables) : null;
+  if (entry)
+    return { kind: "change", table: entry.table, keyParameter: entry.parameter, entry: { path: entry.path, keyField: entry.keyField } };
   // Signing in and out acts on the one record a session is kept in.
   if (SESSION_VERBS.has(verb)) {
     const session = tables.find((t) => single(t) && /(session|auth|login|token|account)/.test(t.name));
@@ -326,6 +333,7 @@ export function bareServiceModel(subject: Subject, spec: ToolSpec): ServiceModel
     ...(subject.utility ? { utility: subject.utility } : {}),
     ...(subject.table ? { table: subject.table.name } : {}),
     ...(subject.keyParameter ? { keyParameter: subject.keyParameter } : {}),
+    ...(subject.entry ? { entry: subject.entry } : {}),
     match: [],
     returns: returnsOf(subject, spec),
     requires: [],

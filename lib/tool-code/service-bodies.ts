@@ -90,6 +90,16 @@ class ServiceWriter {
   #subject(): string {
     const table = this.table as Table;
     const s = this.#service;
+    // The record that holds the entry the key names (a booking by one of its seats).
+    if (s.keyParameter && s.entry) {
+      this.#helpers.add("entryIn");
+      const list = path("r", s.entry.path, true);
+      this.lines.push(
+        `const holder = Object.values(${this.#rows(table)} ?? {}).find((r: any) => entryIn(${list}, ${arg(s.keyParameter)}, ${q(s.entry.keyField)}) !== undefined);`,
+      );
+      this.lines.push(`if (!holder) fail(\`no ${table.entity} holds ${s.keyParameter.replaceAll("_", " ")} \${${arg(s.keyParameter)}}\`);`);
+      return "holder";
+    }
     if (s.keyParameter) return `requireRecord(${this.#rows(table)}, ${arg(s.keyParameter)}, ${q(table.entity)})`;
     if (table.storage === "single") {
       this.lines.push(`const one = ${single(this.#rows(table))};`);
@@ -321,6 +331,7 @@ class ServiceWriter {
     switch (value.kind) {
       case "parameter": {
         const given = value.path ? path(arg(value.name), value.path, true) : arg(value.name);
+        if (value.fallback) return `(${given} ?? ${this.#value(value.fallback)})`;
         return value.otherwise === undefined ? given : `(${given} ?? ${JSON.stringify(value.otherwise)})`;
       }
       case "item":
@@ -349,6 +360,7 @@ class ServiceWriter {
         return "today()";
       case "now": {
         const at = value.offsetSeconds ? `new Date(Date.parse(now()) + ${value.offsetSeconds * 1000}).toISOString()` : "now()";
+        if (value.unixSeconds) return `Math.floor(Date.parse(${at}) / 1000)`;
         if (value.utcOffset) {
           this.#helpers.add("atOffset");
           return `atOffset(${at}, ${JSON.stringify(value.utcOffset)})`;
@@ -565,6 +577,16 @@ class ServiceWriter {
         this.lines.push(
           `  if (entry && typeof entry.${rule.field} === "number") entry.${rule.field} = money(entry.${rule.field} ${rule.sign < 0 ? "-" : "+"} ${this.#value(rule.amount)});`,
         );
+        this.lines.push(`}`);
+        break;
+      }
+      case "entry-set": {
+        const map = this.#place(rule.place);
+        this.#helpers.add("entryIn");
+        const set = Object.entries(rule.set).map(([name, v]) => `${prop("entry", name)} = ${this.#value(v)};`);
+        this.lines.push(`{`);
+        this.lines.push(`  const entry = entryIn(${map}, ${arg(rule.parameter)}${keyArg(rule.keyField)});`);
+        this.lines.push(`  if (entry) { ${set.join(" ")} }`);
         this.lines.push(`}`);
         break;
       }

@@ -20,7 +20,7 @@ import { keyFormula } from "./inserted-keys.ts";
 import { literalClauses, literalEntry, literalObject, literalStruct, maskLiterals } from "./literals.ts";
 import { type Candidate, resolveBoth, resolvePlace, resolveStatusPlaces, resolveValue } from "./resolve.ts";
 import { snapshotFields } from "./snapshots.ts";
-import { stateScope } from "./state-scope.ts";
+import { referencedScope, stateScope } from "./state-scope.ts";
 
 export type { Clause };
 
@@ -149,6 +149,9 @@ export function readClause(c: RuleContext, clause: Clause, options: { effects: b
     const chosen = chosenValue(c, clause);
     if (chosen) ({ when, body } = chosen);
   }
+  // "On an open bill it reduces the amount still owed": for calls on a referred record in that state (state-scope.ts).
+  const scoped = when ? null : referencedScope(c, body);
+  if (scoped) ({ when, body } = scoped);
   // 'A "waitlisted" enrollment can be dropped: … the user id is removed from …': for a record in that state (state-scope.ts).
   if (options.effects && effect(c, clause, body, when ?? stateScope(c, clause.sentence))) return;
   if (!when && !clause.literal) requirement(c, clause, body);
@@ -289,6 +292,26 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
     if (made) return true;
   }
   if ((m = new RegExp(String.raw`^(.+?)\s+${DOWN}\s+by\s+(.+)$`).exec(body)) && amount(m[2] as string, -1, m[1] as string)) return true;
+  // "the member's points change by the amount": moved by the amount as signed (a credit written negative lowers it).
+  if (
+    (m = /^(.+?)\s+(?:changes|change|is adjusted|are adjusted|moves|move)\s+by\s+(.+)$/.exec(body)) &&
+    amount(m[2] as string, 1, m[1] as string)
+  )
+    return true;
+  // "reduces the amount still owed", "X grows": by the amount the call gives, and only when it gives one.
+  const bare =
+    /^(?:reduces|lowers|decreases)\s+(?!.*\sby\s)(.+)$/.exec(body) ??
+    /^(?:increases|raises)\s+(?!.*\sby\s)(.+)$/.exec(body) ??
+    new RegExp(String.raw`^(.+?)\s+(?:${UP}|${DOWN})$`).exec(body);
+  if (bare) {
+    const sign = /^(?:reduces|lowers|decreases)\s/.test(body) || new RegExp(String.raw`\s${DOWN}$`).test(body) ? -1 : 1;
+    const given = callAmount(c);
+    const outer = when;
+    if (given && !given.required) when = [...(outer ?? []), { left: { kind: "parameter", name: given.name }, op: "given" }];
+    if (given && amount(given.name.replaceAll("_", " "), sign, bare[1] as string)) return true;
+    when = outer;
+  }
+
   if ((m = /^(?:increments|increases|raises|tops up)\s+(.+?)\s+by\s+(.+)$/.exec(body)) && amount(m[2] as string, 1, m[1] as string))
     return true;
   if ((m = /^(?:decrements|decreases|reduces|lowers)\s+(.+?)\s+by\s+(.+)$/.exec(body)) && amount(m[2] as string, -1, m[1] as string))
@@ -385,6 +408,13 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
     if (made) return true;
   }
   return false;
+}
+
+/** The one number parameter a call gives as its amount (`amount`, `fee_amount`): what a bare "grows" moves by. */
+function callAmount(c: RuleContext): { name: string; required: boolean } | null {
+  const numbers = c.text.parameters.filter((p) => (p.type === "integer" || p.type === "number") && /(^|_)amount$/.test(p.name));
+  const plain = numbers.find((p) => p.name === "amount") ?? (numbers.length === 1 ? numbers[0] : undefined);
+  return plain ? { name: plain.name, required: plain.required } : null;
 }
 
 /** "… and due goes down by it": the amount the sentence's previous move moved by. */

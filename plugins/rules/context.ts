@@ -239,8 +239,14 @@ function valuesNamed(data: DomainState, name: string): Set<string> {
   return out;
 }
 
-/** The clock as a field of the data writes it (whole seconds when the data's times have no milliseconds). */
-export function nowFor(field: Pick<Field, "wholeSeconds" | "utcOffset">): ValueExpr {
+/** Whether a field holds a time: a date-time text, or a number of Unix seconds. The one test of "stamped with now". */
+export function isTime(field: Pick<Field, "format" | "unixSeconds">): boolean {
+  return field.format === "date-time" || field.unixSeconds === true;
+}
+
+/** The clock as a field of the data writes it (whole seconds when the data's times have no milliseconds; Unix seconds when it counts them). */
+export function nowFor(field: Pick<Field, "wholeSeconds" | "utcOffset" | "unixSeconds">): ValueExpr {
+  if (field.unixSeconds) return { kind: "now", unixSeconds: true };
   return {
     kind: "now",
     ...(field.wholeSeconds || field.utcOffset ? { wholeSeconds: true } : {}),

@@ -7,7 +7,7 @@ import type { ServiceModel, ValueExpr } from "../../lib/contracts/tool-rules.ts"
 import { reachable } from "../../lib/data-pack/places.ts";
 import { keyTable } from "../../lib/service-tools/subject.ts";
 import { flagStatus } from "./conditional-status.ts";
-import { nowFor, type RuleContext } from "./context.ts";
+import { isTime, nowFor, type RuleContext } from "./context.ts";
 import { keyEchoes, newKeyOf } from "./counters.ts";
 import { completeLineItems } from "./line-items.ts";
 import { keepNullFields } from "./record-shape.ts";
@@ -74,7 +74,7 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
     }
     if (table.status && f.name === table.status.field && initial) fields[f.name] = { kind: "constant", value: initial };
     else if (f.format === "date") fields[f.name] = { kind: "today" };
-    else if (f.format === "date-time") fields[f.name] = nowFor(f);
+    else if (isTime(f)) fields[f.name] = nowFor(f);
     else if (f.type === "array") fields[f.name] = { kind: "constant", value: [] };
     else if (f.type === "integer" || f.type === "number") fields[f.name] = { kind: "constant", value: 0 };
     else if (f.type === "object")

@@ -18,6 +18,7 @@ import { chosenSources } from "./chosen-sources.ts";
 import { here, RuleContext } from "./context.ts";
 import { deriveCreation } from "./creation.ts";
 import { parameterDefaults } from "./defaults.ts";
+import { entryFieldsSet } from "./entry-fields.ts";
 import { heldFunds } from "./held-funds.ts";
 import { completeHistory } from "./history.ts";
 import { linkInserted } from "./inserted-keys.ts";
@@ -33,6 +34,7 @@ import { policyPass } from "./passes/policy.ts";
 import { schemaEffects, schemaRequirements } from "./passes/schema.ts";
 import { policyFees } from "./policy-fees.ts";
 import { relatedCounts } from "./related-counts.ts";
+import { remainderDefaults } from "./remainder-defaults.ts";
 import { signIn } from "./sign-in.ts";
 import { targetStatus } from "./statuses.ts";
 import { textCounters } from "./text-counters.ts";
@@ -106,6 +108,7 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
         `only a ${target.entity} that is ${rest.join(" or ")} (${c.text.name} leads to ${to.value}: a ${target.entity} already ${to.value} is refused)`,
       );
   }
+  entryFieldsSet(c);
   data.transitions();
   schemaEffects(c);
   data.after();
@@ -197,6 +200,7 @@ export function deriveServiceModel(
     ...(subject.utility ? { utility: subject.utility } : {}),
     ...(subject.table ? { table: subject.table.name } : {}),
     ...(subject.keyParameter ? { keyParameter: subject.keyParameter } : {}),
+    ...(subject.entry ? { entry: subject.entry } : {}),
     match: [],
     returns: "record",
     requires: [],
@@ -255,6 +259,7 @@ export function deriveServiceModel(
   service.requires = c.requires;
   linkInserted(c);
   service.effects = withoutCounterSteps([...c.effects, ...c.inserts], service.newKey);
+  remainderDefaults(c, service);
   service.returns = returnsOf(subject, spec);
   if (subject.kind === "change" || subject.kind === "create") {
     const defaults = parameterDefaults(text);

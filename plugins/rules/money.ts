@@ -5,7 +5,7 @@ import type { Field, Table } from "../../lib/contracts/domain-schema.ts";
 import type { Row } from "../../lib/contracts/domain-state.ts";
 import type { Place, ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import { valueIn } from "../../lib/domain-model/service-arguments.ts";
-import { here, nowFor, type RuleContext } from "./context.ts";
+import { here, isTime, nowFor, type RuleContext } from "./context.ts";
 
 /** The kind of entry each `kind` entry copies (same amount in the same record), when they all do. */
 export function mirrorOf(rows: Row[], array: string, kindField: string, kind: string, amountField: string): string | null {
@@ -51,7 +51,7 @@ export function entryOfKind(c: RuleContext, fields: readonly Field[], kindField:
       const amount = chargedAmount(c);
       if (amount) element[f.name] = amount;
     } else if (f.format === "date") element[f.name] = { kind: "today" };
-    else if (f.format === "date-time") element[f.name] = nowFor(f);
+    else if (isTime(f)) element[f.name] = nowFor(f);
   }
   return Object.keys(element).length > 1 ? element : null;
 }
@@ -113,7 +113,7 @@ export function recordedEntry(
       const distinct = new Set(values.map(String));
       const common = mostCommon(values.map(String));
       if (common !== undefined && (f.enum || distinct.size === 1)) element[f.name] = { kind: "constant", value: common };
-    } else if (f.format === "date-time") element[f.name] = nowFor(f);
+    } else if (isTime(f)) element[f.name] = nowFor(f);
   }
   return Object.keys(element).length > 0 ? element : null;
 }

@@ -29,6 +29,8 @@ const NOISE = new Set("the a an its their his her this that these those each eve
 const wordsOf = (phrase: string) => nameWords(phrase.replace(/'s\b/g, " ")).filter((w) => !NOISE.has(w));
 
 function kindOf(field: Field): PlaceKind {
+  // A time is a time however the data writes it (Unix seconds are integers).
+  if (field.unixSeconds) return "date";
   if (field.type === "number" || field.type === "integer") return "number";
   if (field.type === "boolean") return "boolean";
   if (field.type === "array") return "array";

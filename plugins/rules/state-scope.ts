@@ -22,3 +22,27 @@ export function stateScope(c: RuleContext, sentence: string): Condition[] | unde
     ? undefined
     : [{ left: { kind: "read", place: { hops: [], path: [status.field] } }, op: "==", right: { kind: "constant", value: state } }];
 }
+
+/**
+ * "On an open bill it lowers the amount still owed": a clause that opens on a record the tool's
+ * record refers to, in a state; its rest holds for calls on such a record only (read before any
+ * effect runs). The rest, and that condition; or null when the opening names no such record.
+ */
+export function referencedScope(c: RuleContext, body: string): { when: Condition[]; body: string } | null {
+  if (!c.target || (c.subject.kind !== "create" && c.subject.kind !== "change")) return null;
+  for (const field of c.target.fields) {
+    const other = field.references ? c.tables.get(field.references) : undefined;
+    const status = other?.status;
+    if (!other || !status || status.values.length < 2 || other === c.target) continue;
+    const head = other.entity.split(" ").at(-1) as string;
+    const states = status.values.map((v) => v.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+    const m = new RegExp(
+      String.raw`^(?:on|for|to|against)\s+(?:an?|the)\s+(${states})\s+(?:${other.entity}|${head})s?,?\s+(?:it\s+|this\s+)?(.+)$`,
+    ).exec(body);
+    const state = m ? status.values.find((v) => v.toLowerCase() === m[1]) : undefined;
+    if (!m || state === undefined) continue;
+    const place = { hops: [{ field: field.name, table: other.name }], path: [status.field] };
+    return { when: [{ left: { kind: "read", place }, op: "==", right: { kind: "constant", value: state } }], body: m[2] as string };
+  }
+  return null;
+}

@@ -5,7 +5,7 @@
 import type { Field, Table } from "../../../lib/contracts/domain-schema.ts";
 import type { Row } from "../../../lib/contracts/domain-state.ts";
 import type { ValueExpr } from "../../../lib/contracts/tool-rules.ts";
-import { heldAt, here, nowFor, type RuleContext } from "../context.ts";
+import { heldAt, here, isTime, nowFor, type RuleContext } from "../context.ts";
 import { differsFromTwin, entryOfKind, mirrorOf } from "../money.ts";
 import { changeSlots, slotPool } from "../slots.ts";
 
@@ -53,7 +53,7 @@ function transitionFields(c: RuleContext, table: Table, to: string, allowed: rea
       value = { kind: "parameter", name: param.name };
       taken.add(param.name);
     } else if (f.format === "date") value = { kind: "today" };
-    else if (f.format === "date-time") value = nowFor(f);
+    else if (isTime(f)) value = nowFor(f);
     if (value)
       c.effect(
         { kind: "set", place: here([f.name]), value },
