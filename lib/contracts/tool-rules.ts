@@ -20,6 +20,11 @@ export const hopSchema = z.object({
   field: z.string(),
   /** …a record of this table. */
   table: z.string(),
+  /**
+   * Backwards: the (first) record of `table` whose `field` holds the current record's key (a
+   * reservation's folio, whose `reservationId` names it).
+   */
+  back: z.boolean().optional(),
 });
 export type Hop = z.infer<typeof hopSchema>;
 

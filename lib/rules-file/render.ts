@@ -8,7 +8,7 @@ import type { Condition, Effect, Place, Requirement, Rule, ServiceModel, ValueEx
 /** `line.customer_id→customers.payment_methods`: a place reached from the record a tool acts on. */
 export function placeText(place: Place, subject: string): string {
   const start = place.root ? (place.root.key ? `${place.root.table}[${valueText(place.root.key, subject)}]` : place.root.table) : subject;
-  const hops = place.hops.map((hop) => `.${hop.field}→${hop.table}`).join("");
+  const hops = place.hops.map((hop) => (hop.back ? `←${hop.table}.${hop.field}` : `.${hop.field}→${hop.table}`)).join("");
   const path = place.path.map((part) => `.${part}`).join("");
   const key = place.key ? `[${valueText(place.key, subject).replaceAll("`", "")}]` : "";
   return `\`${start}${hops}${path}${key}\``;

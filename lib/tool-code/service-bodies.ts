@@ -280,11 +280,19 @@ class ServiceWriter {
       const hop = hops[i] as Hop;
       const table = this.#tables.get(hop.table) as Table;
       const name = `${ident(table.entity)}${this.#reached.size + 1}`;
-      this.lines.push(
-        table.storage === "single"
-          ? `const ${name} = ${single(this.#rows(table))} ?? fail(${q(`there is no ${table.entity}`)});`
-          : `const ${name} = requireRecord(${this.#rows(table)}, ${path(variable, hop.field.split("."), true)}, ${q(table.entity)});`,
-      );
+      if (hop.back) {
+        // The record that names this one: found by the key of the record reached so far.
+        const from = this.#tables.get(i === 0 ? (this.#service.table ?? "") : (hops[i - 1] as Hop).table);
+        this.#helpers.add("same");
+        this.lines.push(
+          `const ${name} = Object.values(${this.#rows(table)} ?? {}).find((r: any) => same(${path("r", hop.field.split("."), true)}, ${prop(variable, from?.key ?? "id")})) ?? fail(${q(`there is no ${table.entity} of this record`)});`,
+        );
+      } else
+        this.lines.push(
+          table.storage === "single"
+            ? `const ${name} = ${single(this.#rows(table))} ?? fail(${q(`there is no ${table.entity}`)});`
+            : `const ${name} = requireRecord(${this.#rows(table)}, ${path(variable, hop.field.split("."), true)}, ${q(table.entity)});`,
+        );
       this.#reached.set(chain, name);
       variable = name;
     }
@@ -334,7 +342,7 @@ class ServiceWriter {
         const rows = `Object.values(${this.#rows(table)} ?? {}).filter((r: any) => ${where})`;
         if (value.op === "count") return `${rows}.length`;
         this.#helpers.add("amountOf");
-        return `${rows}.reduce((n: number, r: any) => n + amountOf(${prop("r", value.field ?? "amount")}), 0)`;
+        return `${rows}.reduce((n: number, r: any) => n + amountOf(${path("r", (value.field ?? "amount").split("."), true)}), 0)`;
       }
       case "constant":
         return JSON.stringify(value.value);

@@ -21,6 +21,7 @@ import { completeHistory } from "./history.ts";
 import { linkInserted } from "./inserted-keys.ts";
 import { keyedBalances } from "./keyed-balances.ts";
 import { laterTimes } from "./later-times.ts";
+import { keepTotals } from "./mirrored-totals.ts";
 import { namedRecords } from "./named-records.ts";
 import { dataPass } from "./passes/data.ts";
 import { descriptionPass } from "./passes/description.ts";
@@ -101,6 +102,7 @@ function changeRules(c: RuleContext): void {
   schemaEffects(c);
   data.after();
   completeHistory(c);
+  keepTotals(c);
 }
 
 /**
