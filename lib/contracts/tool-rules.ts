@@ -292,6 +292,21 @@ export const effectSchema = z.discriminatedUnion("kind", [
    * stock item handed out becomes "started", held by this order).
    */
   z.object({ kind: z.literal("set-named"), table: z.string(), each: z.string(), fields: z.record(z.string(), valueExprSchema) }),
+  /**
+   * The list at `place` keeps one entry per day from `from` up to (not including) `to`, by its
+   * `dateField` (a stay's nights, a rental's days): entries of days outside go, days without one get
+   * a copy of the latest entry; with `only`, just the entries whose field holds that value are the
+   * daily ones; with `numbered`, a new entry's field is the holding record's key, `-` and the next number.
+   */
+  z.object({
+    kind: z.literal("days"),
+    place: placeSchema,
+    dateField: z.string(),
+    from: valueExprSchema,
+    to: valueExprSchema,
+    only: z.object({ field: z.string(), value: z.json() }).optional(),
+    numbered: z.string().optional(),
+  }),
   /** `value` leaves (take) or rejoins, in order (release), the list at `key` of the map at `place`: a slot booked or given back. */
   z.object({ kind: z.literal("slot-take"), place: placeSchema, key: valueExprSchema, value: valueExprSchema }),
   z.object({ kind: z.literal("slot-release"), place: placeSchema, key: valueExprSchema, value: valueExprSchema }),

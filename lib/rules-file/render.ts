@@ -158,6 +158,8 @@ export function effectText(rule: Effect, subject: string): string {
         .join(", ")}`;
     case "slot-release":
       return `puts ${valueText(rule.value, subject)} back into the list at ${valueText(rule.key, subject)} of ${placeText(rule.place, subject)}`;
+    case "days":
+      return `keeps one entry of ${placeText(rule.place, subject)}${rule.only ? ` whose ${rule.only.field} is ${JSON.stringify(rule.only.value)}` : ""} per day (by ${rule.dateField}) from ${valueText(rule.from, subject)} until ${valueText(rule.to, subject)}`;
   }
 }
 

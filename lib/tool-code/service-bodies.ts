@@ -645,6 +645,42 @@ class ServiceWriter {
         this.lines.push("}");
         break;
       }
+      case "days": {
+        this.#helpers.add("addDays");
+        const at = this.#place(rule.place);
+        const holder = this.#reach(rule.place.hops, rule.place.root ? this.#root(rule.place.root) : "record");
+        const holderTable = this.#tables.get(rule.place.hops.at(-1)?.table ?? this.#service.table ?? "");
+        const daily = rule.only ? `(e: any) => e?.${rule.only.field} === ${JSON.stringify(rule.only.value)}` : "(e: any) => Boolean(e)";
+        const date = `e?.${rule.dateField}`;
+        this.lines.push(`{`);
+        this.lines.push(`  const daily = ${daily};`);
+        this.lines.push(`  const from = String(${this.#value(rule.from)}), to = String(${this.#value(rule.to)});`);
+        this.lines.push(`  const all: any[] = Array.isArray(${at}) ? ${at} : [];`);
+        this.lines.push(`  const kept = all.filter((e: any) => !daily(e) || (${date} >= from && ${date} < to));`);
+        this.lines.push(`  const have = new Set(kept.filter(daily).map((e: any) => ${date}));`);
+        this.lines.push(`  const model = [...all].reverse().find(daily);`);
+        if (rule.numbered) {
+          this.lines.push(
+            `  let next = all.reduce((n: number, e: any) => Math.max(n, Number(/([0-9]+)$/.exec(String(e?.${rule.numbered} ?? ""))?.[1] ?? 0)), 0);`,
+          );
+        }
+        this.lines.push(`  for (let day = from; model && day < to; day = addDays(day, 1)) {`);
+        this.lines.push(`    if (have.has(day)) continue;`);
+        const numbered = rule.numbered
+          ? ` ${prop("copy", rule.numbered)} = \`\${${prop(holder, holderTable?.key ?? "id")}}-\${++next}\`;`
+          : "";
+        this.lines.push(`    const copy = JSON.parse(JSON.stringify(model)); copy.${rule.dateField} = day;${numbered}`);
+        this.lines.push(`    kept.push(copy);`);
+        this.lines.push(`  }`);
+        // A list of nothing but daily entries is kept in the order of its days.
+        if (!rule.only)
+          this.lines.push(
+            `  kept.sort((a: any, b: any) => (a?.${rule.dateField} < b?.${rule.dateField} ? -1 : a?.${rule.dateField} > b?.${rule.dateField} ? 1 : 0));`,
+          );
+        this.lines.push(`  ${at} = kept;`);
+        this.lines.push(`}`);
+        break;
+      }
       case "slot-take":
       case "slot-release": {
         const map = this.#place(rule.place);

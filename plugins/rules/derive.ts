@@ -16,6 +16,7 @@ import { serviceToolModel } from "../../lib/service-tools/tool-model.ts";
 import { toolText, writtenSentencesOf } from "../../lib/service-tools/tool-text.ts";
 import { here, RuleContext } from "./context.ts";
 import { deriveCreation } from "./creation.ts";
+import { dailyEntries } from "./daily-entries.ts";
 import { parameterDefaults } from "./defaults.ts";
 import { completeHistory } from "./history.ts";
 import { linkInserted } from "./inserted-keys.ts";
@@ -102,6 +103,7 @@ function changeRules(c: RuleContext): void {
   schemaEffects(c);
   data.after();
   completeHistory(c);
+  dailyEntries(c);
   keepTotals(c);
 }
 

@@ -18,6 +18,9 @@ export interface MirroredTotal {
   part: string[];
 }
 
+/** Words that name no quantity of their own (`balance.amount`: the balance is). */
+const GENERIC = new Set(["id", "ids", "amount", "number", "value", "count", "total"]);
+
 /** At least this many records must show the total, with more than one value, before it is taken as kept. */
 const WITNESSES = 3;
 
@@ -33,12 +36,17 @@ export function mirroredTotals(c: RuleContext, of: Table): MirroredTotal[] {
       const owner = r[link.name];
       if (typeof owner === "string" || typeof owner === "number") byOwner.set(String(owner), [...(byOwner.get(String(owner)) ?? []), r]);
     }
-    const numbers = (t: Table) => leaves(t.fields).filter((l) => l.field.type === "number" || l.field.type === "integer");
+    // Quantities, not keys: a number that is a record's key or names another record sums nothing.
+    const numbers = (t: Table) =>
+      leaves(t.fields).filter(
+        (l) => (l.field.type === "number" || l.field.type === "integer") && !l.field.references && l.path.join(".") !== t.key,
+      );
     for (const whole of numbers(total)) {
       for (const part of numbers(of)) {
         // The same quantity by name: `balance.amount` and `balance.amount`, `balance` and `balance_due`.
-        const wholeWords = whole.path.flatMap((p) => nameWords(p));
-        if (!part.path.flatMap((p) => nameWords(p)).some((w) => wholeWords.includes(w) && w !== "amount")) continue;
+        const words = (path: string[]) => path.flatMap((p) => nameWords(p)).filter((w) => !GENERIC.has(w));
+        const wholeWords = words(whole.path);
+        if (!words(part.path).some((w) => wholeWords.includes(w))) continue;
         let witnesses = 0;
         const seen = new Set<number>();
         let holds = true;
