@@ -49,6 +49,8 @@ export function valueText(value: ValueExpr, subject: string): string {
     }
     case "item":
       return value.path?.length ? `the element's ${value.path.join(".")}` : "the element";
+    case "inserted":
+      return "the key of the record just inserted";
     case "next":
       return `the next number of ${placeText(value.counter, subject)}${value.prefix ? ` prefixed "${value.prefix}"` : ""}`;
     case "concat":
@@ -149,7 +151,7 @@ export function effectText(rule: Effect, subject: string): string {
     case "put":
       return `puts into ${placeText(rule.place, subject)} a new entry (${keyText(rule.key)}) with ${fieldsText(rule.fields, subject)}`;
     case "insert":
-      return `inserts a record into ${rule.table} (${keyText(rule.key)}) with ${fieldsText(rule.fields, subject)}`;
+      return `inserts ${rule.each ? `for each element of the argument \`${rule.each}\`` : ""} a record into ${rule.table} (${keyText(rule.key)}) with ${fieldsText(rule.fields, subject)}${(rule.alongside ?? []).map((a) => `, and with it a record into ${a.table} (${keyText(a.key)}) with ${fieldsText(a.fields, subject)}`).join("")}`;
     case "slot-take":
       return `takes ${valueText(rule.value, subject)} out of the list at ${valueText(rule.key, subject)} of ${placeText(rule.place, subject)}`;
     case "set-named":

@@ -327,6 +327,8 @@ class ServiceWriter {
       }
       case "item":
         return value.path ? path("item", value.path, true) : "item";
+      case "inserted":
+        return this.#lastInserted ?? "keyValue";
       case "arith": {
         this.#helpers.add("amountOf");
         const op = value.op;
@@ -625,14 +627,28 @@ class ServiceWriter {
         break;
       }
       case "insert": {
-        const table = this.#tables.get(rule.table) as Table;
-        const n = this.#inserts++;
-        this.#newKey(`insertKey${n}`, `insertValue${n}`, table, rule.key);
-        this.#lastInserted = `insertValue${n}`;
-        const fields = Object.entries(rule.fields).map(
-          ([name, v]) => `${q(name)}: ${v.kind === "new-key" ? `insertValue${n}` : this.#value(v)}`,
-        );
-        this.lines.push(`(${this.#rows(table)} ??= {})[insertKey${n}] = { ${fields.join(", ")} };`);
+        const made = (made: { table: string; key: NewKey; fields: Record<string, ValueExpr> }) => {
+          const table = this.#tables.get(made.table) as Table;
+          const n = this.#inserts++;
+          this.#newKey(`insertKey${n}`, `insertValue${n}`, table, made.key);
+          const fields = Object.entries(made.fields).map(
+            ([name, v]) => `${q(name)}: ${v.kind === "new-key" ? `insertValue${n}` : this.#value(v)}`,
+          );
+          this.lines.push(`(${this.#rows(table)} ??= {})[insertKey${n}] = { ${fields.join(", ")} };`);
+          return `insertValue${n}`;
+        };
+        if (!rule.each) {
+          this.#lastInserted = made(rule);
+          break;
+        }
+        // One record per element of the array, each with the records made alongside it, in its own block.
+        const start = this.lines.length;
+        const outer = this.#lastInserted;
+        this.#lastInserted = made(rule);
+        for (const other of rule.alongside ?? []) made(other);
+        const body = this.lines.splice(start).map((line) => `  ${line}`);
+        this.lines.push(`for (const item of (Array.isArray(${arg(rule.each)}) ? ${arg(rule.each)} : []) as any[]) {`, ...body, "}");
+        this.#lastInserted = outer;
         break;
       }
       case "set-named": {

@@ -24,6 +24,7 @@ import { keyedBalances } from "./keyed-balances.ts";
 import { laterTimes } from "./later-times.ts";
 import { keepTotals } from "./mirrored-totals.ts";
 import { namedRecords } from "./named-records.ts";
+import { nestedRecords } from "./nested-records.ts";
 import { dataPass } from "./passes/data.ts";
 import { descriptionPass } from "./passes/description.ts";
 import { namePass } from "./passes/name.ts";
@@ -215,6 +216,7 @@ export function deriveServiceModel(spec: ToolSpec, tables: readonly Table[], dat
     namedRecords(c);
     policyPass(c, null);
     const made = deriveCreation(c);
+    nestedRecords(c);
     if (made) {
       service.newKey = made.newKey;
       service.fields = made.fields;
