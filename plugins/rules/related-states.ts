@@ -5,7 +5,7 @@
 // ("empty": not occupied). Descriptions of real services say this of rooms, seats, vehicles and
 // bills alike; the record's own status is the status passes' to read, not this module's.
 import type { Field, Table } from "../../lib/contracts/domain-schema.ts";
-import type { Condition, Hop, Place, RuleSource, ValueExpr } from "../../lib/contracts/tool-rules.ts";
+import type { Condition, Hop, Place, Requirement, RuleSource, ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import { leaves, nameWords, reachable } from "../../lib/data-pack/places.ts";
 import { valueIn } from "../../lib/domain-model/service-arguments.ts";
 import type { RuleContext } from "./context.ts";
@@ -43,10 +43,55 @@ export function relatedStates(c: RuleContext): void {
   for (const { written, source } of c.sentences("description")) {
     const sentence = written.replace(/`/g, "").toLowerCase();
     const when = stateCondition(target, sentence);
-    for (const { table, hops } of reached) referredStates(c, { table, hops: hops as Hop[] }, sentence, source, when);
+    for (const { table, hops } of reached) {
+      referredStates(c, { table, hops: hops as Hop[] }, sentence, source, when);
+      referredRequirements(c, { table, hops: hops as Hop[] }, sentence, source, when);
+    }
     owningStates(c, target, sentence, source, when);
   }
   for (const { table, hops } of reached) assignedReference(c, { table, hops: hops as Hop[] });
+}
+
+/**
+ * What the related record must be for the call to go through: "with a unit assigned that is Clean
+ * and not occupied" (the one the record holds, which it must hold), "the new unit must be Clean and
+ * empty" (the one the call names).
+ */
+function referredRequirements(
+  c: RuleContext,
+  { table, hops }: { table: Table; hops: Hop[] },
+  sentence: string,
+  source: RuleSource,
+  when: Condition[],
+): void {
+  const entity = table.entity;
+  const reference = (hops[0] as Hop).field.split(".");
+  const holder = reference.length > 1 ? reference.slice(0, 1) : reference;
+  const require = (place: (path: string[]) => Place, words: string, text: string, held: boolean) => {
+    const sets = statesOf(c, table, stateWords(words));
+    if (sets.length === 0) return;
+    // A state word is a state the record must be in (which also needs the reference held); a yes/no, a condition on it.
+    const rules: Requirement[] = sets.map((s) =>
+      typeof s.value === "string"
+        ? { kind: "status-in", place: place(s.path), values: [s.value] }
+        : {
+            kind: "compare",
+            condition: { left: { kind: "read", place: place(s.path) }, op: "==", right: { kind: "constant", value: s.value } },
+          },
+    );
+    if (held && !rules.some((r) => r.kind === "status-in"))
+      rules.unshift({ kind: "compare", condition: { left: { kind: "read", place: { hops: [], path: holder } }, op: "given" } });
+    for (const rule of rules)
+      if (when.length > 0) c.requireWhen(rule, when, source, text);
+      else c.require(rule, source, text);
+  };
+  const held = new RegExp(
+    String.raw`\bwith\s+(?:an?|its|the)\s+${entity}\s+(?:assigned|attached|allocated)\s+(?:that|which)\s+is\s+${WORDS}`,
+  ).exec(sentence);
+  if (held) require((path) => ({ hops, path }), held[1] as string, held[0], true);
+  const named = new RegExp(String.raw`\bthe\s+new\s+${entity}\s+must\s+be\s+${WORDS}`).exec(sentence);
+  const param = named ? namingParameter(c, table) : null;
+  if (named && param) require((path) => newPlace(table, param, path), named[1] as string, named[0], false);
 }
 
 /** "For an InHouse reservation …": the sentence holds only for a record in that state. */

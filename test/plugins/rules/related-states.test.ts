@@ -41,7 +41,7 @@ const tools = [
     "dock_mooring",
     id,
     ["mooringId"],
-    "Docks the boat of a Booked mooring. Its status becomes Docked, and the berth becomes taken.",
+    "Docks the boat of a Booked mooring. Only possible with a berth assigned that is Hosed. Its status becomes Docked, and the berth becomes taken.",
   ),
   toolSpec(
     "undock_mooring",
@@ -100,6 +100,17 @@ describe("state words said of related records", () => {
     expect(berths.B3?.state).toEqual({ isAvailable: true, upkeep: "Fouled" });
     expect(berths.B1?.state).toEqual({ isAvailable: true, upkeep: "Fouled" });
     expect(berths.B2?.state).toEqual({ isAvailable: false, upkeep: "Hosed" });
+  });
+
+  it("refuses a call whose related record is not in the state the words require, or is not there", async () => {
+    const env = await serviceEnvironment(sandbox, tools, marina());
+    const { outcomes, state } = await env.run([
+      { tool: "dock_mooring", arguments: { mooringId: "M3" } },
+      { tool: "assign_berth_to_mooring", arguments: { mooringId: "M3", berthId: "B3" } },
+      { tool: "dock_mooring", arguments: { mooringId: "M3" } },
+    ]);
+    expect(outcomes.map((o) => o.ok)).toEqual([false, true, false]);
+    expect((state.moorings as Record<string, { status: string }>).M3?.status).toBe("Booked");
   });
 
   it("reads no state of a related record from words that name none of its values", async () => {
