@@ -208,7 +208,8 @@ function owningStates(c: RuleContext, target: Table, sentence: string, source: R
     if (table === target) continue;
     const link = table.fields.find((f) => f.references === target.name);
     if (!link) continue;
-    const plural = `${table.entity}s`;
+    // Its plural as the table names it (`entries`), or the entity with an s.
+    const plural = `(?:${nameWords(table.name).join(" ")}|${table.entity}s)`;
     const m = new RegExp(String.raw`\b(?:its|the\s+[a-z]+'s|all\s+(?:its|the))\s+${plural}\s+${VERB}\s+${WORDS}`).exec(sentence);
     if (!m) continue;
     const sets = statesOf(c, table, stateWords(m[1] as string));
