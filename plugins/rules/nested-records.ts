@@ -77,13 +77,19 @@ function childFields(c: RuleContext, table: Table, given: Record<string, ValueEx
       out[f.name] = { kind: "new-key" };
       continue;
     }
-    const value = given[f.name] ?? valueOf(f, table, rows, elementFields);
+    const value = given[f.name] ?? firstValue(f, table, rows, elementFields);
     if (value) out[f.name] = value;
   }
   return out;
 }
 
-function valueOf(f: Field, table: Table, rows: readonly Record<string, unknown>[], elementFields: ReadonlySet<string>): ValueExpr | null {
+/** A new record's value of a field no argument gives: the element's, its first state, or what the data's records start with. */
+function firstValue(
+  f: Field,
+  table: Table,
+  rows: readonly Record<string, unknown>[],
+  elementFields: ReadonlySet<string>,
+): ValueExpr | null {
   if (elementFields.has(f.name)) return { kind: "item", path: [f.name] };
   if (table.status?.field === f.name) return { kind: "constant", value: table.status.initial };
   const values = rows.map((r) => r[f.name]);
