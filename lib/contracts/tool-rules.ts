@@ -20,6 +20,11 @@ export const hopSchema = z.object({
   field: z.string(),
   /** …a record of this table. */
   table: z.string(),
+  /**
+   * Backwards: the (first) record of `table` whose `field` holds the current record's key (a
+   * reservation's folio, whose `reservationId` names it).
+   */
+  back: z.boolean().optional(),
 });
 export type Hop = z.infer<typeof hopSchema>;
 
@@ -81,6 +86,8 @@ export type ValueExpr =
   | { kind: "aggregate"; op: "sum" | "count"; table: string; field?: string; where: { field: string; value: ValueExpr }[] }
   /** The element of an array parameter an `each` effect is at. */
   | { kind: "item"; path?: string[] }
+  /** The key, as the record holds it, of the record the enclosing insert made (a new reservation's, for its folio). */
+  | { kind: "inserted" }
   /** The next number a counter the data keeps gives (`account_settings.next_comment_id`), with the data's prefix; the counter moves on. */
   | { kind: "next"; counter: Place; prefix: string }
   /** Texts and numbers written one after another (`#T` and the new key's number). */
@@ -149,6 +156,7 @@ const valueExprUnion = z.discriminatedUnion("kind", [
     where: z.array(z.object({ field: z.string(), value: z.lazy(() => valueExprSchema) })),
   }),
   z.object({ kind: z.literal("item"), path: z.array(z.string()).optional() }),
+  z.object({ kind: z.literal("inserted") }),
   z.object({ kind: z.literal("next"), counter: placeSchema, prefix: z.string() }),
   z.object({ kind: z.literal("concat"), parts: z.array(z.lazy(() => valueExprSchema)) }),
   z.object({ kind: z.literal("lookup"), table: z.string(), key: z.lazy(() => valueExprSchema), path: z.array(z.string()) }),
@@ -320,8 +328,20 @@ export const effectSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("remove-values"), place: placeSchema, values: valueExprSchema, field: z.string().optional() }),
   /** An entry goes into the map of records at `place` (a certificate among a user's payment methods), keyed as `key` says. */
   z.object({ kind: z.literal("put"), place: placeSchema, key: newKeySchema, fields: z.record(z.string(), valueExprSchema) }),
-  /** A record is made in another table (a history entry, a ledger line), keyed as `key` says, with these fields. */
-  z.object({ kind: z.literal("insert"), table: z.string(), key: newKeySchema, fields: z.record(z.string(), valueExprSchema) }),
+  /**
+   * A record is made in another table (a history entry, a ledger line), keyed as `key` says, with
+   * these fields; with `each`, one per element of that array parameter (`{kind: "item"}` is the
+   * element), and with `alongside`, with each new record these of other tables (a reservation's
+   * folio), where `{kind: "inserted"}` is the new record's key.
+   */
+  z.object({
+    kind: z.literal("insert"),
+    table: z.string(),
+    key: newKeySchema,
+    fields: z.record(z.string(), valueExprSchema),
+    each: z.string().optional(),
+    alongside: z.array(z.object({ table: z.string(), key: newKeySchema, fields: z.record(z.string(), valueExprSchema) })).optional(),
+  }),
   /**
    * Each record of `table` whose key is an element of the array parameter `each` gets `fields` (every
    * stock item handed out becomes "started", held by this order).
@@ -344,6 +364,21 @@ export const effectSchema = z.discriminatedUnion("kind", [
     amount: valueExprSchema,
     sign: z.union([z.literal(1), z.literal(-1)]),
     set: z.record(z.string(), valueExprSchema).optional(),
+  }),
+  /**
+   * The list at `place` keeps one entry per day from `from` up to (not including) `to`, by its
+   * `dateField` (a stay's nights, a rental's days): entries of days outside go, days without one get
+   * a copy of the latest entry; with `only`, just the entries whose field holds that value are the
+   * daily ones; with `numbered`, a new entry's field is the holding record's key, `-` and the next number.
+   */
+  z.object({
+    kind: z.literal("days"),
+    place: placeSchema,
+    dateField: z.string(),
+    from: valueExprSchema,
+    to: valueExprSchema,
+    only: z.object({ field: z.string(), value: z.json() }).optional(),
+    numbered: z.string().optional(),
   }),
   /** `value` leaves (take) or rejoins, in order (release), the list at `key` of the map at `place`: a slot booked or given back. */
   z.object({ kind: z.literal("slot-take"), place: placeSchema, key: valueExprSchema, value: valueExprSchema }),

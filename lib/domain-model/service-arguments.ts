@@ -74,10 +74,38 @@ export function reachRecord(state: DomainState, record: Row | undefined, place: 
     }
   }
   for (const hop of place.hops) {
+    if (hop.back) {
+      current = referrerOf(state, hop, current)?.[1];
+      continue;
+    }
     const key = valueIn(current, hop.field.split("."));
     current = key === undefined || key === null ? undefined : state[hop.table]?.[String(key)];
   }
   return current;
+}
+
+/**
+ * The first record of `hop.table` whose `hop.field` names `record` (a backward hop), with its key:
+ * the field holds the record's key, which the record keeps among its own fields (`id`), or `key` when known.
+ */
+export function referrerOf(
+  state: DomainState,
+  hop: Place["hops"][number],
+  record: Row | undefined,
+  key?: string,
+): [string, Row] | undefined {
+  if (!record) return undefined;
+  const own = new Set(
+    key !== undefined
+      ? [key]
+      : Object.values(record)
+          .filter((v) => typeof v === "string" || typeof v === "number")
+          .map(String),
+  );
+  return Object.entries(state[hop.table] ?? {}).find(([, r]) => {
+    const v = valueIn(r, hop.field.split("."));
+    return (typeof v === "string" || typeof v === "number") && own.has(String(v));
+  });
 }
 
 /** A valid call, the `attempt`-th of those the data offers (null when the data offers none). */

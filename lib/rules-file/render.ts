@@ -15,7 +15,7 @@ export function placeText(place: Place, subject: string): string {
         ? `${place.root.table}[${valueText(place.root.key, subject)}]`
         : place.root.table
     : subject;
-  const hops = place.hops.map((hop) => `.${hop.field}→${hop.table}`).join("");
+  const hops = place.hops.map((hop) => (hop.back ? `←${hop.table}.${hop.field}` : `.${hop.field}→${hop.table}`)).join("");
   const path = place.path.map((part) => `.${part}`).join("");
   const key = place.key ? `[${valueText(place.key, subject).replaceAll("`", "")}]` : "";
   return `\`${start}${hops}${path}${key}\``;
@@ -58,6 +58,8 @@ export function valueText(value: ValueExpr, subject: string): string {
     }
     case "item":
       return value.path?.length ? `the element's ${value.path.join(".")}` : "the element";
+    case "inserted":
+      return "the key of the record just inserted";
     case "next":
       return `the next number of ${placeText(value.counter, subject)}${value.prefix ? ` prefixed "${value.prefix}"` : ""}`;
     case "concat":
@@ -162,7 +164,7 @@ export function effectText(rule: Effect, subject: string): string {
     case "put":
       return `puts into ${placeText(rule.place, subject)} a new entry (${keyText(rule.key)}) with ${fieldsText(rule.fields, subject)}`;
     case "insert":
-      return `inserts a record into ${rule.table} (${keyText(rule.key)}) with ${fieldsText(rule.fields, subject)}`;
+      return `inserts ${rule.each ? `for each element of the argument \`${rule.each}\`` : ""} a record into ${rule.table} (${keyText(rule.key)}) with ${fieldsText(rule.fields, subject)}${(rule.alongside ?? []).map((a) => `, and with it a record into ${a.table} (${keyText(a.key)}) with ${fieldsText(a.fields, subject)}`).join("")}`;
     case "slot-take":
       return `takes ${valueText(rule.value, subject)} out of the list at ${valueText(rule.key, subject)} of ${placeText(rule.place, subject)}`;
     case "set-named":
@@ -173,6 +175,8 @@ export function effectText(rule: Effect, subject: string): string {
       return `${rule.sign === 1 ? "adds" : "subtracts"} ${valueText(rule.amount, subject)} ${rule.sign === 1 ? "to" : "from"} the ${rule.path.join(".")} of ${rule.named ? `each record of ${rule.named.table} an element of ${placeText(rule.place, subject)} names by its ${rule.named.field}` : `each record of ${rule.of?.table} whose ${rule.of?.field} is the key of ${placeText(rule.place, subject)}`}${rule.set ? `, setting ${fieldsText(rule.set, subject)}` : ""}`;
     case "slot-release":
       return `puts ${valueText(rule.value, subject)} back into the list at ${valueText(rule.key, subject)} of ${placeText(rule.place, subject)}`;
+    case "days":
+      return `keeps one entry of ${placeText(rule.place, subject)}${rule.only ? ` whose ${rule.only.field} is ${JSON.stringify(rule.only.value)}` : ""} per day (by ${rule.dateField}) from ${valueText(rule.from, subject)} until ${valueText(rule.to, subject)}`;
   }
 }
 

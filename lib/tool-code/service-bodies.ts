@@ -290,11 +290,19 @@ class ServiceWriter {
       const hop = hops[i] as Hop;
       const table = this.#tables.get(hop.table) as Table;
       const name = `${ident(table.entity)}${this.#reached.size + 1}`;
-      this.lines.push(
-        table.storage === "single"
-          ? `const ${name} = ${single(this.#rows(table))} ?? fail(${q(`there is no ${table.entity}`)});`
-          : `const ${name} = requireRecord(${this.#rows(table)}, ${path(variable, hop.field.split("."), true)}, ${q(table.entity)});`,
-      );
+      if (hop.back) {
+        // The record that names this one: found by the key of the record reached so far.
+        const from = this.#tables.get(i === 0 ? (this.#service.table ?? "") : (hops[i - 1] as Hop).table);
+        this.#helpers.add("same");
+        this.lines.push(
+          `const ${name} = Object.values(${this.#rows(table)} ?? {}).find((r: any) => same(${path("r", hop.field.split("."), true)}, ${prop(variable, from?.key ?? "id")})) ?? fail(${q(`there is no ${table.entity} of this record`)});`,
+        );
+      } else
+        this.lines.push(
+          table.storage === "single"
+            ? `const ${name} = ${single(this.#rows(table))} ?? fail(${q(`there is no ${table.entity}`)});`
+            : `const ${name} = requireRecord(${this.#rows(table)}, ${path(variable, hop.field.split("."), true)}, ${q(table.entity)});`,
+        );
       this.#reached.set(chain, name);
       variable = name;
     }
@@ -336,6 +344,8 @@ class ServiceWriter {
       }
       case "item":
         return value.path ? path("item", value.path, true) : "item";
+      case "inserted":
+        return this.#lastInserted ?? "keyValue";
       case "arith": {
         this.#helpers.add("amountOf");
         const op = value.op;
@@ -352,7 +362,7 @@ class ServiceWriter {
         const rows = `Object.values(${this.#rows(table)} ?? {}).filter((r: any) => ${where})`;
         if (value.op === "count") return `${rows}.length`;
         this.#helpers.add("amountOf");
-        return `${rows}.reduce((n: number, r: any) => n + amountOf(${prop("r", value.field ?? "amount")}), 0)`;
+        return `${rows}.reduce((n: number, r: any) => n + amountOf(${path("r", (value.field ?? "amount").split("."), true)}), 0)`;
       }
       case "constant":
         return JSON.stringify(value.value);
@@ -657,14 +667,28 @@ class ServiceWriter {
         break;
       }
       case "insert": {
-        const table = this.#tables.get(rule.table) as Table;
-        const n = this.#inserts++;
-        this.#newKey(`insertKey${n}`, `insertValue${n}`, table, rule.key);
-        this.#lastInserted = `insertValue${n}`;
-        const fields = Object.entries(rule.fields).map(
-          ([name, v]) => `${q(name)}: ${v.kind === "new-key" ? `insertValue${n}` : this.#value(v)}`,
-        );
-        this.lines.push(`(${this.#rows(table)} ??= {})[insertKey${n}] = { ${fields.join(", ")} };`);
+        const made = (made: { table: string; key: NewKey; fields: Record<string, ValueExpr> }) => {
+          const table = this.#tables.get(made.table) as Table;
+          const n = this.#inserts++;
+          this.#newKey(`insertKey${n}`, `insertValue${n}`, table, made.key);
+          const fields = Object.entries(made.fields).map(
+            ([name, v]) => `${q(name)}: ${v.kind === "new-key" ? `insertValue${n}` : this.#value(v)}`,
+          );
+          this.lines.push(`(${this.#rows(table)} ??= {})[insertKey${n}] = { ${fields.join(", ")} };`);
+          return `insertValue${n}`;
+        };
+        if (!rule.each) {
+          this.#lastInserted = made(rule);
+          break;
+        }
+        // One record per element of the array, each with the records made alongside it, in its own block.
+        const start = this.lines.length;
+        const outer = this.#lastInserted;
+        this.#lastInserted = made(rule);
+        for (const other of rule.alongside ?? []) made(other);
+        const body = this.lines.splice(start).map((line) => `  ${line}`);
+        this.lines.push(`for (const item of (Array.isArray(${arg(rule.each)}) ? ${arg(rule.each)} : []) as any[]) {`, ...body, "}");
+        this.#lastInserted = outer;
         break;
       }
       case "set-named": {
@@ -710,6 +734,42 @@ class ServiceWriter {
           this.lines.push(`      each${path("", [name], false)} = ${this.#value(v)};`);
         this.lines.push(`    }`);
         this.lines.push(`  }`);
+        this.lines.push(`}`);
+        break;
+      }
+      case "days": {
+        this.#helpers.add("addDays");
+        const at = this.#place(rule.place);
+        const holder = this.#reach(rule.place.hops, rule.place.root ? this.#root(rule.place.root) : "record");
+        const holderTable = this.#tables.get(rule.place.hops.at(-1)?.table ?? this.#service.table ?? "");
+        const daily = rule.only ? `(e: any) => e?.${rule.only.field} === ${JSON.stringify(rule.only.value)}` : "(e: any) => Boolean(e)";
+        const date = `e?.${rule.dateField}`;
+        this.lines.push(`{`);
+        this.lines.push(`  const daily = ${daily};`);
+        this.lines.push(`  const from = String(${this.#value(rule.from)}), to = String(${this.#value(rule.to)});`);
+        this.lines.push(`  const all: any[] = Array.isArray(${at}) ? ${at} : [];`);
+        this.lines.push(`  const kept = all.filter((e: any) => !daily(e) || (${date} >= from && ${date} < to));`);
+        this.lines.push(`  const have = new Set(kept.filter(daily).map((e: any) => ${date}));`);
+        this.lines.push(`  const model = [...all].reverse().find(daily);`);
+        if (rule.numbered) {
+          this.lines.push(
+            `  let next = all.reduce((n: number, e: any) => Math.max(n, Number(/([0-9]+)$/.exec(String(e?.${rule.numbered} ?? ""))?.[1] ?? 0)), 0);`,
+          );
+        }
+        this.lines.push(`  for (let day = from; model && day < to; day = addDays(day, 1)) {`);
+        this.lines.push(`    if (have.has(day)) continue;`);
+        const numbered = rule.numbered
+          ? ` ${prop("copy", rule.numbered)} = \`\${${prop(holder, holderTable?.key ?? "id")}}-\${++next}\`;`
+          : "";
+        this.lines.push(`    const copy = JSON.parse(JSON.stringify(model)); copy.${rule.dateField} = day;${numbered}`);
+        this.lines.push(`    kept.push(copy);`);
+        this.lines.push(`  }`);
+        // A list of nothing but daily entries is kept in the order of its days.
+        if (!rule.only)
+          this.lines.push(
+            `  kept.sort((a: any, b: any) => (a?.${rule.dateField} < b?.${rule.dateField} ? -1 : a?.${rule.dateField} > b?.${rule.dateField} ? 1 : 0));`,
+          );
+        this.lines.push(`  ${at} = kept;`);
         this.lines.push(`}`);
         break;
       }

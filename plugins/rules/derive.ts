@@ -17,6 +17,7 @@ import { toolText, writtenSentencesOf } from "../../lib/service-tools/tool-text.
 import { chosenSources } from "./chosen-sources.ts";
 import { here, RuleContext } from "./context.ts";
 import { deriveCreation } from "./creation.ts";
+import { dailyEntries } from "./daily-entries.ts";
 import { parameterDefaults } from "./defaults.ts";
 import { entryFieldsSet } from "./entry-fields.ts";
 import { heldFunds } from "./held-funds.ts";
@@ -24,8 +25,10 @@ import { completeHistory } from "./history.ts";
 import { linkInserted } from "./inserted-keys.ts";
 import { keyedBalances } from "./keyed-balances.ts";
 import { laterTimes } from "./later-times.ts";
+import { keepTotals } from "./mirrored-totals.ts";
 import { movingFlag } from "./moving-flag.ts";
 import { namedRecords } from "./named-records.ts";
+import { nestedRecords } from "./nested-records.ts";
 import { pairedPostings } from "./paired-postings.ts";
 import { dataPass } from "./passes/data.ts";
 import { descriptionPass } from "./passes/description.ts";
@@ -113,6 +116,8 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
   schemaEffects(c);
   data.after();
   completeHistory(c);
+  dailyEntries(c);
+  keepTotals(c);
 }
 
 /**
@@ -245,6 +250,7 @@ export function deriveServiceModel(
     namedRecords(c);
     policyPass(c, null);
     const made = deriveCreation(c);
+    nestedRecords(c);
     if (made) {
       service.newKey = made.newKey;
       service.fields = made.fields;

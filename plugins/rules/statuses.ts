@@ -53,6 +53,12 @@ export function targetStatus(c: RuleContext): TargetStatus | null {
       const stated = status.values.find((v) => v.toLowerCase() === written);
       const quoted = /^[a-z][a-z_-]*$/.test(written) && /to\s+['"‘“]/.test(setsField?.[0] ?? "");
       if (stated || quoted) return { value: stated ?? spelt(written, status.values), source: "description", text: sentence };
+      // "Sets a Confirmed reservation whose arrival date has passed to NoShow": the record itself, moved to a state the data shows.
+      const setsRecord = new RegExp(
+        String.raw`^\s*sets?\s+(?:an?|the|its)\s+(?:[a-z_-]+\s+)?${entity}\b.*?\bto\s+['"‘“]?([a-z][a-z_-]*)['"’”]?\s*(?:[.,;]|$)`,
+      ).exec(clause);
+      const reached = status.values.find((v) => v.toLowerCase() === setsRecord?.[1]);
+      if (reached) return { value: reached, source: "description", text: sentence };
       const match = BECOMES.exec(clause);
       if (!match) continue;
       // The clause's subject must be the record (or its status): "the transfer becomes complete", "the

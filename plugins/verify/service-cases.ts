@@ -10,6 +10,7 @@ import type { JsonSchema } from "../../lib/domain-model/json-schema.ts";
 import {
   brokenCalls,
   evaluate,
+  referrerOf,
   type ServiceCall,
   type ServiceInputs,
   serviceCall,
@@ -201,6 +202,13 @@ function placeRecord(
     if (!current) return null;
   }
   for (const hop of place.hops) {
+    if (hop.back) {
+      const found = referrerOf(state, hop, current, at.key);
+      if (!found) return null;
+      at = { table: hop.table, key: found[0] };
+      current = found[1];
+      continue;
+    }
     const key = valueIn(current, hop.field.split("."));
     if (key === undefined || key === null) return null;
     at = { table: hop.table, key: String(key) };

@@ -10,6 +10,8 @@ import { clausesOf, readClause } from "../clauses.ts";
 import { heldAt, here, nowFor, type RuleContext } from "../context.ts";
 import { eachElementStates } from "../each-element.ts";
 import { chargedAmount, recordedEntry } from "../money.ts";
+import { referringRemovals } from "../referring-records.ts";
+import { relatedStates } from "../related-states.ts";
 import { PREPOSITIONS, statusesIn, statusRequirement } from "../statuses.ts";
 import { bounds, parameterValues } from "../values.ts";
 
@@ -31,6 +33,8 @@ export function descriptionPass(c: RuleContext, to: string | null): void {
   for (const clause of clauses) stampedTimes(c, clause);
   describedRefunds(c, c.target);
   relatedStatuses(c);
+  relatedStates(c);
+  referringRemovals(c);
   eachElementStates(c);
   dateShifts(c);
   money(c, "description");
