@@ -26,9 +26,11 @@ const FLOORS: Record<string, { calls: number; same: number; equal?: number }> = 
   // second accept after a first the environment could not refuse (a credit cap it does not know) is refused.
   registrar: { calls: 0.94, same: 0.68, equal: 0.65 },
   rental: { calls: 0.95, same: 0.65 },
+  // Written blind after the rest (first run 75.3% calls, 4.9% same): far from the targets, a regression floor.
+  shipping: { calls: 0.78, same: 0.15 },
   storefront: { calls: 0.96, same: 0.8 },
   timeoff: { calls: 0.94, same: 0.66 },
-  warehouse: { calls: 0.95, same: 0.62, equal: 0.62 },
+  warehouse: { calls: 0.95, same: 0.72, equal: 0.72 },
 };
 const THROUGH_VERIFY = new Set(["ingest", "tool-graph", "domains", "schema", "rules", "codegen", "verify"]);
 
