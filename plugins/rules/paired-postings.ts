@@ -163,6 +163,11 @@ function balances(
 ): boolean {
   const m = BALANCES.exec(sentence);
   if (!m) return false;
+  // An unsigned reading of the same words ("change by the amount": up on both) gives way to the signed pair.
+  for (let i = c.effects.length - 1; i >= 0; i--) {
+    const r = c.effects[i];
+    if (r?.rule.kind === "add" && r.text.toLowerCase() === sentence) c.effects.splice(i, 1);
+  }
   const words = (m[1] as string).split(/\s*,\s*|\s+and\s+/).map((w) => w.trim());
   const noun = singular(m[2] as string);
   for (const side of sides) {
