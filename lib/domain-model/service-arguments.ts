@@ -711,6 +711,14 @@ export function brokenCalls(input: ServiceInputs, valid: ServiceCall): BrokenCal
         // checked by a call that breaks it; other text conditions keep the valid call.
         const amountBound =
           r.condition.left.kind === "parameter" && r.condition.left.path?.length === 1 && r.condition.left.path[0] === "amount";
+        // "other needs contents_explanation": the call that gives the value and leaves the other out.
+        const left = r.condition.left;
+        const whenValue = (entry.when ?? []).every((w) => w.left.kind === "parameter" && w.op === "==" && w.right?.kind === "constant");
+        if (r.condition.op === "given" && left.kind === "parameter" && !left.path && entry.when?.length && whenValue) {
+          for (const w of entry.when) if (w.left.kind === "parameter" && w.right?.kind === "constant") args[w.left.name] = w.right.value;
+          delete args[left.name];
+          break;
+        }
         if (entry.source !== "user" && entry.source !== "model" && !amountBound) break;
         const broken = breakCondition(input, table, index, r.condition, valid);
         if (!broken) return;
