@@ -346,7 +346,14 @@ export const effectSchema = z.discriminatedUnion("kind", [
    * Each record of `table` whose key is an element of the array parameter `each` gets `fields` (every
    * stock item handed out becomes "started", held by this order).
    */
-  z.object({ kind: z.literal("set-named"), table: z.string(), each: z.string(), fields: z.record(z.string(), valueExprSchema) }),
+  z.object({
+    kind: z.literal("set-named"),
+    table: z.string(),
+    each: z.string(),
+    fields: z.record(z.string(), valueExprSchema),
+    /** And an entry appended to each one's list at `path` (a comment on every ticket merged away). */
+    append: z.object({ path: z.array(z.string()), element: z.record(z.string(), valueExprSchema) }).optional(),
+  }),
   /**
    * Records of another table each have the number at `path` moved by `amount` (numbers the data
    * writes as text stay text), and get `set`; a move of 0 leaves a record as it is. With `named`,

@@ -170,7 +170,9 @@ export function effectText(rule: Effect, subject: string): string {
     case "set-named":
       return `sets, on each record of ${rule.table} the argument \`${rule.each}\` names, ${Object.entries(rule.fields)
         .map(([field, v]) => `${field} = ${valueText(v, subject)}`)
-        .join(", ")}`;
+        .join(
+          ", ",
+        )}${rule.append ? `, and appends to its ${rule.append.path.join(".")} an entry with ${fieldsText(rule.append.element, subject)}` : ""}`;
     case "add-each":
       return `${rule.sign === 1 ? "adds" : "subtracts"} ${valueText(rule.amount, subject)} ${rule.sign === 1 ? "to" : "from"} the ${rule.path.join(".")} of ${rule.named ? `each record of ${rule.named.table} an element of ${placeText(rule.place, subject)} names by its ${rule.named.field}` : `each record of ${rule.of?.table} whose ${rule.of?.field} is the key of ${placeText(rule.place, subject)}`}${rule.set ? `, setting ${fieldsText(rule.set, subject)}` : ""}`;
     case "slot-release":

@@ -693,11 +693,18 @@ class ServiceWriter {
       }
       case "set-named": {
         const table = this.#tables.get(rule.table) as Table;
+        // Values written before the loop: the records they read (a counter's collection) are looked up once, outside it.
+        const sets = Object.entries(rule.fields).map(([name, v]) => `  each${path("", [name], false)} = ${this.#value(v)};`);
+        const element = rule.append ? Object.entries(rule.append.element).map(([name, v]) => `${q(name)}: ${this.#value(v)}`) : [];
         this.lines.push(`for (const id of (Array.isArray(${arg(rule.each)}) ? ${arg(rule.each)} : []) as unknown[]) {`);
         // An id that names no record is left alone: what ids a call may give is its requirements' to say.
         this.lines.push(`  const each = (${this.#rows(table)} ?? {})[String(id)];`);
         this.lines.push("  if (!each) continue;");
-        for (const [name, v] of Object.entries(rule.fields)) this.lines.push(`  each${path("", [name], false)} = ${this.#value(v)};`);
+        this.lines.push(...sets);
+        if (rule.append) {
+          const list = path("each", rule.append.path, false);
+          this.lines.push(`  ${list} = [...(${list} ?? []), { ${element.join(", ")} }];`);
+        }
         this.lines.push("}");
         break;
       }

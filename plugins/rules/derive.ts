@@ -38,6 +38,7 @@ import { schemaEffects, schemaRequirements } from "./passes/schema.ts";
 import { policyFees } from "./policy-fees.ts";
 import { relatedCounts } from "./related-counts.ts";
 import { remainderDefaults } from "./remainder-defaults.ts";
+import { roleRecords } from "./role-records.ts";
 import { signIn } from "./sign-in.ts";
 import { targetStatus } from "./statuses.ts";
 import { textCounters } from "./text-counters.ts";
@@ -95,6 +96,7 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
   relatedCounts(c);
   chosenSources(c);
   namedRecords(c);
+  roleRecords(c);
   movingFlag(c, siblings);
   policyPass(c, to?.value ?? null);
   unsaidState(c, to);

@@ -20,7 +20,7 @@ const FLOORS: Record<string, { calls: number; same: number; equal?: number }> = 
   billing: { calls: 0.93, same: 0.4, equal: 0.1 },
   // Related records read from state words, records that refer back, daily entries, records made alongside.
   hotel: { calls: 0.92, same: 0.94 },
-  helpdesk: { calls: 0.96, same: 0.76, equal: 0.45 },
+  helpdesk: { calls: 0.96, same: 0.88, equal: 0.45 },
   player: { calls: 0.93, same: 0.7, equal: 0.28 },
   // 161/170: an invitation accepted now leaves the enrollment active (as its description says), so a
   // second accept after a first the environment could not refuse (a credit cap it does not know) is refused.
