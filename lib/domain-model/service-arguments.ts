@@ -63,16 +63,7 @@ export function entriesOf(container: unknown, keyField?: string): Record<string,
  */
 export function reachRecord(state: DomainState, record: Row | undefined, place: Place, args: Row = {}): Row | undefined {
   let current = record;
-  if (place.root) {
-    const rows = state[place.root.table] ?? {};
-    if (place.root.where) {
-      const where = place.root.where.map((w) => [w.field, plainKey(w.value, record, args, state)] as const);
-      current = Object.values(rows).find((r) => where.every(([field, value]) => sameKey(valueIn(r, [field]), value)));
-    } else {
-      const key = place.root.key ? plainKey(place.root.key, record, args, state) : "current";
-      current = key === undefined ? undefined : rows[String(key)];
-    }
-  }
+  if (place.root) current = rootRecord(state, place.root, record, args)?.[1];
   for (const hop of place.hops) {
     if (hop.back) {
       current = referrerOf(state, hop, current)?.[1];
@@ -82,6 +73,27 @@ export function reachRecord(state: DomainState, record: Row | undefined, place: 
     current = key === undefined || key === null ? undefined : state[hop.table]?.[String(key)];
   }
   return current;
+}
+
+/**
+ * The record a place's root names, with its key: by its key (a record a value names, a collection's
+ * one record under `current`), or the first whose fields equal `where`'s values; undefined when none.
+ */
+export function rootRecord(
+  state: DomainState,
+  root: NonNullable<Place["root"]>,
+  record: Row | undefined,
+  args: Row,
+): [string, Row] | undefined {
+  const rows = state[root.table] ?? {};
+  if (root.where) {
+    const where = root.where.map((w) => [w.field, plainKey(w.value, record, args, state)] as const);
+    return Object.entries(rows).find(([, r]) => where.every(([field, value]) => sameKey(valueIn(r, [field]), value)));
+  }
+  const key = root.key ? plainKey(root.key, record, args, state) : "current";
+  if (key === undefined || key === null) return undefined;
+  const found = rows[String(key)];
+  return found ? [String(key), found] : undefined;
 }
 
 /**

@@ -8,14 +8,14 @@ import type { RuleContext } from "./context.ts";
 const SIZE = /(^|_)(delta|change|amount|quantity|diff|difference)$/;
 const AFTER = /_after/;
 
+/** An add's amount with its sign: what it takes away written as 0 minus it. */
+const signed = (rule: { amount: ValueExpr; sign: 1 | -1 }): ValueExpr =>
+  rule.sign < 0 ? { kind: "arith", op: "-", left: { kind: "constant", value: 0 }, right: rule.amount } : rule.amount;
+
 /** The number the call moves on its record, and by how much; null when it moves none. */
 export function movedNumber(c: RuleContext): { place: Place; delta: ValueExpr } | null {
   for (const { rule } of c.effects) {
-    if (rule.kind === "add")
-      return {
-        place: rule.place,
-        delta: rule.sign < 0 ? { kind: "arith", op: "-", left: { kind: "constant", value: 0 }, right: rule.amount } : rule.amount,
-      };
+    if (rule.kind === "add") return { place: rule.place, delta: signed(rule) };
     if (rule.kind === "set" && rule.value.kind === "parameter" && rule.place.hops.length === 0 && !rule.place.root) {
       const field = c.target ? fieldAt(c.target, rule.place.path) : undefined;
       if (field?.type === "number" || field?.type === "integer")
@@ -40,11 +40,7 @@ export function pairedMoves(c: RuleContext): { place: Place; delta: ValueExpr }[
       ({ rule }) => rule.kind === "add" && rule.place.root?.table === c.target?.name && rule.place.path.join(".") === place.path.join("."),
     );
   for (const { rule } of c.effects)
-    if (rule.kind === "add" && (rule.place.root?.where || own(rule.place)))
-      out.push({
-        place: rule.place,
-        delta: rule.sign < 0 ? { kind: "arith", op: "-", left: { kind: "constant", value: 0 }, right: rule.amount } : rule.amount,
-      });
+    if (rule.kind === "add" && (rule.place.root?.where || own(rule.place))) out.push({ place: rule.place, delta: signed(rule) });
   return out;
 }
 

@@ -65,8 +65,7 @@ function referredRequirements(
   when: Condition[],
 ): void {
   const entity = table.entity;
-  const reference = (hops[0] as Hop).field.split(".");
-  const holder = reference.length > 1 ? reference.slice(0, 1) : reference;
+  const holder = referenceHolder(hops);
   const require = (place: (path: string[]) => Place, words: string, text: string, held: boolean) => {
     const sets = statesOf(c, table, stateWords(words));
     if (sets.length === 0) return;
@@ -94,6 +93,12 @@ function referredRequirements(
   if (named && param) require((path) => newPlace(table, param, path), named[1] as string, named[0], false);
 }
 
+/** The field that holds the reference of the first hop: a struct (`unit: {id, name}`) or the key itself (`unit_id`). */
+function referenceHolder(hops: readonly Hop[]): string[] {
+  const reference = (hops[0] as Hop).field.split(".");
+  return reference.length > 1 ? reference.slice(0, 1) : reference;
+}
+
 /** "For an InHouse reservation …": the sentence holds only for a record in that state. */
 function stateCondition(target: Table, sentence: string): Condition[] {
   const status = target.status;
@@ -112,9 +117,7 @@ function referredStates(
   when: Condition[],
 ): void {
   const entity = table.entity;
-  const reference = (hops[0] as Hop).field.split(".");
-  // The field that holds the reference: a struct (`unit: {id, name}`) or the key itself (`unit_id`).
-  const holder = reference.length > 1 ? reference.slice(0, 1) : reference;
+  const holder = referenceHolder(hops);
   const held: Condition = { left: { kind: "read", place: { hops: [], path: holder } }, op: "given" };
   const pattern = new RegExp(
     String.raw`\b(?:the|its)\s+(?:[a-z]+'s\s+)?(?:(old|new|previous|former|current)\s+)?${entity}\s+${VERB}\s+${WORDS}`,

@@ -11,6 +11,7 @@ import {
   brokenCalls,
   evaluate,
   referrerOf,
+  rootRecord,
   type ServiceCall,
   type ServiceInputs,
   serviceCall,
@@ -195,11 +196,13 @@ function placeRecord(
   let at = subject;
   let current = record;
   if (place.root) {
-    const key = place.root.key?.kind === "parameter" ? args[place.root.key.name] : place.root.key ? undefined : "current";
-    if (key === undefined || key === null) return null;
-    at = { table: place.root.table, key: String(key) };
-    current = state[place.root.table]?.[String(key)];
-    if (!current) return null;
+    // Only a root known before the call: one an argument names (by key or by fields), or a collection's one record.
+    const known = (v: ValueExpr) => v.kind === "parameter";
+    if ((place.root.key && !known(place.root.key)) || place.root.where?.some((w) => !known(w.value))) return null;
+    const found = rootRecord(state, place.root, record, args);
+    if (!found) return null;
+    at = { table: place.root.table, key: found[0] };
+    current = found[1];
   }
   for (const hop of place.hops) {
     if (hop.back) {
