@@ -367,10 +367,26 @@ export const effectSchema = z.discriminatedUnion("kind", [
     place: placeSchema,
     named: z.object({ table: z.string(), field: z.string() }).optional(),
     of: z.object({ table: z.string(), field: z.string() }).optional(),
+    /**
+     * With `matching`, per element of the list at `place`, the records of `matching.table` whose
+     * fields all equal the values given (`{kind: "item"}` is the element): a transfer's lines each
+     * leave the stock level of their item at the transfer's origin.
+     */
+    matching: z.object({ table: z.string(), where: z.array(z.object({ field: z.string(), value: valueExprSchema })).min(1) }).optional(),
+    /**
+     * An entry made in `entry.table` for each record moved (a history line per stock level a
+     * transfer moves), with `fields` (`{kind: "item"}` is the element) and, at `entry.after`, the
+     * number the move leaves.
+     */
+    entry: z
+      .object({ table: z.string(), key: newKeySchema, fields: z.record(z.string(), valueExprSchema), after: z.string().optional() })
+      .optional(),
     path: z.array(z.string()),
     amount: valueExprSchema,
     sign: z.union([z.literal(1), z.literal(-1)]),
     set: z.record(z.string(), valueExprSchema).optional(),
+    /** A number a move may not take below this (stock never negative): the call is refused, nothing moved. */
+    atLeast: z.number().optional(),
   }),
   /**
    * The list at `place` keeps one entry per day from `from` up to (not including) `to`, by its

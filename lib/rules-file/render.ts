@@ -173,8 +173,17 @@ export function effectText(rule: Effect, subject: string): string {
         .join(
           ", ",
         )}${rule.append ? `, and appends to its ${rule.append.path.join(".")} an entry with ${fieldsText(rule.append.element, subject)}` : ""}`;
-    case "add-each":
-      return `${rule.sign === 1 ? "adds" : "subtracts"} ${valueText(rule.amount, subject)} ${rule.sign === 1 ? "to" : "from"} the ${rule.path.join(".")} of ${rule.named ? `each record of ${rule.named.table} an element of ${placeText(rule.place, subject)} names by its ${rule.named.field}` : `each record of ${rule.of?.table} whose ${rule.of?.field} is the key of ${placeText(rule.place, subject)}`}${rule.set ? `, setting ${fieldsText(rule.set, subject)}` : ""}`;
+    case "add-each": {
+      const records = rule.matching
+        ? `each record of ${rule.matching.table} with ${rule.matching.where.map((w) => `${w.field} = ${valueText(w.value, subject)}`).join(" and ")}, for every element of ${placeText(rule.place, subject)}`
+        : rule.named
+          ? `each record of ${rule.named.table} an element of ${placeText(rule.place, subject)} names by its ${rule.named.field}`
+          : `each record of ${rule.of?.table} whose ${rule.of?.field} is the key of ${placeText(rule.place, subject)}`;
+      const entry = rule.entry
+        ? `, and records for each an entry in ${rule.entry.table} (${keyText(rule.entry.key)}) with ${fieldsText(rule.entry.fields, subject)}${rule.entry.after ? `, ${rule.entry.after} = the number it leaves` : ""}`
+        : "";
+      return `${rule.sign === 1 ? "adds" : "subtracts"} ${valueText(rule.amount, subject)} ${rule.sign === 1 ? "to" : "from"} the ${rule.path.join(".")} of ${records}${rule.set ? `, setting ${fieldsText(rule.set, subject)}` : ""}${rule.atLeast !== undefined ? `; refused when that leaves less than ${rule.atLeast}` : ""}${entry}`;
+    }
     case "slot-release":
       return `puts ${valueText(rule.value, subject)} back into the list at ${valueText(rule.key, subject)} of ${placeText(rule.place, subject)}`;
     case "days":

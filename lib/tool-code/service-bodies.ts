@@ -709,14 +709,22 @@ class ServiceWriter {
         break;
       }
       case "add-each": {
-        const table = this.#tables.get(rule.named?.table ?? rule.of?.table ?? "") as Table | undefined;
+        const table = this.#tables.get(rule.named?.table ?? rule.of?.table ?? rule.matching?.table ?? "") as Table | undefined;
         if (!table) break;
         this.#helpers.add("money");
         this.#helpers.add("amountOf");
         const at = this.#place(rule.place);
         const rows = `(${this.#rows(table)} ?? {})`;
+        const entryTable = rule.entry ? this.#tables.get(rule.entry.table) : undefined;
+        // The counter an entry's key comes from is looked up here, outside the loop that takes keys from it.
+        if (rule.entry?.key.counter) this.#place({ ...rule.entry.key.counter, path: rule.entry.key.counter.path.slice(0, -1) });
         this.lines.push(`{`);
-        if (rule.named) {
+        if (rule.matching) {
+          this.#helpers.add("same");
+          const where = rule.matching.where.map((w) => `same(${prop("r", w.field)}, ${this.#value(w.value)})`).join(" && ");
+          this.lines.push(`  for (const item of (Array.isArray(${at}) ? ${at} : []) as any[]) {`);
+          this.lines.push(`    const moved = Object.values(${rows}).filter((r: any) => ${where});`);
+        } else if (rule.named) {
           this.lines.push(`  for (const item of (Array.isArray(${at}) ? ${at} : []) as any[]) {`);
           this.lines.push(`    const moved = [${rows}[String(${prop("item", rule.named.field)})]];`);
         } else {
@@ -736,9 +744,27 @@ class ServiceWriter {
         this.lines.push(`      const was = ${field};`);
         // Not \`now\`: that is the clock a stamp on the record reads.
         this.lines.push(`      const after = money(Number(was ?? 0) ${rule.sign < 0 ? "-" : "+"} by);`);
+        if (rule.atLeast !== undefined) {
+          const what = `${table.entity} ${rule.path.join(".")}`;
+          this.lines.push(
+            `      if (after < ${rule.atLeast}) fail(\`not enough \${${q(what)}}: \${Number(was ?? 0)} there, \${by} needed\`);`,
+          );
+        }
         this.lines.push(`      ${field} = typeof was === "string" ? String(after) : after;`);
         for (const [name, v] of Object.entries(rule.set ?? {}))
           this.lines.push(`      each${path("", [name], false)} = ${this.#value(v)};`);
+        if (rule.entry && entryTable) {
+          const n = this.#inserts++;
+          const start = this.lines.length;
+          this.#newKey(`insertKey${n}`, `insertValue${n}`, entryTable, rule.entry.key);
+          const fields = Object.entries(rule.entry.fields).map(
+            ([name, v]) => `${q(name)}: ${v.kind === "new-key" ? `insertValue${n}` : this.#value(v)}`,
+          );
+          if (rule.entry.after) fields.push(`${q(rule.entry.after)}: ${field}`);
+          this.lines.push(`(${this.#rows(entryTable)} ??= {})[insertKey${n}] = { ${fields.join(", ")} };`);
+          const body = this.lines.splice(start).map((line) => `      ${line}`);
+          this.lines.push(...body);
+        }
         this.lines.push(`    }`);
         this.lines.push(`  }`);
         this.lines.push(`}`);
