@@ -21,6 +21,7 @@ import { deriveCreation } from "./creation.ts";
 import { dailyEntries } from "./daily-entries.ts";
 import { parameterDefaults } from "./defaults.ts";
 import { entryFieldsSet } from "./entry-fields.ts";
+import { flagAlreadySet } from "./flags.ts";
 import { heldFunds } from "./held-funds.ts";
 import { completeHistory } from "./history.ts";
 import { linkInserted } from "./inserted-keys.ts";
@@ -103,6 +104,7 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
   roleRecords(c);
   movingFlag(c, siblings);
   policyPass(c, to?.value ?? null);
+  flagAlreadySet(c);
   unsaidState(c, to);
   resolveContradictions(c);
   const allowed = allowedStates(c);

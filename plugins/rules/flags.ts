@@ -32,3 +32,36 @@ export function toggleOf(c: RuleContext): { place: Place; value: boolean } | nul
   const negative = /(disabled|off|blocked|muted|paused)$/.test(hit.path.at(-1) as string);
   return { place: here(hit.path), value: negative ? !on : on };
 }
+
+/**
+ * "Refused if the location is already inactive": a flag the call sets (`active` to false) that the
+ * texts say it may not find already so ("inactive", "unlocked", "not verified" are the flag false;
+ * "active", "locked" true). The record must hold the other value.
+ */
+export function flagAlreadySet(c: RuleContext): void {
+  const target = c.target;
+  if (!target || c.subject.kind !== "change") return;
+  for (const { rule } of c.effects) {
+    if (rule.kind !== "set" || rule.value.kind !== "constant" || typeof rule.value.value !== "boolean") continue;
+    if (rule.place.hops.length > 0 || rule.place.root || rule.place.path.length !== 1) continue;
+    const field = target.fields.find((f) => f.name === rule.place.path[0] && f.type === "boolean");
+    if (!field) continue;
+    const name = nameWords(field.name).join("[ _]");
+    const already = new RegExp(`\\balready\\s+(not\\s+|in|un|non-?)?${name}\\b`);
+    for (const { sentence, source } of c.sentences()) {
+      const m = already.exec(sentence);
+      if (!m || /\b(?:unless|only if|only when|must be)\b[^,;]*$/.test(sentence.slice(0, m.index))) continue;
+      const state = !m[1];
+      if (state !== rule.value.value) continue;
+      c.require(
+        {
+          kind: "compare",
+          condition: { left: { kind: "read", place: here([field.name]) }, op: "!=", right: { kind: "constant", value: state } },
+        },
+        source,
+        `a ${target.entity} already ${m[0].replace(/^already\s+/, "")} is refused (${sentence})`,
+      );
+      break;
+    }
+  }
+}
