@@ -152,7 +152,12 @@ export function serviceCall(input: ServiceInputs, attempt = 0, options: { wrap?:
             e.rule.value.kind !== "constant" ||
             valueIn(r, e.rule.place.path) !== e.rule.value.value,
         );
-      const candidates = [...accepted.filter(changes), ...accepted.filter((r) => !changes(r))];
+      // Records that meet the derived conditions on the record alone come first (a location with no
+      // stock and no open transfer, for a call that closes one): a condition the first record happens
+      // to break is otherwise taken out as one the data contradicts.
+      const meets = (r: Row) => derivedConditions(input.model).every((c) => conditionHolds(input, c.condition, r, {}));
+      const ordered = [...accepted.filter(meets), ...accepted.filter((r) => !meets(r))];
+      const candidates = [...ordered.filter(changes), ...ordered.filter((r) => !changes(r))];
       const record = candidates[attempt % Math.max(1, candidates.length)];
       // Past the candidates a caller enumerating them is done, unless it asked to wrap around.
       if (!record || (!options.wrap && attempt >= candidates.length + 2)) return null;
@@ -236,6 +241,29 @@ function readsRecordOnly(condition: Condition): boolean {
   return plain(condition.left) && plain(condition.right);
 }
 
+/**
+ * The conditions derived offline over the records that refer to the record (a sum of their stock, a
+ * count of them in some states), on the record alone otherwise: the valid call's record is one that
+ * meets them when there is one.
+ */
+function derivedConditions(model: ToolModel): Extract<Requirement, { kind: "compare" }>[] {
+  return service(model)
+    .requires.filter((r) => r.rule.kind === "compare" && r.source !== "user" && r.source !== "model")
+    .map((r) => r.rule as Extract<Requirement, { kind: "compare" }>)
+    .filter((r) => overReferringRecords(r.condition));
+}
+
+/** Whether a condition compares sums or counts of records found by the record's own fields with constants. */
+function overReferringRecords(condition: Condition): boolean {
+  const over = (v: ValueExpr | undefined): boolean =>
+    v?.kind === "aggregate" &&
+    v.where.every(
+      (w) => w.value.kind === "constant" || (w.value.kind === "read" && !w.value.place.root && w.value.place.hops.length === 0),
+    );
+  const sides = [condition.left, condition.right];
+  return sides.some(over) && sides.every((v) => v === undefined || v.kind === "constant" || over(v));
+}
+
 /** A condition as the written code's `holds` decides it (template-helpers.ts), for a call on `record` with `args`. */
 export function conditionHolds(input: ServiceInputs, condition: Condition, record: Row | undefined, args: Row): boolean {
   const a = evaluate(input, condition.left, record, args);
@@ -301,7 +329,7 @@ function breakCondition(
 ): Row | null {
   const args = { ...valid.args };
   const record = valid.record ? input.state[valid.record.table]?.[valid.record.key] : undefined;
-  if (table && readsRecordOnly(condition)) {
+  if (table && (readsRecordOnly(condition) || overReferringRecords(condition))) {
     const others = { ...input, model: withoutRule(input.model, index) };
     const other = sortedRows(input.state, table).find((row) => !conditionHolds(input, condition, row, {}) && accepts(others, row));
     return other && pointAt(input, table, args, other) ? args : null;
@@ -731,7 +759,9 @@ export function brokenCalls(input: ServiceInputs, valid: ServiceCall): BrokenCal
           delete args[left.name];
           break;
         }
-        if (entry.source !== "user" && entry.source !== "model" && !amountBound) break;
+        // So is a condition over the records that refer to the record (no stock left at a location): by another record.
+        // Others get no case of their own: the valid call is their check (relaxation takes out one it refuses).
+        if (entry.source !== "user" && entry.source !== "model" && !amountBound && !overReferringRecords(r.condition)) return;
         const broken = breakCondition(input, table, index, r.condition, valid);
         if (!broken) return;
         Object.assign(args, broken);

@@ -33,7 +33,11 @@ export function blockingRecords(c: RuleContext): void {
   const names = (said: string) => words(said).at(-1) === words(target.entity).at(-1);
   const tableOf = (noun: string) => {
     const said = words(noun);
-    return [...c.tables.values()].find((t) => t !== target && t.storage !== "single" && words(t.entity).join(" ") === said.join(" "));
+    // "a transfer" for the table of inventory transfers: the entity's last words.
+    const found = [...c.tables.values()].filter(
+      (t) => t !== target && t.storage !== "single" && words(t.entity).slice(-said.length).join(" ") === said.join(" "),
+    );
+    return found.length === 1 ? found[0] : undefined;
   };
   for (const { written, source } of c.sentences("description")) {
     const text = written.replace(/`/g, "").toLowerCase();

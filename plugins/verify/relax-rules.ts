@@ -52,10 +52,15 @@ export function relaxService(model: ToolModel, failures: readonly string[], roun
   let requires: Rule[];
   let effects: Rule[];
   if (round <= 1) {
-    requires = s.requires.filter((r) => {
+    // A call that must be refused and was not names its rule by number (`rule-3:compare: accepted …`);
+    // the marks are read in the other failures, whose texts are the refusals' own.
+    const unkept = new Set(failures.flatMap((f) => /^rule-(\d+):/.exec(f)?.[1] ?? []).map((n) => Number(n) - 1));
+    const refusals = failures.filter((f) => !/^rule-\d+:/.test(f)).join("\n");
+    requires = s.requires.filter((r, i) => {
       if (r.source === "user") return true;
+      if (unkept.has(i)) return false;
       const mark = refusalMark(r.rule as Requirement, entity);
-      return !(mark && text.includes(mark));
+      return !(mark && refusals.includes(mark));
     });
     effects = s.effects.filter((r) => r.source === "user" || !text.includes(label(r)));
     // A crash names no rule: the effects are what runs after the checks. Effects that changed
