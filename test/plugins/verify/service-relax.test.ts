@@ -51,6 +51,12 @@ describe("relaxing a service tool's rules", () => {
     expect(relaxed?.removed).toEqual(["policy: reason is a or b"]);
   });
 
+  it("takes out the one rule a call it had to refuse names, though its words hold 'must'", () => {
+    const relaxed = relaxService(model, ['rule-2:status-in: accepted a call it must refuse: {"order_id":"o1"}'], 1, "order");
+    // Not the parameter-in rule, whose refusal says "must be": the failure names rule 2 alone.
+    expect(relaxed?.model.service?.requires.map((r) => r.rule.kind)).toEqual(["record-exists", "parameter-in"]);
+  });
+
   it("takes out an effect not seen as promised, and on a later round keeps only what names records", () => {
     const effect = relaxService(model, ['valid-2: name: the order becomes cancelled: expected orders.o1.status = "cancelled"'], 1, "order");
     expect(effect?.model.service?.effects).toEqual([]);
