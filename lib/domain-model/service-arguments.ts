@@ -497,10 +497,14 @@ function fill(input: ServiceInputs, args: Row, record: Row | undefined, table: T
   for (const r of requirement(model, "record-exists")) {
     if (r.parameter in args) continue;
     const own = subject[r.parameter];
-    // A reference the call rewrites gets another record than the one it names now.
+    // A reference the call rewrites gets another record than the one it names now (a move to
+    // another section: not the one its `course_section_id` holds, or nothing would move).
+    const held = [own, ...(referencesWritten(s).get(r.parameter) ?? []).map((path) => valueIn(subject, path))]
+      .filter((v) => v !== undefined && v !== null)
+      .map(String);
     const keys = Object.keys(state[r.table] ?? {})
       .sort()
-      .filter((k) => !(written.has(r.parameter) && k === String(own)));
+      .filter((k) => !(written.has(r.parameter) && held.includes(k)));
     args[r.parameter] = own !== undefined && !written.has(r.parameter) ? own : keys[attempt % Math.max(1, keys.length)];
     if (args[r.parameter] === undefined) return null;
   }
@@ -662,6 +666,17 @@ function writtenParameters(s: ServiceModel): Set<string> {
   for (const entry of s.effects) {
     if (entry.rule.kind === "set") visit(entry.rule.value);
     if (entry.rule.kind === "entry-set") for (const value of Object.values(entry.rule.set)) visit(value);
+  }
+  return out;
+}
+
+/** For each parameter a change writes whole into a field of its own record, the paths of those fields. */
+function referencesWritten(s: ServiceModel): Map<string, string[][]> {
+  const out = new Map<string, string[][]>();
+  for (const { rule } of s.effects) {
+    if (rule.kind !== "set" || rule.place.root || rule.place.hops.length > 0 || rule.value.kind !== "parameter" || rule.value.path)
+      continue;
+    out.set(rule.value.name, [...(out.get(rule.value.name) ?? []), rule.place.path]);
   }
   return out;
 }

@@ -210,10 +210,15 @@ export function subjectOf(text: ToolText, tables: readonly Table[]): Subject {
   // of its own key is the record, the other who acts.
   const holding = keyed.filter((a) => keyed.some((b) => b.table !== a.table && refersTo(a.table, b.table)));
   const ownKey = (k: (typeof keyed)[number]) => k.parameter === k.table.key || k.parameter === `${k.table.entity.replaceAll(" ", "_")}_id`;
+  // Two holders of different tables (an enrolment holds its user and section; the section a list of
+  // users): the one that holds the other is what changes, moved between such records (its section).
+  const holdingHolder = holding.filter((a) => holding.some((b) => b.table !== a.table && refersTo(a.table, b.table)));
   const holders =
     holding.length > 1 && new Set(holding.map((h) => h.table)).size === 1 && holding.filter(ownKey).length === 1
       ? holding.filter(ownKey)
-      : holding;
+      : holding.length > 1 && holdingHolder.length === 1
+        ? holdingHolder
+        : holding;
   const creates = CREATE_VERBS.has(verb);
   const namedKey = keyed.find((k) => k.table === named);
   const target =

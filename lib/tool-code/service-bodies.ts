@@ -5,6 +5,7 @@
 import type { DomainSchema, Table, ToolModel } from "../contracts/domain-schema.ts";
 import type { Condition, Effect, Hop, NewKey, Place, Requirement, Rule, ServiceModel, ValueExpr } from "../contracts/tool-rules.ts";
 import { prop, q } from "./code-text.ts";
+import { heldBeforeMoved } from "./held-first.ts";
 
 export function serviceBody(model: ToolModel, schema: DomainSchema, helpers: Set<string>): string[] {
   const service = model.service as ServiceModel;
@@ -155,9 +156,10 @@ class ServiceWriter {
   #change(): void {
     this.lines.push(`const record = ${this.#subject()};`);
     for (const r of this.#service.requires) this.#guarded(this.#when(r), () => this.#requirement(r.rule as Requirement));
-    this.#snapshotReads(this.#service.effects.map((r) => r.rule as Effect));
-    const when = this.#conditionsFirst(this.#service.effects);
-    for (const [i, r] of this.#service.effects.entries()) this.#guarded(when[i] ?? null, () => this.#effect(r.rule as Effect));
+    const effects = heldBeforeMoved(this.#service.effects);
+    this.#snapshotReads(effects.map((r) => r.rule as Effect));
+    const when = this.#conditionsFirst(effects);
+    for (const [i, r] of effects.entries()) this.#guarded(when[i] ?? null, () => this.#effect(r.rule as Effect));
     this.lines.push("return record;");
   }
 

@@ -319,8 +319,19 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
   if ((m = /^(.+?)\s+(?:is|are)\s+(?:then\s+)?incremented$/.exec(body)) && amount("1", 1, m[1] as string)) return true;
   if ((m = /^(.+?)\s+(?:is|are)\s+(?:then\s+)?decremented$/.exec(body)) && amount("1", -1, m[1] as string)) return true;
   // "increments the section's enrolled_count": by one.
-  if ((m = /^(?:.*?\s)?increments\s+(.+)$/.exec(body)) && !/\sby\s/.test(m[1] as string) && amount("1", 1, m[1] as string)) return true;
-  if ((m = /^(?:.*?\s)?decrements\s+(.+)$/.exec(body)) && !/\sby\s/.test(m[1] as string) && amount("1", -1, m[1] as string)) return true;
+  // "increments the target's enrolled_count and frees the seat in the old section": the place ends where another act begins.
+  if (
+    (m = /^(?:.*?\s)?increments\s+(.+?)(?:\s+and\s+[a-z]+s\s.*)?$/.exec(body)) &&
+    !/\sby\s/.test(m[1] as string) &&
+    amount("1", 1, m[1] as string)
+  )
+    return true;
+  if (
+    (m = /^(?:.*?\s)?decrements\s+(.+?)(?:\s+and\s+[a-z]+s\s.*)?$/.exec(body)) &&
+    !/\sby\s/.test(m[1] as string) &&
+    amount("1", -1, m[1] as string)
+  )
+    return true;
   if ((m = /^(?:adds|credits|refunds|returns)\s+(.+?)\s+(?:to|back to)\s+(.+)$/.exec(body)) && amount(m[1] as string, 1, m[2] as string))
     return true;
   // "…, returning the amount to the account's available balance", "which gives the amount back to …".

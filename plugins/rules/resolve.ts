@@ -9,6 +9,7 @@ import type { Place, ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import { fieldAt, nameWords, reachable } from "../../lib/data-pack/places.ts";
 import { keyTable } from "../../lib/service-tools/subject.ts";
 import { nowFor, type RuleContext } from "./context.ts";
+import { describedRoles, HELD_ROLES } from "./parameter-roles.ts";
 
 export type PlaceKind = "number" | "money" | "string" | "boolean" | "array" | "object" | "date";
 
@@ -73,6 +74,8 @@ function candidates(c: RuleContext): Candidate[] {
       const owner = entity(table);
       // A record reached through a field is named by that field's words too (`card_details.card.id` → card).
       for (const hop of hops) for (const w of nameWords(hop.field)) if (w !== "id") owner.add(w);
+      // The record held, when the call names another of its table: the one moved away from ("the old section").
+      if (hops.length === 1 && table !== target && namedByParameter(c, table)) for (const w of HELD_ROLES) owner.add(w);
       add(table, { hops }, owner);
     }
   }
@@ -92,7 +95,7 @@ function candidates(c: RuleContext): Candidate[] {
     const table = keyTable(p, [...c.tables.values()]);
     if (!table || table === target) continue;
     const owner = entity(table);
-    for (const w of nameWords(p.name)) if (w !== "id") owner.add(w);
+    for (const w of [...nameWords(p.name), ...describedRoles(p, table)]) if (w !== "id") owner.add(w);
     add(table, { hops: [], root: { table: table.name, key: { kind: "parameter", name: p.name } } }, owner);
   }
   for (const table of c.tables.values())
@@ -229,9 +232,11 @@ function nearest(list: Candidate[]): Candidate {
   return [...list].sort((a, b) => (a.place.root ? 1 : a.place.hops.length) - (b.place.root ? 1 : b.place.hops.length))[0] as Candidate;
 }
 
+/** The candidates whose owner the most of the words name ("the old section's": the held one, not the target), else all. */
 function ownedBy(list: Candidate[], words: readonly string[]): Candidate[] {
-  const named = list.filter((k) => words.some((w) => k.owner.has(w)));
-  return named.length > 0 ? named : list;
+  const count = (k: Candidate) => words.filter((w) => k.owner.has(w)).length;
+  const most = Math.max(0, ...list.map(count));
+  return most > 0 ? list.filter((k) => count(k) === most) : list;
 }
 
 const NUMBER = /^-?\d+(?:\.\d+)?$/;
@@ -287,7 +292,8 @@ export function resolveValue(
       const pw = nameWords(p.name).filter((x) => x !== "id");
       return pw.length > 0 && pw.every((x) => w.includes(x)) && w.length <= pw.length + 1;
     }) ??
-    headedBy(c, wordsOf(text));
+    headedBy(c, wordsOf(text)) ??
+    roleNamed(c, wordsOf(text));
   if (param) {
     // A part of an object parameter written out ("details.amount_money"); money given as an object
     // ({amount, currency}) added to a number: its amount.
@@ -347,6 +353,23 @@ function headedBy(c: RuleContext, words: readonly string[]): RuleContext["text"]
   if (words.length !== 1) return undefined;
   const found = c.text.parameters.filter((p) => nameWords(p.name)[0] === words[0] && nameWords(p.name).length > 1);
   return found.length === 1 ? found[0] : undefined;
+}
+
+/** "the target" for a `section_id` described as the target section's: the one parameter whose record plays that role. */
+function roleNamed(c: RuleContext, words: readonly string[]): RuleContext["text"]["parameters"][number] | undefined {
+  if (words.length !== 1) return undefined;
+  const tables = [...c.tables.values()];
+  const found = c.text.parameters.filter((p) => {
+    const table = keyTable(p, tables);
+    return table !== undefined && describedRoles(p, table).includes(words[0] as string);
+  });
+  return found.length === 1 ? found[0] : undefined;
+}
+
+/** Whether one of the call's parameters names a record of `table` by its key. */
+function namedByParameter(c: RuleContext, table: Table): boolean {
+  const tables = [...c.tables.values()];
+  return c.text.parameters.some((p) => keyTable(p, tables) === table);
 }
 
 /** A quoted value, spelt as the data spells the field's values (`Active` where the data writes `Active`). */
