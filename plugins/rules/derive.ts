@@ -40,6 +40,7 @@ import { relatedCounts } from "./related-counts.ts";
 import { remainderDefaults } from "./remainder-defaults.ts";
 import { roleRecords } from "./role-records.ts";
 import { signIn } from "./sign-in.ts";
+import { statedNewKey } from "./stated-keys.ts";
 import { targetStatus } from "./statuses.ts";
 import { textCounters } from "./text-counters.ts";
 
@@ -254,7 +255,8 @@ export function deriveServiceModel(
     const made = deriveCreation(c);
     nestedRecords(c);
     if (made) {
-      service.newKey = made.newKey;
+      // A key the description spells out wins over the data's pattern (random ids show none).
+      service.newKey = statedNewKey(c) ?? made.newKey;
       service.fields = made.fields;
     }
   } else if (subject.kind === "find" || subject.kind === "list") {
