@@ -39,6 +39,7 @@ import { policyFees } from "./policy-fees.ts";
 import { relatedCounts } from "./related-counts.ts";
 import { remainderDefaults } from "./remainder-defaults.ts";
 import { roleRecords } from "./role-records.ts";
+import { signedInPersonRefusals, signedInSession } from "./session-user.ts";
 import { signIn } from "./sign-in.ts";
 import { statedNewKey } from "./stated-keys.ts";
 import { targetStatus } from "./statuses.ts";
@@ -262,6 +263,9 @@ export function deriveServiceModel(
   } else if (subject.kind === "find" || subject.kind === "list") {
     service.match = matches(text.parameters, subject.table, tables);
   }
+  // Who the call acts for: a signed-in, unexpired session, and refusals by that person's fields.
+  signedInSession(c);
+  signedInPersonRefusals(c);
   // Money a transfer moves alongside its record: ledger pairs, holds, the policy's fees.
   pairedPostings(c);
   heldFunds(c);
