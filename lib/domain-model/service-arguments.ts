@@ -731,6 +731,21 @@ export function brokenCalls(input: ServiceInputs, valid: ServiceCall): BrokenCal
           delete args[left.name];
           break;
         }
+        // "a collaborative playlist must have public false": the call that sets the one flag and the other wrong.
+        const right = r.condition.right;
+        if (
+          r.condition.op === "==" &&
+          left.kind === "parameter" &&
+          !left.path &&
+          entry.when?.length &&
+          whenValue &&
+          right?.kind === "constant" &&
+          typeof right.value === "boolean"
+        ) {
+          for (const w of entry.when) if (w.left.kind === "parameter" && w.right?.kind === "constant") args[w.left.name] = w.right.value;
+          args[left.name] = !right.value;
+          break;
+        }
         if (entry.source !== "user" && entry.source !== "model" && !amountBound) break;
         const broken = breakCondition(input, table, index, r.condition, valid);
         if (!broken) return;

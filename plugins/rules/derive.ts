@@ -20,6 +20,7 @@ import { deriveCreation } from "./creation.ts";
 import { dailyEntries } from "./daily-entries.ts";
 import { parameterDefaults } from "./defaults.ts";
 import { entryFieldsSet } from "./entry-fields.ts";
+import { flagPairs } from "./flag-pairs.ts";
 import { heldFunds } from "./held-funds.ts";
 import { completeHistory } from "./history.ts";
 import { linkInserted } from "./inserted-keys.ts";
@@ -266,6 +267,7 @@ export function deriveServiceModel(
   // Who the call acts for: a signed-in, unexpired session, and refusals by that person's fields.
   signedInSession(c);
   signedInPersonRefusals(c);
+  flagPairs(c);
   // Money a transfer moves alongside its record: ledger pairs, holds, the policy's fees.
   pairedPostings(c);
   heldFunds(c);
