@@ -774,6 +774,21 @@ export function brokenCalls(input: ServiceInputs, valid: ServiceCall): BrokenCal
           delete args[left.name];
           break;
         }
+        // "a collaborative playlist must have public false": the call that sets the one flag and the other wrong.
+        const right = r.condition.right;
+        if (
+          r.condition.op === "==" &&
+          left.kind === "parameter" &&
+          !left.path &&
+          entry.when?.length &&
+          whenValue &&
+          right?.kind === "constant" &&
+          typeof right.value === "boolean"
+        ) {
+          for (const w of entry.when) if (w.left.kind === "parameter" && w.right?.kind === "constant") args[w.left.name] = w.right.value;
+          args[left.name] = !right.value;
+          break;
+        }
         // So is a condition over the records that refer to the record (no stock left at a location): by another record.
         // Others get no case of their own: the valid call is their check (relaxation takes out one it refuses).
         if (entry.source !== "user" && entry.source !== "model" && !amountBound && !overReferringRecords(r.condition)) return;

@@ -81,7 +81,24 @@ class ServiceWriter {
   }
 
   #get(): void {
+    this.#callerRequirements();
     this.lines.push(`return ${this.#subject()};`);
+  }
+
+  /**
+   * A read checks what it requires of records other than its own (a signed-in session): those
+   * reach their records from a root, so they hold before any record is looked up.
+   */
+  #callerRequirements(): void {
+    const rooted = (value: unknown): boolean => {
+      if (!value || typeof value !== "object") return true;
+      if ("hops" in value && "path" in value && !("root" in value)) return false;
+      return Object.values(value).every(rooted);
+    };
+    // Only conditions on such records: a read's other requirements were never its code's to check.
+    const other = (r: Rule) => r.rule.kind === "compare" && JSON.stringify(r.rule).includes('"root"');
+    for (const r of this.#service.requires)
+      if (other(r) && rooted(r.rule) && rooted(r.when ?? [])) this.#guarded(this.#when(r), () => this.#requirement(r.rule as Requirement));
   }
 
   /**
@@ -132,6 +149,7 @@ class ServiceWriter {
   }
 
   #find(): void {
+    this.#callerRequirements();
     const table = this.table as Table;
     const conditions = this.#conditions("r");
     // The key the record is filed under: the data may keep it only there (a map keyed by id).
@@ -141,6 +159,7 @@ class ServiceWriter {
   }
 
   #list(): void {
+    this.#callerRequirements();
     const table = this.table as Table;
     const conditions = this.#conditions("r");
     const filter = conditions.length > 0 ? `.filter((r) => ${conditions.join(" && ")})` : "";

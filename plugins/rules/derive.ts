@@ -21,6 +21,7 @@ import { deriveCreation } from "./creation.ts";
 import { dailyEntries } from "./daily-entries.ts";
 import { parameterDefaults } from "./defaults.ts";
 import { entryFieldsSet } from "./entry-fields.ts";
+import { flagPairs } from "./flag-pairs.ts";
 import { flagAlreadySet } from "./flags.ts";
 import { heldFunds } from "./held-funds.ts";
 import { completeHistory } from "./history.ts";
@@ -42,7 +43,9 @@ import { policyFees } from "./policy-fees.ts";
 import { relatedCounts } from "./related-counts.ts";
 import { remainderDefaults } from "./remainder-defaults.ts";
 import { roleRecords } from "./role-records.ts";
+import { signedInPersonRefusals, signedInSession } from "./session-user.ts";
 import { signIn } from "./sign-in.ts";
+import { statedNewKey } from "./stated-keys.ts";
 import { targetStatus } from "./statuses.ts";
 import { textCounters } from "./text-counters.ts";
 
@@ -260,12 +263,17 @@ export function deriveServiceModel(
     const made = deriveCreation(c);
     nestedRecords(c);
     if (made) {
-      service.newKey = made.newKey;
+      // A key the description spells out wins over the data's pattern (random ids show none).
+      service.newKey = statedNewKey(c) ?? made.newKey;
       service.fields = made.fields;
     }
   } else if (subject.kind === "find" || subject.kind === "list") {
     service.match = matches(text.parameters, subject.table, tables);
   }
+  // Who the call acts for: a signed-in, unexpired session, and refusals by that person's fields.
+  signedInSession(c);
+  signedInPersonRefusals(c);
+  flagPairs(c);
   // Money a transfer moves alongside its record: ledger pairs, holds, the policy's fees.
   pairedPostings(c);
   heldFunds(c);

@@ -34,6 +34,8 @@ export function parameterValues(c: RuleContext, source: "description" | "policy"
       const options = quoted(text);
       // 'a card on file ("ccof:...")': a value's shape, not a value.
       if (options.some((o) => /(\.\.\.|…)$/.test(o))) continue;
+      // '("v8" -> "v9")': one value becoming the next, as a counter moves on, not a list of options.
+      if (/["'`][^"'`]*["'`]\s*(?:->|→|=>)\s*["'`]/.test(text)) continue;
       if (options.length < 2 || !/\b(either|one of|must be|should be|only|or|is)\b/.test(text)) continue;
       c.require({ kind: "parameter-in", parameter: p.name, values: options }, source, text);
       break;

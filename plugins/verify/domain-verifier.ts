@@ -131,7 +131,7 @@ export class DomainVerifier {
     };
     if (model.service) {
       // A service tool is checked on its rules: each requirement refused when broken, each effect seen.
-      const { cases, checks } = serviceCases(input, this.#options.validCases);
+      const { cases, checks } = serviceCases({ ...input, functionOf: (tool) => this.#names.get(tool) }, this.#options.validCases);
       this.#ruleChecks.set(model.tool, checks);
       return cases;
     }

@@ -20,13 +20,20 @@ import {
 import type { Effect } from "../../lib/domain-model/valid-arguments.ts";
 import type { ToolCall } from "../../sandbox/index.ts";
 import { type TestCase, wrongType } from "./cases.ts";
+import { onSession, signInSetup } from "./signed-in-setup.ts";
 
 /** Which case checks which rule (`requires` first, then `effects`, in order). */
 export type RuleCases = Map<number, string>;
 
-export function serviceCases(input: ServiceInputs & { functionName: string }, validCount = 3): { cases: TestCase[]; checks: RuleCases } {
+export function serviceCases(
+  input: ServiceInputs & { functionName: string; functionOf?: (tool: string) => string | undefined },
+  validCount = 3,
+): { cases: TestCase[]; checks: RuleCases } {
   const s = input.model.service as ServiceModel;
   const call = (args: Row): ToolCall => ({ tool: input.functionName, arguments: args });
+  // A tool that needs someone signed in runs each case after a sign-in (the data's session may be expired).
+  const signIn = input.functionOf ? signInSetup(input.model, input.schema.tools, input.state, input.functionOf) : null;
+  const before: ToolCall[] = signIn ? [signIn] : [];
   const cases: TestCase[] = [];
   const checks: RuleCases = new Map();
   const valid: ServiceCall[] = [];
@@ -40,7 +47,7 @@ export function serviceCases(input: ServiceInputs & { functionName: string }, va
     valid.push(built);
     const id = `valid-${valid.length}`;
     const effects = effectsOf(input, s, built, checks, id);
-    cases.push({ id, kind: "valid", setup: [], call: call(built.args), expect: "success", effects });
+    cases.push({ id, kind: "valid", setup: [...before], call: call(built.args), expect: "success", effects });
   }
   const first = valid[0];
   if (first) {
@@ -48,7 +55,15 @@ export function serviceCases(input: ServiceInputs & { functionName: string }, va
       const rule = s.requires[broken.rule]?.rule as Requirement;
       const id = `rule-${broken.rule + 1}:${rule.kind}`;
       checks.set(broken.rule, id);
-      cases.push({ id, kind: "reject", setup: [], call: call(broken.args), expect: "rejection", effects: [] });
+      // A requirement on the session is broken by signing nobody in: the data's own session stays.
+      cases.push({
+        id,
+        kind: "reject",
+        setup: onSession(rule) ? [] : [...before],
+        call: call(broken.args),
+        expect: "rejection",
+        effects: [],
+      });
     }
     const properties = (input.parameters.properties ?? {}) as Record<string, JsonSchema>;
     const required = ((input.parameters.required as string[] | undefined) ?? []).filter((name) => name in first.args);
@@ -68,7 +83,14 @@ export function serviceCases(input: ServiceInputs & { functionName: string }, va
         });
     }
     if (input.model.access === "write")
-      cases.push({ id: "edge:twice", kind: "edge", setup: [call(first.args)], call: call(first.args), expect: "either", effects: [] });
+      cases.push({
+        id: "edge:twice",
+        kind: "edge",
+        setup: [...before, call(first.args)],
+        call: call(first.args),
+        expect: "either",
+        effects: [],
+      });
   }
   return { cases, checks };
 }

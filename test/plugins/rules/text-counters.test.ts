@@ -41,4 +41,21 @@ describe("a version kept as text", () => {
       d2: { id: "d2", title: "Notes 2", version: "r008" },
     });
   });
+  it('reads \'("v3" -> "v4")\' as the counter moving on, not as the only values a parameter may take', async () => {
+    const data = { documents: { d1: { id: "d1", title: "Plan", version: "v9" } } };
+    const tools = [
+      toolSpec(
+        "retitle_document",
+        { document_id: S("Document id"), title: S("New title"), version: S("The version the change is based on") },
+        ["document_id", "title"],
+        'Rename a document. On success the version counter is incremented ("v3" -> "v4").',
+      ),
+    ];
+    const env = await serviceEnvironment(sandbox, tools, data);
+    const { outcomes, state } = await env.run([
+      { tool: "retitle_document", arguments: { document_id: "d1", title: "Plan B", version: "v9" } },
+    ]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true]);
+    expect(state.documents).toEqual({ d1: { id: "d1", title: "Plan B", version: "v10" } });
+  });
 });

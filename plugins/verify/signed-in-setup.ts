@@ -1,0 +1,81 @@
+// A tool that requires someone signed in (a session record's person field set, its expiry not past)
+// is checked after a sign-in: the data's own session may be expired or empty, and every valid case
+// would then be refused and the requirement taken out as contradicted by the data. The sign-in is
+// the sibling tool that sets the session's person to the record its arguments match (a login by
+// email and password), called with a person's own values from the data.
+import type { ToolModel } from "../../lib/contracts/domain-schema.ts";
+import type { DomainState, Row } from "../../lib/contracts/domain-state.ts";
+import type { Requirement, ServiceModel, ValueExpr } from "../../lib/contracts/tool-rules.ts";
+import { valueIn } from "../../lib/domain-model/service-arguments.ts";
+import type { ToolCall } from "../../sandbox/index.ts";
+
+/** The single-record tables a tool's requirements read from their root (a session). */
+function sessionTables(s: ServiceModel): Set<string> {
+  const out = new Set<string>();
+  for (const r of s.requires) {
+    const rule = r.rule as Requirement;
+    if (rule.kind !== "compare") continue;
+    for (const side of [rule.condition.left, rule.condition.right])
+      if (side?.kind === "read" && side.place.root && !side.place.root.key && !side.place.root.where) out.add(side.place.root.table);
+  }
+  return out;
+}
+
+/** Whether a person meets what the tool requires of the signed-in person's own fields (`plan` is not "free"). */
+function accepts(s: ServiceModel, person: Row): boolean {
+  return s.requires.every((r) => {
+    const rule = r.rule as Requirement;
+    if (rule.kind !== "compare" || r.when) return true;
+    const { left, op, right } = rule.condition;
+    if (left.kind !== "read" || !left.place.root || left.place.hops.length !== 1 || right?.kind !== "constant") return true;
+    const value = valueIn(person, left.place.path);
+    if (op === "==") return JSON.stringify(value) === JSON.stringify(right.value);
+    if (op === "!=") return JSON.stringify(value) !== JSON.stringify(right.value);
+    return true;
+  });
+}
+
+/** Whether a requirement reads a session (a single-record table, from its root): a sign-in first would meet it. */
+export function onSession(rule: Requirement): boolean {
+  return (
+    rule.kind === "compare" &&
+    [rule.condition.left, rule.condition.right].some(
+      (v) => v?.kind === "read" && v.place.root !== undefined && !v.place.root.key && !v.place.root.where,
+    )
+  );
+}
+
+/** The sign-in call to run before a tool's cases, or null when it needs none or no tool signs in. */
+export function signInSetup(
+  model: ToolModel,
+  tools: readonly ToolModel[],
+  state: DomainState,
+  functionOf: (tool: string) => string | undefined,
+): ToolCall | null {
+  const s = model.service;
+  if (!s) return null;
+  const sessions = sessionTables(s);
+  if (sessions.size === 0) return null;
+  for (const other of tools) {
+    const o = other.service;
+    if (!o || other.tool === model.tool || !o.table || !sessions.has(o.table)) continue;
+    for (const e of o.effects) {
+      const rule = e.rule;
+      if (rule.kind !== "set" || rule.place.hops.length > 0 || rule.place.root || e.when) continue;
+      const match = rule.value as ValueExpr;
+      if (match.kind !== "match") continue;
+      // Every argument of the sign-in is a field of the matched record: take a record that holds them all.
+      const given = match.where.filter((w) => w.value.kind === "parameter");
+      if (given.length !== match.where.length || given.length === 0) continue;
+      // One who holds them all, and whom the tool's own conditions on the signed-in person accept (a premium user).
+      const person = Object.values(state[match.table] ?? {}).find(
+        (r: Row) => given.every((w) => r[w.field] !== undefined && r[w.field] !== null) && accepts(s, r),
+      );
+      const name = functionOf(other.tool);
+      if (!person || !name) continue;
+      const args = Object.fromEntries(given.map((w) => [(w.value as { name: string }).name, person[w.field]]));
+      return { tool: name, arguments: args };
+    }
+  }
+  return null;
+}
