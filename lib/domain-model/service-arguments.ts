@@ -731,6 +731,17 @@ export function brokenCalls(input: ServiceInputs, valid: ServiceCall): BrokenCal
           delete args[left.name];
           break;
         }
+        // A text's condition on the record the call acts on ("to_be_paid_in_cents is 0") is checked by
+        // a call on a record of the data that breaks it, when there is one; else as before.
+        const onRecord = r.condition.left.kind === "read" && readsRecordOnly(r.condition);
+        const brokenOnRecord =
+          onRecord && entry.source !== "user" && entry.source !== "model" && !amountBound
+            ? breakCondition(input, table, index, r.condition, valid)
+            : null;
+        if (brokenOnRecord) {
+          Object.assign(args, brokenOnRecord);
+          break;
+        }
         if (entry.source !== "user" && entry.source !== "model" && !amountBound) break;
         const broken = breakCondition(input, table, index, r.condition, valid);
         if (!broken) return;

@@ -18,6 +18,7 @@ import { sameValue, structOf } from "./creation.ts";
 import { historyValue, movedNumber, pairedMoves } from "./history.ts";
 import { keyFormula } from "./inserted-keys.ts";
 import { literalClauses, literalEntry, literalObject, literalStruct, maskLiterals } from "./literals.ts";
+import { asMust, inRequirementList, isGloss } from "./requirement-lists.ts";
 import { type Candidate, resolveBoth, resolvePlace, resolveStatusPlaces, resolveValue } from "./resolve.ts";
 import { snapshotFields } from "./snapshots.ts";
 import { referencedScope, stateScope } from "./state-scope.ts";
@@ -132,6 +133,11 @@ const DOWN = `(?:shrinks|shrink|decreases|decrease|goes down|go down|drops|drop|
 
 /** The rules a clause states, as the context's requirements and (unless told not to) effects, with its source. */
 export function readClause(c: RuleContext, clause: Clause, options: { effects: boolean } = { effects: true }): void {
+  // "Requirements: …; to_be_paid_in_cents is 0": each item what must hold, never a change (requirement-lists.ts).
+  if (inRequirementList(clause) && !clause.literal) {
+    if (!isGloss(clause)) requirement(c, clause, asMust(clause.text));
+    return;
+  }
   const conditional = /^(?:if|when|whenever|once|unless)\s+(.+?),\s+(.+)$/.exec(clause.text);
   // "otherwise sets updated_at to today": what the call does when no exception before it applies.
   let body = clause.text.replace(/^otherwise,?\s+/, "");
