@@ -378,7 +378,19 @@ export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | u
     case "arith": {
       const [a, b] = [amountOf(evaluate(input, value.left, record, args)), amountOf(evaluate(input, value.right, record, args))];
       const out =
-        value.op === "+" ? a + b : value.op === "-" ? a - b : value.op === "*" ? a * b : value.op === "//" ? Math.floor(a / b) : a / b;
+        value.op === "+"
+          ? a + b
+          : value.op === "-"
+            ? a - b
+            : value.op === "*"
+              ? a * b
+              : value.op === "//"
+                ? Math.floor(a / b)
+                : value.op === "min"
+                  ? Math.min(a, b)
+                  : value.op === "max"
+                    ? Math.max(a, b)
+                    : a / b;
       return value.op === "/" ? out : Math.round(out * 100) / 100;
     }
     case "aggregate": {
