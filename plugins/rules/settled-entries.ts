@@ -29,6 +29,8 @@ const END = String.raw`(?=[,.;]|$)`;
 
 /** The clauses of a masked sentence that settle an amount as an entry, each with its text ('a payment ⦃1⦄ is added') and settlement. */
 export function settlementClauses(masked: string): { text: string; settlement: Settlement }[] {
+  // Every form records a literal entry; a sentence without one is not scanned (the patterns backtrack on long prose).
+  if (!masked.includes("⦃")) return [];
   const out: { text: string; settlement: Settlement; at: number }[] = [];
   // "X is refunded to Y as a payment ⦃1⦄ (only if above 0) and added to Z"
   const moved = new RegExp(
