@@ -78,7 +78,7 @@ export type ValueExpr =
   /** An object of values (a new address from its parts). */
   | { kind: "object"; fields: Record<string, ValueExpr> }
   /** Arithmetic on two numbers (a price per GB times the GB added; money rounded to cents); `//` counts whole times (whole dollars of cents). */
-  | { kind: "arith"; op: "+" | "-" | "*" | "/" | "//"; left: ValueExpr; right: ValueExpr }
+  | { kind: "arith"; op: "+" | "-" | "*" | "/" | "//" | "min" | "max"; left: ValueExpr; right: ValueExpr }
   /**
    * Over several records: the sum of `field` (or the count) of the records of `table` whose fields
    * equal the given values (the credits of a student's active enrolments).
@@ -144,7 +144,7 @@ const valueExprUnion = z.discriminatedUnion("kind", [
   }),
   z.object({
     kind: z.literal("arith"),
-    op: z.enum(["+", "-", "*", "/", "//"]),
+    op: z.enum(["+", "-", "*", "/", "//", "min", "max"]),
     left: z.lazy(() => valueExprSchema),
     right: z.lazy(() => valueExprSchema),
   }),

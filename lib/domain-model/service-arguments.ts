@@ -406,7 +406,19 @@ export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | u
     case "arith": {
       const [a, b] = [amountOf(evaluate(input, value.left, record, args)), amountOf(evaluate(input, value.right, record, args))];
       const out =
-        value.op === "+" ? a + b : value.op === "-" ? a - b : value.op === "*" ? a * b : value.op === "//" ? Math.floor(a / b) : a / b;
+        value.op === "+"
+          ? a + b
+          : value.op === "-"
+            ? a - b
+            : value.op === "*"
+              ? a * b
+              : value.op === "//"
+                ? Math.floor(a / b)
+                : value.op === "min"
+                  ? Math.min(a, b)
+                  : value.op === "max"
+                    ? Math.max(a, b)
+                    : a / b;
       return value.op === "/" ? out : Math.round(out * 100) / 100;
     }
     case "aggregate": {
@@ -787,6 +799,17 @@ export function brokenCalls(input: ServiceInputs, valid: ServiceCall): BrokenCal
         ) {
           for (const w of entry.when) if (w.left.kind === "parameter" && w.right?.kind === "constant") args[w.left.name] = w.right.value;
           args[left.name] = !right.value;
+          break;
+        }
+        // A text's condition on the record the call acts on ("to_be_paid_in_cents is 0") is checked by
+        // a call on a record of the data that breaks it, when there is one.
+        const onRecord = r.condition.left.kind === "read" && readsRecordOnly(r.condition);
+        const brokenOnRecord =
+          onRecord && entry.source !== "user" && entry.source !== "model" && !amountBound
+            ? breakCondition(input, table, index, r.condition, valid)
+            : null;
+        if (brokenOnRecord) {
+          Object.assign(args, brokenOnRecord);
           break;
         }
         // So is a condition over the records that refer to the record (no stock left at a location): by another record.

@@ -49,6 +49,8 @@ export function valueText(value: ValueExpr, subject: string): string {
         .map(([field, v]) => `${field}: ${valueText(v, subject)}`)
         .join(", ")}}`;
     case "arith":
+      if (value.op === "min" || value.op === "max")
+        return `${value.op}(${valueText(value.left, subject)}, ${valueText(value.right, subject)})`;
       return `(${valueText(value.left, subject)} ${value.op} ${valueText(value.right, subject)})`;
     case "aggregate": {
       const where = value.where.map((w) => `${w.field} = ${valueText(w.value, subject)}`).join(" and ");

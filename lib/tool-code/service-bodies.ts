@@ -371,6 +371,7 @@ class ServiceWriter {
         this.#helpers.add("amountOf");
         const op = value.op;
         if (op === "//") return `Math.floor(amountOf(${this.#value(value.left)}) / amountOf(${this.#value(value.right)}))`;
+        if (op === "min" || op === "max") return `Math.${op}(amountOf(${this.#value(value.left)}), amountOf(${this.#value(value.right)}))`;
         const both = `amountOf(${this.#value(value.left)}) ${op} amountOf(${this.#value(value.right)})`;
         if (op === "/") return `(${both})`;
         this.#helpers.add("money");

@@ -1,6 +1,7 @@
 // One clause of a tool's description or policy, as the rule passes read it: its own module, so that
 // the modules clauses.ts calls on can name it without importing clauses.ts back.
 import type { RuleSource } from "../../lib/contracts/tool-rules.ts";
+import type { Settlement } from "./settled-entries.ts";
 
 export interface Clause {
   /** Lower case, quoted words masked as ⟦n⟧. */
@@ -12,6 +13,8 @@ export interface Clause {
   literals: string[];
   /** A clause that appends an entry written out as a literal, and says nothing else. */
   literal?: true;
+  /** A literal entry that settles an amount: what it records and where the amount goes (settled-entries.ts). */
+  settlement?: Settlement;
   /** The "when …" a sentence opened on, for a clause split off after it ("when X, A becomes B, C is set"): its condition, when understood. */
   inherited?: string;
   source: RuleSource;

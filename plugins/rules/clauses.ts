@@ -18,7 +18,9 @@ import { sameValue, structOf } from "./creation.ts";
 import { historyValue, movedNumber, pairedMoves } from "./history.ts";
 import { keyFormula } from "./inserted-keys.ts";
 import { literalClauses, literalEntry, literalObject, literalStruct, maskLiterals } from "./literals.ts";
+import { asMust, inRequirementList, isGloss } from "./requirement-lists.ts";
 import { type Candidate, resolveBoth, resolvePlace, resolveStatusPlaces, resolveValue } from "./resolve.ts";
+import { settle, settlementClauses } from "./settled-entries.ts";
 import { snapshotFields } from "./snapshots.ts";
 import { referencedScope, stateScope } from "./state-scope.ts";
 
@@ -37,8 +39,12 @@ export function clausesOf(sentences: readonly { sentence: string; source: RuleSo
         return `⟦${quotes.length - 1}⟧`;
       });
     // Entries written out as literals are clauses of their own, read whole (literals.ts).
-    for (const entry of literalClauses(maskLiterals(masked, literals)))
+    const withLiterals = maskLiterals(masked, literals);
+    for (const entry of literalClauses(withLiterals))
       out.push({ text: entry.toLowerCase(), written: entry, quotes, literals, source, sentence, literal: true });
+    // Entries that settle an amount ("… is refunded to the balance as a payment {…} (only if above 0)").
+    for (const { text, settlement } of settlementClauses(withLiterals))
+      out.push({ text: text.toLowerCase(), written: text, quotes, literals, source, sentence, literal: true, settlement });
     for (const part of masked.split(/;|:\s|\(\d\)|\s\(|\)\s?/)) {
       const kept = part.trim().replace(/^(and|then|also)\s+/i, "");
       // "its status becomes active and the suspension date is cleared": each side that has a verb of its own.
@@ -126,12 +132,17 @@ function ownVerbs(piece: string): string[] {
 }
 
 const SET_VERBS = String.raw`(?:is|are|will be|gets|get|is then)\s+(?:set|changed|updated|reset|marked|moved)(?:\s+back)?\s+(?:to|as)`;
-const BECOMES = `(?:becomes|become|changes to|change to|moves to|move to|turns|goes to|go to)`;
+const BECOMES = `(?:becomes|become|changes to|change to|moves to|move to|turns|goes to|go to|ends at|ends up at|is left at)`;
 const UP = `(?:grows|grow|increases|increase|goes up|go up|rises|rise|is increased|are increased|is incremented|are incremented|is raised)`;
 const DOWN = `(?:shrinks|shrink|decreases|decrease|goes down|go down|drops|drop|falls|fall|is decreased|are decreased|is decremented|are decremented|is reduced|are reduced|is lowered)`;
 
 /** The rules a clause states, as the context's requirements and (unless told not to) effects, with its source. */
 export function readClause(c: RuleContext, clause: Clause, options: { effects: boolean } = { effects: true }): void {
+  // "Requirements: …; to_be_paid_in_cents is 0": each item what must hold, never a change (requirement-lists.ts).
+  if (inRequirementList(clause) && !clause.literal) {
+    if (!isGloss(clause)) requirement(c, clause, asMust(clause.text));
+    return;
+  }
   const conditional = /^(?:if|when|whenever|once|unless)\s+(.+?),\s+(.+)$/.exec(clause.text);
   // "otherwise sets updated_at to today": what the call does when no exception before it applies.
   let body = clause.text.replace(/^otherwise,?\s+/, "");
@@ -187,6 +198,8 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
   };
   let m: RegExpExecArray | null;
   // 'a payment {type "charge", payment_method, …} is added': an entry written out as a literal.
+  if (clause.settlement)
+    return literalEntry(c, body, clause.literals, clause.quotes, (place, element) => void settle(c, clause, place, element, when), true);
   if (clause.literal) {
     if (
       literalEntry(c, body, clause.literals, clause.quotes, (place, element) =>

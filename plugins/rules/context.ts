@@ -178,6 +178,8 @@ export class RuleContext {
     fields: readonly Field[],
     quotes: readonly string[] = [],
     list?: { name: string; entries: readonly Row[] },
+    /** An entry the text writes out whole, made though the call gives none of its fields. */
+    stated = false,
   ): Record<string, ValueExpr> | null {
     const element: Record<string, ValueExpr> = {};
     const taken = new Set<string>([...this.identifying]);
@@ -209,7 +211,7 @@ export class RuleContext {
           element[f.name] = { kind: "constant", value: f.enum?.find((v) => String(v).toLowerCase() === quoted.toLowerCase()) };
       }
     }
-    return fromCall > 0 ? element : null;
+    return fromCall > 0 || stated ? element : null;
   }
 
   /** Whether an effect already writes this place. */

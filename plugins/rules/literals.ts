@@ -126,6 +126,8 @@ export function literalEntry(
   literals: readonly string[],
   quotes: readonly string[],
   emit: (place: Candidate, element: Record<string, ValueExpr>) => void,
+  /** A second entry in the same list (a capture, then a refund), which a settling sentence may append. */
+  again = false,
 ): boolean {
   const m = APPENDED.exec(body);
   if (!m || !c.target) return false;
@@ -137,12 +139,17 @@ export function literalEntry(
   // Without a destination, the record's own list of that kind ("a payment … is added": its payments).
   const own = c.target.fields.find((f) => f.type === "array" && nameWords(f.name).map(singular).at(-1) === head);
   const place = named ?? (own ? lists(own.name) : null) ?? listHolding(c, literalNames(literals[Number(m[2])] ?? ""));
-  if (!place || place.table !== c.target || c.writes(place.place)) return false;
+  if (!place || place.table !== c.target || (c.writes(place.place) && !again)) return false;
   const fields = place.field.items?.fields ?? [];
   const element: Record<string, ValueExpr> =
-    c.entryFromCall(fields, quotes, { name: place.place.path.at(-1) as string, entries: c.entriesAt(place.table, place.place.path) }) ?? {};
+    c.entryFromCall(
+      fields,
+      quotes,
+      { name: place.place.path.at(-1) as string, entries: c.entriesAt(place.table, place.place.path) },
+      again,
+    ) ?? {};
   const known = new Set(fields.map((f) => f.name));
-  for (const part of (literals[Number(m[2])] ?? "").split(/\s*,\s*/)) {
+  for (const part of topLevelParts(literals[Number(m[2])] ?? "")) {
     const item = /^([a-z_][a-z0-9_]*)\s*(?:(?:=|:)\s*(.+)|\s+(.+))?$/i.exec(part.trim());
     if (!item) continue;
     const field = item[1] as string;
@@ -154,6 +161,23 @@ export function literalEntry(
   if (Object.keys(element).length === 0) return false;
   emit(place, element);
   return true;
+}
+
+/** A literal's parts, split at commas outside brackets ("amount = min(a, b), created_at today"). */
+function topLevelParts(literal: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let current = "";
+  for (const ch of literal) {
+    if (ch === "(") depth += 1;
+    if (ch === ")") depth = Math.max(0, depth - 1);
+    if (ch === "," && depth === 0) {
+      parts.push(current.trim());
+      current = "";
+    } else current += ch;
+  }
+  if (current.trim()) parts.push(current.trim());
+  return parts;
 }
 
 /** The field names a literal lists (`{policy_id, kind, start_date}`, or `name = value` parts). */

@@ -9,6 +9,7 @@ import type { Condition, Hop, Place, Requirement, RuleSource, ValueExpr } from "
 import { leaves, nameWords, reachable } from "../../lib/data-pack/places.ts";
 import { valueIn } from "../../lib/domain-model/service-arguments.ts";
 import type { RuleContext } from "./context.ts";
+import { isRequirementList } from "./requirement-lists.ts";
 
 /** Words that say the opposite of a yes/no field's name ("empty" of `isOccupied`). */
 const OPPOSITES: Record<string, readonly string[]> = {
@@ -133,6 +134,20 @@ function referredStates(
     }
     const sets = statesOf(c, table, words);
     if (sets.length === 0) continue;
+    // "Requirements: …; the customer is not archived": a state the record must already be in, not one it is put in.
+    if (isRequirementList(sentence)) {
+      if (which === "held")
+        for (const s of sets)
+          c.require(
+            {
+              kind: "compare",
+              condition: { left: { kind: "read", place: { hops, path: s.path } }, op: "==", right: { kind: "constant", value: s.value } },
+            },
+            source,
+            m[0],
+          );
+      continue;
+    }
     const named = which === "new" ? namingParameter(c, table) : null;
     if (which === "new" && !named) continue;
     const changes = (place: (path: string[]) => Place, extra: Condition[]) => {

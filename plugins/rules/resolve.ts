@@ -257,6 +257,17 @@ export function resolveValue(
     .trim()
     .replace(/[.,;]+$/, "")
     .replace(/^(?:the\s+)?(?:value\s+)?/, "");
+  // "min(deposit_held_in_cents, to_be_paid_in_cents)", "the smaller of A and B": the lesser (or greater) of two values.
+  const extreme =
+    /^(min|max)\s*\(\s*([^,()]+?)\s*,\s*([^,()]+?)\s*\)$/.exec(text) ??
+    /^(?:the\s+)?(smaller|lesser|larger|greater)\s+of\s+(.+?)\s+and\s+(.+)$/.exec(text);
+  if (extreme) {
+    const number: Candidate | undefined = target ? { ...target, kind: "number" } : undefined;
+    const [left, right] = [resolveValue(c, extreme[2] as string, quotes, number), resolveValue(c, extreme[3] as string, quotes, number)];
+    if (!left || !right) return null;
+    const op = /^(min|smaller|lesser)$/.test(extreme[1] as string) ? "min" : "max";
+    return { kind: "arith", op, left, right };
+  }
   // Arithmetic: "price_each_in_cents x quantity x days", "the balance minus the amount".
   for (const [pattern, op] of [
     [/\s+(?:plus|\+)\s+/, "+"],

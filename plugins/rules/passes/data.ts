@@ -89,6 +89,13 @@ function transitionArrays(c: RuleContext, table: Table, to: string, allowed: rea
     const beforeKinds = kindsOf(before);
     const newKinds = [...kindsOf(after)].filter((k) => !beforeKinds.has(k));
     for (const kind of newKinds) {
+      // An entry of this kind the description already writes out is not guessed again from the data.
+      const stated = c.effects.some((r) => {
+        if (r.rule.kind !== "append" || r.rule.place.hops.length > 0 || r.rule.place.path.join(".") !== f.name) return false;
+        const value = r.rule.element[kindField.name];
+        return value?.kind === "constant" && value.value === kind;
+      });
+      if (stated) continue;
       const amountField = elementFields.find((e) => e.type === "number" || e.type === "integer");
       const mirrored = amountField ? mirrorOf(after, f.name, kindField.name, kind, amountField.name) : null;
       if (mirrored) {
