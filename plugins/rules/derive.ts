@@ -24,6 +24,7 @@ import { heldFunds } from "./held-funds.ts";
 import { completeHistory } from "./history.ts";
 import { linkInserted } from "./inserted-keys.ts";
 import { keyedBalances } from "./keyed-balances.ts";
+import { kindBalances } from "./kind-balances.ts";
 import { laterTimes } from "./later-times.ts";
 import { keepTotals } from "./mirrored-totals.ts";
 import { movingFlag } from "./moving-flag.ts";
@@ -89,6 +90,7 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
     );
   namePass(c, to?.value ?? null);
   descriptionPass(c, to?.value ?? null);
+  kindBalances(c);
   signIn(c);
   laterTimes(c);
   textCounters(c);
@@ -248,6 +250,7 @@ export function deriveServiceModel(
   else if (subject.kind === "create") {
     schemaRequirements(c);
     descriptionPass(c, null);
+    kindBalances(c);
     chosenSources(c);
     namedRecords(c);
     policyPass(c, null);
