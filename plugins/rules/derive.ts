@@ -30,6 +30,7 @@ import { keepTotals } from "./mirrored-totals.ts";
 import { movingFlag } from "./moving-flag.ts";
 import { namedRecords } from "./named-records.ts";
 import { nestedRecords } from "./nested-records.ts";
+import { ownRecords } from "./own-records.ts";
 import { pairedPostings } from "./paired-postings.ts";
 import { dataPass } from "./passes/data.ts";
 import { descriptionPass } from "./passes/description.ts";
@@ -91,6 +92,7 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
   namePass(c, to?.value ?? null);
   descriptionPass(c, to?.value ?? null);
   kindBalances(c);
+  ownRecords(c);
   signIn(c);
   laterTimes(c);
   textCounters(c);
@@ -251,6 +253,7 @@ export function deriveServiceModel(
     schemaRequirements(c);
     descriptionPass(c, null);
     kindBalances(c);
+    ownRecords(c);
     chosenSources(c);
     namedRecords(c);
     policyPass(c, null);
