@@ -343,15 +343,17 @@ function breakCondition(
   const tries: unknown[] =
     condition.op === "given"
       ? [null]
-      : typeof right === "number"
-        ? [right + 1, right - 1, right === 0 ? 1 : 0]
-        : Array.isArray(right) || condition.op === "in"
-          ? ["not one of the allowed values"]
-          : condition.op === "not-in" && Array.isArray(right)
-            ? right.slice(0, 1)
-            : typeof right === "string"
-              ? [`not ${right}`, right]
-              : [];
+      : condition.op === "!=" && right !== undefined && right !== null
+        ? [right]
+        : typeof right === "number"
+          ? [right + 1, right - 1, right === 0 ? 1 : 0]
+          : Array.isArray(right) || condition.op === "in"
+            ? ["not one of the allowed values"]
+            : condition.op === "not-in" && Array.isArray(right)
+              ? right.slice(0, 1)
+              : typeof right === "string"
+                ? [`not ${right}`, right]
+                : [];
   for (const value of tries) {
     const attempt = { ...args };
     if (at.length === 1) {
@@ -519,6 +521,24 @@ function fill(input: ServiceInputs, args: Row, record: Row | undefined, table: T
       .filter((k) => !(written.has(r.parameter) && held.includes(k)));
     args[r.parameter] = own !== undefined && !written.has(r.parameter) ? own : keys[attempt % Math.max(1, keys.length)];
     if (args[r.parameter] === undefined) return null;
+  }
+  // Who acts differs from the record acted on ("never on their own record"): another record of the table.
+  for (const r of requirement(model, "compare")) {
+    const { left, op, right } = r.condition;
+    if (op !== "!=" || left.kind !== "parameter" || !right) continue;
+    const other =
+      right.kind === "parameter"
+        ? args[right.name]
+        : right.kind === "read" && !right.place.root && right.place.hops.length === 0
+          ? valueIn(subject, right.place.path)
+          : undefined;
+    const named = requirement(model, "record-exists").find((e) => e.parameter === left.name);
+    if (!named || other === undefined || String(args[left.name]) !== String(other)) continue;
+    const keys = Object.keys(state[named.table] ?? {})
+      .sort()
+      .filter((k) => k !== String(other));
+    const pick = keys[attempt % Math.max(1, keys.length)];
+    if (pick !== undefined) args[left.name] = typeof other === "number" ? Number(pick) : pick;
   }
   for (const r of requirement(model, "slot-open")) {
     const holder = reachRecord(state, { ...subject, ...args }, r.place);
@@ -812,9 +832,16 @@ export function brokenCalls(input: ServiceInputs, valid: ServiceCall): BrokenCal
           Object.assign(args, brokenOnRecord);
           break;
         }
+        // "never on their own record": the call that names the same record twice (who acts, and what it acts on).
+        const sameRecord =
+          r.condition.op === "!=" &&
+          left.kind === "parameter" &&
+          !left.path &&
+          (r.condition.right?.kind === "parameter" || (r.condition.right?.kind === "read" && !r.condition.right.place.root));
         // So is a condition over the records that refer to the record (no stock left at a location): by another record.
         // Others get no case of their own: the valid call is their check (relaxation takes out one it refuses).
-        if (entry.source !== "user" && entry.source !== "model" && !amountBound && !overReferringRecords(r.condition)) return;
+        if (entry.source !== "user" && entry.source !== "model" && !amountBound && !overReferringRecords(r.condition) && !sameRecord)
+          return;
         const broken = breakCondition(input, table, index, r.condition, valid);
         if (!broken) return;
         Object.assign(args, broken);

@@ -27,12 +27,14 @@ import { heldFunds } from "./held-funds.ts";
 import { completeHistory } from "./history.ts";
 import { linkInserted } from "./inserted-keys.ts";
 import { keyedBalances } from "./keyed-balances.ts";
+import { kindBalances } from "./kind-balances.ts";
 import { laterTimes } from "./later-times.ts";
 import { listedMoves } from "./listed-moves.ts";
 import { keepTotals } from "./mirrored-totals.ts";
 import { movingFlag } from "./moving-flag.ts";
 import { namedRecords } from "./named-records.ts";
 import { nestedRecords } from "./nested-records.ts";
+import { ownRecords } from "./own-records.ts";
 import { pairedPostings } from "./paired-postings.ts";
 import { dataPass } from "./passes/data.ts";
 import { descriptionPass } from "./passes/description.ts";
@@ -95,6 +97,8 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
     );
   namePass(c, to?.value ?? null);
   descriptionPass(c, to?.value ?? null);
+  kindBalances(c);
+  ownRecords(c);
   signIn(c);
   laterTimes(c);
   textCounters(c);
@@ -257,6 +261,8 @@ export function deriveServiceModel(
   else if (subject.kind === "create") {
     schemaRequirements(c);
     descriptionPass(c, null);
+    kindBalances(c);
+    ownRecords(c);
     chosenSources(c);
     namedRecords(c);
     policyPass(c, null);
