@@ -222,16 +222,66 @@ function accepts(input: ServiceInputs, record: Row): boolean {
  */
 function checkedConditions(model: ToolModel): Extract<Requirement, { kind: "compare" }>[] {
   return service(model)
-    .requires.filter((r) => r.rule.kind === "compare" && (r.source === "user" || r.source === "model"))
+    .requires.filter(
+      (r) => r.rule.kind === "compare" && (r.source === "user" || r.source === "model" || againstClock(r.rule.condition)),
+    )
     .map((r) => r.rule as Extract<Requirement, { kind: "compare" }>);
 }
 
-/** Whether a condition reads nothing but the record and constants (no argument, no clock). */
+/**
+ * A condition that compares a time with the clock ("before its window opens", "at most 7 days
+ * ahead"): whatever its source, it is checked by a call that breaks it, since the valid calls (times
+ * the data holds, mostly past) say nothing of it.
+ */
+export function againstClock(condition: Condition): boolean {
+  const clock = (v: ValueExpr | undefined) => v?.kind === "now" || v?.kind === "today";
+  return clock(condition.left) || clock(condition.right);
+}
+
+/** A date or date-time text moved by whole days, in the same format (`2025-03-14T15:00:00Z` → `2025-03-15T15:00:00Z`). */
+function shiftedTime(text: string, days: number): string {
+  const date = text.length === 10;
+  const moved = new Date(Date.parse(date ? `${text}T00:00:00Z` : text) + days * 86_400_000).toISOString();
+  return date ? moved.slice(0, 10) : /\.\d+Z$/.test(text) ? moved : moved.replace(/\.\d+Z$/, "Z");
+}
+
+const isTimeText = (v: unknown): v is string => typeof v === "string" && /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/.test(v);
+
+/**
+ * Times the call gives that the clock bounds ("must start now or later, at most 7 days ahead"):
+ * a value the data holds (a past one) is moved to the first of a few times after the clock that
+ * meets every such bound, so that the valid call is valid.
+ */
+function withinClockBounds(input: ServiceInputs, args: Row, record: Row | undefined): void {
+  const bounds = service(input.model)
+    .requires.map((r) => r.rule)
+    .filter((r): r is Extract<Requirement, { kind: "compare" }> => r.kind === "compare" && againstClock(r.condition))
+    .filter((r) => r.condition.left.kind === "parameter" && !r.condition.left.path);
+  const names = new Set(bounds.map((r) => (r.condition.left as { name: string }).name));
+  for (const name of names) {
+    const own = bounds.filter((r) => (r.condition.left as { name: string }).name === name);
+    const meets = (a: Row) => own.every((r) => conditionHolds(input, r.condition, record, a));
+    if (!(name in args) || meets(args)) continue;
+    const model = isTimeText(args[name]) ? (args[name] as string) : input.clock;
+    const at = model.length === 10 ? input.clock.slice(0, 10) : input.clock.replace(/\.\d+Z$/, "Z");
+    for (const days of [1, 2, 0, 3, 7]) {
+      const attempt = { ...args, [name]: shiftedTime(at, days) };
+      if (meets(attempt)) {
+        args[name] = attempt[name];
+        break;
+      }
+    }
+  }
+}
+
+/** Whether a condition reads nothing but the record, constants and the clock (no argument). */
 function readsRecordOnly(condition: Condition): boolean {
   const plain = (v: ValueExpr | undefined): boolean =>
     v === undefined ||
     v.kind === "constant" ||
     (v.kind === "read" && !v.place.root) ||
+    v.kind === "now" ||
+    v.kind === "today" ||
     (v.kind === "arith" && plain(v.left) && plain(v.right));
   return plain(condition.left) && plain(condition.right);
 }
@@ -312,8 +362,10 @@ function breakCondition(
   const at = condition.left.path ?? [];
   if (at.length > 1) return null;
   const right = condition.right ? evaluate(input, condition.right, record, args) : undefined;
-  const tries: unknown[] =
-    condition.op === "given"
+  // A bound against the clock: a day past it either way.
+  const tries: unknown[] = isTimeText(right)
+    ? [shiftedTime(right, 1), shiftedTime(right, -1)]
+    : condition.op === "given"
       ? [null]
       : typeof right === "number"
         ? [right + 1, right - 1, right === 0 ? 1 : 0]
@@ -534,6 +586,7 @@ function fill(input: ServiceInputs, args: Row, record: Row | undefined, table: T
       // A value the call writes is a new one; a value it only names (a code, an email) is one the data holds.
       args[name] = (written.has(name) ? undefined : seenValue(state, name, schema, attempt)) ?? sampleFromSchema(name, schema, rng, clock);
   }
+  withinClockBounds(input, args, record);
   return { args: conformArgs(args, properties, state) };
 }
 
@@ -731,7 +784,7 @@ export function brokenCalls(input: ServiceInputs, valid: ServiceCall): BrokenCal
           delete args[left.name];
           break;
         }
-        if (entry.source !== "user" && entry.source !== "model" && !amountBound) break;
+        if (entry.source !== "user" && entry.source !== "model" && !amountBound && !againstClock(r.condition)) break;
         const broken = breakCondition(input, table, index, r.condition, valid);
         if (!broken) return;
         Object.assign(args, broken);
