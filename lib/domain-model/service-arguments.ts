@@ -223,7 +223,9 @@ function accepts(input: ServiceInputs, record: Row): boolean {
 function checkedConditions(model: ToolModel): Extract<Requirement, { kind: "compare" }>[] {
   return service(model)
     .requires.filter(
-      (r) => r.rule.kind === "compare" && (r.source === "user" || r.source === "model" || againstClock(r.rule.condition)),
+      (r) =>
+        r.rule.kind === "compare" &&
+        (r.source === "user" || r.source === "model" || againstClock(r.rule.condition) || ofRelatedRecord(r.rule.condition)),
     )
     .map((r) => r.rule as Extract<Requirement, { kind: "compare" }>);
 }
@@ -238,6 +240,14 @@ export function againstClock(condition: Condition): boolean {
   return clock(condition.left) || clock(condition.right);
 }
 
+/**
+ * A condition on a record related to the call's own, found by its fields ("the tracker of this
+ * shipment is unknown or pre_transit"): checked by a call on a record whose related one breaks it.
+ */
+function ofRelatedRecord(condition: Condition): boolean {
+  return condition.left.kind === "match" && readsRecordOnly(condition);
+}
+
 /** A date or date-time text moved by whole days, in the same format (`2025-03-14T15:00:00Z` → `2025-03-15T15:00:00Z`). */
 function shiftedTime(text: string, days: number): string {
   const date = text.length === 10;
@@ -245,7 +255,8 @@ function shiftedTime(text: string, days: number): string {
   return date ? moved.slice(0, 10) : /\.\d+Z$/.test(text) ? moved : moved.replace(/\.\d+Z$/, "Z");
 }
 
-const isTimeText = (v: unknown): v is string => typeof v === "string" && /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/.test(v);
+const isTimeText = (v: unknown): v is string =>
+  typeof v === "string" && /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/.test(v);
 
 /**
  * Times the call gives that the clock bounds ("must start now or later, at most 7 days ahead"):
@@ -280,6 +291,7 @@ function readsRecordOnly(condition: Condition): boolean {
     v === undefined ||
     v.kind === "constant" ||
     (v.kind === "read" && !v.place.root) ||
+    (v.kind === "match" && v.where.every((w) => plain(w.value))) ||
     v.kind === "now" ||
     v.kind === "today" ||
     (v.kind === "arith" && plain(v.left) && plain(v.right));
@@ -348,12 +360,17 @@ function breakCondition(
   index: number,
   condition: Condition,
   valid: ServiceCall,
+  when: readonly Condition[] = [],
 ): Row | null {
   const args = { ...valid.args };
   const record = valid.record ? input.state[valid.record.table]?.[valid.record.key] : undefined;
   if (table && readsRecordOnly(condition)) {
     const others = { ...input, model: withoutRule(input.model, index) };
-    const other = sortedRows(input.state, table).find((row) => !conditionHolds(input, condition, row, {}) && accepts(others, row));
+    // A record the rule applies to (its `when` holds) that breaks it.
+    const applies = (row: Row) => when.every((w) => conditionHolds(input, w, row, {}));
+    const other = sortedRows(input.state, table).find(
+      (row) => applies(row) && !conditionHolds(input, condition, row, {}) && accepts(others, row),
+    );
     return other && pointAt(input, table, args, other) ? args : null;
   }
   if (condition.left.kind !== "parameter") return null;
@@ -784,8 +801,9 @@ export function brokenCalls(input: ServiceInputs, valid: ServiceCall): BrokenCal
           delete args[left.name];
           break;
         }
-        if (entry.source !== "user" && entry.source !== "model" && !amountBound && !againstClock(r.condition)) break;
-        const broken = breakCondition(input, table, index, r.condition, valid);
+        const checked = amountBound || againstClock(r.condition) || ofRelatedRecord(r.condition);
+        if (entry.source !== "user" && entry.source !== "model" && !checked) break;
+        const broken = breakCondition(input, table, index, r.condition, valid, entry.when ?? []);
         if (!broken) return;
         Object.assign(args, broken);
         for (const key of Object.keys(args)) if (!(key in broken)) delete args[key];

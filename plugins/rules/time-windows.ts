@@ -91,7 +91,8 @@ function timeSpoken(text: string, times: readonly Parameter[]): Parameter | null
   if (times.length === 1) return times[0] as Parameter;
   if (/\b(?:start|starts|begin|begins|open|opens)\b/.test(text)) {
     const starts = times.filter(
-      (p) => /(^|_)(min|start|from|begin|begins|earliest|open|opens)(_|$)/.test(p.name) || /\b(earliest|start|begins?)\b/i.test(p.description),
+      (p) =>
+        /(^|_)(min|start|from|begin|begins|earliest|open|opens)(_|$)/.test(p.name) || /\b(earliest|start|begins?)\b/i.test(p.description),
     );
     if (starts.length === 1) return starts[0] as Parameter;
   }

@@ -11,6 +11,7 @@ import { heldAt, here, nowFor, type RuleContext } from "../context.ts";
 import { eachElementStates } from "../each-element.ts";
 import { chargedAmount, recordedEntry } from "../money.ts";
 import { referringRemovals } from "../referring-records.ts";
+import { relatedConditions } from "../related-conditions.ts";
 import { relatedStates } from "../related-states.ts";
 import { PREPOSITIONS, statusesIn, statusRequirement } from "../statuses.ts";
 import { timeWindows } from "../time-windows.ts";
@@ -38,6 +39,7 @@ export function descriptionPass(c: RuleContext, to: string | null): void {
   describedRefunds(c, c.target);
   relatedStatuses(c);
   relatedStates(c);
+  relatedConditions(c);
   referringRemovals(c);
   eachElementStates(c);
   dateShifts(c);
