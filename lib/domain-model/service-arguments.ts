@@ -227,16 +227,78 @@ function accepts(input: ServiceInputs, record: Row): boolean {
  */
 function checkedConditions(model: ToolModel): Extract<Requirement, { kind: "compare" }>[] {
   return service(model)
-    .requires.filter((r) => r.rule.kind === "compare" && (r.source === "user" || r.source === "model"))
+    .requires.filter(
+      (r) =>
+        r.rule.kind === "compare" &&
+        (r.source === "user" || r.source === "model" || againstClock(r.rule.condition) || ofRelatedRecord(r.rule.condition)),
+    )
     .map((r) => r.rule as Extract<Requirement, { kind: "compare" }>);
 }
 
-/** Whether a condition reads nothing but the record and constants (no argument, no clock). */
+/**
+ * A condition that compares a time with the clock ("before its window opens", "at most 7 days
+ * ahead"): whatever its source, it is checked by a call that breaks it, since the valid calls (times
+ * the data holds, mostly past) say nothing of it.
+ */
+export function againstClock(condition: Condition): boolean {
+  const clock = (v: ValueExpr | undefined) => v?.kind === "now" || v?.kind === "today";
+  return clock(condition.left) || clock(condition.right);
+}
+
+/**
+ * A condition on a record related to the call's own, found by its fields ("the tracker of this
+ * shipment is unknown or pre_transit"): checked by a call on a record whose related one breaks it.
+ */
+function ofRelatedRecord(condition: Condition): boolean {
+  return condition.left.kind === "match" && readsRecordOnly(condition);
+}
+
+/** A date or date-time text moved by whole days, in the same format (`2025-03-14T15:00:00Z` → `2025-03-15T15:00:00Z`). */
+function shiftedTime(text: string, days: number): string {
+  const date = text.length === 10;
+  const moved = new Date(Date.parse(date ? `${text}T00:00:00Z` : text) + days * 86_400_000).toISOString();
+  return date ? moved.slice(0, 10) : /\.\d+Z$/.test(text) ? moved : moved.replace(/\.\d+Z$/, "Z");
+}
+
+const isTimeText = (v: unknown): v is string =>
+  typeof v === "string" && /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/.test(v);
+
+/**
+ * Times the call gives that the clock bounds ("must start now or later, at most 7 days ahead"):
+ * a value the data holds (a past one) is moved to the first of a few times after the clock that
+ * meets every such bound, so that the valid call is valid.
+ */
+function withinClockBounds(input: ServiceInputs, args: Row, record: Row | undefined): void {
+  const bounds = service(input.model)
+    .requires.map((r) => r.rule)
+    .filter((r): r is Extract<Requirement, { kind: "compare" }> => r.kind === "compare" && againstClock(r.condition))
+    .filter((r) => r.condition.left.kind === "parameter" && !r.condition.left.path);
+  const names = new Set(bounds.map((r) => (r.condition.left as { name: string }).name));
+  for (const name of names) {
+    const own = bounds.filter((r) => (r.condition.left as { name: string }).name === name);
+    const meets = (a: Row) => own.every((r) => conditionHolds(input, r.condition, record, a));
+    if (!(name in args) || meets(args)) continue;
+    const model = isTimeText(args[name]) ? (args[name] as string) : input.clock;
+    const at = model.length === 10 ? input.clock.slice(0, 10) : input.clock.replace(/\.\d+Z$/, "Z");
+    for (const days of [1, 2, 0, 3, 7]) {
+      const attempt = { ...args, [name]: shiftedTime(at, days) };
+      if (meets(attempt)) {
+        args[name] = attempt[name];
+        break;
+      }
+    }
+  }
+}
+
+/** Whether a condition reads nothing but the record, constants and the clock (no argument). */
 function readsRecordOnly(condition: Condition): boolean {
   const plain = (v: ValueExpr | undefined): boolean =>
     v === undefined ||
     v.kind === "constant" ||
     (v.kind === "read" && !v.place.root) ||
+    (v.kind === "match" && v.where.every((w) => plain(w.value))) ||
+    v.kind === "now" ||
+    v.kind === "today" ||
     (v.kind === "arith" && plain(v.left) && plain(v.right));
   return plain(condition.left) && plain(condition.right);
 }
@@ -326,12 +388,17 @@ function breakCondition(
   index: number,
   condition: Condition,
   valid: ServiceCall,
+  when: readonly Condition[] = [],
 ): Row | null {
   const args = { ...valid.args };
   const record = valid.record ? input.state[valid.record.table]?.[valid.record.key] : undefined;
   if (table && (readsRecordOnly(condition) || overReferringRecords(condition))) {
     const others = { ...input, model: withoutRule(input.model, index) };
-    const other = sortedRows(input.state, table).find((row) => !conditionHolds(input, condition, row, {}) && accepts(others, row));
+    // A record the rule applies to (its `when` holds) that breaks it.
+    const applies = (row: Row) => when.every((w) => conditionHolds(input, w, row, {}));
+    const other = sortedRows(input.state, table).find(
+      (row) => applies(row) && !conditionHolds(input, condition, row, {}) && accepts(others, row),
+    );
     return other && pointAt(input, table, args, other) ? args : null;
   }
   if (condition.left.kind !== "parameter") return null;
@@ -340,8 +407,10 @@ function breakCondition(
   const at = condition.left.path ?? [];
   if (at.length > 1) return null;
   const right = condition.right ? evaluate(input, condition.right, record, args) : undefined;
-  const tries: unknown[] =
-    condition.op === "given"
+  // A bound against the clock: a day past it either way.
+  const tries: unknown[] = isTimeText(right)
+    ? [shiftedTime(right, 1), shiftedTime(right, -1)]
+    : condition.op === "given"
       ? [null]
       : condition.op === "!=" && right !== undefined && right !== null
         ? [right]
@@ -598,6 +667,7 @@ function fill(input: ServiceInputs, args: Row, record: Row | undefined, table: T
       // A value the call writes is a new one; a value it only names (a code, an email) is one the data holds.
       args[name] = (written.has(name) ? undefined : seenValue(state, name, schema, attempt)) ?? sampleFromSchema(name, schema, rng, clock);
   }
+  withinClockBounds(input, args, record);
   return { args: conformArgs(args, properties, state) };
 }
 
@@ -838,11 +908,13 @@ export function brokenCalls(input: ServiceInputs, valid: ServiceCall): BrokenCal
           left.kind === "parameter" &&
           !left.path &&
           (r.condition.right?.kind === "parameter" || (r.condition.right?.kind === "read" && !r.condition.right.place.root));
-        // So is a condition over the records that refer to the record (no stock left at a location): by another record.
+        // So are bounds against the clock, conditions on a related record's state, and conditions over the
+        // records that refer to the record (no stock left at a location): by another record or value.
         // Others get no case of their own: the valid call is their check (relaxation takes out one it refuses).
-        if (entry.source !== "user" && entry.source !== "model" && !amountBound && !overReferringRecords(r.condition) && !sameRecord)
-          return;
-        const broken = breakCondition(input, table, index, r.condition, valid);
+        const checked =
+          amountBound || againstClock(r.condition) || ofRelatedRecord(r.condition) || overReferringRecords(r.condition) || sameRecord;
+        if (entry.source !== "user" && entry.source !== "model" && !checked) return;
+        const broken = breakCondition(input, table, index, r.condition, valid, entry.when ?? []);
         if (!broken) return;
         Object.assign(args, broken);
         for (const key of Object.keys(args)) if (!(key in broken)) delete args[key];

@@ -11,8 +11,10 @@ import { heldAt, here, nowFor, type RuleContext } from "../context.ts";
 import { eachElementStates } from "../each-element.ts";
 import { chargedAmount, recordedEntry } from "../money.ts";
 import { referringRemovals } from "../referring-records.ts";
+import { relatedConditions } from "../related-conditions.ts";
 import { relatedStates } from "../related-states.ts";
 import { PREPOSITIONS, statusesIn, statusRequirement } from "../statuses.ts";
+import { timeWindows } from "../time-windows.ts";
 import { valueRefusals } from "../value-refusals.ts";
 import { bounds, parameterValues } from "../values.ts";
 
@@ -29,6 +31,7 @@ export function descriptionPass(c: RuleContext, to: string | null): void {
   bounds(c, "description");
   if (c.subject.kind !== "change" && c.subject.kind !== "create") return;
   valueRefusals(c);
+  timeWindows(c);
   const clauses = clausesOf(texts);
   for (const clause of clauses) readClause(c, clause);
   if (c.subject.kind !== "change" || !c.target) return;
@@ -36,6 +39,7 @@ export function descriptionPass(c: RuleContext, to: string | null): void {
   describedRefunds(c, c.target);
   relatedStatuses(c);
   relatedStates(c);
+  relatedConditions(c);
   referringRemovals(c);
   eachElementStates(c);
   dateShifts(c);
