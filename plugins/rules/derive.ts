@@ -15,6 +15,7 @@ import { bareServiceModel, keyTable, mappingFields, objectWords, returnsOf, subj
 import { serviceToolModel } from "../../lib/service-tools/tool-model.ts";
 import { toolText, writtenSentencesOf } from "../../lib/service-tools/tool-text.ts";
 import { attachedReferences } from "./attached-references.ts";
+import { chargedRecords } from "./charged-records.ts";
 import { chosenSources } from "./chosen-sources.ts";
 import { here, RuleContext } from "./context.ts";
 import { deriveCreation } from "./creation.ts";
@@ -267,6 +268,7 @@ export function deriveServiceModel(
   heldFunds(c);
   policyFees(c, policy);
   attachedReferences(c);
+  chargedRecords(c);
   useCounters(c);
   service.requires = c.requires;
   linkInserted(c);
