@@ -867,7 +867,10 @@ export function brokenCalls(input: ServiceInputs, valid: ServiceCall): BrokenCal
         // A bound a text states on a money argument's amount ("amount_money may not exceed …") is
         // checked by a call that breaks it; other text conditions keep the valid call.
         const amountBound =
-          r.condition.left.kind === "parameter" && r.condition.left.path?.length === 1 && r.condition.left.path[0] === "amount";
+          r.condition.left.kind === "parameter" &&
+          ((r.condition.left.path?.length === 1 && r.condition.left.path[0] === "amount") ||
+            // A number argument against a number the text gives ("each credit is at most $50.00"): as plainly broken.
+            (!r.condition.left.path && r.condition.right?.kind === "constant" && typeof r.condition.right.value === "number"));
         // "other needs contents_explanation": the call that gives the value and leaves the other out.
         const left = r.condition.left;
         const whenValue = (entry.when ?? []).every((w) => w.left.kind === "parameter" && w.op === "==" && w.right?.kind === "constant");

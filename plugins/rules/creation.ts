@@ -9,6 +9,7 @@ import { keyTable } from "../../lib/service-tools/subject.ts";
 import { flagStatus } from "./conditional-status.ts";
 import { isTime, nowFor, type RuleContext } from "./context.ts";
 import { keyEchoes, newKeyOf } from "./counters.ts";
+import { kindredValues } from "./kindred-values.ts";
 import { completeLineItems } from "./line-items.ts";
 import { keepNullFields } from "./record-shape.ts";
 import { bookingSlots, slotPool } from "./slots.ts";
@@ -30,6 +31,8 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
   const held = (f: Field) =>
     usual.length === 0 ? !f.nullable : usual.filter((r) => r[f.name] !== undefined && r[f.name] !== null).length / usual.length >= 0.8;
   const fields: Record<string, ValueExpr> = {};
+  // Numbers given 0 for want of a source: a copy of a referenced record's number may still fill them.
+  const madeUp = new Set<string>();
   const taken = new Set<string>();
   for (const f of table.fields) {
     if (f.name === table.key) {
@@ -76,8 +79,10 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
     else if (f.format === "date") fields[f.name] = { kind: "today" };
     else if (isTime(f)) fields[f.name] = nowFor(f);
     else if (f.type === "array") fields[f.name] = { kind: "constant", value: [] };
-    else if (f.type === "integer" || f.type === "number") fields[f.name] = { kind: "constant", value: 0 };
-    else if (f.type === "object")
+    else if (f.type === "integer" || f.type === "number") {
+      fields[f.name] = { kind: "constant", value: 0 };
+      madeUp.add(f.name);
+    } else if (f.type === "object")
       fields[f.name] = structOf(
         c,
         f,
@@ -90,8 +95,14 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
   Object.assign(fields, namedEntryNumbers(c, table, fields));
   completeLineItems(c, table, fields);
   keepNullFields(c, table, fields);
+  kindredValues(c, table, fields);
   // Fields copied from the record a reference names (a card's number); a balance after, once the call's effects ran.
-  const snapshots = snapshotFields(table, c.tables, c.data, fields);
+  const snapshots = snapshotFields(
+    table,
+    c.tables,
+    c.data,
+    Object.fromEntries(Object.entries(fields).filter(([name, v]) => !(madeUp.has(name) && v.kind === "constant" && v.value === 0))),
+  );
   for (const snap of snapshots) if (!snap.after) fields[snap.field] = { kind: "read", place: snap.place };
   c.effect(
     { kind: "set", place: { hops: [], path: [] }, value: { kind: "object", fields } },

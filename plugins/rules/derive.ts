@@ -14,7 +14,9 @@ import { clockOf } from "../../lib/service-tools/clock.ts";
 import { bareServiceModel, keyTable, mappingFields, objectWords, returnsOf, subjectOf } from "../../lib/service-tools/subject.ts";
 import { serviceToolModel } from "../../lib/service-tools/tool-model.ts";
 import { toolText, writtenSentencesOf } from "../../lib/service-tools/tool-text.ts";
+import { attachedReferences } from "./attached-references.ts";
 import { blockingRecords } from "./blocking-records.ts";
+import { chargedRecords } from "./charged-records.ts";
 import { chosenSources } from "./chosen-sources.ts";
 import { here, RuleContext } from "./context.ts";
 import { deriveCreation } from "./creation.ts";
@@ -50,6 +52,7 @@ import { signIn } from "./sign-in.ts";
 import { statedNewKey } from "./stated-keys.ts";
 import { targetStatus } from "./statuses.ts";
 import { textCounters } from "./text-counters.ts";
+import { useCounters } from "./use-counters.ts";
 
 /** A service domain's rules: every tool's, on the tables read off its data, with the clock its policy sets. */
 export function deriveRules(
@@ -284,6 +287,9 @@ export function deriveServiceModel(
   pairedPostings(c);
   heldFunds(c);
   policyFees(c, policy);
+  attachedReferences(c);
+  chargedRecords(c);
+  useCounters(c);
   service.requires = c.requires;
   linkInserted(c);
   service.effects = withoutCounterSteps([...c.effects, ...c.inserts], service.newKey);

@@ -13,6 +13,10 @@ export interface Snapshot {
   after: boolean;
 }
 
+// A copy named as the number a change leaves (`ending_balance`, `balance_after`, `new_total`): the
+// data cannot tell it from a plain copy when each record is its referenced one's latest, its name can.
+const LEFT_BY_CHANGE = /^(?:ending|closing|resulting|new|final)_|_after(?:_|$)|^after_/;
+
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** A value made up for want of a source: null, or a struct made of parts (`{amount: null, currency: "USD"}`). */
@@ -45,7 +49,7 @@ export function snapshotFields(
       const found = other.fields.find((g) => g.name !== other.key && holding.every((r) => owner(r) && same(r[f.name], owner(r)?.[g.name])));
       const place: (g: string) => Place = (g) => ({ hops: [], path: [g], root: { table: other.name, key } });
       if (found) {
-        out.push({ field: f.name, place: place(found.name), after: false });
+        out.push({ field: f.name, place: place(found.name), after: LEFT_BY_CHANGE.test(f.name) });
         break;
       }
       // The latest record of each referenced one holds its value now: a value after the change.

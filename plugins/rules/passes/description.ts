@@ -10,6 +10,7 @@ import { clausesOf, readClause } from "../clauses.ts";
 import { heldAt, here, nowFor, type RuleContext } from "../context.ts";
 import { eachElementStates } from "../each-element.ts";
 import { chargedAmount, recordedEntry } from "../money.ts";
+import { moneyCaps } from "../money-caps.ts";
 import { referringRemovals } from "../referring-records.ts";
 import { relatedConditions } from "../related-conditions.ts";
 import { relatedStates } from "../related-states.ts";
@@ -29,6 +30,7 @@ export function descriptionPass(c: RuleContext, to: string | null): void {
   );
   parameterValues(c, "description");
   bounds(c, "description");
+  if (c.subject.kind === "change" || c.subject.kind === "create") moneyCaps(c, "description");
   if (c.subject.kind !== "change" && c.subject.kind !== "create") return;
   valueRefusals(c);
   timeWindows(c);
