@@ -14,6 +14,7 @@ import { clockOf } from "../../lib/service-tools/clock.ts";
 import { bareServiceModel, keyTable, mappingFields, objectWords, returnsOf, subjectOf } from "../../lib/service-tools/subject.ts";
 import { serviceToolModel } from "../../lib/service-tools/tool-model.ts";
 import { toolText, writtenSentencesOf } from "../../lib/service-tools/tool-text.ts";
+import { changeStamps } from "./change-stamps.ts";
 import { chosenSources } from "./chosen-sources.ts";
 import { here, RuleContext } from "./context.ts";
 import { deriveCreation } from "./creation.ts";
@@ -120,6 +121,7 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
   completeHistory(c);
   dailyEntries(c);
   keepTotals(c);
+  changeStamps(c);
 }
 
 /**
