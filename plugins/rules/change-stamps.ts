@@ -24,6 +24,20 @@ export function changeStampOf(table: Table): Field | null {
   );
 }
 
+/** Words that name when a record or an entry was made. */
+const MADE_WORDS = new Set(["created", "creation", "create", "added", "inserted"]);
+
+/** Of a record's or an entry's fields, its creation stamp: a time field named by a making word and nothing but time words. */
+export function creationStampOf(fields: readonly Field[]): Field | null {
+  return (
+    fields.find((f) => {
+      if (!isTime(f)) return false;
+      const words = nameWords(f.name);
+      return words.some((w) => MADE_WORDS.has(w)) && words.every((w) => MADE_WORDS.has(w) || TIME_WORDS.has(w));
+    }) ?? null
+  );
+}
+
 /** The table a place's record is of: where its hops lead, its root's table, or the tool's own. */
 function tableAt(c: RuleContext, place: Place): Table | null {
   const last = place.hops.at(-1);

@@ -26,6 +26,7 @@ import { completeHistory } from "./history.ts";
 import { linkInserted } from "./inserted-keys.ts";
 import { keyedBalances } from "./keyed-balances.ts";
 import { laterTimes } from "./later-times.ts";
+import { keepListTotals } from "./list-totals.ts";
 import { keepTotals } from "./mirrored-totals.ts";
 import { movingFlag } from "./moving-flag.ts";
 import { namedRecords } from "./named-records.ts";
@@ -120,6 +121,7 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
   data.after();
   completeHistory(c);
   dailyEntries(c);
+  keepListTotals(c);
   keepTotals(c);
   changeStamps(c);
 }
