@@ -392,7 +392,8 @@ export const effectSchema = z.discriminatedUnion("kind", [
    * The list at `place` keeps one entry per day from `from` up to (not including) `to`, by its
    * `dateField` (a stay's nights, a rental's days): entries of days outside go, days without one get
    * a copy of the latest entry; with `only`, just the entries whose field holds that value are the
-   * daily ones; with `numbered`, a new entry's field is the holding record's key, `-` and the next number.
+   * daily ones; with `numbered`, a new entry's field is the holding record's key, `-` and the next number;
+   * with `set`, a new entry's fields that are its own, not the copy's (when it was made).
    */
   z.object({
     kind: z.literal("days"),
@@ -402,6 +403,8 @@ export const effectSchema = z.discriminatedUnion("kind", [
     to: valueExprSchema,
     only: z.object({ field: z.string(), value: z.json() }).optional(),
     numbered: z.string().optional(),
+    /** Fields each new entry gets instead of the copied entry's (its creation time: the clock). */
+    set: z.record(z.string(), valueExprSchema).optional(),
   }),
   /** `value` leaves (take) or rejoins, in order (release), the list at `key` of the map at `place`: a slot booked or given back. */
   z.object({ kind: z.literal("slot-take"), place: placeSchema, key: valueExprSchema, value: valueExprSchema }),

@@ -817,6 +817,7 @@ class ServiceWriter {
           ? ` ${prop("copy", rule.numbered)} = \`\${${prop(holder, holderTable?.key ?? "id")}}-\${++next}\`;`
           : "";
         this.lines.push(`    const copy = JSON.parse(JSON.stringify(model)); copy.${rule.dateField} = day;${numbered}`);
+        for (const [name, v] of Object.entries(rule.set ?? {})) this.lines.push(`    ${prop("copy", name)} = ${this.#value(v)};`);
         this.lines.push(`    kept.push(copy);`);
         this.lines.push(`  }`);
         // A list of nothing but daily entries is kept in the order of its days.

@@ -3,12 +3,13 @@
 // daily fees. In every record of the data the entries' dates are exactly the days from the start
 // date up to the end date; a call that moves the range ("changes the stay dates", "removed nights
 // are taken off the folio") keeps them so: entries of days dropped go, days added get an entry.
-import type { Table } from "../../lib/contracts/domain-schema.ts";
+import type { Field, Table } from "../../lib/contracts/domain-schema.ts";
 import type { Row } from "../../lib/contracts/domain-state.ts";
-import type { Hop, Place } from "../../lib/contracts/tool-rules.ts";
+import type { Hop, Place, ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import { leaves } from "../../lib/data-pack/places.ts";
 import { valueIn } from "../../lib/domain-model/service-arguments.ts";
-import type { RuleContext } from "./context.ts";
+import { creationStampOf } from "./change-stamps.ts";
+import { nowFor, type RuleContext } from "./context.ts";
 import { referringHops } from "./referring-records.ts";
 
 /** Records that must show the daily entries, with entries, before the list is taken as kept per day. */
@@ -21,6 +22,12 @@ function days(from: string, to: string): string[] {
   for (let ms = Date.parse(`${from}T00:00:00Z`), end = Date.parse(`${to}T00:00:00Z`); ms < end && out.length < 400; ms += 86400000)
     out.push(new Date(ms).toISOString().slice(0, 10));
   return out;
+}
+
+/** A new day's entry is made by the call: its creation time is the clock's, not the entry it copies. */
+function made(fields: readonly Field[] | undefined): { set?: Record<string, ValueExpr> } {
+  const stamp = fields ? creationStampOf(fields) : null;
+  return stamp ? { set: { [stamp.name]: nowFor(stamp) } } : {};
 }
 
 /** Daily entries of the tool's record (or of the record that refers back to it) follow the dates the call moves. */
@@ -55,7 +62,11 @@ export function dailyEntries(c: RuleContext): void {
           ranged.map((r) => ({ entries: valueIn(r, [list.name]), range: range(r) })),
         );
         if (!daily) continue;
-        c.effect({ kind: "days", place: { hops: [], path: [list.name] }, dateField: daily.dateField, from, to }, "data", text(list.name));
+        c.effect(
+          { kind: "days", place: { hops: [], path: [list.name] }, dateField: daily.dateField, from, to, ...made(list.items?.fields) },
+          "data",
+          text(list.name),
+        );
       }
       // The lists of the record that refers back to it (its bill's charges of one kind).
       for (const { table, hop } of referringHops(c, target)) {
@@ -88,6 +99,7 @@ export function dailyEntries(c: RuleContext): void {
               to,
               ...(daily.only ? { only: daily.only } : {}),
               ...(numbered ? { numbered } : {}),
+              ...made(list.items.fields),
             },
             "data",
             text(`its ${table.entity}'s ${list.name}${daily.only ? ` whose ${daily.only.field} is ${String(daily.only.value)}` : ""}`),

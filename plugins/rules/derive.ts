@@ -16,6 +16,7 @@ import { serviceToolModel } from "../../lib/service-tools/tool-model.ts";
 import { toolText, writtenSentencesOf } from "../../lib/service-tools/tool-text.ts";
 import { attachedReferences } from "./attached-references.ts";
 import { blockingRecords } from "./blocking-records.ts";
+import { changeStamps } from "./change-stamps.ts";
 import { chargedRecords } from "./charged-records.ts";
 import { chosenSources } from "./chosen-sources.ts";
 import { here, RuleContext } from "./context.ts";
@@ -31,6 +32,7 @@ import { linkInserted } from "./inserted-keys.ts";
 import { keyedBalances } from "./keyed-balances.ts";
 import { kindBalances } from "./kind-balances.ts";
 import { laterTimes } from "./later-times.ts";
+import { keepListTotals } from "./list-totals.ts";
 import { listedMoves } from "./listed-moves.ts";
 import { keepTotals } from "./mirrored-totals.ts";
 import { movingFlag } from "./moving-flag.ts";
@@ -135,7 +137,9 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
   data.after();
   completeHistory(c);
   dailyEntries(c);
+  keepListTotals(c);
   keepTotals(c);
+  changeStamps(c);
 }
 
 /**

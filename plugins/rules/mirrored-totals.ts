@@ -97,4 +97,45 @@ export function keepTotals(c: RuleContext): void {
       [{ left: { kind: "read", place: { hops: [], path: [t.link] } }, op: "given" }],
     );
   }
+  keepOwnTotals(c, target);
+}
+
+/**
+ * The same from the other side: a call on the total's record that moves the number of a record
+ * referring back to it (a cancellation that clears its bill) computes its own total again.
+ */
+function keepOwnTotals(c: RuleContext, target: Table): void {
+  for (const of of c.tables.values()) {
+    if (of === target) continue;
+    for (const t of mirroredTotals(c, of)) {
+      if (t.total !== target) continue;
+      const moved = c.effects.some(
+        (r) =>
+          "place" in r.rule &&
+          !r.rule.place.root &&
+          r.rule.place.hops.length === 1 &&
+          r.rule.place.hops[0]?.back === true &&
+          r.rule.place.hops[0]?.table === of.name &&
+          r.rule.place.hops[0]?.field === t.link &&
+          r.rule.place.path.join(".") === t.part.join("."),
+      );
+      const own: Place = { hops: [], path: t.path };
+      if (!moved || c.writes(own)) continue;
+      c.effect(
+        {
+          kind: "set",
+          place: own,
+          value: {
+            kind: "aggregate",
+            op: "sum",
+            table: of.name,
+            field: t.part.join("."),
+            where: [{ field: t.link, value: { kind: "read", place: { hops: [], path: [target.key] } } }],
+          },
+        },
+        "data",
+        `the ${target.entity}'s ${t.path.join(".")} is the total of its ${of.entity}s' ${t.part.join(".")} in every record of the data`,
+      );
+    }
+  }
 }
