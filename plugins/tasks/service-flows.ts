@@ -14,6 +14,7 @@ import type { Feed, GoldCall } from "../../lib/contracts/task.ts";
 import type { ServiceModel } from "../../lib/contracts/tool-rules.ts";
 import type { JsonSchema } from "../../lib/domain-model/json-schema.ts";
 import { conformArgs, matchValue, serviceCall, valueIn } from "../../lib/domain-model/service-arguments.ts";
+import { signInSetup } from "../../lib/service-tools/sign-in-call.ts";
 import { coherentArgs } from "./coherent-values.ts";
 
 /** One change the person asks for. */
@@ -310,6 +311,17 @@ export function serviceFlow(
     });
   }
   if (calls.length === 0) return null;
+  // A service that acts for whoever is signed in: the person signs in first (as themselves when the
+  // sign-in finds them), and says how, as they say who they are.
+  const signIn = signInFirst(input, calls, owner?.record);
+  if (signIn) {
+    calls.unshift(signIn);
+    for (const f of feeds) {
+      f.call += 1;
+      f.from += 1;
+    }
+    identity = { ...(signIn.arguments as Row), ...identity };
+  }
   const goal: FlowGoal = {
     ...(owner ? { owner } : {}),
     identity,
@@ -330,6 +342,18 @@ export function serviceFlow(
       : {}),
   };
   return { calls, feeds, goal };
+}
+
+/** The sign-in the first call that needs one is preceded by, or null when none needs one. */
+function signInFirst(input: FlowInputs, calls: readonly GoldCall[], person: Row | undefined): GoldCall | null {
+  const models = [...input.models.values()];
+  const functionOf = (tool: string) => [...input.models.entries()].find(([, m]) => m.tool === tool)?.[0];
+  for (const call of calls) {
+    const model = input.models.get(call.tool);
+    const signIn = model ? signInSetup(model, models, input.state, functionOf, person) : null;
+    if (signIn) return { tool: signIn.tool, arguments: signIn.arguments as GoldCall["arguments"] };
+  }
+  return null;
 }
 
 function describeSubject(table: Table, subject: { table: string; key: string; record: Row }): NonNullable<FlowAct["subject"]> {

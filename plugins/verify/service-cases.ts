@@ -18,9 +18,9 @@ import {
   valueIn,
 } from "../../lib/domain-model/service-arguments.ts";
 import type { Effect } from "../../lib/domain-model/valid-arguments.ts";
+import { onSession, signInSetup } from "../../lib/service-tools/sign-in-call.ts";
 import type { ToolCall } from "../../sandbox/index.ts";
 import { type TestCase, wrongType } from "./cases.ts";
-import { onSession, signInSetup } from "./signed-in-setup.ts";
 
 /** Which case checks which rule (`requires` first, then `effects`, in order). */
 export type RuleCases = Map<number, string>;

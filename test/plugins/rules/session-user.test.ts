@@ -4,7 +4,7 @@
 // person in first (one the tool accepts), so the data's own expired session does not make the
 // rules look contradicted.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signInSetup } from "../../../plugins/verify/signed-in-setup.ts";
+import { signInSetup } from "../../../lib/service-tools/sign-in-call.ts";
 import { Sandbox } from "../../../sandbox/index.ts";
 import { serviceEnvironment } from "../../support/service-env.ts";
 import { toolSpec } from "../../support/tools.ts";

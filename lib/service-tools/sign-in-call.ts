@@ -1,13 +1,13 @@
 // A tool that requires someone signed in (a session record's person field set, its expiry not past)
-// is checked after a sign-in: the data's own session may be expired or empty, and every valid case
+// is called after a sign-in, in verification's cases and in generated tasks alike: the data's own session may be expired or empty, and every valid case
 // would then be refused and the requirement taken out as contradicted by the data. The sign-in is
 // the sibling tool that sets the session's person to the record its arguments match (a login by
 // email and password), called with a person's own values from the data.
-import type { ToolModel } from "../../lib/contracts/domain-schema.ts";
-import type { DomainState, Row } from "../../lib/contracts/domain-state.ts";
-import type { Requirement, ServiceModel, ValueExpr } from "../../lib/contracts/tool-rules.ts";
-import { valueIn } from "../../lib/domain-model/service-arguments.ts";
 import type { ToolCall } from "../../sandbox/index.ts";
+import type { ToolModel } from "../contracts/domain-schema.ts";
+import type { DomainState, Row } from "../contracts/domain-state.ts";
+import type { Requirement, ServiceModel, ValueExpr } from "../contracts/tool-rules.ts";
+import { valueIn } from "../domain-model/service-arguments.ts";
 
 /** The single-record tables a tool's requirements read from their root (a session). */
 function sessionTables(s: ServiceModel): Set<string> {
@@ -45,12 +45,16 @@ export function onSession(rule: Requirement): boolean {
   );
 }
 
-/** The sign-in call to run before a tool's cases, or null when it needs none or no tool signs in. */
+/**
+ * The sign-in call to run before a tool's calls, or null when it needs none or no tool signs in;
+ * as `prefer` (the person a task is for) when the sign-in can find them and the tool accepts them.
+ */
 export function signInSetup(
   model: ToolModel,
   tools: readonly ToolModel[],
   state: DomainState,
   functionOf: (tool: string) => string | undefined,
+  prefer?: Row,
 ): ToolCall | null {
   const s = model.service;
   if (!s) return null;
@@ -68,9 +72,9 @@ export function signInSetup(
       const given = match.where.filter((w) => w.value.kind === "parameter");
       if (given.length !== match.where.length || given.length === 0) continue;
       // One who holds them all, and whom the tool's own conditions on the signed-in person accept (a premium user).
-      const person = Object.values(state[match.table] ?? {}).find(
-        (r: Row) => given.every((w) => r[w.field] !== undefined && r[w.field] !== null) && accepts(s, r),
-      );
+      const fits = (r: Row) => given.every((w) => r[w.field] !== undefined && r[w.field] !== null) && accepts(s, r);
+      const mine = prefer && Object.values(state[match.table] ?? {}).includes(prefer) && fits(prefer) ? prefer : undefined;
+      const person = mine ?? Object.values(state[match.table] ?? {}).find(fits);
       const name = functionOf(other.tool);
       if (!person || !name) continue;
       const args = Object.fromEntries(given.map((w) => [(w.value as { name: string }).name, person[w.field]]));
