@@ -1,4 +1,4 @@
-// Ten services written blind (their data, policy, reference and gold calls written from public API
+// Eleven services written blind (their data, policy, reference and gold calls written from public API
 // documentation before envscale ran on them; see each examples/packs/<pack>/SOURCE.md), kept as
 // regression tests: the environment built offline (through verification) replays their gold calls
 // against their references no worse than it did when this test was written. The floors are what
@@ -17,21 +17,22 @@ import { runStages } from "../../support/pipeline.ts";
 const FLOORS: Record<string, { calls: number; same: number; equal?: number }> = {
   bank: { calls: 0.96, same: 0.82, equal: 0.42 },
   // Described in a few plain sentences, as many real catalogs are: far from the targets (bench/RESULTS.md).
-  billing: { calls: 0.93, same: 0.4, equal: 0.1 },
+  billing: { calls: 0.94, same: 0.5, equal: 0.2 },
   // Related records read from state words, records that refer back, daily entries, records made alongside.
-  hotel: { calls: 0.92, same: 0.94 },
+  hotel: { calls: 0.92, same: 0.94, equal: 0.25 },
   helpdesk: { calls: 0.96, same: 0.88, equal: 0.45 },
-  player: { calls: 0.93, same: 0.7, equal: 0.28 },
+  player: { calls: 0.96, same: 0.76, equal: 0.28 },
   // 161/170: an invitation accepted now leaves the enrollment active (as its description says), so a
   // second accept after a first the environment could not refuse (a credit cap it does not know) is refused.
   // Section changes move the enrolment between sections, counts on both (parent-moves.test.ts).
   registrar: { calls: 0.94, same: 0.74, equal: 0.72 },
-  rental: { calls: 0.95, same: 0.65 },
+  rental: { calls: 0.96, same: 0.78, equal: 0.31 },
   // Written blind after the rest (first run 75.3% calls, 4.9% same): far from the targets, a regression floor.
-  shipping: { calls: 0.78, same: 0.15 },
-  storefront: { calls: 0.96, same: 0.8 },
-  timeoff: { calls: 0.94, same: 0.66 },
-  warehouse: { calls: 0.95, same: 0.72, equal: 0.72 },
+  shipping: { calls: 0.83, same: 0.2 },
+  storefront: { calls: 0.96, same: 0.82, equal: 0.18 },
+  timeoff: { calls: 0.95, same: 0.75, equal: 0.35 },
+  // Lines moved on stock levels found by two references, each with its history entry (listed-moves.test.ts).
+  warehouse: { calls: 0.97, same: 0.92, equal: 0.92 },
 };
 const THROUGH_VERIFY = new Set(["ingest", "tool-graph", "domains", "schema", "rules", "codegen", "verify"]);
 
