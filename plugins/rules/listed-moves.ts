@@ -159,7 +159,9 @@ function entryFor(
     else if (AFTER.test(f.name) && (f.type === "number" || f.type === "integer")) after = f.name;
     else if (SIZE.test(f.name) && (f.type === "number" || f.type === "integer"))
       fields[f.name] = move.sign < 0 ? { kind: "arith", op: "-", left: { kind: "constant", value: 0 }, right: amount } : amount;
-    else if (made) fields[f.name] = made;
+    // A value read through another record would be looked up inside the loop over the lines and
+    // reused after it: the entry takes only what the call, its own record, the line and the clock give.
+    else if (made && inLoop(made)) fields[f.name] = made;
   }
   return { table: insert.table, key: insert.key, fields, ...(after ? { after } : {}) };
 }
@@ -174,4 +176,10 @@ function neverBelowZero(c: RuleContext, field: string): boolean {
     `\\b${name}\\b[^.;]*?\\b(?:may|can|must|should)\\s+never\\s+(?:go|fall|drop)\\s+below\\s+(?:0|zero)\\b|\\b${name}\\b[^.;]*?\\b(?:may|can|must)\\s*not\\s+(?:go|fall|drop)\\s+below\\s+(?:0|zero)\\b|\\bfewer\\s+${name}\\b`,
   );
   return c.sentences().some(({ written }) => floor.test(written.replace(/`/g, "").toLowerCase()));
+}
+
+/** Whether a value can be computed per line: no record reached through a reference or a root. */
+function inLoop(value: ValueExpr): boolean {
+  const text = JSON.stringify(value);
+  return !/"hops":\[\{/.test(text) && !/"root":/.test(text);
 }
