@@ -1,7 +1,6 @@
 // One clause of a tool's description or policy, as the rule passes read it: its own module, so that
 // the modules clauses.ts calls on can name it without importing clauses.ts back.
 import type { RuleSource } from "../../lib/contracts/tool-rules.ts";
-import type { Settlement } from "./settled-entries.ts";
 
 export interface Clause {
   /** Lower case, quoted words masked as ⟦n⟧. */
@@ -20,4 +19,14 @@ export interface Clause {
   source: RuleSource;
   /** The sentence it came from, as written (lower case), for the rule's text. */
   sentence: string;
+}
+
+/** What a sentence says besides the entry: the amount it records, the numbers that amount goes to, whether only above 0. */
+export interface Settlement {
+  /** The amount as the sentence names it ("the rest of the deposit held"), when the literal gives none. */
+  amount?: string;
+  /** The places the amount is added to, as written. */
+  credits: string[];
+  /** "(only if above 0)": the entry is recorded only when its amount is above 0. */
+  positive: boolean;
 }

@@ -8,24 +8,14 @@
 // and its amount goes to each balance the sentence names.
 import type { Condition, ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import { nameWords } from "../../lib/data-pack/places.ts";
-import type { Clause } from "./clause.ts";
+import type { Clause, Settlement } from "./clause.ts";
 import type { RuleContext } from "./context.ts";
 import { type Candidate, resolvePlace, resolveValue } from "./resolve.ts";
 
-/** What a sentence says besides the entry: the amount it records, the numbers that amount goes to, whether only above 0. */
-export interface Settlement {
-  /** The amount as the sentence names it ("the rest of the deposit held"), when the literal gives none. */
-  amount?: string;
-  /** The places the amount is added to, as written. */
-  credits: string[];
-  /** "(only if above 0)": the entry is recorded only when its amount is above 0. */
-  positive: boolean;
-}
-
 const NOUN = String.raw`(?:an?|one|the|new)\s+[A-Za-z][A-Za-z_ ]{0,40}?\s*⦃\d+⦄`;
 const ONLY_POSITIVE = String.raw`(?:\s*\((only if (?:above|over|more than|greater than) 0|only if positive)\))?`;
-const PLACE = String.raw`([^,.;()⦃]+?)`;
-const END = String.raw`(?=[,.;]|$)`;
+const PLACE = "([^,.;()⦃]+?)";
+const END = "(?=[,.;]|$)";
 
 /** The clauses of a masked sentence that settle an amount as an entry, each with its text ('a payment ⦃1⦄ is added') and settlement. */
 export function settlementClauses(masked: string): { text: string; settlement: Settlement }[] {
