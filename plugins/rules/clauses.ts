@@ -688,7 +688,7 @@ function mustBe(c: RuleContext, clause: Clause, body: string): boolean {
   const place = resolvePlace(c, subject) ?? statusOfNamed(c, subject);
   if (!place) return false;
   const right = resolveValue(c, m[3] as string, clause.quotes, place);
-  if (!right || right.kind !== "constant") return false;
+  if (right?.kind !== "constant") return false;
   c.require(
     { kind: "compare", condition: { left: { kind: "read", place: place.place }, op: m[2] ? "!=" : "==", right } },
     clause.source,

@@ -33,7 +33,6 @@ export function roleRecords(c: RuleContext): void {
   const entity = nameWords(target.entity.replaceAll(" ", "_")).join(" ");
   for (const { sentence, source } of c.sentences("description")) {
     const fields: Record<string, ValueExpr> = {};
-    let append: { path: string[]; element: Record<string, ValueExpr> } | undefined;
     let ownEntry: { path: string[]; element: Record<string, ValueExpr> } | undefined;
     const state = new RegExp(`\\bthe ${role}'s ([a-z_]+) becomes ([a-z_]+)`).exec(sentence);
     const field = state ? target.fields.find((f) => f.name === state[1]) : undefined;
@@ -53,7 +52,7 @@ export function roleRecords(c: RuleContext): void {
       const element = c.entryFromCall(list.items?.fields as Field[], [], { name: list.name, entries: c.entriesAt(target, [list.name]) });
       return element ? { path: [list.name], element } : undefined;
     };
-    append = entryOn(role);
+    const append = entryOn(role);
     if (ownRole) ownEntry = entryOn(ownRole);
     if (Object.keys(fields).length === 0 && !append) continue;
     // What another reading made of "the source's status" on the tool's own record gives way.
