@@ -460,6 +460,11 @@ export const serviceModelSchema = z.object({
   fields: z.record(z.string(), valueExprSchema).optional(),
   /** The value an optional parameter takes when a call leaves it out, as the service states it (`public` true). */
   defaults: z.record(z.string(), z.json()).optional(),
+  /**
+   * Words the call may give in place of a key (`primary` for a calendar id): the record of `table`
+   * whose boolean `field` is true, resolved before anything reads the parameter.
+   */
+  aliases: z.array(z.object({ parameter: z.string(), alias: z.string(), table: z.string(), field: z.string() })).optional(),
   /** What the tool answers. */
   returns: z.enum(["record", "key", "records", "summaries", "mapping", "message", "nothing", "number"]),
   /** summaries: the fields kept of each record; mapping: the field that names a record, and the one its key is. */

@@ -86,13 +86,17 @@ function wordsIn(sentence: string): Found {
   return dated(clock, time !== null);
 }
 
-/** A time of day said in a text (`10:00 UTC`, `3:30 pm EST`). */
+/**
+ * A time of day said in a text (`10:00 UTC`, `3:30 pm EST`). Of several, the first whose zone is
+ * known: "09:00 Pacific Time (16:00 UTC)" is 16:00 UTC, not 09:00 read as UTC.
+ */
 function timeIn(text: string): { hour: string; minute: string; second?: string; zone?: string } | null {
-  const t = /\b(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm)?\s*([A-Za-z]{1,4}\b)?/i.exec(text);
-  if (!t) return null;
-  const hour = t[4] ? String((Number(t[1]) % 12) + (t[4].toLowerCase() === "pm" ? 12 : 0)) : (t[1] as string);
-  const zone = t[5] && ZONES[t[5].toLowerCase()] ? t[5] : undefined;
-  return { hour, minute: t[2] as string, ...(t[3] ? { second: t[3] } : {}), ...(zone ? { zone } : {}) };
+  const times = [...text.matchAll(/\b(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm)?\s*([A-Za-z]{1,4}\b)?/gi)].map((t) => {
+    const hour = t[4] ? String((Number(t[1]) % 12) + (t[4].toLowerCase() === "pm" ? 12 : 0)) : (t[1] as string);
+    const zone = t[5] && ZONES[t[5].toLowerCase()] ? t[5] : undefined;
+    return { hour, minute: t[2] as string, ...(t[3] ? { second: t[3] } : {}), ...(zone ? { zone } : {}) };
+  });
+  return times.find((t) => t.zone !== undefined) ?? times[0] ?? null;
 }
 
 function utc(y: number, mo: number, d: number, h?: string, mi?: string, s?: string, zone?: string): string | null {

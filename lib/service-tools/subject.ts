@@ -170,14 +170,30 @@ function refersTo(holder: Table, other: Table): boolean {
   return visit(holder.fields);
 }
 
+/**
+ * `modify_message(id)`, `send_draft(id)` ("Send an existing draft by its draft id"), `patch_task(task)`:
+ * a required parameter named as the key field of the records the name speaks of (`id`, which names
+ * no table by itself), or as their entity, names one of them — unless the call makes the record (`create_user(id, name)`), which a
+ * verb of making says, when nothing says the record already exists.
+ */
+function bareKeyOf(text: ToolText, p: Parameter, named: Table | null): Table | undefined {
+  if (!named || named.storage === "single" || !p.required || !["string", "integer", "number"].includes(p.type)) return undefined;
+  // `id` as the records' key field, or the entity's own name (`patch_task(tasklist, task)`).
+  const own = (p.name === "id" && named.key === "id") || nameWords(p.name).join(" ") === entityWords(named).join(" ");
+  if (!own) return undefined;
+  const verb = text.words[verbAt(text.words)] ?? "";
+  const existing = [p.description.toLowerCase(), ...text.sentences].some((s) => /\bexisting\b|\bby (?:its|the) (?:[a-z]+ )?id\b/.test(s));
+  return !CREATE_VERBS.has(verb) || existing ? named : undefined;
+}
+
 export function subjectOf(text: ToolText, tables: readonly Table[]): Subject {
   const utility = utilityOf(text);
   if (utility) return { kind: "utility", utility, table: null };
+  const named = namedTable(text, tables);
   const keyed = text.parameters.flatMap((p) => {
-    const table = keyTable(p, tables);
+    const table = keyTable(p, tables) ?? bareKeyOf(text, p, named);
     return table ? [{ table, parameter: p.name }] : [];
   });
-  const named = namedTable(text, tables);
   const verb0 = text.words[verbAt(text.words)] ?? "";
   const verb = verb0 === "check" && ["in", "out"].includes(text.words[1] ?? "") ? "check_in" : verb0;
   const reads = READ_VERBS.has(verb) || (verb === "is" && text.words.length > 1);
@@ -220,7 +236,9 @@ export function subjectOf(text: ToolText, tables: readonly Table[]): Subject {
         ? holdingHolder
         : holding;
   const creates = CREATE_VERBS.has(verb);
-  const namedKey = keyed.find((k) => k.table === named);
+  // insert_task(tasklist, title, parent?): of a call that makes a record, an optional parameter
+  // naming a record of the same table is one the new record refers to, not the record it acts on.
+  const namedKey = keyed.find((k) => k.table === named && !(creates && !text.parameters.find((p) => p.name === k.parameter)?.required));
   const target =
     (holders.length === 1 && !(creates && named && !single(named) && !namedKey) ? holders[0] : undefined) ??
     namedKey ??

@@ -1,6 +1,7 @@
 // What a service tool's own text says: the words of its name (verb first), its parameters, and the
 // sentences of its description and of the policy that speak of it. Rule derivation reads only these.
 import type { ToolSpec } from "../contracts/tool-spec.ts";
+import { verbKind } from "../domain-model/lexicon.ts";
 import { singular, splitIdentifier } from "../domain-model/words.ts";
 
 export interface Parameter {
@@ -29,7 +30,7 @@ export interface ToolText {
 }
 
 export function toolText(spec: ToolSpec, policy: readonly string[]): ToolText {
-  const words = splitIdentifier(spec.name);
+  const words = nameWords(spec.name);
   const properties = (spec.parameters.properties ?? {}) as Record<string, Record<string, unknown>>;
   const required = new Set((spec.parameters.required as string[] | undefined) ?? []);
   const parameters = Object.entries(properties).map(([name, schema]): Parameter => {
@@ -59,6 +60,28 @@ export function toolText(spec: ToolSpec, policy: readonly string[]): ToolText {
     policy: policyWritten.map((s) => s.toLowerCase()),
     written: { sentences: written, policy: policyWritten },
   };
+}
+
+/** Words that start a tool's name as its verb though no operation kind lists them. */
+const OTHER_VERBS = new Set(
+  "count check turn toggle switch is has can login logout signin signout sign authenticate calculate think".split(" "),
+);
+const isVerb = (word: string) => verbKind(word) !== null || OTHER_VERBS.has(word);
+
+/**
+ * The words of a tool's name, verb first. A name may lead with its app or service
+ * (`mail_send_message`, `calendar_insert_event`: a backend of several apps) or name its object
+ * before the verb (`tasks_list`, `payment_method_add`): the verb is the first known verb among the
+ * first three words when the words before it are not verbs; the app words are dropped when the
+ * verb has an object of its own, and become the object when it has none.
+ */
+export function nameWords(name: string): string[] {
+  const words = splitIdentifier(name);
+  if (words.length < 2 || isVerb(words[0] as string)) return words;
+  const at = words.findIndex(isVerb);
+  if (at < 1 || at > 2) return words;
+  const rest = words.slice(at + 1);
+  return [words[at] as string, ...(rest.length > 0 ? rest : words.slice(0, at))];
 }
 
 /** A text's sentences, lower case, without list markers (Markdown bullets and headings). */

@@ -44,6 +44,13 @@ class ServiceWriter {
     // A parameter left out takes the value the service states as its default, before anything reads it.
     for (const [name, value] of Object.entries(s.defaults ?? {}))
       this.lines.push(`if (${arg(name)} === undefined) args = { ...args, ${q(name)}: ${JSON.stringify(value)} };`);
+    // A word said in place of a key (`primary`) names the one record the data marks with that flag.
+    for (const a of s.aliases ?? []) {
+      const rows = prop("db", a.table);
+      this.lines.push(
+        `if (${arg(a.parameter)} === ${JSON.stringify(a.alias)}) args = { ...args, ${q(a.parameter)}: Object.keys(${rows}).find((k) => (${rows}[k] as Record<string, unknown>)[${JSON.stringify(a.field)}] === true) ?? ${arg(a.parameter)} };`,
+      );
+    }
     switch (s.kind) {
       case "utility":
         this.#utility();

@@ -13,7 +13,7 @@ import { singular } from "../../lib/domain-model/words.ts";
 import { clockOf } from "../../lib/service-tools/clock.ts";
 import { bareServiceModel, keyTable, mappingFields, objectWords, returnsOf, subjectOf } from "../../lib/service-tools/subject.ts";
 import { serviceToolModel } from "../../lib/service-tools/tool-model.ts";
-import { toolText, writtenSentencesOf } from "../../lib/service-tools/tool-text.ts";
+import { sentencesOf, toolText, writtenSentencesOf } from "../../lib/service-tools/tool-text.ts";
 import { attachedReferences } from "./attached-references.ts";
 import { blockingRecords } from "./blocking-records.ts";
 import { changeStamps } from "./change-stamps.ts";
@@ -29,6 +29,7 @@ import { flagAlreadySet } from "./flags.ts";
 import { heldFunds } from "./held-funds.ts";
 import { completeHistory } from "./history.ts";
 import { linkInserted } from "./inserted-keys.ts";
+import { keyAliases } from "./key-aliases.ts";
 import { keyedBalances } from "./keyed-balances.ts";
 import { kindBalances } from "./kind-balances.ts";
 import { laterTimes } from "./later-times.ts";
@@ -49,6 +50,7 @@ import { policyFees } from "./policy-fees.ts";
 import { relatedCounts } from "./related-counts.ts";
 import { remainderDefaults } from "./remainder-defaults.ts";
 import { roleRecords } from "./role-records.ts";
+import { signedInFlag, signInAndOut } from "./session-flag.ts";
 import { signedInPersonRefusals, signedInSession } from "./session-user.ts";
 import { signIn } from "./sign-in.ts";
 import { statedNewKey } from "./stated-keys.ts";
@@ -105,6 +107,7 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
   kindBalances(c);
   ownRecords(c);
   signIn(c);
+  signInAndOut(c);
   laterTimes(c);
   textCounters(c);
   keyedBalances(c);
@@ -284,7 +287,14 @@ export function deriveServiceModel(
     service.match = matches(text.parameters, subject.table, tables);
   }
   // Who the call acts for: a signed-in, unexpired session, and refusals by that person's fields.
-  signedInSession(c);
+  if (
+    !signedInFlag(
+      c,
+      siblings.filter((s) => s.name !== spec.name).flatMap((s) => sentencesOf(s.description)),
+      policy,
+    )
+  )
+    signedInSession(c);
   signedInPersonRefusals(c);
   flagPairs(c);
   // Money a transfer moves alongside its record: ledger pairs, holds, the policy's fees.
@@ -304,6 +314,8 @@ export function deriveServiceModel(
     if (Object.keys(defaults).length > 0) service.defaults = defaults as NonNullable<ServiceModel["defaults"]>;
   }
   if (service.returns === "mapping" && subject.table) service.summary = mappingFields(subject.table);
+  const aliases = keyAliases(c);
+  if (aliases.length > 0) service.aliases = aliases;
   return service;
 }
 

@@ -3,7 +3,7 @@
 // adds to or takes from (`add_ticket_tags`, `remove_line`, `add_ticket_comment`).
 import type { Table } from "../../../lib/contracts/domain-schema.ts";
 import type { Row } from "../../../lib/contracts/domain-state.ts";
-import type { ValueExpr } from "../../../lib/contracts/tool-rules.ts";
+import type { Condition, ValueExpr } from "../../../lib/contracts/tool-rules.ts";
 import { nameWords } from "../../../lib/data-pack/places.ts";
 import { singular } from "../../../lib/domain-model/words.ts";
 import { here, nowFor, type RuleContext } from "../context.ts";
@@ -23,6 +23,7 @@ export function namePass(c: RuleContext, to: string | null): void {
       `${c.text.name} turns ${toggle.place.path.join(".")} ${toggle.value ? "on" : "off"} (true/false in the data)`,
     );
   namedList(c);
+  listChangeParameters(c);
   namedEntry(c);
 }
 
@@ -93,6 +94,47 @@ function nameStatus(c: RuleContext, to: string | null): void {
     "name",
     `the name says ${c.text.name}: only ${/^[aeiou]/i.test(entity) ? "an" : "a"} ${entity} that is ${named.join(" or ")}`,
   );
+}
+
+/**
+ * `modify_message(id, addLabelIds, removeLabelIds)`, `update_contact(add_tags, remove_tags)`: array
+ * parameters named for what they do to a list of the record (a verb of adding or taking, and the
+ * list's own name): values named to go are taken out first, then those named to come are added
+ * (each once, when the data's lists hold each value once).
+ */
+function listChangeParameters(c: RuleContext): void {
+  const target = c.target;
+  if (!target || c.subject.kind !== "change") return;
+  const found: { param: string; field: string; adds: boolean }[] = [];
+  for (const p of c.text.parameters) {
+    if (p.type !== "array" || c.identifying.has(p.name)) continue;
+    const words = nameWords(p.name);
+    const verbAt = words.findIndex((w) => ADDS.has(w) || REMOVES.has(w));
+    // The verb first (`add_label_ids`) or last (`labels_to_add`, `tags_remove`).
+    const rest = verbAt === 0 ? words.slice(1) : verbAt === words.length - 1 ? words.slice(0, -1).filter((w) => w !== "to") : null;
+    if (!rest || rest.length === 0) continue;
+    const field = target.fields.find((f) => f.type === "array" && f.items?.type !== "object" && nameWords(f.name).join() === rest.join());
+    if (field) found.push({ param: p.name, field: field.name, adds: ADDS.has(words[verbAt] as string) });
+  }
+  for (const { param, field } of found.filter((f) => !f.adds))
+    c.effect(
+      { kind: "remove-values", place: here([field]), values: { kind: "parameter", name: param } },
+      "name",
+      `the values of ${param} leave the ${target.entity}'s ${field}`,
+      givenOnly(c, param),
+    );
+  for (const { param, field } of found.filter((f) => f.adds))
+    c.effect(
+      { kind: "add-values", place: here([field]), value: { kind: "item" }, each: param, unique: distinctLists(c, target, field) },
+      "name",
+      `the values of ${param} join the ${target.entity}'s ${field}`,
+      givenOnly(c, param),
+    );
+}
+
+/** An optional parameter's effect applies only when the call gives it. */
+function givenOnly(c: RuleContext, param: string): Condition[] {
+  return c.parameter(param)?.required ? [] : [{ left: { kind: "parameter", name: param }, op: "given" }];
 }
 
 /**

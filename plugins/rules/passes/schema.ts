@@ -36,7 +36,14 @@ function ownership(c: RuleContext): void {
     const owner = field ? c.tables.get(field.references as string) : undefined;
     if (!field || !owner) continue;
     // The owner's own key by its own name (`customer_id`), not a role (`assignee_id`, `requester_id`).
-    if (p.name !== owner.key && p.name !== `${owner.entity.replaceAll(" ", "_")}_id`) continue;
+    // In any spelling: `calendarId` is `calendar_id`.
+    const spelled = nameWords(p.name).join("_");
+    if (
+      p.name !== owner.key &&
+      spelled !== nameWords(owner.key).join("_") &&
+      spelled !== nameWords(`${owner.entity.replaceAll(" ", "_")}_id`).join("_")
+    )
+      continue;
     // change_line_plan(line_id, plan_id), "moves the ticket to another group": it is what the tool changes.
     const entity = nameWords(owner.entity.replaceAll(" ", "_"));
     if (entity.every((w) => c.text.words.includes(w))) continue;
