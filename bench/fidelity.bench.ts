@@ -1,5 +1,5 @@
 // Benchmark: how faithful offline environments are to the services they model.
-//   node bench/fidelity.bench.ts [PACK ...] [--details] [--with-rules]   (default: every pack in examples/packs)
+//   node bench/fidelity.bench.ts [PACK ...] [--details] [--records] [--with-rules]   (default: every pack in examples/packs)
 //
 // For each pack under examples/packs: `envscale run CATALOG --data --policy` as a user types it,
 // then the pack's gold call sequences (test/fixtures/packs/<pack>/tasks.jsonl) replayed in the
@@ -25,6 +25,8 @@ const root = resolve(import.meta.dirname, "..");
 const args = process.argv.slice(2);
 const details = args.includes("--details");
 const withRules = args.includes("--with-rules");
+// With --records, each differing record as the reference and the environment left it.
+const records = args.includes("--records");
 const named = args.filter((a) => !a.startsWith("--"));
 const packs = named.length > 0 ? named : readdirSync(join(root, "examples", "packs")).sort();
 const sandbox = await Sandbox.start({ processes: 1 });
@@ -138,6 +140,9 @@ try {
         console.log(`  ${task.id}: records differ: ${task.differing.join(", ")}`);
       if (task.referenceChanged.join() !== task.changed.join())
         console.log(`  ${task.id}: reference changed [${task.referenceChanged}], environment [${task.changed}]`);
+      if (records)
+        for (const r of task.records)
+          console.log(`    ${r.id}\n      reference   ${JSON.stringify(r.reference)}\n      environment ${JSON.stringify(r.environment)}`);
     }
   }
   console.log(

@@ -33,6 +33,8 @@ export interface TaskFidelity {
   differing: string[];
   /** Calls where they disagreed: the tool, and what each said. */
   disagreements: { tool: string; reference: string; environment: string }[];
+  /** The changed records whose contents differ, as each side left them (to read what differs). */
+  records: { id: string; reference: unknown; environment: unknown }[];
 }
 
 export interface Fidelity {
@@ -153,6 +155,7 @@ export async function measureFidelity(options: {
       referenceChanged,
       changed,
       differing,
+      records: differing.map((id) => ({ id, reference: recordAt(refDb, id), environment: recordAt(state, id) })),
       disagreements: task.calls
         .map((call, i) => ({
           tool: call.tool,

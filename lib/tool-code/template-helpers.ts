@@ -109,13 +109,16 @@ function addDays(value: unknown, days: number): string {
 }`,
   nextKey: `/** The next key of a table whose keys are a prefix and a number (\`hol_4011\` → \`hol_4012\`). */
 function nextKey(rows: Record<string, unknown>, prefix: string, digits: number): string {
-  let top = 0;
+  // Counted exactly (BigInt): ids of 19 digits are past what a double holds.
+  let top = 0n;
   for (const key of Object.keys(rows)) {
     if (!key.startsWith(prefix)) continue;
-    const n = Number(key.slice(prefix.length));
-    if (Number.isInteger(n) && n > top) top = n;
+    const rest = key.slice(prefix.length);
+    if (!/^[0-9]+$/.test(rest)) continue;
+    const n = BigInt(rest);
+    if (n > top) top = n;
   }
-  return prefix + String(top + 1).padStart(digits, "0");
+  return prefix + String(top + 1n).padStart(digits, "0");
 }`,
   bumped: `/** A text's trailing number moved on by \`by\`, its prefix and width kept (\`v11\` → \`v12\`); a text without one is left as it is. */
 function bumped(text: unknown, by: number): unknown {

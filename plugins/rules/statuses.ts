@@ -117,6 +117,13 @@ export function targetStatus(c: RuleContext): TargetStatus | null {
     return act >= 0 && words.length > 1 && words.every((w, i) => i === act || named.has(w));
   });
   if (composite) return { value: composite, source: "data", text: `${c.text.name} → the data's state ${composite}` };
+  // "Delete (cancel) an event.": the act said again in brackets, as a state the data shows (a
+  // record kept as cancelled, not taken out).
+  for (const [, word] of (c.text.sentences[0] ?? "").matchAll(/\(([a-z]+)\)/g)) {
+    const w = word as string;
+    const said = status.values.find((v) => [participle(w), `${w}ed`, `${w}d`].includes(v.toLowerCase()));
+    if (said && w !== verb) return { value: said, source: "description", text: `${c.text.sentences[0]} → ${said}` };
+  }
   if (NOT_STATUS_VERBS.has(c.text.verb)) return null;
   const byParticiple = status.values.find((v) => [participle(verb), `${verb}ed`, `${verb}d`].includes(v.toLowerCase()));
   if (byParticiple) return { value: byParticiple, source: "name", text: `${verb} → ${byParticiple}` };

@@ -4,7 +4,7 @@
 // takes and a cancellation gives back, and numbers the data keeps for the next key.
 import type { Field, Table } from "../../../lib/contracts/domain-schema.ts";
 import type { Row } from "../../../lib/contracts/domain-state.ts";
-import type { ValueExpr } from "../../../lib/contracts/tool-rules.ts";
+import type { Condition, ValueExpr } from "../../../lib/contracts/tool-rules.ts";
 import { heldAt, here, isTime, nowFor, type RuleContext } from "../context.ts";
 import { differsFromTwin, entryOfKind, mirrorOf } from "../money.ts";
 import { changeSlots, slotPool } from "../slots.ts";
@@ -26,16 +26,29 @@ export function dataPass(
   slots?.before();
   return {
     transitions: () => {
-      if (!to || !target.status) return;
-      transitionFields(c, target, to, allowed);
-      transitionArrays(c, target, to, allowed);
+      if (!target.status) return;
+      if (to) {
+        transitionFields(c, target, to, allowed);
+        transitionArrays(c, target, to, allowed);
+        return;
+      }
+      // patch_task(status: "completed" | "needsAction"): the state an argument sets, each with
+      // the fields records in that state hold, on the calls that set it.
+      const field = target.status.field;
+      const param = c.text.parameters.find((p) => p.name === field && p.enum && p.enum.length > 0);
+      if (!param) return;
+      for (const value of param.enum ?? [])
+        if (typeof value === "string" && target.status.values.includes(value))
+          transitionFields(c, target, value, null, [
+            { left: { kind: "parameter", name: param.name }, op: "==", right: { kind: "constant", value } },
+          ]);
     },
     after: () => slots?.after(),
   };
 }
 
 /** Fields the data's records in the new state hold and the others do not, set from parameters, today or now. */
-function transitionFields(c: RuleContext, table: Table, to: string, allowed: readonly string[] | null): void {
+function transitionFields(c: RuleContext, table: Table, to: string, allowed: readonly string[] | null, when: Condition[] = []): void {
   const field = table.status?.field as string;
   const rows = c.records(table);
   const after = rows.filter((r) => r[field] === to);
@@ -54,11 +67,12 @@ function transitionFields(c: RuleContext, table: Table, to: string, allowed: rea
       taken.add(param.name);
     } else if (f.format === "date") value = { kind: "today" };
     else if (isTime(f)) value = nowFor(f);
-    if (value)
+    if (value && !(when.length > 0 && c.writes(here([f.name]))))
       c.effect(
         { kind: "set", place: here([f.name]), value },
         "data",
         `${table.entity}s that are ${to} in the data hold ${f.name}, the others do not: it is set from ${param ? param.name : value.kind}`,
+        when,
       );
   }
 }

@@ -127,3 +127,45 @@ describe("a backend of several apps", () => {
     expect(notes.n2).toMatchObject({ folderId: "f2", title: "Trip to Lisbon" });
   });
 });
+
+describe("states and keys of such backends", () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await Sandbox.start({ processes: 1 });
+  });
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  const chores = {
+    chores: {
+      "9007199254740993001": { id: "9007199254740993001", title: "Water plants", state: "open" },
+      "9007199254740993002": { id: "9007199254740993002", title: "Fix tap", state: "done", finished: "2025-03-01T10:00:00Z" },
+      "9007199254740993003": { id: "9007199254740993003", title: "Old chore", state: "dropped" },
+    },
+  };
+  const choreTools = [
+    toolSpec("add_chore", { title: S("What to do.") }, ["title"], "Add a chore."),
+    toolSpec(
+      "patch_chore",
+      { chore: S("Chore id."), state: { type: "string", enum: ["open", "done"] } },
+      ["chore"],
+      "Change a chore's state.",
+    ),
+    toolSpec("delete_chore", { chore: S("Chore id.") }, ["chore"], "Delete (drop) a chore."),
+  ];
+
+  it("keys past a double's precision count on exactly; a state an argument sets stamps the time records in it hold; a delete said as another act keeps the record in that state", async () => {
+    const env = await serviceEnvironment(sandbox, choreTools, chores, "Today is 2025-03-03, 15:00 UTC.");
+    const { outcomes, state } = await env.run([
+      { tool: "add_chore", arguments: { title: "Sweep" } },
+      { tool: "patch_chore", arguments: { chore: "9007199254740993001", state: "done" } },
+      { tool: "delete_chore", arguments: { chore: "9007199254740993002" } },
+    ]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true, true]);
+    const rows = state.chores as Record<string, { state: string; finished?: string; title: string }>;
+    expect(rows["9007199254740993004"]?.title).toBe("Sweep");
+    expect(rows["9007199254740993001"]).toMatchObject({ state: "done", finished: expect.stringMatching(/^2025-03-03T15:00:0\dZ$/) });
+    expect(rows["9007199254740993002"]?.state).toBe("dropped");
+  });
+});
