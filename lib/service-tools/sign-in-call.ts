@@ -63,6 +63,9 @@ export function signInSetup(
   for (const other of tools) {
     const o = other.service;
     if (!o || other.tool === model.tool || !o.table || !sessions.has(o.table)) continue;
+    const flagged = flagSignIn(o, state);
+    const flagName = flagged ? functionOf(other.tool) : undefined;
+    if (flagged && flagName) return { tool: flagName, arguments: flagged };
     for (const e of o.effects) {
       const rule = e.rule;
       if (rule.kind !== "set" || rule.place.hops.length > 0 || rule.place.root || e.when) continue;
@@ -80,6 +83,36 @@ export function signInSetup(
       const args = Object.fromEntries(given.map((w) => [(w.value as { name: string }).name, person[w.field]]));
       return { tool: name, arguments: args };
     }
+  }
+  return null;
+}
+
+/**
+ * The arguments of a sign-in on a session kept as a flag (`auth_session(action: "sign_in", email)`):
+ * the tool sets a field of the session to true on calls whose arguments equal constants (the action
+ * that signs in), and requires any other argument to equal a field of the session (the account's
+ * own address), which the data's session gives. Null when the tool is no such sign-in.
+ */
+function flagSignIn(o: ServiceModel, state: DomainState): Record<string, unknown> | null {
+  const session = o.table ? Object.values(state[o.table] ?? {})[0] : undefined;
+  for (const e of o.effects) {
+    const rule = e.rule;
+    if (rule.kind !== "set" || rule.value.kind !== "constant" || rule.value.value !== true || rule.place.hops.length > 0) continue;
+    if (rule.place.root && rule.place.root.table !== o.table) continue;
+    const when = e.when ?? [];
+    if (!when.every((w) => w.op === "==" && w.left.kind === "parameter" && w.right?.kind === "constant")) continue;
+    const args: Record<string, unknown> = {};
+    for (const w of when) args[(w.left as { name: string }).name] = (w.right as { value: unknown }).value;
+    // Each argument the sign-in checks against the session's own fields, on those same calls.
+    for (const r of o.requires) {
+      const req = r.rule as Requirement;
+      if (req.kind !== "compare" || req.condition.op !== "==") continue;
+      const { left, right } = req.condition;
+      if (left.kind !== "parameter" || right?.kind !== "read" || right.place.hops.length > 0 || !session) continue;
+      const value = valueIn(session, right.place.path);
+      if (value !== undefined && value !== null) args[left.name] = value;
+    }
+    return args;
   }
   return null;
 }

@@ -6,6 +6,7 @@
 // check and not a move, and a clock said in local time with its UTC time in brackets.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clockOf } from "../../../lib/service-tools/clock.ts";
+import { signInSetup } from "../../../lib/service-tools/sign-in-call.ts";
 import { nameWords } from "../../../lib/service-tools/tool-text.ts";
 import { Sandbox } from "../../../sandbox/index.ts";
 import { serviceEnvironment } from "../../support/service-env.ts";
@@ -95,6 +96,13 @@ describe("a backend of several apps", () => {
     expect(out.outcomes.map((o) => o.ok)).toEqual([true, true, false]);
     // The clock moves a second a call within an episode.
     expect(out.state.session).toMatchObject({ loggedIn: false, lastLogoutTime: expect.stringMatching(/^2025-03-03T15:00:0\dZ$/) });
+  });
+
+  it("signs in first, in verification and in generated tasks, with the session's own account", async () => {
+    const env = await serviceEnvironment(sandbox, tools, data, policy);
+    const list = env.rules.tools.find((t) => t.tool === "notes_list_notes");
+    const setup = list ? signInSetup(list, env.rules.tools, { session: { current: data.session } }, (tool) => tool) : null;
+    expect(setup).toEqual({ tool: "auth_session", arguments: { action: "log_in", email: "kit@example.org" } });
   });
 
   it("takes values out of a list and puts others in, each once, on the record a bare id names", async () => {
