@@ -51,6 +51,7 @@ function nextNumber(rows: object): string {
   holds: `/** A rule's condition: \`given\`/\`absent\` (is a value there), equality as \`same\` does it, order on numbers and dates, membership. */
 function holds(a: unknown, op: string, b?: unknown): boolean {
   const there = (v: unknown) => v !== undefined && v !== null && v !== "";
+  const listed = (v: unknown): unknown[] => (Array.isArray(v) ? v : typeof v === "string" && v !== "" ? v.split(",").map((s) => s.trim()) : []);
   const eq = (x: unknown, y: unknown) =>
     typeof x === "string" && typeof y === "string"
       ? x.toLowerCase() === y.toLowerCase()
@@ -72,8 +73,9 @@ function holds(a: unknown, op: string, b?: unknown): boolean {
     case "<=": return order(a, b) <= 0;
     case ">": return order(a, b) > 0;
     case ">=": return order(a, b) >= 0;
-    case "in": return Array.isArray(b) && b.some((v) => eq(a, v));
-    case "not-in": return !(Array.isArray(b) && b.some((v) => eq(a, v)));
+    // A list, or a list written as text ("names,emailAddresses": a field mask).
+    case "in": return listed(b).some((v) => eq(a, v));
+    case "not-in": return !listed(b).some((v) => eq(a, v));
     default: return false;
   }
 }`,

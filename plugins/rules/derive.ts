@@ -24,6 +24,7 @@ import { deriveCreation } from "./creation.ts";
 import { dailyEntries } from "./daily-entries.ts";
 import { parameterDefaults } from "./defaults.ts";
 import { entryFieldsSet } from "./entry-fields.ts";
+import { fieldMasks } from "./field-masks.ts";
 import { flagPairs } from "./flag-pairs.ts";
 import { flagAlreadySet } from "./flags.ts";
 import { heldFunds } from "./held-funds.ts";
@@ -136,6 +137,7 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
   }
   entryFieldsSet(c);
   data.transitions();
+  fieldMasks(c);
   schemaEffects(c);
   data.after();
   completeHistory(c);

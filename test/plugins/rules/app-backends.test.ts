@@ -177,3 +177,46 @@ describe("states and keys of such backends", () => {
     expect(rows["9007199254740993002"]?.state).toBe("dropped");
   });
 });
+
+describe("an update by a field mask", () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await Sandbox.start({ processes: 1 });
+  });
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  it("writes only the fields the mask names, each from the partial record given", async () => {
+    const data = {
+      profiles: {
+        p1: { id: "p1", displayName: "Ines", bio: "Potter", city: "Porto" },
+        p2: { id: "p2", displayName: "Tom", bio: "Baker", city: "Leeds" },
+      },
+    };
+    const tools = [
+      toolSpec(
+        "update_profile",
+        {
+          profile_id: S("Profile id."),
+          profile: { type: "object", properties: { displayName: S("Name"), bio: S("Bio"), city: S("City") } },
+          updateMask: S("Comma-separated names of the fields to change."),
+        },
+        ["profile_id", "profile", "updateMask"],
+        "Update a profile; only the fields named in updateMask change.",
+      ),
+    ];
+    const env = await serviceEnvironment(sandbox, tools, data);
+    const { outcomes, state } = await env.run([
+      { tool: "update_profile", arguments: { profile_id: "p1", profile: { bio: "Ceramicist", city: "Lisbon" }, updateMask: "bio" } },
+      {
+        tool: "update_profile",
+        arguments: { profile_id: "p2", profile: { displayName: "Thomas", city: "York" }, updateMask: "displayName,city" },
+      },
+    ]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true]);
+    const rows = state.profiles as Record<string, Record<string, string>>;
+    expect(rows.p1).toEqual({ id: "p1", displayName: "Ines", bio: "Ceramicist", city: "Porto" });
+    expect(rows.p2).toEqual({ id: "p2", displayName: "Thomas", bio: "Baker", city: "York" });
+  });
+});
