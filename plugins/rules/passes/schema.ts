@@ -2,7 +2,7 @@
 // parameters name exist and belong to the record it acts on, a parameter that names the record's
 // owner is checked against it (not written over it), and the fields its parameters set (an optional
 // parameter only when it is given; a struct from its parts).
-import type { Table } from "../../../lib/contracts/domain-schema.ts";
+import type { Field, Table } from "../../../lib/contracts/domain-schema.ts";
 import type { Condition, ValueExpr } from "../../../lib/contracts/tool-rules.ts";
 import { fieldAt, leaves, nameWords, overlap } from "../../../lib/data-pack/places.ts";
 import { parametersIn } from "../../../lib/domain-model/service-arguments.ts";
@@ -192,10 +192,38 @@ function parameterFields(c: RuleContext): void {
       `${field.path.join(".")} is set to ${p.name}${p.required ? "" : " when it is given"}`,
       whenGiven(p),
     );
+    // "Replace the settings (fields left out go back to their defaults)": a field whose parameter
+    // the call leaves out is emptied, not kept.
+    const emptied = emptyOf(fieldAt(target, field.path));
+    if (!p.required && emptied !== undefined && leftOutReset(c))
+      c.effect(
+        { kind: "set", place: here(field.path), value: { kind: "constant", value: emptied } },
+        "description",
+        `${field.path.join(".")} goes back to ${JSON.stringify(emptied)} when ${p.name} is left out (the call replaces the whole ${target.entity})`,
+        [{ left: { kind: "parameter", name: p.name }, op: "absent" }],
+      );
   }
 }
 
 /** An optional parameter's effect applies only when it is given: left out, the field stays as it is. */
+/** The description says fields a call leaves out are reset, not kept (a replacement, not a patch). */
+function leftOutReset(c: RuleContext): boolean {
+  return c.text.sentences.some((s) =>
+    /\b(?:left out|omitted|not given|not provided|not supplied|missing)\b[^.]*\b(?:defaults?|cleared|reset|emptied|removed|unset)\b/.test(
+      s,
+    ),
+  );
+}
+
+/** A field's empty value, as a reset leaves it: no text, false, nothing in a list; undefined for what has none. */
+function emptyOf(field: Field | undefined): unknown {
+  if (!field || field.format || field.references || field.enum) return undefined;
+  if (field.type === "string") return "";
+  if (field.type === "boolean") return false;
+  if (field.type === "array") return [];
+  return undefined;
+}
+
 function whenGiven(p: { name: string; required: boolean }): Condition[] | undefined {
   return p.required ? undefined : [{ left: { kind: "parameter", name: p.name }, op: "given" }];
 }

@@ -220,3 +220,29 @@ describe("an update by a field mask", () => {
     expect(rows.p2).toEqual({ id: "p2", displayName: "Thomas", bio: "Baker", city: "York" });
   });
 });
+
+describe("a replacement, not a patch", () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await Sandbox.start({ processes: 1 });
+  });
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  it("empties the fields a call leaves out when the description says they go back to their defaults", async () => {
+    const data = { greeting: { enabled: true, subject: "Closed Monday", body: "Back Tuesday.", signed: true } };
+    const tools = [
+      toolSpec(
+        "put_greeting",
+        { enabled: { type: "boolean" }, subject: S("Subject"), body: S("Text"), signed: { type: "boolean" } },
+        ["enabled"],
+        "Replace the away greeting (fields left out go back to their defaults).",
+      ),
+    ];
+    const env = await serviceEnvironment(sandbox, tools, data);
+    const { outcomes, state } = await env.run([{ tool: "put_greeting", arguments: { enabled: true, body: "Away all week." } }]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true]);
+    expect(state.greeting).toEqual({ enabled: true, subject: "", body: "Away all week.", signed: false });
+  });
+});
