@@ -320,7 +320,15 @@ export function serviceFlow(
       f.call += 1;
       f.from += 1;
     }
-    identity = { ...(signIn.arguments as Row), ...identity };
+    // Who they are, not the action that signs them in (`action: "sign_in"` chooses what the call does).
+    const signInModel = input.models.get(signIn.tool);
+    const actions = new Set(
+      ((signInModel?.service as ServiceModel | undefined)?.effects ?? []).flatMap((e) =>
+        (e.when ?? []).flatMap((w) => (w.op === "==" && w.left.kind === "parameter" && w.right?.kind === "constant" ? [w.left.name] : [])),
+      ),
+    );
+    const who = Object.fromEntries(Object.entries(signIn.arguments as Row).filter(([name]) => !actions.has(name)));
+    identity = { ...who, ...identity };
   }
   const goal: FlowGoal = {
     ...(owner ? { owner } : {}),

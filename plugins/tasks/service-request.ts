@@ -8,6 +8,7 @@ import type { Rng } from "../../kernel/rng.ts";
 import type { DomainState } from "../../lib/contracts/domain-state.ts";
 import type { Persona } from "../../lib/contracts/task.ts";
 import { splitIdentifier } from "../../lib/domain-model/words.ts";
+import { nameWords } from "../../lib/service-tools/tool-text.ts";
 import type { Written } from "./instruction.ts";
 import type { FlowAct, FlowGoal as Goal } from "./service-flows.ts";
 import { spokenValue } from "./value-phrases.ts";
@@ -110,7 +111,8 @@ export function nameIn(record: Row | undefined): string | null {
 
 /** "cancel my pending order #W2001352", "modify the address of my pending order #W…", "modify the address on my account". */
 function actPhrase(act: FlowAct, owner: FlowGoal["owner"], qualify = true): string {
-  const name = splitIdentifier(act.catalogName);
+  // The verb first, without the app a name may lead with (`mail_send_draft`: "send … draft").
+  const name = nameWords(act.catalogName);
   if (act.subject) {
     const entity = act.subject.entity.toLowerCase();
     const at = name.lastIndexOf(entity);
