@@ -390,7 +390,12 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
     // …, and rates it with every carrier account": a shipment, the tool's own record, nothing else).
     const made = (m[1] ?? "").split(/,|\s(?:from|with|for|by|using|on|at|between)\s/)[0] ?? "";
     const table = given || (into === "" && tableNamed(c, made) === c.target) ? null : tableNamed(c, `${m[1] ?? ""} ${into}`);
-    if (table && table !== c.target && !c.effects.some((r) => r.rule.kind === "insert" && r.rule.table === table.name))
+    if (
+      table &&
+      table !== c.target &&
+      !listedOnTarget(c, table, into || (/\b(?:to|into|onto)\s+(.+)$/.exec(clause.sentence.replace(/\([^)]*\)/g, ""))?.[1] ?? "")) &&
+      !c.effects.some((r) => r.rule.kind === "insert" && r.rule.table === table.name)
+    )
       return inserted(c, clause, table, body, when);
   }
   // V is appended/added to X (a list); removes V from X
@@ -451,6 +456,16 @@ function sameAmount(c: RuleContext, clause: Clause): ValueExpr | null {
 function writtenOf(clause: Clause, phrase: string): string {
   const at = clause.text.indexOf(phrase);
   return at < 0 ? phrase : clause.written.slice(at, at + phrase.length);
+}
+
+/**
+ * "appends a part to a kit": the tool's own record, named after "to", keeps a list called as what is
+ * appended (a kit's `parts`); the part goes into that list, no part record is made.
+ */
+function listedOnTarget(c: RuleContext, table: Table, into: string): boolean {
+  if (!c.target || into === "" || tableNamed(c, into) !== c.target) return false;
+  const entity = nameWords(table.entity.replaceAll(" ", "_")).join(" ");
+  return c.target.fields.some((f) => f.type === "array" && nameWords(f.name).join(" ") === entity);
 }
 
 /** What a clause appends to a list: the values of an array parameter (tags), or an entry made from the call (a comment). */
