@@ -118,6 +118,12 @@ class ServiceWriter {
       this.lines.push(`if (!holder) fail(\`no ${table.entity} holds ${s.keyParameter.replaceAll("_", " ")} \${${arg(s.keyParameter)}}\`);`);
       return "holder";
     }
+    // `sku_or_part_id`: the record whose other field the value equals, else the one of that key.
+    const alternate = s.keyParameter ? s.match.find((m) => m.parameter === s.keyParameter && m.mode === "equal") : undefined;
+    if (s.keyParameter && alternate) {
+      this.#helpers.add("same");
+      return `(Object.values(${this.#rows(table)} ?? {}).find((r: any) => same(${path("r", alternate.path, true)}, ${arg(s.keyParameter)})) ?? requireRecord(${this.#rows(table)}, ${arg(s.keyParameter)}, ${q(table.entity)}))`;
+    }
     if (s.keyParameter) return `requireRecord(${this.#rows(table)}, ${arg(s.keyParameter)}, ${q(table.entity)})`;
     if (table.storage === "single") {
       this.lines.push(`const one = ${single(this.#rows(table))};`);

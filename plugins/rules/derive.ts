@@ -263,6 +263,9 @@ export function deriveServiceModel(
     ];
     delete service.keyParameter;
   }
+  const alternate = subject.keyParameter && subject.table ? alternateKey(subject.keyParameter, subject.table) : null;
+  if (alternate && (subject.kind === "get" || subject.kind === "change") && service.keyParameter)
+    service.match = [{ parameter: service.keyParameter, path: [alternate], mode: "equal" }, ...service.match];
   for (const m of service.match) c.identifying.add(m.parameter);
   if (subject.kind === "change") changeRules(c, siblings);
   else if (subject.kind === "create") {
@@ -305,6 +308,19 @@ export function deriveServiceModel(
   }
   if (service.returns === "mapping" && subject.table) service.summary = mappingFields(subject.table);
   return service;
+}
+
+/**
+ * `sku_or_part_id`: a key parameter whose name offers another field of the record before its "or"
+ * (the part's `sku`): the record is the one of that key, or the one whose field equals the value.
+ */
+function alternateKey(parameter: string, table: Table): string | null {
+  const words = nameWords(parameter);
+  const or = words.indexOf("or");
+  if (or <= 0) return null;
+  const said = words.slice(0, or).join(" ");
+  const field = table.fields.find((f) => f.name !== table.key && f.type === "string" && nameWords(f.name).join(" ") === said);
+  return field?.name ?? null;
 }
 
 /**
