@@ -25,6 +25,7 @@ import { dailyEntries } from "./daily-entries.ts";
 import { parameterDefaults } from "./defaults.ts";
 import { entryFieldsSet } from "./entry-fields.ts";
 import { flagPairs } from "./flag-pairs.ts";
+import { flagRefusals } from "./flag-refusals.ts";
 import { flagAlreadySet } from "./flags.ts";
 import { heldFunds } from "./held-funds.ts";
 import { completeHistory } from "./history.ts";
@@ -290,6 +291,7 @@ export function deriveServiceModel(
   signedInSession(c);
   signedInPersonRefusals(c);
   flagPairs(c);
+  flagRefusals(c);
   // Money a transfer moves alongside its record: ledger pairs, holds, the policy's fees.
   pairedPostings(c);
   heldFunds(c);
