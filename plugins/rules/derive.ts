@@ -47,6 +47,7 @@ import { namePass } from "./passes/name.ts";
 import { policyPass } from "./passes/policy.ts";
 import { schemaEffects, schemaRequirements } from "./passes/schema.ts";
 import { policyFees } from "./policy-fees.ts";
+import { qualifiedReferences } from "./qualified-references.ts";
 import { relatedCounts } from "./related-counts.ts";
 import { remainderDefaults } from "./remainder-defaults.ts";
 import { roleRecords } from "./role-records.ts";
@@ -292,6 +293,7 @@ export function deriveServiceModel(
   signedInPersonRefusals(c);
   flagPairs(c);
   flagRefusals(c);
+  qualifiedReferences(c);
   // Money a transfer moves alongside its record: ledger pairs, holds, the policy's fees.
   pairedPostings(c);
   heldFunds(c);
