@@ -631,6 +631,15 @@ function fill(input: ServiceInputs, args: Row, record: Row | undefined, table: T
   };
   for (const r of requirement(model, "positive")) args[r.parameter] ??= amountOf();
   for (const r of requirement(model, "at-most")) args[r.parameter] ??= amountOf();
+  // "amount may not exceed the wallet's spendable balance": an amount within the bound the other arguments reach.
+  for (const r of requirement(model, "compare")) {
+    const { left, op, right } = r.condition;
+    if (left.kind !== "parameter" || left.path || !right || (op !== "<=" && op !== "<") || left.name in args) continue;
+    const limit = Number(evaluate(input, right, record, args));
+    if (!Number.isFinite(limit) || limit <= 0) continue;
+    const amount = Math.max(0.01, Math.round(Math.min(limit, 10) * 50) / 100);
+    args[left.name] = properties[left.name]?.type === "string" ? amount.toFixed(2) : amount;
+  }
   for (const r of requirement(model, "entry-of")) {
     const owner = reachRecord(state, subject, r.place);
     const entries = entriesOf(valueIn(owner, r.place.path), r.keyField);

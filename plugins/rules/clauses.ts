@@ -653,6 +653,7 @@ function requirement(c: RuleContext, clause: Clause, body: string): void {
       c.require({ kind: "compare", condition: negate(parsed[0] as Condition) }, clause.source, clause.sentence);
     return;
   }
+  if (limitedRecords(c, clause, body)) return;
   // X must (not) be at most / at least V; X may not exceed V; X must be positive
   const bound =
     /^(.+?)\s+(must|may|can|cannot|can't|should)\s+(not\s+)?(?:be\s+)?(at most|no more than|at least|no less than|more than|greater than|above|less than|lower than|below|exceed|positive|non-zero)\s*(.*)$/.exec(
@@ -690,6 +691,41 @@ function requirement(c: RuleContext, clause: Clause, body: string): void {
   };
   const op = ops[relation] as Condition["op"];
   c.require({ kind: "compare", condition: { left, op: negative ? flip(op) : op, right } }, clause.source, clause.sentence);
+}
+
+/**
+ * "withdrawal payouts are limited to spendable_balance": the call's amount may not exceed the value
+ * named. A value of an enum parameter the sentence writes right before the records ("OUTGOING
+ * (withdrawal) payouts") limits only the calls that give it.
+ */
+function limitedRecords(c: RuleContext, clause: Clause, body: string): boolean {
+  const head = c.target?.entity.split(" ").at(-1);
+  if (!head || (c.subject.kind !== "create" && c.subject.kind !== "change")) return false;
+  const m = new RegExp(String.raw`^(.*?)\b${head}s?\s+(?:are|is)\s+limited\s+to\s+(.+?)(?:\s+and\s+.*)?$`).exec(body);
+  if (!m) return false;
+  const amount = c.text.parameters.find((p) => /(^|_)amount$/.test(p.name) && p.type !== "array" && p.type !== "object");
+  const limit = amount ? comparedValue(c, m[2] as string, clause.quotes) : null;
+  if (!amount || !limit || (limit.kind === "parameter" && limit.name === amount.name)) return false;
+  // The words before the records: in the clause, else in its sentence (a clause split off at a parenthesis).
+  const at = clause.sentence.indexOf(body.slice(0, 24));
+  const before = `${at > 0 ? clause.sentence.slice(0, at) : ""} ${m[1] ?? ""}`.replace(/\([^)]*\)/g, " ").trim();
+  const word = before.split(/[\s.,;:]+/).at(-1) ?? "";
+  const qualifier = c.text.parameters.flatMap((p) =>
+    (p.enum ?? []).filter((v) => typeof v === "string" && v.toLowerCase() === word.toLowerCase()).map((v) => ({ p, v })),
+  )[0];
+  const rule = {
+    kind: "compare" as const,
+    condition: { left: { kind: "parameter" as const, name: amount.name }, op: "<=" as const, right: limit },
+  };
+  if (qualifier)
+    c.requireWhen(
+      rule,
+      [{ left: { kind: "parameter", name: qualifier.p.name }, op: "==", right: { kind: "constant", value: qualifier.v } }],
+      clause.source,
+      clause.sentence,
+    );
+  else c.require(rule, clause.source, clause.sentence);
+  return true;
 }
 
 /**
@@ -750,7 +786,9 @@ function withOwnField(c: RuleContext, value: ValueExpr, parameter: string): Valu
 /** A value a requirement compares: a parameter's, a place's, a constant. */
 function comparedValue(c: RuleContext, phrase: string, quotes: readonly string[]): ValueExpr | null {
   const place = resolvePlace(c, phrase);
-  const value = resolveValue(c, phrase, quotes, place ?? undefined);
+  // "from_wallet's spendable_balance": a field of the record the parameter names, not the parameter.
+  const owned = place && c.text.parameters.some((p) => phrase.includes(`${p.name}'s `));
+  const value = owned ? null : resolveValue(c, phrase, quotes, place ?? undefined);
   return (
     value ??
     (place

@@ -170,6 +170,8 @@ export function resolvePlace(c: RuleContext, phrase: string, want?: (kind: Place
   const given = c.text.parameters.filter((p) => /_/.test(p.name) && new RegExp(`(^|[^a-z_])${p.name}($|[^a-z_])`).test(phrase));
   // Written out: `account_settings.next_comment_id`, `refund_ids`, `satisfaction_rating.score`.
   for (const token of phrase.match(/[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+/g) ?? []) {
+    // "from_wallet's spendable_balance": the owner written out names whose field, not the field.
+    if (phrase.includes(`${token}'s `) && c.parameter(token)) continue;
     const steps = token.split(".");
     const onTable = all.filter((k) => k.table.name === steps[0] && k.place.path.join(".") === steps.slice(1).join("."));
     if (onTable.length > 0) return nearest(onTable);
