@@ -585,9 +585,19 @@ function fill(input: ServiceInputs, args: Row, record: Row | undefined, table: T
     const held = [own, ...(referencesWritten(s).get(r.parameter) ?? []).map((path) => valueIn(subject, path))]
       .filter((v) => v !== undefined && v !== null)
       .map(String);
-    const keys = Object.keys(state[r.table] ?? {})
+    // A record in the states the call requires of it ("for an OPEN order"), when any is.
+    const states = requirement(model, "status-in").filter(
+      (q) =>
+        q.place.root?.table === r.table &&
+        q.place.root.key?.kind === "parameter" &&
+        q.place.root.key.name === r.parameter &&
+        q.place.hops.length === 0,
+    );
+    const inState = (k: string) => states.every((q) => q.values.includes(String(valueIn(state[r.table]?.[k], q.place.path))));
+    const all = Object.keys(state[r.table] ?? {})
       .sort()
       .filter((k) => !(written.has(r.parameter) && held.includes(k)));
+    const keys = all.some(inState) ? all.filter(inState) : all;
     args[r.parameter] = own !== undefined && !written.has(r.parameter) ? own : keys[attempt % Math.max(1, keys.length)];
     if (args[r.parameter] === undefined) return null;
   }

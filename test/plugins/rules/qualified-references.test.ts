@@ -1,6 +1,9 @@
 // A key parameter whose description qualifies its record with a state ("the member's VERIFIED
 // payout card"): a call naming a record of that table in another state is refused.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Rng } from "../../../kernel/rng.ts";
+import { applyRules } from "../../../lib/contracts/domain-rules.ts";
+import { serviceCall } from "../../../lib/domain-model/service-arguments.ts";
 import { Sandbox } from "../../../sandbox/index.ts";
 import { serviceEnvironment } from "../../support/service-env.ts";
 import { toolSpec } from "../../support/tools.ts";
@@ -45,5 +48,20 @@ describe("a reference the text qualifies with a state", () => {
     ]);
     expect(outcomes.map((o) => o.ok)).toEqual([false, true]);
     expect(Object.keys(state.payouts as object)).toHaveLength(2);
+  });
+
+  it("gives the valid call verification builds a record in that state", async () => {
+    const env = await serviceEnvironment(sandbox, [payout], club());
+    const model = applyRules(env.schema, env.rules).tools[0];
+    if (!model) throw new Error("no tool");
+    const input = {
+      model,
+      schema: env.schema,
+      state: club(),
+      parameters: payout.parameters,
+      clock: "2025-05-02T09:00:00Z",
+      rng: Rng.forRun(1),
+    };
+    for (const attempt of [0, 1, 2]) expect(serviceCall(input, attempt)?.args.card_id).toBe("cd_1");
   });
 });
