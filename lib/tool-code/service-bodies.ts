@@ -569,10 +569,13 @@ class ServiceWriter {
         // An amount an optional argument gives, when it is not given, changes nothing.
         const amount = this.#value(rule.amount);
         const optional = rule.amount.kind === "parameter" && rule.amount.path !== undefined;
+        // A number the data writes as a decimal string moves as one, and stays one.
+        this.#helpers.add("moved");
+        const by = rule.sign < 0 ? `-(${amount})` : amount;
         this.lines.push(
           optional
-            ? `if (${amount} !== undefined) ${at} = money((${at} ?? 0) ${rule.sign < 0 ? "-" : "+"} ${amount});`
-            : `${at} = money((${at} ?? 0) ${rule.sign < 0 ? "-" : "+"} ${amount});`,
+            ? `if (${amount} !== undefined) ${at} = typeof ${at} === "string" ? moved(${at}, ${by}) : money((${at} ?? 0) ${rule.sign < 0 ? "-" : "+"} ${amount});`
+            : `${at} = typeof ${at} === "string" ? moved(${at}, ${by}) : money((${at} ?? 0) ${rule.sign < 0 ? "-" : "+"} ${amount});`,
         );
         break;
       }

@@ -288,6 +288,12 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
     add(place, { kind: "add", place: at, amount: value, sign });
     return true;
   };
+  // "the source's cash falls and the target's cash rises by amount": two places, each its own way, by one amount.
+  if ((m = new RegExp(String.raw`^(.+?)\s+(${UP}|${DOWN})\s+and\s+(.+?)\s+(${UP}|${DOWN})\s+by\s+(.+)$`).exec(body))) {
+    const sign = (verb: string): 1 | -1 => (new RegExp(`^${DOWN}$`).test(verb) ? -1 : 1);
+    const [, first, v1, second, v2, by] = m as unknown as string[];
+    if (amount(by, sign(v1), first) && amount(by, sign(v2), second)) return true;
+  }
   if ((m = new RegExp(String.raw`^(.+?)\s+${UP}\s+by\s+(.+)$`).exec(body)) && amount(m[2] as string, 1, m[1] as string)) return true;
   // "version + 1": a number of the record up by a constant, written as a sum.
   if ((m = /^([a-z_][a-z_. ]*?)\s*\+\s*(\d+)$/.exec(body)) && amount(m[2] as string, 1, m[1] as string)) return true;
