@@ -22,7 +22,7 @@ import { asMust, inRequirementList, isGloss } from "./requirement-lists.ts";
 import { type Candidate, resolveBoth, resolvePlace, resolveStatusPlaces, resolveValue } from "./resolve.ts";
 import { settle, settlementClauses } from "./settled-entries.ts";
 import { snapshotFields } from "./snapshots.ts";
-import { referencedScope, stateScope } from "./state-scope.ts";
+import { kindScope, referencedScope, stateScope } from "./state-scope.ts";
 
 export type { Clause };
 
@@ -161,7 +161,7 @@ export function readClause(c: RuleContext, clause: Clause, options: { effects: b
     if (chosen) ({ when, body } = chosen);
   }
   // "On an open bill it reduces the amount still owed": for calls on a referred record in that state (state-scope.ts).
-  const scoped = when ? null : referencedScope(c, body);
+  const scoped = when ? null : (referencedScope(c, body) ?? kindScope(c, body));
   if (scoped) ({ when, body } = scoped);
   // 'A "waitlisted" enrollment can be dropped: … the user id is removed from …': for a record in that state (state-scope.ts).
   if (options.effects && effect(c, clause, body, when ?? stateScope(c, clause.sentence))) return;
