@@ -291,7 +291,7 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
   // "the source's cash falls and the target's cash rises by amount": two places, each its own way, by one amount.
   if ((m = new RegExp(String.raw`^(.+?)\s+(${UP}|${DOWN})\s+and\s+(.+?)\s+(${UP}|${DOWN})\s+by\s+(.+)$`).exec(body))) {
     const sign = (verb: string): 1 | -1 => (new RegExp(`^${DOWN}$`).test(verb) ? -1 : 1);
-    const [, first, v1, second, v2, by] = m as unknown as string[];
+    const [first, v1, second, v2, by] = [m[1], m[2], m[3], m[4], m[5]].map(String) as [string, string, string, string, string];
     if (amount(by, sign(v1), first) && amount(by, sign(v2), second)) return true;
   }
   if ((m = new RegExp(String.raw`^(.+?)\s+${UP}\s+by\s+(.+)$`).exec(body)) && amount(m[2] as string, 1, m[1] as string)) return true;
