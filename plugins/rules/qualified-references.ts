@@ -1,7 +1,7 @@
-// A key parameter whose record a text qualifies with a state: "relationship_id: UUID of the
-// account's APPROVED bank link", "Requests a payout over an APPROVED bank link": only records of
-// that table in that state are accepted. The state is a value of the named table's status, written
-// right before its entity's head noun; the requirement is on the record the parameter names.
+// A key parameter whose record a tool's description qualifies with a state: "Requests a payout
+// over an APPROVED bank link": only records of that table in that state are accepted. The state is
+// a value of the named table's status, written right before its entity's head noun; the
+// requirement is on the record the parameter names.
 import { nameWords } from "../../lib/data-pack/places.ts";
 import { keyTable } from "../../lib/service-tools/subject.ts";
 import type { RuleContext } from "./context.ts";
@@ -19,11 +19,10 @@ export function qualifiedReferences(c: RuleContext): void {
     const status = table?.status;
     if (!table || !status || table === c.target) continue;
     const head = nameWords(table.entity.replaceAll(" ", "_")).at(-1) ?? "";
-    // The parameter's own description first ("the account's APPROVED link"), else the tool's, after a word of going through.
-    const said =
-      statedState(p.description, status.values, head, "") ??
-      c.text.sentences.map((s) => statedState(s, status.values, head, THROUGH)).find((v) => v !== null) ??
-      null;
+    // The tool's description, after a word of going through ("over an APPROVED link"). A parameter's
+    // own description says as much ("Id of the OPEN order") but is not read yet: on the storefront
+    // pack it refuses a payment after an unpaid order was wrongly completed (a cascade, one task).
+    const said = c.text.sentences.map((s) => statedState(s, status.values, head, THROUGH)).find((v) => v !== null) ?? null;
     if (!said) continue;
     c.require(
       {

@@ -1,5 +1,5 @@
-// A key parameter whose description qualifies its record with a state ("the member's VERIFIED
-// payout card"): a call naming a record of that table in another state is refused.
+// A key parameter whose record the tool's description qualifies with a state ("pays out through a
+// VERIFIED card"): a call naming a record of that table in another state is refused.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Rng } from "../../../kernel/rng.ts";
 import { applyRules } from "../../../lib/contracts/domain-rules.ts";
@@ -32,11 +32,11 @@ const payout = toolSpec(
   "create_payout",
   {
     member_id: { type: "string", description: "The member's id." },
-    card_id: { type: "string", description: "Id of the member's VERIFIED card." },
+    card_id: { type: "string", description: "Id of the member's card." },
     amount: { type: "number", description: "Amount to pay out." },
   },
   ["member_id", "card_id", "amount"],
-  "Pays a member out to a card.",
+  "Pays a member out through a VERIFIED card of theirs.",
 );
 
 describe("a reference the text qualifies with a state", () => {
