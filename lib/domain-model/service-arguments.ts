@@ -585,9 +585,19 @@ function fill(input: ServiceInputs, args: Row, record: Row | undefined, table: T
     const held = [own, ...(referencesWritten(s).get(r.parameter) ?? []).map((path) => valueIn(subject, path))]
       .filter((v) => v !== undefined && v !== null)
       .map(String);
-    const keys = Object.keys(state[r.table] ?? {})
+    // A record in the states the call requires of it ("for an OPEN order"), when any is.
+    const states = requirement(model, "status-in").filter(
+      (q) =>
+        q.place.root?.table === r.table &&
+        q.place.root.key?.kind === "parameter" &&
+        q.place.root.key.name === r.parameter &&
+        q.place.hops.length === 0,
+    );
+    const inState = (k: string) => states.every((q) => q.values.includes(String(valueIn(state[r.table]?.[k], q.place.path))));
+    const all = Object.keys(state[r.table] ?? {})
       .sort()
       .filter((k) => !(written.has(r.parameter) && held.includes(k)));
+    const keys = all.some(inState) ? all.filter(inState) : all;
     args[r.parameter] = own !== undefined && !written.has(r.parameter) ? own : keys[attempt % Math.max(1, keys.length)];
     if (args[r.parameter] === undefined) return null;
   }
@@ -631,6 +641,15 @@ function fill(input: ServiceInputs, args: Row, record: Row | undefined, table: T
   };
   for (const r of requirement(model, "positive")) args[r.parameter] ??= amountOf();
   for (const r of requirement(model, "at-most")) args[r.parameter] ??= amountOf();
+  // "amount may not exceed the wallet's spendable balance": an amount within the bound the other arguments reach.
+  for (const r of requirement(model, "compare")) {
+    const { left, op, right } = r.condition;
+    if (left.kind !== "parameter" || left.path || !right || (op !== "<=" && op !== "<") || left.name in args) continue;
+    const limit = Number(evaluate(input, right, record, args));
+    if (!Number.isFinite(limit) || limit <= 0) continue;
+    const amount = Math.max(0.01, Math.round(Math.min(limit, 10) * 50) / 100);
+    args[left.name] = properties[left.name]?.type === "string" ? amount.toFixed(2) : amount;
+  }
   for (const r of requirement(model, "entry-of")) {
     const owner = reachRecord(state, subject, r.place);
     const entries = entriesOf(valueIn(owner, r.place.path), r.keyField);

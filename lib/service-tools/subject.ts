@@ -236,6 +236,10 @@ export function subjectOf(text: ToolText, tables: readonly Table[]): Subject {
         ? holdingHolder
         : holding;
   const creates = CREATE_VERBS.has(verb);
+  // add_part_to_kit(kit_id, sku): the record after "to" keeps a list of what the name adds; it
+  // changes, and no record of the added kind is made.
+  const holder = creates ? listHolder(text, keyed) : undefined;
+  if (holder) return { kind: "change", table: holder.table, keyParameter: holder.parameter };
   // insert_task(tasklist, title, parent?): of a call that makes a record, an optional parameter
   // naming a record of the same table is one the new record refers to, not the record it acts on.
   const namedKey = keyed.find((k) => k.table === named && !(creates && !text.parameters.find((p) => p.name === k.parameter)?.required));
@@ -288,6 +292,28 @@ export function subjectOf(text: ToolText, tables: readonly Table[]): Subject {
   const described = describedSingle(text, tables);
   if (described) return { kind: "change", table: described };
   return { kind: "utility", utility: "think", table: null };
+}
+
+/**
+ * `add_part_to_kit(kit_id, …)`: of the records the call names by key, the one the words after the
+ * name's "to" (`into`, `onto`) name, when its records keep a list called as the words between the
+ * verb and "to" (a kit's `parts`). None when the name has no such "to".
+ */
+function listHolder(
+  text: ToolText,
+  keyed: readonly { table: Table; parameter: string }[],
+): { table: Table; parameter: string } | undefined {
+  const words = text.words.slice(verbAt(text.words) + 1).map(singular);
+  const at = words.findIndex((w) => w === "to" || w === "into" || w === "onto");
+  if (at <= 0) return undefined;
+  const object = words.slice(0, at);
+  const place = words.slice(at + 1);
+  const hits = keyed.filter((k) => {
+    const entity = entityWords(k.table);
+    if (entity.length === 0 || entity.join(" ") !== place.slice(0, entity.length).join(" ")) return false;
+    return k.table.fields.some((f) => f.type === "array" && nameWords(f.name).map(singular).join(" ") === object.join(" "));
+  });
+  return hits.length === 1 ? hits[0] : undefined;
 }
 
 /**

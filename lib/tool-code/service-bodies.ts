@@ -125,6 +125,12 @@ class ServiceWriter {
       this.lines.push(`if (!holder) fail(\`no ${table.entity} holds ${s.keyParameter.replaceAll("_", " ")} \${${arg(s.keyParameter)}}\`);`);
       return "holder";
     }
+    // `sku_or_part_id`: the record whose other field the value equals, else the one of that key.
+    const alternate = s.keyParameter ? s.match.find((m) => m.parameter === s.keyParameter && m.mode === "equal") : undefined;
+    if (s.keyParameter && alternate) {
+      this.#helpers.add("same");
+      return `(Object.values(${this.#rows(table)} ?? {}).find((r: any) => same(${path("r", alternate.path, true)}, ${arg(s.keyParameter)})) ?? requireRecord(${this.#rows(table)}, ${arg(s.keyParameter)}, ${q(table.entity)}))`;
+    }
     if (s.keyParameter) return `requireRecord(${this.#rows(table)}, ${arg(s.keyParameter)}, ${q(table.entity)})`;
     if (table.storage === "single") {
       this.lines.push(`const one = ${single(this.#rows(table))};`);
@@ -570,10 +576,13 @@ class ServiceWriter {
         // An amount an optional argument gives, when it is not given, changes nothing.
         const amount = this.#value(rule.amount);
         const optional = rule.amount.kind === "parameter" && rule.amount.path !== undefined;
+        // A number the data writes as a decimal string moves as one, and stays one.
+        this.#helpers.add("moved");
+        const by = rule.sign < 0 ? `-(${amount})` : amount;
         this.lines.push(
           optional
-            ? `if (${amount} !== undefined) ${at} = money((${at} ?? 0) ${rule.sign < 0 ? "-" : "+"} ${amount});`
-            : `${at} = money((${at} ?? 0) ${rule.sign < 0 ? "-" : "+"} ${amount});`,
+            ? `if (${amount} !== undefined) ${at} = typeof ${at} === "string" ? moved(${at}, ${by}) : money((${at} ?? 0) ${rule.sign < 0 ? "-" : "+"} ${amount});`
+            : `${at} = typeof ${at} === "string" ? moved(${at}, ${by}) : money((${at} ?? 0) ${rule.sign < 0 ? "-" : "+"} ${amount});`,
         );
         break;
       }

@@ -96,6 +96,16 @@ function amountOf(value: unknown): number {
 function money(value: number): number {
   return Math.round(value * 100) / 100;
 }`,
+  moved: `/** A number moved by a delta; one the data writes as a decimal string ("150.00") stays one, with its decimals. */
+function moved(current: unknown, delta: unknown): any {
+  const by = typeof delta === "string" && /^-?\\d+(?:\\.\\d+)?$/.test(delta) ? Number(delta) : (delta as number);
+  if (typeof current === "string" && /^-?\\d+(?:\\.\\d+)?$/.test(current)) {
+    const digits = current.split(".")[1]?.length ?? 0;
+    const text = (Math.round((Number(current) + by) * 10 ** digits) / 10 ** digits).toFixed(digits);
+    return /^-0(?:\\.0*)?$/.test(text) ? text.slice(1) : text;
+  }
+  return Math.round((((current as number) ?? 0) + by) * 100) / 100;
+}`,
   entryIn: `/** An entry of a map by its key, or of a list of records by their key field (a wallet's method). */
 function entryIn(container: any, key: unknown, keyField?: string): any {
   if (Array.isArray(container)) return keyField ? container.find((e: any) => e != null && String(e[keyField]) === String(key)) : undefined;

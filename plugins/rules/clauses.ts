@@ -22,7 +22,7 @@ import { asMust, inRequirementList, isGloss } from "./requirement-lists.ts";
 import { type Candidate, resolveBoth, resolvePlace, resolveStatusPlaces, resolveValue } from "./resolve.ts";
 import { settle, settlementClauses } from "./settled-entries.ts";
 import { snapshotFields } from "./snapshots.ts";
-import { referencedScope, stateScope } from "./state-scope.ts";
+import { kindScope, referencedScope, stateScope } from "./state-scope.ts";
 
 export type { Clause };
 
@@ -161,7 +161,7 @@ export function readClause(c: RuleContext, clause: Clause, options: { effects: b
     if (chosen) ({ when, body } = chosen);
   }
   // "On an open bill it reduces the amount still owed": for calls on a referred record in that state (state-scope.ts).
-  const scoped = when ? null : referencedScope(c, body);
+  const scoped = when ? null : (referencedScope(c, body) ?? kindScope(c, body));
   if (scoped) ({ when, body } = scoped);
   // 'A "waitlisted" enrollment can be dropped: … the user id is removed from …': for a record in that state (state-scope.ts).
   if (options.effects && effect(c, clause, body, when ?? stateScope(c, clause.sentence))) return;
@@ -288,6 +288,12 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
     add(place, { kind: "add", place: at, amount: value, sign });
     return true;
   };
+  // "the source's cash falls and the target's cash rises by amount": two places, each its own way, by one amount.
+  if ((m = new RegExp(String.raw`^(.+?)\s+(${UP}|${DOWN})\s+and\s+(.+?)\s+(${UP}|${DOWN})\s+by\s+(.+)$`).exec(body))) {
+    const sign = (verb: string): 1 | -1 => (new RegExp(`^${DOWN}$`).test(verb) ? -1 : 1);
+    const [first, v1, second, v2, by] = [m[1], m[2], m[3], m[4], m[5]].map(String) as [string, string, string, string, string];
+    if (amount(by, sign(v1), first) && amount(by, sign(v2), second)) return true;
+  }
   if ((m = new RegExp(String.raw`^(.+?)\s+${UP}\s+by\s+(.+)$`).exec(body)) && amount(m[2] as string, 1, m[1] as string)) return true;
   // "version + 1": a number of the record up by a constant, written as a sum.
   if ((m = /^([a-z_][a-z_. ]*?)\s*\+\s*(\d+)$/.exec(body)) && amount(m[2] as string, 1, m[1] as string)) return true;
@@ -390,7 +396,12 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
     // …, and rates it with every carrier account": a shipment, the tool's own record, nothing else).
     const made = (m[1] ?? "").split(/,|\s(?:from|with|for|by|using|on|at|between)\s/)[0] ?? "";
     const table = given || (into === "" && tableNamed(c, made) === c.target) ? null : tableNamed(c, `${m[1] ?? ""} ${into}`);
-    if (table && table !== c.target && !c.effects.some((r) => r.rule.kind === "insert" && r.rule.table === table.name))
+    if (
+      table &&
+      table !== c.target &&
+      !listedOnTarget(c, table, into || (/\b(?:to|into|onto)\s+(.+)$/.exec(clause.sentence.replace(/\([^)]*\)/g, ""))?.[1] ?? "")) &&
+      !c.effects.some((r) => r.rule.kind === "insert" && r.rule.table === table.name)
+    )
       return inserted(c, clause, table, body, when);
   }
   // V is appended/added to X (a list); removes V from X
@@ -451,6 +462,16 @@ function sameAmount(c: RuleContext, clause: Clause): ValueExpr | null {
 function writtenOf(clause: Clause, phrase: string): string {
   const at = clause.text.indexOf(phrase);
   return at < 0 ? phrase : clause.written.slice(at, at + phrase.length);
+}
+
+/**
+ * "appends a part to a kit": the tool's own record, named after "to", keeps a list called as what is
+ * appended (a kit's `parts`); the part goes into that list, no part record is made.
+ */
+function listedOnTarget(c: RuleContext, table: Table, into: string): boolean {
+  if (!c.target || into === "" || tableNamed(c, into) !== c.target) return false;
+  const entity = nameWords(table.entity.replaceAll(" ", "_")).join(" ");
+  return c.target.fields.some((f) => f.type === "array" && nameWords(f.name).join(" ") === entity);
 }
 
 /** What a clause appends to a list: the values of an array parameter (tags), or an entry made from the call (a comment). */
@@ -638,6 +659,7 @@ function requirement(c: RuleContext, clause: Clause, body: string): void {
       c.require({ kind: "compare", condition: negate(parsed[0] as Condition) }, clause.source, clause.sentence);
     return;
   }
+  if (limitedRecords(c, clause, body)) return;
   // X must (not) be at most / at least V; X may not exceed V; X must be positive
   const bound =
     /^(.+?)\s+(must|may|can|cannot|can't|should)\s+(not\s+)?(?:be\s+)?(at most|no more than|at least|no less than|more than|greater than|above|less than|lower than|below|exceed|positive|non-zero)\s*(.*)$/.exec(
@@ -675,6 +697,41 @@ function requirement(c: RuleContext, clause: Clause, body: string): void {
   };
   const op = ops[relation] as Condition["op"];
   c.require({ kind: "compare", condition: { left, op: negative ? flip(op) : op, right } }, clause.source, clause.sentence);
+}
+
+/**
+ * "withdrawal payouts are limited to spendable_balance": the call's amount may not exceed the value
+ * named. A value of an enum parameter the sentence writes right before the records ("OUTGOING
+ * (withdrawal) payouts") limits only the calls that give it.
+ */
+function limitedRecords(c: RuleContext, clause: Clause, body: string): boolean {
+  const head = c.target?.entity.split(" ").at(-1);
+  if (!head || (c.subject.kind !== "create" && c.subject.kind !== "change")) return false;
+  const m = new RegExp(String.raw`^(.*?)\b${head}s?\s+(?:are|is)\s+limited\s+to\s+(.+?)(?:\s+and\s+.*)?$`).exec(body);
+  if (!m) return false;
+  const amount = c.text.parameters.find((p) => /(^|_)amount$/.test(p.name) && p.type !== "array" && p.type !== "object");
+  const limit = amount ? comparedValue(c, m[2] as string, clause.quotes) : null;
+  if (!amount || !limit || (limit.kind === "parameter" && limit.name === amount.name)) return false;
+  // The words before the records: in the clause, else in its sentence (a clause split off at a parenthesis).
+  const at = clause.sentence.indexOf(body.slice(0, 24));
+  const before = `${at > 0 ? clause.sentence.slice(0, at) : ""} ${m[1] ?? ""}`.replace(/\([^)]*\)/g, " ").trim();
+  const word = before.split(/[\s.,;:]+/).at(-1) ?? "";
+  const qualifier = c.text.parameters.flatMap((p) =>
+    (p.enum ?? []).filter((v) => typeof v === "string" && v.toLowerCase() === word.toLowerCase()).map((v) => ({ p, v })),
+  )[0];
+  const rule = {
+    kind: "compare" as const,
+    condition: { left: { kind: "parameter" as const, name: amount.name }, op: "<=" as const, right: limit },
+  };
+  if (qualifier)
+    c.requireWhen(
+      rule,
+      [{ left: { kind: "parameter", name: qualifier.p.name }, op: "==", right: { kind: "constant", value: qualifier.v } }],
+      clause.source,
+      clause.sentence,
+    );
+  else c.require(rule, clause.source, clause.sentence);
+  return true;
 }
 
 /**
@@ -735,7 +792,9 @@ function withOwnField(c: RuleContext, value: ValueExpr, parameter: string): Valu
 /** A value a requirement compares: a parameter's, a place's, a constant. */
 function comparedValue(c: RuleContext, phrase: string, quotes: readonly string[]): ValueExpr | null {
   const place = resolvePlace(c, phrase);
-  const value = resolveValue(c, phrase, quotes, place ?? undefined);
+  // "from_wallet's spendable_balance": a field of the record the parameter names, not the parameter.
+  const owned = place && c.text.parameters.some((p) => phrase.includes(`${p.name}'s `));
+  const value = owned ? null : resolveValue(c, phrase, quotes, place ?? undefined);
   return (
     value ??
     (place

@@ -26,6 +26,7 @@ import { parameterDefaults } from "./defaults.ts";
 import { entryFieldsSet } from "./entry-fields.ts";
 import { fieldMasks } from "./field-masks.ts";
 import { flagPairs } from "./flag-pairs.ts";
+import { flagRefusals } from "./flag-refusals.ts";
 import { flagAlreadySet } from "./flags.ts";
 import { heldFunds } from "./held-funds.ts";
 import { completeHistory } from "./history.ts";
@@ -48,6 +49,7 @@ import { namePass } from "./passes/name.ts";
 import { policyPass } from "./passes/policy.ts";
 import { schemaEffects, schemaRequirements } from "./passes/schema.ts";
 import { policyFees } from "./policy-fees.ts";
+import { qualifiedReferences } from "./qualified-references.ts";
 import { relatedCounts } from "./related-counts.ts";
 import { remainderDefaults } from "./remainder-defaults.ts";
 import { roleRecords } from "./role-records.ts";
@@ -268,6 +270,9 @@ export function deriveServiceModel(
     ];
     delete service.keyParameter;
   }
+  const alternate = subject.keyParameter && subject.table ? alternateKey(subject.keyParameter, subject.table) : null;
+  if (alternate && (subject.kind === "get" || subject.kind === "change") && service.keyParameter)
+    service.match = [{ parameter: service.keyParameter, path: [alternate], mode: "equal" }, ...service.match];
   for (const m of service.match) c.identifying.add(m.parameter);
   if (subject.kind === "change") changeRules(c, siblings);
   else if (subject.kind === "create") {
@@ -299,6 +304,8 @@ export function deriveServiceModel(
     signedInSession(c);
   signedInPersonRefusals(c);
   flagPairs(c);
+  flagRefusals(c);
+  qualifiedReferences(c);
   // Money a transfer moves alongside its record: ledger pairs, holds, the policy's fees.
   pairedPostings(c);
   heldFunds(c);
@@ -319,6 +326,19 @@ export function deriveServiceModel(
   const aliases = keyAliases(c);
   if (aliases.length > 0) service.aliases = aliases;
   return service;
+}
+
+/**
+ * `sku_or_part_id`: a key parameter whose name offers another field of the record before its "or"
+ * (the part's `sku`): the record is the one of that key, or the one whose field equals the value.
+ */
+function alternateKey(parameter: string, table: Table): string | null {
+  const words = nameWords(parameter);
+  const or = words.indexOf("or");
+  if (or <= 0) return null;
+  const said = words.slice(0, or).join(" ");
+  const field = table.fields.find((f) => f.name !== table.key && f.type === "string" && nameWords(f.name).join(" ") === said);
+  return field?.name ?? null;
 }
 
 /**

@@ -10,6 +10,8 @@ import { leaves, nameWords, reachable } from "../../lib/data-pack/places.ts";
 import { valueIn } from "../../lib/domain-model/service-arguments.ts";
 import type { RuleContext } from "./context.ts";
 import { isRequirementList } from "./requirement-lists.ts";
+import { kindScope } from "./state-scope.ts";
+import { spelt } from "./statuses.ts";
 
 /** Words that say the opposite of a yes/no field's name ("empty" of `isOccupied`). */
 const OPPOSITES: Record<string, readonly string[]> = {
@@ -234,6 +236,47 @@ function owningStates(c: RuleContext, target: Table, sentence: string, source: R
     if (sets.length === 0 || sets.some((s) => s.path.length !== 1)) continue;
     const set = Object.fromEntries(sets.map((s) => [s.path[0] as string, { kind: "constant", value: s.value } as ValueExpr]));
     c.effect({ kind: "set-each", place: { hops: [], path: [] }, of: { table: table.name, field: link.name }, set }, source, m[0], when);
+  }
+  keptEntries(c, target, sentence, source, when);
+}
+
+/**
+ * "its PAYOUT entry becomes void": the record of a kind (a value of one of its fixed-list fields)
+ * that refers to the tool's record takes the state, a status word the data may not show yet, as
+ * the data spells its states. Under the kind of the tool's record the clause opens on ("a canceled
+ * OUTGOING transfer … and its TRANS activity becomes canceled": outgoing ones only).
+ */
+function keptEntries(c: RuleContext, target: Table, sentence: string, source: RuleSource, when: Condition[]): void {
+  for (const table of c.tables.values()) {
+    if (table === target || !table.status) continue;
+    const link = table.fields.find((f) => f.references === target.name);
+    if (!link) continue;
+    const entity = table.entity.replaceAll("_", " ");
+    const m = new RegExp(String.raw`\bits\s+([a-z_]+)\s+${entity}\s+${VERB}\s+([a-z_]+)\b`).exec(sentence);
+    if (!m) continue;
+    const kind = table.fields.flatMap((f) =>
+      f.type === "string" && f.name !== table.status?.field && (f.enum?.length ?? 0) >= 2
+        ? (f.enum ?? []).filter((v) => String(v).toLowerCase() === m[1]).map((v) => ({ field: f.name, value: v }))
+        : [],
+    );
+    if (kind.length !== 1) continue;
+    const word = m[2] as string;
+    const value = table.status.values.find((v) => v.toLowerCase() === word) ?? spelt(word, table.status.values);
+    const only = kind[0] as { field: string; value: string | number };
+    const clause = sentence.split(/;\s*/).find((part) => part.includes(m[0])) ?? sentence;
+    const scoped = kindScope(c, clause.trim())?.when ?? [];
+    c.effect(
+      {
+        kind: "set-each",
+        place: { hops: [], path: [] },
+        of: { table: table.name, field: link.name },
+        set: { [table.status.field]: { kind: "constant", value } },
+        only: { field: only.field, op: "in", values: [only.value] },
+      },
+      source,
+      m[0],
+      [...when, ...scoped],
+    );
   }
 }
 

@@ -7,6 +7,7 @@
 import type { Field, Table } from "../../lib/contracts/domain-schema.ts";
 import type { Place, ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import { fieldAt, nameWords, reachable } from "../../lib/data-pack/places.ts";
+import { valueIn } from "../../lib/domain-model/service-arguments.ts";
 import { keyTable } from "../../lib/service-tools/subject.ts";
 import { nowFor, type RuleContext } from "./context.ts";
 import { describedRoles, HELD_ROLES } from "./parameter-roles.ts";
@@ -43,6 +44,13 @@ function kindOf(field: Field): PlaceKind {
   return "string";
 }
 
+/** A text field every record writes as a decimal number (`"150.00"`, as many APIs write money): a number to move. */
+function decimalText(c: RuleContext, table: Table, path: readonly string[]): boolean {
+  const values = c.records(table).map((r) => valueIn(r, path));
+  const texts = values.filter((v) => v !== null && v !== undefined);
+  return texts.length > 0 && texts.every((v) => typeof v === "string" && /^-?\d+\.\d+$/.test(v));
+}
+
 const known = new WeakMap<RuleContext, Candidate[]>();
 
 /** Every place a tool's rules may speak of, nearest first (made once per tool). */
@@ -62,7 +70,8 @@ function candidates(c: RuleContext): Candidate[] {
     const visit = (fields: readonly Field[], prefix: string[]) => {
       for (const field of fields) {
         const path = [...prefix, field.name];
-        out.push({ place: { ...base, path }, table, field, kind: kindOf(field), owner, words: nameWords(path.join("_")) });
+        const kind = kindOf(field) === "string" && decimalText(c, table, path) ? "number" : kindOf(field);
+        out.push({ place: { ...base, path }, table, field, kind, owner, words: nameWords(path.join("_")) });
         if (field.type === "object" && field.fields && prefix.length < 3) visit(field.fields, path);
       }
     };
@@ -170,6 +179,8 @@ export function resolvePlace(c: RuleContext, phrase: string, want?: (kind: Place
   const given = c.text.parameters.filter((p) => /_/.test(p.name) && new RegExp(`(^|[^a-z_])${p.name}($|[^a-z_])`).test(phrase));
   // Written out: `account_settings.next_comment_id`, `refund_ids`, `satisfaction_rating.score`.
   for (const token of phrase.match(/[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+/g) ?? []) {
+    // "from_wallet's spendable_balance": the owner written out names whose field, not the field.
+    if (phrase.includes(`${token}'s `) && c.parameter(token)) continue;
     const steps = token.split(".");
     const onTable = all.filter((k) => k.table.name === steps[0] && k.place.path.join(".") === steps.slice(1).join("."));
     if (onTable.length > 0) return nearest(onTable);

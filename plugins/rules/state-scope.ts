@@ -46,3 +46,30 @@ export function referencedScope(c: RuleContext, body: string): { when: Condition
   }
   return null;
 }
+
+/**
+ * "a canceled OUTGOING payout returns its amount to the wallet": a clause that opens on the tool's
+ * record of one kind, a value of one of its fixed-list fields other than its status (`direction`);
+ * its rest holds for calls on a record of that kind only (read before any effect runs). The rest,
+ * and that condition; or null when the opening names no such kind.
+ */
+export function kindScope(c: RuleContext, body: string): { when: Condition[]; body: string } | null {
+  const target = c.target;
+  if (!target || c.subject.kind !== "change") return null;
+  const head = target.entity.split(" ").at(-1) as string;
+  const m = new RegExp(String.raw`^(?:an?|the|each|every|any)\s+(?:[a-z_]+\s+)?([a-z_]+)\s+(?:${target.entity}|${head})s?\s+(.+)$`).exec(
+    body,
+  );
+  if (!m) return null;
+  const hits = target.fields.flatMap((f) =>
+    f.name !== target.status?.field && f.type === "string" && (f.enum?.length ?? 0) >= 2
+      ? (f.enum ?? []).filter((v) => String(v).toLowerCase() === m[1]).map((v) => ({ field: f.name, value: v }))
+      : [],
+  );
+  if (hits.length !== 1) return null;
+  const hit = hits[0] as { field: string; value: string | number };
+  return {
+    when: [{ left: { kind: "read", place: { hops: [], path: [hit.field] } }, op: "==", right: { kind: "constant", value: hit.value } }],
+    body: m[2] as string,
+  };
+}

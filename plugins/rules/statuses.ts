@@ -295,6 +295,9 @@ function conditional(
   );
 }
 
+/** A verb of making right before a phrase ("place", "creates"): what follows is a record it makes. */
+const MAKING = /\b(?:place|create|make|submit|open|book|issue|start|raise|file|add|enter)(?:s|es)?\s+$/;
+
 /** The statuses a clause puts right before the entity ("a paid invoice", "closed tickets") or after "while it is", "that are". */
 export function qualifyingStatuses(clause: string, mentioned: readonly string[], entity: string): string[] {
   if (mentioned.length === 0) return [];
@@ -319,7 +322,12 @@ export function qualifyingStatuses(clause: string, mentioned: readonly string[],
     new RegExp(`${list}\\s*(?:->|→)`, "g"),
   ];
   const found = new Set<string>();
+  const text = clause.toLowerCase();
   for (const pattern of patterns)
-    for (const match of clause.toLowerCase().matchAll(pattern)) for (const v of statusesIn(match[1] ?? "", mentioned)) found.add(v);
+    for (const match of text.matchAll(pattern)) {
+      // "cancel it and place a new one": the state of a record the clause makes, not of the one the tool acts on.
+      if (MAKING.test(text.slice(0, match.index))) continue;
+      for (const v of statusesIn(match[1] ?? "", mentioned)) found.add(v);
+    }
   return [...found];
 }

@@ -1,7 +1,7 @@
 // Rules from a tool's name: the state its words put the record in before (`cancel_pending_order`:
 // only pending orders), a flag it turns on or off (`enable_roaming`), and a list of the record it
 // adds to or takes from (`add_ticket_tags`, `remove_line`, `add_ticket_comment`).
-import type { Table } from "../../../lib/contracts/domain-schema.ts";
+import type { Field, Table } from "../../../lib/contracts/domain-schema.ts";
 import type { Row } from "../../../lib/contracts/domain-state.ts";
 import type { Condition, ValueExpr } from "../../../lib/contracts/tool-rules.ts";
 import { nameWords } from "../../../lib/data-pack/places.ts";
@@ -170,7 +170,8 @@ function namedList(c: RuleContext): void {
     return;
   }
   if (records && adds) {
-    const element = c.entryFromCall(records, [], { name: field.name, entries: c.entriesAt(target, [field.name]) });
+    const element =
+      copiedEntry(c, records) ?? c.entryFromCall(records, [], { name: field.name, entries: c.entriesAt(target, [field.name]) });
     if (element)
       c.effect(
         { kind: "append", place, element },
@@ -197,4 +198,30 @@ function distinctLists(c: RuleContext, table: Table, field: string): boolean {
     const list = r[field];
     return !Array.isArray(list) || new Set(list.map((v) => JSON.stringify(v))).size === list.length;
   });
+}
+
+/**
+ * An entry that copies a record of another table (a kit's parts, each `{id, name, price}` of a part
+ * whose `id` refers to parts): the call names that record by one of the entry's fields that the
+ * other table's records hold (`sku`), and each field of the entry is read off the record so found.
+ * Null when the entry's fields are not all the other table's, or no parameter names such a field.
+ */
+function copiedEntry(c: RuleContext, fields: readonly Field[]): Record<string, ValueExpr> | null {
+  const source = fields.map((f) => f.references).find((t) => t !== undefined && t !== c.target?.name);
+  const table = source ? c.tables.get(source) : undefined;
+  if (!table || table.storage === "single") return null;
+  const names = new Set(table.fields.map((f) => f.name));
+  if (!fields.every((f) => names.has(f.name))) return null;
+  const by = c.text.parameters.find(
+    (p) => !c.identifying.has(p.name) && p.type !== "array" && p.type !== "object" && fields.some((f) => f.name === p.name),
+  );
+  if (!by) return null;
+  const on = [{ field: by.name, value: { kind: "parameter", name: by.name } as ValueExpr }];
+  const key = table.key && names.has(table.key) ? table.key : by.name;
+  c.require(
+    { kind: "compare", condition: { left: { kind: "match", table: table.name, where: on, field: key }, op: "given" } },
+    "name",
+    `the ${by.name} must name a ${table.entity} (the entries of the list are copies of ${table.name})`,
+  );
+  return Object.fromEntries(fields.map((f) => [f.name, { kind: "match", table: table.name, where: on, field: f.name } as ValueExpr]));
 }

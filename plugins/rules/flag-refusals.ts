@@ -1,0 +1,73 @@
+// A call refused for a record that lacks a flag, as a text names it with "non-": "rejected for a
+// non-tradable asset", "non-refundable fares cannot be changed". The record is one the call names:
+// by its key, or by a field of its own the call gives (`sku` of a part); its boolean field of that
+// name must not be false. A flag another sentence asks of some calls only ("fractional orders must
+// use a fractionable asset") is no refusal of every call, and is left alone.
+import type { Table } from "../../lib/contracts/domain-schema.ts";
+import type { ValueExpr } from "../../lib/contracts/tool-rules.ts";
+import { nameWords } from "../../lib/data-pack/places.ts";
+import { keyTable } from "../../lib/service-tools/subject.ts";
+import { here, type RuleContext } from "./context.ts";
+
+const REFUSAL = /\b(?:rejected|refused|cannot|can ?not|can't|may not|must not|not allowed|denied|fails?|40\d|42\d)\b/;
+
+export function flagRefusals(c: RuleContext): void {
+  if (c.subject.kind !== "create" && c.subject.kind !== "change") return;
+  const all = c.sentences();
+  for (const { sentence, source } of all) {
+    const text = sentence.replaceAll("`", "");
+    if (!REFUSAL.test(text)) continue;
+    for (const m of text.matchAll(/\bnon[- ]([a-z]+)\b/g)) {
+      const word = m[1] as string;
+      for (const table of c.tables.values()) {
+        const flag = table.fields.find((f) => f.type === "boolean" && nameWords(f.name).join(" ") === word);
+        if (!flag) continue;
+        // The record must be named after the flag ("a non-tradable or non-fractionable asset").
+        const entity = nameWords(table.entity.replaceAll(" ", "_")).join("[ _]");
+        if (!new RegExp(String.raw`\bnon[- ]${word}\b(?:[a-z ,-]*?)\b${entity}s?\b`).test(text)) continue;
+        if (
+          askedOfSome(
+            all.map((s) => s.sentence),
+            word,
+          )
+        )
+          continue;
+        const read = flagOf(c, table, flag.name);
+        if (!read) continue;
+        c.require(
+          { kind: "compare", condition: { left: read, op: "!=", right: { kind: "constant", value: false } } },
+          source,
+          `${/^[aeiou]/.test(table.entity) ? "an" : "a"} ${table.entity} whose ${flag.name} is false is refused (${m[0]} ${table.entity})`,
+        );
+      }
+    }
+  }
+}
+
+/** "fractional orders must use a fractionable asset": a sentence that asks the flag of some calls only. */
+function askedOfSome(sentences: readonly string[], word: string): boolean {
+  return sentences.some((s) => {
+    const text = s.replaceAll("`", "");
+    return new RegExp(String.raw`\b(?:must|need|needs|require|requires)\b[^.;]*?(?<!non[- ])\b${word}\b`).test(text);
+  });
+}
+
+/** The flag of the record the call names: the tool's own, one named by a key parameter, or by a field of its own the call gives. */
+function flagOf(c: RuleContext, table: Table, flag: string): ValueExpr | null {
+  if (c.target === table && c.subject.kind === "change") return { kind: "read", place: here([flag]) };
+  for (const p of c.text.parameters) {
+    if (p.type !== "string" && p.type !== "integer") continue;
+    if (keyTable(p, [...c.tables.values()]) === table)
+      return { kind: "match", table: table.name, where: [{ field: table.key, value: { kind: "parameter", name: p.name } }], field: flag };
+    const own = table.fields.find((f) => f.name === p.name && f.name !== table.key);
+    if (own && distinct(c, table, own.name))
+      return { kind: "match", table: table.name, where: [{ field: own.name, value: { kind: "parameter", name: p.name } }], field: flag };
+  }
+  return null;
+}
+
+/** Whether no two records of the table hold the same value of a field (it names one record). */
+function distinct(c: RuleContext, table: Table, field: string): boolean {
+  const values = c.records(table).map((r) => r[field]);
+  return values.length > 0 && new Set(values.map((v) => JSON.stringify(v))).size === values.length;
+}
