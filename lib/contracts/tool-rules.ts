@@ -451,6 +451,8 @@ export const serviceModelSchema = z.object({
          * record's key has it.
          */
         via: z.object({ table: z.string(), field: z.string() }).optional(),
+        /** equal: or the field at this path equals it instead (the text a digest key is the digest of: an email for its hash). */
+        or: z.array(z.string()).optional(),
       }),
     )
     .default([]),

@@ -144,7 +144,8 @@ class ServiceWriter {
         const key = (this.table as Table).key;
         return `(${arg(m.parameter)} === undefined || Object.values(${this.#rows(other)} ?? {}).some((x: any) => same(${prop("x", m.via.field)}, ${prop(variable, key)}) && same(${path("x", m.path, true)}, ${arg(m.parameter)})))`;
       }
-      return `(${arg(m.parameter)} === undefined || same(${path(variable, m.path, true)}, ${arg(m.parameter)}))`;
+      const or = m.or ? ` || same(${path(variable, m.or, true)}, ${arg(m.parameter)})` : "";
+      return `(${arg(m.parameter)} === undefined || same(${path(variable, m.path, true)}, ${arg(m.parameter)})${or})`;
     });
   }
 

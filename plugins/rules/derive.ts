@@ -11,7 +11,15 @@ import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
 import { leaves, nameWords } from "../../lib/data-pack/places.ts";
 import { singular } from "../../lib/domain-model/words.ts";
 import { clockOf } from "../../lib/service-tools/clock.ts";
-import { bareServiceModel, keyTable, mappingFields, objectWords, returnsOf, subjectOf } from "../../lib/service-tools/subject.ts";
+import {
+  bareServiceModel,
+  digestField,
+  keyTable,
+  mappingFields,
+  objectWords,
+  returnsOf,
+  subjectOf,
+} from "../../lib/service-tools/subject.ts";
 import { serviceToolModel } from "../../lib/service-tools/tool-model.ts";
 import { toolText, writtenSentencesOf } from "../../lib/service-tools/tool-text.ts";
 import { attachedReferences } from "./attached-references.ts";
@@ -244,6 +252,14 @@ export function deriveServiceModel(
         (keyTable(text.parameters.find((p) => p.name === m.parameter) ?? { name: m.parameter, type: "string" }, tables) !== undefined ||
           subject.table?.fields.some((f) => f.name === m.parameter && f.references)),
     );
+  // A record named by a digest of its own text (a subscriber hash): by the digest, or by the text itself.
+  if ((subject.kind === "change" || subject.kind === "get") && !subject.keyParameter && subject.table && subject.table.storage !== "single")
+    for (const p of text.parameters) {
+      const field = digestField(p, subject.table);
+      const source = subject.table.fields.find((f) => f.name === field)?.digestOf?.field;
+      if (!field || !source || service.match.some((m) => m.parameter === p.name)) continue;
+      service.match.push({ parameter: p.name, path: [field], mode: "equal", or: [source] });
+    }
   // A reference the call gives under a role of its own (`from_location_id` for a level's
   // `location_id`): the first parameter naming that table, when none is named as the field.
   if (subject.kind === "change" && !subject.keyParameter && subject.table && subject.table.storage !== "single")
