@@ -381,7 +381,8 @@ class ServiceWriter {
       case "aggregate": {
         const table = this.#tables.get(value.table) as Table;
         this.#helpers.add("same");
-        const where = value.where.map((w) => `same(${prop("r", w.field)}, ${this.#value(w.value)})`).join(" && ") || "true";
+        const where =
+          value.where.map((w) => `${w.not ? "!" : ""}same(${prop("r", w.field)}, ${this.#value(w.value)})`).join(" && ") || "true";
         const rows = `Object.values(${this.#rows(table)} ?? {}).filter((r: any) => ${where})`;
         if (value.op === "count") return `${rows}.length`;
         this.#helpers.add("amountOf");

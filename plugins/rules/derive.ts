@@ -37,6 +37,7 @@ import { flagAlreadySet } from "./flags.ts";
 import { heldFunds } from "./held-funds.ts";
 import { completeHistory } from "./history.ts";
 import { linkInserted } from "./inserted-keys.ts";
+import { keepCounts } from "./kept-counts.ts";
 import { keyedBalances } from "./keyed-balances.ts";
 import { kindBalances } from "./kind-balances.ts";
 import { laterTimes } from "./later-times.ts";
@@ -310,6 +311,8 @@ export function deriveServiceModel(
   attachedReferences(c);
   chargedRecords(c);
   useCounters(c);
+  // Counts other records keep of this table's records (an audience's subscribed members), taken again.
+  keepCounts(c);
   service.requires = c.requires;
   linkInserted(c);
   service.effects = withoutCounterSteps([...c.effects, ...c.inserts], service.newKey);
