@@ -457,6 +457,12 @@ export const serviceModelSchema = z.object({
       }),
     )
     .default([]),
+  /**
+   * create: the call adds the record or updates it when there is one (`add_or_update_member`): the
+   * record `match` finds, when there is one, is changed instead (each field in `set` to the
+   * parameter named there, when the call gives it), the effects run on it, and nothing is made.
+   */
+  upsert: z.object({ set: z.record(z.string(), z.string()) }).optional(),
   /** create: how the new key is made, from the keys already in the data (`hol_` and 4 digits, next free number). */
   newKey: newKeySchema.optional(),
   /** create: each field of the new record and its value. */

@@ -63,6 +63,7 @@ import { signIn } from "./sign-in.ts";
 import { statedNewKey } from "./stated-keys.ts";
 import { targetStatus } from "./statuses.ts";
 import { textCounters } from "./text-counters.ts";
+import { upserts } from "./upserts.ts";
 import { useCounters } from "./use-counters.ts";
 
 /** A service domain's rules: every tool's, on the tables read off its data, with the clock its policy sets. */
@@ -296,6 +297,8 @@ export function deriveServiceModel(
       // A key the description spells out wins over the data's pattern (random ids show none).
       service.newKey = statedNewKey(c) ?? made.newKey;
       service.fields = made.fields;
+      // Adds, or updates the record the call names when it is there.
+      upserts(c, service);
     }
   } else if (subject.kind === "find" || subject.kind === "list") {
     service.match = matches(text.parameters, subject.table, tables);
