@@ -60,6 +60,7 @@ import { remainderDefaults } from "./remainder-defaults.ts";
 import { roleRecords } from "./role-records.ts";
 import { signedInPersonRefusals, signedInSession } from "./session-user.ts";
 import { signIn } from "./sign-in.ts";
+import { stateTimes } from "./state-times.ts";
 import { statedNewKey } from "./stated-keys.ts";
 import { targetStatus } from "./statuses.ts";
 import { textCounters } from "./text-counters.ts";
@@ -142,6 +143,8 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
       );
   }
   entryFieldsSet(c);
+  // The time a record holds only in the state the call puts it in (a scheduled send time).
+  stateTimes(c, to?.value ?? null);
   data.transitions();
   schemaEffects(c);
   data.after();
