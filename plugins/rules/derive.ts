@@ -44,6 +44,7 @@ import { laterTimes } from "./later-times.ts";
 import { keepListTotals } from "./list-totals.ts";
 import { listedMoves } from "./listed-moves.ts";
 import { keepTotals } from "./mirrored-totals.ts";
+import { missingRefusals } from "./missing-refusals.ts";
 import { movingFlag } from "./moving-flag.ts";
 import { namedRecords } from "./named-records.ts";
 import { nestedRecords } from "./nested-records.ts";
@@ -127,6 +128,8 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
   roleRecords(c);
   movingFlag(c, siblings);
   policyPass(c, to?.value ?? null);
+  // "refuses a campaign with no subject line, …, or zero recipients": what the record must hold.
+  missingRefusals(c);
   flagAlreadySet(c);
   unsaidState(c, to);
   resolveContradictions(c);
