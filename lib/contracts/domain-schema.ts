@@ -24,6 +24,8 @@ export interface Field {
   minimum?: number;
   maximum?: number;
   references?: string;
+  /** Text that is a digest (lowercase hex) of another field's text, as a subscriber hash is of an email. */
+  digestOf?: { field: string; algorithm: "md5" | "sha1" | "sha256"; lowercase: boolean };
   nullable?: boolean;
   /** A nested object's own fields (`address`: street, city, zip). */
   fields?: Field[];
@@ -56,6 +58,8 @@ export const fieldSchema: z.ZodType<Field> = z.lazy(() =>
     maximum: z.number().optional(),
     /** A foreign key: the table whose key this field holds. */
     references: z.string().optional(),
+    /** The field whose text (lowercased and trimmed when `lowercase`) this field holds the hex digest of. */
+    digestOf: z.object({ field: z.string(), algorithm: z.enum(["md5", "sha1", "sha256"]), lowercase: z.boolean() }).optional(),
     /** Whether a record may lack it (null). */
     nullable: z.boolean().optional(),
     fields: z.array(fieldSchema).optional(),

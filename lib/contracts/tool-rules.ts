@@ -83,7 +83,7 @@ export type ValueExpr =
    * Over several records: the sum of `field` (or the count) of the records of `table` whose fields
    * equal the given values (the credits of a student's active enrolments).
    */
-  | { kind: "aggregate"; op: "sum" | "count"; table: string; field?: string; where: { field: string; value: ValueExpr }[] }
+  | { kind: "aggregate"; op: "sum" | "count"; table: string; field?: string; where: { field: string; value: ValueExpr; not?: boolean }[] }
   /** The element of an array parameter an `each` effect is at. */
   | { kind: "item"; path?: string[] }
   /** The key, as the record holds it, of the record the enclosing insert made (a new reservation's, for its folio). */
@@ -153,7 +153,8 @@ const valueExprUnion = z.discriminatedUnion("kind", [
     op: z.enum(["sum", "count"]),
     table: z.string(),
     field: z.string().optional(),
-    where: z.array(z.object({ field: z.string(), value: z.lazy(() => valueExprSchema) })),
+    /** Records whose field equals the value (with `not`, differs from it). */
+    where: z.array(z.object({ field: z.string(), value: z.lazy(() => valueExprSchema), not: z.boolean().optional() })),
   }),
   z.object({ kind: z.literal("item"), path: z.array(z.string()).optional() }),
   z.object({ kind: z.literal("inserted") }),
@@ -451,9 +452,17 @@ export const serviceModelSchema = z.object({
          * record's key has it.
          */
         via: z.object({ table: z.string(), field: z.string() }).optional(),
+        /** equal: or the field at this path equals it instead (the text a digest key is the digest of: an email for its hash). */
+        or: z.array(z.string()).optional(),
       }),
     )
     .default([]),
+  /**
+   * create: the call adds the record or updates it when there is one (`add_or_update_member`): the
+   * record `match` finds, when there is one, is changed instead (each field in `set` to the
+   * parameter named there, when the call gives it), the effects run on it, and nothing is made.
+   */
+  upsert: z.object({ set: z.record(z.string(), z.string()) }).optional(),
   /** create: how the new key is made, from the keys already in the data (`hol_` and 4 digits, next free number). */
   newKey: newKeySchema.optional(),
   /** create: each field of the new record and its value. */

@@ -2,6 +2,7 @@
 // from their values (nested objects stay nested: a struct of fields, or a map of records by id;
 // arrays keep their elements' shape), references found by value overlap (a field whose values are
 // keys of another table), enums and statuses from the distinct values, formats from the text.
+import { createHash } from "node:crypto";
 import type { Field, Table } from "../contracts/domain-schema.ts";
 import type { DomainState, Row } from "../contracts/domain-state.ts";
 import { singular, splitIdentifier } from "../domain-model/words.ts";
@@ -29,6 +30,7 @@ function tableOf(name: string, rows: Record<string, Row>, storage: Table["storag
   const entity = singular(name.toLowerCase()).replaceAll("_", " ");
   const keyField = storage ? null : storedKey(rows, entity);
   const fields = fieldsOf(records);
+  markDigests(fields, records);
   // A record of settings or a list of keyless entries keeps the fields the data gives it, no invented key.
   // Records keyed by something none of their fields holds (a username): the key gets a name of its
   // own, never one of a field they do hold with other values (their `user_id`).
@@ -53,6 +55,41 @@ function tableOf(name: string, rows: Record<string, Row>, storage: Table["storag
     table.status = { field: status.name, initial: mostCommon(records.map((r) => String(r[status.name]))) ?? (values[0] as string), values };
   }
   return table;
+}
+
+const DIGESTS = { 32: "md5", 40: "sha1", 64: "sha256" } as const;
+
+/**
+ * Fields that hold the hex digest of another field's text, in every record (a subscriber hash: the
+ * MD5 of the lowercase email): a service finds such records by either. Two records at least, so
+ * that a match is no accident.
+ */
+function markDigests(fields: Field[], records: readonly Row[]): void {
+  if (records.length < 2) return;
+  const texts = fields.filter((f) => f.type === "string" && !f.format);
+  for (const field of texts) {
+    const values = records.map((r) => r[field.name]);
+    const length = typeof values[0] === "string" ? values[0].length : 0;
+    const algorithm = DIGESTS[length as keyof typeof DIGESTS];
+    if (!algorithm || !values.every((v) => typeof v === "string" && v.length === length && /^[0-9a-f]+$/.test(v))) continue;
+    for (const source of fields) {
+      if (source === field || source.type !== "string") continue;
+      const of = (lowercase: boolean) =>
+        records.every((r) => {
+          const text = r[source.name];
+          if (typeof text !== "string" || text === "") return false;
+          return (
+            createHash(algorithm)
+              .update(lowercase ? text.trim().toLowerCase() : text)
+              .digest("hex") === r[field.name]
+          );
+        });
+      const lowercase = of(true) ? true : of(false) ? false : null;
+      if (lowercase === null) continue;
+      field.digestOf = { field: source.name, algorithm, lowercase };
+      break;
+    }
+  }
 }
 
 /** The field every record holds its own key in: `<entity>_id`, `id`, or another. */

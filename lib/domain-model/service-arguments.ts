@@ -494,7 +494,7 @@ export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | u
     }
     case "aggregate": {
       const rows = Object.values(input.state[value.table] ?? {}).filter((r) =>
-        value.where.every((w) => String(r[w.field]) === String(evaluate(input, w.value, record, args))),
+        value.where.every((w) => (String(r[w.field]) === String(evaluate(input, w.value, record, args))) !== (w.not === true)),
       );
       return value.op === "count" ? rows.length : rows.reduce((n, r) => n + amountOf(r[value.field ?? "amount"]), 0);
     }

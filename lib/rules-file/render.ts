@@ -53,7 +53,7 @@ export function valueText(value: ValueExpr, subject: string): string {
         return `${value.op}(${valueText(value.left, subject)}, ${valueText(value.right, subject)})`;
       return `(${valueText(value.left, subject)} ${value.op} ${valueText(value.right, subject)})`;
     case "aggregate": {
-      const where = value.where.map((w) => `${w.field} = ${valueText(w.value, subject)}`).join(" and ");
+      const where = value.where.map((w) => `${w.field} ${w.not ? "≠" : "="} ${valueText(w.value, subject)}`).join(" and ");
       const what =
         value.op === "count" ? `the number of ${value.table} records` : `the sum of ${value.field ?? "?"} over ${value.table} records`;
       return where ? `${what} where ${where}` : what;

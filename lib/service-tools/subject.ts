@@ -3,7 +3,7 @@
 // verb, the keys it is given, the table its name speaks of and, failing those, the fields its
 // parameters name. A record is reached by its key, by the fields a call gives (an inventory level
 // by its item and location), or is the one record a collection holds (a session, a player).
-import type { Table } from "../contracts/domain-schema.ts";
+import type { Field, Table } from "../contracts/domain-schema.ts";
 import type { ServiceModel } from "../contracts/tool-rules.ts";
 import type { ToolSpec } from "../contracts/tool-spec.ts";
 import { leaves, nameWords, overlap } from "../data-pack/places.ts";
@@ -110,6 +110,22 @@ function describedKeyTable(parameter: { name: string; description?: string }, ta
   return best.length === 1 ? best[0] : undefined;
 }
 
+/**
+ * The field of `table` a parameter names a record by when that field is a digest of another (a
+ * `subscriber_hash`, the MD5 of the member's lowercase email): a text parameter whose name or
+ * description says it is a hash or digest, of a table that holds one digest field.
+ */
+export function digestField(
+  parameter: Pick<Parameter, "name" | "type"> & { description?: string },
+  table: Table | null,
+): string | undefined {
+  if (!table || table.storage === "single" || parameter.type !== "string") return undefined;
+  const digests = table.fields.filter((f) => f.digestOf);
+  if (digests.length !== 1) return undefined;
+  const says = (text: string) => /\b(hash|hashed|digest|md5|sha1|sha256)\b/i.test(text);
+  return says(nameWords(parameter.name).join(" ")) || says(parameter.description ?? "") ? (digests[0] as Field).name : undefined;
+}
+
 /** Whether a parameter holds the key of `table`. */
 export function isKeyOf(parameter: Pick<Parameter, "name" | "type">, table: Table, tables: readonly Table[] = [table]): boolean {
   return keyTable(parameter, tables) === table;
@@ -154,6 +170,15 @@ export function namedTable(text: ToolText, tables: readonly Table[]): Table | nu
 function fieldsNamed(text: ToolText, table: Table): number {
   const paths = leaves(table.fields);
   return text.parameters.filter((p) => paths.some((l) => l.path.at(-1) === p.name || overlap(p.name, l.path.at(-1) as string) >= 1)).length;
+}
+
+/** Whether a parameter names a record of `table` by its digest field, the call's keys all naming records it refers to. */
+function byDigest(text: ToolText, table: Table, keyed: readonly { table: Table }[]): boolean {
+  return (
+    !keyed.some((k) => k.table === table) &&
+    keyed.every((k) => refersTo(table, k.table)) &&
+    text.parameters.some((p) => p.required && digestField(p, table) !== undefined)
+  );
 }
 
 /** Whether `holder`'s records name records of `other`: by a field, or by a field of the entries of a list they hold. */
@@ -211,6 +236,8 @@ export function subjectOf(text: ToolText, tables: readonly Table[]): Subject {
         return { kind: "get", table: own.table, keyParameter: own.parameter };
     }
     if (single(named)) return { kind: "get", table: named };
+    // get_member(list_id, subscriber_hash): one record of its parent, named by a digest of its own.
+    if (named && !plural && byDigest(text, named, keyed)) return { kind: "get", table: named };
     // get_customer_by_phone, "Find the customer who holds…": one record, found by the fields given.
     if (named && !plural && !LIST_VERBS.has(verb) && text.parameters.length > 0) return { kind: "get", table: named };
     if (named) return { kind: "list", table: named };
@@ -240,6 +267,9 @@ export function subjectOf(text: ToolText, tables: readonly Table[]): Subject {
   // changes, and no record of the added kind is made.
   const holder = creates ? listHolder(text, keyed) : undefined;
   if (holder) return { kind: "change", table: holder.table, keyParameter: holder.parameter };
+  // update_member(list_id, subscriber_hash): the record the name speaks of, named by a digest of its
+  // own text within the records the call's keys name (the list it is on), not those records.
+  if (named && !creates && byDigest(text, named, keyed)) return { kind: "change", table: named };
   // insert_task(tasklist, title, parent?): of a call that makes a record, an optional parameter
   // naming a record of the same table is one the new record refers to, not the record it acts on.
   const namedKey = keyed.find((k) => k.table === named && !(creates && !text.parameters.find((p) => p.name === k.parameter)?.required));

@@ -157,7 +157,8 @@ class ServiceWriter {
         const key = (this.table as Table).key;
         return `(${arg(m.parameter)} === undefined || Object.values(${this.#rows(other)} ?? {}).some((x: any) => same(${prop("x", m.via.field)}, ${prop(variable, key)}) && same(${path("x", m.path, true)}, ${arg(m.parameter)})))`;
       }
-      return `(${arg(m.parameter)} === undefined || same(${path(variable, m.path, true)}, ${arg(m.parameter)}))`;
+      const or = m.or ? ` || same(${path(variable, m.or, true)}, ${arg(m.parameter)})` : "";
+      return `(${arg(m.parameter)} === undefined || same(${path(variable, m.path, true)}, ${arg(m.parameter)})${or})`;
     });
   }
 
@@ -269,13 +270,28 @@ class ServiceWriter {
     const table = this.table as Table;
     const s = this.#service;
     const pattern = s.newKey ?? { prefix: `${table.idPrefix}_`, digits: 6, sequential: false };
+    // Add or update: the record the call names, when there is one, changes; else one is made.
+    const upsert = s.upsert && s.match.length > 0 ? s.upsert : null;
+    const start = this.lines.length;
+    const reached = new Set(this.#reached.keys());
+    if (upsert) this.lines.push("let record: any;");
     this.#newKey("key", "keyValue", table, pattern);
     const fields = Object.entries(s.fields ?? {}).map(([name, value]) => `${q(name)}: ${this.#value(value)}`);
-    this.lines.push(`const record: any = { ${fields.join(", ")} };`);
+    this.lines.push(`${upsert ? "record" : "const record: any"} = { ${fields.join(", ")} };`);
     // The new record is built from the call alone; what it requires is checked before it is stored
     // (a refused call changes nothing, the counter a key was taken from included).
     for (const r of s.requires) this.#guarded(this.#when(r), () => this.#requirement(r.rule as Requirement, false));
     this.lines.push(`${this.#rows(table)}[key] = record;`);
+    if (upsert) {
+      const made = this.lines.splice(start + 1).map((line) => `  ${line}`);
+      for (const key of [...this.#reached.keys()]) if (!reached.has(key)) this.#reached.delete(key);
+      const conditions = this.#conditions("r");
+      this.lines.push(`const existing = Object.values(${this.#rows(table)} ?? {}).find((r: any) => ${conditions.join(" && ")});`);
+      this.lines.push("if (existing) {", "  record = existing;");
+      for (const [field, parameter] of Object.entries(upsert.set))
+        this.lines.push(`  if (${arg(parameter)} !== undefined) ${prop("record", field)} = ${arg(parameter)};`);
+      this.lines.push("} else {", ...made, "}");
+    }
     const effects = s.effects.filter((r) => r.rule.kind !== "set" || r.rule.place.path.length > 0 || r.rule.place.root);
     const when = this.#conditionsFirst(effects);
     for (const [i, r] of effects.entries()) this.#guarded(when[i] ?? null, () => this.#effect(r.rule as Effect));
@@ -393,7 +409,8 @@ class ServiceWriter {
       case "aggregate": {
         const table = this.#tables.get(value.table) as Table;
         this.#helpers.add("same");
-        const where = value.where.map((w) => `same(${prop("r", w.field)}, ${this.#value(w.value)})`).join(" && ") || "true";
+        const where =
+          value.where.map((w) => `${w.not ? "!" : ""}same(${prop("r", w.field)}, ${this.#value(w.value)})`).join(" && ") || "true";
         const rows = `Object.values(${this.#rows(table)} ?? {}).filter((r: any) => ${where})`;
         if (value.op === "count") return `${rows}.length`;
         this.#helpers.add("amountOf");

@@ -11,7 +11,15 @@ import type { ToolSpec } from "../../lib/contracts/tool-spec.ts";
 import { leaves, nameWords } from "../../lib/data-pack/places.ts";
 import { singular } from "../../lib/domain-model/words.ts";
 import { clockOf } from "../../lib/service-tools/clock.ts";
-import { bareServiceModel, keyTable, mappingFields, objectWords, returnsOf, subjectOf } from "../../lib/service-tools/subject.ts";
+import {
+  bareServiceModel,
+  digestField,
+  keyTable,
+  mappingFields,
+  objectWords,
+  returnsOf,
+  subjectOf,
+} from "../../lib/service-tools/subject.ts";
 import { serviceToolModel } from "../../lib/service-tools/tool-model.ts";
 import { sentencesOf, toolText, writtenSentencesOf } from "../../lib/service-tools/tool-text.ts";
 import { attachedReferences } from "./attached-references.ts";
@@ -31,6 +39,7 @@ import { flagAlreadySet } from "./flags.ts";
 import { heldFunds } from "./held-funds.ts";
 import { completeHistory } from "./history.ts";
 import { linkInserted } from "./inserted-keys.ts";
+import { keepCounts } from "./kept-counts.ts";
 import { keyAliases } from "./key-aliases.ts";
 import { keyedBalances } from "./keyed-balances.ts";
 import { kindBalances } from "./kind-balances.ts";
@@ -38,6 +47,7 @@ import { laterTimes } from "./later-times.ts";
 import { keepListTotals } from "./list-totals.ts";
 import { listedMoves } from "./listed-moves.ts";
 import { keepTotals } from "./mirrored-totals.ts";
+import { missingRefusals } from "./missing-refusals.ts";
 import { movingFlag } from "./moving-flag.ts";
 import { namedRecords } from "./named-records.ts";
 import { nestedRecords } from "./nested-records.ts";
@@ -56,9 +66,11 @@ import { roleRecords } from "./role-records.ts";
 import { signedInFlag, signInAndOut } from "./session-flag.ts";
 import { signedInPersonRefusals, signedInSession } from "./session-user.ts";
 import { signIn } from "./sign-in.ts";
+import { stateTimes } from "./state-times.ts";
 import { statedNewKey } from "./stated-keys.ts";
 import { targetStatus } from "./statuses.ts";
 import { textCounters } from "./text-counters.ts";
+import { upserts } from "./upserts.ts";
 import { useCounters } from "./use-counters.ts";
 
 /** A service domain's rules: every tool's, on the tables read off its data, with the clock its policy sets. */
@@ -122,6 +134,8 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
   roleRecords(c);
   movingFlag(c, siblings);
   policyPass(c, to?.value ?? null);
+  // "refuses a campaign with no subject line, …, or zero recipients": what the record must hold.
+  missingRefusals(c);
   flagAlreadySet(c);
   unsaidState(c, to);
   resolveContradictions(c);
@@ -138,6 +152,8 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
       );
   }
   entryFieldsSet(c);
+  // The time a record holds only in the state the call puts it in (a scheduled send time).
+  stateTimes(c, to?.value ?? null);
   data.transitions();
   fieldMasks(c);
   schemaEffects(c);
@@ -251,6 +267,14 @@ export function deriveServiceModel(
         (keyTable(text.parameters.find((p) => p.name === m.parameter) ?? { name: m.parameter, type: "string" }, tables) !== undefined ||
           subject.table?.fields.some((f) => f.name === m.parameter && f.references)),
     );
+  // A record named by a digest of its own text (a subscriber hash): by the digest, or by the text itself.
+  if ((subject.kind === "change" || subject.kind === "get") && !subject.keyParameter && subject.table && subject.table.storage !== "single")
+    for (const p of text.parameters) {
+      const field = digestField(p, subject.table);
+      const source = subject.table.fields.find((f) => f.name === field)?.digestOf?.field;
+      if (!field || !source || service.match.some((m) => m.parameter === p.name)) continue;
+      service.match.push({ parameter: p.name, path: [field], mode: "equal", or: [source] });
+    }
   // A reference the call gives under a role of its own (`from_location_id` for a level's
   // `location_id`): the first parameter naming that table, when none is named as the field.
   if (subject.kind === "change" && !subject.keyParameter && subject.table && subject.table.storage !== "single")
@@ -289,6 +313,8 @@ export function deriveServiceModel(
       // A key the description spells out wins over the data's pattern (random ids show none).
       service.newKey = statedNewKey(c) ?? made.newKey;
       service.fields = made.fields;
+      // Adds, or updates the record the call names when it is there.
+      upserts(c, service);
     }
   } else if (subject.kind === "find" || subject.kind === "list") {
     service.match = matches(text.parameters, subject.table, tables);
@@ -313,6 +339,8 @@ export function deriveServiceModel(
   attachedReferences(c);
   chargedRecords(c);
   useCounters(c);
+  // Counts other records keep of this table's records (an audience's subscribed members), taken again.
+  keepCounts(c);
   service.requires = c.requires;
   linkInserted(c);
   service.effects = withoutCounterSteps([...c.effects, ...c.inserts], service.newKey);

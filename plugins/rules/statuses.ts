@@ -107,6 +107,14 @@ export function targetStatus(c: RuleContext): TargetStatus | null {
     if (tail.length === 1 && tail[0]) return { value: tail[0], source: "name", text: `${c.text.name} → ${tail[0]}` };
   }
   const verb = c.text.verb;
+  // unschedule_campaign: undoes what `schedule` does, back to the state records start in.
+  const undone = undoneState(verb, status.values);
+  if (undone && undone !== status.initial)
+    return {
+      value: status.initial,
+      source: "name",
+      text: `${verb} undoes ${verb.slice(2)} (→ ${undone}): back to ${status.initial}, the state the data's records start in`,
+    };
   // A state the data shows that names the tool's act and what it acts on ("pending (item modified)"
   // for modify_pending_order_items): every other word of it is in the tool's name.
   const named = new Set(c.text.words.map(singular));
@@ -140,6 +148,22 @@ export function targetStatus(c: RuleContext): TargetStatus | null {
     return { value, source: "name", text: `${verb} → ${value} (a state the data's records do not show yet)` };
   }
   return null;
+}
+
+/** The state a verb's act leads to among the data's states: its participle, or the verb itself (`schedule`). */
+function stateOf(verb: string, values: readonly string[]): string | undefined {
+  const forms = [verb, participle(verb), `${verb}ed`, `${verb}d`];
+  return values.find((v) => forms.includes(v.toLowerCase()));
+}
+
+/**
+ * The state an un-verb undoes (`unschedule`: schedule, `unpublish`: published), when the verb names
+ * none of its own (`unsubscribe` leads to unsubscribed).
+ */
+export function undoneState(verb: string, values: readonly string[]): string | undefined {
+  const inner = /^un([a-z]{4,})$/.exec(verb)?.[1];
+  if (!inner || stateOf(verb, values)) return undefined;
+  return stateOf(inner, values);
 }
 
 /** A state written as the data writes its states: `CANCELED`, `Cancelled`, `cancelled`. */

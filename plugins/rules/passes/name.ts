@@ -8,7 +8,7 @@ import { nameWords } from "../../../lib/data-pack/places.ts";
 import { singular } from "../../../lib/domain-model/words.ts";
 import { here, nowFor, type RuleContext } from "../context.ts";
 import { toggleOf } from "../flags.ts";
-import { statusesIn } from "../statuses.ts";
+import { statusesIn, undoneState } from "../statuses.ts";
 
 const ADDS = new Set("add append attach tag insert push include".split(" "));
 const REMOVES = new Set("remove delete detach untag drop pull exclude".split(" "));
@@ -86,6 +86,16 @@ function namedEntry(c: RuleContext): void {
 function nameStatus(c: RuleContext, to: string | null): void {
   const status = c.target?.status;
   if (!status || c.subject.kind !== "change") return;
+  // unschedule_campaign: only a campaign in the state `schedule` leads to.
+  const undone = undoneState(c.text.verb, status.values);
+  if (undone && undone !== to) {
+    c.require(
+      { kind: "status-in", place: here([status.field]), values: [undone] },
+      "name",
+      `the name says ${c.text.name}: only a ${c.target?.entity ?? ""} that is ${undone} (${c.text.verb} undoes ${c.text.verb.slice(2)})`,
+    );
+    return;
+  }
   const named = statusesIn(c.text.words.slice(1).join(" "), status.values).filter((v) => v !== to);
   if (named.length === 0 || named.length === status.values.length) return;
   const entity = c.target?.entity ?? "";
