@@ -29,7 +29,9 @@ const FLOORS: Record<string, { calls: number; same: number; equal?: number }> = 
   rental: { calls: 0.96, same: 0.78, equal: 0.31 },
   // Written blind after the rest (first run 75.3% calls, 4.9% same): far from the targets, a regression floor.
   shipping: { calls: 0.83, same: 0.2 },
-  storefront: { calls: 0.96, same: 0.82, equal: 0.18 },
+  // 36/44 since "Id of the OPEN order" is read as a condition (the description says so): an unpaid order the
+  // environment lets complete_order close is then refused payment (bench/RESULTS.md).
+  storefront: { calls: 0.96, same: 0.81, equal: 0.18 },
   timeoff: { calls: 0.95, same: 0.75, equal: 0.35 },
   // Lines moved on stock levels found by two references, each with its history entry (listed-moves.test.ts).
   warehouse: { calls: 0.97, same: 0.92, equal: 0.92 },
