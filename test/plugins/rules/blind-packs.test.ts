@@ -1,4 +1,4 @@
-// Eleven services written blind (their data, policy, reference and gold calls written from public API
+// Fifteen services written blind (their data, policy, reference and gold calls written from public API
 // documentation before envscale ran on them; see each examples/packs/<pack>/SOURCE.md), kept as
 // regression tests: the environment built offline (through verification) replays their gold calls
 // against their references no worse than it did when this test was written. The floors are what
@@ -15,6 +15,12 @@ import { runStages } from "../../support/pipeline.ts";
 
 /** Per pack: the share of gold calls alike, and of changing tasks that change the same records (and leave them equal), at least. */
 const FLOORS: Record<string, { calls: number; same: number; equal?: number }> = {
+  // The four written blind at the fifth session (terse descriptions, an app-prefixed backend): first
+  // run 84.6/11.5/0, 87.8/31.5/9.3, 94.8/7.7/7.7 and 77.4/0/0 (bench/RESULTS.md).
+  audience: { calls: 0.86, same: 0.54, equal: 0.05 },
+  brokerage: { calls: 0.97, same: 0.2, equal: 0.18 },
+  tickets: { calls: 0.87, same: 0.3, equal: 0.09 },
+  workspace: { calls: 0.96, same: 0.5, equal: 0.2 },
   bank: { calls: 0.96, same: 0.82, equal: 0.42 },
   // Described in a few plain sentences, as many real catalogs are: far from the targets (bench/RESULTS.md).
   billing: { calls: 0.94, same: 0.5, equal: 0.2 },
