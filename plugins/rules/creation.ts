@@ -221,13 +221,22 @@ function writtenDefaults(c: RuleContext, table: Table): Record<string, ValueExpr
   return out;
 }
 
-/** The one scalar value every record holds (three records at least), else undefined. */
+/**
+ * The one scalar value every record holds, else undefined: three records at least, or fewer when
+ * the value is a code (`refund`, `usd`, `succeeded`): a collection the data shows one or two of
+ * still writes its kind, currency and first state into every record, and a new one without them
+ * is missing fields rather than holding someone's free text.
+ */
 export function sameValue(values: readonly unknown[]): string | boolean | undefined {
-  if (values.length < 3) return undefined;
+  if (values.length === 0) return undefined;
   const first = values[0];
   if (typeof first !== "string" && typeof first !== "boolean") return undefined;
+  if (values.length < 3 && !(typeof first === "string" && CODE.test(first))) return undefined;
   return values.every((v) => v === first) ? first : undefined;
 }
+
+/** A word a service writes as a code: lower-case letters, digits and underscores, or a short upper-case code. */
+const CODE = /^(?:[a-z][a-z0-9_]{1,23}|[A-Z]{2,5})$/;
 
 /**
  * A struct of a new record shaped as the data's records hold it (`grades: {final_grade: null}`):

@@ -68,3 +68,20 @@ describe("new records shaped as the data's", () => {
     expect(service.fields?.shipped_at).toEqual({ kind: "constant", value: null });
   });
 });
+
+describe("a collection the data shows one record of", () => {
+  const desk: DomainState = {
+    loans: { l1: { id: "l1", object: "loan", currency: "eur", memo: "Spare projector for the hall", amount: 40 } },
+  };
+  const spec = toolSpec("create_loan", { amount: { type: "integer", description: "How much" } }, ["amount"], "Create a loan.");
+  const service = deriveRules("d", [spec], inferTables(desk), desk, null).tools[0]?.service as ServiceModel;
+
+  it("writes its codes (kind, currency) into a new record as its one record holds them", () => {
+    expect(service.fields?.object).toEqual({ kind: "constant", value: "loan" });
+    expect(service.fields?.currency).toEqual({ kind: "constant", value: "eur" });
+  });
+
+  it("copies no free text from that one record", () => {
+    expect(service.fields?.memo).toBeUndefined();
+  });
+});
