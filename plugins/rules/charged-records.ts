@@ -45,7 +45,12 @@ export function chargedRecords(c: RuleContext): void {
 }
 
 function fieldsOf(c: RuleContext, table: Table, target: Table, link: string, owed: string): Record<string, ValueExpr> {
-  const rows = c.records(table);
+  // Values are read off the records like the new one: payments of a record (their link set) in the
+  // state a new payment starts in. A failed charge is not captured; a one-off charge has its own text.
+  const all = c.records(table);
+  const status = table.status;
+  const like = all.filter((r) => r[link] !== null && r[link] !== undefined && (!status?.initial || r[status.field] === status.initial));
+  const rows = like.length >= 3 ? like : all;
   const fields: Record<string, ValueExpr> = {};
   const own = (path: string): ValueExpr => ({ kind: "read", place: { hops: [], path: [path] } });
   for (const f of table.fields) {

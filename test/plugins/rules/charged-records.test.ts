@@ -71,3 +71,42 @@ describe("a payment kept as a record of the table its verb names", () => {
     expect(insert.fields.kind).toEqual({ kind: "constant", value: "card_charge" });
   });
 });
+
+describe("a payment's values read off the payments like it", () => {
+  const charge = (id: string, bill: string | null, status: string, memo: string) => ({
+    id,
+    bill,
+    amount: 100,
+    status,
+    captured: status === "succeeded",
+    memo,
+    created_at: "2025-05-01T10:00:00Z",
+  });
+  const ledger: DomainState = {
+    bills: {
+      b1: { id: "b1", amount_due: 900, status: "open" },
+      b2: { id: "b2", amount_due: 0, status: "paid" },
+    },
+    charges: {
+      c1: charge("c1", "b2", "succeeded", "Payment for bill"),
+      c2: charge("c2", "b2", "succeeded", "Payment for bill"),
+      c3: charge("c3", "b2", "succeeded", "Payment for bill"),
+      c4: charge("c4", "b2", "failed", "Payment for bill"),
+      c5: charge("c5", null, "succeeded", "Locksmith call-out"),
+    },
+  };
+  const settle = toolSpec(
+    "settle_bill",
+    { bill: { type: "string", description: "The bill id." } },
+    ["bill"],
+    "Settles an open bill: the amount due is charged to the account's card. The bill becomes paid.",
+  );
+
+  it("holds what every payment of a record in the first state holds (captured, its text), not what failed or one-off ones do", () => {
+    const service = deriveRules("d", [settle], inferTables(ledger), ledger, null).tools[0]?.service as ServiceModel;
+    const insert = service.effects.find((e) => e.rule.kind === "insert")?.rule;
+    if (insert?.kind !== "insert") throw new Error("no charge inserted");
+    expect(insert.fields.captured).toEqual({ kind: "constant", value: true });
+    expect(insert.fields.memo).toEqual({ kind: "constant", value: "Payment for bill" });
+  });
+});
