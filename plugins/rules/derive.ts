@@ -154,7 +154,7 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
   entryFieldsSet(c);
   // The time a record holds only in the state the call puts it in (a scheduled send time).
   stateTimes(c, to?.value ?? null);
-  data.transitions();
+  data.transitions(allowed);
   fieldMasks(c);
   schemaEffects(c);
   data.after();

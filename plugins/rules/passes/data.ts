@@ -18,17 +18,17 @@ export function dataPass(
   c: RuleContext,
   to: string | null,
   allowed: readonly string[] | null,
-): { transitions: () => void; after: () => void } {
+): { transitions: (required?: readonly string[] | null) => void; after: () => void } {
   const target = c.target;
   if (!target || c.subject.kind !== "change") return { transitions: () => {}, after: () => {} };
   const pool = slotPool(c, target);
   const slots = pool ? changeSlots(c, pool, to, allowed) : null;
   slots?.before();
   return {
-    transitions: () => {
+    transitions: (required) => {
       if (!target.status) return;
       if (to) {
-        transitionFields(c, target, to, allowed);
+        transitionFields(c, target, to, allowed, [], required ?? null);
         transitionArrays(c, target, to, allowed);
         return;
       }
@@ -48,7 +48,14 @@ export function dataPass(
 }
 
 /** Fields the data's records in the new state hold and the others do not, set from parameters, today or now. */
-function transitionFields(c: RuleContext, table: Table, to: string, allowed: readonly string[] | null, when: Condition[] = []): void {
+function transitionFields(
+  c: RuleContext,
+  table: Table,
+  to: string,
+  allowed: readonly string[] | null,
+  when: Condition[] = [],
+  required: readonly string[] | null = null,
+): void {
   const field = table.status?.field as string;
   const rows = c.records(table);
   const after = rows.filter((r) => r[field] === to);
@@ -74,6 +81,49 @@ function transitionFields(c: RuleContext, table: Table, to: string, allowed: rea
         `${table.entity}s that are ${to} in the data hold ${f.name}, the others do not: it is set from ${param ? param.name : value.kind}`,
         when,
       );
+  }
+  const from = required ? rows.filter((r) => r[field] !== to && required.includes(String(r[field]))) : before;
+  stateStamps(c, table, to, after, before, from, when);
+}
+
+/**
+ * Times kept in a struct of stamps, one per state (`status_transitions.voided_at`): a part records in
+ * the new state hold and the others leave empty is stamped now. What the record still owes goes to 0
+ * when every record in the new state holds 0 and the records it may come from hold more (a voided
+ * invoice's `amount_remaining`).
+ */
+function stateStamps(c: RuleContext, table: Table, to: string, after: Row[], before: Row[], from: Row[], when: Condition[]): void {
+  const held = (set: Row[], read: (r: Row) => unknown) =>
+    set.length === 0 ? 0 : set.filter((r) => read(r) !== undefined && read(r) !== null).length / set.length;
+  for (const f of table.fields) {
+    if (f.type !== "object" || !f.fields) continue;
+    for (const part of f.fields) {
+      if (!isTime(part)) continue;
+      const read = (r: Row) => (r[f.name] as Row | null | undefined)?.[part.name];
+      const place = here([f.name, part.name]);
+      if (held(after, read) < 0.8 || held(before, read) > 0.2 || c.writes(place)) continue;
+      c.effect(
+        { kind: "set", place, value: nowFor(part) },
+        "data",
+        `${table.entity}s that are ${to} in the data hold ${f.name}.${part.name}, the others do not: it is stamped now`,
+        when,
+      );
+    }
+  }
+  // Owing is judged on the records the call may act on (the states it requires), where it says.
+  if (from.length === 0) return;
+  for (const f of table.fields) {
+    if ((f.type !== "number" && f.type !== "integer") || f.name === table.key || c.writes(here([f.name]))) continue;
+    if (!/(remaining|outstanding|owed|due)$/.test(f.name)) continue;
+    const zero = after.every((r) => r[f.name] === 0);
+    const owing = from.filter((r) => typeof r[f.name] === "number" && (r[f.name] as number) > 0).length / from.length;
+    if (!zero || owing < 0.8) continue;
+    c.effect(
+      { kind: "set", place: here([f.name]), value: { kind: "constant", value: 0 } },
+      "data",
+      `${table.entity}s that are ${to} in the data owe nothing (${f.name} 0), the ones it comes from do`,
+      when,
+    );
   }
 }
 
