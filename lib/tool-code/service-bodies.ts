@@ -480,7 +480,11 @@ class ServiceWriter {
       }
       case "object":
         return `{ ${Object.entries(value.fields)
-          .map(([name, v]) => `${q(name)}: ${v.kind === "parameter" ? `${arg(v.name)} ?? ""` : this.#value(v)}`)
+          // A part from a parameter the call leaves out is "", unless the rule says what it holds then.
+          .map(
+            ([name, v]) =>
+              `${q(name)}: ${v.kind === "parameter" && v.otherwise === undefined && !v.fallback && !v.path ? `${arg(v.name)} ?? ""` : this.#value(v)}`,
+          )
           .join(", ")} }`;
     }
   }

@@ -33,6 +33,7 @@ import { dailyEntries } from "./daily-entries.ts";
 import { parameterDefaults } from "./defaults.ts";
 import { entryFieldsSet } from "./entry-fields.ts";
 import { fieldMasks } from "./field-masks.ts";
+import { flagFields } from "./flag-fields.ts";
 import { flagPairs } from "./flag-pairs.ts";
 import { flagRefusals } from "./flag-refusals.ts";
 import { flagAlreadySet } from "./flags.ts";
@@ -154,6 +155,8 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
   entryFieldsSet(c);
   // The time a record holds only in the state the call puts it in (a scheduled send time).
   stateTimes(c, to?.value ?? null);
+  // Fields a record holds only while a flag the call sets is on (a cancellation's time and details).
+  flagFields(c);
   data.transitions(allowed);
   fieldMasks(c);
   schemaEffects(c);
