@@ -161,7 +161,10 @@ function fieldOf(name: string, values: readonly unknown[]): Field {
   if (kind === "object") return objectField(name, values as Row[]);
   if (kind === "array") return arrayField(name, values as unknown[][]);
   // Money is a number even when every sample is whole (a 60.00 balance is written 60 in JSON).
-  const money = /(^|_)(balance|amount|price|cost|fee|fees|total|due|paid|refund|credit|debit|fare|charge|subtotal|tax)($|_)/.test(name);
+  // A name that ends as a time's does (`paid_at`, `due_date`) names a time, whatever word it starts with.
+  const money =
+    /(^|_)(balance|amount|price|cost|fee|fees|total|due|paid|refund|credit|debit|fare|charge|subtotal|tax)($|_)/.test(name) &&
+    !/_(at|on|time|date)$/.test(name);
   const field: Field = { name, type: (kind === "integer" && money ? "number" : kind) as Field["type"] };
   if (
     kind === "integer" &&

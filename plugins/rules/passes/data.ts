@@ -72,8 +72,10 @@ function transitionFields(
     if (param) {
       value = { kind: "parameter", name: param.name };
       taken.add(param.name);
-    } else if (f.format === "date") value = { kind: "today" };
-    else if (isTime(f)) value = nowFor(f);
+    } else if (!fewWitnesses(after, f.name, to)) {
+      if (f.format === "date") value = { kind: "today" };
+      else if (isTime(f)) value = nowFor(f);
+    }
     if (value && !(when.length > 0 && c.writes(here([f.name]))))
       c.effect(
         { kind: "set", place: here([f.name]), value },
@@ -84,6 +86,18 @@ function transitionFields(
   }
   const from = required ? rows.filter((r) => r[field] !== to && required.includes(String(r[field]))) : before;
   stateStamps(c, table, to, after, before, from, when);
+}
+
+/**
+ * Too few records in the new state to tell a time of that state from a time they merely happen to
+ * hold (one voided invoice holds a due date too): with fewer than three, the time's name must say
+ * the state (`voided_at` for void, `canceled_at` for canceled).
+ */
+function fewWitnesses(after: readonly Row[], name: string, state: string): boolean {
+  if (after.length >= 3) return false;
+  const word = name.toLowerCase().split(/[_\W]+/)[0] ?? "";
+  const stem = state.toLowerCase().replace(/e?d$/, "");
+  return !(stem.length >= 3 && word.startsWith(stem.slice(0, Math.max(3, stem.length - 1))));
 }
 
 /**
@@ -101,7 +115,7 @@ function stateStamps(c: RuleContext, table: Table, to: string, after: Row[], bef
       if (!isTime(part)) continue;
       const read = (r: Row) => (r[f.name] as Row | null | undefined)?.[part.name];
       const place = here([f.name, part.name]);
-      if (held(after, read) < 0.8 || held(before, read) > 0.2 || c.writes(place)) continue;
+      if (held(after, read) < 0.8 || held(before, read) > 0.2 || c.writes(place) || fewWitnesses(after, part.name, to)) continue;
       c.effect(
         { kind: "set", place, value: nowFor(part) },
         "data",

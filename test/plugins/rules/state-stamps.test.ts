@@ -13,14 +13,16 @@ const fine = (id: string, status: string, owed: number, stamps: Record<string, n
   status,
   amount: 50,
   amount_outstanding: owed,
-  transitions: { issued_at: 1700000000, settled_at: null, waived_at: null, ...stamps },
+  transitions: { issued_at: 1700000000, paid_at: null, waived_at: null, ...stamps },
+  // A time of the record's own that the one waived fine happens to hold.
+  review_on: status === "waived" ? 1700400000 : null,
 });
 const library: DomainState = {
   fines: {
     f1: fine("f1", "issued", 50, {}),
     f2: fine("f2", "issued", 20, {}),
-    f3: fine("f3", "settled", 0, { settled_at: 1700100000 }),
-    f4: fine("f4", "settled", 0, { settled_at: 1700200000 }),
+    f3: fine("f3", "settled", 0, { paid_at: 1700100000 }),
+    f4: fine("f4", "settled", 0, { paid_at: 1700200000 }),
     f5: fine("f5", "waived", 0, { waived_at: 1700300000 }),
     f6: fine("f6", "issued", 35, {}),
   },
@@ -39,8 +41,16 @@ describe("stamps of a state kept in a struct, and nothing owed after it", () => 
 
   it("stamps the part only records in the new state hold, now", () => {
     expect(set("transitions.waived_at")).toMatchObject({ value: { kind: "now", unixSeconds: true } });
-    expect(set("transitions.settled_at")).toBeUndefined();
+    expect(set("transitions.paid_at")).toBeUndefined();
     expect(set("transitions.issued_at")).toBeUndefined();
+  });
+
+  it("reads a time named with a money word (`paid_at`) as a time, and stamps none one record alone shows", () => {
+    const fines = inferTables(library).find((t) => t.name === "fines");
+    const stamps = fines?.fields.find((f) => f.name === "transitions")?.fields ?? [];
+    expect(stamps.find((f) => f.name === "paid_at")?.unixSeconds).toBe(true);
+    // One waived fine holds review_on: too little to take it for the state's own time.
+    expect(set("review_on")).toBeUndefined();
   });
 
   it("leaves nothing owed when the records it may act on owe and the ones in the new state do not", () => {
