@@ -61,6 +61,7 @@ import { schemaEffects, schemaRequirements } from "./passes/schema.ts";
 import { policyFees } from "./policy-fees.ts";
 import { qualifiedReferences } from "./qualified-references.ts";
 import { relatedCounts } from "./related-counts.ts";
+import { releasedHolds } from "./released-holds.ts";
 import { remainderDefaults } from "./remainder-defaults.ts";
 import { roleRecords } from "./role-records.ts";
 import { signedInFlag, signInAndOut } from "./session-flag.ts";
@@ -335,6 +336,8 @@ export function deriveServiceModel(
   // Money a transfer moves alongside its record: ledger pairs, holds, the policy's fees.
   pairedPostings(c);
   heldFunds(c);
+  // Holds a record keeps on others' numbers, as the service's other tools and the policy state them.
+  releasedHolds(c, [...siblings.filter((s) => s.name !== spec.name).flatMap((s) => sentencesOf(s.description)), ...policy]);
   policyFees(c, policy);
   attachedReferences(c);
   chargedRecords(c);
