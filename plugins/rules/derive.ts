@@ -36,6 +36,7 @@ import { fieldMasks } from "./field-masks.ts";
 import { flagPairs } from "./flag-pairs.ts";
 import { flagRefusals } from "./flag-refusals.ts";
 import { flagAlreadySet } from "./flags.ts";
+import { withFollowers } from "./following-balances.ts";
 import { heldFunds } from "./held-funds.ts";
 import { completeHistory } from "./history.ts";
 import { linkInserted } from "./inserted-keys.ts";
@@ -336,8 +337,10 @@ export function deriveServiceModel(
   // Money a transfer moves alongside its record: ledger pairs, holds, the policy's fees.
   pairedPostings(c);
   heldFunds(c);
-  // Holds a record keeps on others' numbers, as the service's other tools and the policy state them.
-  releasedHolds(c, [...siblings.filter((s) => s.name !== spec.name).flatMap((s) => sentencesOf(s.description)), ...policy]);
+  // What the service's other tools and its policy say of numbers this call moves.
+  const said = [...siblings.filter((s) => s.name !== spec.name).flatMap((s) => sentencesOf(s.description)), ...policy];
+  // Holds a record keeps on others' numbers, given back.
+  releasedHolds(c, said);
   policyFees(c, policy);
   attachedReferences(c);
   chargedRecords(c);
@@ -346,7 +349,11 @@ export function deriveServiceModel(
   keepCounts(c);
   service.requires = c.requires;
   linkInserted(c);
-  service.effects = withoutCounterSteps([...c.effects, ...c.inserts], service.newKey);
+  // Numbers that follow one the call moves (a total of it, its free part) move with it.
+  service.effects = withoutCounterSteps(
+    withFollowers(c, [...c.effects, ...c.inserts], [...c.sentences().map((s) => s.sentence), ...said]),
+    service.newKey,
+  );
   remainderDefaults(c, service);
   service.returns = returnsOf(subject, spec);
   if (subject.kind === "change" || subject.kind === "create") {
