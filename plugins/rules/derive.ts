@@ -34,7 +34,7 @@ import { parameterDefaults } from "./defaults.ts";
 import { entryFieldsSet } from "./entry-fields.ts";
 import { fieldMasks } from "./field-masks.ts";
 import { flagPairs } from "./flag-pairs.ts";
-import { flagRefusals } from "./flag-refusals.ts";
+import { flagRefusals, flagsAskedOfSome } from "./flag-refusals.ts";
 import { flagAlreadySet } from "./flags.ts";
 import { withFollowers } from "./following-balances.ts";
 import { heldFunds } from "./held-funds.ts";
@@ -333,6 +333,7 @@ export function deriveServiceModel(
   signedInPersonRefusals(c);
   flagPairs(c);
   flagRefusals(c);
+  flagsAskedOfSome(c);
   qualifiedReferences(c);
   // Money a transfer moves alongside its record: ledger pairs, holds, the policy's fees.
   pairedPostings(c);
