@@ -29,46 +29,66 @@ interface Hold {
   words: string;
   /** "qty x limit/stop price", when the words say what is held. */
   amount?: string;
+  /** Said of the records with a verb ("resting buy orders hold …"), as the call that makes one says it. */
+  verb?: boolean;
   text: string;
 }
 
 export function releasedHolds(c: RuleContext, others: readonly string[]): void {
   const target = c.target;
-  if (!target || c.subject.kind !== "change") return;
-  const said = c.sentences("description").find((s) => RELEASED.test(s.sentence));
+  if (!target) return;
+  // The call that makes a resting record takes its holds ("resting buy orders hold …", in its own
+  // words), from what the call gives; the one whose words say the hold "is released" gives back what
+  // the record still holds.
+  const making = c.subject.kind === "create";
+  const said = making
+    ? c.sentences("description").find((s) => holdsOf(target, [s.sentence]).some((h) => h.verb))
+    : c.subject.kind === "change"
+      ? c.sentences("description").find((s) => RELEASED.test(s.sentence))
+      : undefined;
   if (!said) return;
-  const remainder = remainderOf(target);
+  const value = (field: string): ValueExpr | null =>
+    !making ? read(field) : c.parameter(field) ? { kind: "parameter", name: field } : null;
+  const remainder = remainderOf(target, making ? c : null);
   if (!remainder) return;
+  const sign = making ? -1 : 1;
   const holds = holdsOf(target, [...c.sentences().map((s) => s.sentence), ...others.map((s) => s.toLowerCase())]);
   // A hold the words give no amount holds what another of its side does (the cash of a buy).
   const priced = new Map(holds.filter((h) => h.amount).map((h) => [h.value, h.amount as string]));
   const done = new Set<string>();
   for (const hold of holds) {
     const side = sideField(c, target, hold.value);
-    if (!side) continue;
-    for (const { place, field } of heldNumbers(c, target, hold.words)) {
+    const sideValue = side ? value(side) : null;
+    if (!side || !sideValue) continue;
+    for (const found of heldNumbers(c, target, hold.words)) {
+      const place = making ? fromCall(c, found.place) : found.place;
+      if (!place) continue;
+      const field = found.field;
       const id = `${hold.value}:${JSON.stringify(place)}:${field}`;
       if (done.has(id)) continue;
       done.add(id);
-      const on: Condition = { left: read(side), op: "==", right: { kind: "constant", value: hold.value } };
+      const on: Condition[] = [{ left: sideValue, op: "==", right: { kind: "constant", value: hold.value } }];
+      // A call that gives no quantity (a dollar amount instead) makes a record that holds none.
+      const quantity = remainder.kind === "arith" && remainder.left.kind === "parameter" ? remainder.left : null;
+      if (quantity) on.push({ left: quantity, op: "given" });
       const phrase = hold.amount ?? priced.get(hold.value);
-      const prices = phrase ? pricesIn(target, phrase) : [];
+      const prices = (phrase ? pricesIn(target, phrase) : []).map(value).filter((v): v is ValueExpr => v !== null);
       const at: Place = { ...place, path: [field] };
       if (prices.length === 0) {
-        c.effect({ kind: "add", place: at, amount: remainder, sign: 1 }, said.source, `${said.sentence} (${hold.text})`, [on]);
+        c.effect({ kind: "add", place: at, amount: remainder, sign }, said.source, `${said.sentence} (${hold.text})`, on);
         continue;
       }
       // "limit/stop price": the first of them the record has.
       prices.forEach((price, i) => {
         const when: Condition[] = [
-          on,
-          ...prices.slice(0, i).map((p): Condition => ({ left: read(p), op: "absent" })),
-          { left: read(price), op: "given" },
+          ...on,
+          ...prices.slice(0, i).map((p): Condition => ({ left: p, op: "absent" })),
+          { left: price, op: "given" },
         ];
-        const amount: ValueExpr = { kind: "arith", op: "*", left: remainder, right: read(price) };
+        const amount: ValueExpr = { kind: "arith", op: "*", left: remainder, right: price };
         // Rules are told apart by their conditions too: the same move under another price is another rule.
         c.effects.push({
-          rule: { kind: "add", place: at, amount, sign: 1 },
+          rule: { kind: "add", place: at, amount, sign },
           source: said.source,
           text: `${said.sentence} (${hold.text})`,
           when,
@@ -78,13 +98,34 @@ export function releasedHolds(c: RuleContext, others: readonly string[]): void {
   }
 }
 
+/** A place reached from the record, reached instead from the call's parameters of the same names (the record is not made yet). */
+function fromCall(c: RuleContext, place: Place): Place | null {
+  const hop = place.hops[0];
+  if (hop && place.hops.length === 1 && c.parameter(hop.field))
+    return { hops: [], path: place.path, root: { table: hop.table, key: { kind: "parameter", name: hop.field } } };
+  const where = place.root?.where?.filter((w) => c.parameter(w.field));
+  if (place.root && where && where.length >= 2)
+    return {
+      ...place,
+      root: { table: place.root.table, where: where.map((w) => ({ field: w.field, value: { kind: "parameter", name: w.field } })) },
+    };
+  return null;
+}
+
 const read = (field: string): ValueExpr => ({ kind: "read", place: { hops: [], path: [field] } });
 
-/** What an open record still holds: a quantity less the part of it `filled_…` says is done. */
-function remainderOf(target: Table): ValueExpr | null {
+/**
+ * What an open record still holds: a quantity less the part of it `filled_…` says is done; for a
+ * call that makes the record, the quantity it gives (nothing left out: none held).
+ */
+function remainderOf(target: Table, making: RuleContext | null): ValueExpr | null {
   const names = new Set(target.fields.map((f) => f.name));
   const whole = target.fields.find((f) => names.has(`filled_${f.name}`));
   if (!whole) return null;
+  if (making)
+    return making.parameter(whole.name)
+      ? { kind: "arith", op: "-", left: { kind: "parameter", name: whole.name }, right: { kind: "constant", value: 0 } }
+      : null;
   return { kind: "arith", op: "-", left: read(whole.name), right: read(`filled_${whole.name}`) };
 }
 
@@ -94,7 +135,7 @@ function holdsOf(target: Table, sentences: readonly string[]): Hold[] {
   for (const sentence of sentences) {
     for (const m of sentence.matchAll(HOLD_VERB)) {
       if (!names(m[2] as string)) continue;
-      out.push({ value: m[1] as string, words: m[3] as string, ...(m[4] ? { amount: m[4] } : {}), text: m[0] });
+      out.push({ value: m[1] as string, words: m[3] as string, ...(m[4] ? { amount: m[4] } : {}), verb: true, text: m[0] });
     }
     const m = HELD_BY.exec(sentence);
     if (!m || !names(m[2] as string)) continue;

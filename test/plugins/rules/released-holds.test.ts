@@ -1,6 +1,7 @@
 // Holds an open record keeps, given back when it is called off: the tool that places a bid says
 // "open buy bids hold spendable (units x cap/trigger price) and open sell bids reduce units_free";
-// the tool that withdraws one says only that "the hold is released". Withdrawing a buy bid gives
+// the tool that withdraws one says only that "the hold is released". Placing a bid takes the hold;
+// withdrawing a buy bid gives
 // its grower back the unfilled units times its price; withdrawing a sell bid frees its units on
 // the plot of the same grower and crop.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -88,6 +89,17 @@ describe("holds released by the call that cancels", () => {
     expect([plots.p_1?.units_free, plots.p_2?.units_free, plots.p_3?.units_free]).toEqual(["30", "12", "8"]);
     const bids = state.bids as Record<string, { status: string }>;
     expect([bids.b_1?.status, bids.b_2?.status, bids.b_3?.status]).toEqual(["canceled", "canceled", "canceled"]);
+  });
+
+  it("takes the hold when a bid is placed, from what the call gives", async () => {
+    const env = await serviceEnvironment(sandbox, [place, withdraw], exchange());
+    const { outcomes, state } = await env.run([
+      { tool: "place_bid", arguments: { grower_id: "g_1", crop_id: "c_rye", side: "buy", units: "4", cap_price: "2.25" } },
+      { tool: "place_bid", arguments: { grower_id: "g_1", crop_id: "c_rye", side: "sell", units: "5" } },
+    ]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true]);
+    expect((state.growers as Record<string, { spendable: string }>).g_1?.spendable).toBe("411.00");
+    expect((state.plots as Record<string, { units_free: string }>).p_1?.units_free).toBe("19");
   });
 
   it("releases nothing the words do not say is held", async () => {
