@@ -22,22 +22,28 @@ const WITNESSES = 3;
 const numberOf = (v: unknown): number | null =>
   typeof v === "number" ? v : typeof v === "string" && /^-?\d+(?:\.\d+)?$/.test(v) ? Number(v) : null;
 
+/** A number that follows another; for a kept total, with the total's other part. */
+interface Follower {
+  field: string;
+  partner?: string;
+}
+
 /** For each number of a table, the numbers of the same record that follow it. */
-export function followersOf(c: RuleContext, table: Table, sentences: readonly string[]): Map<string, string[]> {
+export function followersOf(c: RuleContext, table: Table, sentences: readonly string[]): Map<string, Follower[]> {
   const records = c.records(table);
   const numeric = table.fields
     .filter((f) => records.length > 0 && records.every((r) => r[f.name] == null || numberOf(r[f.name]) !== null))
     .filter((f) => records.some((r) => numberOf(r[f.name]) !== null))
     .map((f) => f.name);
-  const out = new Map<string, string[]>();
-  const follow = (leader: string, follower: string) => {
+  const out = new Map<string, Follower[]>();
+  const follow = (leader: string, follower: string, partner?: string) => {
     if (leader === follower) return;
     const list = out.get(leader) ?? [];
-    if (!list.includes(follower)) out.set(leader, [...list, follower]);
+    if (!list.some((f) => f.field === follower)) out.set(leader, [...list, { field: follower, ...(partner ? { partner } : {}) }]);
   };
   for (const [total, a, b] of keptSums(records, numeric)) {
-    follow(a, total);
-    follow(b, total);
+    follow(a, total, b);
+    follow(b, total, a);
   }
   for (const part of numeric) {
     const words = nameWords(part);
@@ -100,9 +106,13 @@ function tableAt(c: RuleContext, place: Place): Table | null {
 
 /** The call's moves of numbers, each joined by the moves of the numbers that follow it. */
 export function withFollowers(c: RuleContext, rules: readonly Rule[], sentences: readonly string[]): Rule[] {
-  const moved = (r: Rule) => (r.rule.kind === "add" ? JSON.stringify({ ...r.rule.place, path: [] }) + r.rule.place.path.join(".") : null);
-  const already = new Set(rules.map(moved).filter((k): k is string => k !== null));
-  const cache = new Map<string, Map<string, string[]>>();
+  const at = (place: Place, field: string) => JSON.stringify({ ...place, path: [] }) + field;
+  const moves = (r: Rule) =>
+    r.rule.kind === "add" && r.rule.place.path.length === 1 ? at(r.rule.place, r.rule.place.path[0] as string) : null;
+  // What the call moves itself: a number it moves is left to that move.
+  const already = new Set(rules.map(moves).filter((k): k is string => k !== null));
+  const cache = new Map<string, Map<string, Follower[]>>();
+  const added = new Set<string>();
   const out: Rule[] = [];
   for (const r of rules) {
     out.push(r);
@@ -111,13 +121,14 @@ export function withFollowers(c: RuleContext, rules: readonly Rule[], sentences:
     const table = tableAt(c, add.place);
     if (!table) continue;
     if (!cache.has(table.name)) cache.set(table.name, followersOf(c, table, sentences));
-    for (const follower of cache.get(table.name)?.get(add.place.path[0] as string) ?? []) {
-      const place: Place = { ...add.place, path: [follower] };
-      const key = JSON.stringify({ ...place, path: [] }) + follower;
-      if (already.has(key)) continue;
-      already.add(key);
-      const rule: Effect = { ...add, place };
-      out.push({ ...r, rule, text: `${r.text} (${follower} follows ${add.place.path[0]})` });
+    const leader = add.place.path[0] as string;
+    for (const follower of cache.get(table.name)?.get(leader) ?? []) {
+      const key = at(add.place, follower.field);
+      // A total both of whose parts the call moves (paid up, due down) is left as it is.
+      if (already.has(key) || (follower.partner && already.has(at(add.place, follower.partner))) || added.has(`${key}<${leader}`)) continue;
+      added.add(`${key}<${leader}`);
+      const rule: Effect = { ...add, place: { ...add.place, path: [follower.field] } };
+      out.push({ ...r, rule, text: `${r.text} (${follower.field} follows ${leader})` });
     }
   }
   return out;
