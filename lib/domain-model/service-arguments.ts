@@ -573,8 +573,8 @@ function fill(input: ServiceInputs, args: Row, record: Row | undefined, table: T
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([, r]) => r)
       .filter((r) => r !== record && bound.every((w) => sameKey(r[w.field], args[(w.value as { name: string }).name])));
-    // Those whose values the call's other requirements accept come first (a position in an asset
-    // that trades, for a call refused on one that does not).
+    // Those whose values the call's other requirements accept come first (a plot of a crop that is
+    // on sale, for a call refused on one that is not).
     const meets = (r: Row) => {
       const trial: Row = { ...args };
       for (const w of where) trial[(w.value as { name: string }).name] = r[w.field];
@@ -699,7 +699,7 @@ function fill(input: ServiceInputs, args: Row, record: Row | undefined, table: T
       // A value the call writes is a new one; a value it only names (a code, an email) is one the data holds.
       args[name] = (written.has(name) ? undefined : seenValue(state, name, schema, attempt)) ?? sampleFromSchema(name, schema, rng, clock);
   }
-  // A value a text asks of some calls only ("notional orders must use time_in_force=day"): the call
+  // A value a text asks of some calls only ("gift_note pledges must use cadence=once"): the call
   // that is one of them gives it.
   for (const entry of s.requires) {
     const r = entry.rule as Requirement;

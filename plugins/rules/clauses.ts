@@ -702,10 +702,10 @@ function requirement(c: RuleContext, clause: Clause, body: string): void {
 /**
  * "withdrawal payouts are limited to spendable_balance": the call's amount may not exceed the value
  * named. A value of an enum parameter the sentence writes right before the records ("OUTGOING
- * (withdrawal) payouts"), or as the records themselves ("sells are limited to qty_available"),
+ * (withdrawal) payouts"), or as the records themselves ("sells are limited to units_free"),
  * limits only the calls that give it. The number bounded is the parameter the limit's name
- * qualifies (`qty` for `qty_available`), else the amount; the limit may be a field of the record of
- * another table the call's parameters pick out (the position of the account and symbol given).
+ * qualifies (`units` for `units_free`), else the amount; the limit may be a field of the record of
+ * another table the call's parameters pick out (the plot of the grower and crop given).
  */
 function limitedRecords(c: RuleContext, clause: Clause, body: string): boolean {
   const head = c.target?.entity.split(" ").at(-1);
@@ -758,9 +758,9 @@ function limitedRecords(c: RuleContext, clause: Clause, body: string): boolean {
 }
 
 /**
- * "qty_available": the field of that name of the record of another table that the call's
- * parameters pick out, each naming one of its references (the position of the account and the
- * symbol the call gives); none there, there is nothing to take.
+ * "units_free": the field of that name of the record of another table that the call's parameters
+ * pick out, each naming one of its references (the plot of the grower and the crop the call
+ * gives); none there, there is nothing to take.
  */
 function pickedField(c: RuleContext, phrase: string): ValueExpr | null {
   const name = /^`?([a-z][a-z0-9_]*)`?/.exec(phrase)?.[1];

@@ -45,7 +45,7 @@ export function flagRefusals(c: RuleContext): void {
 }
 
 /**
- * "Fractional and notional orders must use time_in_force=day and a fractionable asset": the calls
+ * "Fractional and gift_note pledges must use cadence=once and a splittable hive": the calls
  * the subject names need the record they name to have the flag, and an enum parameter the value
  * written after it. Each word of the subject that names calls is one kind of them: a parameter's
  * name (the calls that give it), or "fractional" (the calls whose quantity, the parameter the text
@@ -87,7 +87,7 @@ export function flagsAskedOfSome(c: RuleContext): void {
   }
 }
 
-/** The kinds of call a subject names ("fractional and notional orders"), each as its conditions. */
+/** The kinds of call a subject names ("fractional and gift_note pledges"), each as its conditions. */
 function callKinds(c: RuleContext, subject: string): Condition[][] {
   const out: Condition[][] = [];
   for (const word of subject.split(/\s+/)) {

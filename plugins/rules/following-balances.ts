@@ -1,10 +1,10 @@
 // Numbers a record keeps that follow another of its numbers: when a call moves the one, the others
 // move by as much. Services state them three ways:
-// - the data keeps a total of two of the record's numbers (`equity` is `cash` + `long_market_value`
-//   in every record): moving a part moves the total;
-// - a name qualifies another field's with what part of it is free (`cash_withdrawable`,
+// - the data keeps a total of two of the record's numbers (`worth` is `tokens` + `stake` in every
+//   record): moving a part moves the total;
+// - a name qualifies another field's with what part of it is free (`tokens_spendable`,
 //   `units_available`): money or stock coming or going moves that part too;
-// - the words define one from another ("buying power: cash minus amounts held by …").
+// - the words define one from another ("voting weight: tokens minus tokens pledged to …").
 // A number the call already moves itself is left to that move.
 import type { Table } from "../../lib/contracts/domain-schema.ts";
 import type { Row } from "../../lib/contracts/domain-state.ts";
@@ -14,7 +14,7 @@ import type { RuleContext } from "./context.ts";
 
 /** Words a name adds to another field's to say what part of it is free to use. */
 const FREE_PART = new Set(["available", "withdrawable", "spendable", "usable", "free", "unreserved", "unallocated"]);
-/** "buying power: cash minus amounts held …", "spendable balance is the balance less …" */
+/** "voting weight: tokens minus tokens pledged …", "spendable balance is the balance less …" */
 const DEFINED = /([a-z_][a-z_ -]*?)\s*(?::|\bis\b|=)\s*(?:the\s+)?`?([a-z_]+)`?\s+(?:minus|less)\b/g;
 /** At least this many records must show a total, with more than one value, before it is taken as kept. */
 const WITNESSES = 3;

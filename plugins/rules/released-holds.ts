@@ -1,24 +1,24 @@
 // Holds an open record keeps on numbers of other records, given back when it is called off. Docs
-// of order books, reservations and bookings state the hold where the record rests ("resting buy
-// orders hold buying power (qty x limit/stop price)", "cash minus amounts held by resting buy
-// orders", "shares already committed to open sell orders are not available") and only say of the
-// cancelling call that "the hold is released". That call then raises each held number by what the
-// record still holds: its unfilled remainder (`qty` less `filled_qty`), times the price the hold
-// names (the first of "limit/stop price" the record has), for the records of the side the words
-// name (`side` "buy"), on the record the number lives on (the account the order names, or the one
-// position its shared references pick out).
+// of order books, reservations and bookings state the hold where the record rests ("open buy bids
+// hold spendable (units x cap/trigger price)", "credits minus amounts held by open buy bids",
+// "units already committed to open sell bids are not free") and only say of the cancelling call
+// that "the hold is released". That call then raises each held number by what the record still
+// holds: its unfilled remainder (`units` less `filled_units`), times the price the hold names (the
+// first of "cap/trigger price" the record has), for the records of the side the words name (`side`
+// "buy"), on the record the number lives on (the grower the bid names, or the one plot its shared
+// references pick out).
 import type { Table } from "../../lib/contracts/domain-schema.ts";
 import type { Condition, Place, ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import { leaves, nameWords, reachable } from "../../lib/data-pack/places.ts";
 import type { RuleContext } from "./context.ts";
 
-/** "the unfilled remainder's buying-power hold is released", "releases the hold" */
+/** "the unfilled remainder's spendable hold is released", "releases the hold" */
 const RELEASED =
   /\b(?:hold|holds|commitment|commitments|reservation)\b[^.;]*\b(?:is|are)\s+released\b|\breleases?\s+(?:the|its)\s+(?:\w+\s+)?(?:hold|commitment)/;
-/** "resting buy orders hold buying power (qty x limit/stop price)", "… reduce qty_available" */
+/** "open buy bids hold spendable (units x cap/trigger price)", "… reduce units_free" */
 const HOLD_VERB =
   /\b(?:resting|open|pending|working)\s+([a-z_]+)\s+([a-z_]+)\s+(?:hold|holds|reserve|reserves|reduce|reduces)\s+([a-z_ -]+?)(?:\s*\(([^)]*)\))?(?=\s+and\b|[.;,]|$)/g;
-/** "amounts held by resting buy orders (qty x limit or stop price)", "committed to open sell orders" */
+/** "amounts held by open buy bids (units x cap or trigger price)", "committed to open sell bids" */
 const HELD_BY =
   /\b(?:held|committed|reserved)\s+(?:by|to|for)\s+(?:the\s+)?(?:resting|open|pending|working)\s+([a-z_]+)\s+([a-z_]+)(?:\s*\(([^)]*)\))?/;
 
@@ -27,9 +27,9 @@ interface Hold {
   value: string;
   /** The words naming the held number. */
   words: string;
-  /** "qty x limit/stop price", when the words say what is held. */
+  /** "units x cap/trigger price", when the words say what is held. */
   amount?: string;
-  /** Said of the records with a verb ("resting buy orders hold …"), as the call that makes one says it. */
+  /** Said of the records with a verb ("open buy bids hold …"), as the call that makes one says it. */
   verb?: boolean;
   text: string;
 }
@@ -37,7 +37,7 @@ interface Hold {
 export function releasedHolds(c: RuleContext, others: readonly string[]): void {
   const target = c.target;
   if (!target) return;
-  // The call that makes a resting record takes its holds ("resting buy orders hold …", in its own
+  // The call that makes a resting record takes its holds ("open buy bids hold …", in its own
   // words), from what the call gives; the one whose words say the hold "is released" gives back what
   // the record still holds.
   const making = c.subject.kind === "create";
@@ -53,7 +53,7 @@ export function releasedHolds(c: RuleContext, others: readonly string[]): void {
   if (!remainder) return;
   const sign = making ? -1 : 1;
   const holds = holdsOf(target, [...c.sentences().map((s) => s.sentence), ...others.map((s) => s.toLowerCase())]);
-  // A hold the words give no amount holds what another of its side does (the cash of a buy).
+  // A hold the words give no amount holds what another of its side does (the credits of a buy).
   const priced = new Map(holds.filter((h) => h.amount).map((h) => [h.value, h.amount as string]));
   const done = new Set<string>();
   for (const hold of holds) {
@@ -78,7 +78,7 @@ export function releasedHolds(c: RuleContext, others: readonly string[]): void {
         c.effect({ kind: "add", place: at, amount: remainder, sign }, said.source, `${said.sentence} (${hold.text})`, on);
         continue;
       }
-      // "limit/stop price": the first of them the record has.
+      // "cap/trigger price": the first of them the record has.
       prices.forEach((price, i) => {
         const when: Condition[] = [
           ...on,
@@ -139,9 +139,9 @@ function holdsOf(target: Table, sentences: readonly string[]): Hold[] {
     }
     const m = HELD_BY.exec(sentence);
     if (!m || !names(m[2] as string)) continue;
-    // Inside a parenthesis the words gloss the term before it ("qty_available (qty not already
-    // committed to open sell orders)"); else the number is the one the sentence names, not the one
-    // it is taken from ("cash minus amounts held by …").
+    // Inside a parenthesis the words gloss the term before it ("units_free (units not already
+    // committed to open sell bids)"); else the number is the one the sentence names, not the one
+    // it is taken from ("credits minus amounts held by …").
     const open = sentence.lastIndexOf("(", m.index);
     const glossed = open >= 0 && !sentence.slice(open, m.index).includes(")");
     const words = glossed
@@ -165,9 +165,9 @@ function sideField(c: RuleContext, target: Table, value: string): string | null 
 const numeric = (v: unknown) => typeof v === "number" || (typeof v === "string" && /^-?\d+(?:\.\d+)?$/.test(v));
 
 /**
- * The numbers the words name, on records the target reaches (its account) or picks out by the
- * references it shares with them (its position: same account, same asset); a number whose words
- * are all another's ("qty" beside "qty_available") is the other.
+ * The numbers the words name, on records the target reaches (its grower) or picks out by the
+ * references it shares with them (its plot: same grower, same crop); a number whose words are all
+ * another's ("units" beside "units_free") is the other.
  */
 function heldNumbers(c: RuleContext, target: Table, phrase: string): { place: Place; field: string }[] {
   const said = new Set(nameWords(phrase.replace(/[^a-z_ ]/gi, " ").replace(/\s+/g, "_")));
@@ -201,7 +201,7 @@ function sharedReferences(c: RuleContext, target: Table, table: Table): { field:
   return shared.map((field) => ({ field, value: read(field) }));
 }
 
-/** "qty x limit/stop price": the target's price fields named after the "x", in order. */
+/** "units x cap/trigger price": the target's price fields named after the "x", in order. */
 function pricesIn(target: Table, phrase: string): string[] {
   const right = phrase.split(/\s+(?:x|×|\*|times)\s+/)[1];
   if (!right) return [];
