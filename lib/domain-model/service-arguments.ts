@@ -569,10 +569,23 @@ function fill(input: ServiceInputs, args: Row, record: Row | undefined, table: T
     const where = place.where.filter((w) => w.value.kind === "parameter" && !(w.value.name in args));
     if (where.length === 0) continue;
     const bound = place.where.filter((w) => w.value.kind === "parameter" && w.value.name in args);
-    const there = Object.entries(state[place.table] ?? {})
+    const found = Object.entries(state[place.table] ?? {})
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([, r]) => r)
       .filter((r) => r !== record && bound.every((w) => sameKey(r[w.field], args[(w.value as { name: string }).name])));
+    // Those whose values the call's other requirements accept come first (a plot of a crop that is
+    // on sale, for a call refused on one that is not).
+    const meets = (r: Row) => {
+      const trial: Row = { ...args };
+      for (const w of where) trial[(w.value as { name: string }).name] = r[w.field];
+      return s.requires.every((e) => {
+        const rule = e.rule as Requirement;
+        if (rule.kind !== "compare" || e.when?.length) return true;
+        if (![...parametersIn([e])].every((p) => p in trial)) return true;
+        return conditionHolds(input, rule.condition, record, trial);
+      });
+    };
+    const there = [...found.filter(meets), ...found.filter((r) => !meets(r))];
     const pick = there[attempt % Math.max(1, there.length)];
     if (!pick) return null;
     for (const w of where) args[(w.value as { name: string }).name] = pick[w.field];
@@ -685,6 +698,17 @@ function fill(input: ServiceInputs, args: Row, record: Row | undefined, table: T
     else if (s.kind === "create" || (input.parameters.required as string[] | undefined)?.includes(name) || used.has(name))
       // A value the call writes is a new one; a value it only names (a code, an email) is one the data holds.
       args[name] = (written.has(name) ? undefined : seenValue(state, name, schema, attempt)) ?? sampleFromSchema(name, schema, rng, clock);
+  }
+  // A value a text asks of some calls only ("gift_note pledges must use cadence=once"): the call
+  // that is one of them gives it.
+  for (const entry of s.requires) {
+    const r = entry.rule as Requirement;
+    if (r.kind !== "compare" || !entry.when?.length) continue;
+    const { left, op, right } = r.condition;
+    if (op !== "==" || left.kind !== "parameter" || left.path || right?.kind !== "constant") continue;
+    const values: unknown = properties[left.name]?.enum;
+    if (!Array.isArray(values) || !values.includes(right.value)) continue;
+    if (entry.when.every((w) => conditionHolds(input, w, record, args))) args[left.name] = right.value;
   }
   withinClockBounds(input, args, record);
   return { args: conformArgs(args, properties, state) };

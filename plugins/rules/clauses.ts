@@ -702,36 +702,77 @@ function requirement(c: RuleContext, clause: Clause, body: string): void {
 /**
  * "withdrawal payouts are limited to spendable_balance": the call's amount may not exceed the value
  * named. A value of an enum parameter the sentence writes right before the records ("OUTGOING
- * (withdrawal) payouts") limits only the calls that give it.
+ * (withdrawal) payouts"), or as the records themselves ("sells are limited to units_free"),
+ * limits only the calls that give it. The number bounded is the parameter the limit's name
+ * qualifies (`units` for `units_free`), else the amount; the limit may be a field of the record of
+ * another table the call's parameters pick out (the plot of the grower and crop given).
  */
 function limitedRecords(c: RuleContext, clause: Clause, body: string): boolean {
   const head = c.target?.entity.split(" ").at(-1);
   if (!head || (c.subject.kind !== "create" && c.subject.kind !== "change")) return false;
-  const m = new RegExp(String.raw`^(.*?)\b${head}s?\s+(?:are|is)\s+limited\s+to\s+(.+?)(?:\s+and\s+.*)?$`).exec(body);
+  const enumValue = (word: string) =>
+    c.text.parameters.flatMap((p) =>
+      (p.enum ?? [])
+        .filter((v) => typeof v === "string" && [v.toLowerCase(), `${v.toLowerCase()}s`].includes(word.toLowerCase()))
+        .map((v) => ({ p, v })),
+    )[0];
+  const m = /^(.*?)\b([a-z_]+)\s+(?:are|is)\s+limited\s+to\s+(.+?)(?:\s+and\s+.*)?$/.exec(body);
   if (!m) return false;
-  const amount = c.text.parameters.find((p) => /(^|_)amount$/.test(p.name) && p.type !== "array" && p.type !== "object");
-  const limit = amount ? comparedValue(c, m[2] as string, clause.quotes) : null;
-  if (!amount || !limit || (limit.kind === "parameter" && limit.name === amount.name)) return false;
+  const said = m[2] as string;
+  const named = said === head || said === `${head}s` ? null : enumValue(said);
+  if (said !== head && said !== `${head}s` && !named) return false;
+  const phrase = m[3] as string;
+  // A field the words spell out is that field: on a record the call reaches, else on the one its parameters pick out.
+  const compared = comparedValue(c, phrase, clause.quotes);
+  const spelled = /^`?([a-z][a-z0-9_]*)`?/.exec(phrase)?.[1];
+  const exact = compared?.kind === "read" && compared.place.path.at(-1) === spelled;
+  const limit = exact ? compared : (pickedField(c, phrase) ?? compared);
+  const limitWords =
+    limit?.kind === "read" ? nameWords(limit.place.path.at(-1) ?? "") : limit?.kind === "match" ? nameWords(limit.field ?? "") : [];
+  const scalar = c.text.parameters.filter((p) => p.type !== "array" && p.type !== "object");
+  const bounded =
+    scalar.find(
+      (p) =>
+        !c.identifying.has(p.name) &&
+        limitWords.length > nameWords(p.name).length &&
+        nameWords(p.name).every((w) => limitWords.includes(w)),
+    ) ?? scalar.find((p) => /(^|_)amount$/.test(p.name));
+  if (!bounded || !limit || (limit.kind === "parameter" && limit.name === bounded.name)) return false;
   // The words before the records: in the clause, else in its sentence (a clause split off at a parenthesis).
   const at = clause.sentence.indexOf(body.slice(0, 24));
   const before = `${at > 0 ? clause.sentence.slice(0, at) : ""} ${m[1] ?? ""}`.replace(/\([^)]*\)/g, " ").trim();
-  const word = before.split(/[\s.,;:]+/).at(-1) ?? "";
-  const qualifier = c.text.parameters.flatMap((p) =>
-    (p.enum ?? []).filter((v) => typeof v === "string" && v.toLowerCase() === word.toLowerCase()).map((v) => ({ p, v })),
-  )[0];
+  const qualifier = named ?? enumValue(before.split(/[\s.,;:]+/).at(-1) ?? "");
   const rule = {
     kind: "compare" as const,
-    condition: { left: { kind: "parameter" as const, name: amount.name }, op: "<=" as const, right: limit },
+    condition: { left: { kind: "parameter" as const, name: bounded.name }, op: "<=" as const, right: limit },
   };
-  if (qualifier)
-    c.requireWhen(
-      rule,
-      [{ left: { kind: "parameter", name: qualifier.p.name }, op: "==", right: { kind: "constant", value: qualifier.v } }],
-      clause.source,
-      clause.sentence,
-    );
-  else c.require(rule, clause.source, clause.sentence);
+  if (qualifier) {
+    const when: Condition[] = [
+      { left: { kind: "parameter", name: qualifier.p.name }, op: "==", right: { kind: "constant", value: qualifier.v } },
+    ];
+    // A bound on an optional number holds when it is given.
+    if (!bounded.required) when.push({ left: { kind: "parameter", name: bounded.name }, op: "given" });
+    c.requireWhen(rule, when, clause.source, clause.sentence);
+  } else c.require(rule, clause.source, clause.sentence);
   return true;
+}
+
+/**
+ * "units_free": the field of that name of the record of another table that the call's parameters
+ * pick out, each naming one of its references (the plot of the grower and the crop the call
+ * gives); none there, there is nothing to take.
+ */
+function pickedField(c: RuleContext, phrase: string): ValueExpr | null {
+  const name = /^`?([a-z][a-z0-9_]*)`?/.exec(phrase)?.[1];
+  if (!name) return null;
+  for (const table of c.tables.values()) {
+    if (table === c.target || table.storage === "single" || !table.fields.some((f) => f.name === name)) continue;
+    const where = table.fields
+      .filter((f) => f.references && c.parameter(f.name)?.required)
+      .map((f) => ({ field: f.name, value: { kind: "parameter" as const, name: f.name } }));
+    if (where.length >= 2) return { kind: "match", table: table.name, where, field: name };
+  }
+  return null;
 }
 
 /**

@@ -35,8 +35,9 @@ import { entryFieldsSet } from "./entry-fields.ts";
 import { fieldMasks } from "./field-masks.ts";
 import { flagFields } from "./flag-fields.ts";
 import { flagPairs } from "./flag-pairs.ts";
-import { flagRefusals } from "./flag-refusals.ts";
+import { flagRefusals, flagsAskedOfSome } from "./flag-refusals.ts";
 import { flagAlreadySet } from "./flags.ts";
+import { withFollowers } from "./following-balances.ts";
 import { heldFunds } from "./held-funds.ts";
 import { completeHistory } from "./history.ts";
 import { linkInserted } from "./inserted-keys.ts";
@@ -62,6 +63,7 @@ import { schemaEffects, schemaRequirements } from "./passes/schema.ts";
 import { policyFees } from "./policy-fees.ts";
 import { qualifiedReferences } from "./qualified-references.ts";
 import { relatedCounts } from "./related-counts.ts";
+import { releasedHolds } from "./released-holds.ts";
 import { remainderDefaults } from "./remainder-defaults.ts";
 import { roleRecords } from "./role-records.ts";
 import { signedInFlag, signInAndOut } from "./session-flag.ts";
@@ -334,10 +336,15 @@ export function deriveServiceModel(
   signedInPersonRefusals(c);
   flagPairs(c);
   flagRefusals(c);
+  flagsAskedOfSome(c);
   qualifiedReferences(c);
   // Money a transfer moves alongside its record: ledger pairs, holds, the policy's fees.
   pairedPostings(c);
   heldFunds(c);
+  // What the service's other tools and its policy say of numbers this call moves.
+  const said = [...siblings.filter((s) => s.name !== spec.name).flatMap((s) => sentencesOf(s.description)), ...policy];
+  // Holds a record keeps on others' numbers, given back.
+  releasedHolds(c, said);
   policyFees(c, policy);
   attachedReferences(c);
   chargedRecords(c);
@@ -346,7 +353,11 @@ export function deriveServiceModel(
   keepCounts(c);
   service.requires = c.requires;
   linkInserted(c);
-  service.effects = withoutCounterSteps([...c.effects, ...c.inserts], service.newKey);
+  // Numbers that follow one the call moves (a total of it, its free part) move with it.
+  service.effects = withoutCounterSteps(
+    withFollowers(c, [...c.effects, ...c.inserts], [...c.sentences().map((s) => s.sentence), ...said]),
+    service.newKey,
+  );
   remainderDefaults(c, service);
   service.returns = returnsOf(subject, spec);
   if (subject.kind === "change" || subject.kind === "create") {

@@ -4,7 +4,7 @@
 // name must not be false. A flag another sentence asks of some calls only ("fractional orders must
 // use a fractionable asset") is no refusal of every call, and is left alone.
 import type { Table } from "../../lib/contracts/domain-schema.ts";
-import type { ValueExpr } from "../../lib/contracts/tool-rules.ts";
+import type { Condition, ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import { nameWords } from "../../lib/data-pack/places.ts";
 import { keyTable } from "../../lib/service-tools/subject.ts";
 import { here, type RuleContext } from "./context.ts";
@@ -42,6 +42,74 @@ export function flagRefusals(c: RuleContext): void {
       }
     }
   }
+}
+
+/**
+ * "Fractional and gift_note pledges must use cadence=once and a splittable hive": the calls
+ * the subject names need the record they name to have the flag, and an enum parameter the value
+ * written after it. Each word of the subject that names calls is one kind of them: a parameter's
+ * name (the calls that give it), or "fractional" (the calls whose quantity, the parameter the text
+ * glosses as fractional, is not whole).
+ */
+export function flagsAskedOfSome(c: RuleContext): void {
+  if (c.subject.kind !== "create" && c.subject.kind !== "change") return;
+  for (const { sentence, source } of c.sentences()) {
+    const text = sentence.replaceAll("`", "");
+    const m = /^(?:.*?[.;:]\s+)?([a-z_ ]+?)\s+(?:must use|must have|must be for|need|needs|require|requires)\s+([^.;]+)/.exec(text);
+    if (!m) continue;
+    const kinds = callKinds(c, m[1] as string);
+    if (kinds.length === 0) continue;
+    const asked = m[2] as string;
+    for (const table of c.tables.values()) {
+      const entity = nameWords(table.entity.replaceAll(" ", "_")).join("[ _]");
+      for (const f of table.fields) {
+        if (f.type !== "boolean" || !new RegExp(String.raw`\ban?\s+${nameWords(f.name).join("[ _]")}\s+${entity}\b`).test(asked)) continue;
+        const read = flagOf(c, table, f.name);
+        if (!read) continue;
+        for (const when of kinds)
+          c.requireWhen(
+            { kind: "compare", condition: { left: read, op: "==", right: { kind: "constant", value: true } } },
+            when,
+            source,
+            sentence,
+          );
+      }
+    }
+    for (const [, name, value] of asked.matchAll(/\b([a-z_]+)\s*=\s*([a-z_]+)\b/g)) {
+      const p = c.parameter(name as string);
+      if (!p?.enum?.includes(value as string)) continue;
+      const rule = {
+        kind: "compare" as const,
+        condition: { left: { kind: "parameter" as const, name: p.name }, op: "==" as const, right: { kind: "constant" as const, value } },
+      };
+      for (const when of kinds) c.requireWhen(rule, when, source, sentence);
+    }
+  }
+}
+
+/** The kinds of call a subject names ("fractional and gift_note pledges"), each as its conditions. */
+function callKinds(c: RuleContext, subject: string): Condition[][] {
+  const out: Condition[][] = [];
+  for (const word of subject.split(/\s+/)) {
+    const p = c.parameter(word);
+    if (p && !p.required) out.push([{ left: { kind: "parameter", name: p.name }, op: "given" }]);
+    if (word !== "fractional") continue;
+    const glossed = /\b([a-z_]+)\s*\([^)]*\bfractional/.exec(
+      c
+        .sentences("description")
+        .map((s) => s.sentence)
+        .join(" "),
+    )?.[1];
+    const quantity = glossed ? c.parameter(glossed) : undefined;
+    if (!quantity) continue;
+    const q: ValueExpr = { kind: "parameter", name: quantity.name };
+    const whole: ValueExpr = { kind: "arith", op: "//", left: q, right: { kind: "constant", value: 1 } };
+    out.push([
+      { left: q, op: "given" },
+      { left: { kind: "arith", op: "-", left: q, right: whole }, op: "!=", right: { kind: "constant", value: 0 } },
+    ]);
+  }
+  return out;
 }
 
 /** "fractional orders must use a fractionable asset": a sentence that asks the flag of some calls only. */

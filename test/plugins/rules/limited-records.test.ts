@@ -44,3 +44,43 @@ describe("records a text limits to a value", () => {
     expect(outcomes.map((o) => o.ok)).toEqual([false, true, true]);
   });
 });
+
+// "Sells are limited to units_free": the records are calls giving an enum value ("sell"), the
+// number bounded is the parameter the limit's name qualifies (`units`), and the limit is a field
+// of the record of another table the call's parameters pick out (the grower's plot of that crop).
+const exchange = () => ({
+  growers: { g_1: { id: "g_1", name: "Ilse Varga" }, g_2: { id: "g_2", name: "Bo Lind" } },
+  crops: { c_rye: { id: "c_rye", name: "Winter rye" }, c_oat: { id: "c_oat", name: "Naked oat" } },
+  plots: {
+    p_1: { id: "p_1", grower_id: "g_1", crop_id: "c_rye", units: "30", units_free: "6" },
+    p_2: { id: "p_2", grower_id: "g_2", crop_id: "c_oat", units: "12", units_free: "12" },
+  },
+  bids: {
+    b_1: { id: "b_1", grower_id: "g_1", crop_id: "c_rye", side: "sell", units: "24", status: "open" },
+  },
+});
+
+const bid = toolSpec(
+  "place_bid",
+  {
+    grower_id: { type: "string", description: "The grower's id." },
+    crop_id: { type: "string", description: "The crop's id." },
+    side: { type: "string", enum: ["buy", "sell"] },
+    units: { type: "string", description: "Units, as a decimal string." },
+  },
+  ["grower_id", "crop_id", "side", "units"],
+  "Places a bid on the exchange for a grower. Sells are limited to units_free (no selling short).",
+);
+
+describe("calls of an enum value a text limits to a field of a record they pick out", () => {
+  it("bounds the number the limit's name qualifies, on those calls only", async () => {
+    const env = await serviceEnvironment(sandbox, [bid], exchange());
+    const { outcomes } = await env.run([
+      { tool: "place_bid", arguments: { grower_id: "g_1", crop_id: "c_rye", side: "sell", units: "10" } },
+      { tool: "place_bid", arguments: { grower_id: "g_1", crop_id: "c_oat", side: "sell", units: "1" } },
+      { tool: "place_bid", arguments: { grower_id: "g_1", crop_id: "c_rye", side: "buy", units: "50" } },
+      { tool: "place_bid", arguments: { grower_id: "g_1", crop_id: "c_rye", side: "sell", units: "6" } },
+    ]);
+    expect(outcomes.map((o) => o.ok)).toEqual([false, false, true, true]);
+  });
+});
