@@ -24,7 +24,7 @@ import { serviceToolModel } from "../../lib/service-tools/tool-model.ts";
 import { sentencesOf, toolText, writtenSentencesOf } from "../../lib/service-tools/tool-text.ts";
 import { attachedReferences } from "./attached-references.ts";
 import { blockingRecords } from "./blocking-records.ts";
-import { changeStamps } from "./change-stamps.ts";
+import { changeStamps, createdContainerStamps } from "./change-stamps.ts";
 import { chargedRecords } from "./charged-records.ts";
 import { chosenSources } from "./chosen-sources.ts";
 import { here, RuleContext } from "./context.ts";
@@ -315,6 +315,7 @@ export function deriveServiceModel(
       service.fields = made.fields;
       // Adds, or updates the record the call names when it is there.
       upserts(c, service);
+      createdContainerStamps(c);
     }
   } else if (subject.kind === "find" || subject.kind === "list") {
     service.match = matches(text.parameters, subject.table, tables);
