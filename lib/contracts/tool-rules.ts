@@ -209,6 +209,8 @@ export const newKeySchema = z.object({
   counter: placeSchema.optional(),
   /** Keys are numbers in the records (`35463`), as the data holds them, though tables key them as text. */
   numeric: z.boolean().optional(),
+  /** Keys are base64 of the pattern's text (`dGFzay0wMDAx` of `task-0001`): the next number is found and written encoded. */
+  encoded: z.literal("base64").optional(),
   /** A key built from values, as the data's keys are (`pay_1024_rf1`: the payment's key, `_rf`, its refunds counted plus one). */
   formula: valueExprSchema.optional(),
 });

@@ -193,10 +193,11 @@ export function effectText(rule: Effect, subject: string): string {
   }
 }
 
-function keyText(key: { prefix: string; digits: number; sequential: boolean; counter?: Place; formula?: ValueExpr }): string {
+function keyText(key: { prefix: string; digits: number; sequential: boolean; counter?: Place; formula?: ValueExpr; encoded?: string }): string {
   if (key.formula) return `key ${valueText(key.formula, "record")}`;
   if (key.counter) return `key from the counter ${placeText(key.counter, "record")}${key.prefix ? ` prefixed "${key.prefix}"` : ""}`;
-  return `key "${key.prefix}" and ${key.digits} digits, ${key.sequential ? "the next free number" : "a new number"}`;
+  const text = `key "${key.prefix}" and ${key.digits} digits, ${key.sequential ? "the next free number" : "a new number"}`;
+  return key.encoded ? `${text}, written in ${key.encoded}` : text;
 }
 
 const isRequirement = (rule: Rule["rule"]): rule is Requirement =>

@@ -321,8 +321,9 @@ class ServiceWriter {
       return;
     }
     if (pattern.sequential) {
-      this.#helpers.add("nextKey");
-      this.lines.push(`const ${name} = nextKey(${rows}, ${q(pattern.prefix)}, ${pattern.digits});`);
+      const helper = pattern.encoded ? "nextEncodedKey" : "nextKey";
+      this.#helpers.add(helper);
+      this.lines.push(`const ${name} = ${helper}(${rows}, ${q(pattern.prefix)}, ${pattern.digits});`);
     } else this.lines.push(`const ${name} = newId(${q(pattern.prefix.replace(/_$/, ""))});`);
     this.lines.push(`const ${value} = ${pattern.numeric ? `Number(${name})` : name};`);
   }

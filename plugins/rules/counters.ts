@@ -143,7 +143,31 @@ export function keyPattern(keys: readonly string[], table: Table): NonNullable<S
     const widths = new Set(parsed.map((m) => (m[2] as string).length));
     return { prefix: first[1] as string, digits: widths.size === 1 ? (first[2] as string).length : 1, sequential: true };
   }
+  const decoded = base64Texts(keys);
+  if (decoded) {
+    const pattern = keyPattern(decoded, table);
+    if (pattern.sequential) return { ...pattern, encoded: "base64" };
+  }
   return { prefix: `${table.idPrefix}_`, digits: 6, sequential: false };
+}
+
+/**
+ * Keys that are base64 of readable text (`dGFzay0wMDAx` is `task-0001`), as services write opaque
+ * ids over a counter: the texts, when every key decodes to printable ASCII and encodes back to
+ * itself exactly (padding dropped as the keys drop it); else null.
+ */
+function base64Texts(keys: readonly string[]): string[] | null {
+  if (keys.length === 0) return null;
+  const texts: string[] = [];
+  for (const key of keys) {
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(key) || key.replace(/=+$/, "").length % 4 === 1) return null;
+    const text = Buffer.from(key, "base64").toString("latin1");
+    if (!/^[\x20-\x7e]+$/.test(text)) return null;
+    const again = Buffer.from(text, "latin1").toString("base64");
+    if (again !== key && again.replace(/=+$/, "") !== key) return null;
+    texts.push(text);
+  }
+  return texts;
 }
 
 /**
