@@ -70,7 +70,14 @@ export type ValueExpr =
    * with `utcOffset`, at that offset from UTC (`+02:00`); with `offsetSeconds`, that long after it
    * (a session that expires in an hour); with `unixSeconds`, as a number of seconds since 1970.
    */
-  | { kind: "now"; wholeSeconds?: boolean; utcOffset?: string; offsetSeconds?: number; unixSeconds?: boolean }
+  | {
+      kind: "now";
+      wholeSeconds?: boolean;
+      utcOffset?: string;
+      offsetSeconds?: number;
+      unixSeconds?: boolean;
+      unixMillis?: "number" | "text";
+    }
   /** The value at a place: as it was before the call's effects, or with `after`, as they leave it (a balance after a change). */
   | { kind: "read"; place: Place; after?: boolean }
   /** The key of the record a create (or insert) tool makes; with `number`, its number alone (`1049` of `ord_1049`). */
@@ -132,6 +139,8 @@ const valueExprUnion = z.discriminatedUnion("kind", [
     offsetSeconds: z.number().optional(),
     /** Written as Unix seconds (an integer), as the data writes its times. */
     unixSeconds: z.boolean().optional(),
+    /** Written as Unix milliseconds, a number or its digits as text (`"1749571200000"`), as the data writes its times. */
+    unixMillis: z.enum(["number", "text"]).optional(),
   }),
   z.object({ kind: z.literal("read"), place: placeSchema, after: z.boolean().optional() }),
   z.object({ kind: z.literal("new-key"), number: z.boolean().optional() }),
@@ -209,6 +218,13 @@ export const newKeySchema = z.object({
   counter: placeSchema.optional(),
   /** Keys are numbers in the records (`35463`), as the data holds them, though tables key them as text. */
   numeric: z.boolean().optional(),
+  /**
+   * Keys that are the clock, in `unit`s shifted left by `shift` bits, written in `radix` (a hex id
+   * whose high bits are the record's `field`, its time in milliseconds): the clock's, past every key.
+   */
+  timed: z
+    .object({ field: z.string(), shift: z.number().int(), radix: z.union([z.literal(10), z.literal(16)]), unit: z.enum(["ms", "s"]) })
+    .optional(),
   /** Keys are base64 of the pattern's text (`dGFzay0wMDAx` of `task-0001`): the next number is found and written encoded. */
   encoded: z.literal("base64").optional(),
   /** A key built from values, as the data's keys are (`pay_1024_rf1`: the payment's key, `_rf`, its refunds counted plus one). */

@@ -505,6 +505,7 @@ export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | u
     case "now": {
       const iso = new Date(Date.parse(input.clock) + (value.offsetSeconds ?? 0) * 1000).toISOString();
       if (value.unixSeconds) return Math.floor(Date.parse(iso) / 1000);
+      if (value.unixMillis) return value.unixMillis === "text" ? String(Date.parse(iso)) : Date.parse(iso);
       if (value.utcOffset) return atOffset(iso, value.utcOffset);
       return value.wholeSeconds ? iso.replace(/\.\d+Z$/, "Z") : iso;
     }

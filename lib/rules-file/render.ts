@@ -33,11 +33,13 @@ export function valueText(value: ValueExpr, subject: string): string {
     case "now": {
       const at = value.unixSeconds
         ? "the current time (Unix seconds)"
-        : value.utcOffset
-          ? `the current time at UTC${value.utcOffset}`
-          : value.wholeSeconds
-            ? "the current time (whole seconds)"
-            : "the current time";
+        : value.unixMillis
+          ? "the current time (Unix milliseconds)"
+          : value.utcOffset
+            ? `the current time at UTC${value.utcOffset}`
+            : value.wholeSeconds
+              ? "the current time (whole seconds)"
+              : "the current time";
       return value.offsetSeconds ? `${at} + ${value.offsetSeconds} s` : at;
     }
     case "read":
@@ -193,7 +195,14 @@ export function effectText(rule: Effect, subject: string): string {
   }
 }
 
-function keyText(key: { prefix: string; digits: number; sequential: boolean; counter?: Place; formula?: ValueExpr; encoded?: string }): string {
+function keyText(key: {
+  prefix: string;
+  digits: number;
+  sequential: boolean;
+  counter?: Place;
+  formula?: ValueExpr;
+  encoded?: string;
+}): string {
   if (key.formula) return `key ${valueText(key.formula, "record")}`;
   if (key.counter) return `key from the counter ${placeText(key.counter, "record")}${key.prefix ? ` prefixed "${key.prefix}"` : ""}`;
   const text = `key "${key.prefix}" and ${key.digits} digits, ${key.sequential ? "the next free number" : "a new number"}`;

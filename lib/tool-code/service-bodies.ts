@@ -320,6 +320,12 @@ class ServiceWriter {
       this.lines.push(`const ${name} = String(Object.keys(${rows}).length);`, `const ${value} = ${name};`);
       return;
     }
+    if (pattern.timed) {
+      this.#helpers.add("timedKey");
+      const { shift, radix, unit } = pattern.timed;
+      this.lines.push(`const ${name} = timedKey(${rows}, ${shift}, ${radix}, ${q(unit)});`, `const ${value} = ${name};`);
+      return;
+    }
     if (pattern.sequential) {
       const helper = pattern.encoded ? "nextEncodedKey" : "nextKey";
       this.#helpers.add(helper);
@@ -424,6 +430,7 @@ class ServiceWriter {
       case "now": {
         const at = value.offsetSeconds ? `new Date(Date.parse(now()) + ${value.offsetSeconds * 1000}).toISOString()` : "now()";
         if (value.unixSeconds) return `Math.floor(Date.parse(${at}) / 1000)`;
+        if (value.unixMillis) return value.unixMillis === "text" ? `String(Date.parse(${at}))` : `Date.parse(${at})`;
         if (value.utcOffset) {
           this.#helpers.add("atOffset");
           return `atOffset(${at}, ${JSON.stringify(value.utcOffset)})`;

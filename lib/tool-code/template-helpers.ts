@@ -176,6 +176,16 @@ function nextEncodedKey(rows: Record<string, unknown>, prefix: string, digits: n
   const key = encode(prefix + String(top + 1n).padStart(digits, "0"));
   return padded ? key : key.replace(/=+$/, "");
 }`,
+  timedKey: `/** A key that is the clock (in \`unit\`s, shifted left by \`shift\` bits, in \`radix\`), moved past every key the table holds. */
+function timedKey(rows: Record<string, unknown>, shift: number, radix: number, unit: string): string {
+  let key = BigInt(unit === "s" ? Math.floor(Date.now() / 1000) : Date.now()) << BigInt(shift);
+  const taken = Object.keys(rows)
+    .filter((k) => (radix === 16 ? /^[0-9a-f]+$/i : /^[0-9]+$/).test(k))
+    .map((k) => BigInt(radix === 16 ? \`0x\${k}\` : k))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const k of taken) if (k >= key) key = k + 1n;
+  return key.toString(radix);
+}`,
   bumped: `/** A text's trailing number moved on by \`by\`, its prefix and width kept (\`v11\` → \`v12\`); a text without one is left as it is. */
 function bumped(text: unknown, by: number): unknown {
   const m = typeof text === "string" ? /^(.*?)(\\d+)$/.exec(text) : null;

@@ -39,6 +39,14 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
       fields[f.name] = { kind: "new-key" };
       continue;
     }
+    // The time a clock-made key holds is the record's own (a message's time and its time-ordered id).
+    if (newKey.timed?.field === f.name) {
+      fields[f.name] =
+        newKey.timed.unit === "s"
+          ? { kind: "now", unixSeconds: true }
+          : { kind: "now", unixMillis: f.type === "string" ? "text" : "number" };
+      continue;
+    }
     const echo = echoes[f.name];
     if (echo) {
       fields[f.name] = echo;
