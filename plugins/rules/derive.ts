@@ -60,6 +60,7 @@ import { policyPass } from "./passes/policy.ts";
 import { schemaEffects, schemaRequirements } from "./passes/schema.ts";
 import { policyFees } from "./policy-fees.ts";
 import { qualifiedReferences } from "./qualified-references.ts";
+import { readOnlyRefusals } from "./read-only.ts";
 import { relatedCounts } from "./related-counts.ts";
 import { remainderDefaults } from "./remainder-defaults.ts";
 import { roleRecords } from "./role-records.ts";
@@ -332,6 +333,7 @@ export function deriveServiceModel(
   signedInPersonRefusals(c);
   flagPairs(c);
   flagRefusals(c);
+  readOnlyRefusals(c, policy);
   qualifiedReferences(c);
   // Money a transfer moves alongside its record: ledger pairs, holds, the policy's fees.
   pairedPostings(c);
