@@ -112,7 +112,7 @@ export function containerStamps(c: RuleContext, table: Table, stamp: Field, when
     const outer = container ? changeStampOf(container) : null;
     if (!container || !outer || container.storage === "single") continue;
     if (rows.length === 0 || !rows.every((r) => typeof r[field.name] === "string" || typeof r[field.name] === "number")) continue;
-    if (!followsContents(c.records(container), container, outer, rows, field, stamp)) continue;
+    if (!followsContents(c.records(container), container, outer, table, rows, field, stamp)) continue;
     const place: Place = { hops: [{ field: field.name, table: container.name }], path: [outer.name] };
     if (c.writes(place)) continue;
     c.effect(
@@ -131,11 +131,17 @@ export function createdContainerStamps(c: RuleContext): void {
   if (table && stamp) containerStamps(c, table, stamp);
 }
 
-/** Whether containers' stamps are, to the second, the newest stamp of the records in them (two containers, or the only one). */
+/**
+ * Whether containers' stamps follow the records in them: a container's stamp is, to the second, the
+ * newest stamp of its records, where that record was changed after it was made and the container
+ * too (so that a container made with its records at one time shows nothing), for two containers
+ * (or the only one), and more often than a record is newer than its container's stamp.
+ */
 function followsContents(
   containers: readonly Row[],
   container: Table,
   outer: Field,
+  table: Table,
   rows: readonly Row[],
   field: Field,
   stamp: Field,
@@ -145,15 +151,24 @@ function followsContents(
     const t = typeof v === "string" ? Date.parse(v) : Number.NaN;
     return Number.isNaN(t) ? null : Math.floor(t / 1000);
   };
-  const newest = new Map<string, number>();
+  const made = creationStampOf(container.fields);
+  const rowMade = creationStampOf(table.fields);
+  const newest = new Map<string, { at: number; row: Row }>();
   for (const r of rows) {
     const t = seconds(r[stamp.name]);
     const k = String(r[field.name]);
-    if (t !== null && t > (newest.get(k) ?? Number.NEGATIVE_INFINITY)) newest.set(k, t);
+    if (t !== null && t > (newest.get(k)?.at ?? Number.NEGATIVE_INFINITY)) newest.set(k, { at: t, row: r });
   }
-  const holding = containers.filter((r) => newest.has(String(r[container.key])));
-  // Stamps the data writes alike everywhere (one seed time) say nothing of when a container changed.
-  if (new Set(holding.map((r) => seconds(r[outer.name]))).size < Math.min(2, holding.length)) return false;
-  const matched = holding.filter((r) => seconds(r[outer.name]) === newest.get(String(r[container.key]))).length;
-  return matched >= Math.min(2, holding.length) && matched > 0;
+  let matched = 0;
+  let newer = 0;
+  const changedSince = (r: Row, at: number, creation: string | undefined) => !creation || seconds(r[creation]) !== at;
+  for (const r of containers) {
+    const inner = newest.get(String(r[container.key]));
+    const at = seconds(r[outer.name]);
+    if (!inner || at === null) continue;
+    if (inner.at > at) newer += 1;
+    else if (inner.at === at && changedSince(r, at, made?.name) && changedSince(inner.row, at, rowMade?.name)) matched += 1;
+  }
+  const holding = containers.filter((r) => newest.has(String(r[container.key]))).length;
+  return matched >= Math.min(2, holding) && matched > 0 && matched > newer;
 }

@@ -1,7 +1,7 @@
 // A record that lies in another (a card on a board, by the `boardId` every card holds) changes its
 // container too when the data shows the container's last-change stamp moving with its contents
-// (boards stamped, to the second, with their newest card's stamp): adding or editing a card moves
-// its board's stamp. A patch whose fields are each written only when given moves the stamp on any
+// (boards stamped, to the second, with their newest card's stamp, changed since both were made):
+// adding or editing a card moves its board's stamp. A patch whose fields are each written only when given moves the stamp on any
 // of them, not only on the first.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../../../sandbox/index.ts";
@@ -76,5 +76,17 @@ describe("a container's stamp that follows its contents", () => {
     ]);
     expect((state.cards as Records).c3?.updatedAt).toBe(NOW);
     expect(state.boards).toEqual(unrelated.boards);
+  });
+
+  it("reads nothing from boards made with their cards and never changed since", async () => {
+    const made = (r: Record<string, unknown>) => ({ ...r, createdAt: r.updatedAt });
+    const untouched = {
+      boards: Object.fromEntries(Object.entries(followed.boards).map(([k, r]) => [k, made(r)])),
+      cards: Object.fromEntries(Object.entries(followed.cards).map(([k, r]) => [k, made(r)])),
+    };
+    const env = await serviceEnvironment(sandbox, tools, untouched, policy);
+    const { state } = await env.run([{ tool: "edit_card", arguments: { cardId: "c3", body: "washer" } }]);
+    expect((state.cards as Records).c3?.updatedAt).toBe(NOW);
+    expect(state.boards).toEqual(untouched.boards);
   });
 });
