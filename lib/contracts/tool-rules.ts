@@ -271,6 +271,8 @@ export type Requirement = z.infer<typeof requirementSchema>;
 /** What the call changes, in order. */
 export const effectSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("set"), place: placeSchema, value: valueExprSchema }),
+  /** The field at `place` leaves the record (a completion time a reopened task no longer holds; a date a replacement leaves out). */
+  z.object({ kind: z.literal("unset"), place: placeSchema }),
   /** A date field moves `days` later. */
   z.object({ kind: z.literal("shift-date"), place: placeSchema, days: z.number().int() }),
   /** A number goes up (sign 1) or down (-1) by `amount` (money rounded to cents). */

@@ -145,6 +145,8 @@ export function effectText(rule: Effect, subject: string): string {
   switch (rule.kind) {
     case "set":
       return `sets ${placeText(rule.place, subject)} to ${valueText(rule.value, subject)}`;
+    case "unset":
+      return `removes ${placeText(rule.place, subject)}`;
     case "shift-date":
       return `moves the date ${placeText(rule.place, subject)} ${rule.days} day${Math.abs(rule.days) === 1 ? "" : "s"} later`;
     case "add":

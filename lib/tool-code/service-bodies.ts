@@ -589,6 +589,9 @@ class ServiceWriter {
             : `${this.#place(rule.place)} = ${this.#value(rule.value)};`,
         );
         break;
+      case "unset":
+        this.lines.push(`delete ${this.#place(rule.place)};`);
+        break;
       case "shift-date": {
         this.#helpers.add("addDays");
         const at = this.#place(rule.place);
