@@ -271,6 +271,8 @@ export type Requirement = z.infer<typeof requirementSchema>;
 /** What the call changes, in order. */
 export const effectSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("set"), place: placeSchema, value: valueExprSchema }),
+  /** The call's own record leaves its table (a draft, once sent, is a message and no longer a draft). */
+  z.object({ kind: z.literal("discard") }),
   /** The field at `place` leaves the record (a completion time a reopened task no longer holds; a date a replacement leaves out). */
   z.object({ kind: z.literal("unset"), place: placeSchema }),
   /** A date field moves `days` later. */

@@ -145,6 +145,8 @@ export function effectText(rule: Effect, subject: string): string {
   switch (rule.kind) {
     case "set":
       return `sets ${placeText(rule.place, subject)} to ${valueText(rule.value, subject)}`;
+    case "discard":
+      return `removes the ${subject} from its table`;
     case "unset":
       return `removes ${placeText(rule.place, subject)}`;
     case "shift-date":

@@ -589,6 +589,11 @@ class ServiceWriter {
             : `${this.#place(rule.place)} = ${this.#value(rule.value)};`,
         );
         break;
+      case "discard": {
+        const rows = this.#rows(this.table as Table);
+        this.lines.push(`for (const [k, r] of Object.entries(${rows} ?? {})) if (r === record) delete ${rows}[k];`);
+        break;
+      }
       case "unset":
         this.lines.push(`delete ${this.#place(rule.place)};`);
         break;

@@ -73,6 +73,7 @@ import { targetStatus } from "./statuses.ts";
 import { textCounters } from "./text-counters.ts";
 import { upserts } from "./upserts.ts";
 import { useCounters } from "./use-counters.ts";
+import { wrappedRecords } from "./wrapped-records.ts";
 
 /** A service domain's rules: every tool's, on the tables read off its data, with the clock its policy sets. */
 export function deriveRules(
@@ -334,6 +335,7 @@ export function deriveServiceModel(
   flagPairs(c);
   flagRefusals(c);
   readOnlyRefusals(c, policy);
+  wrappedRecords(c);
   qualifiedReferences(c);
   // Money a transfer moves alongside its record: ledger pairs, holds, the policy's fees.
   pairedPostings(c);

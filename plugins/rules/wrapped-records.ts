@@ -1,0 +1,48 @@
+// A record that wraps a record of another kind until it goes out: a draft whose `message` holds
+// what a message record holds (its key among it), a scheduled post whose `post` is a post. A tool
+// that sends (publishes, posts, submits) one makes the wrapped record a record of its own table,
+// under its own key, and the wrapper is gone: "Send an existing draft by its draft id".
+import type { Field, Table } from "../../lib/contracts/domain-schema.ts";
+import type { ValueExpr } from "../../lib/contracts/tool-rules.ts";
+import { here, type RuleContext } from "./context.ts";
+
+const SENDING = new Set(["send", "publish", "post", "submit", "release", "dispatch"]);
+
+/** The other table whose records a nested object of `table` holds: its key and most of its fields. */
+function wrapped(c: RuleContext, table: Table): { field: Field; inner: Table } | null {
+  for (const field of table.fields) {
+    const names = new Set((field.type === "object" ? field.fields : undefined)?.map((f) => f.name) ?? []);
+    if (names.size === 0) continue;
+    for (const inner of c.tables.values()) {
+      if (inner === table || inner.storage === "single" || !names.has(inner.key)) continue;
+      const shared = inner.fields.filter((f) => names.has(f.name)).length;
+      if (shared >= Math.max(3, inner.fields.length * 0.8)) return { field, inner };
+    }
+  }
+  return null;
+}
+
+export function wrappedRecords(c: RuleContext): void {
+  const table = c.target;
+  if (!table || c.subject.kind !== "change" || !SENDING.has(c.text.verb)) return;
+  const found = wrapped(c, table);
+  if (!found) return;
+  const { field, inner } = found;
+  const names = new Set(field.fields?.map((f) => f.name));
+  const fields: Record<string, ValueExpr> = Object.fromEntries(
+    inner.fields.filter((f) => names.has(f.name)).map((f) => [f.name, { kind: "read", place: here([field.name, f.name]) }]),
+  );
+  const text = `the ${table.entity}'s ${field.name} becomes a record of ${inner.name} under its own ${inner.key}, and the ${table.entity} is gone (${c.text.verb} ${table.entity})`;
+  if (c.inserts.some((r) => r.rule.kind === "insert" && r.rule.table === inner.name)) return;
+  c.inserts.push({
+    rule: {
+      kind: "insert",
+      table: inner.name,
+      key: { prefix: "", digits: 0, sequential: false, formula: { kind: "read", place: here([field.name, inner.key]) } },
+      fields,
+    },
+    source: "name",
+    text,
+  });
+  c.effect({ kind: "discard" }, "name", text);
+}

@@ -1,0 +1,50 @@
+// A record that wraps a record of another table until it goes out: a draft whose `letter` holds
+// what the letters table's records hold, its key among it. Sending the draft makes the letter a
+// record of its own table, under its own key, and the draft is gone; a tool that only edits a draft
+// leaves both where they are.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Sandbox } from "../../../sandbox/index.ts";
+import { serviceEnvironment } from "../../support/service-env.ts";
+import { toolSpec } from "../../support/tools.ts";
+
+const S = (description: string) => ({ type: "string", description });
+
+const data = {
+  letters: {
+    L100: { id: "L100", to: "aunt.may@example.org", text: "Thanks for the scarf.", folder: "sent" },
+    L101: { id: "L101", to: "club@example.org", text: "Count me in.", folder: "sent" },
+  },
+  drafts: {
+    d1: { id: "d1", letter: { id: "L102", to: "grandpa@example.org", text: "See you Sunday.", folder: "drafts" } },
+    d2: { id: "d2", letter: { id: "L103", to: "vet@example.org", text: "Booking for Rex.", folder: "drafts" } },
+  },
+};
+const tools = [
+  toolSpec("send_draft", { id: S("Draft id.") }, ["id"], "Send an existing draft by its draft id."),
+  toolSpec("update_draft", { id: S("Draft id."), note: S("A note.") }, ["id"], "Edit a draft."),
+];
+
+describe("records a draft wraps", () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await Sandbox.start({ processes: 1 });
+  });
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  it("makes the wrapped letter a letter under its own key, and the draft is gone", async () => {
+    const env = await serviceEnvironment(sandbox, tools, data);
+    const { outcomes, state } = await env.run([{ tool: "send_draft", arguments: { id: "d1" } }]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true]);
+    expect((state.letters as Record<string, unknown>).L102).toEqual(data.drafts.d1.letter);
+    expect(Object.keys(state.drafts as object)).toEqual(["d2"]);
+  });
+
+  it("moves nothing on a tool that does not send", async () => {
+    const env = await serviceEnvironment(sandbox, tools, data);
+    const { state } = await env.run([{ tool: "update_draft", arguments: { id: "d2", note: "later" } }]);
+    expect(Object.keys(state.letters as object).sort()).toEqual(["L100", "L101"]);
+    expect(Object.keys(state.drafts as object).sort()).toEqual(["d1", "d2"]);
+  });
+});
