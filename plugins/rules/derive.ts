@@ -51,6 +51,7 @@ import { missingRefusals } from "./missing-refusals.ts";
 import { movingFlag } from "./moving-flag.ts";
 import { namedRecords } from "./named-records.ts";
 import { nestedRecords } from "./nested-records.ts";
+import { nestingDepth } from "./nesting-depth.ts";
 import { ownRecords } from "./own-records.ts";
 import { pairedPostings } from "./paired-postings.ts";
 import { dataPass } from "./passes/data.ts";
@@ -336,6 +337,7 @@ export function deriveServiceModel(
   flagRefusals(c);
   readOnlyRefusals(c, policy);
   wrappedRecords(c);
+  nestingDepth(c, policy);
   qualifiedReferences(c);
   // Money a transfer moves alongside its record: ledger pairs, holds, the policy's fees.
   pairedPostings(c);
