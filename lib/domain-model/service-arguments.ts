@@ -919,7 +919,7 @@ export function brokenCalls(input: ServiceInputs, valid: ServiceCall): BrokenCal
         const onRecord = r.condition.left.kind === "read" && readsRecordOnly(r.condition);
         const brokenOnRecord =
           onRecord && entry.source !== "user" && entry.source !== "model" && !amountBound
-            ? breakCondition(input, table, index, r.condition, valid)
+            ? breakCondition(input, table, index, r.condition, valid, entry.when ?? [])
             : null;
         if (brokenOnRecord) {
           Object.assign(args, brokenOnRecord);

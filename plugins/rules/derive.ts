@@ -52,6 +52,7 @@ import { movingFlag } from "./moving-flag.ts";
 import { namedRecords } from "./named-records.ts";
 import { nestedRecords } from "./nested-records.ts";
 import { nestingDepth } from "./nesting-depth.ts";
+import { othersRecords } from "./others-records.ts";
 import { ownRecords } from "./own-records.ts";
 import { pairedPostings } from "./paired-postings.ts";
 import { dataPass } from "./passes/data.ts";
@@ -338,6 +339,7 @@ export function deriveServiceModel(
   readOnlyRefusals(c, policy);
   wrappedRecords(c);
   nestingDepth(c, policy);
+  othersRecords(c, policy);
   qualifiedReferences(c);
   // Money a transfer moves alongside its record: ledger pairs, holds, the policy's fees.
   pairedPostings(c);
