@@ -112,6 +112,11 @@ export type ValueExpr =
   /** The text at `place` with the number it ends in moved on by `by`, its prefix and width kept (`v11` → `v12`). */
   | { kind: "bump"; place: Place; by: number }
   /**
+   * A new key of another table, made as that table keys its records (the message a new draft
+   * holds, keyed as messages are): its data's pattern, base64 or clock, else a fresh id.
+   */
+  | { kind: "fresh-key"; table: string; prefix: string; digits: number; sequential: boolean; encoded?: "base64"; timed?: TimedKey }
+  /**
    * The key (or, with `field`, that field) of the first record of `table` whose fields equal the
    * given values (the user whose email and password the call gives); null when none does.
    */
@@ -189,6 +194,15 @@ const valueExprUnion = z.discriminatedUnion("kind", [
   }),
   z.object({ kind: z.literal("bump"), place: placeSchema, by: z.number().int() }),
   z.object({
+    kind: z.literal("fresh-key"),
+    table: z.string(),
+    prefix: z.string(),
+    digits: z.number().int(),
+    sequential: z.boolean(),
+    encoded: z.literal("base64").optional(),
+    timed: z.lazy(() => timedKeySchema).optional(),
+  }),
+  z.object({
     kind: z.literal("match"),
     table: z.string(),
     where: z.array(z.object({ field: z.string(), value: z.lazy(() => valueExprSchema) })),
@@ -210,6 +224,18 @@ export const conditionSchema = z.object({
 export type Condition = z.infer<typeof conditionSchema>;
 
 /** How the key of a new record is made: the data's pattern (`hol_` and 4 digits, next free number), or a counter the data keeps. */
+/**
+ * Keys that are the clock, in `unit`s shifted left by `shift` bits, written in `radix` (a hex id
+ * whose high bits are the record's `field`, its time in milliseconds): the clock's, past every key.
+ */
+export const timedKeySchema = z.object({
+  field: z.string(),
+  shift: z.number().int(),
+  radix: z.union([z.literal(10), z.literal(16)]),
+  unit: z.enum(["ms", "s"]),
+});
+export type TimedKey = z.infer<typeof timedKeySchema>;
+
 export const newKeySchema = z.object({
   prefix: z.string(),
   digits: z.number().int(),
@@ -218,13 +244,8 @@ export const newKeySchema = z.object({
   counter: placeSchema.optional(),
   /** Keys are numbers in the records (`35463`), as the data holds them, though tables key them as text. */
   numeric: z.boolean().optional(),
-  /**
-   * Keys that are the clock, in `unit`s shifted left by `shift` bits, written in `radix` (a hex id
-   * whose high bits are the record's `field`, its time in milliseconds): the clock's, past every key.
-   */
-  timed: z
-    .object({ field: z.string(), shift: z.number().int(), radix: z.union([z.literal(10), z.literal(16)]), unit: z.enum(["ms", "s"]) })
-    .optional(),
+  /** Keys made from the clock (time-ordered ids). */
+  timed: z.lazy(() => timedKeySchema).optional(),
   /** Keys are base64 of the pattern's text (`dGFzay0wMDAx` of `task-0001`): the next number is found and written encoded. */
   encoded: z.literal("base64").optional(),
   /** A key built from values, as the data's keys are (`pay_1024_rf1`: the payment's key, `_rf`, its refunds counted plus one). */

@@ -533,6 +533,9 @@ export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | u
       const list = evaluate(input, value.of, record, args);
       return Array.isArray(list) ? list.reduce((n: number, e) => n + amountOf(valueIn(e, value.path)), 0) : undefined;
     }
+    // A key only the written code makes (the clock, the table's next number): nothing to compare it with.
+    case "fresh-key":
+      return undefined;
     case "bump": {
       const text = valueIn(reachRecord(input.state, record, value.place, args), value.place.path);
       const m = typeof text === "string" ? /^(.*?)(\d+)$/.exec(text) : null;

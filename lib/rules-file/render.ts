@@ -44,6 +44,8 @@ export function valueText(value: ValueExpr, subject: string): string {
     }
     case "read":
       return `${placeText(value.place, subject)}${value.after ? " (after the changes)" : ""}`;
+    case "fresh-key":
+      return `a new key of ${value.table}`;
     case "new-key":
       return value.number ? "the number of the new record's key" : "the new record's key";
     case "object":

@@ -441,6 +441,20 @@ class ServiceWriter {
         return (!value.after && this.#snapshots.get(JSON.stringify(value.place))) || this.#place(value.place);
       case "new-key":
         return value.number ? `Number(String(keyValue).replace(/^\\D+/, ""))` : "keyValue";
+      case "fresh-key": {
+        const table = this.#tables.get(value.table);
+        const rows = table ? `${this.#rows(table)} ?? {}` : "{}";
+        if (value.timed) {
+          this.#helpers.add("timedKey");
+          return `timedKey(${rows}, ${value.timed.shift}, ${value.timed.radix}, ${q(value.timed.unit)})`;
+        }
+        if (value.sequential) {
+          const helper = value.encoded ? "nextEncodedKey" : "nextKey";
+          this.#helpers.add(helper);
+          return `${helper}(${rows}, ${q(value.prefix)}, ${value.digits})`;
+        }
+        return `newId(${q(value.prefix.replace(/_$/, ""))})`;
+      }
       case "next": {
         this.#helpers.add("counterKey");
         const holder = this.#place({ ...value.counter, path: value.counter.path.slice(0, -1) });

@@ -15,6 +15,7 @@ import { keepNullFields } from "./record-shape.ts";
 import { bookingSlots, slotPool } from "./slots.ts";
 import { snapshotFields } from "./snapshots.ts";
 import { statusesIn } from "./statuses.ts";
+import { wrappedKey } from "./wrapped-records.ts";
 
 export function deriveCreation(c: RuleContext): { fields: Record<string, ValueExpr>; newKey: NonNullable<ServiceModel["newKey"]> } | null {
   const table = c.target;
@@ -99,6 +100,7 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
       );
     else if (f.type === "boolean") fields[f.name] = { kind: "constant", value: false };
   }
+  wrappedKey(c, table, fields);
   Object.assign(fields, writtenDefaults(c, table));
   Object.assign(fields, namedEntryNumbers(c, table, fields));
   completeLineItems(c, table, fields);

@@ -5,11 +5,12 @@
 import type { Field, Table } from "../../lib/contracts/domain-schema.ts";
 import type { ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import { here, type RuleContext } from "./context.ts";
+import { newKeyOf } from "./counters.ts";
 
 const SENDING = new Set(["send", "publish", "post", "submit", "release", "dispatch"]);
 
 /** The other table whose records a nested object of `table` holds: its key and most of its fields. */
-function wrapped(c: RuleContext, table: Table): { field: Field; inner: Table } | null {
+export function wrappedRecord(c: RuleContext, table: Table): { field: Field; inner: Table } | null {
   for (const field of table.fields) {
     const names = new Set((field.type === "object" ? field.fields : undefined)?.map((f) => f.name) ?? []);
     if (names.size === 0) continue;
@@ -22,10 +23,35 @@ function wrapped(c: RuleContext, table: Table): { field: Field; inner: Table } |
   return null;
 }
 
+/**
+ * A new record's wrapped record is one of its table's to be: keyed as that table keys its records
+ * (a new draft's message takes a message id), with the clock in the time a clock-made key holds.
+ */
+export function wrappedKey(c: RuleContext, table: Table, fields: Record<string, ValueExpr>): void {
+  const found = wrappedRecord(c, table);
+  const made = found ? fields[found.field.name] : undefined;
+  if (!found || made?.kind !== "object") return;
+  const { inner } = found;
+  const key = newKeyOf(c.tables, c.data, inner, c.records(inner));
+  made.fields[inner.key] = {
+    kind: "fresh-key",
+    table: inner.name,
+    prefix: key.prefix,
+    digits: key.digits,
+    sequential: key.sequential,
+    ...(key.encoded ? { encoded: key.encoded } : {}),
+    ...(key.timed ? { timed: key.timed } : {}),
+  };
+  const time = key.timed ? found.field.fields?.find((f) => f.name === key.timed?.field) : undefined;
+  if (key.timed && time)
+    made.fields[time.name] =
+      key.timed.unit === "s" ? { kind: "now", unixSeconds: true } : { kind: "now", unixMillis: time.type === "string" ? "text" : "number" };
+}
+
 export function wrappedRecords(c: RuleContext): void {
   const table = c.target;
   if (!table || c.subject.kind !== "change" || !SENDING.has(c.text.verb)) return;
-  const found = wrapped(c, table);
+  const found = wrappedRecord(c, table);
   if (!found) return;
   const { field, inner } = found;
   const names = new Set(field.fields?.map((f) => f.name));

@@ -15,13 +15,14 @@ const data = {
     L101: { id: "L101", to: "club@example.org", text: "Count me in.", folder: "sent" },
   },
   drafts: {
-    d1: { id: "d1", letter: { id: "L102", to: "grandpa@example.org", text: "See you Sunday.", folder: "drafts" } },
-    d2: { id: "d2", letter: { id: "L103", to: "vet@example.org", text: "Booking for Rex.", folder: "drafts" } },
+    d1: { id: "d1", letter: { id: "L098", to: "grandpa@example.org", text: "See you Sunday.", folder: "drafts" } },
+    d2: { id: "d2", letter: { id: "L099", to: "vet@example.org", text: "Booking for Rex.", folder: "drafts" } },
   },
 };
 const tools = [
   toolSpec("send_draft", { id: S("Draft id.") }, ["id"], "Send an existing draft by its draft id."),
   toolSpec("update_draft", { id: S("Draft id."), note: S("A note.") }, ["id"], "Edit a draft."),
+  toolSpec("create_draft", { to: S("Recipient."), text: S("Letter text.") }, ["to", "text"], "Save a draft letter without sending it."),
 ];
 
 describe("records a draft wraps", () => {
@@ -37,8 +38,24 @@ describe("records a draft wraps", () => {
     const env = await serviceEnvironment(sandbox, tools, data);
     const { outcomes, state } = await env.run([{ tool: "send_draft", arguments: { id: "d1" } }]);
     expect(outcomes.map((o) => o.ok)).toEqual([true]);
-    expect((state.letters as Record<string, unknown>).L102).toEqual(data.drafts.d1.letter);
+    expect((state.letters as Record<string, unknown>).L098).toEqual(data.drafts.d1.letter);
     expect(Object.keys(state.drafts as object)).toEqual(["d2"]);
+  });
+
+  it("keys a new draft's letter as letters are keyed, so that sending it files it under that key", async () => {
+    const env = await serviceEnvironment(sandbox, tools, data);
+    const { outcomes, state } = await env.run([{ tool: "create_draft", arguments: { to: "nan@example.org", text: "Hello!" } }]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true]);
+    const made = Object.values(state.drafts as Record<string, { id: string; letter: { id: string } }>).find(
+      (d) => d.id !== "d1" && d.id !== "d2",
+    );
+    expect(made?.letter.id).toBe("L102");
+    const sent = await env.run([
+      { tool: "create_draft", arguments: { to: "nan@example.org", text: "Hello!" } },
+      { tool: "send_draft", arguments: { id: made?.id } },
+    ]);
+    expect(sent.outcomes.map((o) => o.ok)).toEqual([true, true]);
+    expect(Object.keys(sent.state.letters as object)).toContain("L102");
   });
 
   it("moves nothing on a tool that does not send", async () => {
