@@ -34,7 +34,7 @@ import { parameterDefaults } from "./defaults.ts";
 import { entryFieldsSet } from "./entry-fields.ts";
 import { fieldMasks } from "./field-masks.ts";
 import { flagPairs } from "./flag-pairs.ts";
-import { flagRefusals } from "./flag-refusals.ts";
+import { flagRefusals, refusedFlagArguments } from "./flag-refusals.ts";
 import { flagAlreadySet } from "./flags.ts";
 import { heldFunds } from "./held-funds.ts";
 import { completeHistory } from "./history.ts";
@@ -336,6 +336,7 @@ export function deriveServiceModel(
   signedInPersonRefusals(c);
   flagPairs(c);
   flagRefusals(c);
+  refusedFlagArguments(c, policy);
   readOnlyRefusals(c, policy);
   wrappedRecords(c);
   nestingDepth(c, policy);

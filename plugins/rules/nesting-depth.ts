@@ -12,13 +12,19 @@ const SAID = [
   /\b(?:cannot|can't|may not) be nested (?:more than|deeper than) one level\b/i,
 ];
 
+/** Whether the sentence speaks of the table's records ("subtasks" of tasks, "replies" of replies): its entity's last word, alone or after "sub". */
+function namesEntity(sentence: string, entity: string): boolean {
+  const word = entity.split(" ").at(-1) ?? entity;
+  return new RegExp(`\\b(?:sub[- ]?)?${word}(?:e?s)?\\b`, "i").test(sentence);
+}
+
 export function nestingDepth(c: RuleContext, policy: readonly string[]): void {
   const table = c.target;
   if (!table || (c.subject.kind !== "create" && c.subject.kind !== "change")) return;
   const said = [
     ...c.sentences("description").map(({ sentence, source }) => ({ sentence, source })),
     ...policy.map((sentence) => ({ sentence, source: "policy" as const })),
-  ].find(({ sentence }) => SAID.some((re) => re.test(sentence)));
+  ].find(({ sentence }) => SAID.some((re) => re.test(sentence)) && namesEntity(sentence, table.entity));
   if (!said) return;
   // The record's parent among its own kind, and the argument that gives it.
   const parent = table.fields.find((f: Field) => f.references === table.name && f.type !== "array");

@@ -1,4 +1,4 @@
-// "Replies go one level deep only": where a record names its parent among its own kind (a
+// "Comments go one level deep only": where a record names its parent among its own kind (a
 // comment's `parent`), placing a record under a parent that has a parent itself is refused; under a
 // top-level one, or with no parent, it goes through. Without such a sentence, any depth goes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -42,9 +42,20 @@ describe("records nested one level only", () => {
   });
 
   it("refuses a parent that has a parent of its own", async () => {
-    const env = await serviceEnvironment(sandbox, tools, data, "Replies go one level deep only: a reply cannot have its own replies.");
+    const env = await serviceEnvironment(sandbox, tools, data, "Comments go one level deep only: a reply cannot have its own replies.");
     const { outcomes } = await env.run(calls);
     expect(outcomes.map((o) => o.ok)).toEqual([false, true, true]);
+  });
+
+  it("takes any depth when the limit speaks of another kind of record", async () => {
+    const env = await serviceEnvironment(
+      sandbox,
+      tools,
+      data,
+      "Albums go one level deep only: a sub-album cannot have its own sub-albums.",
+    );
+    const { outcomes } = await env.run(calls);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true, true]);
   });
 
   it("takes any depth when no text limits it", async () => {
