@@ -64,9 +64,20 @@ export function refusedFlagArguments(c: RuleContext, policy: readonly string[]):
     if (p.type !== "boolean" || c.identifying.has(p.name)) continue;
     const literal = p.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     const opens = new RegExp(`^\\W*(?:the\\s+|setting\\s+)?${literal}\\b`);
+    const others = c.text.parameters.filter((q) => q.name !== p.name).map((q) => q.name.toLowerCase());
     const found = said.find(({ sentence }) => {
       const text = sentence.replaceAll("`", "");
-      return opens.test(text) && TURNED_DOWN.test(text);
+      const refusal = TURNED_DOWN.exec(text);
+      if (!opens.test(text) || !refusal) return false;
+      // The refusal is the flag's own: no other argument is named before it ("listed defaults to true
+      // and shared to false; … is refused" speaks of the pair).
+      const before = new Set(
+        text
+          .slice(0, refusal.index)
+          .toLowerCase()
+          .match(/[a-z_][a-z0-9_]*/g) ?? [],
+      );
+      return !others.some((name) => before.has(name));
     });
     if (!found) continue;
     c.require(
