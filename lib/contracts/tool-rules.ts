@@ -112,8 +112,8 @@ export type ValueExpr =
   /** The text at `place` with the number it ends in moved on by `by`, its prefix and width kept (`v11` → `v12`). */
   | { kind: "bump"; place: Place; by: number }
   /**
-   * A new key of another table, made as that table keys its records (the message a new draft
-   * holds, keyed as messages are): its data's pattern, base64 or clock, else a fresh id.
+   * A new key of another table, made as that table keys its records (the letter a new outbox
+   * entry holds, keyed as letters are): its data's pattern, base64 or clock, else a fresh id.
    */
   | { kind: "fresh-key"; table: string; prefix: string; digits: number; sequential: boolean; encoded?: "base64"; timed?: TimedKey }
   /**
@@ -246,7 +246,7 @@ export const newKeySchema = z.object({
   numeric: z.boolean().optional(),
   /** Keys made from the clock (time-ordered ids). */
   timed: z.lazy(() => timedKeySchema).optional(),
-  /** Keys are base64 of the pattern's text (`dGFzay0wMDAx` of `task-0001`): the next number is found and written encoded. */
+  /** Keys are base64 of the pattern's text (`Y3BuLTAwNw` of `cpn-007`): the next number is found and written encoded. */
   encoded: z.literal("base64").optional(),
   /** A key built from values, as the data's keys are (`pay_1024_rf1`: the payment's key, `_rf`, its refunds counted plus one). */
   formula: valueExprSchema.optional(),
@@ -292,7 +292,7 @@ export type Requirement = z.infer<typeof requirementSchema>;
 /** What the call changes, in order. */
 export const effectSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("set"), place: placeSchema, value: valueExprSchema }),
-  /** The call's own record leaves its table (a draft, once sent, is a message and no longer a draft). */
+  /** The call's own record leaves its table (an outbox entry, once sent, is a letter and no longer in the outbox). */
   z.object({ kind: z.literal("discard") }),
   /** The field at `place` leaves the record (a completion time a reopened task no longer holds; a date a replacement leaves out). */
   z.object({ kind: z.literal("unset"), place: placeSchema }),

@@ -690,7 +690,7 @@ function fill(input: ServiceInputs, args: Row, record: Row | undefined, table: T
       // A value the call writes is a new one; a value it only names (a code, an email) is one the data holds.
       args[name] = (written.has(name) ? undefined : seenValue(state, name, schema, attempt)) ?? sampleFromSchema(name, schema, rng, clock);
   }
-  // A flag the service turns down ("restrictToDomain … the service refuses it") is not set on a valid call.
+  // A flag the service turns down ("shareWithPublic … the service refuses it") is not set on a valid call.
   for (const r of requirement(model, "compare")) {
     const { left, op, right } = r.condition;
     if (op === "!=" && left.kind === "parameter" && !left.path && right?.kind === "constant" && typeof right.value === "boolean")

@@ -132,7 +132,7 @@ function nextKey(rows: Record<string, unknown>, prefix: string, digits: number):
   }
   return prefix + String(top + 1n).padStart(digits, "0");
 }`,
-  nextEncodedKey: `/** The next key of a table whose keys are base64 of a prefix and a number (\`dGFzay0wMDAx\` of \`task-0001\`), padded as the keys are. */
+  nextEncodedKey: `/** The next key of a table whose keys are base64 of a prefix and a number (\`Y3BuLTAwNw\` of \`cpn-007\`), padded as the keys are. */
 function nextEncodedKey(rows: Record<string, unknown>, prefix: string, digits: number): string {
   const abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   const decode = (key: string): string => {

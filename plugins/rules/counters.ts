@@ -182,7 +182,7 @@ export function keyPattern(keys: readonly string[], table: Table): NonNullable<S
 }
 
 /**
- * Keys that are base64 of readable text (`dGFzay0wMDAx` is `task-0001`), as services write opaque
+ * Keys that are base64 of readable text (`Y3BuLTAwNw` is `cpn-007`), as services write opaque
  * ids over a counter: the texts, when every key decodes to printable ASCII and encodes back to
  * itself exactly (padding dropped as the keys drop it); else null.
  */

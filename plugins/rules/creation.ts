@@ -40,7 +40,7 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
       fields[f.name] = { kind: "new-key" };
       continue;
     }
-    // The time a clock-made key holds is the record's own (a message's time and its time-ordered id).
+    // The time a clock-made key holds is the record's own (a reading's time and its time-ordered id).
     if (newKey.timed?.field === f.name) {
       fields[f.name] =
         newKey.timed.unit === "s"

@@ -50,7 +50,7 @@ const TURNED_DOWN =
 
 /**
  * A flag argument the service turns down, as a sentence that starts with its name says it:
- * "restrictToDomain exists only for business accounts; on this account the service refuses it".
+ * "shareWithPublic exists only for club accounts; on this account the service refuses it".
  * Setting it is refused; leaving it out or false goes through. `policy` is all of the policy's
  * sentences, since one that speaks of an argument need not name its tool.
  */

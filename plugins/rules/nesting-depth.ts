@@ -1,5 +1,5 @@
-// Records nested one level only: "Subtasks go one level deep only: a subtask cannot have its own
-// subtasks", "replies are one level deep", "a sub-folder cannot hold sub-folders of its own". Where
+// Records nested one level only: "Comments go one level deep only: a reply cannot have its own
+// replies", "a sub-folder cannot hold sub-folders of its own". Where
 // a record names its parent among records of its own table (`parent`, `parent_id`), a call that
 // places a record under a parent is refused when that parent has a parent itself.
 import type { Field } from "../../lib/contracts/domain-schema.ts";
@@ -12,7 +12,7 @@ const SAID = [
   /\b(?:cannot|can't|may not) be nested (?:more than|deeper than) one level\b/i,
 ];
 
-/** Whether the sentence speaks of the table's records ("subtasks" of tasks, "replies" of replies): its entity's last word, alone or after "sub". */
+/** Whether the sentence speaks of the table's records ("sub-folders" of folders, "comments" of comments): its entity's last word, alone or after "sub". */
 function namesEntity(sentence: string, entity: string): boolean {
   const word = entity.split(" ").at(-1) ?? entity;
   return new RegExp(`\\b(?:sub[- ]?)?${word}(?:e?s)?\\b`, "i").test(sentence);

@@ -1,16 +1,16 @@
-// Records someone else holds the pen for: "Events organized by someone else cannot be edited unless
-// the organizer let guests modify the event", "documents owned by someone else cannot be changed".
+// Records someone else holds the pen for: "Meetups hosted by someone else cannot be edited unless
+// the host let attendees edit the meetup", "documents owned by someone else cannot be changed".
 // The data says whose a record is the way Google's APIs do, by a person struct with `self: true`
-// when it is the signed-in account (`organizer: {email, self}`, `owner: {…, self}`). An edit of a
+// when it is the signed-in account (`host: {email, self}`, `owner: {…, self}`). An edit of a
 // record whose person of that role is not the account is refused; the exception a flag of the
-// record grants (`guestsCanModify`) lets it through. Removing such a record is not an edit.
+// record grants (`attendeesCanEdit`) lets it through. Removing such a record is not an edit.
 import type { Field } from "../../lib/contracts/domain-schema.ts";
 import type { Condition } from "../../lib/contracts/tool-rules.ts";
 import { nameWords } from "../../lib/data-pack/places.ts";
 import { singular } from "../../lib/domain-model/words.ts";
 import type { RuleContext } from "./context.ts";
 
-/** The participle that names the role ("organized by"), and the role's field names. */
+/** The participle that names the role ("hosted by"), and the role's field names. */
 const ROLES: Record<string, string[]> = {
   organized: ["organizer", "organiser"],
   organised: ["organiser", "organizer"],
@@ -58,7 +58,7 @@ export function othersRecords(c: RuleContext, policy: readonly string[]): void {
   }
 }
 
-/** The record's flag an "unless …" clause names: a boolean field two of whose words it says ("let guests modify" → guestsCanModify). */
+/** The record's flag an "unless …" clause names: a boolean field two of whose words it says ("let attendees edit" → attendeesCanEdit). */
 function exceptionFlag(fields: readonly Field[], clause: string): Field | null {
   const said = new Set(clause.toLowerCase().match(/[a-z]+/g) ?? []);
   const stem = (w: string) => singular(w.toLowerCase());

@@ -1,7 +1,7 @@
-// Records a text calls read-only ("Read-only calendars refuse any change", "shared folders that are
+// Records a text calls read-only ("Read-only folders refuse any change", "shared boards that are
 // read-only cannot be changed"), where the data marks them by an access field whose value says so
-// (`accessRole: "reader"`, `permission: "read_only"`, `role: "viewer"`). A call that writes into
-// such a record, or into a record of it (an event of a calendar, a file of a folder), is refused:
+// (`permission: "viewer"`, `access: "read_only"`). A call that writes into such a record, or into
+// a record of it (a document of a folder, a card of a board), is refused:
 // the record the call's arguments name must not hold a read-only value.
 import type { Table } from "../../lib/contracts/domain-schema.ts";
 import type { Place } from "../../lib/contracts/tool-rules.ts";
@@ -11,7 +11,7 @@ import type { RuleContext } from "./context.ts";
 /** Values of an access field that grant reading only. */
 const READ_ONLY_VALUE = /^(?:read|reader|readers|read[-_ ]?only|viewer|view[-_ ]?only|view)$/i;
 
-/** "read-only calendars refuse/cannot …", "calendars that are read-only cannot …": the noun named read-only. */
+/** "read-only folders refuse/cannot …", "folders that are read-only cannot …": the noun named read-only. */
 const SAID = [
   /\bread[- ]only\s+([a-z][a-z ]*?)\s+(?:refuse|reject|cannot|can't|can not|may not|must not|are not|do not)\b/i,
   /\b([a-z][a-z ]*?)\s+(?:that|which)\s+(?:are|is)\s+read[- ]only\s+(?:refuse|reject|cannot|can't|can not|may not|must not)\b/i,

@@ -1,7 +1,7 @@
-// A record that wraps a record of another kind until it goes out: a draft whose `message` holds
-// what a message record holds (its key among it), a scheduled post whose `post` is a post. A tool
-// that sends (publishes, posts, submits) one makes the wrapped record a record of its own table,
-// under its own key, and the wrapper is gone: "Send an existing draft by its draft id".
+// A record that wraps a record of another kind until it goes out: an outbox entry whose `letter`
+// holds what a letter record holds (its key among it), a scheduled post whose `post` is a post. A
+// tool that sends (publishes, posts, submits) one makes the wrapped record a record of its own
+// table, under its own key, and the wrapper is gone: "Send a queued letter by its outbox id".
 import type { Field, Table } from "../../lib/contracts/domain-schema.ts";
 import type { ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import { here, type RuleContext } from "./context.ts";
@@ -25,7 +25,7 @@ export function wrappedRecord(c: RuleContext, table: Table): { field: Field; inn
 
 /**
  * A new record's wrapped record is one of its table's to be: keyed as that table keys its records
- * (a new draft's message takes a message id), with the clock in the time a clock-made key holds.
+ * (a new outbox entry's letter takes a letter id), with the clock in the time a clock-made key holds.
  */
 export function wrappedKey(c: RuleContext, table: Table, fields: Record<string, ValueExpr>): void {
   const found = wrappedRecord(c, table);
