@@ -70,7 +70,14 @@ export type ValueExpr =
    * with `utcOffset`, at that offset from UTC (`+02:00`); with `offsetSeconds`, that long after it
    * (a session that expires in an hour); with `unixSeconds`, as a number of seconds since 1970.
    */
-  | { kind: "now"; wholeSeconds?: boolean; utcOffset?: string; offsetSeconds?: number; unixSeconds?: boolean }
+  | {
+      kind: "now";
+      wholeSeconds?: boolean;
+      utcOffset?: string;
+      offsetSeconds?: number;
+      unixSeconds?: boolean;
+      unixMillis?: "number" | "text";
+    }
   /** The value at a place: as it was before the call's effects, or with `after`, as they leave it (a balance after a change). */
   | { kind: "read"; place: Place; after?: boolean }
   /** The key of the record a create (or insert) tool makes; with `number`, its number alone (`1049` of `ord_1049`). */
@@ -105,6 +112,11 @@ export type ValueExpr =
   /** The text at `place` with the number it ends in moved on by `by`, its prefix and width kept (`v11` → `v12`). */
   | { kind: "bump"; place: Place; by: number }
   /**
+   * A new key of another table, made as that table keys its records (the letter a new outbox
+   * entry holds, keyed as letters are): its data's pattern, base64 or clock, else a fresh id.
+   */
+  | { kind: "fresh-key"; table: string; prefix: string; digits: number; sequential: boolean; encoded?: "base64"; timed?: TimedKey }
+  /**
    * The key (or, with `field`, that field) of the first record of `table` whose fields equal the
    * given values (the user whose email and password the call gives); null when none does.
    */
@@ -132,6 +144,8 @@ const valueExprUnion = z.discriminatedUnion("kind", [
     offsetSeconds: z.number().optional(),
     /** Written as Unix seconds (an integer), as the data writes its times. */
     unixSeconds: z.boolean().optional(),
+    /** Written as Unix milliseconds, a number or its digits as text (`"1749571200000"`), as the data writes its times. */
+    unixMillis: z.enum(["number", "text"]).optional(),
   }),
   z.object({ kind: z.literal("read"), place: placeSchema, after: z.boolean().optional() }),
   z.object({ kind: z.literal("new-key"), number: z.boolean().optional() }),
@@ -180,6 +194,15 @@ const valueExprUnion = z.discriminatedUnion("kind", [
   }),
   z.object({ kind: z.literal("bump"), place: placeSchema, by: z.number().int() }),
   z.object({
+    kind: z.literal("fresh-key"),
+    table: z.string(),
+    prefix: z.string(),
+    digits: z.number().int(),
+    sequential: z.boolean(),
+    encoded: z.literal("base64").optional(),
+    timed: z.lazy(() => timedKeySchema).optional(),
+  }),
+  z.object({
     kind: z.literal("match"),
     table: z.string(),
     where: z.array(z.object({ field: z.string(), value: z.lazy(() => valueExprSchema) })),
@@ -201,6 +224,18 @@ export const conditionSchema = z.object({
 export type Condition = z.infer<typeof conditionSchema>;
 
 /** How the key of a new record is made: the data's pattern (`hol_` and 4 digits, next free number), or a counter the data keeps. */
+/**
+ * Keys that are the clock, in `unit`s shifted left by `shift` bits, written in `radix` (a hex id
+ * whose high bits are the record's `field`, its time in milliseconds): the clock's, past every key.
+ */
+export const timedKeySchema = z.object({
+  field: z.string(),
+  shift: z.number().int(),
+  radix: z.union([z.literal(10), z.literal(16)]),
+  unit: z.enum(["ms", "s"]),
+});
+export type TimedKey = z.infer<typeof timedKeySchema>;
+
 export const newKeySchema = z.object({
   prefix: z.string(),
   digits: z.number().int(),
@@ -209,6 +244,10 @@ export const newKeySchema = z.object({
   counter: placeSchema.optional(),
   /** Keys are numbers in the records (`35463`), as the data holds them, though tables key them as text. */
   numeric: z.boolean().optional(),
+  /** Keys made from the clock (time-ordered ids). */
+  timed: z.lazy(() => timedKeySchema).optional(),
+  /** Keys are base64 of the pattern's text (`Y3BuLTAwNw` of `cpn-007`): the next number is found and written encoded. */
+  encoded: z.literal("base64").optional(),
   /** A key built from values, as the data's keys are (`pay_1024_rf1`: the payment's key, `_rf`, its refunds counted plus one). */
   formula: valueExprSchema.optional(),
 });
@@ -253,6 +292,10 @@ export type Requirement = z.infer<typeof requirementSchema>;
 /** What the call changes, in order. */
 export const effectSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("set"), place: placeSchema, value: valueExprSchema }),
+  /** The call's own record leaves its table (an outbox entry, once sent, is a letter and no longer in the outbox). */
+  z.object({ kind: z.literal("discard") }),
+  /** The field at `place` leaves the record (a completion time a reopened task no longer holds; a date a replacement leaves out). */
+  z.object({ kind: z.literal("unset"), place: placeSchema }),
   /** A date field moves `days` later. */
   z.object({ kind: z.literal("shift-date"), place: placeSchema, days: z.number().int() }),
   /** A number goes up (sign 1) or down (-1) by `amount` (money rounded to cents). */

@@ -505,6 +505,7 @@ export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | u
     case "now": {
       const iso = new Date(Date.parse(input.clock) + (value.offsetSeconds ?? 0) * 1000).toISOString();
       if (value.unixSeconds) return Math.floor(Date.parse(iso) / 1000);
+      if (value.unixMillis) return value.unixMillis === "text" ? String(Date.parse(iso)) : Date.parse(iso);
       if (value.utcOffset) return atOffset(iso, value.utcOffset);
       return value.wholeSeconds ? iso.replace(/\.\d+Z$/, "Z") : iso;
     }
@@ -532,6 +533,9 @@ export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | u
       const list = evaluate(input, value.of, record, args);
       return Array.isArray(list) ? list.reduce((n: number, e) => n + amountOf(valueIn(e, value.path)), 0) : undefined;
     }
+    // A key only the written code makes (the clock, the table's next number): nothing to compare it with.
+    case "fresh-key":
+      return undefined;
     case "bump": {
       const text = valueIn(reachRecord(input.state, record, value.place, args), value.place.path);
       const m = typeof text === "string" ? /^(.*?)(\d+)$/.exec(text) : null;
@@ -709,6 +713,12 @@ function fill(input: ServiceInputs, args: Row, record: Row | undefined, table: T
     const values: unknown = properties[left.name]?.enum;
     if (!Array.isArray(values) || !values.includes(right.value)) continue;
     if (entry.when.every((w) => conditionHolds(input, w, record, args))) args[left.name] = right.value;
+  }
+  // A flag the service turns down ("shareWithPublic … the service refuses it") is not set on a valid call.
+  for (const r of requirement(model, "compare")) {
+    const { left, op, right } = r.condition;
+    if (op === "!=" && left.kind === "parameter" && !left.path && right?.kind === "constant" && typeof right.value === "boolean")
+      if (args[left.name] === right.value) args[left.name] = !right.value;
   }
   withinClockBounds(input, args, record);
   return { args: conformArgs(args, properties, state) };
@@ -942,7 +952,7 @@ export function brokenCalls(input: ServiceInputs, valid: ServiceCall): BrokenCal
         const onRecord = r.condition.left.kind === "read" && readsRecordOnly(r.condition);
         const brokenOnRecord =
           onRecord && entry.source !== "user" && entry.source !== "model" && !amountBound
-            ? breakCondition(input, table, index, r.condition, valid)
+            ? breakCondition(input, table, index, r.condition, valid, entry.when ?? [])
             : null;
         if (brokenOnRecord) {
           Object.assign(args, brokenOnRecord);

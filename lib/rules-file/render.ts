@@ -33,15 +33,19 @@ export function valueText(value: ValueExpr, subject: string): string {
     case "now": {
       const at = value.unixSeconds
         ? "the current time (Unix seconds)"
-        : value.utcOffset
-          ? `the current time at UTC${value.utcOffset}`
-          : value.wholeSeconds
-            ? "the current time (whole seconds)"
-            : "the current time";
+        : value.unixMillis
+          ? "the current time (Unix milliseconds)"
+          : value.utcOffset
+            ? `the current time at UTC${value.utcOffset}`
+            : value.wholeSeconds
+              ? "the current time (whole seconds)"
+              : "the current time";
       return value.offsetSeconds ? `${at} + ${value.offsetSeconds} s` : at;
     }
     case "read":
       return `${placeText(value.place, subject)}${value.after ? " (after the changes)" : ""}`;
+    case "fresh-key":
+      return `a new key of ${value.table}`;
     case "new-key":
       return value.number ? "the number of the new record's key" : "the new record's key";
     case "object":
@@ -143,6 +147,10 @@ export function effectText(rule: Effect, subject: string): string {
   switch (rule.kind) {
     case "set":
       return `sets ${placeText(rule.place, subject)} to ${valueText(rule.value, subject)}`;
+    case "discard":
+      return `removes the ${subject} from its table`;
+    case "unset":
+      return `removes ${placeText(rule.place, subject)}`;
     case "shift-date":
       return `moves the date ${placeText(rule.place, subject)} ${rule.days} day${Math.abs(rule.days) === 1 ? "" : "s"} later`;
     case "add":
@@ -193,10 +201,18 @@ export function effectText(rule: Effect, subject: string): string {
   }
 }
 
-function keyText(key: { prefix: string; digits: number; sequential: boolean; counter?: Place; formula?: ValueExpr }): string {
+function keyText(key: {
+  prefix: string;
+  digits: number;
+  sequential: boolean;
+  counter?: Place;
+  formula?: ValueExpr;
+  encoded?: string;
+}): string {
   if (key.formula) return `key ${valueText(key.formula, "record")}`;
   if (key.counter) return `key from the counter ${placeText(key.counter, "record")}${key.prefix ? ` prefixed "${key.prefix}"` : ""}`;
-  return `key "${key.prefix}" and ${key.digits} digits, ${key.sequential ? "the next free number" : "a new number"}`;
+  const text = `key "${key.prefix}" and ${key.digits} digits, ${key.sequential ? "the next free number" : "a new number"}`;
+  return key.encoded ? `${text}, written in ${key.encoded}` : text;
 }
 
 const isRequirement = (rule: Rule["rule"]): rule is Requirement =>

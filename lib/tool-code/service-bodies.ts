@@ -320,9 +320,16 @@ class ServiceWriter {
       this.lines.push(`const ${name} = String(Object.keys(${rows}).length);`, `const ${value} = ${name};`);
       return;
     }
+    if (pattern.timed) {
+      this.#helpers.add("timedKey");
+      const { shift, radix, unit } = pattern.timed;
+      this.lines.push(`const ${name} = timedKey(${rows}, ${shift}, ${radix}, ${q(unit)});`, `const ${value} = ${name};`);
+      return;
+    }
     if (pattern.sequential) {
-      this.#helpers.add("nextKey");
-      this.lines.push(`const ${name} = nextKey(${rows}, ${q(pattern.prefix)}, ${pattern.digits});`);
+      const helper = pattern.encoded ? "nextEncodedKey" : "nextKey";
+      this.#helpers.add(helper);
+      this.lines.push(`const ${name} = ${helper}(${rows}, ${q(pattern.prefix)}, ${pattern.digits});`);
     } else this.lines.push(`const ${name} = newId(${q(pattern.prefix.replace(/_$/, ""))});`);
     this.lines.push(`const ${value} = ${pattern.numeric ? `Number(${name})` : name};`);
   }
@@ -423,6 +430,7 @@ class ServiceWriter {
       case "now": {
         const at = value.offsetSeconds ? `new Date(Date.parse(now()) + ${value.offsetSeconds * 1000}).toISOString()` : "now()";
         if (value.unixSeconds) return `Math.floor(Date.parse(${at}) / 1000)`;
+        if (value.unixMillis) return value.unixMillis === "text" ? `String(Date.parse(${at}))` : `Date.parse(${at})`;
         if (value.utcOffset) {
           this.#helpers.add("atOffset");
           return `atOffset(${at}, ${JSON.stringify(value.utcOffset)})`;
@@ -433,6 +441,20 @@ class ServiceWriter {
         return (!value.after && this.#snapshots.get(JSON.stringify(value.place))) || this.#place(value.place);
       case "new-key":
         return value.number ? `Number(String(keyValue).replace(/^\\D+/, ""))` : "keyValue";
+      case "fresh-key": {
+        const table = this.#tables.get(value.table);
+        const rows = table ? `${this.#rows(table)} ?? {}` : "{}";
+        if (value.timed) {
+          this.#helpers.add("timedKey");
+          return `timedKey(${rows}, ${value.timed.shift}, ${value.timed.radix}, ${q(value.timed.unit)})`;
+        }
+        if (value.sequential) {
+          const helper = value.encoded ? "nextEncodedKey" : "nextKey";
+          this.#helpers.add(helper);
+          return `${helper}(${rows}, ${q(value.prefix)}, ${value.digits})`;
+        }
+        return `newId(${q(value.prefix.replace(/_$/, ""))})`;
+      }
       case "next": {
         this.#helpers.add("counterKey");
         const holder = this.#place({ ...value.counter, path: value.counter.path.slice(0, -1) });
@@ -584,6 +606,14 @@ class ServiceWriter {
             ? `${this.#place(rule.place)} = ((v: any) => (v && typeof v === "object" ? JSON.parse(JSON.stringify(v)) : v))(${this.#value(rule.value)});`
             : `${this.#place(rule.place)} = ${this.#value(rule.value)};`,
         );
+        break;
+      case "discard": {
+        const rows = this.#rows(this.table as Table);
+        this.lines.push(`for (const [k, r] of Object.entries(${rows} ?? {})) if (r === record) delete ${rows}[k];`);
+        break;
+      }
+      case "unset":
+        this.lines.push(`delete ${this.#place(rule.place)};`);
         break;
       case "shift-date": {
         this.#helpers.add("addDays");

@@ -132,6 +132,60 @@ function nextKey(rows: Record<string, unknown>, prefix: string, digits: number):
   }
   return prefix + String(top + 1n).padStart(digits, "0");
 }`,
+  nextEncodedKey: `/** The next key of a table whose keys are base64 of a prefix and a number (\`Y3BuLTAwNw\` of \`cpn-007\`), padded as the keys are. */
+function nextEncodedKey(rows: Record<string, unknown>, prefix: string, digits: number): string {
+  const abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const decode = (key: string): string => {
+    let bits = 0;
+    let n = 0;
+    let out = "";
+    for (const ch of key.replace(/=+$/, "")) {
+      const v = abc.indexOf(ch);
+      if (v < 0) return "";
+      n = (n << 6) | v;
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        out += String.fromCharCode((n >> bits) & 255);
+      }
+    }
+    return out;
+  };
+  const encode = (text: string): string => {
+    let out = "";
+    for (let i = 0; i < text.length; i += 3) {
+      const [a, b, c] = [text.charCodeAt(i), text.charCodeAt(i + 1), text.charCodeAt(i + 2)];
+      const n = (a << 16) | ((b || 0) << 8) | (c || 0);
+      out += abc[(n >> 18) & 63] + abc[(n >> 12) & 63];
+      out += i + 1 < text.length ? abc[(n >> 6) & 63] : "=";
+      out += i + 2 < text.length ? abc[n & 63] : "=";
+    }
+    return out;
+  };
+  const keys = Object.keys(rows);
+  const padded = keys.some((k) => k.endsWith("=")) || keys.every((k) => k.length % 4 === 0);
+  let top = 0n;
+  for (const key of keys) {
+    const text = decode(key);
+    if (!text.startsWith(prefix)) continue;
+    const rest = text.slice(prefix.length);
+    if (!/^[0-9]+$/.test(rest)) continue;
+    const n = BigInt(rest);
+    if (n > top) top = n;
+  }
+  const key = encode(prefix + String(top + 1n).padStart(digits, "0"));
+  return padded ? key : key.replace(/=+$/, "");
+}`,
+  timedKey: `/** A key that is the clock (in \`unit\`s, shifted left by \`shift\` bits, in \`radix\`), moved past every key the table holds. */
+function timedKey(rows: Record<string, unknown>, shift: number, radix: number, unit: string): string {
+  let key = BigInt(unit === "s" ? Math.floor(Date.now() / 1000) : Date.now()) << BigInt(shift);
+  const taken = Object.keys(rows)
+    .filter((k) => (radix === 16 ? /^[0-9a-f]+$/i : /^[0-9]+$/).test(k))
+    .map((k) => BigInt(radix === 16 ? \`0x\${k}\` : k))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const k of taken) if (k >= key) key = k + 1n;
+  return key.toString(radix);
+}`,
   bumped: `/** A text's trailing number moved on by \`by\`, its prefix and width kept (\`v11\` → \`v12\`); a text without one is left as it is. */
 function bumped(text: unknown, by: number): unknown {
   const m = typeof text === "string" ? /^(.*?)(\\d+)$/.exec(text) : null;

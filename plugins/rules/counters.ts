@@ -129,9 +129,39 @@ export function newKeyOf(
   const pattern = keyPattern(Object.keys(data[table.name] ?? {}), table);
   const counter = counterFor(tables, data, nameWords(table.entity.replaceAll(" ", "_")), keys);
   const numeric = keys.length > 0 && keys.every((k) => typeof k === "number");
-  return counter
-    ? { ...pattern, counter: counter.place, prefix: counter.prefix, numeric: counter.numeric }
-    : { ...pattern, ...(numeric ? { numeric } : {}) };
+  if (counter) return { ...pattern, counter: counter.place, prefix: counter.prefix, numeric: counter.numeric };
+  const timed = pattern.sequential ? null : timedKeyOf(rows, table);
+  return { ...pattern, ...(numeric ? { numeric } : {}), ...(timed ? { timed } : {}) };
+}
+
+/** Plausible Unix times: 2001 to 2100, in seconds or milliseconds. */
+const UNIX_SPAN = { s: [1e9, 4.1e9], ms: [1e12, 4.1e12] } as const;
+
+/**
+ * Keys made from the clock, as time-ordered ids are (a hex id whose high bits are the record's time
+ * in milliseconds, the low 12 bits a sequence): a field holding each record's Unix time, and a
+ * shift that makes every key, read as a hex or decimal number, that time exactly. Three records at
+ * least, so that the match is no accident.
+ */
+export function timedKeyOf(rows: readonly Row[], table: Table): NonNullable<ServiceModel["newKey"]>["timed"] | null {
+  const keys = rows.map((r) => r[table.key]);
+  if (rows.length < 3 || !keys.every((k) => typeof k === "string" || typeof k === "number")) return null;
+  const texts = keys.map(String);
+  const radix = texts.every((k) => /^[0-9]+$/.test(k)) ? 10 : texts.every((k) => /^[0-9a-f]+$/i.test(k)) ? 16 : null;
+  if (radix === null) return null;
+  const numbers = texts.map((k) => BigInt(radix === 16 ? `0x${k}` : k));
+  for (const f of table.fields) {
+    if (f.name === table.key || (f.type !== "string" && f.type !== "integer" && f.type !== "number")) continue;
+    const times = rows.map((r) => r[f.name]);
+    if (!times.every((t) => (typeof t === "number" && Number.isInteger(t)) || (typeof t === "string" && /^[0-9]+$/.test(t)))) continue;
+    const values = times.map(Number);
+    const unit = (["ms", "s"] as const).find((u) => values.every((v) => v >= UNIX_SPAN[u][0] && v <= UNIX_SPAN[u][1]));
+    if (!unit) continue;
+    for (let shift = 0; shift <= 24; shift++) {
+      if (numbers.every((n, i) => n >> BigInt(shift) === BigInt(values[i] as number))) return { field: f.name, shift, radix, unit };
+    }
+  }
+  return null;
 }
 
 /** The pattern of a table's keys: a shared prefix and digits, numbered in order, when the data's keys are so. */
@@ -143,7 +173,31 @@ export function keyPattern(keys: readonly string[], table: Table): NonNullable<S
     const widths = new Set(parsed.map((m) => (m[2] as string).length));
     return { prefix: first[1] as string, digits: widths.size === 1 ? (first[2] as string).length : 1, sequential: true };
   }
+  const decoded = base64Texts(keys);
+  if (decoded) {
+    const pattern = keyPattern(decoded, table);
+    if (pattern.sequential) return { ...pattern, encoded: "base64" };
+  }
   return { prefix: `${table.idPrefix}_`, digits: 6, sequential: false };
+}
+
+/**
+ * Keys that are base64 of readable text (`Y3BuLTAwNw` is `cpn-007`), as services write opaque
+ * ids over a counter: the texts, when every key decodes to printable ASCII and encodes back to
+ * itself exactly (padding dropped as the keys drop it); else null.
+ */
+function base64Texts(keys: readonly string[]): string[] | null {
+  if (keys.length === 0) return null;
+  const texts: string[] = [];
+  for (const key of keys) {
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(key) || key.replace(/=+$/, "").length % 4 === 1) return null;
+    const text = Buffer.from(key, "base64").toString("latin1");
+    if (!/^[\x20-\x7e]+$/.test(text)) return null;
+    const again = Buffer.from(text, "latin1").toString("base64");
+    if (again !== key && again.replace(/=+$/, "") !== key) return null;
+    texts.push(text);
+  }
+  return texts;
 }
 
 /**

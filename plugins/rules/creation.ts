@@ -15,6 +15,7 @@ import { keepNullFields } from "./record-shape.ts";
 import { bookingSlots, slotPool } from "./slots.ts";
 import { snapshotFields } from "./snapshots.ts";
 import { statusesIn } from "./statuses.ts";
+import { wrappedKey } from "./wrapped-records.ts";
 
 export function deriveCreation(c: RuleContext): { fields: Record<string, ValueExpr>; newKey: NonNullable<ServiceModel["newKey"]> } | null {
   const table = c.target;
@@ -37,6 +38,14 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
   for (const f of table.fields) {
     if (f.name === table.key) {
       fields[f.name] = { kind: "new-key" };
+      continue;
+    }
+    // The time a clock-made key holds is the record's own (a reading's time and its time-ordered id).
+    if (newKey.timed?.field === f.name) {
+      fields[f.name] =
+        newKey.timed.unit === "s"
+          ? { kind: "now", unixSeconds: true }
+          : { kind: "now", unixMillis: f.type === "string" ? "text" : "number" };
       continue;
     }
     const echo = echoes[f.name];
@@ -91,6 +100,7 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
       );
     else if (f.type === "boolean") fields[f.name] = { kind: "constant", value: false };
   }
+  wrappedKey(c, table, fields);
   Object.assign(fields, writtenDefaults(c, table));
   Object.assign(fields, namedEntryNumbers(c, table, fields));
   completeLineItems(c, table, fields);

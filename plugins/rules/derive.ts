@@ -24,7 +24,7 @@ import { serviceToolModel } from "../../lib/service-tools/tool-model.ts";
 import { sentencesOf, toolText, writtenSentencesOf } from "../../lib/service-tools/tool-text.ts";
 import { attachedReferences } from "./attached-references.ts";
 import { blockingRecords } from "./blocking-records.ts";
-import { changeStamps } from "./change-stamps.ts";
+import { changeStamps, createdContainerStamps } from "./change-stamps.ts";
 import { chargedRecords } from "./charged-records.ts";
 import { chosenSources } from "./chosen-sources.ts";
 import { here, RuleContext } from "./context.ts";
@@ -35,7 +35,7 @@ import { entryFieldsSet } from "./entry-fields.ts";
 import { fieldMasks } from "./field-masks.ts";
 import { flagFields } from "./flag-fields.ts";
 import { flagPairs } from "./flag-pairs.ts";
-import { flagRefusals, flagsAskedOfSome } from "./flag-refusals.ts";
+import { flagRefusals, flagsAskedOfSome, refusedFlagArguments } from "./flag-refusals.ts";
 import { flagAlreadySet } from "./flags.ts";
 import { withFollowers } from "./following-balances.ts";
 import { heldFunds } from "./held-funds.ts";
@@ -53,6 +53,8 @@ import { missingRefusals } from "./missing-refusals.ts";
 import { movingFlag } from "./moving-flag.ts";
 import { namedRecords } from "./named-records.ts";
 import { nestedRecords } from "./nested-records.ts";
+import { nestingDepth } from "./nesting-depth.ts";
+import { othersRecords } from "./others-records.ts";
 import { ownRecords } from "./own-records.ts";
 import { pairedPostings } from "./paired-postings.ts";
 import { dataPass } from "./passes/data.ts";
@@ -62,6 +64,7 @@ import { policyPass } from "./passes/policy.ts";
 import { schemaEffects, schemaRequirements } from "./passes/schema.ts";
 import { policyFees } from "./policy-fees.ts";
 import { qualifiedReferences } from "./qualified-references.ts";
+import { readOnlyRefusals } from "./read-only.ts";
 import { relatedCounts } from "./related-counts.ts";
 import { releasedHolds } from "./released-holds.ts";
 import { remainderDefaults } from "./remainder-defaults.ts";
@@ -75,6 +78,7 @@ import { targetStatus } from "./statuses.ts";
 import { textCounters } from "./text-counters.ts";
 import { upserts } from "./upserts.ts";
 import { useCounters } from "./use-counters.ts";
+import { wrappedRecords } from "./wrapped-records.ts";
 
 /** A service domain's rules: every tool's, on the tables read off its data, with the clock its policy sets. */
 export function deriveRules(
@@ -320,6 +324,7 @@ export function deriveServiceModel(
       service.fields = made.fields;
       // Adds, or updates the record the call names when it is there.
       upserts(c, service);
+      createdContainerStamps(c);
     }
   } else if (subject.kind === "find" || subject.kind === "list") {
     service.match = matches(text.parameters, subject.table, tables);
@@ -337,6 +342,11 @@ export function deriveServiceModel(
   flagPairs(c);
   flagRefusals(c);
   flagsAskedOfSome(c);
+  refusedFlagArguments(c, policy);
+  readOnlyRefusals(c, policy);
+  wrappedRecords(c);
+  nestingDepth(c, policy);
+  othersRecords(c, policy);
   qualifiedReferences(c);
   // Money a transfer moves alongside its record: ledger pairs, holds, the policy's fees.
   pairedPostings(c);

@@ -112,6 +112,50 @@ function callKinds(c: RuleContext, subject: string): Condition[][] {
   return out;
 }
 
+/** What a text says of an option the service turns down: "the service refuses it", "it is not available". */
+const TURNED_DOWN =
+  /\b(?:(?:the )?service refuses it|(?:it )?is (?:refused|rejected|not available|not supported|unavailable)|cannot be (?:used|set|enabled|turned on))\b/i;
+
+/**
+ * A flag argument the service turns down, as a sentence that starts with its name says it:
+ * "shareWithPublic exists only for club accounts; on this account the service refuses it".
+ * Setting it is refused; leaving it out or false goes through. `policy` is all of the policy's
+ * sentences, since one that speaks of an argument need not name its tool.
+ */
+export function refusedFlagArguments(c: RuleContext, policy: readonly string[]): void {
+  if (c.subject.kind !== "create" && c.subject.kind !== "change") return;
+  const said = [
+    ...c.sentences("description").map(({ written, source }) => ({ sentence: written, source })),
+    ...policy.map((sentence) => ({ sentence, source: "policy" as const })),
+  ];
+  for (const p of c.text.parameters) {
+    if (p.type !== "boolean" || c.identifying.has(p.name)) continue;
+    const literal = p.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const opens = new RegExp(`^\\W*(?:the\\s+|setting\\s+)?${literal}\\b`);
+    const others = c.text.parameters.filter((q) => q.name !== p.name).map((q) => q.name.toLowerCase());
+    const found = said.find(({ sentence }) => {
+      const text = sentence.replaceAll("`", "");
+      const refusal = TURNED_DOWN.exec(text);
+      if (!opens.test(text) || !refusal) return false;
+      // The refusal is the flag's own: no other argument is named before it ("listed defaults to true
+      // and shared to false; … is refused" speaks of the pair).
+      const before = new Set(
+        text
+          .slice(0, refusal.index)
+          .toLowerCase()
+          .match(/[a-z_][a-z0-9_]*/g) ?? [],
+      );
+      return !others.some((name) => before.has(name));
+    });
+    if (!found) continue;
+    c.require(
+      { kind: "compare", condition: { left: { kind: "parameter", name: p.name }, op: "!=", right: { kind: "constant", value: true } } },
+      found.source,
+      `${p.name} set to true is refused: ${found.sentence.trim()}`,
+    );
+  }
+}
+
 /** "fractional orders must use a fractionable asset": a sentence that asks the flag of some calls only. */
 function askedOfSome(sentences: readonly string[], word: string): boolean {
   return sentences.some((s) => {

@@ -134,8 +134,8 @@ function effectsOf(input: ServiceInputs, s: ServiceModel, built: ServiceCall, ch
     if (entry.when && entry.when.length > 0) return;
     // Records an array argument names are checked by the valid calls not crashing.
     if (rule.kind === "set-named") return;
-    // So are the records of another table an add-each moves.
-    if (rule.kind === "add-each") return;
+    // So are the records of another table an add-each moves, and a record the call takes out of its table.
+    if (rule.kind === "add-each" || rule.kind === "discard") return;
     if (rule.kind === "insert") {
       // Several records made in one table (a transfer's two ledger entries): one check of them all.
       const made = out.find((e) => e.kind === "adds-record" && e.table === rule.table);

@@ -37,11 +37,13 @@ export function dataPass(
       const field = target.status.field;
       const param = c.text.parameters.find((p) => p.name === field && p.enum && p.enum.length > 0);
       if (!param) return;
-      for (const value of param.enum ?? [])
-        if (typeof value === "string" && target.status.values.includes(value))
-          transitionFields(c, target, value, null, [
-            { left: { kind: "parameter", name: param.name }, op: "==", right: { kind: "constant", value } },
-          ]);
+      const set = (param.enum ?? []).filter((v): v is string => typeof v === "string" && target.status?.values.includes(v) === true);
+      const on = (value: string): Condition[] => [
+        { left: { kind: "parameter", name: param.name }, op: "==", right: { kind: "constant", value } },
+      ];
+      for (const value of set) transitionFields(c, target, value, null, on(value));
+      // After every state's fields are set: what one state leaves out, another's records hold.
+      for (const value of set) transitionClears(c, target, value, on(value));
     },
     after: () => slots?.after(),
   };
@@ -136,6 +138,30 @@ function stateStamps(c: RuleContext, table: Table, to: string, after: Row[], bef
       { kind: "set", place: here([f.name]), value: { kind: "constant", value: 0 } },
       "data",
       `${table.entity}s that are ${to} in the data owe nothing (${f.name} 0), the ones it comes from do`,
+      when,
+    );
+  }
+}
+
+/**
+ * Fields no record in the state an argument sets holds, while the records of the other states all
+ * do (a completion time, on a task set back to needing action): the field leaves the record. Only
+ * fields no argument gives, which the service itself keeps.
+ */
+function transitionClears(c: RuleContext, table: Table, to: string, when: Condition[]): void {
+  const field = table.status?.field as string;
+  const rows = c.records(table);
+  const after = rows.filter((r) => r[field] === to);
+  const others = rows.filter((r) => r[field] !== to);
+  if (after.length < 2 || others.length < 2) return;
+  const holds = (r: Row, name: string) => r[name] !== undefined && r[name] !== null;
+  for (const f of table.fields) {
+    if (f.name === field || f.name === table.key || c.parameterFor(f.name, new Set())) continue;
+    if (after.some((r) => holds(r, f.name)) || !others.every((r) => holds(r, f.name))) continue;
+    c.effect(
+      { kind: "unset", place: here([f.name]) },
+      "data",
+      `${table.entity}s that are ${to} in the data never hold ${f.name}, the others all do: it leaves the ${table.entity}`,
       when,
     );
   }

@@ -3,6 +3,7 @@
 // owner is checked against it (not written over it), and the fields its parameters set (an optional
 // parameter only when it is given; a struct from its parts).
 import type { Field, Table } from "../../../lib/contracts/domain-schema.ts";
+import type { Row } from "../../../lib/contracts/domain-state.ts";
 import type { Condition, ValueExpr } from "../../../lib/contracts/tool-rules.ts";
 import { fieldAt, leaves, nameWords, overlap } from "../../../lib/data-pack/places.ts";
 import { parametersIn } from "../../../lib/domain-model/service-arguments.ts";
@@ -195,7 +196,15 @@ function parameterFields(c: RuleContext): void {
     // "Replace the settings (fields left out go back to their defaults)": a field whose parameter
     // the call leaves out is emptied, not kept.
     const emptied = emptyOf(fieldAt(target, field.path));
-    if (!p.required && emptied !== undefined && leftOutReset(c))
+    // A time has no empty value: left out of a replacement, it is not there at all ("no dates").
+    if (!p.required && emptied !== undefined && leftOutReset(c) && timeText(c, field.path))
+      c.effect(
+        { kind: "unset", place: here(field.path) },
+        "description",
+        `${field.path.join(".")} is removed when ${p.name} is left out (the call replaces the whole ${target.entity}, and a time has no empty value)`,
+        [{ left: { kind: "parameter", name: p.name }, op: "absent" }],
+      );
+    else if (!p.required && emptied !== undefined && leftOutReset(c))
       c.effect(
         { kind: "set", place: here(field.path), value: { kind: "constant", value: emptied } },
         "description",
@@ -216,6 +225,13 @@ function leftOutReset(c: RuleContext): boolean {
 }
 
 /** A field's empty value, as a reset leaves it: no text, false, nothing in a list; undefined for what has none. */
+/** A text field the data fills with Unix times (`"1745046000000"`, epoch seconds or milliseconds as digits). */
+function timeText(c: RuleContext, path: readonly string[]): boolean {
+  const values = c.records().map((r) => path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Row)[k] : undefined), r));
+  const held = values.filter((v) => v !== undefined && v !== null && v !== "");
+  return held.length > 0 && held.every((v) => typeof v === "string" && /^\d{10}(?:\d{3})?$/.test(v));
+}
+
 function emptyOf(field: Field | undefined): unknown {
   if (!field || field.format || field.references || field.enum) return undefined;
   if (field.type === "string") return "";

@@ -245,4 +245,20 @@ describe("a replacement, not a patch", () => {
     expect(outcomes.map((o) => o.ok)).toEqual([true]);
     expect(state.greeting).toEqual({ enabled: true, subject: "", body: "Away all week.", signed: false });
   });
+
+  it("removes a time the call leaves out (a Unix time in text has no empty value)", async () => {
+    const data = { greeting: { enabled: false, body: "Closed Monday.", from: "1745046000000", until: "1745823600000" } };
+    const tools = [
+      toolSpec(
+        "put_greeting",
+        { enabled: { type: "boolean" }, body: S("Text"), from: S("Start, epoch ms."), until: S("End, epoch ms.") },
+        ["enabled"],
+        "Replace the away greeting (fields left out go back to their defaults).",
+      ),
+    ];
+    const env = await serviceEnvironment(sandbox, tools, data);
+    const { outcomes, state } = await env.run([{ tool: "put_greeting", arguments: { enabled: true, from: "1749538800000" } }]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true]);
+    expect(state.greeting).toEqual({ enabled: true, body: "", from: "1749538800000" });
+  });
 });

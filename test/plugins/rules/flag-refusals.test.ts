@@ -50,3 +50,36 @@ describe("refusals of a record without a flag", () => {
     expect(Object.keys(state.claims as object)).toHaveLength(2);
   });
 });
+
+// "shareWithPublic exists only for club accounts; on this account the service refuses it": a flag
+// argument a sentence opening with its name turns down is refused when set, and nothing else is.
+const settings = () => ({ gallery: { title: "Spring", shareWithFriends: false, shareWithPublic: false } });
+const putSettings = toolSpec(
+  "put_gallery",
+  { title: { type: "string" }, shareWithFriends: { type: "boolean" }, shareWithPublic: { type: "boolean" } },
+  ["title"],
+  "Replace the gallery's settings.",
+);
+
+describe("flag arguments the service turns down", () => {
+  it("refuses the flag a sentence opening with its name says the service refuses", async () => {
+    const env = await serviceEnvironment(
+      sandbox,
+      [putSettings],
+      settings(),
+      "shareWithPublic exists only for club accounts; on this account the service refuses it. shareWithFriends lets friends see the gallery.",
+    );
+    const { outcomes, state } = await env.run([
+      { tool: "put_gallery", arguments: { title: "Summer", shareWithPublic: true } },
+      { tool: "put_gallery", arguments: { title: "Summer", shareWithFriends: true, shareWithPublic: false } },
+    ]);
+    expect(outcomes.map((o) => o.ok)).toEqual([false, true]);
+    expect(state.gallery).toMatchObject({ title: "Summer", shareWithFriends: true, shareWithPublic: false });
+  });
+
+  it("refuses nothing when no sentence turns the flag down", async () => {
+    const env = await serviceEnvironment(sandbox, [putSettings], settings(), "shareWithPublic shows the gallery to everyone.");
+    const { outcomes } = await env.run([{ tool: "put_gallery", arguments: { title: "Summer", shareWithPublic: true } }]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true]);
+  });
+});
