@@ -186,6 +186,11 @@ function parameterFields(c: RuleContext): void {
     }
     // A field the description already changes ("version goes up by 1") is not the parameter's to set.
     if (c.writes(here(field.path))) continue;
+    const parts = objectParts(c, p.name, fieldAt(target, field.path));
+    if (parts) {
+      patchParts(c, p, field.path, parts);
+      continue;
+    }
     c.effect(
       { kind: "set", place: here(field.path), value: { kind: "parameter", name: p.name } },
       "schema",
@@ -202,6 +207,44 @@ function parameterFields(c: RuleContext): void {
         `${field.path.join(".")} goes back to ${JSON.stringify(emptied)} when ${p.name} is left out (the call replaces the whole ${target.entity})`,
         [{ left: { kind: "parameter", name: p.name }, op: "absent" }],
       );
+  }
+}
+
+/**
+ * An object parameter that says only some of what the record's object of that name holds (settings:
+ * subject and sender, where the record keeps a dozen more): the call changes the parts it says and
+ * keeps the rest, which a whole replacement would lose. The parts are `required`'s names and the
+ * others; with none required the call is a patch (a part left out stays), else it says every part
+ * it lists (one it leaves out is gone).
+ */
+function objectParts(c: RuleContext, name: string, field: Field | undefined): { names: string[]; patch: boolean } | null {
+  if (field?.type !== "object" || !field.fields) return null;
+  const properties = c.text.spec.parameters.properties as
+    | Record<string, { type?: string; properties?: object; required?: string[] }>
+    | undefined;
+  const schema = properties?.[name];
+  if (schema?.type !== "object" || !schema.properties) return null;
+  const names = Object.keys(schema.properties);
+  const held = new Set(field.fields.map((f) => f.name));
+  if (names.length === 0 || !names.some((n) => held.has(n)) || field.fields.every((f) => names.includes(f.name))) return null;
+  return { names, patch: !schema.required?.length };
+}
+
+function patchParts(
+  c: RuleContext,
+  p: { name: string; required: boolean },
+  path: string[],
+  parts: { names: string[]; patch: boolean },
+): void {
+  for (const part of parts.names) {
+    const value: ValueExpr = { kind: "parameter", name: p.name, path: [part] };
+    const when: Condition[] = [...(whenGiven(p) ?? []), ...(parts.patch ? [{ left: value, op: "given" } as Condition] : [])];
+    c.effect(
+      { kind: "set", place: here([...path, part]), value },
+      "schema",
+      `${[...path, part].join(".")} is set to ${p.name}.${part}${parts.patch ? " when it is given (the rest of " + path.join(".") + " is kept)" : ` when ${p.name} is given (the rest of ${path.join(".")} is kept)`}`,
+      when.length > 0 ? when : undefined,
+    );
   }
 }
 
