@@ -50,8 +50,21 @@ function tableAt(c: RuleContext, place: Place): Table | null {
 const recordOf = (place: Place): Place => ({ hops: place.hops, path: [], ...(place.root ? { root: place.root } : {}) });
 
 /**
+ * When the stamp moves: on the calls every effect on the record holds on, when they all hold on the
+ * same ones (an optional status given); effects that hold on different calls (one per optional field
+ * an update may give) change the record on any of them, so the stamp moves on every call that gets
+ * through (the rules have no "or", and a call that gives nothing to change is refused on its own).
+ */
+function sharedWhen(rules: readonly Rule[]): Condition[] | undefined {
+  const first = rules[0]?.when;
+  if (!first || first.length === 0) return undefined;
+  const same = JSON.stringify(first);
+  return rules.every((r) => JSON.stringify(r.when) === same) ? first : undefined;
+}
+
+/**
  * Each record the call's effects write gets its last-change stamp set to the clock: only when the
- * effects on it all hold only on some calls, then on the calls the first of them does.
+ * effects on it all hold only on the same calls, then on those calls.
  */
 export function changeStamps(c: RuleContext): void {
   const byRecord = new Map<string, { record: Place; table: Table; rules: Rule[] }>();
@@ -74,7 +87,7 @@ export function changeStamps(c: RuleContext): void {
     if (!stamp) continue;
     const place: Place = { ...record, path: [stamp.name] };
     if (c.writes(place)) continue;
-    const when: Condition[] | undefined = rules.every((r) => r.when && r.when.length > 0) ? rules[0]?.when : undefined;
+    const when = sharedWhen(rules);
     c.effect(
       { kind: "set", place, value: nowFor(stamp) },
       "data",
