@@ -8,7 +8,7 @@ import { fieldAt, leaves, nameWords, overlap } from "../../../lib/data-pack/plac
 import { parametersIn } from "../../../lib/domain-model/service-arguments.ts";
 import { keyTable } from "../../../lib/service-tools/subject.ts";
 import { quoted } from "../../../lib/service-tools/tool-text.ts";
-import { heldAt, here, type RuleContext } from "../context.ts";
+import { fitsField, heldAt, here, type RuleContext } from "../context.ts";
 import { structKeyFromCounter } from "../counters.ts";
 
 /** What the tables say a call needs: the records and entries it names exist and belong to its record's owner. */
@@ -159,11 +159,12 @@ function parameterFields(c: RuleContext): void {
     // (`set_repeat_mode(state)` sets `repeat_state`, not `shuffle_state`).
     const named = new Set(c.text.words);
     const near = leaves(target.fields)
-      .filter((l) => overlap(p.name, l.path.at(-1) as string) >= 1 && l.path.length === 1)
+      .filter((l) => overlap(p.name, l.path.at(-1) as string) >= 1 && l.path.length === 1 && fitsField(p, l.field))
       .map((l) => ({ l, score: nameWords(l.path.at(-1) as string).filter((w) => named.has(w)).length }))
       .sort((a, b) => b.score - a.score);
     const leaf = leaves(target.fields).find((l) => l.path.at(-1) === p.name) ?? near[0]?.l;
-    const field = leaf ?? (target.fields.find((f) => f.name === p.name) ? { path: [p.name] } : null);
+    const sameName = target.fields.find((f) => f.name === p.name);
+    const field = leaf ?? (sameName && elementsFit(c, p.name, sameName) ? { path: [p.name] } : null);
     if (!field || field.path[0] === target.key) continue;
     // The status moves by the tool's own rules; a parameter sets it only when named as it (`update_card(status)`).
     const status = target.status?.field;
@@ -246,6 +247,19 @@ function patchParts(
       when.length > 0 ? when : undefined,
     );
   }
+}
+
+/**
+ * A list parameter of objects is the list the record holds only when its elements say nothing the
+ * record's do not hold: `tags: [{name, status: active|inactive}]` asks to add or remove each tag,
+ * which the record's `tags: [{id, name}]` cannot hold as given.
+ */
+function elementsFit(c: RuleContext, name: string, field: Field): boolean {
+  const properties = c.text.spec.parameters.properties as Record<string, { items?: { properties?: object } }> | undefined;
+  const said = Object.keys(properties?.[name]?.items?.properties ?? {});
+  const held = field.items?.fields?.map((f) => f.name);
+  if (said.length === 0 || !held) return true;
+  return said.every((n) => held.includes(n));
 }
 
 /** An optional parameter's effect applies only when it is given: left out, the field stays as it is. */
