@@ -213,8 +213,8 @@ function parameterFields(c: RuleContext): void {
 
 /**
  * An object parameter that says only some of what the record's object of that name holds (settings:
- * subject and sender, where the record keeps a dozen more): the call changes the parts it says and
- * keeps the rest, which a whole replacement would lose. The parts are `required`'s names and the
+ * subject and sender, where the record keeps a dozen more), or whose parts are all optional: the
+ * call changes the parts it says and keeps the rest, which a whole replacement would lose. The parts are `required`'s names and the
  * others; with none required the call is a patch (a part left out stays), else it says every part
  * it lists (one it leaves out is gone).
  */
@@ -227,8 +227,12 @@ function objectParts(c: RuleContext, name: string, field: Field | undefined): { 
   if (schema?.type !== "object" || !schema.properties) return null;
   const names = Object.keys(schema.properties);
   const held = new Set(field.fields.map((f) => f.name));
-  if (names.length === 0 || !names.some((n) => held.has(n)) || field.fields.every((f) => names.includes(f.name))) return null;
-  return { names, patch: !schema.required?.length };
+  if (names.length === 0 || !names.some((n) => held.has(n))) return null;
+  const patch = !schema.required?.length;
+  // An object that lists every part and requires some is the whole object, written as given; one
+  // that requires none is a patch even when it could say every part (`{last_name}` keeps the first).
+  if (!patch && field.fields.every((f) => names.includes(f.name))) return null;
+  return { names, patch };
 }
 
 function patchParts(
