@@ -181,9 +181,11 @@ function fieldOf(name: string, values: readonly unknown[]): Field {
       field.format = "date-time";
       if (texts.every((t) => !/\.\d+/.test(t))) field.wholeSeconds = true;
       // Local times at one offset (`+02:00`), as a hotel in Berlin writes them: new times are written so too.
+      // UTC spelled as an offset (`+00:00`, as many APIs write it) is kept too: a new time written `Z`
+      // would be the same instant in a different text from every record beside it.
       const offsets = new Set(texts.map((t) => /([+-]\d{2}:\d{2})$/.exec(t)?.[1] ?? "Z"));
       const offset = offsets.size === 1 ? [...offsets][0] : undefined;
-      if (offset && offset !== "Z" && offset !== "+00:00") field.utcOffset = offset;
+      if (offset && offset !== "Z") field.utcOffset = offset;
     } else if (texts.length > 0 && texts.every((t) => EMAIL.test(t))) field.format = "email";
     const distinct = [...new Set(texts)];
     if (!field.format && isEnum(name, texts, distinct)) field.enum = distinct.sort();

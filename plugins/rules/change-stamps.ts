@@ -52,7 +52,7 @@ const recordOf = (place: Place): Place => ({ hops: place.hops, path: [], ...(pla
 
 /**
  * Each record the call's effects write gets its last-change stamp set to the clock: only when the
- * effects on it all hold only on some calls, then on the calls the first of them does.
+ * effects on it all hold only on the same calls, then on those calls.
  */
 export function changeStamps(c: RuleContext): void {
   const byRecord = new Map<string, { record: Place; table: Table; rules: Rule[] }>();

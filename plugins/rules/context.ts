@@ -246,6 +246,17 @@ export function isTime(field: Pick<Field, "format" | "unixSeconds">): boolean {
   return field.format === "date-time" || field.unixSeconds === true;
 }
 
+/**
+ * Whether a parameter's value can be a field's: a flag only a flag's, and a list or an object
+ * (`tags: [{name, status}]`) never a number's or a text's (`tags_count` shares a word with `tags`
+ * but counts them).
+ */
+export function fitsField(p: Pick<Parameter, "type">, field: Pick<Field, "type">): boolean {
+  if ((p.type === "boolean") !== (field.type === "boolean")) return false;
+  if ((p.type === "array" || p.type === "object") && field.type !== p.type) return false;
+  return true;
+}
+
 /** The clock as a field of the data writes it (whole seconds when the data's times have no milliseconds; Unix seconds when it counts them). */
 export function nowFor(field: Pick<Field, "wholeSeconds" | "utcOffset" | "unixSeconds">): ValueExpr {
   if (field.unixSeconds) return { kind: "now", unixSeconds: true };

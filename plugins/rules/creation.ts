@@ -7,7 +7,7 @@ import type { ServiceModel, ValueExpr } from "../../lib/contracts/tool-rules.ts"
 import { reachable } from "../../lib/data-pack/places.ts";
 import { keyTable } from "../../lib/service-tools/subject.ts";
 import { flagStatus } from "./conditional-status.ts";
-import { isTime, nowFor, type RuleContext } from "./context.ts";
+import { fitsField, isTime, nowFor, type RuleContext } from "./context.ts";
 import { keyEchoes, newKeyOf } from "./counters.ts";
 import { kindredValues } from "./kindred-values.ts";
 import { completeLineItems } from "./line-items.ts";
@@ -55,7 +55,7 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
     }
     const named = c.text.parameters.find((p) => p.name === f.name) ?? c.parameterFor(f.name, taken);
     // A flag (`require_approval`) is no value of a field that is not one (`approval`: a struct or null).
-    const param = named && (named.type === "boolean") === (f.type === "boolean") ? named : undefined;
+    const param = named && fitsField(named, f) ? named : undefined;
     if (param) {
       fields[f.name] = { kind: "parameter", name: param.name };
       taken.add(param.name);

@@ -41,6 +41,7 @@ import { withFollowers } from "./following-balances.ts";
 import { heldFunds } from "./held-funds.ts";
 import { completeHistory } from "./history.ts";
 import { linkInserted } from "./inserted-keys.ts";
+import { keepJoinedFields } from "./joined-fields.ts";
 import { keepCounts } from "./kept-counts.ts";
 import { keyAliases } from "./key-aliases.ts";
 import { keyedBalances } from "./keyed-balances.ts";
@@ -171,6 +172,7 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
   dailyEntries(c);
   keepListTotals(c);
   keepTotals(c);
+  keepJoinedFields(c);
   changeStamps(c);
 }
 

@@ -9,7 +9,7 @@ import { fieldAt, leaves, nameWords, overlap } from "../../../lib/data-pack/plac
 import { parametersIn } from "../../../lib/domain-model/service-arguments.ts";
 import { keyTable } from "../../../lib/service-tools/subject.ts";
 import { quoted } from "../../../lib/service-tools/tool-text.ts";
-import { heldAt, here, type RuleContext } from "../context.ts";
+import { fitsField, heldAt, here, type RuleContext } from "../context.ts";
 import { structKeyFromCounter } from "../counters.ts";
 
 /** What the tables say a call needs: the records and entries it names exist and belong to its record's owner. */
@@ -160,11 +160,12 @@ function parameterFields(c: RuleContext): void {
     // (`set_repeat_mode(state)` sets `repeat_state`, not `shuffle_state`).
     const named = new Set(c.text.words);
     const near = leaves(target.fields)
-      .filter((l) => overlap(p.name, l.path.at(-1) as string) >= 1 && l.path.length === 1)
+      .filter((l) => overlap(p.name, l.path.at(-1) as string) >= 1 && l.path.length === 1 && fitsField(p, l.field))
       .map((l) => ({ l, score: nameWords(l.path.at(-1) as string).filter((w) => named.has(w)).length }))
       .sort((a, b) => b.score - a.score);
     const leaf = leaves(target.fields).find((l) => l.path.at(-1) === p.name) ?? near[0]?.l;
-    const field = leaf ?? (target.fields.find((f) => f.name === p.name) ? { path: [p.name] } : null);
+    const sameName = target.fields.find((f) => f.name === p.name);
+    const field = leaf ?? (sameName && elementsFit(c, p.name, sameName) ? { path: [p.name] } : null);
     if (!field || field.path[0] === target.key) continue;
     // The status moves by the tool's own rules; a parameter sets it only when named as it (`update_card(status)`).
     const status = target.status?.field;
@@ -187,6 +188,11 @@ function parameterFields(c: RuleContext): void {
     }
     // A field the description already changes ("version goes up by 1") is not the parameter's to set.
     if (c.writes(here(field.path))) continue;
+    const parts = objectParts(c, p.name, fieldAt(target, field.path));
+    if (parts) {
+      patchParts(c, p, field.path, parts);
+      continue;
+    }
     c.effect(
       { kind: "set", place: here(field.path), value: { kind: "parameter", name: p.name } },
       "schema",
@@ -212,6 +218,61 @@ function parameterFields(c: RuleContext): void {
         [{ left: { kind: "parameter", name: p.name }, op: "absent" }],
       );
   }
+}
+
+/**
+ * An object parameter that says only some of what the record's object of that name holds (settings:
+ * subject and sender, where the record keeps a dozen more), or whose parts are all optional: the
+ * call changes the parts it says and keeps the rest, which a whole replacement would lose. The parts are `required`'s names and the
+ * others; with none required the call is a patch (a part left out stays), else it says every part
+ * it lists (one it leaves out is gone).
+ */
+function objectParts(c: RuleContext, name: string, field: Field | undefined): { names: string[]; patch: boolean } | null {
+  if (field?.type !== "object" || !field.fields) return null;
+  const properties = c.text.spec.parameters.properties as
+    | Record<string, { type?: string; properties?: object; required?: string[] }>
+    | undefined;
+  const schema = properties?.[name];
+  if (schema?.type !== "object" || !schema.properties) return null;
+  const names = Object.keys(schema.properties);
+  const held = new Set(field.fields.map((f) => f.name));
+  if (names.length === 0 || !names.some((n) => held.has(n))) return null;
+  const patch = !schema.required?.length;
+  // An object that lists every part and requires some is the whole object, written as given; one
+  // that requires none is a patch even when it could say every part (`{last_name}` keeps the first).
+  if (!patch && field.fields.every((f) => names.includes(f.name))) return null;
+  return { names, patch };
+}
+
+function patchParts(
+  c: RuleContext,
+  p: { name: string; required: boolean },
+  path: string[],
+  parts: { names: string[]; patch: boolean },
+): void {
+  for (const part of parts.names) {
+    const value: ValueExpr = { kind: "parameter", name: p.name, path: [part] };
+    const when: Condition[] = [...(whenGiven(p) ?? []), ...(parts.patch ? [{ left: value, op: "given" } as Condition] : [])];
+    c.effect(
+      { kind: "set", place: here([...path, part]), value },
+      "schema",
+      `${[...path, part].join(".")} is set to ${p.name}.${part}${parts.patch ? " when it is given (the rest of " + path.join(".") + " is kept)" : ` when ${p.name} is given (the rest of ${path.join(".")} is kept)`}`,
+      when.length > 0 ? when : undefined,
+    );
+  }
+}
+
+/**
+ * A list parameter of objects is the list the record holds only when its elements say nothing the
+ * record's do not hold: `tags: [{name, status: active|inactive}]` asks to add or remove each tag,
+ * which the record's `tags: [{id, name}]` cannot hold as given.
+ */
+function elementsFit(c: RuleContext, name: string, field: Field): boolean {
+  const properties = c.text.spec.parameters.properties as Record<string, { items?: { properties?: object } }> | undefined;
+  const said = Object.keys(properties?.[name]?.items?.properties ?? {});
+  const held = field.items?.fields?.map((f) => f.name);
+  if (said.length === 0 || !held) return true;
+  return said.every((n) => held.includes(n));
 }
 
 /** An optional parameter's effect applies only when it is given: left out, the field stays as it is. */

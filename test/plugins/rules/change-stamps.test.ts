@@ -16,6 +16,7 @@ const data = {
     b_1: {
       id: "b_1",
       dog: "Rex",
+      notes: "",
       status: "BOOKED",
       kennel_id: "k_1",
       created_on: "2025-01-10T10:00:00Z",
@@ -24,6 +25,7 @@ const data = {
     b_2: {
       id: "b_2",
       dog: "Fido",
+      notes: "",
       status: "BOOKED",
       kennel_id: "k_2",
       created_on: "2025-01-12T10:00:00Z",
@@ -32,6 +34,7 @@ const data = {
     b_3: {
       id: "b_3",
       dog: "Luna",
+      notes: "",
       status: "ACTIVE",
       kennel_id: "k_3",
       created_on: "2025-01-13T10:00:00Z",
@@ -66,5 +69,24 @@ describe("last-change stamps", () => {
     expect(kennels.k_1).toEqual({ id: "k_1", occupied: true, updatedAt: "2025-03-05T14:30:00Z" });
     expect(boardings.b_2).toEqual(data.boardings.b_2);
     expect(kennels.k_2).toEqual(data.kennels.k_2);
+  });
+
+  it("moves the stamp on a call that gives any of an update's optional fields, not only the first", async () => {
+    const update = toolSpec(
+      "update_boarding",
+      { boarding_id: { type: "string" }, dog: { type: "string" }, notes: { type: "string" } },
+      ["boarding_id"],
+      "Update a boarding's dog or notes.",
+    );
+    const env = await serviceEnvironment(sandbox, [update], data, "Today is 2025-03-05 and the time is 14:30 UTC.");
+    const { outcomes, state } = await env.run([
+      { tool: "update_boarding", arguments: { boarding_id: "b_2", notes: "Needs a blanket." } },
+      { tool: "update_boarding", arguments: { boarding_id: "b_3", dog: "Luna II" } },
+    ]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true]);
+    const boardings = state.boardings as Record<string, Record<string, unknown>>;
+    expect(boardings.b_2).toMatchObject({ notes: "Needs a blanket.", last_modified: "2025-03-05T14:30:00Z" });
+    // The clock moves on a second a call.
+    expect(boardings.b_3).toMatchObject({ dog: "Luna II", last_modified: "2025-03-05T14:30:01Z" });
   });
 });
