@@ -31,6 +31,9 @@ export function parameterValues(c: RuleContext, source: "description" | "policy"
     for (const text of texts) {
       // Examples are not the only values.
       if (/(such as|e\.g\.|for example|\blike\b|example|\bsee\b)/.test(text)) continue;
+      // "as decimal strings ("15.00", "10")": quotes after the values' shape show that shape, they
+      // are not the only values (an enum would refuse every other amount).
+      if (SHAPE_EXAMPLES.test(text)) continue;
       const options = quoted(text);
       // 'a card on file ("ccof:...")': a value's shape, not a value.
       if (options.some((o) => /(\.\.\.|…)$/.test(o))) continue;
@@ -42,6 +45,9 @@ export function parameterValues(c: RuleContext, source: "description" | "policy"
     }
   }
 }
+
+/** A shape word ("as decimal strings", "in ISO format") followed by quoted values in parentheses. */
+const SHAPE_EXAMPLES = /\b(?:strings?|numbers?|text|format|form|shape)\s*\(\s*["'`‘“]/;
 
 /** Bounds: an amount positive or at most a number of the record; a counter that caps how often ("at most 2 times"). */
 export function bounds(c: RuleContext, source: "description" | "policy"): void {
