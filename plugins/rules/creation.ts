@@ -264,7 +264,13 @@ function initialStatus(c: RuleContext, table: Table): string | null {
         written,
       );
     if (said?.[1] && /\b(created|placed|made|opened|booked|starts?|new|initial|is)\b/.test(sentence)) {
-      const word = said[1].trim();
+      // "A request made later than … is created with status X; otherwise Y": X is the exception a
+      // condition picks, Y the state a plain new record takes.
+      const rest = written.slice((said.index ?? 0) + said[0].length);
+      const otherwise = /^\s*[;,]?\s*(?:otherwise|else)\s*,?\s*(?:(?:it is|the status is|status)\s+)?["'“`]?([A-Za-z][A-Za-z_-]*)/i.exec(
+        said[0].endsWith(";") || said[0].endsWith(",") ? ` ${rest}` : rest,
+      );
+      const word = (otherwise?.[1] ?? said[1]).trim();
       return values.find((v) => v.toLowerCase() === word.toLowerCase()) ?? word;
     }
   }

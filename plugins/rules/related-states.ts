@@ -33,6 +33,9 @@ const RELEASED = /^(released|unassigned|freed|detached|removed)$/;
 const VERB = "(?:becomes?|is|are|will be|turns|goes|gets)";
 const WORDS = String.raw`((?:not\s+)?[a-z_-]+(?:(?:\s*,\s*|\s+and\s+|\s+or\s+)(?:not\s+)?[a-z_-]+)*)`;
 
+/** Words that make the state after them a condition of the call ("while the event is live"). */
+const CONDITION_BEFORE = /\b(?:while|whilst|as long as|only if|provided|if|unless|when|until)\s*$/;
+
 interface StateSet {
   path: string[];
   value: unknown;
@@ -127,6 +130,8 @@ function referredStates(
     "g",
   );
   for (const m of sentence.matchAll(pattern)) {
+    // "approve (… while the event is live)": a state the call finds the record in, not one it sets.
+    if (CONDITION_BEFORE.test(sentence.slice(0, m.index ?? 0))) continue;
     const which = m[1] === "new" ? "new" : "held";
     const words = stateWords(m[2] as string);
     if (which === "held" && words.length === 1 && RELEASED.test(words[0] as string)) {
