@@ -51,7 +51,7 @@ const recordOf = (place: Place): Place => ({ hops: place.hops, path: [], ...(pla
 
 /**
  * Each record the call's effects write gets its last-change stamp set to the clock: only when the
- * effects on it all hold only on some calls, then on the calls the first of them does.
+ * effects on it all hold only on the same calls, then on those calls.
  */
 export function changeStamps(c: RuleContext): void {
   const byRecord = new Map<string, { record: Place; table: Table; rules: Rule[] }>();
@@ -74,7 +74,11 @@ export function changeStamps(c: RuleContext): void {
     if (!stamp) continue;
     const place: Place = { ...record, path: [stamp.name] };
     if (c.writes(place)) continue;
-    const when: Condition[] | undefined = rules.every((r) => r.when && r.when.length > 0) ? rules[0]?.when : undefined;
+    // Conditions are all-of: effects under different ones (each part of a patch, when given) stamp on
+    // any call, not only on the calls the first of them runs on.
+    const first = JSON.stringify(rules[0]?.when ?? null);
+    const alike = rules.every((r) => JSON.stringify(r.when ?? null) === first);
+    const when: Condition[] | undefined = alike && rules.every((r) => r.when && r.when.length > 0) ? rules[0]?.when : undefined;
     c.effect(
       { kind: "set", place, value: nowFor(stamp) },
       "data",

@@ -186,6 +186,7 @@ function parameterFields(c: RuleContext): void {
     }
     // A field the description already changes ("version goes up by 1") is not the parameter's to set.
     if (c.writes(here(field.path))) continue;
+    if (partialObject(c, p, field.path)) continue;
     c.effect(
       { kind: "set", place: here(field.path), value: { kind: "parameter", name: p.name } },
       "schema",
@@ -222,6 +223,35 @@ function emptyOf(field: Field | undefined): unknown {
   if (field.type === "boolean") return false;
   if (field.type === "array") return [];
   return undefined;
+}
+
+/** "Fields to change; omitted fields keep their value": an object parameter that updates only the parts it gives. */
+const KEEPS_OMITTED =
+  /\b(?:omitted|missing|absent|unset|other|left[- ]out|unspecified)\s+(?:fields|keys|properties|parts)\s+(?:keep|retain|are kept|stay|remain|are left)|\bonly\s+the\s+(?:given|provided|supplied)\s+(?:fields|keys|properties)\b|\bfields\s+to\s+(?:change|update)\b/i;
+
+/**
+ * An object parameter that patches the record's struct of its name: each part it gives is set, the
+ * parts it leaves out keep their value (replacing the whole struct would drop them). True when it
+ * made the effects.
+ */
+function partialObject(
+  c: RuleContext,
+  p: { name: string; required: boolean; type?: string; description?: string },
+  path: string[],
+): boolean {
+  if (p.type !== "object" || !KEEPS_OMITTED.test(p.description ?? "")) return false;
+  const struct = fieldAt(c.target as Table, path);
+  const schema = (c.text.spec.parameters.properties ?? {}) as Record<string, { properties?: Record<string, unknown> }>;
+  const parts = Object.keys(schema[p.name]?.properties ?? {}).filter((k) => struct?.fields?.some((f) => f.name === k));
+  if (struct?.type !== "object" || parts.length === 0) return false;
+  for (const part of parts)
+    c.effect(
+      { kind: "set", place: here([...path, part]), value: { kind: "parameter", name: p.name, path: [part] } },
+      "schema",
+      `${[...path, part].join(".")} is set to ${p.name}.${part} when it is given (omitted fields keep their value)`,
+      [{ left: { kind: "parameter", name: p.name, path: [part] }, op: "given" }],
+    );
+  return true;
 }
 
 function whenGiven(p: { name: string; required: boolean }): Condition[] | undefined {
