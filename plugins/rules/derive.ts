@@ -39,6 +39,7 @@ import { flagAlreadySet } from "./flags.ts";
 import { heldFunds } from "./held-funds.ts";
 import { completeHistory } from "./history.ts";
 import { linkInserted } from "./inserted-keys.ts";
+import { joinedFields } from "./joined-fields.ts";
 import { keepCounts } from "./kept-counts.ts";
 import { keyAliases } from "./key-aliases.ts";
 import { keyedBalances } from "./keyed-balances.ts";
@@ -162,6 +163,7 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
   dailyEntries(c);
   keepListTotals(c);
   keepTotals(c);
+  joinedFields(c);
   changeStamps(c);
 }
 
