@@ -48,7 +48,7 @@ import { laterTimes } from "./later-times.ts";
 import { keepListTotals } from "./list-totals.ts";
 import { listedMoves } from "./listed-moves.ts";
 import { keepTotals } from "./mirrored-totals.ts";
-import { missingRefusals } from "./missing-refusals.ts";
+import { missingRefusals, requiredChildren } from "./missing-refusals.ts";
 import { movingFlag } from "./moving-flag.ts";
 import { namedRecords } from "./named-records.ts";
 import { nestedRecords } from "./nested-records.ts";
@@ -137,6 +137,7 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
   policyPass(c, to?.value ?? null);
   // "refuses a campaign with no subject line, …, or zero recipients": what the record must hold.
   missingRefusals(c);
+  requiredChildren(c);
   flagAlreadySet(c);
   unsaidState(c, to);
   resolveContradictions(c);
