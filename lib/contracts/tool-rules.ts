@@ -333,7 +333,8 @@ export const effectSchema = z.discriminatedUnion("kind", [
    * A record is made in another table (a history entry, a ledger line), keyed as `key` says, with
    * these fields; with `each`, one per element of that array parameter (`{kind: "item"}` is the
    * element), and with `alongside`, with each new record these of other tables (a reservation's
-   * folio), where `{kind: "inserted"}` is the new record's key.
+   * folio), where `{kind: "inserted"}` is the new record's key; with `times` too, as many records
+   * per element as the element's number at that path says (an attendee per ticket of a line).
    */
   z.object({
     kind: z.literal("insert"),
@@ -341,6 +342,7 @@ export const effectSchema = z.discriminatedUnion("kind", [
     key: newKeySchema,
     fields: z.record(z.string(), valueExprSchema),
     each: z.string().optional(),
+    times: z.array(z.string()).optional(),
     alongside: z.array(z.object({ table: z.string(), key: newKeySchema, fields: z.record(z.string(), valueExprSchema) })).optional(),
   }),
   /**
@@ -366,6 +368,8 @@ export const effectSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("add-each"),
     place: placeSchema,
+    /** The elements of this array parameter, instead of the list at `place` (the lines a new order is given). */
+    list: z.string().optional(),
     named: z.object({ table: z.string(), field: z.string() }).optional(),
     of: z.object({ table: z.string(), field: z.string() }).optional(),
     /**

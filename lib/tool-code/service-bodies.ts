@@ -742,7 +742,10 @@ class ServiceWriter {
         this.#lastInserted = made(rule);
         for (const other of rule.alongside ?? []) made(other);
         const body = this.lines.splice(start).map((line) => `  ${line}`);
-        this.lines.push(`for (const item of (Array.isArray(${arg(rule.each)}) ? ${arg(rule.each)} : []) as any[]) {`, ...body, "}");
+        // `times`: the element's count of units, one record each (a missing or bad count is one).
+        const units = rule.times ? `Math.max(0, Math.floor(Number(${path("item", rule.times, false)} ?? 1)) || 0)` : null;
+        const inner = units ? [`  for (let unit = 0; unit < ${units}; unit++) {`, ...body.map((line) => `  ${line}`), "  }"] : body;
+        this.lines.push(`for (const item of (Array.isArray(${arg(rule.each)}) ? ${arg(rule.each)} : []) as any[]) {`, ...inner, "}");
         this.#lastInserted = outer;
         break;
       }
@@ -768,7 +771,7 @@ class ServiceWriter {
         if (!table) break;
         this.#helpers.add("money");
         this.#helpers.add("amountOf");
-        const at = this.#place(rule.place);
+        const at = rule.list ? arg(rule.list) : this.#place(rule.place);
         const rows = `(${this.#rows(table)} ?? {})`;
         const entryTable = rule.entry ? this.#tables.get(rule.entry.table) : undefined;
         // The counter an entry's key comes from is looked up here, outside the loop that takes keys from it.
