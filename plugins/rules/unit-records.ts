@@ -70,31 +70,62 @@ function perUnit(c: RuleContext, lines: Lines): void {
 }
 
 const UPDATES =
-  /\b(?:updates|increments|increases|raises|adds to|bumps)\s+(?:the\s+)?([a-z_]+)\s+(?:on|of|in)\s+(?:the\s+)?([a-z][a-z ]*?)(?=\s*(?:[,.;]|\s+and\b|$))/g;
+  /\b(?:updates|increments|increases|raises|adds to|bumps)\s+(?:the\s+)?([a-z_]+)\s+(?:on|of|in)\s+(?:the\s+)?([a-z][a-z ,]*?)(?=\s*(?:[.;]|$))/g;
 
-/** "Updates quantity_sold on the Ticket Classes": each line's named record's count goes up by its quantity. */
+/**
+ * "Updates quantity_sold on the Ticket Classes and the Discount": each line's named record's count
+ * goes up by its quantity; a record the call names otherwise (the discount its promo code names,
+ * within the same event) goes up by every line's quantity.
+ */
 function countedOnNamed(c: RuleContext, lines: Lines): void {
   for (const { sentence, source } of c.sentences("description")) {
     for (const m of sentence.toLowerCase().matchAll(UPDATES)) {
-      const words = nameWords((m[2] as string).replace(/\s+/g, "_"))
-        .map(singular)
-        .join(" ");
-      const ref = lines.references.find((x) => words === x.table.entity || words.endsWith(` ${x.table.entity}`));
-      const field = ref?.table.fields.find((f) => f.name === m[1] && (f.type === "integer" || f.type === "number"));
-      if (!ref || !field) continue;
-      c.effect(
-        {
-          kind: "add-each",
-          place: here([]),
-          list: lines.parameter,
-          named: { table: ref.table.name, field: ref.field },
-          path: [field.name],
-          amount: { kind: "item", path: [lines.count] },
-          sign: 1,
-        },
-        source,
-        `each ${ref.table.entity} a line of ${lines.parameter} names has ${field.name} raised by its ${lines.count} (${sentence.trim()})`,
-      );
+      for (const object of (m[2] as string).split(/\s*,\s*(?:and\s+)?(?:the\s+)?|\s+and\s+(?:the\s+)?/)) {
+        const words = nameWords(object.trim().replace(/\s+/g, "_")).map(singular).join(" ");
+        const ref = lines.references.find((x) => words === x.table.entity || words.endsWith(` ${x.table.entity}`));
+        const table = ref?.table ?? [...c.tables.values()].find((t) => words === t.entity || words.endsWith(` ${t.entity}`));
+        const field = table?.fields.find((f) => f.name === m[1] && (f.type === "integer" || f.type === "number"));
+        if (!table || !field) continue;
+        const raised = `${field.name} raised by ${ref ? "its line's" : "every line's"} ${lines.count} (${sentence.trim()})`;
+        const common = { kind: "add-each" as const, place: here([]), list: lines.parameter, path: [field.name], sign: 1 as const };
+        const amount: ValueExpr = { kind: "item", path: [lines.count] };
+        if (ref) {
+          c.effect(
+            { ...common, named: { table: table.name, field: ref.field }, amount },
+            source,
+            `each ${table.entity} a line names has ${raised}`,
+          );
+          continue;
+        }
+        const where = namedBy(c, table);
+        if (where.length > 0)
+          c.effect(
+            { ...common, matching: { table: table.name, where }, amount },
+            source,
+            `the ${table.entity} the call names has ${raised}`,
+          );
+      }
     }
   }
+}
+
+/**
+ * How the call names a record of `table` by other than its key: a parameter whose description
+ * speaks of the table and whose name ends in one of its fields (`promo_code`, "Discount code to
+ * apply" → `code`), and the parent both the table and the call name (the same event).
+ */
+function namedBy(c: RuleContext, table: Table): { field: string; value: ValueExpr }[] {
+  const said = (p: { description?: string }) => new RegExp(`\\b${table.entity}\\b`, "i").test(p.description ?? "");
+  const by = c.text.parameters.find(
+    (p) => p.type === "string" && said(p) && table.fields.some((f) => f.name === nameWords(p.name).at(-1) && f.name !== table.key),
+  );
+  if (!by) return [];
+  const where: { field: string; value: ValueExpr }[] = [
+    { field: nameWords(by.name).at(-1) as string, value: { kind: "parameter", name: by.name } },
+  ];
+  for (const f of table.fields) {
+    const parent = f.references ? c.parameter(f.name) : undefined;
+    if (parent?.required) where.push({ field: f.name, value: { kind: "parameter", name: parent.name } });
+  }
+  return where;
 }

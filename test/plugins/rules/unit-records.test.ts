@@ -1,6 +1,7 @@
 // A create tool given lines of units: "One Passenger is created per berth" makes a passenger per
 // unit of each line (a line of 2 makes 2, each holding its line's cabin class), and "Updates
-// berths_taken on the Cabin Classes" raises each named class's count by its line's quantity.
+// berths_taken on the Cabin Classes and the Voucher" raises each named class's count by its line's
+// quantity, and the voucher's (named by its code) by every line's.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../../../sandbox/index.ts";
 import { serviceEnvironment } from "../../support/service-env.ts";
@@ -23,6 +24,10 @@ const ferry = () => ({
     bk_1: { id: "bk_1", holder: "Ines Vale", status: "placed" },
     bk_2: { id: "bk_2", holder: "Aro Penn", status: "placed" },
   },
+  vouchers: {
+    vc_1: { id: "vc_1", code: "GULL5", berths_taken: 0 },
+    vc_2: { id: "vc_2", code: "TERN10", berths_taken: 4 },
+  },
   passengers: {
     ps_1: { id: "ps_1", booking_id: "bk_1", cabin_class_id: "cc_1", holder: "Ines Vale", quantity: 1 },
     ps_2: { id: "ps_2", booking_id: "bk_2", cabin_class_id: "cc_2", holder: "Aro Penn", quantity: 1 },
@@ -33,6 +38,7 @@ const book = toolSpec(
   "create_booking",
   {
     holder: { type: "string", description: "Name of the holder." },
+    voucher_code: { type: "string", description: "Voucher code to apply (any case)." },
     berths: {
       type: "array",
       description: "Cabin Classes and quantities.",
@@ -44,7 +50,7 @@ const book = toolSpec(
     },
   },
   ["holder", "berths"],
-  "Create a Booking for a holder. One Passenger is created per berth, carrying the holder's name. Updates berths_taken on the Cabin Classes. Returns the Booking.",
+  "Create a Booking for a holder. One Passenger is created per berth, carrying the holder's name. Updates berths_taken on the Cabin Classes and the Voucher. Returns the Booking.",
 );
 
 describe("records per unit of a line", () => {
@@ -55,6 +61,7 @@ describe("records per unit of a line", () => {
         tool: "create_booking",
         arguments: {
           holder: "Lio Marsh",
+          voucher_code: "tern10",
           berths: [
             { cabin_class_id: "cc_1", quantity: 2 },
             { cabin_class_id: "cc_2", quantity: 1 },
@@ -70,5 +77,8 @@ describe("records per unit of a line", () => {
     expect(made.every((p) => p.quantity === 1)).toBe(true);
     const classes = state.cabin_classes as Record<string, { berths_taken: number }>;
     expect([classes.cc_1?.berths_taken, classes.cc_2?.berths_taken]).toEqual([5, 2]);
+    // The voucher the code names counts every berth of the booking; the other is left alone.
+    const vouchers = state.vouchers as Record<string, { berths_taken: number }>;
+    expect([vouchers.vc_1?.berths_taken, vouchers.vc_2?.berths_taken]).toEqual([0, 7]);
   });
 });
