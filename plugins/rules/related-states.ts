@@ -289,7 +289,7 @@ function keptEntries(c: RuleContext, target: Table, sentence: string, source: Ru
 function stateWords(list: string): string[] {
   const out: string[] = [];
   for (const part of list.split(/\s*,\s*|\s+and\s+|\s+or\s+/)) {
-    if (/^(the|a|an|its|and|or|with|to|by|from|for|on|in|at)$/.test(part.split(/\s+/)[0] as string)) break;
+    if (/^(the|a|an|its|their|these|those|and|or|with|to|by|from|for|on|in|at)$/.test(part.split(/\s+/)[0] as string)) break;
     out.push(part.trim());
   }
   return out;
