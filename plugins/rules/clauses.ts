@@ -612,6 +612,8 @@ function insertedEntry(
     // As the data's records are: a value every one holds alike (`type: "StudentEnrollment"`), a struct shaped as theirs.
     else if (sameValue(rows.map((r) => r[f.name])) !== undefined && f.name !== table.status?.field)
       fields[f.name] = { kind: "constant", value: sameValue(rows.map((r) => r[f.name])) };
+    // A new record of a table with states starts in the one its records start in (a new attendee is Attending).
+    else if (f.name === table.status?.field && table.status.initial) fields[f.name] = { kind: "constant", value: table.status.initial };
     else if (f.type === "object" && f.fields && rows.some((r) => r[f.name]))
       fields[f.name] = structOf(
         c,

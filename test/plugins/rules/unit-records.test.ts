@@ -29,8 +29,9 @@ const ferry = () => ({
     vc_2: { id: "vc_2", code: "TERN10", berths_taken: 4 },
   },
   passengers: {
-    ps_1: { id: "ps_1", booking_id: "bk_1", cabin_class_id: "cc_1", holder: "Ines Vale", quantity: 1 },
-    ps_2: { id: "ps_2", booking_id: "bk_2", cabin_class_id: "cc_2", holder: "Aro Penn", quantity: 1 },
+    ps_1: { id: "ps_1", booking_id: "bk_1", cabin_class_id: "cc_1", holder: "Ines Vale", quantity: 1, status: "Booked" },
+    ps_2: { id: "ps_2", booking_id: "bk_2", cabin_class_id: "cc_2", holder: "Aro Penn", quantity: 1, status: "Booked" },
+    ps_3: { id: "ps_3", booking_id: "bk_2", cabin_class_id: "cc_2", holder: "Aro Penn", quantity: 1, status: "Aboard" },
   },
 });
 
@@ -70,11 +71,13 @@ describe("records per unit of a line", () => {
       },
     ]);
     expect(outcomes[0]?.ok).toBe(true);
-    const made = Object.values(state.passengers as Record<string, { holder: string; cabin_class_id: string; quantity: number }>).filter(
-      (p) => p.holder === "Lio Marsh",
-    );
+    const made = Object.values(
+      state.passengers as Record<string, { holder: string; cabin_class_id: string; quantity: number; status: string }>,
+    ).filter((p) => p.holder === "Lio Marsh");
     expect(made.map((p) => p.cabin_class_id).sort()).toEqual(["cc_1", "cc_1", "cc_2"]);
     expect(made.every((p) => p.quantity === 1)).toBe(true);
+    // Each new passenger starts in the state the data's passengers start in.
+    expect(made.map((p) => p.status)).toEqual(["Booked", "Booked", "Booked"]);
     const classes = state.cabin_classes as Record<string, { berths_taken: number }>;
     expect([classes.cc_1?.berths_taken, classes.cc_2?.berths_taken]).toEqual([5, 2]);
     // The voucher the code names counts every berth of the booking; the other is left alone.
