@@ -67,6 +67,19 @@ export function bounds(c: RuleContext, source: "description" | "policy"): void {
           if (place && !/^\d/.test(bound[3] as string))
             c.require({ kind: "at-most", parameter: p.name, limit: { kind: "read", place } }, source, clause.trim());
         }
+        // "quantity_total (not below quantity_sold)": a remark after the parameter bounds it by a number of the record.
+        const floor = new RegExp(
+          `(?:^|[^a-z0-9_])${p.name}\\s*\\(\\s*(not below|not under|not less than|no less than|at least|not above|not over|not more than|no more than|at most)\\s+(?:the\\s+|its\\s+)?([a-z_ ]+?)\\s*[),]`,
+        ).exec(clause);
+        const place = floor && target ? c.numberNamed(floor[2] as string) : null;
+        if (floor && place) {
+          const op = /below|under|less|least/.test(floor[1] as string) ? ">=" : "<=";
+          c.require(
+            { kind: "compare", condition: { left: { kind: "parameter", name: p.name }, op, right: { kind: "read", place } } },
+            source,
+            `${p.name} ${floor[1]} ${floor[2]} (${clause.trim()})`,
+          );
+        }
       }
       // "can be renewed at most 2 times": a counter of the record, below the limit, up by one.
       const times = /\b(at most|up to|no more than|maximum of)\s+(\w+)\s+times\b|\b(at most|up to)\s+(once|twice|thrice)\b/.exec(clause);

@@ -3,7 +3,7 @@
 // owner is checked against it (not written over it), and the fields its parameters set (an optional
 // parameter only when it is given; a struct from its parts).
 import type { Field, Table } from "../../../lib/contracts/domain-schema.ts";
-import type { Condition, ValueExpr } from "../../../lib/contracts/tool-rules.ts";
+import type { Condition, Rule, ValueExpr } from "../../../lib/contracts/tool-rules.ts";
 import { fieldAt, leaves, nameWords, overlap } from "../../../lib/data-pack/places.ts";
 import { parametersIn } from "../../../lib/domain-model/service-arguments.ts";
 import { keyTable } from "../../../lib/service-tools/subject.ts";
@@ -127,8 +127,14 @@ function parameterFields(c: RuleContext): void {
   }
   const used = new Set<string>([...c.identifying]);
   // Slots read the parameters without storing them: a new date and time are still the record's.
+  // A bound on a new value of the record's field ("quantity_total (not below quantity_sold)") checks it, the value is still set.
+  const bound = (r: Rule): boolean => {
+    if (r.rule.kind !== "compare") return false;
+    const { left, right } = r.rule.condition;
+    return left.kind === "parameter" && right?.kind === "read" && target.fields.some((f) => f.name === left.name);
+  };
   for (const p of parametersIn(
-    [...c.requires, ...c.effects].filter((r) => !r.rule.kind.startsWith("slot-")).map((r) => ({ rule: r.rule })),
+    [...c.requires.filter((r) => !bound(r)), ...c.effects].filter((r) => !r.rule.kind.startsWith("slot-")).map((r) => ({ rule: r.rule })),
   ))
     used.add(p);
   const free = c.text.parameters.filter((p) => !used.has(p.name) && !keyTable(p, [...c.tables.values()]));
