@@ -74,6 +74,7 @@ import { textCounters } from "./text-counters.ts";
 import { unitRecords } from "./unit-records.ts";
 import { upserts } from "./upserts.ts";
 import { useCounters } from "./use-counters.ts";
+import { valueBranches } from "./value-branches.ts";
 
 /** A service domain's rules: every tool's, on the tables read off its data, with the clock its policy sets. */
 export function deriveRules(
@@ -154,6 +155,7 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
         `only a ${target.entity} that is ${rest.join(" or ")} (${c.text.name} leads to ${to.value}: a ${target.entity} already ${to.value} is refused)`,
       );
   }
+  valueBranches(c);
   entryFieldsSet(c);
   // The time a record holds only in the state the call puts it in (a scheduled send time).
   stateTimes(c, to?.value ?? null);
