@@ -71,6 +71,7 @@ import { stateTimes } from "./state-times.ts";
 import { statedNewKey } from "./stated-keys.ts";
 import { targetStatus } from "./statuses.ts";
 import { textCounters } from "./text-counters.ts";
+import { uniqueValues } from "./unique-values.ts";
 import { unitRecords } from "./unit-records.ts";
 import { upserts } from "./upserts.ts";
 import { useCounters } from "./use-counters.ts";
@@ -316,6 +317,7 @@ export function deriveServiceModel(
     const made = deriveCreation(c);
     nestedRecords(c);
     unitRecords(c);
+    uniqueValues(c);
     if (made) {
       // A key the description spells out wins over the data's pattern (random ids show none).
       service.newKey = statedNewKey(c) ?? made.newKey;
