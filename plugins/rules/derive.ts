@@ -75,7 +75,7 @@ import { uniqueValues } from "./unique-values.ts";
 import { unitRecords } from "./unit-records.ts";
 import { upserts } from "./upserts.ts";
 import { useCounters } from "./use-counters.ts";
-import { valueBranches } from "./value-branches.ts";
+import { flagBranches, valueBranches } from "./value-branches.ts";
 
 /** A service domain's rules: every tool's, on the tables read off its data, with the clock its policy sets. */
 export function deriveRules(
@@ -161,6 +161,7 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
   // The time a record holds only in the state the call puts it in (a scheduled send time).
   stateTimes(c, to?.value ?? null);
   data.transitions();
+  flagBranches(c);
   fieldMasks(c);
   schemaEffects(c);
   data.after();

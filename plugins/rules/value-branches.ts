@@ -67,3 +67,63 @@ export function valueBranches(c: RuleContext): void {
     }
   }
 }
+
+/**
+ * A yes/no parameter that picks between two acts ("check in (checked_in true) or undo a check-in
+ * (checked_in false) … sets the status to Checked In / Attending"): the two states written with a
+ * slash go to true and false in the order the text gives them; true needs a record not yet in its
+ * state, false one in it (an undo of what was done), in place of the verb's guess.
+ */
+export function flagBranches(c: RuleContext): void {
+  const status = c.target?.status;
+  if (!status || c.subject.kind !== "change") return;
+  const written = c
+    .sentences("description")
+    .map((s) => s.written)
+    .join(" ");
+  for (const p of c.text.parameters) {
+    if (p.type !== "boolean") continue;
+    const yes = written.search(new RegExp(`\\(\\s*${p.name}\\s*(?:=|:)?\\s*true\\s*\\)`, "i"));
+    const no = written.search(new RegExp(`\\(\\s*${p.name}\\s*(?:=|:)?\\s*false\\s*\\)`, "i"));
+    const pair = /\bstatus\s+to\s+([A-Za-z][A-Za-z _]*?)\s*\/\s*([A-Za-z][A-Za-z _]*?)(?=\s+and\b|\s*[.,;]|$)/i.exec(written);
+    if (yes < 0 || no < 0 || !pair) continue;
+    const state = (word: string) => status.values.find((v) => v.toLowerCase() === word.trim().toLowerCase());
+    const [first, second] = [state(pair[1] as string), state(pair[2] as string)];
+    if (!first || !second) continue;
+    const [onTrue, onFalse] = yes < no ? [first, second] : [second, first];
+    const on = (value: boolean): Condition[] => [
+      { left: { kind: "parameter", name: p.name }, op: "==", right: { kind: "constant", value } },
+    ];
+    const at = (r: Rule) => r.rule.kind === "set" && r.rule.place.hops.length === 0 && r.rule.place.path.join(".") === status.field;
+    const kept = c.effects.filter((r) => !at(r));
+    c.effects.length = 0;
+    c.effects.push(...kept);
+    for (const [value, to] of [
+      [true, onTrue],
+      [false, onFalse],
+    ] as const)
+      c.effect(
+        { kind: "set", place: { hops: [], path: [status.field] }, value: { kind: "constant", value: to } },
+        "description",
+        `with ${p.name} ${value}, the ${c.target?.entity} becomes ${to} (${pair[0]})`,
+        on(value),
+      );
+    // The verb's own guess ("a record already Checked In is refused") gives way to the pair: true
+    // needs a record not yet in its state, false one in it (an undo of what was done).
+    const guessed = c.requires.filter((r) => r.source === "name" && r.rule.kind === "status-in" && r.rule.place.hops.length === 0);
+    for (const r of guessed) c.requires.splice(c.requires.indexOf(r), 1);
+    const place = { hops: [], path: [status.field] };
+    c.requireWhen(
+      { kind: "status-in", place, values: status.values.filter((v) => v !== onTrue) },
+      on(true),
+      "description",
+      `with ${p.name} true, a ${c.target?.entity} already ${onTrue} is refused (${pair[0]})`,
+    );
+    c.requireWhen(
+      { kind: "status-in", place, values: [onTrue] },
+      on(false),
+      "description",
+      `with ${p.name} false, the ${c.target?.entity} must be ${onTrue} (${pair[0]})`,
+    );
+  }
+}
