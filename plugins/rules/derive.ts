@@ -62,6 +62,7 @@ import { schemaEffects, schemaRequirements } from "./passes/schema.ts";
 import { policyFees } from "./policy-fees.ts";
 import { qualifiedReferences } from "./qualified-references.ts";
 import { relatedCounts } from "./related-counts.ts";
+import { releasedCounts } from "./released-counts.ts";
 import { remainderDefaults } from "./remainder-defaults.ts";
 import { roleRecords } from "./role-records.ts";
 import { signedInFlag, signInAndOut } from "./session-flag.ts";
@@ -131,6 +132,7 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
   textCounters(c);
   keyedBalances(c);
   relatedCounts(c);
+  releasedCounts(c);
   listedMoves(c);
   blockingRecords(c);
   chosenSources(c);
