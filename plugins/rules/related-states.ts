@@ -94,6 +94,12 @@ function referredRequirements(
     String.raw`\bwith\s+(?:an?|its|the)\s+${entity}\s+(?:assigned|attached|allocated)\s+(?:that|which)\s+is\s+${WORDS}`,
   ).exec(sentence);
   if (held) require((path) => ({ hops, path }), held[1] as string, held[0], true);
+  // "Only for an active attendee of a live event": the record it belongs to must be in that state.
+  const own = c.target?.entity;
+  const of = own
+    ? new RegExp(String.raw`\bonly\s+(?:for|on|to)\b[^.;]*?\b${own}\s+of\s+an?\s+([a-z_-]+)\s+${entity}\b`).exec(sentence)
+    : null;
+  if (of) require((path) => ({ hops, path }), of[1] as string, of[0], false);
   const named = new RegExp(String.raw`\bthe\s+new\s+${entity}\s+must\s+be\s+${WORDS}`).exec(sentence);
   const param = named ? namingParameter(c, table) : null;
   if (named && param) require((path) => newPlace(table, param, path), named[1] as string, named[0], false);
