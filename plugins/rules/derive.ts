@@ -61,6 +61,7 @@ import { policyPass } from "./passes/policy.ts";
 import { schemaEffects, schemaRequirements } from "./passes/schema.ts";
 import { policyFees } from "./policy-fees.ts";
 import { qualifiedReferences } from "./qualified-references.ts";
+import { refusedCases } from "./refused-cases.ts";
 import { relatedCounts } from "./related-counts.ts";
 import { releasedCounts } from "./released-counts.ts";
 import { remainderDefaults } from "./remainder-defaults.ts";
@@ -321,6 +322,7 @@ export function deriveServiceModel(
     nestedRecords(c);
     unitRecords(c);
     uniqueValues(c);
+    refusedCases(c);
     if (made) {
       // A key the description spells out wins over the data's pattern (random ids show none).
       service.newKey = statedNewKey(c) ?? made.newKey;
