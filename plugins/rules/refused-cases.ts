@@ -4,6 +4,7 @@
 // or hold that value.
 import type { Table } from "../../lib/contracts/domain-schema.ts";
 import type { RuleSource, ValueExpr } from "../../lib/contracts/tool-rules.ts";
+import { TERMINAL_STATES } from "../../lib/domain-model/lexicon.ts";
 import { valueIn } from "../../lib/domain-model/service-arguments.ts";
 import { keyTable } from "../../lib/service-tools/subject.ts";
 import type { RuleContext } from "./context.ts";
@@ -40,6 +41,12 @@ export function refusedCases(c: RuleContext): void {
       // "for a canceled event", "once the event has started": the state refuses.
       const state =
         /^(?:for|on)\s+an?\s+([a-z_]+)\s+([a-z ]+)$/.exec(item.trim()) ?? /^once\s+the\s+([a-z ]+?)\s+has\s+([a-z_]+)$/.exec(item.trim());
+      // "while the order has another open request": a record of the tool's table still open for the same one.
+      const another = /^while\s+the\s+([a-z ]+?)\s+has\s+another\s+(?:open|active|pending|outstanding)\s+([a-z ]+)$/.exec(item.trim());
+      if (another) {
+        openAlready(c, another[1] as string, another[2] as string, source, item);
+        continue;
+      }
       if (whose) {
         const table = tableOf(c, whose[1] as string);
         const key = table ? reach(c, table) : null;
@@ -61,6 +68,33 @@ export function refusedCases(c: RuleContext): void {
       }
     }
   }
+}
+
+/** States in which a record is done with: not open any more. */
+const CLOSED = new Set([...TERMINAL_STATES, "denied", "canceled", "expired", "failed", "resolved", "archived"]);
+
+/** No other record of the tool's table, for the record `owner` names, may be in a state not yet closed. */
+function openAlready(c: RuleContext, owner: string, noun: string, source: RuleSource, item: string): void {
+  const target = c.target;
+  const table = tableOf(c, owner);
+  if (!target?.status || !table || !target.entity.endsWith(noun.trim())) return;
+  const link = target.fields.find((f) => f.references === table.name);
+  const key = reach(c, table);
+  if (!link || !key) return;
+  const closed = target.status.values.filter((v) => CLOSED.has(v.toLowerCase()));
+  if (closed.length === 0) return;
+  const where = [
+    { field: link.name, value: key },
+    ...closed.map((v) => ({ field: target.status?.field as string, value: { kind: "constant" as const, value: v }, not: true })),
+  ];
+  c.require(
+    {
+      kind: "compare",
+      condition: { left: { kind: "aggregate", op: "count", table: target.name, where }, op: "==", right: { kind: "constant", value: 0 } },
+    },
+    source,
+    `refused ${item.trim()}: another ${target.entity} of the ${table.entity} is not yet ${closed.join(" or ")}`,
+  );
 }
 
 /** `path` and the one text field under it that holds `value` in the data. */
