@@ -312,7 +312,8 @@ class ServiceWriter {
       this.#helpers.add("counterKey");
       const holder = this.#place({ ...pattern.counter, path: pattern.counter.path.slice(0, -1) });
       this.lines.push(
-        `const { key: ${name}, value: ${value} } = counterKey(${holder}, ${q(pattern.counter.path.at(-1) as string)}, ${q(pattern.prefix)});`,
+        // Keys the data's records write as text ("1783345011") stay text, though the counter is a number.
+        `const { key: ${name}, value: ${value} } = counterKey(${holder}, ${q(pattern.counter.path.at(-1) as string)}, ${q(pattern.prefix)}${pattern.numeric === false ? ", true" : ""});`,
       );
       return;
     }
