@@ -99,7 +99,7 @@ export type ValueExpr =
   /** The total of `path` over the elements of the list `of` (a transfer's total quantity). */
   | { kind: "sum"; of: ValueExpr; path: string[] }
   /** A number written with at least `digits` digits, zero-padded (`00000042`). */
-  | { kind: "digits"; value: ValueExpr; digits: number }
+  | { kind: "digits"; value: ValueExpr; digits: number; decimals?: number }
   /** `path` of the element of the list `of` whose `field` equals `equals` (the points of the reward tier a call names); undefined when none does. */
   | { kind: "element"; of: ValueExpr; field: string; equals: ValueExpr; path: string[] }
   /** The text at `place` with the number it ends in moved on by `by`, its prefix and width kept (`v11` → `v12`). */
@@ -170,7 +170,13 @@ const valueExprUnion = z.discriminatedUnion("kind", [
     ),
   }),
   z.object({ kind: z.literal("sum"), of: z.lazy(() => valueExprSchema), path: z.array(z.string()) }),
-  z.object({ kind: z.literal("digits"), value: z.lazy(() => valueExprSchema), digits: z.number().int() }),
+  z.object({
+    kind: z.literal("digits"),
+    value: z.lazy(() => valueExprSchema),
+    digits: z.number().int(),
+    /** Written with this many places after the point (`15` → `15.00`), as the data writes decimal text. */
+    decimals: z.number().int().optional(),
+  }),
   z.object({
     kind: z.literal("element"),
     of: z.lazy(() => valueExprSchema),

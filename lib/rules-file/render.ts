@@ -79,7 +79,9 @@ export function valueText(value: ValueExpr, subject: string): string {
     case "bump":
       return `${placeText(value.place, subject)} with its number ${value.by < 0 ? "less" : "plus"} ${Math.abs(value.by)}`;
     case "digits":
-      return `${valueText(value.value, subject)} in ${value.digits} digits`;
+      return value.decimals !== undefined
+        ? `${valueText(value.value, subject)} written with ${value.decimals} decimals`
+        : `${valueText(value.value, subject)} in ${value.digits} digits`;
     case "match": {
       const where = value.where.map((w) => `${w.field} = ${valueText(w.value, subject)}`).join(" and ");
       return `the ${value.field ?? "key"} of the ${value.table} record whose ${where}`;

@@ -470,6 +470,9 @@ class ServiceWriter {
         return `bumped(${at}, ${value.by})`;
       }
       case "digits":
+        // Decimal text ("15" → "15.00"); a value that is no number is left as given.
+        if (value.decimals !== undefined)
+          return `((v: any) => (v === undefined || v === null || v === "" || !Number.isFinite(Number(v)) ? v : Number(v).toFixed(${value.decimals})))(${this.#value(value.value)})`;
         return `String(${this.#value(value.value)} ?? "").padStart(${value.digits}, "0")`;
       case "match": {
         const table = this.#tables.get(value.table) as Table;

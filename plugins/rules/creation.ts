@@ -11,7 +11,7 @@ import { isTime, nowFor, type RuleContext } from "./context.ts";
 import { keyEchoes, newKeyOf } from "./counters.ts";
 import { kindredValues } from "./kindred-values.ts";
 import { completeLineItems } from "./line-items.ts";
-import { keepNullFields } from "./record-shape.ts";
+import { keepDecimalText, keepNullFields } from "./record-shape.ts";
 import { bookingSlots, slotPool } from "./slots.ts";
 import { snapshotFields } from "./snapshots.ts";
 import { statusesIn } from "./statuses.ts";
@@ -95,6 +95,7 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
   Object.assign(fields, namedEntryNumbers(c, table, fields));
   completeLineItems(c, table, fields);
   keepNullFields(c, table, fields);
+  keepDecimalText(c, table, fields);
   kindredValues(c, table, fields);
   // Fields copied from the record a reference names (a card's number); a balance after, once the call's effects ran.
   const snapshots = snapshotFields(
