@@ -106,7 +106,7 @@ export type ValueExpr =
   /** The total of `path` over the elements of the list `of` (a transfer's total quantity). */
   | { kind: "sum"; of: ValueExpr; path: string[] }
   /** A number written with at least `digits` digits, zero-padded (`00000042`). */
-  | { kind: "digits"; value: ValueExpr; digits: number }
+  | { kind: "digits"; value: ValueExpr; digits: number; decimals?: number }
   /** `path` of the element of the list `of` whose `field` equals `equals` (the points of the reward tier a call names); undefined when none does. */
   | { kind: "element"; of: ValueExpr; field: string; equals: ValueExpr; path: string[] }
   /** The text at `place` with the number it ends in moved on by `by`, its prefix and width kept (`v11` → `v12`). */
@@ -184,7 +184,13 @@ const valueExprUnion = z.discriminatedUnion("kind", [
     ),
   }),
   z.object({ kind: z.literal("sum"), of: z.lazy(() => valueExprSchema), path: z.array(z.string()) }),
-  z.object({ kind: z.literal("digits"), value: z.lazy(() => valueExprSchema), digits: z.number().int() }),
+  z.object({
+    kind: z.literal("digits"),
+    value: z.lazy(() => valueExprSchema),
+    digits: z.number().int(),
+    /** Written with this many places after the point (`15` → `15.00`), as the data writes decimal text. */
+    decimals: z.number().int().optional(),
+  }),
   z.object({
     kind: z.literal("element"),
     of: z.lazy(() => valueExprSchema),
@@ -376,7 +382,8 @@ export const effectSchema = z.discriminatedUnion("kind", [
    * A record is made in another table (a history entry, a ledger line), keyed as `key` says, with
    * these fields; with `each`, one per element of that array parameter (`{kind: "item"}` is the
    * element), and with `alongside`, with each new record these of other tables (a reservation's
-   * folio), where `{kind: "inserted"}` is the new record's key.
+   * folio), where `{kind: "inserted"}` is the new record's key; with `times` too, as many records
+   * per element as the element's number at that path says (an attendee per ticket of a line).
    */
   z.object({
     kind: z.literal("insert"),
@@ -384,6 +391,7 @@ export const effectSchema = z.discriminatedUnion("kind", [
     key: newKeySchema,
     fields: z.record(z.string(), valueExprSchema),
     each: z.string().optional(),
+    times: z.array(z.string()).optional(),
     alongside: z.array(z.object({ table: z.string(), key: newKeySchema, fields: z.record(z.string(), valueExprSchema) })).optional(),
   }),
   /**
@@ -409,6 +417,8 @@ export const effectSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("add-each"),
     place: placeSchema,
+    /** The elements of this array parameter, instead of the list at `place` (the lines a new order is given). */
+    list: z.string().optional(),
     named: z.object({ table: z.string(), field: z.string() }).optional(),
     of: z.object({ table: z.string(), field: z.string() }).optional(),
     /**

@@ -543,6 +543,8 @@ export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | u
     }
     case "digits": {
       const v = evaluate(input, value.value, record, args);
+      if (value.decimals !== undefined)
+        return v === undefined || v === null || v === "" || !Number.isFinite(Number(v)) ? v : Number(v).toFixed(value.decimals);
       return v === undefined || v === null ? undefined : String(v).padStart(value.digits, "0");
     }
     case "match": {

@@ -83,7 +83,9 @@ export function valueText(value: ValueExpr, subject: string): string {
     case "bump":
       return `${placeText(value.place, subject)} with its number ${value.by < 0 ? "less" : "plus"} ${Math.abs(value.by)}`;
     case "digits":
-      return `${valueText(value.value, subject)} in ${value.digits} digits`;
+      return value.decimals !== undefined
+        ? `${valueText(value.value, subject)} written with ${value.decimals} decimals`
+        : `${valueText(value.value, subject)} in ${value.digits} digits`;
     case "match": {
       const where = value.where.map((w) => `${w.field} = ${valueText(w.value, subject)}`).join(" and ");
       return `the ${value.field ?? "key"} of the ${value.table} record whose ${where}`;
@@ -174,7 +176,7 @@ export function effectText(rule: Effect, subject: string): string {
     case "put":
       return `puts into ${placeText(rule.place, subject)} a new entry (${keyText(rule.key)}) with ${fieldsText(rule.fields, subject)}`;
     case "insert":
-      return `inserts ${rule.each ? `for each element of the argument \`${rule.each}\`` : ""} a record into ${rule.table} (${keyText(rule.key)}) with ${fieldsText(rule.fields, subject)}${(rule.alongside ?? []).map((a) => `, and with it a record into ${a.table} (${keyText(a.key)}) with ${fieldsText(a.fields, subject)}`).join("")}`;
+      return `inserts ${rule.each ? `for each element of the argument \`${rule.each}\`${rule.times ? ` (one per unit of its ${rule.times.join(".")})` : ""}` : ""} a record into ${rule.table} (${keyText(rule.key)}) with ${fieldsText(rule.fields, subject)}${(rule.alongside ?? []).map((a) => `, and with it a record into ${a.table} (${keyText(a.key)}) with ${fieldsText(a.fields, subject)}`).join("")}`;
     case "slot-take":
       return `takes ${valueText(rule.value, subject)} out of the list at ${valueText(rule.key, subject)} of ${placeText(rule.place, subject)}`;
     case "set-named":
@@ -187,7 +189,7 @@ export function effectText(rule: Effect, subject: string): string {
       const records = rule.matching
         ? `each record of ${rule.matching.table} with ${rule.matching.where.map((w) => `${w.field} = ${valueText(w.value, subject)}`).join(" and ")}, for every element of ${placeText(rule.place, subject)}`
         : rule.named
-          ? `each record of ${rule.named.table} an element of ${placeText(rule.place, subject)} names by its ${rule.named.field}`
+          ? `each record of ${rule.named.table} an element of ${rule.list ? `the argument \`${rule.list}\`` : placeText(rule.place, subject)} names by its ${rule.named.field}`
           : `each record of ${rule.of?.table} whose ${rule.of?.field} is the key of ${placeText(rule.place, subject)}`;
       const entry = rule.entry
         ? `, and records for each an entry in ${rule.entry.table} (${keyText(rule.entry.key)}) with ${fieldsText(rule.entry.fields, subject)}${rule.entry.after ? `, ${rule.entry.after} = the number it leaves` : ""}`

@@ -312,7 +312,8 @@ class ServiceWriter {
       this.#helpers.add("counterKey");
       const holder = this.#place({ ...pattern.counter, path: pattern.counter.path.slice(0, -1) });
       this.lines.push(
-        `const { key: ${name}, value: ${value} } = counterKey(${holder}, ${q(pattern.counter.path.at(-1) as string)}, ${q(pattern.prefix)});`,
+        // Keys the data's records write as text ("1783345011") stay text, though the counter is a number.
+        `const { key: ${name}, value: ${value} } = counterKey(${holder}, ${q(pattern.counter.path.at(-1) as string)}, ${q(pattern.prefix)}${pattern.numeric === false ? ", true" : ""});`,
       );
       return;
     }
@@ -491,6 +492,9 @@ class ServiceWriter {
         return `bumped(${at}, ${value.by})`;
       }
       case "digits":
+        // Decimal text ("15" → "15.00"); a value that is no number is left as given.
+        if (value.decimals !== undefined)
+          return `((v: any) => (v === undefined || v === null || v === "" || !Number.isFinite(Number(v)) ? v : Number(v).toFixed(${value.decimals})))(${this.#value(value.value)})`;
         return `String(${this.#value(value.value)} ?? "").padStart(${value.digits}, "0")`;
       case "match": {
         const table = this.#tables.get(value.table) as Table;
@@ -776,7 +780,10 @@ class ServiceWriter {
         this.#lastInserted = made(rule);
         for (const other of rule.alongside ?? []) made(other);
         const body = this.lines.splice(start).map((line) => `  ${line}`);
-        this.lines.push(`for (const item of (Array.isArray(${arg(rule.each)}) ? ${arg(rule.each)} : []) as any[]) {`, ...body, "}");
+        // `times`: the element's count of units, one record each (a missing or bad count is one).
+        const units = rule.times ? `Math.max(0, Math.floor(Number(${path("item", rule.times, false)} ?? 1)) || 0)` : null;
+        const inner = units ? [`  for (let unit = 0; unit < ${units}; unit++) {`, ...body.map((line) => `  ${line}`), "  }"] : body;
+        this.lines.push(`for (const item of (Array.isArray(${arg(rule.each)}) ? ${arg(rule.each)} : []) as any[]) {`, ...inner, "}");
         this.#lastInserted = outer;
         break;
       }
@@ -802,7 +809,7 @@ class ServiceWriter {
         if (!table) break;
         this.#helpers.add("money");
         this.#helpers.add("amountOf");
-        const at = this.#place(rule.place);
+        const at = rule.list ? arg(rule.list) : this.#place(rule.place);
         const rows = `(${this.#rows(table)} ?? {})`;
         const entryTable = rule.entry ? this.#tables.get(rule.entry.table) : undefined;
         // The counter an entry's key comes from is looked up here, outside the loop that takes keys from it.

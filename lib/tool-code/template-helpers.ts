@@ -191,11 +191,11 @@ function bumped(text: unknown, by: number): unknown {
   const m = typeof text === "string" ? /^(.*?)(\\d+)$/.exec(text) : null;
   return m ? m[1] + String(Number(m[2]) + by).padStart(m[2].length, "0") : text;
 }`,
-  counterKey: `/** The next key from a counter the data keeps: its value (as text for the table, as the data writes it in the record), then one more. */
-function counterKey(holder: any, field: string, prefix: string): { key: string; value: unknown } {
+  counterKey: `/** The next key from a counter the data keeps: its value (as text for the table; in the record as the data writes its keys, a number unless text), then one more. */
+function counterKey(holder: any, field: string, prefix: string, text = false): { key: string; value: unknown } {
   const n = Number(holder?.[field] ?? 1);
   if (holder) holder[field] = n + 1;
-  return { key: prefix + String(n), value: prefix === "" ? n : prefix + String(n) };
+  return { key: prefix + String(n), value: prefix === "" && !text ? n : prefix + String(n) };
 }`,
   exactArithmetic: `/**
  * An arithmetic expression (numbers, + - * /, parentheses) evaluated exactly: every number is a

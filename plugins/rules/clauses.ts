@@ -377,10 +377,12 @@ function effect(c: RuleContext, clause: Clause, body: string, when: Condition[] 
   // A record of another table made by the call: "appends an entry to the inventory adjustment
   // history", "two Transactions are posted", "a PaymentRefund {…} is stored".
   if (
-    (m =
-      /^(?:.*?\s)?(?:appends|adds|records|logs|writes|creates|stores|posts|inserts)\s+(?:an?|one|two|\d+|the)?\s*(.*?)(?:\s+(?:to|in|into)\s+(?:the\s+)?(.+?))?(?:\s*⟦|\s*\{|$)/.exec(
-        body,
-      )) ||
+    // "adds to the order's amount_refunded": the verb's object is a number it grows, no record is made.
+    (!/^(?:.*?\s)?(?:appends|adds)\s+(?:to|into|onto)\s/.test(body) &&
+      (m =
+        /^(?:.*?\s)?(?:appends|adds|records|logs|writes|creates|stores|posts|inserts)\s+(?:an?|one|two|\d+|the)?\s*(.*?)(?:\s+(?:to|in|into)\s+(?:the\s+)?(.+?))?(?:\s*⟦|\s*\{|$)/.exec(
+          body,
+        ))) ||
     // Passive: a new record named by its entity ("a PaymentRefund … is stored"), not a field of one ("the condition of the item is recorded").
     ((m = /^(?:an?|one|two|\d+|new)\s+(.+?)\s+(?:is|are)\s+(?:stored|created|recorded|appended|logged|posted|inserted|written)\b/.exec(
       body,
@@ -610,6 +612,8 @@ function insertedEntry(
     // As the data's records are: a value every one holds alike (`type: "StudentEnrollment"`), a struct shaped as theirs.
     else if (sameValue(rows.map((r) => r[f.name])) !== undefined && f.name !== table.status?.field)
       fields[f.name] = { kind: "constant", value: sameValue(rows.map((r) => r[f.name])) };
+    // A new record of a table with states starts in the one its records start in (a new attendee is Attending).
+    else if (f.name === table.status?.field && table.status.initial) fields[f.name] = { kind: "constant", value: table.status.initial };
     else if (f.type === "object" && f.fields && rows.some((r) => r[f.name]))
       fields[f.name] = structOf(
         c,

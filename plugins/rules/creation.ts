@@ -11,7 +11,7 @@ import { fitsField, isTime, nowFor, type RuleContext } from "./context.ts";
 import { keyEchoes, newKeyOf } from "./counters.ts";
 import { kindredValues } from "./kindred-values.ts";
 import { completeLineItems } from "./line-items.ts";
-import { keepNullFields } from "./record-shape.ts";
+import { keepDecimalText, keepNullFields } from "./record-shape.ts";
 import { bookingSlots, slotPool } from "./slots.ts";
 import { snapshotFields } from "./snapshots.ts";
 import { statusesIn } from "./statuses.ts";
@@ -105,6 +105,7 @@ export function deriveCreation(c: RuleContext): { fields: Record<string, ValueEx
   Object.assign(fields, namedEntryNumbers(c, table, fields));
   completeLineItems(c, table, fields);
   keepNullFields(c, table, fields);
+  keepDecimalText(c, table, fields);
   kindredValues(c, table, fields);
   // Fields copied from the record a reference names (a card's number); a balance after, once the call's effects ran.
   const snapshots = snapshotFields(
@@ -283,7 +284,13 @@ function initialStatus(c: RuleContext, table: Table): string | null {
         written,
       );
     if (said?.[1] && /\b(created|placed|made|opened|booked|starts?|new|initial|is)\b/.test(sentence)) {
-      const word = said[1].trim();
+      // "A request made later than … is created with status X; otherwise Y": X is the exception a
+      // condition picks, Y the state a plain new record takes.
+      const rest = written.slice((said.index ?? 0) + said[0].length);
+      const otherwise = /^\s*[;,]?\s*(?:otherwise|else)\s*,?\s*(?:(?:it is|the status is|status)\s+)?["'“`]?([A-Za-z][A-Za-z_-]*)/i.exec(
+        said[0].endsWith(";") || said[0].endsWith(",") ? ` ${rest}` : rest,
+      );
+      const word = (otherwise?.[1] ?? said[1]).trim();
       return values.find((v) => v.toLowerCase() === word.toLowerCase()) ?? word;
     }
   }

@@ -50,7 +50,7 @@ import { laterTimes } from "./later-times.ts";
 import { keepListTotals } from "./list-totals.ts";
 import { listedMoves } from "./listed-moves.ts";
 import { keepTotals } from "./mirrored-totals.ts";
-import { missingRefusals } from "./missing-refusals.ts";
+import { missingRefusals, requiredChildren } from "./missing-refusals.ts";
 import { movingFlag } from "./moving-flag.ts";
 import { namedRecords } from "./named-records.ts";
 import { nestedRecords } from "./nested-records.ts";
@@ -66,7 +66,9 @@ import { schemaEffects, schemaRequirements } from "./passes/schema.ts";
 import { policyFees } from "./policy-fees.ts";
 import { qualifiedReferences } from "./qualified-references.ts";
 import { readOnlyRefusals } from "./read-only.ts";
+import { refusedCases } from "./refused-cases.ts";
 import { relatedCounts } from "./related-counts.ts";
+import { releasedCounts } from "./released-counts.ts";
 import { releasedHolds } from "./released-holds.ts";
 import { remainderDefaults } from "./remainder-defaults.ts";
 import { roleRecords } from "./role-records.ts";
@@ -77,8 +79,11 @@ import { stateTimes } from "./state-times.ts";
 import { statedNewKey } from "./stated-keys.ts";
 import { targetStatus } from "./statuses.ts";
 import { textCounters } from "./text-counters.ts";
+import { uniqueValues } from "./unique-values.ts";
+import { unitRecords } from "./unit-records.ts";
 import { upserts } from "./upserts.ts";
 import { useCounters } from "./use-counters.ts";
+import { flagBranches, valueBranches } from "./value-branches.ts";
 import { wrappedRecords } from "./wrapped-records.ts";
 
 /** A service domain's rules: every tool's, on the tables read off its data, with the clock its policy sets. */
@@ -135,6 +140,7 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
   textCounters(c);
   keyedBalances(c);
   relatedCounts(c);
+  releasedCounts(c);
   listedMoves(c);
   blockingRecords(c);
   chosenSources(c);
@@ -144,6 +150,7 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
   policyPass(c, to?.value ?? null);
   // "refuses a campaign with no subject line, …, or zero recipients": what the record must hold.
   missingRefusals(c);
+  requiredChildren(c);
   flagAlreadySet(c);
   unsaidState(c, to);
   resolveContradictions(c);
@@ -159,12 +166,14 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
         `only a ${target.entity} that is ${rest.join(" or ")} (${c.text.name} leads to ${to.value}: a ${target.entity} already ${to.value} is refused)`,
       );
   }
+  valueBranches(c);
   entryFieldsSet(c);
   // The time a record holds only in the state the call puts it in (a scheduled send time).
   stateTimes(c, to?.value ?? null);
   // Fields a record holds only while a flag the call sets is on (a cancellation's time and details).
   flagFields(c);
   data.transitions(allowed);
+  flagBranches(c);
   fieldMasks(c);
   schemaEffects(c);
   data.after();
@@ -320,6 +329,9 @@ export function deriveServiceModel(
     policyPass(c, null);
     const made = deriveCreation(c);
     nestedRecords(c);
+    unitRecords(c);
+    uniqueValues(c);
+    refusedCases(c);
     if (made) {
       // A key the description spells out wins over the data's pattern (random ids show none).
       service.newKey = statedNewKey(c) ?? made.newKey;

@@ -1,6 +1,8 @@
-// A text field that is two others joined by a space in every record (`full_name` from the first and
-// last names, wherever they are kept: `name.first`, `merge_fields.LNAME`): the service keeps it so.
-// No text says so call by call; a call that changes either part changes the joined text with it.
+// A text field that is two others joined by a space in every record that holds it (`full_name` from
+// the first and last names, wherever they are kept: `name.first`, `merge_fields.LNAME`; `card.full`
+// from `card.given` and `card.family`): the service keeps it so. No text says so call by call; a
+// call that changes either part changes the joined text with it, and one that touches neither
+// leaves it.
 import type { Table } from "../../lib/contracts/domain-schema.ts";
 import type { Place } from "../../lib/contracts/tool-rules.ts";
 import { leaves } from "../../lib/data-pack/places.ts";
@@ -9,19 +11,20 @@ import { here, type RuleContext } from "./context.ts";
 
 /** The parts a joined field is made of, as paths in the record. */
 export interface Joined {
-  field: string;
+  path: string[];
   parts: [string[], string[]];
 }
 
 /** Fewer records than this prove nothing: a join by chance. */
-const MIN_RECORDS = 3;
+const MIN_RECORDS = 2;
 
-/** A top-level text field equal in every record to two other text leaves joined by a space (a part left empty leaves the other alone). */
-export function joinedFields(table: Table, rows: readonly unknown[]): Joined[] {
-  if (rows.length < MIN_RECORDS) return [];
+/** A text field equal, in every record holding it, to two other text leaves joined by a space (a part left empty leaves the other alone). */
+export function joinedFields(table: Table, all: readonly unknown[]): Joined[] {
   const texts = leaves(table.fields).filter((l) => l.field.type === "string" && !l.field.format && !l.field.enum);
   const out: Joined[] = [];
-  for (const whole of texts.filter((l) => l.path.length === 1)) {
+  for (const whole of texts) {
+    const rows = all.filter((r) => typeof valueIn(r, whole.path) === "string");
+    if (rows.length < MIN_RECORDS) continue;
     for (const first of texts) {
       if (first === whole) continue;
       const second = texts.find(
@@ -38,7 +41,7 @@ export function joinedFields(table: Table, rows: readonly unknown[]): Joined[] {
           rows.some((r) => valueIn(r, first.path) !== "" && valueIn(r, s.path) !== ""),
       );
       if (second) {
-        out.push({ field: whole.path[0] as string, parts: [first.path, second.path] });
+        out.push({ path: whole.path, parts: [first.path, second.path] });
         break;
       }
     }
@@ -51,7 +54,7 @@ export function keepJoinedFields(c: RuleContext): void {
   if (c.subject.kind !== "change" || !c.target) return;
   const rows = Object.values(c.data[c.target.name] ?? {});
   for (const joined of joinedFields(c.target, rows)) {
-    if (c.writes(here([joined.field]))) continue;
+    if (c.writes(here(joined.path))) continue;
     const writes = (path: string[]) =>
       c.effects.filter(
         (r) =>
@@ -68,11 +71,11 @@ export function keepJoinedFields(c: RuleContext): void {
     c.effect(
       {
         kind: "set",
-        place: here([joined.field]),
+        place: here(joined.path),
         value: { kind: "concat", parts: [after(joined.parts[0]), { kind: "constant", value: " " }, after(joined.parts[1])] },
       },
       "data",
-      `${joined.field} is ${joined.parts[0].join(".")} and ${joined.parts[1].join(".")} joined by a space in every record of the data`,
+      `${joined.path.join(".")} is ${joined.parts[0].join(".")} and ${joined.parts[1].join(".")} joined by a space in every record of the data`,
       same ? touching[0]?.when : undefined,
     );
   }

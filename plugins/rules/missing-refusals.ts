@@ -7,6 +7,7 @@ import type { Condition, Requirement } from "../../lib/contracts/tool-rules.ts";
 import { leaves, nameWords } from "../../lib/data-pack/places.ts";
 import { valueIn } from "../../lib/domain-model/service-arguments.ts";
 import { singular } from "../../lib/domain-model/words.ts";
+import { tableNamed } from "./clauses.ts";
 import type { RuleContext } from "./context.ts";
 import { resolvePlace } from "./resolve.ts";
 
@@ -69,5 +70,44 @@ export function missingRefusals(c: RuleContext): void {
     if (rules.length !== items.length) continue;
     for (const r of rules)
       c.require({ kind: "compare", condition: r.condition } as Requirement, source, `refused with ${r.what} (${sentence.trim()})`);
+  }
+}
+
+const AT_LEAST_ONE =
+  /\b(?:the\s+)?([a-z][a-z ]*?)\s+(?:must|needs? to|has to|should)\s+have\s+at\s+least\s+(?:one|1)\s+([a-z][a-z ]*?)(?=\s*(?:[,.;(]|\s+and\b|\s+before\b|$))|\b(?:needs?|requires?)\s+at\s+least\s+(?:one|1)\s+([a-z][a-z ]*?)(?=\s*(?:[,.;(]|\s+and\b|\s+before\b|$))/g;
+
+/**
+ * "The event must have at least one ticket class", "an event needs at least one ticket class": the
+ * records of the table named that refer to the tool's record are counted, and none refuses the call.
+ */
+export function requiredChildren(c: RuleContext): void {
+  const table = c.target;
+  if (!table || c.subject.kind !== "change" || !table.key) return;
+  const head = singular(table.entity.split(" ").at(-1) ?? table.entity);
+  for (const { sentence, source } of c.sentences()) {
+    for (const m of sentence.toLowerCase().matchAll(AT_LEAST_ONE)) {
+      // The subject, when said, is the tool's record ("the event must have …").
+      if (m[1] !== undefined && singular(m[1].split(" ").at(-1) ?? "") !== head) continue;
+      const child = tableNamed(c, (m[2] ?? m[3]) as string);
+      const link = child?.fields.find((f) => f.references === table.name);
+      if (!child || child === table || !link) continue;
+      c.require(
+        {
+          kind: "compare",
+          condition: {
+            left: {
+              kind: "aggregate",
+              op: "count",
+              table: child.name,
+              where: [{ field: link.name, value: { kind: "read", place: { hops: [], path: [table.key] } } }],
+            },
+            op: ">=",
+            right: { kind: "constant", value: 1 },
+          },
+        },
+        source,
+        `a ${table.entity} with no ${child.entity} is refused (${sentence.trim()})`,
+      );
+    }
   }
 }

@@ -33,6 +33,9 @@ const RELEASED = /^(released|unassigned|freed|detached|removed)$/;
 const VERB = "(?:becomes?|is|are|will be|turns|goes|gets)";
 const WORDS = String.raw`((?:not\s+)?[a-z_-]+(?:(?:\s*,\s*|\s+and\s+|\s+or\s+)(?:not\s+)?[a-z_-]+)*)`;
 
+/** Words that make the state after them a condition of the call ("while the event is live"). */
+const CONDITION_BEFORE = /\b(?:while|whilst|as long as|only if|provided|if|unless|when|until)\s*$/;
+
 interface StateSet {
   path: string[];
   value: unknown;
@@ -91,6 +94,12 @@ function referredRequirements(
     String.raw`\bwith\s+(?:an?|its|the)\s+${entity}\s+(?:assigned|attached|allocated)\s+(?:that|which)\s+is\s+${WORDS}`,
   ).exec(sentence);
   if (held) require((path) => ({ hops, path }), held[1] as string, held[0], true);
+  // "Only for an active attendee of a live event": the record it belongs to must be in that state.
+  const own = c.target?.entity;
+  const of = own
+    ? new RegExp(String.raw`\bonly\s+(?:for|on|to)\b[^.;]*?\b${own}\s+of\s+an?\s+([a-z_-]+)\s+${entity}\b`).exec(sentence)
+    : null;
+  if (of) require((path) => ({ hops, path }), of[1] as string, of[0], false);
   const named = new RegExp(String.raw`\bthe\s+new\s+${entity}\s+must\s+be\s+${WORDS}`).exec(sentence);
   const param = named ? namingParameter(c, table) : null;
   if (named && param) require((path) => newPlace(table, param, path), named[1] as string, named[0], false);
@@ -127,6 +136,8 @@ function referredStates(
     "g",
   );
   for (const m of sentence.matchAll(pattern)) {
+    // "approve (… while the event is live)": a state the call finds the record in, not one it sets.
+    if (CONDITION_BEFORE.test(sentence.slice(0, m.index ?? 0))) continue;
     const which = m[1] === "new" ? "new" : "held";
     const words = stateWords(m[2] as string);
     if (which === "held" && words.length === 1 && RELEASED.test(words[0] as string)) {
@@ -284,7 +295,7 @@ function keptEntries(c: RuleContext, target: Table, sentence: string, source: Ru
 function stateWords(list: string): string[] {
   const out: string[] = [];
   for (const part of list.split(/\s*,\s*|\s+and\s+|\s+or\s+/)) {
-    if (/^(the|a|an|its|and|or|with|to|by|from|for|on|in|at)$/.test(part.split(/\s+/)[0] as string)) break;
+    if (/^(the|a|an|its|their|these|those|and|or|with|to|by|from|for|on|in|at)$/.test(part.split(/\s+/)[0] as string)) break;
     out.push(part.trim());
   }
   return out;

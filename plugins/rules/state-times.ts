@@ -4,7 +4,9 @@
 // it back in the first state empties it, as the data's records in that state hold it.
 import type { Field } from "../../lib/contracts/domain-schema.ts";
 import type { Row } from "../../lib/contracts/domain-state.ts";
-import { here, type RuleContext } from "./context.ts";
+import { nameWords } from "../../lib/data-pack/places.ts";
+import { participle } from "../../lib/domain-model/lexicon.ts";
+import { here, nowFor, type RuleContext } from "./context.ts";
 
 const TIME = /(_at|_time|_date|_on|^date|^time|datetime|timestamp)$/;
 const empty = (v: unknown) => v === undefined || v === null || v === "";
@@ -21,7 +23,9 @@ function stateTime(c: RuleContext, state: string, first: string): Field | undefi
   const fields = table.fields.filter(
     (f) =>
       f.format === "date-time" ||
-      (f.type === "string" && TIME.test(f.name) && rows.some((r) => typeof r[f.name] === "string" && r[f.name] !== "")),
+      (f.type === "string" &&
+        (TIME.test(f.name) || nameWords(f.name).includes(participle(c.text.verb))) &&
+        rows.some((r) => typeof r[f.name] === "string" && r[f.name] !== "")),
   );
   const held = fields.filter((f) => inState.every((r) => !empty(r[f.name])) && inFirst.every((r) => empty(r[f.name])));
   return held.length === 1 ? held[0] : undefined;
@@ -31,6 +35,7 @@ export function stateTimes(c: RuleContext, to: string | null): void {
   const table = c.target;
   const status = table?.status;
   if (!table || !status || !to || c.subject.kind !== "change") return;
+  if (actTime(c, to)) return;
   if (to === status.initial) {
     // Back to the first state: the time each state before it held goes, as the first state's records hold none.
     const rows = c.records(table);
@@ -66,4 +71,27 @@ export function stateTimes(c: RuleContext, to: string | null): void {
     "data",
     `a ${table.entity} holds ${f.name} only while ${to} (the data's ${status.initial} ones hold none): the call's ${p.name}`,
   );
+}
+
+/**
+ * A time named for the call's act (`published` of publish_event, `shipped_at` of ship_order), held by
+ * the records in the state the call leads to and by none of some other state's: the act happens now.
+ */
+function actTime(c: RuleContext, to: string): boolean {
+  const table = c.target;
+  const status = table?.status;
+  if (!table || !status) return false;
+  const act = participle(c.text.verb);
+  const named = table.fields.filter((f) => f.type === "string" && nameWords(f.name).includes(act));
+  for (const f of named) {
+    const held = status.values.filter((s) => s !== to).some((s) => stateTime(c, to, s)?.name === f.name);
+    if (!held || c.writes(here([f.name]))) continue;
+    c.effect(
+      { kind: "set", place: here([f.name]), value: nowFor(f) },
+      "data",
+      `${f.name} is the time of the ${c.text.verb}: ${to} ${table.entity}s hold it and some others none, so the call sets it to now`,
+    );
+    return true;
+  }
+  return false;
 }

@@ -63,9 +63,11 @@ export function targetStatus(c: RuleContext): TargetStatus | null {
       if (!match) continue;
       // The clause's subject must be the record (or its status): "the transfer becomes complete", "the
       // account's status becomes closed", "its status…"; "the hold (the transfer's …) becomes" is another record.
+      // "publish a draft event (status becomes live)": a remark in parentheses speaks of the noun before it.
       const before = clause
         .slice(0, match.index)
         .replace(/\([^)]*\)/g, " ")
+        .replace(/\(\s*$/, " ")
         .trim()
         .split(/\s+/);
       // The pattern may have taken the word "status" itself: then it is the subject.

@@ -31,6 +31,9 @@ export function parameterValues(c: RuleContext, source: "description" | "policy"
     for (const text of texts) {
       // Examples are not the only values.
       if (/(such as|e\.g\.|for example|\blike\b|example|\bsee\b)/.test(text)) continue;
+      // "as decimal strings ("15.00", "10")": quotes after the values' shape show that shape, they
+      // are not the only values (an enum would refuse every other amount).
+      if (SHAPE_EXAMPLES.test(text)) continue;
       const options = quoted(text);
       // 'a card on file ("ccof:...")': a value's shape, not a value.
       if (options.some((o) => /(\.\.\.|…)$/.test(o))) continue;
@@ -42,6 +45,9 @@ export function parameterValues(c: RuleContext, source: "description" | "policy"
     }
   }
 }
+
+/** A shape word ("as decimal strings", "in ISO format") followed by quoted values in parentheses. */
+const SHAPE_EXAMPLES = /\b(?:strings?|numbers?|text|format|form|shape)\s*\(\s*["'`‘“]/;
 
 /** Bounds: an amount positive or at most a number of the record; a counter that caps how often ("at most 2 times"). */
 export function bounds(c: RuleContext, source: "description" | "policy"): void {
@@ -60,6 +66,19 @@ export function bounds(c: RuleContext, source: "description" | "policy"): void {
           const place = c.numberNamed(bound[3] as string);
           if (place && !/^\d/.test(bound[3] as string))
             c.require({ kind: "at-most", parameter: p.name, limit: { kind: "read", place } }, source, clause.trim());
+        }
+        // "quantity_total (not below quantity_sold)": a remark after the parameter bounds it by a number of the record.
+        const floor = new RegExp(
+          `(?:^|[^a-z0-9_])${p.name}\\s*\\(\\s*(not below|not under|not less than|no less than|at least|not above|not over|not more than|no more than|at most)\\s+(?:the\\s+|its\\s+)?([a-z_ ]+?)\\s*[),]`,
+        ).exec(clause);
+        const place = floor && target ? c.numberNamed(floor[2] as string) : null;
+        if (floor && place) {
+          const op = /below|under|less|least/.test(floor[1] as string) ? ">=" : "<=";
+          c.require(
+            { kind: "compare", condition: { left: { kind: "parameter", name: p.name }, op, right: { kind: "read", place } } },
+            source,
+            `${p.name} ${floor[1]} ${floor[2]} (${clause.trim()})`,
+          );
         }
       }
       // "can be renewed at most 2 times": a counter of the record, below the limit, up by one.

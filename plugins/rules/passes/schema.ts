@@ -4,7 +4,7 @@
 // parameter only when it is given; a struct from its parts).
 import type { Field, Table } from "../../../lib/contracts/domain-schema.ts";
 import type { Row } from "../../../lib/contracts/domain-state.ts";
-import type { Condition, ValueExpr } from "../../../lib/contracts/tool-rules.ts";
+import type { Condition, Rule, ValueExpr } from "../../../lib/contracts/tool-rules.ts";
 import { fieldAt, leaves, nameWords, overlap } from "../../../lib/data-pack/places.ts";
 import { parametersIn } from "../../../lib/domain-model/service-arguments.ts";
 import { keyTable } from "../../../lib/service-tools/subject.ts";
@@ -128,8 +128,14 @@ function parameterFields(c: RuleContext): void {
   }
   const used = new Set<string>([...c.identifying]);
   // Slots read the parameters without storing them: a new date and time are still the record's.
+  // A bound on a new value of the record's field ("quantity_total (not below quantity_sold)") checks it, the value is still set.
+  const bound = (r: Rule): boolean => {
+    if (r.rule.kind !== "compare") return false;
+    const { left, right } = r.rule.condition;
+    return left.kind === "parameter" && right?.kind === "read" && target.fields.some((f) => f.name === left.name);
+  };
   for (const p of parametersIn(
-    [...c.requires, ...c.effects].filter((r) => !r.rule.kind.startsWith("slot-")).map((r) => ({ rule: r.rule })),
+    [...c.requires.filter((r) => !bound(r)), ...c.effects].filter((r) => !r.rule.kind.startsWith("slot-")).map((r) => ({ rule: r.rule })),
   ))
     used.add(p);
   const free = c.text.parameters.filter((p) => !used.has(p.name) && !keyTable(p, [...c.tables.values()]));
@@ -188,6 +194,8 @@ function parameterFields(c: RuleContext): void {
     }
     // A field the description already changes ("version goes up by 1") is not the parameter's to set.
     if (c.writes(here(field.path))) continue;
+    // The text says the object is partial ("omitted fields keep their value"), or its shape does.
+    if (partialObject(c, p, field.path)) continue;
     const parts = objectParts(c, p.name, fieldAt(target, field.path));
     if (parts) {
       patchParts(c, p, field.path, parts);
@@ -299,6 +307,35 @@ function emptyOf(field: Field | undefined): unknown {
   if (field.type === "boolean") return false;
   if (field.type === "array") return [];
   return undefined;
+}
+
+/** "Fields to change; omitted fields keep their value": an object parameter that updates only the parts it gives. */
+const KEEPS_OMITTED =
+  /\b(?:omitted|missing|absent|unset|other|left[- ]out|unspecified)\s+(?:fields|keys|properties|parts)\s+(?:keep|retain|are kept|stay|remain|are left)|\bonly\s+the\s+(?:given|provided|supplied)\s+(?:fields|keys|properties)\b|\bfields\s+to\s+(?:change|update)\b/i;
+
+/**
+ * An object parameter that patches the record's struct of its name: each part it gives is set, the
+ * parts it leaves out keep their value (replacing the whole struct would drop them). True when it
+ * made the effects.
+ */
+function partialObject(
+  c: RuleContext,
+  p: { name: string; required: boolean; type?: string; description?: string },
+  path: string[],
+): boolean {
+  if (p.type !== "object" || !KEEPS_OMITTED.test(p.description ?? "")) return false;
+  const struct = fieldAt(c.target as Table, path);
+  const schema = (c.text.spec.parameters.properties ?? {}) as Record<string, { properties?: Record<string, unknown> }>;
+  const parts = Object.keys(schema[p.name]?.properties ?? {}).filter((k) => struct?.fields?.some((f) => f.name === k));
+  if (struct?.type !== "object" || parts.length === 0) return false;
+  for (const part of parts)
+    c.effect(
+      { kind: "set", place: here([...path, part]), value: { kind: "parameter", name: p.name, path: [part] } },
+      "schema",
+      `${[...path, part].join(".")} is set to ${p.name}.${part} when it is given (omitted fields keep their value)`,
+      [{ left: { kind: "parameter", name: p.name, path: [part] }, op: "given" }],
+    );
+  return true;
 }
 
 function whenGiven(p: { name: string; required: boolean }): Condition[] | undefined {

@@ -46,7 +46,7 @@ describe("fields joined from two others", () => {
     const table = inferTables(data)[0];
     expect(table && joinedFields(table, Object.values(data.pilots))).toEqual([
       {
-        field: "display_name",
+        path: ["display_name"],
         parts: [
           ["name", "given"],
           ["name", "family"],

@@ -54,4 +54,22 @@ describe("times a record holds only in a state", () => {
     expect(lessons.l1).toMatchObject({ status: "booked", starts_time: "2025-03-05T14:00:00Z", created_time: "2025-01-02T10:00:00Z" });
     expect(lessons.l4).toMatchObject({ status: "draft", starts_time: "", created_time: "2025-01-02T10:00:00Z" });
   });
+
+  it("sets a time named for the act to now when the record enters the state it leads to", async () => {
+    // Most records are aired (the first state the data shows), drafts hold no `aired`, pulled ones
+    // keep theirs (so no state alone holds it): airing a draft sets it now.
+    const shows = {
+      episodes: {
+        e1: { id: "e1", title: "Reef", status: "aired", aired: "2025-01-03T20:00:00Z" },
+        e2: { id: "e2", title: "Kelp", status: "aired", aired: "2025-01-10T20:00:00Z" },
+        e3: { id: "e3", title: "Tide", status: "draft", aired: null },
+        e4: { id: "e4", title: "Gale", status: "pulled", aired: "2025-01-05T20:00:00Z" },
+      },
+    };
+    const air = toolSpec("air_episode", { episode_id: { type: "string" } }, ["episode_id"], "Air a draft episode (status becomes aired).");
+    const env = await serviceEnvironment(sandbox, [air], shows, "The current time is 2025-02-01T12:00:00Z.");
+    const { outcomes, state } = await env.run([{ tool: "air_episode", arguments: { episode_id: "e3" } }]);
+    expect(outcomes[0]?.ok).toBe(true);
+    expect((state.episodes as Record<string, { aired: string | null }>).e3?.aired).toBe("2025-02-01T12:00:00Z");
+  });
 });
