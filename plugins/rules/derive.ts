@@ -26,6 +26,7 @@ import { attachedReferences } from "./attached-references.ts";
 import { blockingRecords } from "./blocking-records.ts";
 import { changeStamps } from "./change-stamps.ts";
 import { chargedRecords } from "./charged-records.ts";
+import { chargedSums } from "./charged-sums.ts";
 import { chosenSources } from "./chosen-sources.ts";
 import { here, RuleContext } from "./context.ts";
 import { deriveCreation } from "./creation.ts";
@@ -60,6 +61,7 @@ import { policyPass } from "./passes/policy.ts";
 import { schemaEffects, schemaRequirements } from "./passes/schema.ts";
 import { policyFees } from "./policy-fees.ts";
 import { qualifiedReferences } from "./qualified-references.ts";
+import { receivedLists } from "./received-lists.ts";
 import { relatedCounts } from "./related-counts.ts";
 import { remainderDefaults } from "./remainder-defaults.ts";
 import { roleRecords } from "./role-records.ts";
@@ -72,6 +74,7 @@ import { targetStatus } from "./statuses.ts";
 import { textCounters } from "./text-counters.ts";
 import { upserts } from "./upserts.ts";
 import { useCounters } from "./use-counters.ts";
+import { workedAmounts } from "./worked-amounts.ts";
 
 /** A service domain's rules: every tool's, on the tables read off its data, with the clock its policy sets. */
 export function deriveRules(
@@ -119,6 +122,9 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
     );
   namePass(c, to?.value ?? null);
   descriptionPass(c, to?.value ?? null);
+  receivedLists(c);
+  chargedSums(c);
+  workedAmounts(c);
   kindBalances(c);
   ownRecords(c);
   signIn(c);

@@ -9,6 +9,7 @@ import { participle, VERBS } from "../../lib/domain-model/lexicon.ts";
 import { singular } from "../../lib/domain-model/words.ts";
 import { here, type RuleContext } from "./context.ts";
 import { toggleOf } from "./flags.ts";
+import { receivedStatus } from "./received-lists.ts";
 
 /** The status values a text mentions, as whole words. */
 export function statusesIn(text: string, values: readonly string[]): string[] {
@@ -89,6 +90,11 @@ export function targetStatus(c: RuleContext): TargetStatus | null {
       if (!known && !/^[a-z]+(?:[ _][a-z]+)?$/.test(value)) continue;
       return { value: known ?? spelt(value, status.values), source: "description", text: sentence };
     }
+  }
+  // "the shipment gets a label, fees, status pre_transit, …": the state listed among what the record gets.
+  for (const sentence of c.text.sentences) {
+    const listed = receivedStatus(sentence, entity, status.values);
+    if (listed) return { value: listed, source: "description", text: sentence };
   }
   // "status draft -> ready_to_ship": a transition written as an arrow ends in the state it leads to.
   for (const sentence of c.text.sentences) {

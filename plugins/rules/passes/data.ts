@@ -74,7 +74,16 @@ function transitionFields(
       taken.add(param.name);
     } else if (f.format === "date") value = { kind: "today" };
     else if (isTime(f)) value = nowFor(f);
-    if (value && !(when.length > 0 && c.writes(here([f.name]))))
+    // A value the description states for the field ("the order gets chosen_plan") wins over one guessed from the data.
+    const stated = c.effects.some(
+      (r) =>
+        r.source === "description" &&
+        "place" in r.rule &&
+        r.rule.place.hops.length === 0 &&
+        !r.rule.place.root &&
+        r.rule.place.path.join(".") === f.name,
+    );
+    if (value && !stated && !(when.length > 0 && c.writes(here([f.name]))))
       c.effect(
         { kind: "set", place: here([f.name]), value },
         "data",

@@ -1,0 +1,147 @@
+// A balance charged a list of named fees, each glossed with what it is: "The member's wallet is
+// charged the BookingFee (the member's fee_per_booking), the SeatFee (the seat's price) and, when
+// insurance is given, a CoverFee of cover_rate × the insured value, at least cover_minimum". Each
+// fee whose gloss names a value is taken off the balance (a fee under "when P is given" only when
+// P is given); "refused when the balance does not cover the total" requires the balance to hold
+// their sum. A fee is read as: its parenthesised gloss (a field of a record the call reaches, or of
+// the entry of a list the call picks by key), or "of A × B, at least C" (a rate of the value with a
+// floor), where a value the text names only as "the insured …" is the parameter it is conditioned on.
+import type { Condition, ValueExpr } from "../../lib/contracts/tool-rules.ts";
+import { nameWords } from "../../lib/data-pack/places.ts";
+import { singular } from "../../lib/domain-model/words.ts";
+import type { RuleContext } from "./context.ts";
+import { type Candidate, resolvePlace, resolveValue } from "./resolve.ts";
+
+interface Fee {
+  amount: ValueExpr;
+  /** The optional parameter the fee is charged with ("when insurance is given"). */
+  given?: string;
+}
+
+const CHARGED = /\b((?:the\s+)?[a-z_]+(?:'s)?(?:\s+[a-z_]+){0,3})\s+is\s+charged\s+(?!to\b|for\b|by\b|with\b)(.+)$/;
+
+export function chargedSums(c: RuleContext): void {
+  if (c.subject.kind !== "change" || !c.target) return;
+  for (const { sentence, source } of c.sentences("description")) {
+    const m = CHARGED.exec((sentence.split(/;\s/)[0] as string).replace(/\.\s*$/, ""));
+    if (!m || !/\bbalance\b/.test(m[1] as string)) continue;
+    const holder = resolvePlace(c, m[1] as string, (k) => k === "number");
+    if (!holder) continue;
+    const fees = feesOf(c, m[2] as string, holder);
+    if (fees.length < 2) continue;
+    for (const fee of fees)
+      c.effect(
+        { kind: "add", place: holder.place, amount: fee.amount, sign: -1 },
+        source,
+        sentence,
+        fee.given ? [{ left: { kind: "parameter", name: fee.given }, op: "given" }] : undefined,
+      );
+    const refused = c.sentences("description").find((s) => /\bbalance\s+(?:does not|doesn't|cannot|can't)\s+cover\b/.test(s.sentence));
+    if (!refused) return;
+    // The total with and without each optional fee: one requirement per case the call can be.
+    const optional = [...new Set(fees.flatMap((f) => (f.given ? [f.given] : [])))];
+    const cases: { fees: Fee[]; when: Condition[] }[] =
+      optional.length === 1
+        ? [
+            { fees: fees.filter((f) => !f.given), when: [{ left: { kind: "parameter", name: optional[0] as string }, op: "absent" }] },
+            { fees, when: [{ left: { kind: "parameter", name: optional[0] as string }, op: "given" }] },
+          ]
+        : optional.length === 0
+          ? [{ fees, when: [] }]
+          : [];
+    for (const { fees: some, when } of cases) {
+      const total = some.map((f) => f.amount).reduce((a, b) => ({ kind: "arith", op: "+", left: a, right: b }));
+      const rule = { kind: "compare", condition: { left: { kind: "read", place: holder.place }, op: ">=", right: total } } as const;
+      if (when.length > 0) c.requireWhen(rule, when, refused.source, refused.sentence);
+      else c.require(rule, refused.source, refused.sentence);
+    }
+    return;
+  }
+}
+
+/** The fees of a list ("the A (gloss), the B (gloss) and, when P is given, a C of …"), those whose value is found. */
+function feesOf(c: RuleContext, list: string, holder: Candidate): Fee[] {
+  const items: string[] = [];
+  let depth = 0;
+  let current = "";
+  for (const ch of list) {
+    if (ch === "(") depth += 1;
+    if (ch === ")") depth = Math.max(0, depth - 1);
+    if (ch === "," && depth === 0) {
+      items.push(current);
+      current = "";
+    } else current += ch;
+  }
+  items.push(current);
+  // ", at least C": the floor of the fee before it.
+  for (let i = items.length - 1; i > 0; i--)
+    if (/^\s*at\s+least\b/.test(items[i] as string)) items.splice(i - 1, 2, `${items[i - 1]},${items[i]}`);
+  // "the B (gloss) and" then ", when P is given, a C …": the condition is an item of its own, for the item after it.
+  const fees: Fee[] = [];
+  let given: string | undefined;
+  for (const raw of items.flatMap((i) => i.split(/\s+and\s*$/))) {
+    const item = raw.trim().replace(/^and\s+/, "");
+    if (!item) continue;
+    const condition = /^(?:when|if)\s+([a-z_]+)\s+is\s+(?:given|set|provided)$/.exec(item);
+    if (condition) {
+      given = c.parameter(condition[1] as string)?.required === false ? (condition[1] as string) : undefined;
+      continue;
+    }
+    const amount = glossed(c, item, holder) ?? rated(c, item, holder, given);
+    if (amount) fees.push({ amount, ...(given ? { given } : {}) });
+    given = undefined;
+  }
+  return fees;
+}
+
+/** "the LabelFee (the user's price_per_shipment)": the value the parentheses name. */
+function glossed(c: RuleContext, item: string, holder: Candidate): ValueExpr | null {
+  const gloss = /\(([^()]+)\)/.exec(item)?.[1]?.trim();
+  if (!gloss || /\d/.test(gloss)) return null;
+  return pickedField(c, gloss) ?? number(c, gloss, holder);
+}
+
+/** "a CoverFee of cover_rate × the insured value, at least cover_minimum": a rate of a value, with a floor. */
+function rated(c: RuleContext, item: string, holder: Candidate, given: string | undefined): ValueExpr | null {
+  const m = /\bof\s+(.+?)\s*[×*]\s*(.+?)(?:,?\s+at\s+least\s+(.+?))?(?:\s*\(.*)?$/.exec(item);
+  if (!m) return null;
+  const amountOf = (phrase: string) =>
+    number(c, phrase, holder) ?? (given && /\b(?:insured|covered|declared|given)\b/.test(phrase) ? param(given) : null);
+  const left = amountOf(m[1] as string);
+  const right = amountOf(m[2] as string);
+  if (!left || !right) return null;
+  const product: ValueExpr = { kind: "arith", op: "*", left, right };
+  const floor = m[3] ? number(c, m[3], holder) : null;
+  return floor ? { kind: "arith", op: "max", left: product, right: floor } : product;
+}
+
+const param = (name: string): ValueExpr => ({ kind: "parameter", name });
+
+/** A number a phrase names: a parameter, or a field the call reaches (not the balance charged). */
+function number(c: RuleContext, phrase: string, holder: Candidate): ValueExpr | null {
+  const place = resolvePlace(c, phrase, (k) => k === "number");
+  if (place && JSON.stringify(place.place) !== JSON.stringify(holder.place)) return { kind: "read", place: place.place };
+  const value = resolveValue(c, phrase, []);
+  return value?.kind === "parameter" ? value : null;
+}
+
+/** "the rate": a field of the entry of a list the call picks by key (`rate_id` names one of the record's rates). */
+function pickedField(c: RuleContext, gloss: string): ValueExpr | null {
+  const words = nameWords(gloss.replace(/^the\s+/, ""));
+  if (words.length !== 1) return null;
+  for (const { rule } of c.requires) {
+    if (rule.kind !== "entry-of" || !rule.keyField || rule.place.hops.length > 0 || rule.place.root) continue;
+    const list = rule.place.path.at(-1) as string;
+    const element = c.target?.fields.find((f) => f.name === list)?.items?.fields;
+    const field = element?.find((f) => f.name === words[0] || singular(list) === words[0]);
+    if (!field || !element?.some((f) => f.name === words[0])) continue;
+    return {
+      kind: "element",
+      of: { kind: "read", place: rule.place },
+      field: rule.keyField,
+      equals: { kind: "parameter", name: rule.parameter },
+      path: [words[0] as string],
+    };
+  }
+  return null;
+}
