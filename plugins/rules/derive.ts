@@ -23,7 +23,7 @@ import {
 import { serviceToolModel } from "../../lib/service-tools/tool-model.ts";
 import { sentencesOf, toolText, writtenSentencesOf } from "../../lib/service-tools/tool-text.ts";
 import { attachedReferences } from "./attached-references.ts";
-import { blockingRecords } from "./blocking-records.ts";
+import { blockingRecords, singleRecords } from "./blocking-records.ts";
 import { changeStamps } from "./change-stamps.ts";
 import { chargedRecords } from "./charged-records.ts";
 import { chargedSums } from "./charged-sums.ts";
@@ -125,6 +125,7 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
   receivedLists(c);
   chargedSums(c);
   workedAmounts(c);
+  singleRecords(c);
   kindBalances(c);
   ownRecords(c);
   signIn(c);
@@ -308,6 +309,7 @@ export function deriveServiceModel(
   else if (subject.kind === "create") {
     schemaRequirements(c);
     descriptionPass(c, null);
+    singleRecords(c);
     kindBalances(c);
     ownRecords(c);
     chosenSources(c);
