@@ -22,6 +22,7 @@ const CHARGED = /\b((?:the\s+)?[a-z_]+(?:'s)?(?:\s+[a-z_]+){0,3})\s+is\s+charged
 
 export function chargedSums(c: RuleContext): void {
   if (c.subject.kind !== "change" || !c.target) return;
+  statedFee(c);
   for (const { sentence, source } of c.sentences("description")) {
     const m = CHARGED.exec((sentence.split(/;\s/)[0] as string).replace(/\.\s*$/, ""));
     if (!m || !/\bbalance\b/.test(m[1] as string)) continue;
@@ -119,6 +120,8 @@ const param = (name: string): ValueExpr => ({ kind: "parameter", name });
 
 /** A number a phrase names: a parameter, or a field the call reaches (not the balance charged). */
 function number(c: RuleContext, phrase: string, holder: Candidate): ValueExpr | null {
+  const named = c.parameter(phrase.trim().replace(/^the\s+/, ""));
+  if (named && !c.identifying.has(named.name)) return param(named.name);
   const place = resolvePlace(c, phrase, (k) => k === "number");
   if (place && JSON.stringify(place.place) !== JSON.stringify(holder.place)) return { kind: "read", place: place.place };
   const value = resolveValue(c, phrase, []);
@@ -144,4 +147,26 @@ function pickedField(c: RuleContext, gloss: string): ValueExpr | null {
     };
   }
   return null;
+}
+
+/** "The fee is cover_rate × amount, at least cover_minimum, charged to the member's balance": one fee, by its formula. */
+const STATED = /\bthe\s+(?:[a-z]+\s+)?fee\s+is\s+(.+?),\s+charged\s+to\s+((?:the\s+)?[a-z_]+(?:'s)?(?:\s+[a-z_]+){0,2}?\s*balance)\b/;
+
+function statedFee(c: RuleContext): void {
+  for (const { sentence, source } of c.sentences("description")) {
+    const m = STATED.exec(sentence);
+    if (!m) continue;
+    const holder = resolvePlace(c, m[2] as string, (k) => k === "number");
+    const amount = holder ? rated(c, `of ${m[1]}`, holder, undefined) : null;
+    if (!holder || !amount) continue;
+    c.effect({ kind: "add", place: holder.place, amount, sign: -1 }, source, sentence);
+    const refused = c.sentences("description").find((s) => /\bbalance\s+(?:does not|doesn't|cannot|can't)\s+cover\b/.test(s.sentence));
+    if (refused)
+      c.require(
+        { kind: "compare", condition: { left: { kind: "read", place: holder.place }, op: ">=", right: amount } },
+        refused.source,
+        refused.sentence,
+      );
+    return;
+  }
 }

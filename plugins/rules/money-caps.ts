@@ -18,7 +18,7 @@ const AMOUNT = /(^|_)amount($|_)/;
 export function amountParameter(c: RuleContext): Parameter | null {
   const numeric = c.text.parameters.filter(
     (p) =>
-      (p.type === "integer" || p.type === "number" || (p.type === "string" && /\b(?:digits|cents)\b/i.test(p.description))) &&
+      (p.type === "integer" || p.type === "number" || (p.type === "string" && /\b(?:digits|cents)\b|"\d+\.\d{2}"/i.test(p.description))) &&
       AMOUNT.test(p.name) &&
       !c.identifying.has(p.name),
   );
@@ -63,10 +63,13 @@ function require(c: RuleContext, p: Parameter, limit: number, negative: boolean,
  */
 function refusedRange(c: RuleContext, p: Parameter, source: "description" | "policy"): void {
   const words = p.name.replaceAll("_", " ");
-  const side = String.raw`(below|under|less than|lower than|above|over|more than|greater than)\s+(\d[\d,]*(?:\.\d+)?)`;
+  const side = String.raw`(below|under|less than|lower than|above|over|more than|greater than)\s+["“]?(\d[\d,]*(?:\.\d+)?)["”]?`;
   for (const { sentence, source: from } of c.sentences(source)) {
     if (!/\b(?:refused|rejected|fails|errors)\b/.test(sentence)) continue;
-    const m = new RegExp(String.raw`\bwhen\s+(?:the\s+)?${words}\s+is\s+${side}(?:\s*\([^)]*\))?(?:\s+or\s+${side})?`).exec(sentence);
+    // "… when the amount is below …", or one refusal of a list ("refused when X, Y, the amount is over "5000.00", or …").
+    const m = new RegExp(
+      String.raw`\b(?:when|if)\b(?:[^.]*?(?:,|\bor))?\s+(?:the\s+)?${words}\s+is\s+${side}(?:\s*\([^)]*\))?(?:\s+or\s+${side})?`,
+    ).exec(sentence);
     if (!m) continue;
     for (const [word, number] of [
       [m[1], m[2]],
