@@ -29,6 +29,7 @@ import { chargedRecords } from "./charged-records.ts";
 import { chargedSums } from "./charged-sums.ts";
 import { chosenSources } from "./chosen-sources.ts";
 import { here, RuleContext } from "./context.ts";
+import { countedCodes } from "./counted-codes.ts";
 import { deriveCreation } from "./creation.ts";
 import { dailyEntries } from "./daily-entries.ts";
 import { parameterDefaults } from "./defaults.ts";
@@ -123,6 +124,7 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
   namePass(c, to?.value ?? null);
   descriptionPass(c, to?.value ?? null);
   receivedLists(c);
+  countedCodes(c);
   chargedSums(c);
   workedAmounts(c);
   singleRecords(c);

@@ -30,7 +30,7 @@ export interface TargetStatus {
 }
 
 const BECOMES =
-  /\b(?:status\s+)?(?:becomes?|is changed to|changes to|changed to|is set to|will be set to|moves? to|is marked(?: as)?|will be changed to)\s+['"‘“`]?([a-z][a-z _()-]*?)['"’”`]?(?:[.,;]|\s+and\b|\s+if\b|$)/;
+  /\b(?:status\s+)?(?:becomes?|is changed to|changes to|changed to|is set to|will be set to|moves? to|is marked(?: as)?|will be changed to)\s+['"‘“`]?([a-z][a-z _()-]*?)['"’”`]?(?:[.,;]|\s+and\b|\s+if\b|\s+with\b|$)/;
 export const PREPOSITIONS = new Set("on of for to in from with by at into onto about".split(" "));
 const NOT_STATUS_VERBS = new Set("update modify change edit set renew pay reschedule rename adjust replace move add remove".split(" "));
 
