@@ -462,7 +462,8 @@ export const serviceModelSchema = z.object({
    * record `match` finds, when there is one, is changed instead (each field in `set` to the
    * parameter named there, when the call gives it), the effects run on it, and nothing is made.
    */
-  upsert: z.object({ set: z.record(z.string(), z.string()) }).optional(),
+  /** With `kept`, a record there already is answered as it is, and the call changes nothing (no fee for it). */
+  upsert: z.object({ set: z.record(z.string(), z.string()), kept: z.boolean().optional() }).optional(),
   /** create: how the new key is made, from the keys already in the data (`hol_` and 4 digits, next free number). */
   newKey: newKeySchema.optional(),
   /** create: each field of the new record and its value. */

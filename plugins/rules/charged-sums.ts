@@ -21,6 +21,7 @@ interface Fee {
 const CHARGED = /\b((?:the\s+)?[a-z_]+(?:'s)?(?:\s+[a-z_]+){0,3})\s+is\s+charged\s+(?!to\b|for\b|by\b|with\b)(.+)$/;
 
 export function chargedSums(c: RuleContext): void {
+  if (c.subject.kind === "create" && c.target) pricedFee(c);
   if (c.subject.kind !== "change" || !c.target) return;
   statedFee(c);
   for (const { sentence, source } of c.sentences("description")) {
@@ -167,6 +168,24 @@ function statedFee(c: RuleContext): void {
         refused.source,
         refused.sentence,
       );
+    return;
+  }
+}
+
+/** "costs a TrackerFee of $0.02 charged to the user's balance (refused when the balance is lower)": a flat fee a new record costs. */
+const PRICED =
+  /\bcosts?\s+(?:an?\s+)?(?:[a-z]+\s+)?(?:of\s+)?\$(\d+(?:\.\d+)?)\s+charged\s+to\s+((?:the\s+)?[a-z_]+(?:'s)?(?:\s+[a-z_]+){0,2}?\s*balance)\b(.*)$/;
+
+function pricedFee(c: RuleContext): void {
+  for (const { sentence, source } of c.sentences("description")) {
+    const m = PRICED.exec(sentence);
+    if (!m) continue;
+    const holder = resolvePlace(c, m[2] as string, (k) => k === "number");
+    if (!holder) continue;
+    const amount: ValueExpr = { kind: "constant", value: Number(m[1]) };
+    c.effect({ kind: "add", place: holder.place, amount, sign: -1 }, source, sentence);
+    if (/\b(?:refused|rejected)\s+(?:when|if)\s+(?:the\s+)?balance\s+is\s+(?:lower|less|too low|insufficient)\b/.test(m[3] as string))
+      c.require({ kind: "compare", condition: { left: { kind: "read", place: holder.place }, op: ">=", right: amount } }, source, sentence);
     return;
   }
 }

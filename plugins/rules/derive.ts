@@ -312,6 +312,7 @@ export function deriveServiceModel(
     schemaRequirements(c);
     descriptionPass(c, null);
     singleRecords(c);
+    chargedSums(c);
     kindBalances(c);
     ownRecords(c);
     chosenSources(c);
