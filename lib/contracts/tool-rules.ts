@@ -101,7 +101,7 @@ export type ValueExpr =
   /** A number written with at least `digits` digits, zero-padded (`00000042`). */
   | { kind: "digits"; value: ValueExpr; digits: number }
   /** `path` of the element of the list `of` whose `field` equals `equals` (the points of the reward tier a call names); undefined when none does. */
-  | { kind: "element"; of: ValueExpr; field: string; equals: ValueExpr; path: string[] }
+  | { kind: "element"; of: ValueExpr; field: string; equals: ValueExpr; path: string[]; and?: { field: string; equals: ValueExpr }[] }
   /** The text at `place` with the number it ends in moved on by `by`, its prefix and width kept (`v11` → `v12`). */
   | { kind: "bump"; place: Place; by: number }
   /**
@@ -177,6 +177,8 @@ const valueExprUnion = z.discriminatedUnion("kind", [
     field: z.string(),
     equals: z.lazy(() => valueExprSchema),
     path: z.array(z.string()),
+    /** More fields the element must match (a pickup rate chosen by carrier and service). */
+    and: z.array(z.object({ field: z.string(), equals: z.lazy(() => valueExprSchema) })).optional(),
   }),
   z.object({ kind: z.literal("bump"), place: placeSchema, by: z.number().int() }),
   z.object({

@@ -525,7 +525,13 @@ export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | u
     case "element": {
       const list = evaluate(input, value.of, record, args);
       const wanted = evaluate(input, value.equals, record, args);
-      const found = Array.isArray(list) ? list.find((e) => String(valueIn(e, [value.field])) === String(wanted)) : undefined;
+      const more = (value.and ?? []).map((m) => ({ field: m.field, wanted: evaluate(input, m.equals, record, args) }));
+      const found = Array.isArray(list)
+        ? list.find(
+            (e) =>
+              String(valueIn(e, [value.field])) === String(wanted) && more.every((m) => String(valueIn(e, [m.field])) === String(m.wanted)),
+          )
+        : undefined;
       return found === undefined ? undefined : valueIn(found, value.path);
     }
     case "sum": {

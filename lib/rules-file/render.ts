@@ -73,7 +73,7 @@ export function valueText(value: ValueExpr, subject: string): string {
         .map(([field, v]) => `${field} = ${valueText(v, subject)}`)
         .join(", ")}`;
     case "element":
-      return `the ${value.path.join(".")} of the element of ${valueText(value.of, subject)} whose ${value.field} is ${valueText(value.equals, subject)}`;
+      return `the ${value.path.join(".")} of the element of ${valueText(value.of, subject)} whose ${[{ field: value.field, equals: value.equals }, ...(value.and ?? [])].map((m) => `${m.field} is ${valueText(m.equals, subject)}`).join(" and ")}`;
     case "sum":
       return `the sum of ${value.path.join(".")} over ${valueText(value.of, subject)}`;
     case "bump":

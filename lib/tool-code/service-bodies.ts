@@ -450,7 +450,7 @@ class ServiceWriter {
         this.#helpers.add("same");
         const list = this.#value(value.of);
         return path(
-          `((Array.isArray(${list}) ? ${list} : []) as any[]).find((e: any) => same(${prop("e", value.field)}, ${this.#value(value.equals)}))`,
+          `((Array.isArray(${list}) ? ${list} : []) as any[]).find((e: any) => ${[{ field: value.field, equals: value.equals }, ...(value.and ?? [])].map((m) => `same(${prop("e", m.field)}, ${this.#value(m.equals)})`).join(" && ")})`,
           value.path,
           true,
         );

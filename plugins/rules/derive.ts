@@ -60,6 +60,7 @@ import { descriptionPass } from "./passes/description.ts";
 import { namePass } from "./passes/name.ts";
 import { policyPass } from "./passes/policy.ts";
 import { schemaEffects, schemaRequirements } from "./passes/schema.ts";
+import { pickedEntries } from "./picked-entries.ts";
 import { policyFees } from "./policy-fees.ts";
 import { qualifiedReferences } from "./qualified-references.ts";
 import { receivedLists } from "./received-lists.ts";
@@ -124,6 +125,7 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
   namePass(c, to?.value ?? null);
   descriptionPass(c, to?.value ?? null);
   receivedLists(c);
+  pickedEntries(c);
   countedCodes(c);
   chargedSums(c);
   workedAmounts(c);

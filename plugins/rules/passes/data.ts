@@ -110,7 +110,8 @@ function stateStamps(c: RuleContext, table: Table, to: string, after: Row[], bef
       if (!isTime(part)) continue;
       const read = (r: Row) => (r[f.name] as Row | null | undefined)?.[part.name];
       const place = here([f.name, part.name]);
-      if (held(after, read) < 0.8 || held(before, read) > 0.2 || c.writes(place)) continue;
+      // A struct the description sets whole (a copy of the entry chosen) keeps its own stamps.
+      if (held(after, read) < 0.8 || held(before, read) > 0.2 || c.writes(place) || c.writes(here([f.name]))) continue;
       c.effect(
         { kind: "set", place, value: nowFor(part) },
         "data",
