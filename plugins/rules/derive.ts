@@ -64,6 +64,7 @@ import { pickedEntries } from "./picked-entries.ts";
 import { policyFees } from "./policy-fees.ts";
 import { qualifiedReferences } from "./qualified-references.ts";
 import { receivedLists } from "./received-lists.ts";
+import { refundedEntries } from "./refunded-entries.ts";
 import { relatedCounts } from "./related-counts.ts";
 import { remainderDefaults } from "./remainder-defaults.ts";
 import { roleRecords } from "./role-records.ts";
@@ -126,6 +127,7 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
   descriptionPass(c, to?.value ?? null);
   receivedLists(c);
   pickedEntries(c);
+  refundedEntries(c);
   countedCodes(c);
   chargedSums(c);
   workedAmounts(c);
