@@ -71,6 +71,7 @@ import { roleRecords } from "./role-records.ts";
 import { signedInFlag, signInAndOut } from "./session-flag.ts";
 import { signedInPersonRefusals, signedInSession } from "./session-user.ts";
 import { signIn } from "./sign-in.ts";
+import { slotChoices } from "./slot-choices.ts";
 import { stateTimes } from "./state-times.ts";
 import { statedNewKey } from "./stated-keys.ts";
 import { targetStatus } from "./statuses.ts";
@@ -128,6 +129,7 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
   receivedLists(c);
   pickedEntries(c);
   refundedEntries(c);
+  slotChoices(c);
   countedCodes(c);
   chargedSums(c);
   workedAmounts(c);
