@@ -48,6 +48,7 @@ import { kindBalances } from "./kind-balances.ts";
 import { laterTimes } from "./later-times.ts";
 import { keepListTotals } from "./list-totals.ts";
 import { listedMoves } from "./listed-moves.ts";
+import { listedRefusals } from "./listed-refusals.ts";
 import { keepTotals } from "./mirrored-totals.ts";
 import { missingRefusals } from "./missing-refusals.ts";
 import { movingFlag } from "./moving-flag.ts";
@@ -130,6 +131,7 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
   pickedEntries(c);
   refundedEntries(c);
   slotChoices(c);
+  listedRefusals(c);
   countedCodes(c);
   chargedSums(c);
   workedAmounts(c);
