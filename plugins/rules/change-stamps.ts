@@ -71,7 +71,7 @@ export function changeStamps(c: RuleContext): void {
   }
   for (const { record, table, rules } of byRecord.values()) {
     const stamp = changeStampOf(table);
-    if (!stamp) continue;
+    if (!stamp || snapshotStamp(c, table, stamp)) continue;
     const place: Place = { ...record, path: [stamp.name] };
     if (c.writes(place)) continue;
     const when: Condition[] | undefined = rules.every((r) => r.when && r.when.length > 0) ? rules[0]?.when : undefined;
@@ -82,4 +82,14 @@ export function changeStamps(c: RuleContext): void {
       when,
     );
   }
+}
+
+/**
+ * A stamp every record of the table holds alike (eight accounts all "updated" at the same second,
+ * their balances all different): the time the data was taken, which the service does not move when
+ * a record changes. Records changed one by one would each show their own time.
+ */
+function snapshotStamp(c: RuleContext, table: Table, stamp: Field): boolean {
+  const values = c.records(table).map((r) => r[stamp.name]);
+  return values.length >= 3 && values.every((v) => v !== null && v !== undefined && v === values[0]);
 }
