@@ -98,6 +98,8 @@ export type ValueExpr =
   | { kind: "elements"; of: ValueExpr; fields: Record<string, ValueExpr> }
   /** The total of `path` over the elements of the list `of` (a transfer's total quantity). */
   | { kind: "sum"; of: ValueExpr; path: string[] }
+  /** A number written as text with `decimals` decimals, as the data writes its amounts (`"1.25000"`). */
+  | { kind: "fixed"; value: ValueExpr; decimals: number }
   /** A number written with at least `digits` digits, zero-padded (`00000042`). */
   | { kind: "digits"; value: ValueExpr; digits: number }
   /** `path` of the element of the list `of` whose `field` equals `equals` (the points of the reward tier a call names); undefined when none does. */
@@ -171,6 +173,7 @@ const valueExprUnion = z.discriminatedUnion("kind", [
   }),
   z.object({ kind: z.literal("sum"), of: z.lazy(() => valueExprSchema), path: z.array(z.string()) }),
   z.object({ kind: z.literal("digits"), value: z.lazy(() => valueExprSchema), digits: z.number().int() }),
+  z.object({ kind: z.literal("fixed"), value: z.lazy(() => valueExprSchema), decimals: z.number().int().min(0) }),
   z.object({
     kind: z.literal("element"),
     of: z.lazy(() => valueExprSchema),

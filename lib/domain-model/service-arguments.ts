@@ -543,6 +543,10 @@ export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | u
       const m = typeof text === "string" ? /^(.*?)(\d+)$/.exec(text) : null;
       return m ? `${m[1]}${String(Number(m[2]) + value.by).padStart((m[2] as string).length, "0")}` : undefined;
     }
+    case "fixed": {
+      const v = evaluate(input, value.value, record, args);
+      return v === undefined || v === null ? undefined : amountOf(v).toFixed(value.decimals);
+    }
     case "digits": {
       const v = evaluate(input, value.value, record, args);
       return v === undefined || v === null ? undefined : String(v).padStart(value.digits, "0");

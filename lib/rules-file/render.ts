@@ -80,6 +80,8 @@ export function valueText(value: ValueExpr, subject: string): string {
       return `${placeText(value.place, subject)} with its number ${value.by < 0 ? "less" : "plus"} ${Math.abs(value.by)}`;
     case "digits":
       return `${valueText(value.value, subject)} in ${value.digits} digits`;
+    case "fixed":
+      return `${valueText(value.value, subject)} with ${value.decimals} decimals`;
     case "match": {
       const where = value.where.map((w) => `${w.field} = ${valueText(w.value, subject)}`).join(" and ");
       return `the ${value.field ?? "key"} of the ${value.table} record whose ${where}`;

@@ -472,6 +472,9 @@ class ServiceWriter {
       }
       case "digits":
         return `String(${this.#value(value.value)} ?? "").padStart(${value.digits}, "0")`;
+      case "fixed":
+        this.#helpers.add("amountOf");
+        return `amountOf(${this.#value(value.value)}).toFixed(${value.decimals})`;
       case "match": {
         const table = this.#tables.get(value.table) as Table;
         this.#helpers.add("same");

@@ -9,7 +9,8 @@
 import type { Condition, ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import { nameWords } from "../../lib/data-pack/places.ts";
 import { singular } from "../../lib/domain-model/words.ts";
-import type { RuleContext } from "./context.ts";
+import { here, type RuleContext } from "./context.ts";
+import { sameValue } from "./creation.ts";
 import { type Candidate, resolvePlace, resolveValue } from "./resolve.ts";
 
 interface Fee {
@@ -154,13 +155,17 @@ function pickedField(c: RuleContext, gloss: string): ValueExpr | null {
 const STATED = /\bthe\s+(?:[a-z]+\s+)?fee\s+is\s+(.+?),\s+charged\s+to\s+((?:the\s+)?[a-z_]+(?:'s)?(?:\s+[a-z_]+){0,2}?\s*balance)\b/;
 
 function statedFee(c: RuleContext): void {
-  for (const { sentence, source } of c.sentences("description")) {
+  for (const { sentence, source, written } of c.sentences("description")) {
     const m = STATED.exec(sentence);
     if (!m) continue;
     const holder = resolvePlace(c, m[2] as string, (k) => k === "number");
     const amount = holder ? rated(c, `of ${m[1]}`, holder, undefined) : null;
     if (!holder || !amount) continue;
     c.effect({ kind: "add", place: holder.place, amount, sign: -1 }, source, sentence);
+    // "… and added to the shipment's fees as an InsuranceFee": the fee kept as an entry of the record's list.
+    const kept = /\badded\s+to\s+(?:the\s+)?[a-z]+'s\s+([a-z_]+)\s+as\s+an?\s+([A-Za-z_]+)/i.exec(written);
+    const entry = kept ? feeEntry(c, kept[1] as string, kept[2] as string, amount) : null;
+    if (entry) c.effect({ kind: "append", place: here([kept?.[1] as string]), element: entry }, source, sentence);
     const refused = c.sentences("description").find((s) => /\bbalance\s+(?:does not|doesn't|cannot|can't)\s+cover\b/.test(s.sentence));
     if (refused)
       c.require(
@@ -188,4 +193,33 @@ function pricedFee(c: RuleContext): void {
       c.require({ kind: "compare", condition: { left: { kind: "read", place: holder.place }, op: ">=", right: amount } }, source, sentence);
     return;
   }
+}
+
+/**
+ * An entry of the record's list of charges for a fee of one kind: its kind as the data spells it,
+ * its amount written as the data writes amounts (with their decimals), and the values the entries of
+ * that kind (else all entries) hold alike (`object: "Fee"`, `charged: true`).
+ */
+function feeEntry(c: RuleContext, list: string, kind: string, amount: ValueExpr): Record<string, ValueExpr> | null {
+  const target = c.target;
+  const parts = target?.fields.find((f) => f.name === list && f.type === "array")?.items?.fields ?? [];
+  const entries = target ? c.entriesAt(target, [list]) : [];
+  const kindField = parts.find((f) => f.type === "string" && entries.some((e) => String(e[f.name]).toLowerCase() === kind.toLowerCase()));
+  const amountField = parts.find((f) => f.name === "amount");
+  if (!kindField || !amountField) return null;
+  const spelt = String(entries.find((e) => String(e[kindField.name]).toLowerCase() === kind.toLowerCase())?.[kindField.name]);
+  const same = entries.filter((e) => e[kindField.name] === spelt);
+  const texts = entries.map((e) => e[amountField.name]).filter((v): v is string => typeof v === "string" && /^\d+\.\d+$/.test(v));
+  const decimals = new Set(texts.map((t) => (t.split(".")[1] as string).length));
+  const element: Record<string, ValueExpr> = {
+    [kindField.name]: { kind: "constant", value: spelt },
+    [amountField.name]:
+      texts.length > 0 && decimals.size === 1 ? { kind: "fixed", value: amount, decimals: [...decimals][0] as number } : amount,
+  };
+  for (const f of parts) {
+    if (element[f.name]) continue;
+    const alike = sameValue(same.map((e) => e[f.name])) ?? sameValue(entries.map((e) => e[f.name]));
+    if (alike !== undefined) element[f.name] = { kind: "constant", value: alike };
+  }
+  return element;
 }
