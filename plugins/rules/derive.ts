@@ -38,6 +38,7 @@ import { fieldMasks } from "./field-masks.ts";
 import { flagPairs } from "./flag-pairs.ts";
 import { flagRefusals } from "./flag-refusals.ts";
 import { flagAlreadySet } from "./flags.ts";
+import { givenEntries } from "./given-entries.ts";
 import { heldFunds } from "./held-funds.ts";
 import { completeHistory } from "./history.ts";
 import { linkInserted } from "./inserted-keys.ts";
@@ -332,6 +333,7 @@ export function deriveServiceModel(
       // A key the description spells out wins over the data's pattern (random ids show none).
       service.newKey = statedNewKey(c) ?? made.newKey;
       service.fields = made.fields;
+      givenEntries(c, service.fields);
       // Adds, or updates the record the call names when it is there.
       upserts(c, service);
     }
