@@ -36,18 +36,18 @@ function writtenValue(p: Parameter, raw: unknown, quoted = false): unknown {
 
 /** A value: a double-quoted text whole (group 1), or a word, quoted or not (group 2). */
 const VALUE = String.raw`(?:"([^"]{1,40})"|[\`'“]?([\w.-]+)[\`'”]?)`;
-const valueOf = (p: Parameter, m: RegExpExecArray, at = 1): unknown =>
+const matchedValue = (p: Parameter, m: RegExpExecArray, at = 1): unknown =>
   m[at] !== undefined ? writtenValue(p, m[at], true) : writtenValue(p, m[at + 1]);
 
 /** "true (default) for …", "`future_dated` (…, the default)", "defaults to 10", "default: USD" in the parameter's own description. */
 function ownDefault(p: Parameter): unknown {
   const d = p.description;
   const marked = new RegExp(String.raw`${VALUE}\s*\((?:[^()]*?,\s*)?(?:the\s+)?default\)`, "i").exec(d);
-  if (marked) return valueOf(p, marked);
+  if (marked) return matchedValue(p, marked);
   const said = new RegExp(String.raw`\bdefaults?\s*(?:to|is|:|=)?\s*${VALUE}`, "i").exec(d);
-  if (said) return valueOf(p, said);
+  if (said) return matchedValue(p, said);
   const after = new RegExp(String.raw`${VALUE},?\s+(?:is\s+)?(?:the|by)\s+default\b`, "i").exec(d);
-  if (after) return valueOf(p, after);
+  if (after) return matchedValue(p, after);
   return undefined;
 }
 
@@ -55,16 +55,16 @@ function ownDefault(p: Parameter): unknown {
 function toolDefault(p: Parameter, description: string): unknown {
   const name = p.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const direct = new RegExp(String.raw`[\`"']?\b${name}\b[\`"']?\s+defaults?\s+(?:to|is)\s+${VALUE}`, "i").exec(description);
-  if (direct) return valueOf(p, direct);
+  if (direct) return matchedValue(p, direct);
   // "non_delivery_option is return (default) or abandon": the value marked among those listed.
   const marked = new RegExp(String.raw`[\`"']?\b${name}\b[\`"']?\s+is\s+(?:one\s+of\s+)?${VALUE}\s*\((?:the\s+)?default\)`, "i").exec(
     description,
   );
-  if (marked) return valueOf(p, marked);
+  if (marked) return matchedValue(p, marked);
   // The second of a pair sharing one verb: "X defaults to A and <name> to B".
   const paired = new RegExp(String.raw`\bdefaults?\s+to\s+[\w\`"'.-]+\s*(?:,|and)\s+[\`"']?\b${name}\b[\`"']?\s+to\s+${VALUE}`, "i").exec(
     description,
   );
-  if (paired) return valueOf(p, paired);
+  if (paired) return matchedValue(p, paired);
   return undefined;
 }

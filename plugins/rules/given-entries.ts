@@ -18,7 +18,7 @@ export function givenEntries(c: RuleContext, fields: Record<string, ValueExpr>):
     const value = fields[list.name];
     const param = value?.kind === "parameter" ? c.parameter(value.name) : undefined;
     const parts = list.type === "array" ? (list.items?.fields ?? []) : [];
-    if (!param || param.type !== "array" || parts.length === 0) continue;
+    if (param?.type !== "array" || parts.length === 0) continue;
     const entries = c.entriesAt(target, [list.name]);
     const ids = entries.map((e) => e.id).filter((k): k is string => typeof k === "string");
     const prefix = /^([a-z]+_)\d+$/.exec(ids[0] ?? "")?.[1];
