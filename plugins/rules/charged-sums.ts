@@ -179,17 +179,25 @@ function statedFee(c: RuleContext): void {
 
 /** "costs a TrackerFee of $0.02 charged to the user's balance (refused when the balance is lower)": a flat fee a new record costs. */
 const PRICED =
-  /\bcosts?\s+(?:an?\s+)?(?:[a-z]+\s+)?(?:of\s+)?\$(\d+(?:\.\d+)?)\s+charged\s+to\s+((?:the\s+)?[a-z_]+(?:'s)?(?:\s+[a-z_]+){0,2}?\s*balance)\b(.*)$/;
+  /\bcosts?\s+(?:an?\s+)?(?:([a-z_]+)\s+)?(?:of\s+)?\$(\d+(?:\.\d+)?)\s+charged\s+to\s+((?:the\s+)?[a-z_]+(?:'s)?(?:\s+[a-z_]+){0,2}?\s*balance)\b(.*)$/;
 
 function pricedFee(c: RuleContext): void {
   for (const { sentence, source } of c.sentences("description")) {
     const m = PRICED.exec(sentence);
     if (!m) continue;
-    const holder = resolvePlace(c, m[2] as string, (k) => k === "number");
+    const holder = resolvePlace(c, m[3] as string, (k) => k === "number");
     if (!holder) continue;
-    const amount: ValueExpr = { kind: "constant", value: Number(m[1]) };
+    const amount: ValueExpr = { kind: "constant", value: Number(m[2]) };
     c.effect({ kind: "add", place: holder.place, amount, sign: -1 }, source, sentence);
-    if (/\b(?:refused|rejected)\s+(?:when|if)\s+(?:the\s+)?balance\s+is\s+(?:lower|less|too low|insufficient)\b/.test(m[3] as string))
+    // "costs a TrackerFee of …": the new record keeps the fee in its list of charges, as the data's records of that kind do.
+    for (const list of c.target?.fields ?? []) {
+      const entry = m[1] && list.type === "array" ? feeEntry(c, list.name, m[1], amount) : null;
+      if (entry) {
+        c.effect({ kind: "append", place: here([list.name]), element: entry }, source, sentence);
+        break;
+      }
+    }
+    if (/\b(?:refused|rejected)\s+(?:when|if)\s+(?:the\s+)?balance\s+is\s+(?:lower|less|too low|insufficient)\b/.test(m[4] as string))
       c.require({ kind: "compare", condition: { left: { kind: "read", place: holder.place }, op: ">=", right: amount } }, source, sentence);
     return;
   }
@@ -216,10 +224,31 @@ function feeEntry(c: RuleContext, list: string, kind: string, amount: ValueExpr)
     [amountField.name]:
       texts.length > 0 && decimals.size === 1 ? { kind: "fixed", value: amount, decimals: [...decimals][0] as number } : amount,
   };
+  // Every list of charges of that name the data keeps (a tracker's fees and a shipment's), for what most entries hold.
+  const all = [...c.tables.values()].flatMap((t) =>
+    t.fields.some((f) => f.name === list && f.type === "array") ? c.entriesAt(t, [list]) : [],
+  );
   for (const f of parts) {
     if (element[f.name]) continue;
-    const alike = sameValue(same.map((e) => e[f.name])) ?? sameValue(entries.map((e) => e[f.name]));
+    const alike = unanimous(same.map((e) => e[f.name])) ?? sameValue(entries.map((e) => e[f.name])) ?? mostly(all.map((e) => e[f.name]));
     if (alike !== undefined) element[f.name] = { kind: "constant", value: alike };
   }
   return element;
+}
+
+/** The one text or flag every value is (one value is enough: entries of that very kind). */
+function unanimous(values: readonly unknown[]): string | boolean | undefined {
+  const first = values[0];
+  return values.length > 0 && (typeof first === "string" || typeof first === "boolean") && values.every((v) => v === first)
+    ? first
+    : undefined;
+}
+
+/** The text or flag at least four in five of three or more values are (a charge not yet refunded). */
+function mostly(values: readonly unknown[]): string | boolean | undefined {
+  if (values.length < 3) return undefined;
+  const counts = new Map<unknown, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  const [top, n] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0] ?? [undefined, 0];
+  return (typeof top === "string" || typeof top === "boolean") && n >= values.length * 0.8 ? top : undefined;
 }

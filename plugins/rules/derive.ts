@@ -33,6 +33,7 @@ import { countedCodes } from "./counted-codes.ts";
 import { deriveCreation } from "./creation.ts";
 import { dailyEntries } from "./daily-entries.ts";
 import { parameterDefaults } from "./defaults.ts";
+import { echoedFields } from "./echoed-fields.ts";
 import { entryFieldsSet } from "./entry-fields.ts";
 import { fieldMasks } from "./field-masks.ts";
 import { flagPairs } from "./flag-pairs.ts";
@@ -334,6 +335,7 @@ export function deriveServiceModel(
       service.newKey = statedNewKey(c) ?? made.newKey;
       service.fields = made.fields;
       givenEntries(c, service.fields);
+      echoedFields(c, service.fields);
       // Adds, or updates the record the call names when it is there.
       upserts(c, service);
     }

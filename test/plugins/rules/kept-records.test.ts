@@ -9,6 +9,7 @@ import { toolSpec } from "../../support/tools.ts";
 
 const S = (description: string) => ({ type: "string", description });
 
+const alertFee = { object: "Fee", type: "AlertFee", amount: "0.25000", charged: true };
 const data = {
   counters: { next_id: 30 },
   accounts: {
@@ -16,8 +17,24 @@ const data = {
     acc_11: { id: "acc_11", name: "Wren", balance: "0.10000" },
   },
   alerts: {
-    alr_20: { id: "alr_20", account_id: "acc_10", keyword: "tides", source: "wire", status: "idle", created_at: "2025-01-01T00:00:00Z" },
-    alr_21: { id: "alr_21", account_id: "acc_11", keyword: "storms", source: "blog", status: "firing", created_at: "2025-01-02T00:00:00Z" },
+    alr_20: {
+      id: "alr_20",
+      account_id: "acc_10",
+      keyword: "tides",
+      source: "wire",
+      status: "idle",
+      fees: [alertFee],
+      created_at: "2025-01-01T00:00:00Z",
+    },
+    alr_21: {
+      id: "alr_21",
+      account_id: "acc_11",
+      keyword: "storms",
+      source: "blog",
+      status: "firing",
+      fees: [alertFee],
+      created_at: "2025-01-02T00:00:00Z",
+    },
   },
 };
 
@@ -64,6 +81,12 @@ describe("a record there already is, answered as it is; a new one charged a flat
     const accounts = state.accounts as Record<string, Record<string, unknown>>;
     expect(accounts.acc_10?.balance).toBe("4.75000");
     expect(accounts.acc_11?.balance).toBe("0.10000");
-    expect((state.alerts as Record<string, unknown>).alr_30).toMatchObject({ account_id: "acc_10", keyword: "tides", source: "blog" });
+    // The price kept on the new alert as the data's alerts keep theirs.
+    expect((state.alerts as Record<string, unknown>).alr_30).toMatchObject({
+      account_id: "acc_10",
+      keyword: "tides",
+      source: "blog",
+      fees: [alertFee],
+    });
   });
 });
