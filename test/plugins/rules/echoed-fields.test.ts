@@ -14,8 +14,10 @@ const spec = toolSpec(
   ["isbn", "title"],
   "Adds a Book to the shelf. Returns the Book.",
 );
-const fieldsOf = (data: DomainState) =>
-  (deriveRules("d", [spec], inferTables(data), data, null).tools[0]?.service as ServiceModel).fields ?? {};
+const fieldsOf = (data: DomainState) => {
+  const service = deriveRules("d", [spec], inferTables(data), data, null).tools[0]?.service as ServiceModel | undefined;
+  return service?.fields ?? {};
+};
 
 describe("a field written as another behind a prefix", () => {
   it("writes the new record's from its own value of the other field", () => {
