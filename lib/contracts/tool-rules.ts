@@ -98,7 +98,7 @@ export type ValueExpr =
   | { kind: "elements"; of: ValueExpr; fields: Record<string, ValueExpr> }
   /** The total of `path` over the elements of the list `of` (a transfer's total quantity). */
   | { kind: "sum"; of: ValueExpr; path: string[] }
-  /** A number written as text with `decimals` decimals, as the data writes its amounts (`"1.25000"`). */
+  /** A number written as text with `decimals` decimals, as the data writes its amounts (`"3.40000"`). */
   | { kind: "fixed"; value: ValueExpr; decimals: number }
   /** A number written with at least `digits` digits, zero-padded (`00000042`). */
   | { kind: "digits"; value: ValueExpr; digits: number }
@@ -180,7 +180,7 @@ const valueExprUnion = z.discriminatedUnion("kind", [
     field: z.string(),
     equals: z.lazy(() => valueExprSchema),
     path: z.array(z.string()),
-    /** More fields the element must match (a pickup rate chosen by carrier and service). */
+    /** More fields the element must match (a seating offer chosen by room and sitting). */
     and: z.array(z.object({ field: z.string(), equals: z.lazy(() => valueExprSchema) })).optional(),
   }),
   z.object({ kind: z.literal("bump"), place: placeSchema, by: z.number().int() }),
@@ -467,7 +467,7 @@ export const serviceModelSchema = z.object({
    * record `match` finds, when there is one, is changed instead (each field in `set` to the
    * parameter named there, when the call gives it), the effects run on it, and nothing is made.
    */
-  /** With `kept`, a record there already is answered as it is, and the call changes nothing (no fee for it). */
+  /** With `kept`, a record there already is answered as it is, and the call changes nothing (nothing is charged for it). */
   upsert: z.object({ set: z.record(z.string(), z.string()), kept: z.boolean().optional() }).optional(),
   /** create: how the new key is made, from the keys already in the data (`hol_` and 4 digits, next free number). */
   newKey: newKeySchema.optional(),

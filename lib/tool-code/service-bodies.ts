@@ -288,7 +288,7 @@ class ServiceWriter {
       const conditions = this.#conditions("r");
       this.lines.push(`const existing = Object.values(${this.#rows(table)} ?? {}).find((r: any) => ${conditions.join(" && ")});`);
       this.lines.push("if (existing) {", "  record = existing;");
-      // "that tracker is returned and nothing is charged": the call stops at the record there is.
+      // "that alert is returned and nothing is charged": the call stops at the record there is.
       if (upsert.kept) this.lines.push("  return record;");
       for (const [field, parameter] of Object.entries(upsert.set))
         this.lines.push(`  if (${arg(parameter)} !== undefined) ${prop("record", field)} = ${arg(parameter)};`);

@@ -95,14 +95,14 @@ export function blockingRecords(c: RuleContext): void {
   }
 }
 
-/** "a shipment can have (only) one refund request", "… only one scheduled pickup": the record, and its state when said. */
+/** "a loan can have (only) one return request", "… only one active hold": the record, and its state when said. */
 const ONLY_ONE = /\ban?\s+([a-z_]+)\s+(?:can|may)\s+(?:only\s+)?have\s+(?:only\s+|at\s+most\s+)?one\s+([a-z][a-z_ ]*?)(?:[.,;]|$)/g;
 
 /**
  * One record of a kind per record it refers to: a call that would make (or ask for) a second is
- * refused. On a change tool the record referred to is the tool's own (a refund of this shipment);
- * on a create tool, the one a parameter names (a pickup for the shipment given). A state written
- * before the noun ("one scheduled pickup") counts only the records in it.
+ * refused. On a change tool the record referred to is the tool's own (a return of this loan);
+ * on a create tool, the one a parameter names (a hold for the member given). A state written
+ * before the noun ("one active hold") counts only the records in it.
  */
 export function singleRecords(c: RuleContext): void {
   const target = c.target;
@@ -113,7 +113,7 @@ export function singleRecords(c: RuleContext): void {
       if (!owner) continue;
       const said = words(m[2] as string);
       const state = (t: Table) => t.status?.values.find((v) => v.toLowerCase() === said[0]);
-      // "refund request": the record is the longest start of the phrase that names a table.
+      // "return request": the record is the longest start of the phrase that names a table.
       let table: Table | undefined;
       let status: string | undefined;
       for (let n = said.length; n > 0 && !table; n--) {

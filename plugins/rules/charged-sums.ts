@@ -1,11 +1,11 @@
 // A balance charged a list of named fees, each glossed with what it is: "The member's wallet is
 // charged the BookingFee (the member's fee_per_booking), the SeatFee (the seat's price) and, when
-// insurance is given, a CoverFee of cover_rate × the insured value, at least cover_minimum". Each
+// cover is given, a CoverFee of cover_rate × the covered value, at least cover_minimum". Each
 // fee whose gloss names a value is taken off the balance (a fee under "when P is given" only when
 // P is given); "refused when the balance does not cover the total" requires the balance to hold
 // their sum. A fee is read as: its parenthesised gloss (a field of a record the call reaches, or of
 // the entry of a list the call picks by key), or "of A × B, at least C" (a rate of the value with a
-// floor), where a value the text names only as "the insured …" is the parameter it is conditioned on.
+// floor), where a value the text names only as "the covered value" is the parameter it is conditioned on.
 import type { Condition, ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import { nameWords } from "../../lib/data-pack/places.ts";
 import { singular } from "../../lib/domain-model/words.ts";
@@ -15,7 +15,7 @@ import { type Candidate, resolvePlace, resolveValue } from "./resolve.ts";
 
 interface Fee {
   amount: ValueExpr;
-  /** The optional parameter the fee is charged with ("when insurance is given"). */
+  /** The optional parameter the fee is charged with ("when cover is given"). */
   given?: string;
 }
 
@@ -97,19 +97,19 @@ function feesOf(c: RuleContext, list: string, holder: Candidate): Fee[] {
   return fees;
 }
 
-/** "the LabelFee (the user's price_per_shipment)": the value the parentheses name. */
+/** "the BookingFee (the member's fee_per_booking)": the value the parentheses name. */
 function glossed(c: RuleContext, item: string, holder: Candidate): ValueExpr | null {
   const gloss = /\(([^()]+)\)/.exec(item)?.[1]?.trim();
   if (!gloss || /\d/.test(gloss)) return null;
   return pickedField(c, gloss) ?? number(c, gloss, holder);
 }
 
-/** "a CoverFee of cover_rate × the insured value, at least cover_minimum": a rate of a value, with a floor. */
+/** "a CoverFee of cover_rate × the covered value, at least cover_minimum": a rate of a value, with a floor. */
 function rated(c: RuleContext, item: string, holder: Candidate, given: string | undefined): ValueExpr | null {
   const m = /\bof\s+(.+?)\s*[×*]\s*(.+?)(?:,?\s+at\s+least\s+(.+?))?(?:\s*\(.*)?$/.exec(item);
   if (!m) return null;
   const amountOf = (phrase: string) =>
-    number(c, phrase, holder) ?? (given && /\b(?:insured|covered|declared|given)\b/.test(phrase) ? param(given) : null);
+    number(c, phrase, holder) ?? (given && /\b[a-z]+ed\s+(?:value|amount|sum)\b/.test(phrase) ? param(given) : null);
   const left = amountOf(m[1] as string);
   const right = amountOf(m[2] as string);
   if (!left || !right) return null;
@@ -130,7 +130,7 @@ function number(c: RuleContext, phrase: string, holder: Candidate): ValueExpr | 
   return value?.kind === "parameter" ? value : null;
 }
 
-/** "the rate": a field of the entry of a list the call picks by key (`rate_id` names one of the record's rates). */
+/** "the price": a field of the entry of a list the call picks by key (`seat_id` names one of the record's seats). */
 function pickedField(c: RuleContext, gloss: string): ValueExpr | null {
   const words = nameWords(gloss.replace(/^the\s+/, ""));
   if (words.length !== 1) return null;
@@ -162,7 +162,7 @@ function statedFee(c: RuleContext): void {
     const amount = holder ? rated(c, `of ${m[1]}`, holder, undefined) : null;
     if (!holder || !amount) continue;
     c.effect({ kind: "add", place: holder.place, amount, sign: -1 }, source, sentence);
-    // "… and added to the shipment's fees as an InsuranceFee": the fee kept as an entry of the record's list.
+    // "… and added to the booking's fees as a CoverFee": the fee kept as an entry of the record's list.
     const kept = /\badded\s+to\s+(?:the\s+)?[a-z]+'s\s+([a-z_]+)\s+as\s+an?\s+([A-Za-z_]+)/i.exec(written);
     const entry = kept ? feeEntry(c, kept[1] as string, kept[2] as string, amount) : null;
     if (entry) c.effect({ kind: "append", place: here([kept?.[1] as string]), element: entry }, source, sentence);
@@ -177,7 +177,7 @@ function statedFee(c: RuleContext): void {
   }
 }
 
-/** "costs a TrackerFee of $0.02 charged to the user's balance (refused when the balance is lower)": a flat fee a new record costs. */
+/** "costs an AlertFee of $0.25 charged to the account's balance (refused when the balance is lower)": a flat fee a new record costs. */
 const PRICED =
   /\bcosts?\s+(?:an?\s+)?(?:([a-z_]+)\s+)?(?:of\s+)?\$(\d+(?:\.\d+)?)\s+charged\s+to\s+((?:the\s+)?[a-z_]+(?:'s)?(?:\s+[a-z_]+){0,2}?\s*balance)\b(.*)$/;
 
@@ -189,7 +189,7 @@ function pricedFee(c: RuleContext): void {
     if (!holder) continue;
     const amount: ValueExpr = { kind: "constant", value: Number(m[2]) };
     c.effect({ kind: "add", place: holder.place, amount, sign: -1 }, source, sentence);
-    // "costs a TrackerFee of …": the new record keeps the fee in its list of charges, as the data's records of that kind do.
+    // "costs an AlertFee of …": the new record keeps the fee in its list of charges, as the data's records of that kind do.
     for (const list of c.target?.fields ?? []) {
       const entry = m[1] && list.type === "array" ? feeEntry(c, list.name, m[1], amount) : null;
       if (entry) {
@@ -206,7 +206,7 @@ function pricedFee(c: RuleContext): void {
 /**
  * An entry of the record's list of charges for a fee of one kind: its kind as the data spells it,
  * its amount written as the data writes amounts (with their decimals), and the values the entries of
- * that kind (else all entries) hold alike (`object: "Fee"`, `charged: true`).
+ * that kind (else all entries) hold alike (`object: "Charge"`, `settled: true`).
  */
 function feeEntry(c: RuleContext, list: string, kind: string, amount: ValueExpr): Record<string, ValueExpr> | null {
   const target = c.target;
@@ -224,7 +224,7 @@ function feeEntry(c: RuleContext, list: string, kind: string, amount: ValueExpr)
     [amountField.name]:
       texts.length > 0 && decimals.size === 1 ? { kind: "fixed", value: amount, decimals: [...decimals][0] as number } : amount,
   };
-  // Every list of charges of that name the data keeps (a tracker's fees and a shipment's), for what most entries hold.
+  // Every list of charges of that name the data keeps (an alert's fees and a booking's), for what most entries hold.
   const all = [...c.tables.values()].flatMap((t) =>
     t.fields.some((f) => f.name === list && f.type === "array") ? c.entriesAt(t, [list]) : [],
   );
@@ -244,7 +244,7 @@ function unanimous(values: readonly unknown[]): string | boolean | undefined {
     : undefined;
 }
 
-/** The text or flag at least four in five of three or more values are (a charge not yet refunded). */
+/** The text or flag at least four in five of three or more values are (a charge not yet paid back). */
 function mostly(values: readonly unknown[]): string | boolean | undefined {
   if (values.length < 3) return undefined;
   const counts = new Map<unknown, number>();

@@ -1,6 +1,6 @@
-// A code the call writes from a number the data counts: "a confirmation number ("WTC" followed by
-// the platform's next pickup confirmation number)", "a tracking_code (the carrier's
-// tracking_prefix followed by the platform's next tracking number)". The field is the record's
+// A code the call writes from a number the data counts: "a confirmation number ("CNF" followed by
+// the service's next confirmation number)", "a ticket_code (the venue's code_prefix followed
+// by the service's next ticket number)". The field is the record's
 // text field the phrase names; the number is the counter of the single-record table whose
 // `next_…` field the words name, and it moves on; the prefix is the quoted text, or the value of a
 // field the call reaches (no rule when that field is not found: a code without its prefix is wrong).
@@ -26,7 +26,7 @@ export function countedCodes(c: RuleContext): void {
       else {
         const place = resolvePlace(c, (m[3] as string).toLowerCase(), (k) => k === "string");
         const token = place?.place.path.at(-1) ?? "";
-        // Only the field the phrase writes out (`tracking_prefix`), not a near one.
+        // Only the field the phrase writes out (`code_prefix`), not a near one.
         if (place && (m[3] as string).includes(token))
           value = {
             kind: "concat",
@@ -41,7 +41,7 @@ export function countedCodes(c: RuleContext): void {
   }
 }
 
-/** The record's text field a phrase names ("confirmation number" → `confirmation`, "tracking_code"). */
+/** The record's text field a phrase names ("confirmation number" → `confirmation`, "ticket_code"). */
 function codeField(target: Table, phrase: string): string | null {
   const said = new Set(nameWords(phrase.replaceAll(" ", "_")));
   const fits = target.fields.filter(
@@ -51,7 +51,7 @@ function codeField(target: Table, phrase: string): string | null {
   return fits[0]?.name ?? null;
 }
 
-/** The counter a phrase names ("pickup confirmation number" → `next_pickup_confirmation`), on a single-record table. */
+/** The counter a phrase names ("ticket number" → `next_ticket_number`), on a single-record table. */
 function counterNamed(c: RuleContext, phrase: string): Place | null {
   const said = nameWords(phrase.replaceAll(" ", "_")).filter((w) => w !== "number");
   for (const table of c.tables.values()) {

@@ -19,7 +19,7 @@ export function parameterDefaults(text: ToolText): Record<string, unknown> {
 
 /**
  * A written value as the parameter holds it (a boolean, a number, one of its enum values), or
- * undefined. A value written in double quotes is text as it stands ("NOEEI 30.37(a)").
+ * undefined. A value written in double quotes is text as it stands ("Kind regards (Support)").
  */
 function writtenValue(p: Parameter, raw: unknown, quoted = false): unknown {
   const word = String(raw)
@@ -56,7 +56,7 @@ function toolDefault(p: Parameter, description: string): unknown {
   const name = p.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const direct = new RegExp(String.raw`[\`"']?\b${name}\b[\`"']?\s+defaults?\s+(?:to|is)\s+${VALUE}`, "i").exec(description);
   if (direct) return matchedValue(p, direct);
-  // "non_delivery_option is return (default) or abandon": the value marked among those listed.
+  // "channel is email (default) or phone": the value marked among those listed.
   const marked = new RegExp(String.raw`[\`"']?\b${name}\b[\`"']?\s+is\s+(?:one\s+of\s+)?${VALUE}\s*\((?:the\s+)?default\)`, "i").exec(
     description,
   );

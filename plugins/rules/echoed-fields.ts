@@ -1,5 +1,5 @@
 // A text field the data's records write as another of their fields behind a fixed prefix
-// (`public_url` "https://track.example.com/" + `tracking_code` in every record): a new record's is
+// (`page_url` "https://shelf.example/" + `isbn` in every record): a new record's is
 // written the same way from its own value of that field.
 import type { ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import type { RuleContext } from "./context.ts";

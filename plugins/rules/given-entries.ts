@@ -1,8 +1,8 @@
-// A list a call gives whole, kept as the data keeps its entries: "Creates a CustomsInfo with its
-// CustomsItems ("cstitem_…", numbered after it in order)". Each given element becomes an entry: its
+// A list a call gives whole, kept as the data keeps its entries: "Creates a Manifest with its
+// lines ("mline_…", numbered after it in order)". Each given element becomes an entry: its
 // key from the counter the quoted prefix's keys come from (after the record's own), the values every
-// entry in the data holds alike (`object: "CustomsItem"`), the clock for its times, and numbers the
-// data writes as decimal text (`"650.00"`) written so.
+// entry in the data holds alike (`object: "ManifestLine"`), the clock for its times, and numbers the
+// data writes as decimal text (`"12.50"`) written so.
 import type { ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import { nameWords } from "../../lib/data-pack/places.ts";
 import { singular } from "../../lib/domain-model/words.ts";
@@ -22,7 +22,7 @@ export function givenEntries(c: RuleContext, fields: Record<string, ValueExpr>):
     const entries = c.entriesAt(target, [list.name]);
     const ids = entries.map((e) => e.id).filter((k): k is string => typeof k === "string");
     const prefix = /^([a-z]+_)\d+$/.exec(ids[0] ?? "")?.[1];
-    // The list's entries are keyed as the description says ("cstitem_…"), else this is no list of entries.
+    // The list's entries are keyed as the description says ("mline_…"), else this is no list of entries.
     if (!prefix || !text.includes(`"${prefix}…"`)) continue;
     const counter = counterFor(c.tables, c.data, nameWords(singular(list.name)), ids);
     if (!counter) continue;

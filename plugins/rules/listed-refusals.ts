@@ -1,9 +1,8 @@
-// A list of states a call refuses, one clause each: "Refused when …, the shipment is already
-// insured, a refund is submitted or done, the package is already delivered (or returned / failed),
-// …". A clause "<noun> is [already] <word> [or <word>]" names, by the first reading that fits:
-// values a field of the record named after the noun holds (`refund_status`: submitted), states of
-// the record (delivered), or, for a word like the name of a field the data leaves empty on some
-// records ("insured": `insurance`), that field being filled. The record must not be so.
+// A list of states a call refuses, one clause each: "Refused when the book is already laminated,
+// a repair is requested or approved, or the copy is already lent (or lost)". A clause "<noun> is [already] <word> [or <word>]" names, by the first reading that fits:
+// values a field of the record named after the noun holds (`repair_status`: requested), states of
+// the record (lent), or, for a word like the name of a field the data leaves empty on some
+// records ("laminated": `lamination`), that field being filled. The record must not be so.
 import type { Condition } from "../../lib/contracts/tool-rules.ts";
 import { nameWords } from "../../lib/data-pack/places.ts";
 import { here, type RuleContext } from "./context.ts";
@@ -38,7 +37,7 @@ function refusedState(c: RuleContext, noun: string, words: readonly string[]): C
   if (!target) return null;
   const rows = c.records(target);
   const held = (field: string) => new Set(rows.map((r) => r[field]).filter((v): v is string => typeof v === "string"));
-  // `refund_status` for "a refund is submitted or done": the values it holds that the words name.
+  // `repair_status` for "a repair is requested or approved": the values it holds that the words name.
   for (const f of target.fields) {
     if (f.name === target.status?.field || f.type === "object" || f.type === "array" || !nameWords(f.name).includes(noun)) continue;
     const values = [...held(f.name)].filter((v) => words.includes(v));
@@ -51,7 +50,7 @@ function refusedState(c: RuleContext, noun: string, words: readonly string[]): C
     if (values.length > 0)
       return { left: { kind: "read", place: here([status.field]) }, op: "not-in", right: { kind: "constant", value: values } };
   }
-  // "already insured": a field named from the same stem ("insur…"), empty on some records.
+  // "already laminated": a field named from the same stem ("laminat…"), empty on some records.
   if (words.length !== 1) return null;
   const stem = (words[0] as string).replace(/(?:ed|d)$/, "");
   if (stem.length < 4) return null;

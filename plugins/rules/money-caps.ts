@@ -58,7 +58,7 @@ function require(c: RuleContext, p: Parameter, limit: number, negative: boolean,
 }
 
 /**
- * "Refused … when the amount is below 1000 ($10.00) or above 250000 ($2,500.00) per request": the
+ * "Refused … when the amount is below 100 ($1.00) or above 50000 ($500.00) per request": the
  * amount's bounds, written in the parameter's own unit (the dollars in parentheses only gloss them).
  */
 function refusedRange(c: RuleContext, p: Parameter, source: "description" | "policy"): void {
@@ -66,7 +66,7 @@ function refusedRange(c: RuleContext, p: Parameter, source: "description" | "pol
   const side = String.raw`(below|under|less than|lower than|above|over|more than|greater than)\s+["“]?(\d[\d,]*(?:\.\d+)?)["”]?`;
   for (const { sentence, source: from } of c.sentences(source)) {
     if (!/\b(?:refused|rejected|fails|errors)\b/.test(sentence)) continue;
-    // "… when the amount is below …", or one refusal of a list ("refused when X, Y, the amount is over "5000.00", or …").
+    // "… when the amount is below …", or one refusal of a list ("refused when X, Y, the amount is over "1000.00", or …").
     const m = new RegExp(
       String.raw`\b(?:when|if)\b(?:[^.]*?(?:,|\bor))?\s+(?:the\s+)?${words}\s+is\s+${side}(?:\s*\([^)]*\))?(?:\s+or\s+${side})?`,
     ).exec(sentence);

@@ -1,7 +1,7 @@
-// An entry of the record's list the call picks by its values rather than its key: "buys one of its
-// pickup_rates, chosen by carrier and service". When the entry is there, the record's struct named after the entry's kind (`selected_rate`), when the description names it,
-// becomes a copy of it; and "the rate is charged to the user's balance (refused when it does not
-// cover it)" takes the entry's own `rate` off that balance.
+// An entry of the record's list the call picks by its values rather than its key: "takes one of its
+// slot_offers, chosen by room and sitting". When the entry is there, the record's struct named after the entry's kind (`chosen_offer`), when the description names it,
+// becomes a copy of it; and "the price is charged to the guest's balance (refused when it does not
+// cover it)" takes the entry's own `price` off that balance.
 import type { ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import { nameWords } from "../../lib/data-pack/places.ts";
 import { singular } from "../../lib/domain-model/words.ts";
@@ -31,10 +31,10 @@ export function pickedEntries(c: RuleContext): void {
     ...(rest.length > 0 ? { and: rest.map((p) => ({ field: p, equals: { kind: "parameter", name: p } as ValueExpr })) } : {}),
   });
   const text = said[0];
-  // Not required: a list the environment cannot fill (rates a carrier quotes) leaves nothing to pick,
+  // Not required: a list the environment cannot fill (offers a third party quotes) leaves nothing to pick,
   // and the call then goes through without the entry's changes.
   const found = [{ left: entry([]), op: "given" as const }];
-  // `selected_rate` for `pickup_rates`: a struct the description names, after the entries' kind.
+  // `chosen_offer` for `slot_offers`: a struct the description names, after the entries' kind.
   const kind = nameWords(singular(list.name)).at(-1);
   const words = c.text.sentences.join(" ");
   const struct = target.fields.find(

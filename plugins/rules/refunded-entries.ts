@@ -1,6 +1,6 @@
 // Entries of a record's list of charges handed back by name, under a condition on a record the call
-// reaches: "For carriers with refund_approval immediate (…) the label is voided at once: …, the
-// PostageFee and any InsuranceFee are marked refunded and credited back to the user's balance". The
+// reaches: "For venues with refund_policy instant (…) the booking is voided at once: the SeatFee
+// and any CoverFee are marked refunded and credited back to the member's balance". The
 // names are values of the entries' kind field (as the data writes them); each entry so named is
 // marked (its boolean field of the mark's name set true) and its amount goes back to the balance.
 // "For X with <field> <value>": only on calls where the field the call reaches holds that value.
@@ -64,7 +64,7 @@ export function refundedEntries(c: RuleContext): void {
   }
 }
 
-/** "For carriers with refund_approval immediate": the field the call reaches holds the value; [] when the sentence sets none, null when it is not found. */
+/** "For venues with refund_policy instant": the field the call reaches holds the value; [] when the sentence sets none, null when it is not found. */
 function condition(c: RuleContext, sentence: string): Condition[] | null {
   const m = FOR.exec(sentence);
   if (!m) return [];

@@ -1,8 +1,8 @@
-// A parameter that picks one of a record's slots by name: `primary_or_secondary` ("primary",
-// "secondary") for the user's `payment_methods.primary_payment_method` / `.secondary_payment_method`.
+// A parameter that picks one of a record's slots by name: `home_or_work` ("home", "work") for the
+// patient's `contacts.home_phone` / `contacts.work_phone`.
 // The shape says it (each value of the parameter's list, then one shared suffix, is a part of the
 // same struct); the description says a call that picks an empty slot is refused ("refused when the
-// user has no payment method in that slot"): the slot the call picks must hold something.
+// patient has no phone in that slot"): the slot the call picks must hold something.
 import type { ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import type { RuleContext } from "./context.ts";
 

@@ -91,7 +91,7 @@ export function targetStatus(c: RuleContext): TargetStatus | null {
       return { value: known ?? spelt(value, status.values), source: "description", text: sentence };
     }
   }
-  // "the shipment gets a label, fees, status pre_transit, …": the state listed among what the record gets.
+  // "the booking gets a stub, cover, status confirmed, …": the state listed among what the record gets.
   for (const sentence of c.text.sentences) {
     const listed = receivedStatus(sentence, entity, status.values);
     if (listed) return { value: listed, source: "description", text: sentence };

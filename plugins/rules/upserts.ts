@@ -52,7 +52,7 @@ export function upserts(c: RuleContext, service: ServiceModel): void {
   service.upsert = { set };
 }
 
-/** "If the user already has a tracker for the same tracking code and carrier, that tracker is returned (and nothing is charged)." */
+/** "If the account already has an alert for the same keyword and source, that alert is returned (and nothing is charged)." */
 const KEPT =
   /\bif\s+the\s+([a-z]+)\s+already\s+(?:has|holds|owns)\s+an?\s+([a-z]+)\s+(?:for|with)\s+(?:the\s+)?same\s+([a-z_ ,]+?),\s+(?:that|this|the existing)\s+[a-z]+\s+is\s+(?:returned|answered|shown)/;
 

@@ -1,6 +1,6 @@
-// An amount's unit shown by a worked example: ""2000" adds $20.00 to the balance" (an amount in
+// An amount's unit shown by a worked example: ""500" adds $5.00 to the balance" (an amount in
 // cents, written as text). The example says what the call does with the amount (adds it to the
-// balance) and at what scale (2000 of the parameter make 20.00 of the balance): the place moves by
+// balance) and at what scale (500 of the parameter make 5.00 of the balance): the place moves by
 // the amount so scaled. Only for the call's one amount parameter, and a place the words find.
 import type { ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import type { RuleContext } from "./context.ts";

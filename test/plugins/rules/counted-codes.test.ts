@@ -1,29 +1,29 @@
 // A code written from a number the data counts: "a confirmation number ("CNF" followed by the
-// platform's next confirmation number)", "a parcel_code (the courier's code_prefix followed by the
-// platform's next parcel number)": a quoted or read prefix, then the counter's number, which moves on.
+// service's next confirmation number)", "a ticket_code (the venue's code_prefix followed by the
+// service's next ticket number)": a quoted or read prefix, then the counter's number, which moves on.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../../../sandbox/index.ts";
 import { serviceEnvironment } from "../../support/service-env.ts";
 import { toolSpec } from "../../support/tools.ts";
 
 const data = {
-  counters: { next_confirmation: 500, next_parcel_number: 9100 },
-  couriers: {
-    cou_1: { id: "cou_1", name: "Swiftly", code_prefix: "SW" },
-    cou_2: { id: "cou_2", name: "Hermes", code_prefix: "HX" },
+  counters: { next_confirmation: 500, next_ticket_number: 9100 },
+  venues: {
+    ven_1: { id: "ven_1", name: "Lyric", code_prefix: "SW" },
+    ven_2: { id: "ven_2", name: "Odeon", code_prefix: "HX" },
   },
-  orders: {
-    ord_1: { id: "ord_1", courier_id: "cou_2", status: "open", confirmation: null, parcel_code: null },
-    ord_2: { id: "ord_2", courier_id: "cou_1", status: "confirmed", confirmation: "CNF499", parcel_code: "SW9099" },
+  bookings: {
+    bkg_1: { id: "bkg_1", venue_id: "ven_2", status: "open", confirmation: null, ticket_code: null },
+    bkg_2: { id: "bkg_2", venue_id: "ven_1", status: "confirmed", confirmation: "CNF499", ticket_code: "SW9099" },
   },
 };
 
 const tools = [
   toolSpec(
-    "confirm_order",
-    { order_id: { type: "string", description: "The order." } },
-    ["order_id"],
-    "Confirms an open order. The order becomes confirmed with a confirmation number (\"CNF\" followed by the platform's next confirmation number) and a parcel_code (the courier's code_prefix followed by the platform's next parcel number). Returns the Order.",
+    "confirm_booking",
+    { booking_id: { type: "string", description: "The booking." } },
+    ["booking_id"],
+    "Confirms an open booking. The booking becomes confirmed with a confirmation number (\"CNF\" followed by the service's next confirmation number) and a ticket_code (the venue's code_prefix followed by the service's next ticket number). Returns the Booking.",
   ),
 ];
 
@@ -38,13 +38,13 @@ describe("a code from a counted number", () => {
 
   it("writes the prefix, then the counter's number, and moves the counter on", async () => {
     const env = await serviceEnvironment(sandbox, tools, data, "Today is 2025-06-10 and the time is 12:00 UTC.");
-    const { outcomes, state } = await env.run([{ tool: "confirm_order", arguments: { order_id: "ord_1" } }]);
+    const { outcomes, state } = await env.run([{ tool: "confirm_booking", arguments: { booking_id: "bkg_1" } }]);
     expect(outcomes[0]?.ok).toBe(true);
-    expect((state.orders as Record<string, Record<string, unknown>>).ord_1).toMatchObject({
+    expect((state.bookings as Record<string, Record<string, unknown>>).bkg_1).toMatchObject({
       status: "confirmed",
       confirmation: "CNF500",
-      parcel_code: "HX9100",
+      ticket_code: "HX9100",
     });
-    expect(state.counters).toEqual({ next_confirmation: 501, next_parcel_number: 9101 });
+    expect(state.counters).toEqual({ next_confirmation: 501, next_ticket_number: 9101 });
   });
 });

@@ -9,7 +9,7 @@ import { toolSpec } from "../../support/tools.ts";
 
 const S = (description: string) => ({ type: "string", description });
 
-const alertFee = { object: "Fee", type: "AlertFee", amount: "0.25000", charged: true };
+const alertFee = { object: "Charge", type: "AlertFee", amount: "0.25000", settled: true };
 const data = {
   counters: { next_id: 30 },
   accounts: {
@@ -23,7 +23,7 @@ const data = {
       keyword: "tides",
       source: "wire",
       status: "idle",
-      fees: [alertFee],
+      charges: [alertFee],
       created_at: "2025-01-01T00:00:00Z",
     },
     alr_21: {
@@ -32,7 +32,7 @@ const data = {
       keyword: "storms",
       source: "blog",
       status: "firing",
-      fees: [alertFee],
+      charges: [alertFee],
       created_at: "2025-01-02T00:00:00Z",
     },
   },
@@ -86,7 +86,7 @@ describe("a record there already is, answered as it is; a new one charged a flat
       account_id: "acc_10",
       keyword: "tides",
       source: "blog",
-      fees: [alertFee],
+      charges: [alertFee],
     });
   });
 });

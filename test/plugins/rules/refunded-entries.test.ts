@@ -1,12 +1,12 @@
 // Charges of a record handed back by name under a condition on a record the call reaches: "For venues
 // with refund_policy instant (…) the booking is voided at once: the SeatFee and any CoverFee are marked
-// refunded and credited back to the member's balance", on a box office.
+// waived and credited back to the member's balance", on a box office.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../../../sandbox/index.ts";
 import { serviceEnvironment } from "../../support/service-env.ts";
 import { toolSpec } from "../../support/tools.ts";
 
-const fee = (type: string, amount: string, refunded = false) => ({ type, amount, charged: true, refunded });
+const fee = (type: string, amount: string, waived = false) => ({ type, amount, settled: true, waived });
 const data = {
   members: { mem_1: { id: "mem_1", name: "Ines", balance: "10.00000" } },
   venues: {
@@ -19,21 +19,21 @@ const data = {
       member_id: "mem_1",
       venue_id: "ven_1",
       status: "paid",
-      fees: [fee("BookingFee", "0.50000"), fee("SeatFee", "20.00000"), fee("CoverFee", "2.00000")],
+      charges: [fee("BookingFee", "0.50000"), fee("SeatFee", "20.00000"), fee("CoverFee", "2.00000")],
     },
     bkg_2: {
       id: "bkg_2",
       member_id: "mem_1",
       venue_id: "ven_2",
       status: "paid",
-      fees: [fee("BookingFee", "0.50000"), fee("SeatFee", "30.00000")],
+      charges: [fee("BookingFee", "0.50000"), fee("SeatFee", "30.00000")],
     },
     bkg_3: {
       id: "bkg_3",
       member_id: "mem_1",
       venue_id: "ven_1",
       status: "paid",
-      fees: [fee("BookingFee", "0.50000"), fee("SeatFee", "15.00000")],
+      charges: [fee("BookingFee", "0.50000"), fee("SeatFee", "15.00000")],
     },
   },
 };
@@ -43,7 +43,7 @@ const tools = [
     "void_booking",
     { booking_id: { type: "string", description: "The booking." } },
     ["booking_id"],
-    "Asks to void a booking. For venues with refund_policy instant (Dome) the booking is voided at once: the SeatFee and any CoverFee are marked refunded and credited back to the member's balance (the BookingFee is not refunded). Other venues review each request first. Returns the Booking.",
+    "Asks to void a booking. For venues with refund_policy instant (Dome) the booking is voided at once: the SeatFee and any CoverFee are marked waived and credited back to the member's balance (the BookingFee is kept). Other venues review each request first. Returns the Booking.",
   ),
 ];
 
@@ -64,8 +64,8 @@ describe("charges handed back by name, under a condition", () => {
     ]);
     // 10 + 20 + 2 (bkg_1), + 15 (bkg_3, no cover): the booking fee stays charged.
     expect((state.members as Record<string, Record<string, unknown>>).mem_1?.balance).toBe("47.00000");
-    const fees = (state.bookings as Record<string, Record<string, unknown>>).bkg_1?.fees as { type: string; refunded: boolean }[];
-    expect(fees.map((f) => [f.type, f.refunded])).toEqual([
+    const fees = (state.bookings as Record<string, Record<string, unknown>>).bkg_1?.charges as { type: string; waived: boolean }[];
+    expect(fees.map((f) => [f.type, f.waived])).toEqual([
       ["BookingFee", false],
       ["SeatFee", true],
       ["CoverFee", true],
@@ -76,7 +76,7 @@ describe("charges handed back by name, under a condition", () => {
     const env = await serviceEnvironment(sandbox, tools, data, "Today is 2025-06-10 and the time is 12:00 UTC.");
     const { state } = await env.run([{ tool: "void_booking", arguments: { booking_id: "bkg_2" } }]);
     expect((state.members as Record<string, Record<string, unknown>>).mem_1?.balance).toBe("10.00000");
-    const fees = (state.bookings as Record<string, Record<string, unknown>>).bkg_2?.fees as { refunded: boolean }[];
-    expect(fees.every((f) => !f.refunded)).toBe(true);
+    const fees = (state.bookings as Record<string, Record<string, unknown>>).bkg_2?.charges as { waived: boolean }[];
+    expect(fees.every((f) => !f.waived)).toBe(true);
   });
 });
