@@ -105,10 +105,12 @@ export type ValueExpr =
   | { kind: "elements"; of: ValueExpr; fields: Record<string, ValueExpr> }
   /** The total of `path` over the elements of the list `of` (a transfer's total quantity). */
   | { kind: "sum"; of: ValueExpr; path: string[] }
+  /** A number written as text with `decimals` decimals, as the data writes its amounts (`"3.40000"`). */
+  | { kind: "fixed"; value: ValueExpr; decimals: number }
   /** A number written with at least `digits` digits, zero-padded (`00000042`). */
-  | { kind: "digits"; value: ValueExpr; digits: number; decimals?: number }
+  | { kind: "digits"; value: ValueExpr; digits: number }
   /** `path` of the element of the list `of` whose `field` equals `equals` (the points of the reward tier a call names); undefined when none does. */
-  | { kind: "element"; of: ValueExpr; field: string; equals: ValueExpr; path: string[] }
+  | { kind: "element"; of: ValueExpr; field: string; equals: ValueExpr; path: string[]; and?: { field: string; equals: ValueExpr }[] }
   /** The text at `place` with the number it ends in moved on by `by`, its prefix and width kept (`v11` → `v12`). */
   | { kind: "bump"; place: Place; by: number }
   /**
@@ -184,19 +186,16 @@ const valueExprUnion = z.discriminatedUnion("kind", [
     ),
   }),
   z.object({ kind: z.literal("sum"), of: z.lazy(() => valueExprSchema), path: z.array(z.string()) }),
-  z.object({
-    kind: z.literal("digits"),
-    value: z.lazy(() => valueExprSchema),
-    digits: z.number().int(),
-    /** Written with this many places after the point (`15` → `15.00`), as the data writes decimal text. */
-    decimals: z.number().int().optional(),
-  }),
+  z.object({ kind: z.literal("digits"), value: z.lazy(() => valueExprSchema), digits: z.number().int() }),
+  z.object({ kind: z.literal("fixed"), value: z.lazy(() => valueExprSchema), decimals: z.number().int().min(0) }),
   z.object({
     kind: z.literal("element"),
     of: z.lazy(() => valueExprSchema),
     field: z.string(),
     equals: z.lazy(() => valueExprSchema),
     path: z.array(z.string()),
+    /** More fields the element must match (a seating offer chosen by room and sitting). */
+    and: z.array(z.object({ field: z.string(), equals: z.lazy(() => valueExprSchema) })).optional(),
   }),
   z.object({ kind: z.literal("bump"), place: placeSchema, by: z.number().int() }),
   z.object({
@@ -515,7 +514,8 @@ export const serviceModelSchema = z.object({
    * record `match` finds, when there is one, is changed instead (each field in `set` to the
    * parameter named there, when the call gives it), the effects run on it, and nothing is made.
    */
-  upsert: z.object({ set: z.record(z.string(), z.string()) }).optional(),
+  /** With `kept`, a record there already is answered as it is, and the call changes nothing (nothing is charged for it). */
+  upsert: z.object({ set: z.record(z.string(), z.string()), kept: z.boolean().optional() }).optional(),
   /** create: how the new key is made, from the keys already in the data (`hol_` and 4 digits, next free number). */
   newKey: newKeySchema.optional(),
   /** create: each field of the new record and its value. */

@@ -526,7 +526,13 @@ export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | u
     case "element": {
       const list = evaluate(input, value.of, record, args);
       const wanted = evaluate(input, value.equals, record, args);
-      const found = Array.isArray(list) ? list.find((e) => String(valueIn(e, [value.field])) === String(wanted)) : undefined;
+      const more = (value.and ?? []).map((m) => ({ field: m.field, wanted: evaluate(input, m.equals, record, args) }));
+      const found = Array.isArray(list)
+        ? list.find(
+            (e) =>
+              String(valueIn(e, [value.field])) === String(wanted) && more.every((m) => String(valueIn(e, [m.field])) === String(m.wanted)),
+          )
+        : undefined;
       return found === undefined ? undefined : valueIn(found, value.path);
     }
     case "sum": {
@@ -541,10 +547,12 @@ export function evaluate(input: ServiceInputs, value: ValueExpr, record: Row | u
       const m = typeof text === "string" ? /^(.*?)(\d+)$/.exec(text) : null;
       return m ? `${m[1]}${String(Number(m[2]) + value.by).padStart((m[2] as string).length, "0")}` : undefined;
     }
+    case "fixed": {
+      const v = evaluate(input, value.value, record, args);
+      return v === undefined || v === null || v === "" ? v : amountOf(v).toFixed(value.decimals);
+    }
     case "digits": {
       const v = evaluate(input, value.value, record, args);
-      if (value.decimals !== undefined)
-        return v === undefined || v === null || v === "" || !Number.isFinite(Number(v)) ? v : Number(v).toFixed(value.decimals);
       return v === undefined || v === null ? undefined : String(v).padStart(value.digits, "0");
     }
     case "match": {

@@ -77,15 +77,15 @@ export function valueText(value: ValueExpr, subject: string): string {
         .map(([field, v]) => `${field} = ${valueText(v, subject)}`)
         .join(", ")}`;
     case "element":
-      return `the ${value.path.join(".")} of the element of ${valueText(value.of, subject)} whose ${value.field} is ${valueText(value.equals, subject)}`;
+      return `the ${value.path.join(".")} of the element of ${valueText(value.of, subject)} whose ${[{ field: value.field, equals: value.equals }, ...(value.and ?? [])].map((m) => `${m.field} is ${valueText(m.equals, subject)}`).join(" and ")}`;
     case "sum":
       return `the sum of ${value.path.join(".")} over ${valueText(value.of, subject)}`;
     case "bump":
       return `${placeText(value.place, subject)} with its number ${value.by < 0 ? "less" : "plus"} ${Math.abs(value.by)}`;
     case "digits":
-      return value.decimals !== undefined
-        ? `${valueText(value.value, subject)} written with ${value.decimals} decimals`
-        : `${valueText(value.value, subject)} in ${value.digits} digits`;
+      return `${valueText(value.value, subject)} in ${value.digits} digits`;
+    case "fixed":
+      return `${valueText(value.value, subject)} with ${value.decimals} decimals`;
     case "match": {
       const where = value.where.map((w) => `${w.field} = ${valueText(w.value, subject)}`).join(" and ");
       return `the ${value.field ?? "key"} of the ${value.table} record whose ${where}`;

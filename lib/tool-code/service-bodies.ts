@@ -288,6 +288,8 @@ class ServiceWriter {
       const conditions = this.#conditions("r");
       this.lines.push(`const existing = Object.values(${this.#rows(table)} ?? {}).find((r: any) => ${conditions.join(" && ")});`);
       this.lines.push("if (existing) {", "  record = existing;");
+      // "that alert is returned and nothing is charged": the call stops at the record there is.
+      if (upsert.kept) this.lines.push("  return record;");
       for (const [field, parameter] of Object.entries(upsert.set))
         this.lines.push(`  if (${arg(parameter)} !== undefined) ${prop("record", field)} = ${arg(parameter)};`);
       this.lines.push("} else {", ...made, "}");
@@ -471,7 +473,7 @@ class ServiceWriter {
         this.#helpers.add("same");
         const list = this.#value(value.of);
         return path(
-          `((Array.isArray(${list}) ? ${list} : []) as any[]).find((e: any) => same(${prop("e", value.field)}, ${this.#value(value.equals)}))`,
+          `((Array.isArray(${list}) ? ${list} : []) as any[]).find((e: any) => ${[{ field: value.field, equals: value.equals }, ...(value.and ?? [])].map((m) => `same(${prop("e", m.field)}, ${this.#value(m.equals)})`).join(" && ")})`,
           value.path,
           true,
         );
@@ -492,10 +494,11 @@ class ServiceWriter {
         return `bumped(${at}, ${value.by})`;
       }
       case "digits":
-        // Decimal text ("15" → "15.00"); a value that is no number is left as given.
-        if (value.decimals !== undefined)
-          return `((v: any) => (v === undefined || v === null || v === "" || !Number.isFinite(Number(v)) ? v : Number(v).toFixed(${value.decimals})))(${this.#value(value.value)})`;
         return `String(${this.#value(value.value)} ?? "").padStart(${value.digits}, "0")`;
+      case "fixed":
+        // Decimal text ("15" → "15.00"); a value left out (an optional parameter) stays left out.
+        this.#helpers.add("amountOf");
+        return `((v: any) => (v === undefined || v === null || v === "" ? v : amountOf(v).toFixed(${value.decimals})))(${this.#value(value.value)})`;
       case "match": {
         const table = this.#tables.get(value.table) as Table;
         this.#helpers.add("same");

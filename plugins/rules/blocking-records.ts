@@ -94,3 +94,65 @@ export function blockingRecords(c: RuleContext): void {
     }
   }
 }
+
+/** "a loan can have (only) one return request", "… only one active hold": the record, and its state when said. */
+const ONLY_ONE = /\ban?\s+([a-z_]+)\s+(?:can|may)\s+(?:only\s+)?have\s+(?:only\s+|at\s+most\s+)?one\s+([a-z][a-z_ ]*?)(?:[.,;]|$)/g;
+
+/**
+ * One record of a kind per record it refers to: a call that would make (or ask for) a second is
+ * refused. On a change tool the record referred to is the tool's own (a return of this loan);
+ * on a create tool, the one a parameter names (a hold for the member given). A state written
+ * before the noun ("one active hold") counts only the records in it.
+ */
+export function singleRecords(c: RuleContext): void {
+  const target = c.target;
+  if (!target?.key || (c.subject.kind !== "change" && c.subject.kind !== "create")) return;
+  for (const { sentence, source } of c.sentences("description")) {
+    for (const m of sentence.matchAll(ONLY_ONE)) {
+      const owner = [...c.tables.values()].find((t) => words(t.entity).at(-1) === singular(m[1] as string));
+      if (!owner) continue;
+      const said = words(m[2] as string);
+      const state = (t: Table) => t.status?.values.find((v) => v.toLowerCase() === said[0]);
+      // "return request": the record is the longest start of the phrase that names a table.
+      let table: Table | undefined;
+      let status: string | undefined;
+      for (let n = said.length; n > 0 && !table; n--) {
+        for (const skip of [0, 1]) {
+          const noun = said.slice(skip, n).join(" ");
+          const found = [...c.tables.values()].find((t) => t.storage !== "single" && words(t.entity).join(" ") === noun && t !== owner);
+          if (!found || (skip === 1 && !state(found))) continue;
+          table = found;
+          status = skip === 1 ? state(found) : undefined;
+          break;
+        }
+      }
+      if (!table) continue;
+      const link = table.fields.find((f) => f.references === owner.name);
+      if (!link) continue;
+      // The owner's key: the tool's own record, or the parameter of the made record's link.
+      const key: ValueExpr | null =
+        c.subject.kind === "change" && owner === target
+          ? { kind: "read", place: here([target.key]) }
+          : c.subject.kind === "create" && table === target && c.parameter(link.name)
+            ? { kind: "parameter", name: link.name }
+            : null;
+      if (!key) continue;
+      const where = [
+        { field: link.name, value: key },
+        ...(status && table.status ? [{ field: table.status.field, value: { kind: "constant", value: status } as ValueExpr }] : []),
+      ];
+      c.require(
+        {
+          kind: "compare",
+          condition: {
+            left: { kind: "aggregate", op: "count", table: table.name, where },
+            op: "==",
+            right: { kind: "constant", value: 0 },
+          },
+        },
+        source,
+        sentence,
+      );
+    }
+  }
+}

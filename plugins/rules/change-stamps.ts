@@ -72,7 +72,7 @@ export function changeStamps(c: RuleContext): void {
   }
   for (const { record, table, rules } of byRecord.values()) {
     const stamp = changeStampOf(table);
-    if (!stamp) continue;
+    if (!stamp || snapshotStamp(c, table, stamp)) continue;
     const place: Place = { ...record, path: [stamp.name] };
     const when = sharedCondition(rules);
     if (!c.writes(place))
@@ -171,4 +171,14 @@ function followsContents(
   }
   const holding = containers.filter((r) => newest.has(String(r[container.key]))).length;
   return matched >= Math.min(2, holding) && matched > 0 && matched > newer;
+}
+
+/**
+ * A stamp every record of the table holds alike (eight accounts all "updated" at the same second,
+ * their balances all different): the time the data was taken, which the service does not move when
+ * a record changes. Records changed one by one would each show their own time.
+ */
+function snapshotStamp(c: RuleContext, table: Table, stamp: Field): boolean {
+  const values = c.records(table).map((r) => r[stamp.name]);
+  return values.length >= 3 && values.every((v) => v !== null && v !== undefined && v === values[0]);
 }

@@ -543,7 +543,7 @@ export function tableNamed(c: RuleContext, phrase: string): Table | null {
  * "available"`), the clock for times, the amount the call moves for a change's size (`delta`), the
  * number it leaves for an `…_after` field; its key from the counter the data keeps, else the next.
  */
-function inserted(c: RuleContext, clause: Clause, table: Table, body: string, when: Condition[] | undefined): boolean {
+export function inserted(c: RuleContext, clause: Clause, table: Table, body: string, when: Condition[] | undefined): boolean {
   // "each change to available appends an entry": a move of two records' numbers (a transfer between
   // two stock levels) is two changes, an entry each, from the record it changed.
   const paired = /\b(?:each|every)\s+change\b/i.test(clause.sentence) ? pairedMoves(c) : [];

@@ -23,14 +23,17 @@ import {
 import { serviceToolModel } from "../../lib/service-tools/tool-model.ts";
 import { sentencesOf, toolText, writtenSentencesOf } from "../../lib/service-tools/tool-text.ts";
 import { attachedReferences } from "./attached-references.ts";
-import { blockingRecords } from "./blocking-records.ts";
+import { blockingRecords, singleRecords } from "./blocking-records.ts";
 import { changeStamps, createdContainerStamps } from "./change-stamps.ts";
 import { chargedRecords } from "./charged-records.ts";
+import { chargedSums } from "./charged-sums.ts";
 import { chosenSources } from "./chosen-sources.ts";
 import { here, RuleContext } from "./context.ts";
+import { countedCodes } from "./counted-codes.ts";
 import { deriveCreation } from "./creation.ts";
 import { dailyEntries } from "./daily-entries.ts";
 import { parameterDefaults } from "./defaults.ts";
+import { echoedFields } from "./echoed-fields.ts";
 import { entryFieldsSet } from "./entry-fields.ts";
 import { fieldMasks } from "./field-masks.ts";
 import { flagFields } from "./flag-fields.ts";
@@ -38,6 +41,7 @@ import { flagPairs } from "./flag-pairs.ts";
 import { flagRefusals, flagsAskedOfSome, refusedFlagArguments } from "./flag-refusals.ts";
 import { flagAlreadySet } from "./flags.ts";
 import { withFollowers } from "./following-balances.ts";
+import { givenEntries } from "./given-entries.ts";
 import { heldFunds } from "./held-funds.ts";
 import { completeHistory } from "./history.ts";
 import { linkInserted } from "./inserted-keys.ts";
@@ -49,6 +53,7 @@ import { kindBalances } from "./kind-balances.ts";
 import { laterTimes } from "./later-times.ts";
 import { keepListTotals } from "./list-totals.ts";
 import { listedMoves } from "./listed-moves.ts";
+import { listedRefusals } from "./listed-refusals.ts";
 import { keepTotals } from "./mirrored-totals.ts";
 import { missingRefusals, requiredChildren } from "./missing-refusals.ts";
 import { movingFlag } from "./moving-flag.ts";
@@ -63,9 +68,12 @@ import { descriptionPass } from "./passes/description.ts";
 import { namePass } from "./passes/name.ts";
 import { policyPass } from "./passes/policy.ts";
 import { schemaEffects, schemaRequirements } from "./passes/schema.ts";
+import { pickedEntries } from "./picked-entries.ts";
 import { policyFees } from "./policy-fees.ts";
 import { qualifiedReferences } from "./qualified-references.ts";
 import { readOnlyRefusals } from "./read-only.ts";
+import { receivedLists } from "./received-lists.ts";
+import { refundedEntries } from "./refunded-entries.ts";
 import { refusedCases } from "./refused-cases.ts";
 import { relatedCounts } from "./related-counts.ts";
 import { releasedCounts } from "./released-counts.ts";
@@ -75,6 +83,7 @@ import { roleRecords } from "./role-records.ts";
 import { signedInFlag, signInAndOut } from "./session-flag.ts";
 import { signedInPersonRefusals, signedInSession } from "./session-user.ts";
 import { signIn } from "./sign-in.ts";
+import { slotChoices } from "./slot-choices.ts";
 import { stateTimes } from "./state-times.ts";
 import { statedNewKey } from "./stated-keys.ts";
 import { targetStatus } from "./statuses.ts";
@@ -84,6 +93,7 @@ import { unitRecords } from "./unit-records.ts";
 import { upserts } from "./upserts.ts";
 import { useCounters } from "./use-counters.ts";
 import { flagBranches, valueBranches } from "./value-branches.ts";
+import { workedAmounts } from "./worked-amounts.ts";
 import { wrappedRecords } from "./wrapped-records.ts";
 
 /** A service domain's rules: every tool's, on the tables read off its data, with the clock its policy sets. */
@@ -132,6 +142,15 @@ function changeRules(c: RuleContext, siblings: readonly ToolSpec[]): void {
     );
   namePass(c, to?.value ?? null);
   descriptionPass(c, to?.value ?? null);
+  receivedLists(c);
+  pickedEntries(c);
+  refundedEntries(c);
+  slotChoices(c);
+  listedRefusals(c);
+  countedCodes(c);
+  chargedSums(c);
+  workedAmounts(c);
+  singleRecords(c);
   kindBalances(c);
   ownRecords(c);
   signIn(c);
@@ -322,6 +341,8 @@ export function deriveServiceModel(
   else if (subject.kind === "create") {
     schemaRequirements(c);
     descriptionPass(c, null);
+    singleRecords(c);
+    chargedSums(c);
     kindBalances(c);
     ownRecords(c);
     chosenSources(c);
@@ -336,6 +357,8 @@ export function deriveServiceModel(
       // A key the description spells out wins over the data's pattern (random ids show none).
       service.newKey = statedNewKey(c) ?? made.newKey;
       service.fields = made.fields;
+      givenEntries(c, service.fields);
+      echoedFields(c, service.fields);
       // Adds, or updates the record the call names when it is there.
       upserts(c, service);
       createdContainerStamps(c);

@@ -18,7 +18,7 @@ export function keepDecimalText(c: RuleContext, table: Table, fields: Record<str
     const written = rows.map((r) => r[f.name]).filter((v): v is string => typeof v === "string");
     const places = written.map((v) => /^-?\d+\.(\d+)$/.exec(v)?.[1]?.length);
     if (written.length < 2 || places.some((p) => p === undefined) || new Set(places).size !== 1) continue;
-    fields[f.name] = { kind: "digits", value, digits: 0, decimals: places[0] as number };
+    fields[f.name] = { kind: "fixed", value, decimals: places[0] as number };
   }
 }
 

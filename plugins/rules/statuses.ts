@@ -9,6 +9,7 @@ import { participle, VERBS } from "../../lib/domain-model/lexicon.ts";
 import { singular } from "../../lib/domain-model/words.ts";
 import { here, type RuleContext } from "./context.ts";
 import { toggleOf } from "./flags.ts";
+import { receivedStatus } from "./received-lists.ts";
 
 /** The status values a text mentions, as whole words. */
 export function statusesIn(text: string, values: readonly string[]): string[] {
@@ -29,7 +30,7 @@ export interface TargetStatus {
 }
 
 const BECOMES =
-  /\b(?:status\s+)?(?:becomes?|is changed to|changes to|changed to|is set to|will be set to|moves? to|is marked(?: as)?|will be changed to)\s+['"‘“`]?([a-z][a-z _()-]*?)['"’”`]?(?:[.,;]|\s+and\b|\s+if\b|$)/;
+  /\b(?:status\s+)?(?:becomes?|is changed to|changes to|changed to|is set to|will be set to|moves? to|is marked(?: as)?|will be changed to)\s+['"‘“`]?([a-z][a-z _()-]*?)['"’”`]?(?:[.,;]|\s+and\b|\s+if\b|\s+with\b|$)/;
 export const PREPOSITIONS = new Set("on of for to in from with by at into onto about".split(" "));
 const NOT_STATUS_VERBS = new Set("update modify change edit set renew pay reschedule rename adjust replace move add remove".split(" "));
 
@@ -91,6 +92,11 @@ export function targetStatus(c: RuleContext): TargetStatus | null {
       if (!known && !/^[a-z]+(?:[ _][a-z]+)?$/.test(value)) continue;
       return { value: known ?? spelt(value, status.values), source: "description", text: sentence };
     }
+  }
+  // "the booking gets a stub, cover, status confirmed, …": the state listed among what the record gets.
+  for (const sentence of c.text.sentences) {
+    const listed = receivedStatus(sentence, entity, status.values);
+    if (listed) return { value: listed, source: "description", text: sentence };
   }
   // "status draft -> ready_to_ship": a transition written as an arrow ends in the state it leads to.
   for (const sentence of c.text.sentences) {

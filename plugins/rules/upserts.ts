@@ -23,6 +23,7 @@ export function upserts(c: RuleContext, service: ServiceModel): void {
     const field = /^(.+)_if_new$/.exec(p.name)?.[1];
     if (field && table.fields.some((f) => f.name === field)) service.fields[field] = { kind: "parameter", name: p.name };
   }
+  if (keptRecord(c, service)) return;
   if (!addsOrUpdates(c)) return;
   const tables = [...c.tables.values()];
   const match: ServiceModel["match"] = [];
@@ -49,4 +50,35 @@ export function upserts(c: RuleContext, service: ServiceModel): void {
     if (!identifying.has(p.name) && table.fields.some((f) => f.name === p.name && f.name !== table.key)) set[p.name] = p.name;
   service.match = match;
   service.upsert = { set };
+}
+
+/** "If the account already has an alert for the same keyword and source, that alert is returned (and nothing is charged)." */
+const KEPT =
+  /\bif\s+the\s+([a-z]+)\s+already\s+(?:has|holds|owns)\s+an?\s+([a-z]+)\s+(?:for|with)\s+(?:the\s+)?same\s+([a-z_ ,]+?),\s+(?:that|this|the existing)\s+[a-z]+\s+is\s+(?:returned|answered|shown)/;
+
+/**
+ * A record there already is for the same values is answered as it is: found by the parameters the
+ * "same …" words name and by the owner the sentence names (the parameter that names that record),
+ * and the call changes nothing for it.
+ */
+function keptRecord(c: RuleContext, service: ServiceModel): boolean {
+  const table = c.target;
+  if (!table) return false;
+  const said = c.text.sentences.map((s) => KEPT.exec(s)).find((m) => m);
+  if (!said || !table.entity.split(" ").includes(said[2] as string)) return false;
+  const tables = [...c.tables.values()];
+  const match: ServiceModel["match"] = [];
+  for (const phrase of (said[3] as string).split(/\s*,\s*|\s+and\s+/)) {
+    const name = phrase.trim().replaceAll(" ", "_");
+    const p = c.text.parameters.find((q) => q.name === name);
+    if (!p || !table.fields.some((f) => f.name === p.name)) return false;
+    match.push({ parameter: p.name, path: [p.name], mode: "equal" });
+  }
+  const owner = c.text.parameters.find((p) => keyTable(p, tables)?.entity.split(" ").at(-1) === said[1]);
+  const link = owner ? table.fields.find((f) => f.references === keyTable(owner, tables)?.name) : undefined;
+  if (owner && link) match.push({ parameter: owner.name, path: [link.name], mode: "equal" });
+  if (match.length === 0) return false;
+  service.match = match;
+  service.upsert = { set: {}, kept: true };
+  return true;
 }

@@ -78,7 +78,16 @@ function transitionFields(
       if (f.format === "date") value = { kind: "today" };
       else if (isTime(f)) value = nowFor(f);
     }
-    if (value && !(when.length > 0 && c.writes(here([f.name]))))
+    // A value the description states for the field ("the order gets chosen_plan") wins over one guessed from the data.
+    const stated = c.effects.some(
+      (r) =>
+        r.source === "description" &&
+        "place" in r.rule &&
+        r.rule.place.hops.length === 0 &&
+        !r.rule.place.root &&
+        r.rule.place.path.join(".") === f.name,
+    );
+    if (value && !stated && !(when.length > 0 && c.writes(here([f.name]))))
       c.effect(
         { kind: "set", place: here([f.name]), value },
         "data",
@@ -117,7 +126,15 @@ function stateStamps(c: RuleContext, table: Table, to: string, after: Row[], bef
       if (!isTime(part)) continue;
       const read = (r: Row) => (r[f.name] as Row | null | undefined)?.[part.name];
       const place = here([f.name, part.name]);
-      if (held(after, read) < 0.8 || held(before, read) > 0.2 || c.writes(place) || fewWitnesses(after, part.name, to)) continue;
+      // A struct the description sets whole (a copy of the entry chosen) keeps its own stamps.
+      if (
+        held(after, read) < 0.8 ||
+        held(before, read) > 0.2 ||
+        c.writes(place) ||
+        c.writes(here([f.name])) ||
+        fewWitnesses(after, part.name, to)
+      )
+        continue;
       c.effect(
         { kind: "set", place, value: nowFor(part) },
         "data",

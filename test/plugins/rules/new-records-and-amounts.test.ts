@@ -50,9 +50,10 @@ describe("new records and amounts", () => {
     const env = await serviceEnvironment(sandbox, [bookVisit], studio(), "Today is 2025-05-01.");
     const service = env.rules.tools[0]?.service as ServiceModel;
     expect(service.newKey).toMatchObject({ prefix: "vis_", counter: { root: { table: "counters" }, path: ["next_id"] } });
-    const { outcomes, state } = await env.run([{ tool: "create_visit", arguments: { member_id: "mem_700101", deposit: "25.00" } }]);
+    // (mem_700104: mem_700101 holds a confirmed visit already, and "a member can have only one confirmed visit".)
+    const { outcomes, state } = await env.run([{ tool: "create_visit", arguments: { member_id: "mem_700104", deposit: "25.00" } }]);
     expect(outcomes[0]?.ok).toBe(true);
-    expect((state.visits as Record<string, unknown>).vis_700108).toMatchObject({ member_id: "mem_700101", status: "pending" });
+    expect((state.visits as Record<string, unknown>).vis_700108).toMatchObject({ member_id: "mem_700104", status: "pending" });
     expect((state.counters as { next_id: number }).next_id).toBe(700109);
   });
 
@@ -67,7 +68,7 @@ describe("new records and amounts", () => {
     const env = await serviceEnvironment(sandbox, [bookVisit], studio(), "Today is 2025-05-01.");
     const { outcomes } = await env.run([
       // "98.00" is less than "500.00", though it sorts after it as text.
-      { tool: "create_visit", arguments: { member_id: "mem_700101", deposit: "98.00" } },
+      { tool: "create_visit", arguments: { member_id: "mem_700104", deposit: "98.00" } },
       { tool: "create_visit", arguments: { member_id: "mem_700104", deposit: "1200.00" } },
     ]);
     expect(outcomes.map((o) => o.ok)).toEqual([true, false]);

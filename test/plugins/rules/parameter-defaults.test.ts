@@ -68,4 +68,21 @@ describe("parameter defaults", () => {
     );
     expect(derived(notes, spec).service.defaults).toBeUndefined();
   });
+
+  it("reads a quoted text default whole, and the value marked '(default)' among those the tool's text lists", () => {
+    const spec = toolSpec(
+      "add_case_note",
+      {
+        case_id: { type: "string", description: "Case id" },
+        author: { type: "string", description: "Who writes" },
+        text: { type: "string", description: "Note text" },
+        channel: { type: "string", enum: ["email", "phone"], description: "How it came in." },
+        footer: { type: "string", description: "Closing line." },
+      },
+      ["case_id", "author", "text"],
+      'Add a note to a case. channel is email (default) or phone; footer defaults to "Kind regards (Support)".',
+    );
+    const { service } = derived(notes, spec);
+    expect(service.defaults).toEqual({ channel: "email", footer: "Kind regards (Support)" });
+  });
 });
