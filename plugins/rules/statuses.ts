@@ -9,7 +9,7 @@ import { participle, VERBS } from "../../lib/domain-model/lexicon.ts";
 import { singular } from "../../lib/domain-model/words.ts";
 import { here, type RuleContext } from "./context.ts";
 import { toggleOf } from "./flags.ts";
-import { receivedStatus } from "./received-lists.ts";
+import { receivedStatus } from "./received-items.ts";
 
 /** The status values a text mentions, as whole words. */
 export function statusesIn(text: string, values: readonly string[]): string[] {

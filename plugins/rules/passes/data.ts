@@ -74,7 +74,7 @@ function transitionFields(
     if (param) {
       value = { kind: "parameter", name: param.name };
       taken.add(param.name);
-    } else if (!fewWitnesses(after, f.name, to)) {
+    } else if (!fewWitnesses(after, before, (r) => r[f.name], f.name, to)) {
       if (f.format === "date") value = { kind: "today" };
       else if (isTime(f)) value = nowFor(f);
     }
@@ -101,11 +101,12 @@ function transitionFields(
 
 /**
  * Too few records in the new state to tell a time of that state from a time they merely happen to
- * hold (one voided invoice holds a due date too): with fewer than three, the time's name must say
- * the state (`voided_at` for void, `canceled_at` for canceled).
+ * hold (the one voided invoice holds a due date, as some open ones do): with fewer than three, the
+ * records in other states must hold none of it, or the time's name must say the state (`voided_at`
+ * for void, `canceled_at` for canceled).
  */
-function fewWitnesses(after: readonly Row[], name: string, state: string): boolean {
-  if (after.length >= 3) return false;
+function fewWitnesses(after: readonly Row[], before: readonly Row[], read: (r: Row) => unknown, name: string, state: string): boolean {
+  if (after.length >= 3 || !before.some((r) => read(r) !== undefined && read(r) !== null)) return false;
   const word = name.toLowerCase().split(/[_\W]+/)[0] ?? "";
   const stem = state.toLowerCase().replace(/e?d$/, "");
   return !(stem.length >= 3 && word.startsWith(stem.slice(0, Math.max(3, stem.length - 1))));
@@ -132,7 +133,7 @@ function stateStamps(c: RuleContext, table: Table, to: string, after: Row[], bef
         held(before, read) > 0.2 ||
         c.writes(place) ||
         c.writes(here([f.name])) ||
-        fewWitnesses(after, part.name, to)
+        fewWitnesses(after, before, read, part.name, to)
       )
         continue;
       c.effect(

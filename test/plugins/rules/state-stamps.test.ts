@@ -14,8 +14,8 @@ const fine = (id: string, status: string, owed: number, stamps: Record<string, n
   amount: 50,
   amount_outstanding: owed,
   transitions: { issued_at: 1700000000, paid_at: null, waived_at: null, ...stamps },
-  // A time of the record's own that the one waived fine happens to hold.
-  review_on: status === "waived" ? 1700400000 : null,
+  // A time of the record's own that the one waived fine happens to hold, as one issued fine does.
+  review_on: status === "waived" || id === "f1" ? 1700400000 : null,
 });
 const library: DomainState = {
   fines: {
