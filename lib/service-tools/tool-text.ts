@@ -111,3 +111,20 @@ export function numberIn(text: string): number | null {
   for (const [word, n] of Object.entries(words)) if (new RegExp(`\\b${word}\\b`).test(text)) return n;
   return null;
 }
+
+/** A list's parts, split at the commas outside parentheses ("a fee (rate × value, at least 1.00), a tracker"), as written. */
+export function commaParts(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let current = "";
+  for (const ch of text) {
+    if (ch === "(") depth += 1;
+    if (ch === ")") depth = Math.max(0, depth - 1);
+    if (ch === "," && depth === 0) {
+      parts.push(current);
+      current = "";
+    } else current += ch;
+  }
+  parts.push(current);
+  return parts;
+}

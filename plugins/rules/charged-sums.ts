@@ -9,6 +9,7 @@
 import type { Condition, ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import { nameWords } from "../../lib/data-pack/places.ts";
 import { singular } from "../../lib/domain-model/words.ts";
+import { commaParts } from "../../lib/service-tools/tool-text.ts";
 import { here, type RuleContext } from "./context.ts";
 import { sameValue } from "./creation.ts";
 import { type Candidate, resolvePlace, resolveValue } from "./resolve.ts";
@@ -64,18 +65,7 @@ export function chargedSums(c: RuleContext): void {
 
 /** The fees of a list ("the A (gloss), the B (gloss) and, when P is given, a C of …"), those whose value is found. */
 function feesOf(c: RuleContext, list: string, holder: Candidate): Fee[] {
-  const items: string[] = [];
-  let depth = 0;
-  let current = "";
-  for (const ch of list) {
-    if (ch === "(") depth += 1;
-    if (ch === ")") depth = Math.max(0, depth - 1);
-    if (ch === "," && depth === 0) {
-      items.push(current);
-      current = "";
-    } else current += ch;
-  }
-  items.push(current);
+  const items = commaParts(list);
   // ", at least C": the floor of the fee before it.
   for (let i = items.length - 1; i > 0; i--)
     if (/^\s*at\s+least\b/.test(items[i] as string)) items.splice(i - 1, 2, `${items[i - 1]},${items[i]}`);

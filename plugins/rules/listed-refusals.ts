@@ -5,6 +5,7 @@
 // records ("laminated": `lamination`), that field being filled. The record must not be so.
 import type { Condition } from "../../lib/contracts/tool-rules.ts";
 import { nameWords } from "../../lib/data-pack/places.ts";
+import { commaParts } from "../../lib/service-tools/tool-text.ts";
 import { here, type RuleContext } from "./context.ts";
 import { statusesIn } from "./statuses.ts";
 
@@ -66,17 +67,5 @@ function refusedState(c: RuleContext, noun: string, words: readonly string[]): C
 
 /** The clauses of a list, split at commas outside parentheses. */
 function topLevel(text: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let current = "";
-  for (const ch of text) {
-    if (ch === "(") depth += 1;
-    if (ch === ")") depth = Math.max(0, depth - 1);
-    if (ch === "," && depth === 0) {
-      out.push(current);
-      current = "";
-    } else current += ch;
-  }
-  out.push(current);
-  return out;
+  return commaParts(text);
 }

@@ -8,6 +8,7 @@ import type { ValueExpr } from "../../lib/contracts/tool-rules.ts";
 import { nameWords } from "../../lib/data-pack/places.ts";
 import { singular } from "../../lib/domain-model/words.ts";
 import { keyTable } from "../../lib/service-tools/subject.ts";
+import { commaParts } from "../../lib/service-tools/tool-text.ts";
 import { nowFor, type RuleContext } from "./context.ts";
 import { type Candidate, resolvePlace, resolveValue } from "./resolve.ts";
 
@@ -165,18 +166,8 @@ export function literalEntry(
 
 /** A literal's parts, split at commas outside brackets ("amount = min(a, b), created_at today"). */
 function topLevelParts(literal: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let current = "";
-  for (const ch of literal) {
-    if (ch === "(") depth += 1;
-    if (ch === ")") depth = Math.max(0, depth - 1);
-    if (ch === "," && depth === 0) {
-      parts.push(current.trim());
-      current = "";
-    } else current += ch;
-  }
-  if (current.trim()) parts.push(current.trim());
+  const parts = commaParts(literal).map((p) => p.trim());
+  if (parts.at(-1) === "") parts.pop();
   return parts;
 }
 

@@ -2,24 +2,14 @@
 // confirmed, and a new Ticket …"), read as text only: its items, and the state among them. Kept
 // apart from received-lists.ts, which makes the changes, so that statuses.ts can read the state
 // without importing the clause machinery that imports it.
+import { commaParts } from "../../lib/service-tools/tool-text.ts";
 
 /** The items of the list a record of `entity` "gets" in a sentence, split at the commas outside parentheses. */
 export function receivedItems(sentence: string, entity: string): string[] {
   const head = entity.split(" ").at(-1) ?? entity;
   const m = new RegExp(String.raw`\bthe\s+${head}\s+gets?\s+(.+)$`).exec(sentence);
   if (!m) return [];
-  const items: string[] = [];
-  let depth = 0;
-  let current = "";
-  for (const ch of (m[1] as string).replace(/\.\s*$/, "")) {
-    if (ch === "(") depth += 1;
-    if (ch === ")") depth = Math.max(0, depth - 1);
-    if (ch === "," && depth === 0) {
-      items.push(current);
-      current = "";
-    } else current += ch;
-  }
-  items.push(current);
+  const items = commaParts((m[1] as string).replace(/\.\s*$/, ""));
   return items.map((i) => i.trim().replace(/^and\s+/, "")).filter((i) => i.length > 0);
 }
 
