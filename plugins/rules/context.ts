@@ -214,10 +214,10 @@ export class RuleContext {
     return fromCall > 0 || stated ? element : null;
   }
 
-  /** Whether an effect already writes this place. */
-  writes(place: Place): boolean {
+  /** Whether an effect already writes this place (one from `source`, when it is given). */
+  writes(place: Place, source?: RuleSource): boolean {
     const key = JSON.stringify(place);
-    return this.effects.some((r) => "place" in r.rule && JSON.stringify(r.rule.place) === key);
+    return this.effects.some((r) => "place" in r.rule && JSON.stringify(r.rule.place) === key && (!source || r.source === source));
   }
 }
 

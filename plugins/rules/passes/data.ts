@@ -63,12 +63,10 @@ function transitionFields(
   const after = rows.filter((r) => r[field] === to);
   const before = rows.filter((r) => r[field] !== to && (!allowed || allowed.includes(String(r[field]))));
   if (after.length === 0) return;
-  const share = (set: Row[], name: string) =>
-    set.length === 0 ? 0 : set.filter((r) => r[name] !== undefined && r[name] !== null).length / set.length;
   const taken = new Set<string>([c.subject.keyParameter ?? ""]);
   for (const f of table.fields) {
     if (f.name === field || f.name === table.key) continue;
-    if (share(after, f.name) < 0.8 || share(before, f.name) > 0.2) continue;
+    if (heldShare(after, (r) => r[f.name]) < 0.8 || heldShare(before, (r) => r[f.name]) > 0.2) continue;
     const param = c.parameterFor(f.name, taken);
     let value: ValueExpr | null = null;
     if (param) {
@@ -79,15 +77,7 @@ function transitionFields(
       else if (isTime(f)) value = nowFor(f);
     }
     // A value the description states for the field ("the order gets chosen_plan") wins over one guessed from the data.
-    const stated = c.effects.some(
-      (r) =>
-        r.source === "description" &&
-        "place" in r.rule &&
-        r.rule.place.hops.length === 0 &&
-        !r.rule.place.root &&
-        r.rule.place.path.join(".") === f.name,
-    );
-    if (value && !stated && !(when.length > 0 && c.writes(here([f.name]))))
+    if (value && !c.writes(here([f.name]), "description") && !(when.length > 0 && c.writes(here([f.name]))))
       c.effect(
         { kind: "set", place: here([f.name]), value },
         "data",
@@ -99,6 +89,11 @@ function transitionFields(
   stateStamps(c, table, to, after, before, from, when);
 }
 
+/** The share of the records that hold a value where `read` looks (none of an empty set). */
+function heldShare(rows: readonly Row[], read: (r: Row) => unknown): number {
+  return rows.length === 0 ? 0 : rows.filter((r) => read(r) !== undefined && read(r) !== null).length / rows.length;
+}
+
 /**
  * Too few records in the new state to tell a time of that state from a time they merely happen to
  * hold (the one voided invoice holds a due date, as some open ones do): with fewer than three, the
@@ -106,7 +101,7 @@ function transitionFields(
  * for void, `canceled_at` for canceled).
  */
 function fewWitnesses(after: readonly Row[], before: readonly Row[], read: (r: Row) => unknown, name: string, state: string): boolean {
-  if (after.length >= 3 || !before.some((r) => read(r) !== undefined && read(r) !== null)) return false;
+  if (after.length >= 3 || heldShare(before, read) === 0) return false;
   const word = name.toLowerCase().split(/[_\W]+/)[0] ?? "";
   const stem = state.toLowerCase().replace(/e?d$/, "");
   return !(stem.length >= 3 && word.startsWith(stem.slice(0, Math.max(3, stem.length - 1))));
@@ -119,8 +114,6 @@ function fewWitnesses(after: readonly Row[], before: readonly Row[], read: (r: R
  * invoice's `amount_remaining`).
  */
 function stateStamps(c: RuleContext, table: Table, to: string, after: Row[], before: Row[], from: Row[], when: Condition[]): void {
-  const held = (set: Row[], read: (r: Row) => unknown) =>
-    set.length === 0 ? 0 : set.filter((r) => read(r) !== undefined && read(r) !== null).length / set.length;
   for (const f of table.fields) {
     if (f.type !== "object" || !f.fields) continue;
     for (const part of f.fields) {
@@ -129,8 +122,8 @@ function stateStamps(c: RuleContext, table: Table, to: string, after: Row[], bef
       const place = here([f.name, part.name]);
       // A struct the description sets whole (a copy of the entry chosen) keeps its own stamps.
       if (
-        held(after, read) < 0.8 ||
-        held(before, read) > 0.2 ||
+        heldShare(after, read) < 0.8 ||
+        heldShare(before, read) > 0.2 ||
         c.writes(place) ||
         c.writes(here([f.name])) ||
         fewWitnesses(after, before, read, part.name, to)
@@ -172,10 +165,10 @@ function transitionClears(c: RuleContext, table: Table, to: string, when: Condit
   const after = rows.filter((r) => r[field] === to);
   const others = rows.filter((r) => r[field] !== to);
   if (after.length < 2 || others.length < 2) return;
-  const holds = (r: Row, name: string) => r[name] !== undefined && r[name] !== null;
   for (const f of table.fields) {
     if (f.name === field || f.name === table.key || c.parameterFor(f.name, new Set())) continue;
-    if (after.some((r) => holds(r, f.name)) || !others.every((r) => holds(r, f.name))) continue;
+    const read = (r: Row) => r[f.name];
+    if (heldShare(after, read) > 0 || heldShare(others, read) < 1) continue;
     c.effect(
       { kind: "unset", place: here([f.name]) },
       "data",
