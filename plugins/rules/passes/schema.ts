@@ -194,9 +194,7 @@ function parameterFields(c: RuleContext): void {
     }
     // A field the description already changes ("version goes up by 1") is not the parameter's to set.
     if (c.writes(here(field.path))) continue;
-    // The text says the object is partial ("omitted fields keep their value"), or its shape does.
-    if (partialObject(c, p, field.path)) continue;
-    const parts = objectParts(c, p.name, fieldAt(target, field.path));
+    const parts = objectParts(c, p, fieldAt(target, field.path));
     if (parts) {
       patchParts(c, p, field.path, parts);
       continue;
@@ -228,23 +226,34 @@ function parameterFields(c: RuleContext): void {
   }
 }
 
+/** "Fields to change; omitted fields keep their value": an object parameter that updates only the parts it gives. */
+const KEEPS_OMITTED =
+  /\b(?:omitted|missing|absent|unset|other|left[- ]out|unspecified)\s+(?:fields|keys|properties|parts)\s+(?:keep|retain|are kept|stay|remain|are left)|\bonly\s+the\s+(?:given|provided|supplied)\s+(?:fields|keys|properties)\b|\bfields\s+to\s+(?:change|update)\b/i;
+
 /**
  * An object parameter that says only some of what the record's object of that name holds (settings:
- * subject and sender, where the record keeps a dozen more), or whose parts are all optional: the
- * call changes the parts it says and keeps the rest, which a whole replacement would lose. The parts are `required`'s names and the
- * others; with none required the call is a patch (a part left out stays), else it says every part
- * it lists (one it leaves out is gone).
+ * subject and sender, where the record keeps a dozen more), whose parts are all optional, or whose
+ * text says so ("omitted fields keep their value"): the call changes the parts it says and keeps the
+ * rest, which a whole replacement would lose. The parts are `required`'s names and the others; with
+ * none required, or the text saying so, the call is a patch (a part left out stays), else it says
+ * every part it lists (one it leaves out is gone).
  */
-function objectParts(c: RuleContext, name: string, field: Field | undefined): { names: string[]; patch: boolean } | null {
+function objectParts(
+  c: RuleContext,
+  p: { name: string; description?: string },
+  field: Field | undefined,
+): { names: string[]; patch: boolean } | null {
   if (field?.type !== "object" || !field.fields) return null;
   const properties = c.text.spec.parameters.properties as
     | Record<string, { type?: string; properties?: object; required?: string[] }>
     | undefined;
-  const schema = properties?.[name];
+  const schema = properties?.[p.name];
   if (schema?.type !== "object" || !schema.properties) return null;
   const names = Object.keys(schema.properties);
   const held = new Set(field.fields.map((f) => f.name));
   if (names.length === 0 || !names.some((n) => held.has(n))) return null;
+  // Said in words: the parts the record's object holds, each changed only when given.
+  if (KEEPS_OMITTED.test(p.description ?? "")) return { names: names.filter((n) => held.has(n)), patch: true };
   const patch = !schema.required?.length;
   // An object that lists every part and requires some is the whole object, written as given; one
   // that requires none is a patch even when it could say every part (`{last_name}` keeps the first).
@@ -307,35 +316,6 @@ function emptyOf(field: Field | undefined): unknown {
   if (field.type === "boolean") return false;
   if (field.type === "array") return [];
   return undefined;
-}
-
-/** "Fields to change; omitted fields keep their value": an object parameter that updates only the parts it gives. */
-const KEEPS_OMITTED =
-  /\b(?:omitted|missing|absent|unset|other|left[- ]out|unspecified)\s+(?:fields|keys|properties|parts)\s+(?:keep|retain|are kept|stay|remain|are left)|\bonly\s+the\s+(?:given|provided|supplied)\s+(?:fields|keys|properties)\b|\bfields\s+to\s+(?:change|update)\b/i;
-
-/**
- * An object parameter that patches the record's struct of its name: each part it gives is set, the
- * parts it leaves out keep their value (replacing the whole struct would drop them). True when it
- * made the effects.
- */
-function partialObject(
-  c: RuleContext,
-  p: { name: string; required: boolean; type?: string; description?: string },
-  path: string[],
-): boolean {
-  if (p.type !== "object" || !KEEPS_OMITTED.test(p.description ?? "")) return false;
-  const struct = fieldAt(c.target as Table, path);
-  const schema = (c.text.spec.parameters.properties ?? {}) as Record<string, { properties?: Record<string, unknown> }>;
-  const parts = Object.keys(schema[p.name]?.properties ?? {}).filter((k) => struct?.fields?.some((f) => f.name === k));
-  if (struct?.type !== "object" || parts.length === 0) return false;
-  for (const part of parts)
-    c.effect(
-      { kind: "set", place: here([...path, part]), value: { kind: "parameter", name: p.name, path: [part] } },
-      "schema",
-      `${[...path, part].join(".")} is set to ${p.name}.${part} when it is given (omitted fields keep their value)`,
-      [{ left: { kind: "parameter", name: p.name, path: [part] }, op: "given" }],
-    );
-  return true;
 }
 
 function whenGiven(p: { name: string; required: boolean }): Condition[] | undefined {
